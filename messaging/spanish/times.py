@@ -1,0 +1,339 @@
+"""Clock times, time ranges and parts of the day as salon customers and staff write them.
+
+Rules (all on the normal form from :mod:`normalize`):
+
+* **Salon hours rule.** A bare hour without am/pm or "de la mañana/tarde/noche" is read
+  the way a salon works: 1–7 is afternoon (``a las 4`` → 16:00), 8–11 is morning
+  (``las 11`` → 11:00), 12 is noon, 13–23 is a 24-hour clock. An explicit qualifier
+  always wins (``5 de la mañana`` → 05:00, ``8 de la noche`` → 20:00, ``5pm``); a
+  two-digit hour with a leading zero (``07:30``) is read literally as a 24-hour clock.
+* **What counts as a time.** A number is a time only with a clock marker: ``a las``,
+  ``las``, ``a la una``, ``de la``, a colon (``4:30``), ``y media``/``y cuarto``,
+  am/pm, ``hrs``, or a part-of-day qualifier. ``la 2``, ``el 15`` or ``en 3 días`` are
+  not times (an option number, a day, a count).
+* **Ranges.** ``de 2 a 3``, ``de 2 a 4 de la tarde``, ``entre 2 y 4``, ``2-4``,
+  ``desde las 2 hasta las 4``. A qualifier after the end also applies to the start when
+  that keeps the start before the end (``de 11 a 2 de la tarde`` → 11:00–14:00). An end
+  that would fall before the start moves twelve hours later (``de 6 a 8`` → 18:00–20:00).
+  ``de 5 en adelante``, ``desde las 5``, ``a partir de las 5``, ``después de las 5`` run
+  until closing; ``antes de las 12``, ``hasta las 12`` run from opening; ``todo el día``
+  is the whole day. A single time (``las 4``) is :attr:`RangeKind.AT`: one slot, whose
+  length the caller knows.
+* **Parts of day.** ``en/por la mañana``, ``en la tarde``, ``en la noche``, ``al
+  mediodía`` (as a part, besides being 12:00), ``esta tarde``, ``mañana temprano``.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from datetime import time
+
+from .normalize import normalize
+
+__all__ = [
+    "PartOfDay",
+    "RangeKind",
+    "TimeRange",
+    "find_times",
+    "parse_part_of_day",
+    "parse_time",
+    "parse_time_range",
+    "resolve_hour",
+]
+
+
+class PartOfDay(enum.Enum):
+    """A loose part of the day, with the window of salon hours it usually means."""
+
+    MORNING = "manana"
+    MIDDAY = "mediodia"
+    AFTERNOON = "tarde"
+    EVENING = "noche"
+
+    @property
+    def window(self) -> tuple[time, time]:
+        """Start and end (exclusive) of the part of the day, in salon terms."""
+        return _WINDOWS[self]
+
+
+_WINDOWS = {
+    PartOfDay.MORNING: (time(8, 0), time(12, 0)),
+    PartOfDay.MIDDAY: (time(12, 0), time(15, 0)),
+    PartOfDay.AFTERNOON: (time(12, 0), time(19, 0)),
+    PartOfDay.EVENING: (time(19, 0), time(23, 59)),
+}
+_PART_WORDS = {"manana": PartOfDay.MORNING, "tarde": PartOfDay.AFTERNOON, "noche": PartOfDay.EVENING}
+
+
+class RangeKind(enum.Enum):
+    BETWEEN = "between"  # de 2 a 3
+    FROM = "from"  # de 5 en adelante: until closing
+    UNTIL = "until"  # antes de las 12: from opening
+    AT = "at"  # las 4: one slot starting then
+    ALL_DAY = "all_day"  # todo el día
+
+
+@dataclass(frozen=True, slots=True)
+class TimeRange:
+    """A span of the day. ``start``/``end`` are None where the kind leaves them open."""
+
+    kind: RangeKind
+    start: time | None = None
+    end: time | None = None
+
+
+_HOUR_WORDS = {
+    "una": 1, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7,
+    "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12,
+}
+_MINUTE_WORDS = {
+    "media": 30, "cuarto": 15, "cinco": 5, "diez": 10, "quince": 15, "veinte": 20,
+    "veinticinco": 25, "treinta": 30, "cuarenta": 40, "cuarenta y cinco": 45, "cincuenta": 50,
+}
+_HOUR = r"(?<![\d:/])(?:\d{1,2}(?![\d/])|(?:" + "|".join(sorted(_HOUR_WORDS, key=len, reverse=True)) + r")\b)"
+_MINUTE_WORD = "|".join(sorted(_MINUTE_WORDS, key=len, reverse=True))
+
+
+def _clock(tag: str, *, with_y: bool = True) -> str:
+    plus = rf"|\s+y\s+(?P<{tag}plus>{_MINUTE_WORD}|\d{{2}})\b(?!\s*(?:dias|semanas))" if with_y else ""
+    return (
+        rf"(?P<{tag}h>{_HOUR})"
+        rf"(?::(?P<{tag}m>\d{{2}})\b{plus}|\s+menos\s+(?P<{tag}minus>cuarto|{_MINUTE_WORD}|\d{{2}})\b)?"
+        rf"(?:\s*(?P<{tag}ampm>am|pm)\b|\s+(?:de|en|por)\s+la\s+(?P<{tag}part>manana|tarde|noche)\b"
+        rf"|\s*(?P<{tag}hrs>hrs|horas|hr|h)\b)?"
+    )
+
+
+_LEAD = r"(?P<lead>\b(?:a\s+las|a\s+la|de\s+las|de\s+la|para\s+las|para\s+la|como\s+a\s+las|las|la|al)\s+)?"
+_SINGLE_RE = re.compile(_LEAD + _clock("t"))
+_QUARTER_TO_RE = re.compile(r"\bcuarto\s+para\s+(?:las|la)\s+" + _clock("t", with_y=False))
+_NOON_RE = re.compile(r"\b(?:a\s+|al\s+|el\s+|de\s+)?(mediodia|medio\s+dia|medianoche)\b")
+_OPT_LAS = r"(?:las?\s+)?"
+_RANGE_RES = (
+    re.compile(rf"\b(?:de|desde)\s+{_OPT_LAS}{_clock('a')}\s+(?:a|hasta)\s+{_OPT_LAS}{_clock('b')}"),
+    re.compile(rf"\bentre\s+{_OPT_LAS}{_clock('a', with_y=False)}\s+y\s+{_OPT_LAS}{_clock('b')}"),
+    re.compile(rf"(?<![\d:])(?P<ah>\d{{1,2}})(?::(?P<am>\d{{2}}))?(?:\s*(?P<aampm>am|pm))?\s*-\s*"
+               rf"(?P<bh>\d{{1,2}})(?::(?P<bm>\d{{2}}))?(?:\s*(?P<bampm>am|pm)\b|\s*(?P<bhrs>hrs|h)\b)?(?![\d-])"),
+)
+_FROM_RES = (
+    re.compile(rf"\b(?:de|desde)\s+{_OPT_LAS}{_clock('a')}\s+(?:en|para|pa)\s+(?:adelante|delante)\b"),
+    re.compile(rf"\b(?:desde|a\s+partir\s+de|despues\s+de)\s+{_OPT_LAS}{_clock('a')}"),
+)
+_UNTIL_RE = re.compile(rf"\b(?:antes\s+de|hasta)\s+{_OPT_LAS}{_clock('b')}")
+_ALL_DAY_RE = re.compile(r"\btodo\s+el\s+dia\b")
+_PART_RES = (
+    (re.compile(r"\b(?:en|por|a|de|durante)\s+la\s+(manana|tarde|noche)\b"), None),
+    (re.compile(r"\besta\s+(tarde|noche)\b"), None),
+    (re.compile(r"\b(?:manana|hoy)\s+(?:muy\s+)?temprano\b"), PartOfDay.MORNING),
+    (re.compile(r"\b(?:manana|hoy|lunes|martes|miercoles|jueves|viernes|sabado|domingo)\s+(tarde|noche)\b"), None),
+    (re.compile(r"\b(?:en\s+las|por\s+las)\s+(mananas|tardes|noches)\b"), None),
+    (re.compile(r"\b(?:al|a|el)\s+(?:mediodia|medio\s+dia)\b"), PartOfDay.MIDDAY),
+)
+
+
+def _norm(text: str, normalized: bool) -> str:
+    return text if normalized else normalize(text)
+
+
+def _number(word: str) -> int:
+    return int(word) if word.isdigit() else _HOUR_WORDS[word]
+
+
+def resolve_hour(hour: int, *, meridiem: str | None = None, part: PartOfDay | None = None,
+                 literal: bool = False) -> int | None:
+    """The 24-hour hour a salon customer means by ``hour`` (see the module's salon rule)."""
+    if hour > 23:
+        return None
+    if hour > 12 or literal:
+        return hour
+    if meridiem == "am":
+        return 0 if hour == 12 else hour
+    if meridiem == "pm" or part in (PartOfDay.AFTERNOON, PartOfDay.MIDDAY):
+        return 12 if hour == 12 else hour + 12
+    if part is PartOfDay.EVENING:
+        return 0 if hour == 12 else hour + 12
+    if part is PartOfDay.MORNING:
+        return hour
+    if hour == 0:
+        return 0
+    return hour + 12 if 1 <= hour <= 7 else hour
+
+
+@dataclass(frozen=True, slots=True)
+class _Clock:
+    hour: int  # as written
+    minute: int
+    meridiem: str | None
+    part: PartOfDay | None
+    literal: bool
+    explicit: bool  # carried a clock marker of its own
+
+    def resolve(self, *, meridiem: str | None = None, part: PartOfDay | None = None) -> time | None:
+        hour = resolve_hour(
+            self.hour, meridiem=self.meridiem or meridiem, part=self.part or part, literal=self.literal
+        )
+        if hour is None:
+            return None
+        minute = self.minute
+        if minute < 0:
+            hour, minute = (hour - 1) % 24, 60 + minute
+        if not 0 <= minute <= 59:
+            return None
+        return time(hour, minute)
+
+    @property
+    def qualified(self) -> bool:
+        return self.meridiem is not None or self.part is not None or self.literal
+
+
+def _clock_from(match: re.Match[str], tag: str) -> _Clock | None:
+    groups = match.groupdict()
+    raw_hour = groups.get(f"{tag}h")
+    if raw_hour is None:
+        return None
+    hour = _number(raw_hour)
+    minute = 0
+    explicit = False
+    if groups.get(f"{tag}m"):
+        minute, explicit = int(groups[f"{tag}m"]), True
+    elif groups.get(f"{tag}plus"):
+        plus = groups[f"{tag}plus"]
+        minute, explicit = (int(plus) if plus.isdigit() else _MINUTE_WORDS[plus]), True
+    elif groups.get(f"{tag}minus"):
+        minus = groups[f"{tag}minus"]
+        minute, explicit = -(int(minus) if minus.isdigit() else _MINUTE_WORDS[minus]), True
+    part_word = groups.get(f"{tag}part")
+    part = _PART_WORDS[part_word] if part_word else None
+    meridiem = groups.get(f"{tag}ampm")
+    hrs = groups.get(f"{tag}hrs")
+    literal = bool(raw_hour.isdigit() and len(raw_hour) == 2 and raw_hour[0] == "0") or bool(hrs and hour > 12)
+    if meridiem or part or hrs:
+        explicit = True
+    if hour > 23 or (hour > 12 and (meridiem or part)):
+        return None
+    return _Clock(hour, minute, meridiem, part, literal, explicit)
+
+
+def find_times(text: str, *, normalized: bool = False, bare: bool = False) -> list[tuple[tuple[int, int], time]]:
+    """Every clock time in the text with its span in the normal form, in order.
+
+    ``bare=True`` also accepts a lone number as an hour ("4"), for replies to "¿a qué hora?".
+    """
+    norm = _norm(text, normalized)
+    found: list[tuple[tuple[int, int], time]] = []
+    taken: list[tuple[int, int]] = []
+    for match in _QUARTER_TO_RE.finditer(norm):
+        clock = _clock_from(match, "t")
+        if clock is not None:
+            value = _Clock(clock.hour, -15, clock.meridiem, clock.part, clock.literal, True).resolve()
+            if value is not None:
+                found.append((match.span(), value))
+                taken.append(match.span())
+    for match in _NOON_RE.finditer(norm):
+        found.append((match.span(), time(0, 0) if match.group(1) == "medianoche" else time(12, 0)))
+        taken.append(match.span())
+    for match in _SINGLE_RE.finditer(norm):
+        if any(a <= match.start("th") < b for a, b in taken):
+            continue
+        clock = _clock_from(match, "t")
+        if clock is None:
+            continue
+        lead = (match.group("lead") or "").split()
+        accepted = (
+            clock.explicit
+            or (lead and lead[-1] == "las")
+            or (lead and lead[-1] == "la" and (len(lead) > 1 or match.group("th") == "una"))
+            or (bare and not lead and match.start() == 0 and match.end() == len(norm))
+        )
+        if not accepted:
+            continue
+        value = clock.resolve()
+        if value is not None:
+            found.append((match.span(), value))
+    found.sort(key=lambda item: item[0])
+    return found
+
+
+def parse_time(text: str, *, normalized: bool = False, bare: bool = False) -> time | None:
+    """The first clock time in the text ("a las 4" → 16:00, "11:30" → 11:30), or None."""
+    times = find_times(text, normalized=normalized, bare=bare)
+    return times[0][1] if times else None
+
+
+def _between(match: re.Match[str]) -> TimeRange | None:
+    first, last = _clock_from(match, "a"), _clock_from(match, "b")
+    if first is None or last is None:
+        return None
+    end = last.resolve()
+    if end is None:
+        return None
+    start = first.resolve()
+    if not first.qualified and last.qualified:
+        borrowed = first.resolve(meridiem=last.meridiem, part=last.part)
+        if borrowed is not None and end is not None and borrowed < end:
+            start = borrowed
+    if start is None:
+        return None
+    if end <= start and not last.qualified and end.hour < 12:
+        end = time(end.hour + 12, end.minute)
+    if end <= start:
+        return None
+    return TimeRange(RangeKind.BETWEEN, start, end)
+
+
+def find_time_range(text: str, *, normalized: bool = False) -> tuple[tuple[int, int], TimeRange] | None:
+    """The first explicit time range with its span in the normal form."""
+    norm = _norm(text, normalized)
+    for pattern in _RANGE_RES:
+        for match in pattern.finditer(norm):
+            found = _between(match)
+            if found is not None:
+                return match.span(), found
+    for pattern in _FROM_RES:
+        match = pattern.search(norm)
+        if match:
+            clock = _clock_from(match, "a")
+            start = clock.resolve() if clock else None
+            if start is not None:
+                return match.span(), TimeRange(RangeKind.FROM, start, None)
+    match = _UNTIL_RE.search(norm)
+    if match:
+        clock = _clock_from(match, "b")
+        end = clock.resolve() if clock else None
+        if end is not None:
+            return match.span(), TimeRange(RangeKind.UNTIL, None, end)
+    match = _ALL_DAY_RE.search(norm)
+    if match:
+        return match.span(), TimeRange(RangeKind.ALL_DAY)
+    return None
+
+
+def parse_time_range(text: str, *, normalized: bool = False, single_as_slot: bool = False) -> TimeRange | None:
+    """An explicit range ("de 2 a 3", "de 5 en adelante"), or None.
+
+    ``single_as_slot=True`` turns a lone time into a one-slot range (``las 4`` when blocking).
+    """
+    norm = _norm(text, normalized)
+    found = find_time_range(norm, normalized=True)
+    if found is not None:
+        return found[1]
+    if single_as_slot:
+        single = parse_time(norm, normalized=True)
+        if single is not None:
+            return TimeRange(RangeKind.AT, single, None)
+    return None
+
+
+def parse_part_of_day(text: str, *, normalized: bool = False) -> PartOfDay | None:
+    """The part of the day mentioned ("mañana en la tarde" → AFTERNOON), or None."""
+    norm = _norm(text, normalized)
+    for pattern, fixed in _PART_RES:
+        match = pattern.search(norm)
+        if match:
+            if fixed is not None:
+                return fixed
+            word = match.group(1).rstrip("s")
+            return _PART_WORDS[word]
+    return None
