@@ -1,0 +1,82 @@
+"""The ASGI application: ``create_app()`` builds it; nothing happens at import time.
+
+``uvicorn parlo.app:create_app --factory`` or ``parlo serve``. Each process reads the
+settings once, opens one database engine in the lifespan and closes it on shutdown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from parlo import __version__
+from parlo.clock import Clock, clock_from
+from parlo.settings import Settings
+from storage import Database, DatabaseUnavailable
+from storage.migrations import current_revision, head_revision, upgrade
+
+log = logging.getLogger("parlo")
+
+
+@dataclass
+class Services:
+    """What a request handler may use; kept on ``app.state.services``."""
+
+    settings: Settings
+    clock: Clock
+    db: Database
+
+
+async def ensure_schema(settings: Settings) -> None:
+    """Migrate the embedded SQLite database by itself; PostgreSQL is migrated by ``parlo migrate``.
+
+    Alembic runs its own event loop, so it goes to a thread.
+    """
+    current = await asyncio.to_thread(current_revision, settings.database_url)
+    head = head_revision()
+    if current == head:
+        return
+    if settings.is_sqlite:
+        log.info("migrating the embedded database from %s to %s", current or "empty", head)
+        await asyncio.to_thread(upgrade, settings.database_url)
+    else:
+        raise DatabaseUnavailable(f"the database is at revision {current or 'empty'}, not {head}: run `parlo migrate`")
+
+
+async def health(request: Request) -> JSONResponse:
+    services: Services = request.app.state.services
+    body = {"status": "ok", "database": services.db.dialect, "version": __version__}
+    try:
+        await services.db.ping()
+    except DatabaseUnavailable:
+        log.exception("health check: database unreachable")
+        return JSONResponse({**body, "status": "error", "detail": "la base de datos no responde"}, status_code=503)
+    return JSONResponse(body)
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None, migrate: bool = True) -> Starlette:
+    settings = settings or Settings()
+    clock = clock or clock_from(settings.clock)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if migrate:
+            await ensure_schema(settings)
+        db = Database.connect(settings.database_url)
+        app.state.services = Services(settings=settings, clock=clock, db=db)
+        log.info("Parlo %s ready on %s", __version__, settings.backend_name)
+        try:
+            yield
+        finally:
+            await db.dispose()
+
+    routes = [Route("/health", health, methods=["GET"])]
+    return Starlette(routes=routes, lifespan=lifespan, debug=False)

@@ -1,0 +1,156 @@
+"""``parlo`` — serve, migrate, worker, demo, token.
+
+Each command reads the settings once and passes them down.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from parlo.settings import Settings
+
+log = logging.getLogger("parlo")
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        sys.exit(f"parlo: configuración inválida:\n{exc}")
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from parlo.app import ensure_schema
+
+    from storage import DatabaseUnavailable
+
+    settings = _settings()
+    # Migrate once here, not in each of N worker processes.
+    try:
+        asyncio.run(ensure_schema(settings))
+    except (DatabaseUnavailable, OSError) as exc:
+        sys.exit(f"parlo: {exc}")
+    uvicorn.run(
+        "parlo.app:create_app", factory=True, host=args.host, port=args.port,
+        workers=args.workers, proxy_headers=True, log_level="info",
+    )
+
+
+def cmd_migrate(args: argparse.Namespace) -> None:
+    from storage.migrations import current_revision, upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    print(f"Base de datos al día ({settings.backend_name}, revisión {current_revision(settings.database_url)}).")
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    from huey.consumer import Consumer
+
+    from parlo.queue import make_huey
+
+    settings = _settings()
+    huey = make_huey(settings)
+    Consumer(huey, workers=args.workers, worker_type="thread", periodic=True).run()
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from parlo.app import ensure_schema
+    from parlo.clock import clock_from
+    from parlo.demo import load_demo
+    from storage import Database
+
+    settings = _settings()
+
+    async def run() -> None:
+        await ensure_schema(settings)
+        db = Database.connect(settings.database_url)
+        try:
+            org, created = await load_demo(db, clock_from(settings.clock)())
+        finally:
+            await db.dispose()
+        verb = "Listo: cargué" if created else "Ya existía"
+        print(f"{verb} el salón de demostración «{org.name}» (WhatsApp {org.whatsapp_number}).")
+
+    asyncio.run(run())
+
+
+def cmd_token(args: argparse.Namespace) -> None:
+    from sqlalchemy import select
+
+    from parlo.clock import clock_from
+    from resolvers.auth import issue_staff_token
+    from resolvers.phones import InvalidPhone, normalise_phone
+    from storage import Database, Organization, Staff
+
+    settings = _settings()
+    try:
+        phone = normalise_phone(args.phone)
+    except InvalidPhone as exc:
+        sys.exit(f"parlo: {exc}")
+
+    async def run() -> str:
+        db = Database.connect(settings.database_url)
+        try:
+            async with db.session() as session:
+                query = select(Staff, Organization).join(Organization, Staff.organization_id == Organization.id).where(
+                    Staff.phone_number == phone, Staff.is_active.is_(True)
+                )
+                if args.org:
+                    query = query.where(Organization.id == args.org)
+                rows = (await session.execute(query)).all()
+        finally:
+            await db.dispose()
+        if not rows:
+            sys.exit(f"parlo: no hay personal activo con el número {phone}.")
+        if len(rows) > 1:
+            listed = "\n".join(f"  --org {org.id}  ({org.name})" for _, org in rows)
+            sys.exit(f"parlo: {phone} trabaja en varios negocios; elige uno:\n{listed}")
+        staff, org = rows[0]
+        return issue_staff_token(
+            staff_id=staff.id, organization_id=org.id,
+            secret=settings.jwt_secret.get_secret_value(), now=clock_from(settings.clock)(),
+        )
+
+    print(asyncio.run(run()))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="parlo", description="Parlo: tu asistente de citas por WhatsApp.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the web service (GraphQL, webhooks, dashboard)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    serve.set_defaults(func=cmd_serve)
+
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+
+    worker = sub.add_parser("worker", help="run the Huey consumer (notifications, outbox delivery)")
+    worker.add_argument("--workers", type=int, default=2)
+    worker.set_defaults(func=cmd_worker)
+
+    sub.add_parser("demo", help="load the demo salon (idempotent)").set_defaults(func=cmd_demo)
+
+    token = sub.add_parser("token", help="print a dashboard session token for a staff member")
+    token.add_argument("--phone", required=True)
+    token.add_argument("--org", help="organization id, when the phone works at several businesses")
+    token.set_defaults(func=cmd_token)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    args = build_parser().parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

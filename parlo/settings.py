@@ -1,0 +1,96 @@
+"""Settings, read once at start-up from the environment and a ``.env`` file.
+
+Only ``parlo/`` reads them; lower layers receive the values they need.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from enum import Enum
+from functools import cached_property
+
+from pydantic import AnyHttpUrl, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from storage.database import normalise_url
+
+
+class Environment(str, Enum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False, populate_by_name=True
+    )
+
+    database_url: str = Field(default="sqlite+aiosqlite:///./parlo.db", validation_alias="DATABASE_URL")
+    redis_url: str | None = Field(default=None, validation_alias="REDIS_URL")
+
+    twilio_account_sid: str | None = Field(default=None, validation_alias="TWILIO_ACCOUNT_SID")
+    twilio_auth_token: SecretStr | None = Field(default=None, validation_alias="TWILIO_AUTH_TOKEN")
+    openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
+    openai_base_url: AnyHttpUrl | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
+    openai_model: str = Field(default="gpt-4.1", validation_alias="OPENAI_MODEL")
+
+    jwt_secret: SecretStr = Field(default=SecretStr("parlo-development-secret-change-me"), validation_alias="PARLO_JWT_SECRET")
+    admin_password: SecretStr | None = Field(default=None, validation_alias="PARLO_ADMIN_PASSWORD")
+    public_url: str = Field(default="http://127.0.0.1:8000", validation_alias="PARLO_PUBLIC_URL")
+    central_number: str = Field(default="+525500000000", validation_alias="PARLO_CENTRAL_NUMBER")
+    env: Environment = Field(default=Environment.DEVELOPMENT, validation_alias="PARLO_ENV")
+    clock: datetime | None = Field(default=None, validation_alias="PARLO_CLOCK")
+    graphql_introspection: bool | None = Field(default=None, validation_alias="PARLO_GRAPHQL_INTROSPECTION")
+    free_monthly_bookings: int = Field(default=50, ge=0, validation_alias="PARLO_FREE_MONTHLY_BOOKINGS")
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        return normalise_url(value)
+
+    @field_validator("clock")
+    @classmethod
+    def _aware_clock(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("PARLO_CLOCK needs a UTC offset, e.g. 2026-01-15T10:00:00-06:00")
+        return value.astimezone(timezone.utc) if value else None
+
+    @field_validator("public_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _production_rules(self) -> "Settings":
+        if self.env is Environment.PRODUCTION:
+            if self.clock is not None:
+                raise ValueError("PARLO_CLOCK freezes time for demos and tests; it is refused in production")
+            if self.jwt_secret.get_secret_value() == "parlo-development-secret-change-me":
+                raise ValueError("set PARLO_JWT_SECRET in production")
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.env is Environment.PRODUCTION
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def twilio_configured(self) -> bool:
+        return bool(self.twilio_account_sid and self.twilio_auth_token)
+
+    @property
+    def openai_configured(self) -> bool:
+        return self.openai_api_key is not None
+
+    @property
+    def introspection_enabled(self) -> bool:
+        if self.graphql_introspection is not None:
+            return self.graphql_introspection
+        return not self.is_production
+
+    @cached_property
+    def backend_name(self) -> str:
+        return "sqlite" if self.is_sqlite else "postgresql"

@@ -1,0 +1,120 @@
+"""Appointments and the per-resource occupancy that makes double booking impossible."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, func, literal_column
+from sqlalchemy.dialects.postgresql import ExcludeConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.base import Base, IdMixin, TenantMixin, TimestampsMixin
+from storage.models.enums import AppointmentSource, AppointmentStatus, db_enum
+from storage.models.organization import LocationRef
+from storage.types import JSONDocument
+
+#: Statuses in which an appointment holds its staff member and spot.
+ACTIVE_STATUSES = (AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED)
+
+
+class Appointment(IdMixin, TenantMixin, LocationRef, TimestampsMixin, Base):
+    """One service for one customer. A multi-service or group visit shares ``booking_group_id``."""
+
+    __tablename__ = "appointments"
+    __table_args__ = (
+        CheckConstraint("starts_at < ends_at", name="starts_before_ends"),
+        CheckConstraint("price_cents >= 0", name="price_not_negative"),
+        Index("ix_appointments_org_start", "organization_id", "starts_at"),
+        Index("ix_appointments_staff_start", "staff_id", "starts_at"),
+    )
+
+    customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id", ondelete="RESTRICT"), index=True)
+    service_type_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("service_types.id", ondelete="RESTRICT"), index=True)
+    staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id", ondelete="RESTRICT"))
+    spot_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("spots.id", ondelete="RESTRICT"), index=True)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    status: Mapped[AppointmentStatus] = mapped_column(
+        db_enum(AppointmentStatus, "appointment_status"), default=AppointmentStatus.CONFIRMED
+    )
+    source: Mapped[AppointmentSource] = mapped_column(
+        db_enum(AppointmentSource, "appointment_source"), default=AppointmentSource.WHATSAPP
+    )
+    booking_group_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    #: The customer asked for this staff member: a re-plan must keep them.
+    staff_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Price at booking time, so a later price change does not rewrite history.
+    price_cents: Mapped[int] = mapped_column(Integer, default=0)
+    notes: Mapped[str | None] = mapped_column(Text)
+    cancellation_reason: Mapped[str | None] = mapped_column(Text)
+    cancelled_at: Mapped[datetime | None]
+    reminder_sent_at: Mapped[datetime | None]
+    created_by_staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+
+
+class Occupancy(IdMixin, TenantMixin, Base):
+    """One resource (a staff member XOR a spot) held by an appointment over ``[starts_at, ends_at)``.
+
+    An appointment writes one row per resource interval: the spot for the whole service,
+    the stylist for all of it except a processing segment. On PostgreSQL two exclusion
+    constraints prove no resource is held twice at once; rows are deleted when the
+    appointment stops holding its resources (cancellation).
+    """
+
+    __tablename__ = "occupancy"
+    __table_args__ = (
+        CheckConstraint("starts_at < ends_at", name="starts_before_ends"),
+        CheckConstraint("(staff_id IS NULL) <> (spot_id IS NULL)", name="exactly_one_resource"),
+        Index("ix_occupancy_staff_start", "staff_id", "starts_at"),
+        Index("ix_occupancy_spot_start", "spot_id", "starts_at"),
+    )
+
+    appointment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("appointments.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    spot_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("spots.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+
+
+def _no_overlap(resource_column: str) -> ExcludeConstraint:
+    """``EXCLUDE USING gist (<resource> WITH =, tstzrange(starts_at, ends_at) WITH &&)``.
+
+    Half-open ranges (``'[)'``) let back-to-back appointments touch. PostgreSQL only
+    (btree_gist is needed for ``=`` on uuid); SQLite keeps the rule by serialised writes.
+    """
+    during = func.tstzrange(
+        Occupancy.__table__.c.starts_at, Occupancy.__table__.c.ends_at, literal_column("'[)'")
+    )
+    return ExcludeConstraint(
+        (Occupancy.__table__.c[resource_column], "="),
+        (during, "&&"),
+        name=f"ex_occupancy_{resource_column}_no_overlap",
+        using="gist",
+    ).ddl_if(dialect="postgresql")
+
+
+Occupancy.__table__.append_constraint(_no_overlap("staff_id"))
+Occupancy.__table__.append_constraint(_no_overlap("spot_id"))
+
+
+class AppointmentReview(IdMixin, TenantMixin, TimestampsMixin, Base):
+    """A customer's 1–5 rating of a completed appointment, with optional words."""
+
+    __tablename__ = "appointment_reviews"
+    __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="rating_one_to_five"),)
+
+    appointment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("appointments.id", ondelete="CASCADE"), unique=True)
+    rating: Mapped[int] = mapped_column(Integer)
+    feedback: Mapped[str | None] = mapped_column(Text)
+
+
+class RebookingPlan(IdMixin, TenantMixin, TimestampsMixin, Base):
+    """A suggested re-plan kept until the owner applies some of its moves."""
+
+    __tablename__ = "rebooking_plans"
+
+    kind: Mapped[str] = mapped_column(String(30))
+    requested_by_staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    payload: Mapped[dict] = mapped_column(JSONDocument, default=dict)
+    applied_at: Mapped[datetime | None]

@@ -1,0 +1,70 @@
+"""The business and its places."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.base import Base, IdMixin, TenantMixin, TimestampsMixin
+from storage.models.enums import OrganizationStatus, WhatsAppStatus, db_enum
+from storage.types import JSONDocument
+
+
+class Organization(IdMixin, TimestampsMixin, Base):
+    """A business ("Barbería Don Carlos"). Onboarding progress lives in OnboardingSession."""
+
+    __tablename__ = "organizations"
+
+    name: Mapped[str] = mapped_column(String(200))
+    business_type: Mapped[str | None] = mapped_column(String(60))
+    timezone: Mapped[str] = mapped_column(String(64), default="America/Mexico_City")
+    status: Mapped[OrganizationStatus] = mapped_column(
+        db_enum(OrganizationStatus, "organization_status"), default=OrganizationStatus.ONBOARDING
+    )
+    #: The business's WhatsApp number (E.164) that customers write to; unique across Parlo
+    #: because the recipient number is how an inbound message finds its organization.
+    whatsapp_number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    whatsapp_sender_id: Mapped[str | None] = mapped_column(String(64))
+    whatsapp_status: Mapped[WhatsAppStatus] = mapped_column(
+        db_enum(WhatsAppStatus, "whatsapp_status"), default=WhatsAppStatus.NOT_CONNECTED
+    )
+    plan: Mapped[str] = mapped_column(String(20), default="free")
+    settings: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    last_message_at: Mapped[datetime | None]
+
+
+class Location(IdMixin, TenantMixin, TimestampsMixin, Base):
+    """A physical place with weekly business hours.
+
+    ``business_hours`` maps a weekday ("0" = Monday … "6" = Sunday) to a list of
+    ``["HH:MM", "HH:MM"]`` open ranges in the organization's local time; a missing or empty
+    weekday is closed. Dated closures (holidays) are location-wide Availability blocks.
+    """
+
+    __tablename__ = "locations"
+    __table_args__ = (
+        # At most one primary location per organization.
+        Index(
+            "uq_locations_primary_per_organization",
+            "organization_id",
+            unique=True,
+            sqlite_where=text("is_primary"),
+            postgresql_where=text("is_primary"),
+        ),
+    )
+
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(Text)
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    business_hours: Mapped[dict[str, list[list[str]]]] = mapped_column(JSONDocument, default=dict)
+
+
+class LocationRef:
+    """Mixin for rows that belong to one location."""
+
+    location_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"), index=True)

@@ -1,0 +1,87 @@
+"""The people who work there, and when they work."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storage.base import Base, IdMixin, TenantMixin, TimestampsMixin
+from storage.models.catalog import ServiceType
+from storage.models.enums import AvailabilityKind, PermissionLevel, StaffRole, db_enum
+from storage.types import JSONDocument
+
+staff_services = Table(
+    "staff_services",
+    Base.metadata,
+    Column("staff_id", ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True),
+    Column("service_type_id", ForeignKey("service_types.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Staff(IdMixin, TenantMixin, TimestampsMixin, Base):
+    """A staff member, recognised on WhatsApp by ``phone_number`` (E.164, +52XXXXXXXXXX)."""
+
+    __tablename__ = "staff"
+    __table_args__ = (UniqueConstraint("organization_id", "phone_number"),)
+
+    location_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("locations.id", ondelete="SET NULL"))
+    name: Mapped[str] = mapped_column(String(120))
+    phone_number: Mapped[str] = mapped_column(String(20), index=True)
+    role: Mapped[StaffRole] = mapped_column(db_enum(StaffRole, "staff_role"), default=StaffRole.EMPLOYEE)
+    permission_level: Mapped[PermissionLevel] = mapped_column(
+        db_enum(PermissionLevel, "permission_level"), default=PermissionLevel.STAFF
+    )
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: None until the staff member first writes to Parlo: their first message starts onboarding.
+    first_message_at: Mapped[datetime | None]
+    default_spot_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("spots.id", ondelete="SET NULL"))
+    settings: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+
+    services: Mapped[list[ServiceType]] = relationship(secondary=staff_services, lazy="raise")
+
+
+class Availability(IdMixin, TenantMixin, TimestampsMixin, Base):
+    """When someone (or the whole location, ``staff_id`` NULL) can or cannot work.
+
+    * ``recurring``: weekly hours, ``day_of_week`` (0 = Monday) ``start_time``–``end_time``
+      in local time. Several rows per day make a split shift.
+    * ``exception``: a dated change in local time; ``is_available`` true adds hours that
+      day (replacing the weekly ones), false is a day off (times empty = whole day).
+    * ``block``: an absolute UTC range taken out (lunch, errand, holiday), with a reason.
+    """
+
+    __tablename__ = "availability"
+    __table_args__ = (
+        CheckConstraint(
+            "kind <> 'recurring' OR (day_of_week BETWEEN 0 AND 6 AND start_time IS NOT NULL "
+            "AND end_time IS NOT NULL AND start_time < end_time)",
+            name="recurring_has_weekday_and_hours",
+        ),
+        CheckConstraint(
+            "kind <> 'exception' OR (exception_date IS NOT NULL AND "
+            "((start_time IS NULL AND end_time IS NULL AND NOT is_available) OR "
+            "(start_time IS NOT NULL AND end_time IS NOT NULL AND start_time < end_time)))",
+            name="exception_has_date_and_hours",
+        ),
+        CheckConstraint(
+            "kind <> 'block' OR (starts_at IS NOT NULL AND ends_at IS NOT NULL AND starts_at < ends_at)",
+            name="block_has_range",
+        ),
+        Index("ix_availability_org_kind_start", "organization_id", "kind", "starts_at"),
+    )
+
+    staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    location_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"))
+    kind: Mapped[AvailabilityKind] = mapped_column(db_enum(AvailabilityKind, "availability_kind"))
+    day_of_week: Mapped[int | None] = mapped_column(Integer)
+    start_time: Mapped[time | None]
+    end_time: Mapped[time | None]
+    exception_date: Mapped[date | None]
+    is_available: Mapped[bool] = mapped_column(Boolean, default=True)
+    starts_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
+    reason: Mapped[str | None] = mapped_column(Text)
