@@ -1,0 +1,173 @@
+"""What the rebooking optimiser is told: the salon after the disruption, and the owner's policy.
+
+Everything is in integer minutes from a horizon origin chosen by the caller (resolvers turn
+local datetimes into minutes and back), so this package never touches time zones, the
+database or the clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A half-open stretch of time [start, end) in minutes from the horizon origin."""
+
+    start: int
+    end: int
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class SalonDay:
+    """One local calendar day: [start, end) from local midnight to the next one.
+
+    Days are given explicitly (not as 1440-minute blocks) so that days of 23 or 25 hours
+    around a DST change stay correct; "time of day" is always measured from `start`.
+    """
+
+    index: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class StaffMember:
+    """A stylist and the time they can work, *after* the disruption (hours minus blocks).
+
+    Existing appointments are not subtracted by the caller: the optimiser knows them.
+    """
+
+    id: str
+    services: frozenset[str]
+    windows: tuple[Window, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Spot:
+    """A chair or station and when it is usable (a broken chair has no window on those days)."""
+
+    id: str
+    services: frozenset[str]
+    windows: tuple[Window, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Processing:
+    """Part of a service (colour setting, say) when the stylist is free but the chair is not."""
+
+    offset: int
+    length: int
+
+
+@dataclass(frozen=True, slots=True)
+class Appointment:
+    """An existing appointment as it is booked now.
+
+    `staff_chosen` means the customer asked for this stylist: a plan never gives them
+    another one. `affected` means the disruption broke it (its stylist, chair or hours are
+    gone). `accepts_moves` is the customer's setting for moves they did not cause
+    (compaction, or making room); it is off by default.
+    """
+
+    id: str
+    service_id: str
+    duration: int
+    staff_id: str
+    spot_id: str | None
+    start: int
+    day: int
+    processing: Processing | None = None
+    staff_chosen: bool = False
+    affected: bool = False
+    accepts_moves: bool = False
+
+    @property
+    def end(self) -> int:
+        return self.start + self.duration
+
+    def staff_busy(self, start: int) -> tuple[Window, ...]:
+        """When the stylist is busy if the appointment starts at `start`."""
+        if self.processing is None or self.processing.length <= 0:
+            return (Window(start, start + self.duration),)
+        pause_start = start + self.processing.offset
+        pause_end = pause_start + self.processing.length
+        parts = (Window(start, pause_start), Window(pause_end, start + self.duration))
+        return tuple(part for part in parts if part.length > 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Salon:
+    """The days in play, the people, the chairs and the appointments on those days."""
+
+    days: tuple[SalonDay, ...]
+    staff: tuple[StaffMember, ...]
+    spots: tuple[Spot, ...]
+    appointments: tuple[Appointment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """A weighted objective, for owners who want trade-offs instead of strict priorities.
+
+    Every figure is a cost to minimise; all weights must be non-negative integers.
+    """
+
+    unplaced: int = 1_000_000
+    day_change: int = 10_000
+    unaffected_moved: int = 1_000
+    staff_change: int = 100
+    minute_moved: int = 1
+    spot_change: int = 1
+
+
+UnaffectedMoves = Literal["none", "accepting", "any"]
+
+
+@dataclass(frozen=True, slots=True)
+class RebookingPolicy:
+    """The owner's rules for a rebooking plan.
+
+    `shift_window_minutes` is how far (in time of day) an appointment may move, on its own
+    day or another. `move_to_days` are the other days affected appointments may go to (their
+    own day is always allowed). `unaffected_moves` says which unaffected appointments may be
+    nudged, within their own day, to let affected ones stay on theirs: none, only customers
+    who accept moves, or any. `weights=None` means strict priorities, in this order: most
+    affected appointments kept, fewest day changes, fewest unaffected moved, fewest staff
+    changes, fewest minutes moved, fewest chair changes.
+    """
+
+    shift_window_minutes: int = 180
+    move_to_days: tuple[int, ...] = ()
+    unaffected_moves: UnaffectedMoves = "none"
+    time_limit_seconds: float = 5.0
+    granularity_minutes: int = 15
+    weights: Weights | None = None
+    workers: int = 1
+    random_seed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CompactionPolicy:
+    """The owner's rules for "compacta la agenda".
+
+    Only customers who accept moves are moved, always with the same stylist (the chair may
+    change), within
+    `shift_window_minutes` of their time. The plan trades free-block minutes gained (summed
+    over stylists' largest free blocks) against `move_cost_minutes` per appointment moved and
+    one minute per minute moved; `max_moved_share` caps the share of the day's appointments
+    that may move.
+    """
+
+    shift_window_minutes: int = 120
+    max_moved_share: float = 0.2
+    move_cost_minutes: int = 30
+    time_limit_seconds: float = 5.0
+    granularity_minutes: int = 15
+    workers: int = 1
+    random_seed: int = 0
