@@ -10,7 +10,6 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -19,20 +18,12 @@ from starlette.routing import Route
 
 from parlo import __version__
 from parlo.clock import Clock, clock_from
+from parlo.components import Component, Services
 from parlo.settings import Settings
 from storage import Database, DatabaseUnavailable
 from storage.migrations import current_revision, head_revision, upgrade
 
 log = logging.getLogger("parlo")
-
-
-@dataclass
-class Services:
-    """What a request handler may use; kept on ``app.state.services``."""
-
-    settings: Settings
-    clock: Clock
-    db: Database
 
 
 async def ensure_schema(settings: Settings) -> None:
@@ -62,21 +53,43 @@ async def health(request: Request) -> JSONResponse:
     return JSONResponse(body)
 
 
+def build_components(services: Services) -> list[Component]:
+    """The app's areas, in mounting order. Imported here, not at module level: no work at import."""
+    from parlo.dashboard_app import dashboard_component
+    from parlo.graphql_app import graphql_component
+    from parlo.whatsapp_app import whatsapp_component
+
+    return [graphql_component(services), whatsapp_component(services), dashboard_component(services)]
+
+
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None, migrate: bool = True) -> Starlette:
+    """Build the app. Opens no connection: the engine connects lazily, in the lifespan's loop."""
     settings = settings or Settings()
-    clock = clock or clock_from(settings.clock)
+    services = Services(settings=settings, clock=clock or clock_from(settings.clock),
+                        db=Database.connect(settings.database_url))
+    components = build_components(services)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if migrate:
             await ensure_schema(settings)
-        db = Database.connect(settings.database_url)
-        app.state.services = Services(settings=settings, clock=clock, db=db)
-        log.info("Parlo %s ready on %s", __version__, settings.backend_name)
+        started: list[Component] = []
         try:
+            for component in components:
+                if component.start:
+                    await component.start()
+                started.append(component)
+            log.info("Parlo %s ready on %s", __version__, settings.backend_name)
             yield
         finally:
-            await db.dispose()
+            for component in reversed(started):
+                if component.stop:
+                    await component.stop()
+            await services.db.dispose()
 
     routes = [Route("/health", health, methods=["GET"])]
-    return Starlette(routes=routes, lifespan=lifespan, debug=False)
+    for component in components:
+        routes.extend(component.routes)
+    app = Starlette(routes=routes, lifespan=lifespan, debug=False)
+    app.state.services = services
+    return app

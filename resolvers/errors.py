@@ -1,0 +1,67 @@
+"""Expected failures are values, not exceptions (STYLE.md).
+
+A use case returns its result or one of these; the GraphQL layer turns them into typed
+union members, the conversation engines into a Spanish reply. Every ``message`` is
+user-facing Mexican Spanish with tú. Exceptions are for bugs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    message: str
+
+    @property
+    def code(self) -> str:
+        return type(self).__name__
+
+
+@dataclass(frozen=True, slots=True)
+class NotFound(Problem):
+    message: str = "No encontré lo que buscas."
+
+
+@dataclass(frozen=True, slots=True)
+class PermissionDenied(Problem):
+    message: str = "No tienes permiso para hacer eso."
+
+
+@dataclass(frozen=True, slots=True)
+class NotAuthenticated(Problem):
+    message: str = "Necesitas iniciar sesión."
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationError(Problem):
+    field: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutsideHours(Problem):
+    message: str = "Ese horario está fuera del horario de atención."
+
+
+@dataclass(frozen=True, slots=True)
+class SlotTaken(Problem):
+    """Somebody else got the time first; ``alternatives`` are bookable options (slot values)."""
+
+    message: str = "Ese horario ya se ocupó."
+    alternatives: tuple[Any, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict(Problem):
+    """The change contradicts existing data (e.g. deleting a service that has appointments)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Suspended(Problem):
+    message: str = "Esta cuenta está suspendida. Escríbenos para reactivarla."
+
+
+def is_problem(value: object) -> bool:
+    return isinstance(value, Problem)
