@@ -1,0 +1,84 @@
+"""Parlo's scheduling solver: pure functions from a salon snapshot to bookable times.
+
+Build a `Salon` (zone, options, business hours, staff, spots, services, blocks and the
+occupancy already stored) and a `BookingRequest` (services in order, group size, optional
+stylist/spot/window, `Preferences`), then:
+
+- `available_slots(salon, request, now)` -> ranked `Slot`s, each with the `Assignment` it
+  would use (interval arithmetic on a minute grid; fast, exact, no CP-SAT);
+- `assign_booking(salon, request, now)` -> the best `Assignment` chosen by CP-SAT, or a
+  `NoAssignment` whose `Reason` says why (closed, fully_booked, no_qualified_staff, ...);
+- `recheck_assignment(salon, assignment, now)` -> `Conflict`s (empty = still bookable);
+  call it in the booking transaction on fresh data;
+- `occupancy_for_assignment(salon, assignment)` / `occupancy_for(...)` -> the `Occupancy`
+  rows to store: the single definition of who is busy when (stylist free during processing,
+  spot busy throughout, buffer after both).
+
+Nothing here reads the clock, a database or the network: `now` is always passed in. Times
+in and out are timezone-aware (UTC out); weekly rules are local to the salon's zone (see
+`solver.calendar` for DST). Ranking weights live in `solver.ranking`.
+"""
+
+from solver.assignment import assign_booking
+from solver.booking import (
+    PART_OF_DAY_MINUTES,
+    Assignment,
+    BookedService,
+    BookingRequest,
+    Conflict,
+    NoAssignment,
+    PartOfDay,
+    Preferences,
+    Reason,
+    Slot,
+    StepOptions,
+)
+from solver.occupancy import occupancy_for, occupancy_for_assignment
+from solver.recheck import recheck_assignment
+from solver.salon import (
+    Block,
+    DatedException,
+    ExceptionKind,
+    Occupancy,
+    Processing,
+    ResourceKind,
+    Salon,
+    SalonOptions,
+    Service,
+    Spot,
+    Staff,
+    WeeklyHours,
+)
+from solver.slots import available_slots, explain_no_slots
+
+__all__ = [
+    "PART_OF_DAY_MINUTES",
+    "Assignment",
+    "Block",
+    "BookedService",
+    "BookingRequest",
+    "Conflict",
+    "DatedException",
+    "ExceptionKind",
+    "NoAssignment",
+    "Occupancy",
+    "PartOfDay",
+    "Preferences",
+    "Processing",
+    "Reason",
+    "ResourceKind",
+    "Salon",
+    "SalonOptions",
+    "Service",
+    "Slot",
+    "Spot",
+    "Staff",
+    "StepOptions",
+    "WeeklyHours",
+    "assign_booking",
+    "available_slots",
+    "explain_no_slots",
+    "occupancy_for",
+    "occupancy_for_assignment",
+    "recheck_assignment",
+]

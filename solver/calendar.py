@@ -1,0 +1,199 @@
+"""Free time per resource over a horizon, in integer minutes from the horizon's origin.
+
+Weekly rules are local; they become instants day by day through the organization's zone,
+so a 9-17 schedule stays 9-17 on the clock on DST change days (and lasts 7 or 9 hours).
+
+Local times that do not exist or happen twice on a change day follow one rule:
+- a nonexistent time (spring forward, 2:30 in Tijuana) is read with the offset in force
+  before the change, i.e. it lands one hour later on the clock (3:30);
+- a repeated time (fall back, 1:30 happens twice) means its first occurrence.
+This is Python's `fold=0`, used everywhere here.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from solver.intervals import Intervals, intersect, normalize, subtract
+from solver.salon import Block, ExceptionKind, ResourceKind, Salon, Spot, Staff, WeeklyHours
+
+_ONE_DAY = timedelta(days=1)
+
+
+@lru_cache(maxsize=64)
+def zone_named(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+class Horizon:
+    """A run of local days; minute 0 is local midnight of the first day (in UTC)."""
+
+    __slots__ = ("zone", "first_day", "days", "origin", "_origin_ts", "_local_cache", "day_starts")
+
+    def __init__(self, zone: ZoneInfo, first_day: date, days: int) -> None:
+        self.zone = zone
+        self.first_day = first_day
+        self.days = days
+        self.origin = datetime.combine(first_day, time(0), tzinfo=zone).astimezone(timezone.utc)
+        self._origin_ts = self.origin.timestamp()
+        self._local_cache: dict[tuple[date, time], int] = {}
+        # minute of local midnight of each day, plus the midnight after the last day
+        self.day_starts = [self.local(first_day + timedelta(days=i), time(0)) for i in range(days + 1)]
+
+    @classmethod
+    def covering(cls, zone: ZoneInfo, start: datetime, end: datetime) -> Horizon:
+        """The local days that contain [start, end], with a spare day on each side."""
+        first = start.astimezone(zone).date() - _ONE_DAY
+        last = end.astimezone(zone).date() + _ONE_DAY
+        return cls(zone, first, (last - first).days + 1)
+
+    def day(self, index: int) -> date:
+        return self.first_day + timedelta(days=index)
+
+    def local(self, day: date, at: time) -> int:
+        """Minute of a local wall-clock time on a day (fold=0 rule above)."""
+        key = (day, at)
+        cached = self._local_cache.get(key)
+        if cached is None:
+            instant = datetime.combine(day, at, tzinfo=self.zone)
+            cached = self._local_cache[key] = round((instant.timestamp() - self._origin_ts) / 60)
+        return cached
+
+    def local_range(self, day: date, start: time, end: time) -> tuple[int, int]:
+        """A local range of one day; end == 00:00 means the midnight that ends the day."""
+        end_minute = self.local(day + _ONE_DAY, time(0)) if end == time(0) else self.local(day, end)
+        return self.local(day, start), end_minute
+
+    def minute_floor(self, instant: datetime) -> int:
+        return math.floor((instant.timestamp() - self._origin_ts) / 60)
+
+    def minute_ceil(self, instant: datetime) -> int:
+        return math.ceil((instant.timestamp() - self._origin_ts) / 60)
+
+    def instant(self, minute: int) -> datetime:
+        return self.origin + timedelta(minutes=minute)
+
+    def day_index(self, minute: int) -> int:
+        """Index of the local day containing the minute (may fall outside the horizon)."""
+        return bisect_right(self.day_starts, minute) - 1
+
+    @property
+    def end(self) -> int:
+        return self.day_starts[-1]
+
+
+def _by_weekday(hours: tuple[WeeklyHours, ...]) -> dict[int, list[WeeklyHours]]:
+    grouped: dict[int, list[WeeklyHours]] = defaultdict(list)
+    for h in hours:
+        grouped[h.weekday].append(h)
+    return grouped
+
+
+def _blocks_as_minutes(horizon: Horizon, blocks: tuple[Block, ...]) -> Intervals:
+    return [(horizon.minute_floor(b.start), horizon.minute_ceil(b.end)) for b in blocks]
+
+
+class Calendars:
+    """Working and free time of a salon's resources over a horizon, computed on demand."""
+
+    def __init__(self, salon: Salon, horizon: Horizon, resources: set[tuple[ResourceKind, str]] | None = None):
+        self.salon = salon
+        self.horizon = horizon
+        self._working: dict[tuple[ResourceKind, str], Intervals] = {}
+        self._free: dict[tuple[ResourceKind, str], Intervals] = {}
+        self.business_open = self._business_open()
+        self._busy = self._busy_by_resource(resources)
+
+    def _business_open(self) -> Intervals:
+        salon, horizon = self.salon, self.horizon
+        weekly = _by_weekday(salon.business_hours)
+        ranges: Intervals = []
+        for i in range(horizon.days):
+            day = horizon.day(i)
+            if day in salon.closed_dates:
+                continue
+            for h in weekly.get(day.weekday(), ()):
+                ranges.append(horizon.local_range(day, h.start, h.end))
+        return subtract(normalize(ranges), _blocks_as_minutes(horizon, salon.location_blocks))
+
+    def _busy_by_resource(self, wanted: set[tuple[ResourceKind, str]] | None) -> dict[tuple[ResourceKind, str], Intervals]:
+        """Stored occupancy per resource, in minutes, only inside the horizon."""
+        lo_ts = self.horizon.origin.timestamp()
+        hi_ts = lo_ts + self.horizon.end * 60
+        busy: dict[tuple[ResourceKind, str], Intervals] = defaultdict(list)
+        origin_ts = lo_ts
+        floor, ceil = math.floor, math.ceil
+        for row in self.salon.occupancy:
+            key = (row.resource_kind, row.resource_id)
+            if wanted is not None and key not in wanted:
+                continue
+            start_ts = row.start.timestamp()
+            if start_ts >= hi_ts:
+                continue
+            end_ts = row.end.timestamp()
+            if end_ts <= lo_ts:
+                continue
+            busy[key].append((floor((start_ts - origin_ts) / 60), ceil((end_ts - origin_ts) / 60)))
+        return {key: normalize(ranges) for key, ranges in busy.items()}
+
+    def staff_working(self, staff: Staff) -> Intervals:
+        key = (ResourceKind.STAFF, staff.id)
+        cached = self._working.get(key)
+        if cached is not None:
+            return cached
+        horizon = self.horizon
+        if staff.weekly_hours is None:
+            hours = self.business_open
+        else:
+            weekly = _by_weekday(staff.weekly_hours)
+            exceptions: dict[date, list] = defaultdict(list)
+            for e in staff.exceptions:
+                exceptions[e.day].append(e)
+            ranges: Intervals = []
+            for i in range(horizon.days):
+                day = horizon.day(i)
+                todays = exceptions.get(day, ())
+                if not any(e.kind is ExceptionKind.DAY_OFF for e in todays):
+                    ranges.extend(horizon.local_range(day, h.start, h.end) for h in weekly.get(day.weekday(), ()))
+                for e in todays:
+                    if e.kind is ExceptionKind.EXTRA_HOURS:
+                        ranges.append(horizon.local_range(day, e.start, e.end))
+            hours = intersect(normalize(ranges), self.business_open)
+        if staff.weekly_hours is None and staff.exceptions:
+            # "works whenever open", except the days off; extra hours cannot add to open time.
+            days_off = [
+                horizon.local_range(e.day, time(0), time(0)) for e in staff.exceptions if e.kind is ExceptionKind.DAY_OFF
+            ]
+            hours = subtract(hours, days_off)
+        working = subtract(hours, _blocks_as_minutes(horizon, staff.blocks))
+        self._working[key] = working
+        return working
+
+    def spot_working(self, spot: Spot) -> Intervals:
+        key = (ResourceKind.SPOT, spot.id)
+        cached = self._working.get(key)
+        if cached is None:
+            cached = self._working[key] = subtract(self.business_open, _blocks_as_minutes(self.horizon, spot.blocks))
+        return cached
+
+    def busy(self, kind: ResourceKind, resource_id: str) -> Intervals:
+        return self._busy.get((kind, resource_id), [])
+
+    def staff_free(self, staff: Staff) -> Intervals:
+        key = (ResourceKind.STAFF, staff.id)
+        cached = self._free.get(key)
+        if cached is None:
+            cached = self._free[key] = subtract(self.staff_working(staff), self.busy(ResourceKind.STAFF, staff.id))
+        return cached
+
+    def spot_free(self, spot: Spot) -> Intervals:
+        key = (ResourceKind.SPOT, spot.id)
+        cached = self._free.get(key)
+        if cached is None:
+            cached = self._free[key] = subtract(self.spot_working(spot), self.busy(ResourceKind.SPOT, spot.id))
+        return cached
