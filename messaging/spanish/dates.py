@@ -95,6 +95,8 @@ _PASADO_RE = re.compile(r"\bpasado\s+manana\b")
 _MANANA_RE = re.compile(r"(?<!\bla )(?<!\blas )(?<!\besta )(?<!\bpasado )\bmanana\b")
 _HOY_RE = re.compile(r"\b(?:hoy|esta\s+(?:tarde|noche|manana))\b")
 _AYER_RE = re.compile(r"\b(antier|anteayer|ayer)\b")
+# "de lunes a viernes" is a set of weekdays (business hours), not a date.
+_WEEKDAY_SPAN_RE = re.compile(rf"\b(?:de|del)\s+(?:{_WEEKDAY_WORD})\s+(?:a|al)\s+(?:{_WEEKDAY_WORD})\b")
 _WEEKDAY_RE = re.compile(
     rf"\b({_WEEKDAY_WORD})\b(\s+de\s+(?:la\s+)?(?:proxima|otra|siguiente)\s+semana|\s+de\s+la\s+semana\s+que\s+viene"
     rf"|\s+de\s+esta\s+semana)?"
@@ -190,7 +192,7 @@ def find_date(text: str, today: date, *, normalized: bool = False) -> tuple[tupl
         return single(morning.span(), today)
     if match := _AYER_RE.search(norm):
         return single(match.span(), today - timedelta(days=1 if match.group(1) == "ayer" else 2))
-    if match := _WEEKDAY_RE.search(norm):
+    if match := _WEEKDAY_RE.search(_WEEKDAY_SPAN_RE.sub(lambda m: " " * len(m.group()), norm)):
         weekday = WEEKDAYS.index(match.group(1))
         qualifier = match.group(2) or ""
         if "esta" in qualifier:

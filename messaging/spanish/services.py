@@ -71,7 +71,7 @@ _FILLER = frozenset(
     "de del y e con para el la los las en a al un una + - servicio servicios cabello pelo arreglo "
     "sencillo normal completo clasico basico tradicional".split()
 )
-_QUALIFIERS = frozenset(
+QUALIFIERS = frozenset(
     "hombre hombres mujer mujeres dama damas caballero caballeros nino nina ninos ninas infantil "
     "corto largo mediano express premium spa francesa francés".split()
 )
@@ -98,14 +98,14 @@ for _group in (
 ):
     for _word in _group:
         _SYNONYMS[_word] = frozenset(_group)
-_CATEGORIES: dict[str, frozenset[str]] = {
+CATEGORIES: dict[str, frozenset[str]] = {
     "unas": frozenset("unas una manicure manicura pedicure pedicura mani pedi gelish acrilico acrilicas "
                       "acrilicos esmaltado esmalte nail nails polygel".split()),
     "manos": frozenset("manicure manicura mani gelish".split()),
     "pies": frozenset("pedicure pedicura pedi".split()),
 }
 # Salon words that matter even when the business has no service with them.
-_SALON_VOCABULARY = frozenset(
+SALON_VOCABULARY = frozenset(
     """
     corte tinte color mechas luces rayitos keratina alaciado alisado permanente peinado maquillaje
     manicure pedicure mani pedi gelish acrilicas barba bigote rasurado afeitado depilacion cera cejas
@@ -116,7 +116,7 @@ _SPLIT_RE = re.compile(r"\s*(?:,|\by\b|\be\b|\bmas\b|\+|\bcon\b)\s*")
 
 
 def _stem(word: str) -> str:
-    if len(word) >= 5 and word.endswith("s") and word not in _CATEGORIES:
+    if len(word) >= 5 and word.endswith("s") and word not in CATEGORIES:
         return word[:-1]
     return word
 
@@ -128,7 +128,7 @@ def _words(text: str) -> tuple[str, ...]:
 def _similarity(said: str, named: str) -> float:
     if said == named:
         return 1.0
-    category = _CATEGORIES.get(said)
+    category = CATEGORIES.get(said)
     if category is not None and named in category:
         return 0.95
     synonyms = _SYNONYMS.get(said)
@@ -165,8 +165,8 @@ def _prepare(services: tuple[tuple[Hashable, str], ...]) -> tuple[_Service, ...]
     prepared = []
     for service_id, name in services:
         words = [word for word in _words(name) if word not in _FILLER]
-        core = tuple(word for word in words if word not in _QUALIFIERS)
-        qualifiers = tuple(word for word in words if word in _QUALIFIERS)
+        core = tuple(word for word in words if word not in QUALIFIERS)
+        qualifiers = tuple(word for word in words if word in QUALIFIERS)
         if not core:
             core, qualifiers = qualifiers, ()
         if not core:  # a name made only of filler ("Arreglo"): keep it matchable by its words
@@ -203,8 +203,8 @@ def _relevant(words: Iterable[str], services: tuple[_Service, ...]) -> tuple[str
         if word in _QUERY_STOPWORDS or word.isdigit() or len(word) < 3:
             continue
         if (
-            word in _SALON_VOCABULARY
-            or word in _CATEGORIES
+            word in SALON_VOCABULARY
+            or word in CATEGORIES
             or any(_best(word, service.words) >= _MATCH for service in services)
         ):
             relevant.append(word)
@@ -240,7 +240,7 @@ def match_service(
     relevant = _relevant(_words(norm), prepared)
     ranked = _rank(relevant, prepared)
     if not ranked:
-        unmatched = tuple(word for word in relevant if word in _SALON_VOCABULARY or word in _CATEGORIES)
+        unmatched = tuple(word for word in relevant if word in SALON_VOCABULARY or word in CATEGORIES)
         return ServiceMatch(MatchKind.NONE, (), unmatched)
     top_score, top, top_explained = ranked[0]
     if len(top_explained) < len(relevant) and len(relevant) >= 2:

@@ -1,0 +1,100 @@
+"""Parlo's Spanish: understand WhatsApp messages and write replies, deterministically.
+
+The language core of the rule-based conversation engine. Pure functions: no database,
+no clock (the caller passes the business's local ``today``), nothing of ours imported
+(stdlib, rapidfuzz, phonenumbers, babel only). Every function takes the raw message.
+
+Understanding
+    normalize(text) -> str
+        lowercase, no accents, WhatsApp shorthand expanded ("q", "xfa", "mñn"), typos fixed.
+    parse_date(text, today) -> DateExpression | None
+        "mañana en la tarde", "el lunes", "el 15 de enero", "15/01", "la próxima semana".
+    DateExpression(start, end, part_of_day)            a day or an inclusive range of days.
+    parse_time(text, *, bare=False) -> time | None
+        "a las 4" -> 16:00 (salon hours rule), "11:30", "4 y media", "5pm", "a mediodía".
+    parse_time_range(text, *, single_as_slot=False) -> TimeRange | None
+        "de 2 a 3", "de 2 a 4 de la tarde", "de 5 en adelante", "antes de las 12".
+    TimeRange(kind: RangeKind, start, end)             BETWEEN / FROM / UNTIL / AT / ALL_DAY.
+    parse_part_of_day(text) -> PartOfDay | None        MORNING / MIDDAY / AFTERNOON / EVENING.
+    match_service(text, services: {id: name}) -> ServiceMatch
+        "un corte" -> Corte de cabello; "uñas" -> AMBIGUOUS; "corte y barba" -> COMBINATION.
+    ServiceMatch(kind: MatchKind, candidates, unmatched_terms), ServiceCandidate(id, name, confidence)
+    choose(text, options: [str | time]) -> Choice      "la 2", "la segunda", "a las 4", "todos".
+    Choice(kind: ChoiceKind, indexes)                  PICKED / ALL / NONE / OTHER / AMBIGUOUS / UNCLEAR.
+    parse_yes_no(text) -> YesNo(answer, wants_other_day, rest)
+    detect_intent(text, *, today, audience=Audience.CUSTOMER, services=None, staff_names=()) -> Understanding
+    Understanding(intent: Intent, slots: Slots, greeted, thanked); .suggests_handoff
+    extract_phone(text) -> str | None                  "55 9876 5432" -> "+525598765432".
+    normalize_phone(raw) -> str | None                 one written number (or "whatsapp:+521...") to E.164.
+
+Writing
+    format_date(day, *, today=None, weekday=True)      "viernes 15 de enero".
+    format_day_reference(day, today)                   "hoy viernes", "mañana viernes", "el sábado".
+    format_time(t) / format_time_range(a, b)           "3:00 PM" / "2:00 PM - 3:00 PM".
+    format_price(centavos)                             "$150", "$1,250", "$150.50".
+    format_duration(minutes)                           "45 min", "1 hr", "1.5 hr", "1 hr 15 min".
+    format_service_line(name, price, minutes)          "Manicure - $200 (45 min)".
+    format_phone(e164) / format_phone_international(e164)   "55 9876 5432" / "+52 55 9876 5432".
+    bullet_list(items), capitalize_first(text)
+
+Each module's docstring states its rules (what "el lunes" means on a Monday, why "a las
+4" is 4 PM, the intent precedence).
+"""
+
+from .choices import Choice, ChoiceKind, YesNo, choose, parse_yes_no
+from .dates import DateExpression, parse_date
+from .formatting import (
+    bullet_list,
+    capitalize_first,
+    format_date,
+    format_day_reference,
+    format_duration,
+    format_price,
+    format_service_line,
+    format_time,
+    format_time_range,
+)
+from .intents import Audience, Intent, Slots, Understanding, detect_intent
+from .normalize import normalize
+from .phones import extract_phone, format_phone, format_phone_international, normalize_phone
+from .services import MatchKind, ServiceCandidate, ServiceMatch, match_service
+from .times import PartOfDay, RangeKind, TimeRange, parse_part_of_day, parse_time, parse_time_range
+
+__all__ = [
+    "Audience",
+    "Choice",
+    "ChoiceKind",
+    "DateExpression",
+    "Intent",
+    "MatchKind",
+    "PartOfDay",
+    "RangeKind",
+    "ServiceCandidate",
+    "ServiceMatch",
+    "Slots",
+    "TimeRange",
+    "Understanding",
+    "YesNo",
+    "bullet_list",
+    "capitalize_first",
+    "choose",
+    "detect_intent",
+    "extract_phone",
+    "format_date",
+    "format_day_reference",
+    "format_duration",
+    "format_phone",
+    "format_phone_international",
+    "format_price",
+    "format_service_line",
+    "format_time",
+    "format_time_range",
+    "match_service",
+    "normalize",
+    "normalize_phone",
+    "parse_date",
+    "parse_part_of_day",
+    "parse_time",
+    "parse_time_range",
+    "parse_yes_no",
+]
