@@ -98,7 +98,8 @@ class RebookingModel:
 
     def minimise_disruption(self) -> None:
         w = self.problem.weights
-        costs = []
+        nowhere_to_go = sum(1 for a in self.problem.movable if a.affected and a.id not in self.choices)
+        costs = [w.unplaced * nowhere_to_go]
         for choice in self.choices.values():
             appointment = choice.appointment
             placed = choice.placed
