@@ -24,6 +24,7 @@ Understanding
     parse_yes_no(text) -> YesNo(answer, wants_other_day, rest)
     detect_intent(text, *, today, audience=Audience.CUSTOMER, services=None, staff_names=()) -> Understanding
     Understanding(intent: Intent, slots: Slots, greeted, thanked); .suggests_handoff
+    parse_person_name(text) -> str | None              "juan pérez" -> "Juan Pérez", "soy Ana" -> "Ana".
     extract_phone(text) -> str | None                  "55 9876 5432" -> "+525598765432".
     normalize_phone(raw) -> str | None                 one written number (or "whatsapp:+521...") to E.164.
 
@@ -55,6 +56,7 @@ from .formatting import (
     format_time_range,
 )
 from .intents import Audience, Intent, Slots, Understanding, detect_intent
+from .names import parse_person_name
 from .normalize import normalize
 from .phones import extract_phone, format_phone, format_phone_international, normalize_phone
 from .services import MatchKind, ServiceCandidate, ServiceMatch, match_service
@@ -94,6 +96,7 @@ __all__ = [
     "normalize_phone",
     "parse_date",
     "parse_part_of_day",
+    "parse_person_name",
     "parse_time",
     "parse_time_range",
     "parse_yes_no",

@@ -125,7 +125,7 @@ def normalize(text: str) -> str:
     for emoji in _NO_EMOJIS:
         if emoji in text:
             text = text.replace(emoji, " no ")
-    text = strip_accents(text.lower())
+    text = strip_accents(text.lower()).lower()  # NFKD can reveal capitals ("ℌ" -> "H")
     text = _PM_RE.sub(lambda m: f"{m.group(1)}m", text)
     text = _PUNCT_RE.sub(" ", text)
     text = _LOOSE_SEPARATOR_RE.sub(" ", text)
