@@ -161,16 +161,26 @@ def qualified_staff(appointment: Appointment, salon: Salon, reach: Reach):
 
 
 def why_unplaceable(appointment: Appointment, salon: Salon, reach: Reach) -> UnplaceableReason:
-    """The most specific reason an affected appointment found no place."""
-    if not any(appointment.service_id in member.services for member in salon.staff):
-        return NO_QUALIFIED_STAFF
-    if appointment.spot_id is not None and not any(appointment.service_id in spot.services for spot in salon.spots):
-        return NO_COMPATIBLE_SPOT
+    """The most specific reason an affected appointment found no place.
+
+    "Qualified" and "compatible" mean: performs (hosts) the service and works (is usable)
+    on at least one of the days the appointment may go to.
+    """
     salon_days = days_by_index(salon)
+    spans = [Window(salon_days[d].start, salon_days[d].end) for d in reach.days if d in salon_days]
+
+    def on_those_days(windows: tuple[Window, ...]) -> bool:
+        return any(w.start < span.end and span.start < w.end for w in windows for span in spans)
+
+    if appointment.spot_id is not None and not any(
+        appointment.service_id in spot.services and on_those_days(spot.windows) for spot in salon.spots
+    ):
+        return NO_COMPATIBLE_SPOT
     staff_raw, spot_raw = raw_time(salon)
-    empty_salon = options_for(appointment, salon, salon_days, reach, staff_raw, spot_raw)
-    if empty_salon.placeable:
+    if options_for(appointment, salon, salon_days, reach, staff_raw, spot_raw).placeable:
         return SCHEDULE_FULL
     if appointment.staff_chosen:
         return PREFERRED_STAFF_UNAVAILABLE
+    if not any(appointment.service_id in member.services and on_those_days(member.windows) for member in salon.staff):
+        return NO_QUALIFIED_STAFF
     return NO_TIME_IN_WINDOW

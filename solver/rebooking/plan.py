@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 # Why an affected appointment could not be placed, most specific first.
-NO_QUALIFIED_STAFF = "no_qualified_staff"  # nobody performs the service
+NO_COMPATIBLE_SPOT = "no_compatible_spot"  # no chair hosting the service is usable on those days
 PREFERRED_STAFF_UNAVAILABLE = "preferred_staff_unavailable"  # the chosen stylist has no time in reach
-NO_COMPATIBLE_SPOT = "no_compatible_spot"  # no chair hosts the service
-NO_TIME_IN_WINDOW = "no_time_in_window"  # nobody (with a chair) works within the shift window
+NO_QUALIFIED_STAFF = "no_qualified_staff"  # nobody who performs the service works on those days
+NO_TIME_IN_WINDOW = "no_time_in_window"  # they work, but not (with a chair) within the shift window
 SCHEDULE_FULL = "schedule_full"  # there is working time, but other appointments fill it
 
 UnplaceableReason = Literal[
