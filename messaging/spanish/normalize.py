@@ -49,10 +49,10 @@ _SHORTHANDS: dict[str, str] = {
     "wey": "", "we": "", "guey": "",
 }
 
-# Words our rules look for. A longer unknown token one edit away from one of these is
-# read as that word ("cancelr" -> "cancelar", "sabdo" -> "sabado"). Kept deliberately
-# narrow: names of people and services must survive untouched ("Mario" is not "marzo",
-# so short month names are not here).
+# Words our rules look for. A longer unknown token one edit away from one of these, with
+# the same first letter, is read as that word ("cancelr" -> "cancelar", "sabdo" ->
+# "sabado"). Kept deliberately narrow: names of people and services must survive
+# untouched ("Mario" is not "marzo", so short month names are not here).
 _CORRECTABLE = tuple(sorted(set(
     """
     lunes martes miercoles jueves viernes sabado domingo manana pasado semana
@@ -63,15 +63,20 @@ _CORRECTABLE = tuple(sorted(set(
     quiero necesito gustaria gracias muchas buenos buenas tardes noches
     empleado empleada agregar eliminar permisos horario horarios precio precios
     cuanto cuesta servicios estadisticas panel siguiente disponible espacio
-    termine terminamos llego llegar llegado enfermo enferma compacta compactar
+    termine terminamos enfermo enferma compacta compactar
     historial cliente clienta mensaje mandale enviale avisale
-    cuarto cuatro cuanto cuantos cuantas media menos corte cortes cabello barba tinte tintes
-    quieres tienes tienen tengo puedo puedes puede hacen hacer cuando donde ahora mejor
-    nuevo nueva otro otra todos todas ninguno ninguna perfecto claro tambien porque
-    salir llegue citas hola favor minutos horas trabajo abierto abren cierran
     """.split()
 )))  # sorted: ties between two words one edit away resolve the same way on every run
-_CORRECTABLE_SET = frozenset(_CORRECTABLE)
+# Everyday words one edit away from a keyword that must not be "fixed" into it.
+_KNOWN = frozenset(_CORRECTABLE) | frozenset(
+    """
+    cuarto cuatro cuantos cuantas media menos corte cortes cabello barba tinte tintes
+    quieres tienes tienen tengo puedo puedes puede hacen hacer cuando donde ahora mejor
+    nuevo nueva otro otra todos todas ninguno ninguna perfecto claro tambien porque
+    salir llegue llego llegar llegado citas hola favor minutos horas trabajo trabaja abierto
+    abren cierran quedo queda quede termino termina cambie cambios tarda tardes
+    """.split()
+)
 
 _ACCENT_MAP = str.maketrans({"ñ": "n", "Ñ": "n"})
 _PM_RE = re.compile(r"\b([ap])\s?\.\s?m\s?\.?(?=\s|$|[,;!?)])")
@@ -99,13 +104,15 @@ def _fix_token(token: str) -> str:
         token = token[:-1]  # "sii", "noo", "holaa"
         if token in _SHORTHANDS:
             return _SHORTHANDS[token]
-    if len(token) < 5 or token in _CORRECTABLE_SET:
+    if len(token) < 5 or token in _KNOWN:
         return token
     limit = 1 if len(token) < 8 else 2
     best, best_distance = token, limit + 1
     for word in _CORRECTABLE:
         if abs(len(word) - len(token)) > limit:
             continue
+        if word[0] != token[0] or token[:-1] == word[:-1] or token == word + "s" or word == token + "s":
+            continue  # another form of the same word ("trabaja"/"trabajo"), not a typo
         distance = DamerauLevenshtein.distance(token, word, score_cutoff=limit)
         if distance < best_distance:
             best, best_distance = word, distance

@@ -59,6 +59,8 @@ def find_phone(text: str) -> tuple[tuple[int, int], str] | None:
         phone = normalize_phone(match.group())
         if phone is not None:
             return match.span(), phone
+        if match.group().startswith("+") and not match.group().startswith("+52"):
+            continue  # a foreign number, not a Mexican one with a neighbour attached
         # "de 2 a 3 5512345678": the run of digits also caught a neighbour; try its parts.
         groups = [(g.start() + match.start(), g.end() + match.start()) for g in re.finditer(r"\+?\d+", match.group())]
         for size in range(len(groups) - 1, 0, -1):
