@@ -70,7 +70,8 @@ def compact_day(salon: Salon, day: int, policy: CompactionPolicy) -> CompactionP
     moved = [choice.moved for choice in model.choices.values()]
     shifts = [choice.shift for choice in model.choices.values()]
     m.add(sum(moved) <= math.floor(policy.max_moved_share * len(on_day)))
-    m.maximize(sum(block_total) - policy.move_cost_minutes * sum(moved) - sum(shifts))
+    exchange = max(1, policy.minutes_moved_per_block_minute)
+    m.maximize(exchange * (sum(block_total) - policy.move_cost_minutes * sum(moved)) - sum(shifts))
 
     model.hint(current)
     _hint_blocks(m, salon, block_hints, span)

@@ -159,14 +159,15 @@ class CompactionPolicy:
     Only customers who accept moves are moved, always with the same stylist (the chair may
     change), within
     `shift_window_minutes` of their time. The plan trades free-block minutes gained (summed
-    over stylists' largest free blocks) against `move_cost_minutes` per appointment moved and
-    one minute per minute moved; `max_moved_share` caps the share of the day's appointments
-    that may move.
+    over stylists' largest free blocks) against `move_cost_minutes` of block per appointment
+    moved, and one minute of block per `minutes_moved_per_block_minute` minutes moved;
+    `max_moved_share` caps the share of the day's appointments that may move.
     """
 
     shift_window_minutes: int = 120
     max_moved_share: float = 0.2
     move_cost_minutes: int = 30
+    minutes_moved_per_block_minute: int = 4
     time_limit_seconds: float = 5.0
     granularity_minutes: int = 15
     workers: int = 1
