@@ -1,10 +1,10 @@
 """"Compacta la agenda": close small gaps so stylists get larger free blocks for walk-ins.
 
-Only customers who accept moves are moved, each with the same stylist, within the shift
-window. The model gives every working stylist one free block (an interval that must not
-overlap their appointments, inside one of their free windows) and maximises the blocks'
-total length, minus a price per appointment moved and per minute moved, with a cap on how
-many appointments may move. The current day is the hint, so "no change" is always there.
+Only customers who accept moves are moved, on the same day, within the shift window; a
+customer who chose their stylist keeps them. The model gives every working stylist one
+free block (an interval that must not overlap their appointments, inside one of their
+free windows) and maximises the blocks' total length, minus a price per appointment moved,
+per stylist change and per minute moved, with a cap on how many appointments may move. The current day is the hint, so "no change" is always there.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def compact_day(salon: Salon, day: int, policy: CompactionPolicy) -> CompactionP
     pinned = [a for a in salon.appointments if a.id not in moving_ids]
     staff_free, spot_free = free_time(salon, pinned)
     reaches = {
-        a.id: Reach((day,), policy.shift_window_minutes, policy.granularity_minutes, staff_ids=(a.staff_id,)) for a in movable
+        a.id: Reach((day,), policy.shift_window_minutes, policy.granularity_minutes, staff_ids=(a.staff_id,) if policy.keep_staff else None) for a in movable
     }
     options = {a.id: options_for(a, salon, salon_days, reaches[a.id], staff_free, spot_free) for a in movable}
     movable = tuple(a for a in movable if a.start in options[a.id].staff_starts.get(a.staff_id, ()))
@@ -70,8 +70,13 @@ def compact_day(salon: Salon, day: int, policy: CompactionPolicy) -> CompactionP
     moved = [choice.moved for choice in model.choices.values()]
     shifts = [choice.shift for choice in model.choices.values()]
     m.add(sum(moved) <= math.floor(policy.max_moved_share * len(on_day)))
+    staff_changes = [
+        choice.placed - choice.staff[choice.appointment.staff_id] if choice.appointment.staff_id in choice.staff else choice.placed
+        for choice in model.choices.values()
+    ]
     exchange = max(1, policy.minutes_moved_per_block_minute)
-    m.maximize(exchange * (sum(block_total) - policy.move_cost_minutes * sum(moved)) - sum(shifts))
+    price = policy.move_cost_minutes * sum(moved) + policy.staff_change_cost_minutes * sum(staff_changes)
+    m.maximize(exchange * (sum(block_total) - price) - sum(shifts))
 
     model.hint(current)
     _hint_blocks(m, salon, block_hints, span)

@@ -156,18 +156,21 @@ class RebookingPolicy:
 class CompactionPolicy:
     """The owner's rules for "compacta la agenda".
 
-    Only customers who accept moves are moved, always with the same stylist (the chair may
-    change), within
-    `shift_window_minutes` of their time. The plan trades free-block minutes gained (summed
-    over stylists' largest free blocks) against `move_cost_minutes` of block per appointment
-    moved, and one minute of block per `minutes_moved_per_block_minute` minutes moved;
-    `max_moved_share` caps the share of the day's appointments that may move.
+    Only customers who accept moves are moved, within `shift_window_minutes` of their time,
+    on the same day. A customer who chose their stylist keeps them; others may change
+    stylist unless `keep_staff` is on (chairs may always change). The plan trades the
+    free-block minutes it gains (summed over the stylists' largest free blocks) against
+    `move_cost_minutes` of block per appointment moved, `staff_change_cost_minutes` per
+    stylist change, and one minute of block per `minutes_moved_per_block_minute` minutes
+    moved; `max_moved_share` caps the share of the day's appointments that may move.
     """
 
     shift_window_minutes: int = 120
     max_moved_share: float = 0.2
-    move_cost_minutes: int = 30
+    move_cost_minutes: int = 15
+    staff_change_cost_minutes: int = 10
     minutes_moved_per_block_minute: int = 4
+    keep_staff: bool = False
     time_limit_seconds: float = 5.0
     granularity_minutes: int = 15
     workers: int = 1

@@ -26,8 +26,8 @@ def morning_of(*appointments: Appointment, staff=None) -> Salon:
     )
 
 
-def corte(key: str, start: int, accepts: bool, staff: str = "ana", spot: str = "silla1") -> Appointment:
-    return Appointment(key, "corte", 30, staff, spot, start, 0, accepts_moves=accepts)
+def corte(key: str, start: int, accepts: bool, staff: str = "ana", spot: str = "silla1", chosen: bool = False) -> Appointment:
+    return Appointment(key, "corte", 30, staff, spot, start, 0, accepts_moves=accepts, staff_chosen=chosen)
 
 
 POLICY = CompactionPolicy(max_moved_share=0.34)
@@ -62,7 +62,7 @@ def test_compaction_does_not_move_anyone_when_nothing_is_gained():
     assert plan.moves == () and plan.status == "optimal"
 
 
-def test_compaction_keeps_each_customer_with_their_stylist_and_respects_the_chairs():
+def test_compaction_can_keep_each_customer_with_their_stylist_and_respects_the_chairs():
     staff = (
         StaffMember("ana", frozenset({"corte"}), (Window(540, 780),)),
         StaffMember("luz", frozenset({"corte"}), (Window(540, 780),)),
@@ -76,7 +76,26 @@ def test_compaction_keeps_each_customer_with_their_stylist_and_respects_the_chai
         corte("l3", 690, True, staff="luz", spot="silla2"),
         staff=staff,
     )
-    plan = compact_day(salon, 0, CompactionPolicy(max_moved_share=0.5))
+    plan = compact_day(salon, 0, CompactionPolicy(max_moved_share=0.5, keep_staff=True))
     assert plan_conflicts(salon, plan) == ()
     assert all(m.after.staff_id == m.before.staff_id for m in plan.moves)
     assert sum(b.after for b in plan.free_blocks) > sum(b.before for b in plan.free_blocks)
+
+
+def test_compaction_hands_a_willing_customer_to_a_free_stylist_unless_they_chose_theirs():
+    # Ana's 10:15 client sits between two gaps; Luz is free all morning.
+    staff = (
+        StaffMember("ana", frozenset({"corte"}), (Window(540, 780),)),
+        StaffMember("luz", frozenset({"corte"}), (Window(540, 780),)),
+    )
+    day = (corte("c1", 540, False), corte("c3", 720, False), corte("l1", 600, False, staff="luz", spot="silla2"))
+    policy = CompactionPolicy(max_moved_share=0.5)
+
+    salon = morning_of(*day, corte("c2", 615, True), staff=staff)
+    plan = compact_day(salon, 0, policy)
+    assert plan_conflicts(salon, plan) == ()
+    assert [(m.appointment_id, m.after.staff_id) for m in plan.moves] == [("c2", "luz")]
+
+    salon = morning_of(*day, corte("c2", 615, True, chosen=True), staff=staff)
+    plan = compact_day(salon, 0, policy)
+    assert all(m.after.staff_id == "ana" for m in plan.moves)
