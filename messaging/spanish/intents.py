@@ -48,7 +48,7 @@ from rapidfuzz.distance import Levenshtein
 from .dates import WEEKDAYS, DateExpression, find_date
 from .normalize import normalize
 from .phones import find_phone
-from .services import CATEGORIES, QUALIFIERS, SALON_VOCABULARY, MatchKind, ServiceMatch, match_service
+from .services import CATEGORIES, FILLER, QUALIFIERS, SALON_VOCABULARY, MatchKind, ServiceMatch, match_service
 from .times import PartOfDay, RangeKind, TimeRange, find_time_range, find_times, parse_part_of_day
 
 __all__ = ["Audience", "Intent", "Slots", "Understanding", "detect_intent"]
@@ -142,7 +142,7 @@ def _re(pattern: str) -> re.Pattern[str]:
 
 _STAFF_WORD = r"(?:emplead[oa]s?|estilistas?|barber[oa]s?|manicuristas?|trabajador(?:a|es|as)?|colaborador(?:a|es|as)?|staff|personal|chic[oa]s?|chav[oa]s?|ayudantes?|maquillistas?|cosmetologas?)"
 _APPOINTMENT_REF = _re(
-    r"\b(?:el|la|al|los|las)\s+(?:cliente\s+|clienta\s+|cita\s+|senor\s+|senora\s+|chavo\s+|chava\s+|nino\s+|nina\s+|muchacho\s+|muchacha\s+)?de\s+(?:las?|la)\s+\S+(?:\s*(?::\d\d|y\s+media|y\s+cuarto|am|pm|de\s+la\s+(?:manana|tarde|noche)))?"
+    r"\b(?:el|la|al|los|las|su|mi|tu)\s+(?:cliente\s+|clienta\s+|cita\s+|senor\s+|senora\s+|chavo\s+|chava\s+|nino\s+|nina\s+|muchacho\s+|muchacha\s+)?de\s+(?:las?|la)\s+\S+(?:\s*(?::\d\d|y\s+media|y\s+cuarto|am|pm|de\s+la\s+(?:manana|tarde|noche)))?"
 )
 _CUSTOMER_REF = _re(r"\b(?:cliente|clienta|cita|senor|senora)\b")
 
@@ -194,7 +194,7 @@ _PERMISSIONS = _re(
 )
 _CHANGE_HOURS = _re(
     r"\b(?:cambia\w*|modifica\w*|ajusta\w*|actualiza\w*|mueve|nuev[oa]s?)\s+(?:el\s+|los\s+|mi\s+|nuestro\s+|de\s+)?horarios?\b|\bhorarios?\s+(?:nuevos?|de\s+apertura|del\s+negocio|del\s+salon)\b"
-    r"|\b(?:ahora|ya|a\s+partir\s+de\s+\S+)\s+(?:\S+\s+)?(?:abrimos|cerramos|abre|cierra)\b|\bvamos\s+a\s+(?:abrir|cerrar)\b|\b(?:abrimos|cerramos)\s+(?:a\s+las|de|hasta|desde|mas|el|los|todo)\b"
+    r"|\b(?:ahora|ya|a\s+partir\s+de\s+\S+)\s+(?:\S+\s+)?(?:abrimos|cerramos|abre|cierra)\b|\bvamos\s+a\s+(?:abrir|cerrar)\b|\b(?:abrimos|cerramos)\s+(?:a\s+las|de|hasta|desde|mas|el|los|todo|temprano|tarde)\b"
 )
 _DURATION_WORD = _re(r"\b(?:duracion|dura|duran|dure|duren|tarda|tardan|tarde\s+\d)\b")
 _PRICE_WORD = _re(r"\b(?:precio|precios|cuesta|cueste|cuestan|cobrar|cobramos|cobra|cobro|costo|costar|vale|valga)\b")
@@ -218,7 +218,7 @@ _BUSINESS_SCHEDULE = _re(
 _SCHEDULE_WORD = _re(r"\b(?:agenda|citas|horario|que\s+tiene)\b")
 _MY_SCHEDULE = _re(
     r"\bque\s+(?:tengo|me\s+toca|hay)\b(?!\s+que)|\bmi\s+(?:agenda|dia|horario)\b|\bmis\s+citas\b|\bagenda\s+(?:de|para)\s+(?:hoy|manana|pasado|el|la|esta|este)\b"
-    r"|\bcuant[ao]s\s+(?:citas|clientes)\s+tengo\b|\btengo\s+citas?\b|\bver\s+(?:la\s+)?agenda\b|^agenda\b|\bcomo\s+(?:tengo|viene)\s+(?:mi\s+|la\s+|el\s+)?(?:agenda|dia)\b"
+    r"|\bcuant[ao]s\s+(?:citas|clientes)\s+tengo\b|\btengo\s+citas?\b|\bver\s+(?:la\s+)?agenda\b|^agenda$|\bcomo\s+(?:tengo|viene)\s+(?:mi\s+|la\s+|el\s+)?(?:agenda|dia)\b"
 )
 _STATS = _re(
     r"\bcomo\s+(?:vamos|va\s+el\s+negocio|nos\s+fue|nos\s+va|estuvo|van\s+las\s+ventas)\b|\bestadisticas?\b|\breportes?\b|\bresumen\s+(?:del|de\s+la)\s+(?:mes|semana)"
@@ -251,7 +251,7 @@ _ASK_LOCATION = _re(
     r"\bdonde\s+(?:estan|quedan|se\s+ubican|es|esta|los\s+encuentro)\b|\bdireccion\b|\bubicacion\b|\bcomo\s+llego\b|\bmaps?\b|\bestacionamiento\b"
 )
 _ASK_SERVICES = _re(
-    r"\bque\s+servicios\b|\bservicios\b|\b(?:hacen|haces|tienen|tienes|manejan|ofrecen|dan|realizan)\s+(?!espacio|lugar|cita|chance|cupo)\w+|\bque\s+(?:hacen|ofrecen)\b|\bcatalogo\b|\bmenu\b|\bse\s+puede\s+hacer\b"
+    r"\bcuanto\s+(?:tiempo\s+)?(?:dura|duran|tarda|tardan|se\s+tarda)\b|\bque\s+servicios\b|\bservicios\b|\b(?:hacen|haces|tienen|tienes|manejan|ofrecen|dan|realizan)\s+(?!espacio|lugar|cita|chance|cupo)\w+|\bque\s+(?:hacen|ofrecen)\b|\bcatalogo\b|\bmenu\b|\bse\s+puede\s+hacer\b"
 )
 _THANKS = _re(r"\bgracias\b|\bmuy\s+amable\b|\bte\s+lo\s+agradezco\b|\bque\s+amable\b|\bagradecid[oa]\b")
 _GOODBYE = _re(r"\badios\b|\bbye\b|\bhasta\s+(?:luego|pronto|la\s+proxima)\b|\bnos\s+vemos\b|\bchao\b|\bchau\b|\bque\s+estes\s+bien\b|\bbuen\s+fin\b")
@@ -291,7 +291,11 @@ def _is_no_show(norm: str, context: _Context) -> bool:
 
 
 _CITA = _re(r"\bcitas?\b")
+_MESSAGE_COMMAND = _re(
+    r"^(?:si\s+|ok\s+|va\s+|porfa\s+|por\s+favor\s+)?(?:dile|digale|avisale|mandale|enviale|escribele|recuerdale|contestale|respondele)\b"
+)
 _STAFF_RULES = (
+    _Rule(Intent.MESSAGE_CUSTOMER, _MESSAGE_COMMAND),
     _Rule(Intent.MARK_NO_SHOW, _NO_SHOW, check=_is_no_show),
     _Rule(Intent.STAFF_ABSENT, _STAFF_ABSENT),
     _Rule(Intent.STAFF_ABSENT, _NO_SHOW),  # "Pedro no vino hoy": a staff member, no appointment said
@@ -335,10 +339,6 @@ _HANDOFF_RULE = _Rule(Intent.HANDOFF, _HANDOFF)
 _SERVICE_INTENTS = frozenset({
     Intent.BOOK, Intent.WALK_IN, Intent.ASK_SERVICES, Intent.ASK_PRICES, Intent.RESCHEDULE,
     Intent.CHANGE_SERVICE_DURATION, Intent.CHANGE_SERVICE_PRICE, Intent.UNKNOWN, Intent.GREETING,
-})
-_STAFF_NAME_INTENTS = frozenset({
-    Intent.STAFF_ABSENT, Intent.REMOVE_STAFF, Intent.CHANGE_PERMISSIONS, Intent.ADD_STAFF,
-    Intent.BUSINESS_SCHEDULE, Intent.MY_SCHEDULE, Intent.BOOK, Intent.WALK_IN,
 })
 _CUSTOMER_NAME_INTENTS = frozenset({
     Intent.MESSAGE_CUSTOMER, Intent.MARK_NO_SHOW, Intent.MARK_COMPLETED, Intent.CUSTOMER_HISTORY,
@@ -418,7 +418,9 @@ def _match_staff(norm: str, staff_names: Sequence[str]) -> str | None:
             continue
         first = name_words[0]
         for word in words:
-            if word == first or (len(first) >= 5 and Levenshtein.distance(word, first, score_cutoff=1) <= 1):
+            if word == first or (
+                len(first) >= 6 and word[0] == first[0] and Levenshtein.distance(word, first, score_cutoff=1) <= 1
+            ):
                 return name
     return None
 
@@ -536,7 +538,10 @@ def detect_intent(
     pairs = _word_pairs(rest_text)
     service_words: frozenset[str] = frozenset()
     if service_pairs:
-        service_words = frozenset(word for _, name in service_pairs for word in normalize(name).split())
+        service_words = frozenset(
+            word for _, name in service_pairs for word in normalize(name).split()
+            if len(word) >= 3 and word not in FILLER
+        )
     service_text = _service_text(pairs, service_words)
     service_match = None
     if service_pairs is not None and intent in _SERVICE_INTENTS:
@@ -555,14 +560,18 @@ def detect_intent(
     ):
         service_match = None
 
+    if intent in (Intent.MARK_NO_SHOW, Intent.MARK_COMPLETED) and appointment_time is None and single_time is not None:
+        appointment_time, single_time = single_time, None  # "no llegó el cliente a las 5"
     if intent in (Intent.BLOCK_TIME, Intent.UNBLOCK_TIME) and time_range is None and single_time is not None:
         time_range = TimeRange(RangeKind.AT, single_time, None)
     if intent in (Intent.BLOCK_TIME, Intent.UNBLOCK_TIME) and time_range is None and appointment_time is not None:
         time_range = TimeRange(RangeKind.AT, appointment_time, None)
 
-    if staff_name is None and not staff_names and intent in _STAFF_NAME_INTENTS and audience is Audience.STAFF:
-        if intent in (Intent.STAFF_ABSENT, Intent.REMOVE_STAFF, Intent.CHANGE_PERMISSIONS, Intent.ADD_STAFF):
-            staff_name = _capitalised_name(rest_text, service_words)
+    if staff_name is None and audience is Audience.STAFF and (
+        intent is Intent.ADD_STAFF  # a new employee is not on the staff list yet
+        or (not staff_names and intent in (Intent.STAFF_ABSENT, Intent.REMOVE_STAFF, Intent.CHANGE_PERMISSIONS))
+    ):
+        staff_name = _capitalised_name(rest_text, service_words)
     customer_name = None
     if audience is Audience.STAFF and intent in _CUSTOMER_NAME_INTENTS:
         candidate = _capitalised_name(rest_text, service_words)

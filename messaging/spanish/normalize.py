@@ -78,6 +78,7 @@ _KNOWN = frozenset(_CORRECTABLE) | frozenset(
     """.split()
 )
 
+_CLITIC_RE = re.compile(r"(?:me|te|le|lo|la|les|los|las|nos)$")
 _ACCENT_MAP = str.maketrans({"ñ": "n", "Ñ": "n"})
 _PM_RE = re.compile(r"\b([ap])\s?\.\s?m\s?\.?(?=\s|$|[,;!?)])")
 _PUNCT_RE = re.compile(r"[^\w\s:/.+$\-#]")
@@ -113,6 +114,8 @@ def _fix_token(token: str) -> str:
             continue
         if word[0] != token[0] or token[:-1] == word[:-1] or token == word + "s" or word == token + "s":
             continue  # another form of the same word ("trabaja"/"trabajo"), not a typo
+        if _CLITIC_RE.sub("", token) == _CLITIC_RE.sub("", word):
+            continue  # "mandame" is not "mandale"
         distance = DamerauLevenshtein.distance(token, word, score_cutoff=limit)
         if distance < best_distance:
             best, best_distance = word, distance

@@ -67,7 +67,7 @@ class ServiceMatch:
         return tuple(candidate.id for candidate in self.candidates)
 
 
-_FILLER = frozenset(
+FILLER = frozenset(
     "de del y e con para el la los las en a al un una + - servicio servicios cabello pelo arreglo "
     "sencillo normal completo clasico basico tradicional".split()
 )
@@ -164,7 +164,7 @@ class _Service:
 def _prepare(services: tuple[tuple[Hashable, str], ...]) -> tuple[_Service, ...]:
     prepared = []
     for service_id, name in services:
-        words = [word for word in _words(name) if word not in _FILLER]
+        words = [word for word in _words(name) if word not in FILLER]
         core = tuple(word for word in words if word not in QUALIFIERS)
         qualifiers = tuple(word for word in words if word in QUALIFIERS)
         if not core:

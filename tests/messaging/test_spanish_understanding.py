@@ -316,3 +316,43 @@ def test_all_services_for_a_new_employee():
 def test_whatsapp_sender_number_is_stored_without_the_mobile_1():
     assert normalize_phone("whatsapp:+5215512345678") == "+525512345678"
     assert normalize_phone("+52 55 1234 567") is None
+
+
+def test_staff_booking_for_a_customer_carries_everything_said():
+    slots = staff("Agenda a Juan 5512345678 para corte mañana a las 4", services=BARBER).slots
+    assert slots.phone == "+525512345678"
+    assert slots.customer_name == "Juan"
+    assert slots.service.best.name == "Corte de cabello"
+    assert (slots.date.day, slots.time) == (date(2027, 1, 15), time(16))
+
+
+def test_moving_an_appointment_separates_old_and_new_time():
+    slots = staff("mueve la cita de las 4 a las 5").slots
+    assert (slots.appointment_time, slots.time) == (time(16), time(17))
+
+
+def test_a_no_show_named_with_a_plain_time():
+    slots = staff("Juan Pérez no llegó a su cita de las 5").slots
+    assert (slots.customer_name, slots.appointment_time) == ("Juan Pérez", time(17))
+
+
+def test_a_new_employee_is_named_even_when_not_yet_on_the_staff_list():
+    understood = staff("dale de alta a Juana como estilista", staff_names=["Pedro Hernández"])
+    assert understood.slots.staff_name == "Juana"
+
+
+def test_common_words_are_not_mistaken_for_staff_names():
+    understood = staff("marca como completada la de las 12", staff_names=["María López"])
+    assert understood.slots.staff_name is None
+
+
+def test_a_message_that_asks_to_tell_a_customer_something_is_not_the_something():
+    understood = staff("dile a Ana que ya está lista su cita")
+    assert understood.intent is Intent.MESSAGE_CUSTOMER
+    assert understood.slots.message_text == "ya está lista su cita"
+
+
+def test_a_service_that_another_business_offers_is_a_handoff_candidate():
+    understood = customer("Cuánto sale el mani pedi?", services=BARBER)
+    assert understood.intent is Intent.ASK_PRICES
+    assert understood.suggests_handoff
