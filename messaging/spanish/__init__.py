@@ -16,6 +16,8 @@ Understanding
         "de 2 a 3", "de 2 a 4 de la tarde", "de 5 en adelante", "antes de las 12".
     TimeRange(kind: RangeKind, start, end)             BETWEEN / FROM / UNTIL / AT / ALL_DAY.
     parse_part_of_day(text) -> PartOfDay | None        MORNING / MIDDAY / AFTERNOON / EVENING.
+    parse_when(text, today, *, bare_time=False) -> When
+        all of the above at once, for "¿para cuándo?" replies: When(date, time, time_range, part_of_day).
     match_service(text, services: {id: name}) -> ServiceMatch
         "un corte" -> Corte de cabello; "uñas" -> AMBIGUOUS; "corte y barba" -> COMBINATION.
     ServiceMatch(kind: MatchKind, candidates, unmatched_terms), ServiceCandidate(id, name, confidence)
@@ -61,6 +63,7 @@ from .normalize import normalize
 from .phones import extract_phone, format_phone, format_phone_international, normalize_phone
 from .services import MatchKind, ServiceCandidate, ServiceMatch, match_service
 from .times import PartOfDay, RangeKind, TimeRange, parse_part_of_day, parse_time, parse_time_range
+from .when import When, parse_when
 
 __all__ = [
     "Audience",
@@ -76,6 +79,7 @@ __all__ = [
     "Slots",
     "TimeRange",
     "Understanding",
+    "When",
     "YesNo",
     "bullet_list",
     "capitalize_first",
@@ -99,5 +103,6 @@ __all__ = [
     "parse_person_name",
     "parse_time",
     "parse_time_range",
+    "parse_when",
     "parse_yes_no",
 ]

@@ -254,7 +254,7 @@ _ASK_SERVICES = _re(
     r"\bcuanto\s+(?:tiempo\s+)?(?:dura|duran|tarda|tardan|se\s+tarda)\b|\bque\s+servicios\b|\bservicios\b|\b(?:hacen|haces|tienen|tienes|manejan|ofrecen|dan|realizan)\s+(?!espacio|lugar|cita|chance|cupo)\w+|\bque\s+(?:hacen|ofrecen)\b|\bcatalogo\b|\bmenu\b|\bse\s+puede\s+hacer\b"
 )
 _THANKS = _re(r"\bgracias\b|\bmuy\s+amable\b|\bte\s+lo\s+agradezco\b|\bque\s+amable\b|\bagradecid[oa]\b")
-_GOODBYE = _re(r"\badios\b|\bbye\b|\bhasta\s+(?:luego|pronto|la\s+proxima)\b|\bnos\s+vemos\b|\bchao\b|\bchau\b|\bque\s+estes\s+bien\b|\bbuen\s+fin\b")
+_GOODBYE = _re(r"\badios\b|\bbye\b|\bhasta\s+(?:luego|pronto|la\s+proxima)\b|\bhasta\s+manana\s*$|\bnos\s+vemos\b|\bchao\b|\bchau\b|\bque\s+estes\s+bien\b|\bbuen\s+fin\b")
 _GREETING = _re(
     r"^(?:\S+\s+){0,2}?(?:hola|ola|holi|buenas|buenos\s+dias|buen\s+dia|buenas\s+tardes|buenas\s+noches|que\s+tal|hey|saludos|que\s+onda|alo)\b"
 )

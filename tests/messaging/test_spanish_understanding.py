@@ -27,6 +27,7 @@ from messaging.spanish import (
     parse_person_name,
     parse_time,
     parse_time_range,
+    parse_when,
     parse_yes_no,
 )
 
@@ -356,3 +357,24 @@ def test_a_service_that_another_business_offers_is_a_handoff_candidate():
     understood = customer("Cuánto sale el mani pedi?", services=BARBER)
     assert understood.intent is Intent.ASK_PRICES
     assert understood.suggests_handoff
+
+
+def test_when_reads_day_and_time_without_mixing_them():
+    when = parse_when("el 15 a las 4", TODAY)
+    assert (when.date.day, when.time) == (date(2027, 1, 15), time(16))
+
+
+def test_when_for_the_spec_replies():
+    assert parse_when("Mañana en la tarde", TODAY).part_of_day is PartOfDay.AFTERNOON
+    assert parse_when("A las 4", TODAY).time == time(16)
+    assert parse_when("Para el sábado si hay espacio", TODAY).date.day == SATURDAY
+    assert parse_when("hola", TODAY).is_empty
+
+
+def test_when_reads_a_lone_hour_only_after_asking_for_one():
+    assert parse_when("4", TODAY).time is None
+    assert parse_when("4", TODAY, bare_time=True).time == time(16)
+
+
+def test_see_you_tomorrow_is_a_goodbye():
+    assert customer("hasta mañana").intent is Intent.GOODBYE
