@@ -75,6 +75,8 @@ _KNOWN = frozenset(_CORRECTABLE) | frozenset(
     nuevo nueva otro otra todos todas ninguno ninguna perfecto claro tambien porque
     salir llegue llego llegar llegado citas hola favor minutos horas trabajo trabaja abierto
     abren cierran quedo queda quede termino termina cambie cambios tarda tardes
+    luces lunas mares marte mechas rayitos cejas pestanas keratina peinado peinados manzana
+    permanente planchado alaciado gelish acrilicas depilacion maquillaje tratamiento
     """.split()
 )
 

@@ -6,7 +6,9 @@ Matching is by words, not by whole strings:
 
 * Words of a service name are **core** ("corte", "barba", "manicure"), **qualifiers**
   ("hombre", "dama", "niño": they separate "Corte hombre" from "Corte dama" when said,
-  and cost nothing when not) or **filler** ("de", "cabello", "arreglo").
+  and cost nothing when not) or **filler** ("de", "cabello", "arreglo", and words for the
+  plain variant — "completo", "sencillo", "clásico" — so "tinte" is "Tinte completo"
+  rather than "Tinte raíz").
 * Two words are the same if equal, synonyms ("tinte"/"color"), one the start of the other
   ("mani"/"manicure"), or close by rapidfuzz (typos: "coret", "barva").
 * "uñas" is a **category**: it means every nail service, so several services match
@@ -85,9 +87,24 @@ _QUERY_STOPWORDS = frozenset(
     pero porque pues bueno va sale ok gracias
     """.split()
 )
+_NOT_STEMMED = frozenset({"unas", "manos", "pies"})  # category words, plural on purpose
+
+
+def _stem(word: str) -> str:
+    """Singular of a plural the cheap way ("tintes" -> "tinte"), so tables match either."""
+    if len(word) >= 5 and word.endswith("s") and word not in _NOT_STEMMED:
+        return word[:-1]
+    return word
+
+
+def _with_stems(words: Iterable[str]) -> frozenset[str]:
+    words = set(words)
+    return frozenset(words | {_stem(word) for word in words})
+
+
 _SYNONYMS: dict[str, frozenset[str]] = {}
 for _group in (
-    {"tinte", "color", "coloracion", "tintura", "tenido"},
+    {"tinte", "color", "coloracion", "tintura", "tenido", "pintar", "pintarme", "pintado", "pintada"},
     {"barba", "barbas"},
     {"depilacion", "cera", "depilado"},
     {"alaciado", "alisado", "planchado"},
@@ -96,29 +113,24 @@ for _group in (
     {"ceja", "cejas"},
     {"pestana", "pestanas"},
 ):
-    for _word in _group:
-        _SYNONYMS[_word] = frozenset(_group)
+    for _word in _with_stems(_group):
+        _SYNONYMS[_word] = _with_stems(_group)
 CATEGORIES: dict[str, frozenset[str]] = {
-    "unas": frozenset("unas una manicure manicura pedicure pedicura mani pedi gelish acrilico acrilicas "
-                      "acrilicos esmaltado esmalte nail nails polygel".split()),
-    "manos": frozenset("manicure manicura mani gelish".split()),
-    "pies": frozenset("pedicure pedicura pedi".split()),
+    "unas": _with_stems("unas una manicure manicura pedicure pedicura mani pedi gelish acrilico acrilicas "
+                        "acrilicos esmaltado esmalte nail nails polygel".split()),
+    "manos": _with_stems("manicure manicura mani gelish".split()),
+    "pies": _with_stems("pedicure pedicura pedi".split()),
 }
 # Salon words that matter even when the business has no service with them.
-SALON_VOCABULARY = frozenset(
+SALON_VOCABULARY = _with_stems(
     """
     corte tinte color mechas luces rayitos keratina alaciado alisado permanente peinado maquillaje
     manicure pedicure mani pedi gelish acrilicas barba bigote rasurado afeitado depilacion cera cejas
-    ceja pestanas facial masaje tratamiento botox extensiones trenzas rizos decoloracion matiz
+    ceja pestanas facial masaje tratamiento botox extensiones trenzas rizos decoloracion matiz pintar
+    pintarme
     """.split()
 )
 _SPLIT_RE = re.compile(r"\s*(?:,|\by\b|\be\b|\bmas\b|\+|\bcon\b)\s*")
-
-
-def _stem(word: str) -> str:
-    if len(word) >= 5 and word.endswith("s") and word not in CATEGORIES:
-        return word[:-1]
-    return word
 
 
 def _words(text: str) -> tuple[str, ...]:

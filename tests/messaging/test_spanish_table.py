@@ -195,6 +195,14 @@ BARBER = {"corte": "Corte de cabello", "barba": "Arreglo de barba", "combo": "Co
 BARBER_WITHOUT_COMBO = {"corte": "Corte de cabello", "barba": "Arreglo de barba"}
 NAILS = {"mani": "Manicure", "pedi": "Pedicure", "manipedi": "Mani + Pedi"}
 BY_CLIENT = {"h": "Corte hombre", "m": "Corte mujer", "t": "Tinte"}
+SALON = {
+    n: name
+    for n, name in enumerate([
+        "Corte dama", "Corte caballero", "Corte niño", "Tinte raíz", "Tinte completo", "Mechas",
+        "Keratina", "Peinado", "Maquillaje", "Manicure gelish", "Pedicure spa", "Uñas acrílicas",
+        "Depilación de ceja", "Planchado", "Extensiones de pestañas",
+    ])
+}
 
 # (phrase, services, kind, names in order, salon words not offered)
 SERVICE_TABLE = [
@@ -217,6 +225,21 @@ SERVICE_TABLE = [
     ("Oye quiero saber si hacen tintes para hombre", BARBER, MatchKind.NONE, [], ("tinte",)),
     ("corte y tinte", BARBER_WITHOUT_COMBO, MatchKind.MATCHED, ["Corte de cabello"], ("tinte",)),
     ("hola", BARBER, MatchKind.NONE, [], ()),
+    ("corte", SALON, MatchKind.AMBIGUOUS, ["Corte dama", "Corte caballero", "Corte niño"], ()),
+    ("corte de caballero", SALON, MatchKind.MATCHED, ["Corte caballero"], ()),
+    ("corte para niño", SALON, MatchKind.MATCHED, ["Corte niño"], ()),
+    ("tinte", SALON, MatchKind.MATCHED, ["Tinte completo"], ()),  # "completo" is the plain variant
+    ("retoque de raíz", SALON, MatchKind.MATCHED, ["Tinte raíz"], ()),
+    ("uñas", SALON, MatchKind.AMBIGUOUS, ["Uñas acrílicas", "Manicure gelish", "Pedicure spa"], ()),
+    ("gelish", SALON, MatchKind.MATCHED, ["Manicure gelish"], ()),
+    ("cejas", SALON, MatchKind.MATCHED, ["Depilación de ceja"], ()),
+    ("alaciado", SALON, MatchKind.MATCHED, ["Planchado"], ()),
+    ("luces", SALON, MatchKind.MATCHED, ["Mechas"], ()),
+    ("me quiero pintar el pelo", SALON, MatchKind.MATCHED, ["Tinte completo"], ()),
+    ("pestañas", SALON, MatchKind.MATCHED, ["Extensiones de pestañas"], ()),
+    ("peinado y maquillaje", SALON, MatchKind.COMBINATION, ["Peinado", "Maquillaje"], ()),
+    ("un corte de dama y un tinte completo", SALON, MatchKind.COMBINATION, ["Corte dama", "Tinte completo"], ()),
+    ("hacen barba?", SALON, MatchKind.NONE, [], ("barba",)),
 ]
 
 
