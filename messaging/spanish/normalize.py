@@ -49,22 +49,21 @@ _SHORTHANDS: dict[str, str] = {
     "wey": "", "we": "", "guey": "",
 }
 
-# Words our rules look for. A longer unknown token one edit away from one of these, with
-# the same first letter, is read as that word ("cancelr" -> "cancelar", "sabdo" ->
-# "sabado"). Kept deliberately narrow: names of people and services must survive
-# untouched ("Mario" is not "marzo", so short month names are not here).
+# Words our rules look for. A longer unknown token one edit away from one of these (two
+# for tokens of nine letters or more), with the same first letter, is read as that word
+# ("cancelr" -> "cancelar", "sabdo" -> "sabado"). Kept deliberately narrow, with no verb
+# forms that have close siblings ("enviare" must not become "enviale"): names of people
+# and services must survive untouched ("Mario" is not "marzo", so short month names are
+# not here either).
 _CORRECTABLE = tuple(sorted(set(
     """
     lunes martes miercoles jueves viernes sabado domingo manana pasado semana
     enero febrero abril agosto septiembre octubre noviembre diciembre
     tarde noche mediodia medianoche
-    cancelar cancela cancelo cancelame cambiar cambia cambio reagendar reprogramar agendar agenda
-    agendame reservar apartar bloquea bloquear bloqueame desbloquea desbloquear
-    quiero necesito gustaria gracias muchas buenos buenas tardes noches
-    empleado empleada agregar eliminar permisos horario horarios precio precios
-    cuanto cuesta servicios estadisticas panel siguiente disponible espacio
-    termine terminamos enfermo enferma compacta compactar
-    historial cliente clienta mensaje mandale enviale avisale
+    cancelar reagendar reprogramar agendar agendame reservar bloquea bloquear desbloquea
+    quiero necesito gustaria gracias buenos buenas tardes noches
+    empleado horario precio servicios estadisticas siguiente disponible espacio
+    compacta historial cliente mensaje
     """.split()
 )))  # sorted: ties between two words one edit away resolve the same way on every run
 # Everyday words one edit away from a keyword that must not be "fixed" into it.
@@ -77,6 +76,7 @@ _KNOWN = frozenset(_CORRECTABLE) | frozenset(
     abren cierran quedo queda quede termino termina cambie cambios tarda tardes
     luces lunas mares marte mechas rayitos cejas pestanas keratina peinado peinados manzana
     permanente planchado alaciado gelish acrilicas depilacion maquillaje tratamiento
+    completa completo completada clienta clientes empleada empleados horarios precios
     """.split()
 )
 
@@ -107,15 +107,15 @@ def _fix_token(token: str) -> str:
         token = token[:-1]  # "sii", "noo", "holaa"
         if token in _SHORTHANDS:
             return _SHORTHANDS[token]
-    if len(token) < 5 or token in _KNOWN:
-        return token
-    limit = 1 if len(token) < 8 else 2
+    if len(token) < 5 or token in _KNOWN or token[:-1] in _KNOWN or token[:-2] in _KNOWN:
+        return token  # known, or a plural of a known word
+    limit = 1 if len(token) < 9 else 2
     best, best_distance = token, limit + 1
     for word in _CORRECTABLE:
         if abs(len(word) - len(token)) > limit:
             continue
-        if word[0] != token[0] or token[:-1] == word[:-1] or token == word + "s" or word == token + "s":
-            continue  # another form of the same word ("trabaja"/"trabajo"), not a typo
+        if word[0] != token[0] or token[:-1] == word[:-1] or word.startswith(token) or token.startswith(word):
+            continue  # another form of the same word ("trabaja"/"trabajo", "agenda"/"agendar"), not a typo
         if _CLITIC_RE.sub("", token) == _CLITIC_RE.sub("", word):
             continue  # "mandame" is not "mandale"
         distance = DamerauLevenshtein.distance(token, word, score_cutoff=limit)
