@@ -84,7 +84,7 @@ _WEEKDAY_WORD = "|".join(WEEKDAYS)
 _COUNT = r"\d{1,2}|" + "|".join(sorted(_COUNT_WORDS, key=len, reverse=True))
 
 _DAY_MONTH_RE = re.compile(
-    rf"\b(?:(?:{_WEEKDAY_WORD})\s+)?(\d{{1,2}})\s+(?:de\s+)?({_MONTH_WORD})\b(?:\s+(?:de|del)\s+(\d{{4}}))?"
+    rf"\b(?:(?:{_WEEKDAY_WORD})\s+)?(\d{{1,2}}|primero)\s+(?:de\s+)?({_MONTH_WORD})\b(?:\s+(?:de|del)\s+(\d{{4}}))?"
 )
 _SLASH_RE = re.compile(r"(?<![\d:])(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?(?![\d/])")
 _DAY_ONLY_RE = re.compile(
@@ -147,7 +147,8 @@ def _explicit_day(norm: str, today: date) -> tuple[tuple[int, int], date] | None
     match = _DAY_MONTH_RE.search(norm)
     if match:
         year = int(match.group(3)) if match.group(3) else None
-        found = _day_and_month(int(match.group(1)), _MONTH_ALIASES[match.group(2)], year, today)
+        day = 1 if match.group(1) == "primero" else int(match.group(1))
+        found = _day_and_month(day, _MONTH_ALIASES[match.group(2)], year, today)
         if found is not None:
             return match.span(), found
     match = _SLASH_RE.search(norm)

@@ -11,8 +11,8 @@ Rules (all on the normal form from :mod:`normalize`):
   ``las``, ``a la una``, ``de la``, a colon (``4:30``), ``y media``/``y cuarto``,
   am/pm, ``hrs``, or a part-of-day qualifier. ``la 2``, ``el 15`` or ``en 3 días`` are
   not times (an option number, a day, a count).
-* **Ranges.** ``de 2 a 3``, ``de 2 a 4 de la tarde``, ``entre 2 y 4``, ``2-4``,
-  ``desde las 2 hasta las 4``. A qualifier after the end also applies to the start when
+* **Ranges.** ``de 2 a 3``, ``de 2 a 4 de la tarde``, ``entre 2 y 4``, ``2-4``, ``4 a 6``,
+  ``desde las 2 hasta las 4``; the first range of a message only. A qualifier after the end also applies to the start when
   that keeps the start before the end (``de 11 a 2 de la tarde`` → 11:00–14:00). An end
   that would fall before the start moves twelve hours later (``de 6 a 8`` → 18:00–20:00).
   ``de 5 en adelante``, ``desde las 5``, ``a partir de las 5``, ``después de las 5`` run
@@ -116,6 +116,9 @@ _RANGE_RES = (
     re.compile(rf"\bentre\s+{_OPT_LAS}{_clock('a', with_y=False)}\s+y\s+{_OPT_LAS}{_clock('b')}"),
     re.compile(rf"(?<![\d:])(?P<ah>\d{{1,2}})(?::(?P<am>\d{{2}}))?(?:\s*(?P<aampm>am|pm))?\s*-\s*"
                rf"(?P<bh>\d{{1,2}})(?::(?P<bm>\d{{2}}))?(?:\s*(?P<bampm>am|pm)\b|\s*(?P<bhrs>hrs|h)\b)?(?![\d-])"),
+    # "bloquea 4 a 6": bare clock hours only, so "el 15 a las 4" is never a range
+    re.compile(r"(?<![\d:/])(?P<ah>1[0-2]|0?[1-9])(?::(?P<am>\d{2}))?(?:\s*(?P<aampm>am|pm))?\s+a\s+"
+               r"(?P<bh>1[0-2]|0?[1-9])(?::(?P<bm>\d{2}))?(?:\s*(?P<bampm>am|pm)\b|\s+de\s+la\s+(?P<bpart>manana|tarde|noche)\b)?(?![\d/:])"),
 )
 _FROM_RES = (
     re.compile(rf"\b(?:de|desde)\s+{_OPT_LAS}{_clock('a')}\s+(?:en|para|pa)\s+(?:adelante|delante)\b"),
