@@ -1,22 +1,454 @@
-"""Booking, walk-ins, rescheduling, cancelling and marking attendance."""
+"""Booking, walk-ins, rescheduling, cancelling and marking attendance.
+
+A schedule write is one transaction (``ctx.db.transaction(write=True)``):
+validate → snapshot on fresh data → the solver's choice → re-check with interval
+arithmetic → appointment and occupancy rows (exactly ``solver.occupancy_for``) → outbox
+rows and an activity line → commit → ``ctx.outbox_written()``.
+
+Two requests racing for the last free time: on PostgreSQL the loser's occupancy insert
+violates the exclusion constraint; on SQLite ``BEGIN IMMEDIATE`` makes the loser wait and
+then its in-transaction re-check sees the winner. Either way it gets ``SlotTaken`` with
+alternatives computed afterwards, on a fresh snapshot.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
-from datetime import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
 
+from sqlalchemy import delete, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import solver
 from resolvers.context import Context
-from resolvers.errors import Problem
-from resolvers.scheduling.types import BookedAppointments, BookingRequest, WalkInRequest
-from storage import Appointment, AppointmentStatus
+from resolvers.errors import NotFound, OutsideHours, PermissionDenied, Problem, SlotTaken, ValidationError
+from resolvers.permissions import Permission
+from resolvers.scheduling import notices
+from resolvers.scheduling.access import (
+    SERVICE_NOT_FOUND,
+    SPOT_NOT_FOUND,
+    STAFF_NOT_FOUND,
+    allowed,
+    check_instant,
+    load_appointment,
+    load_location,
+    load_organization,
+    organization_id,
+    phone_or_problem,
+)
+from resolvers.scheduling.slots import (
+    check_visit,
+    check_visit_shape,
+    list_slots,
+    rules_for,
+    solver_request,
+)
+from resolvers.scheduling.snapshot import Snapshot, load_snapshot
+from resolvers.scheduling.types import BookedAppointments, BookingRequest, SlotOption, SlotPreferences, WalkInRequest
+from resolvers.scheduling.usage import count_usage
+from storage import (
+    ACTIVE_STATUSES,
+    Appointment,
+    AppointmentSource,
+    AppointmentStatus,
+    Customer,
+    Location,
+    Occupancy,
+    Organization,
+    is_exclusion_violation,
+    is_unique_violation,
+)
+
+#: Staff may register a visit that began a few minutes ago (the client is already in the chair).
+STAFF_GRACE = timedelta(minutes=15)
+ALTERNATIVES = 5
+MAX_NOTES = 1000
+MAX_NAME = 120
+ONE_MINUTE = timedelta(minutes=1)
+#: How far past its start a visit's rows can reach (services, buffers) when loading a snapshot.
+VISIT_REACH = timedelta(hours=12)
+
+
+class _Taken:
+    """The time is taken: alternatives are computed after the transaction, on fresh data."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+def _minute(value: datetime) -> datetime:
+    value = value.astimezone(timezone.utc)
+    return value.replace(second=0, microsecond=0)
+
+
+def _clean(text: str | None, limit: int) -> str | None:
+    text = (text or "").strip()
+    return text[:limit] or None
+
+
+# ---------------------------------------------------------------- solver → problems
+
+
+def _why_not(snapshot: Snapshot, reason: solver.Reason, *, staff_id: uuid.UUID | None, start: datetime,
+             now: datetime, group_size: int) -> Problem | _Taken:
+    R = solver.Reason
+    staff_name = snapshot.staff[staff_id].name if staff_id in snapshot.staff else None
+    if reason in (R.FULLY_BOOKED, R.SLOT_TAKEN):
+        return _Taken(f"{staff_name} ya tiene cita a esa hora." if staff_name else "Ese horario ya está ocupado.")
+    if reason is R.CLOSED:
+        return OutsideHours("A esa hora el negocio está cerrado.")
+    if reason is R.STAFF_NOT_WORKING:
+        return OutsideHours(f"{staff_name} no está disponible a esa hora." if staff_name
+                            else "A esa hora no hay nadie del equipo disponible para ese servicio.")
+    if reason in (R.DOES_NOT_FIT, R.OUTSIDE_HOURS):
+        return OutsideHours("Ese horario está fuera del horario de atención: el servicio no alcanza a terminar "
+                            "antes del cierre o de un descanso.")
+    if reason is R.OUTSIDE_BOOKING_WINDOW:
+        rules = snapshot.rules
+        if start < now:
+            return ValidationError("Esa hora ya pasó. Elige una hora a partir de ahora.", field="start")
+        if start < now + timedelta(minutes=rules.min_notice_minutes):
+            return ValidationError(f"Se agenda con al menos {rules.min_notice_minutes} minutos de anticipación.",
+                                   field="start")
+        return ValidationError(f"Solo se puede agendar hasta {rules.max_days_ahead} días antes.", field="start")
+    if reason is R.NO_QUALIFIED_STAFF:
+        if group_size > 1:
+            return ValidationError("No hay suficiente personal para atender a todo el grupo al mismo tiempo.",
+                                   field="groupSize")
+        return ValidationError("Nadie del equipo hace ese servicio.", field="serviceIds")
+    if reason is R.NO_COMPATIBLE_SPOT:
+        if group_size > 1:
+            return ValidationError("No hay suficientes lugares para atender a todo el grupo al mismo tiempo.",
+                                   field="groupSize")
+        return ValidationError("No hay un lugar disponible para ese servicio.", field="spotId")
+    if reason is R.UNKNOWN_STAFF:
+        return STAFF_NOT_FOUND
+    if reason is R.UNKNOWN_SPOT:
+        return SPOT_NOT_FOUND
+    return SERVICE_NOT_FOUND
+
+
+async def _choose(snapshot: Snapshot, request: solver.BookingRequest, now: datetime, *, enforce_window: bool,
+                  staff_id: uuid.UUID | None, start: datetime) -> solver.Assignment | Problem | _Taken:
+    """CP-SAT's pick for this exact start, then re-checked on the same fresh snapshot."""
+    chosen = await asyncio.to_thread(solver.assign_booking, snapshot.salon, request, now)
+    if isinstance(chosen, solver.NoAssignment):
+        return _why_not(snapshot, chosen.reason, staff_id=staff_id, start=start, now=now, group_size=request.group_size)
+    conflicts = solver.recheck_assignment(snapshot.salon, chosen, now, enforce_booking_window=enforce_window)
+    if conflicts:
+        reasons = {c.reason for c in conflicts}
+        worst = solver.Reason.SLOT_TAKEN if solver.Reason.SLOT_TAKEN in reasons else conflicts[0].reason
+        return _why_not(snapshot, worst, staff_id=staff_id, start=start, now=now, group_size=request.group_size)
+    return chosen
+
+
+# ---------------------------------------------------------------- rows
+
+
+async def customer_by_phone(session: AsyncSession, org_id: uuid.UUID, phone: str, name: str | None,
+                            now: datetime) -> Customer:
+    """Get or create the customer with this phone; race-safe on the (organization, phone) key."""
+    query = select(Customer).where(Customer.organization_id == org_id, Customer.phone_number == phone)
+    customer = await session.scalar(query)
+    if customer is None:
+        try:
+            async with session.begin_nested():
+                customer = Customer(id=uuid.uuid4(), organization_id=org_id, phone_number=phone, name=name,
+                                    name_verified_at=now if name else None, created_at=now, updated_at=now)
+                session.add(customer)
+                await session.flush()
+            return customer
+        except IntegrityError as exc:
+            if not is_unique_violation(exc):
+                raise
+            customer = await session.scalar(query)
+            if customer is None:  # pragma: no cover - the other writer rolled back
+                raise
+    if name and name != customer.name and phone != notices.NO_PHONE:
+        customer.name = name
+        customer.name_verified_at = now
+        customer.updated_at = now
+    return customer
+
+
+def _occupancy_rows(snapshot: Snapshot, org_id: uuid.UUID,
+                    placed: Sequence[tuple[Appointment, solver.BookedService]]) -> list[Occupancy]:
+    """The solver's occupancy for each placed service, in a stable order (steady lock order)."""
+    rows = []
+    for appointment, booked in placed:
+        for piece in solver.occupancy_for(snapshot.salon, booked.service_id, booked.staff_id, booked.spot_id,
+                                          booked.start):
+            is_staff = piece.resource_kind is solver.ResourceKind.STAFF
+            rows.append(Occupancy(
+                id=uuid.uuid4(), organization_id=org_id, appointment_id=appointment.id,
+                staff_id=uuid.UUID(piece.resource_id) if is_staff else None,
+                spot_id=None if is_staff else uuid.UUID(piece.resource_id),
+                starts_at=piece.start, ends_at=piece.end,
+            ))
+    rows.sort(key=lambda r: (r.staff_id is None, str(r.staff_id or r.spot_id), r.starts_at))
+    return rows
+
+
+def _visit_facts(snapshot: Snapshot, customer: Customer, appointments: Sequence[Appointment]) -> dict:
+    return notices.visit_facts(organization=snapshot.organization, location=snapshot.location, customer=customer,
+                               appointments=appointments, services=snapshot.services, staff=snapshot.staff)
+
+
+def _summary(snapshot: Snapshot, customer: Customer, appointments: Sequence[Appointment], what: str) -> str:
+    first = min(appointments, key=lambda a: a.starts_at)
+    local = first.starts_at.astimezone(snapshot.zone)
+    service = snapshot.services[first.service_type_id].name if first.service_type_id in snapshot.services else ""
+    staff = snapshot.staff[first.staff_id].name if first.staff_id in snapshot.staff else ""
+    who = customer.name or (customer.phone_number if customer.phone_number != notices.NO_PHONE else "Cliente")
+    return f"{what}: {who}, {service} con {staff}, {local:%Y-%m-%d %H:%M}"
+
+
+# ---------------------------------------------------------------- alternatives
+
+
+async def alternatives(
+    ctx: Context, org_id: uuid.UUID, location_id: uuid.UUID | None, service_ids: Sequence[uuid.UUID], *,
+    wanted: datetime, group_size: int, staff_id: uuid.UUID | None, spot_id: uuid.UUID | None,
+) -> tuple[SlotOption, ...]:
+    """The bookable starts nearest the one that was taken (same stylist first), on fresh data."""
+    now = ctx.now()
+    start = max(now, wanted - timedelta(hours=3))
+    end = max(wanted, now) + timedelta(days=2)
+    async with ctx.db.session() as session:
+        organization = await load_organization(session, org_id, for_write=False)
+        if not isinstance(organization, Organization):
+            return ()
+        location = await load_location(session, org_id, location_id)
+        if not isinstance(location, Location):
+            return ()
+        snapshot = await load_snapshot(session, organization, location, start, end,
+                                       rules=rules_for(ctx.actor, organization))
+    day = wanted.astimezone(snapshot.zone).date()
+    for pinned_staff in dict.fromkeys((staff_id, None)):
+        request = solver_request(service_ids, group_size=group_size, staff_id=pinned_staff, spot_id=spot_id,
+                                 start=start, end=end, preferences=SlotPreferences(day=day), limit=60)
+        found = await list_slots(snapshot, request, now)
+        if found:
+            nearest = sorted(found, key=lambda s: (abs((s.start - wanted).total_seconds()), -s.score))[:ALTERNATIVES]
+            return tuple(sorted(nearest, key=lambda s: s.start))
+    return ()
+
+
+# ---------------------------------------------------------------- booking
+
+
+@dataclass(frozen=True, slots=True)
+class _Visit:
+    """A validated booking, whoever asked for it (customer, staff, walk-in)."""
+
+    org_id: uuid.UUID
+    location_id: uuid.UUID | None
+    service_ids: tuple[uuid.UUID, ...]
+    start: datetime
+    group_size: int
+    staff_id: uuid.UUID | None
+    spot_id: uuid.UUID | None
+    customer_id: uuid.UUID | None  # a customer actor books for themselves
+    customer_phone: str | None  # normalised; None for a walk-in without phone
+    customer_name: str | None
+    notes: str | None
+    source: AppointmentSource
+    notify_customer: bool
 
 
 async def book_appointment(ctx: Context, request: BookingRequest) -> BookedAppointments | Problem:
-    raise NotImplementedError
+    """Book a visit at exactly ``request.start`` (any whole minute; seconds are dropped)."""
+    org_id = organization_id(ctx)
+    if not isinstance(org_id, uuid.UUID):
+        return org_id
+    actor = ctx.actor
+    if not actor.is_customer and (denied := allowed(actor, Permission.BOOK)):
+        return denied
+    service_ids = tuple(request.service_ids)
+    problem = check_visit_shape(service_ids, request.group_size) or check_instant(request.start, "start")
+    if problem:
+        return problem
+    now = ctx.now()
+    start = _minute(request.start)
+    grace = timedelta(0) if actor.is_customer else STAFF_GRACE
+    if start + grace < now:
+        return ValidationError("Esa hora ya pasó. Elige una hora a partir de ahora.", field="start")
+    phone: str | None = None
+    if request.customer_phone:
+        normalised = phone_or_problem(request.customer_phone)
+        if isinstance(normalised, ValidationError):
+            return normalised
+        phone = normalised
+    if actor.is_customer:
+        own = phone_or_problem(actor.phone) if actor.phone else None
+        if phone is not None and phone != own:
+            return PermissionDenied("Solo puedes agendar citas para ti.")
+        phone = None
+    elif phone is None:
+        return ValidationError("Necesito el teléfono del cliente.", field="customerPhone")
+    visit = _Visit(
+        org_id=org_id, location_id=request.location_id, service_ids=service_ids, start=start,
+        group_size=request.group_size, staff_id=request.staff_id, spot_id=request.spot_id,
+        customer_id=actor.customer_id if actor.is_customer else None, customer_phone=phone,
+        customer_name=_clean(request.customer_name, MAX_NAME), notes=_clean(request.notes, MAX_NOTES),
+        source=request.source or (AppointmentSource.WHATSAPP if actor.is_customer else AppointmentSource.MANUAL),
+        notify_customer=request.notify_customer,
+    )
+    return await _book(ctx, visit)
 
 
 async def book_walk_in(ctx: Context, request: WalkInRequest) -> BookedAppointments | Problem:
-    raise NotImplementedError
+    """Someone is at the door: book them now with whoever is free (or the stylist asked for)."""
+    org_id = organization_id(ctx)
+    if not isinstance(org_id, uuid.UUID):
+        return org_id
+    if denied := allowed(ctx.actor, Permission.BOOK):
+        return denied
+    service_ids = tuple(request.service_ids)
+    problem = check_visit_shape(service_ids, 1)
+    if problem:
+        return problem
+    phone = notices.NO_PHONE
+    if request.customer_phone:
+        normalised = phone_or_problem(request.customer_phone)
+        if isinstance(normalised, ValidationError):
+            return normalised
+        phone = normalised
+    now = ctx.now()
+    start = _minute(now + timedelta(seconds=59))  # the next whole minute
+    visit = _Visit(
+        org_id=org_id, location_id=request.location_id, service_ids=service_ids, start=start, group_size=1,
+        staff_id=request.staff_id, spot_id=None, customer_id=None, customer_phone=phone,
+        customer_name=_clean(request.customer_name, MAX_NAME), notes=_clean(request.notes, MAX_NOTES),
+        source=AppointmentSource.WALK_IN, notify_customer=False,
+    )
+    result = await _book(ctx, visit)
+    if isinstance(result, SlotTaken):
+        return SlotTaken("Ahorita no hay quien lo atienda. Lo más pronto que hay:", alternatives=result.alternatives)
+    return result
+
+
+async def _book(ctx: Context, visit: _Visit) -> BookedAppointments | Problem:
+    actor = ctx.actor
+    now = ctx.now()
+    # Staff may start a visit a few minutes back: the solver's "now" is then the start itself.
+    solver_now = min(now, visit.start)
+    taken: _Taken | None = None
+    result: BookedAppointments | None = None
+    try:
+        async with ctx.db.transaction(write=True) as session:
+            organization = await load_organization(session, visit.org_id, for_write=True)
+            if not isinstance(organization, Organization):
+                return organization
+            location = await load_location(session, visit.org_id, visit.location_id)
+            if not isinstance(location, Location):
+                return location
+            rules = replace(rules_for(actor, organization), granularity_minutes=1)  # any whole minute
+            snapshot = await load_snapshot(session, organization, location, visit.start, visit.start + VISIT_REACH,
+                                           rules=rules)
+            problem = check_visit(snapshot, visit.service_ids, visit.staff_id, visit.spot_id)
+            if problem:
+                return problem
+            request = solver_request(visit.service_ids, group_size=visit.group_size, staff_id=visit.staff_id,
+                                     spot_id=visit.spot_id, start=visit.start, end=visit.start + ONE_MINUTE)
+            chosen = await _choose(snapshot, request, solver_now, enforce_window=actor.is_customer,
+                                   staff_id=visit.staff_id, start=visit.start)
+            if isinstance(chosen, _Taken):
+                taken = chosen
+            elif not isinstance(chosen, solver.Assignment):
+                return chosen
+            else:
+                if visit.customer_id is not None:
+                    customer = await session.get(Customer, visit.customer_id)
+                    if customer is None or customer.organization_id != visit.org_id:
+                        return NotFound("No encontré tu registro de cliente.")
+                    if visit.customer_name and visit.customer_name != customer.name:
+                        customer.name, customer.name_verified_at, customer.updated_at = visit.customer_name, now, now
+                else:
+                    customer = await customer_by_phone(session, visit.org_id, visit.customer_phone or notices.NO_PHONE,
+                                                       visit.customer_name, now)
+                result = await _write_visit(session, ctx, snapshot, visit, customer, chosen)
+    except DBAPIError as exc:
+        if not is_exclusion_violation(exc):
+            raise
+        taken = _Taken("Alguien más acaba de ganar ese horario.")
+    if taken is not None:
+        options = await alternatives(ctx, visit.org_id, visit.location_id, visit.service_ids, wanted=visit.start,
+                                     group_size=visit.group_size, staff_id=visit.staff_id, spot_id=visit.spot_id)
+        suffix = " Te propongo estos horarios." if options else " No encontré otro horario cercano."
+        return SlotTaken(taken.message + suffix, alternatives=options)
+    await ctx.outbox_written()
+    return result
+
+
+async def _write_visit(session: AsyncSession, ctx: Context, snapshot: Snapshot, visit: _Visit, customer: Customer,
+                       chosen: solver.Assignment) -> BookedAppointments:
+    now = ctx.now()
+    actor = ctx.actor
+    organization = snapshot.organization
+    group_id = uuid.uuid4() if len(chosen.services) > 1 else None
+    placed: list[tuple[Appointment, solver.BookedService]] = []
+    for booked in chosen.services:
+        service = snapshot.services[uuid.UUID(booked.service_id)]
+        appointment = Appointment(
+            id=uuid.uuid4(), organization_id=organization.id, location_id=snapshot.location.id,
+            customer_id=customer.id, service_type_id=service.id, staff_id=uuid.UUID(booked.staff_id),
+            spot_id=uuid.UUID(booked.spot_id) if booked.spot_id else None,
+            starts_at=booked.start, ends_at=booked.end, status=AppointmentStatus.CONFIRMED, source=visit.source,
+            booking_group_id=group_id, staff_requested=visit.staff_id is not None and booked.seat == 0,
+            price_cents=service.price_cents, notes=visit.notes, created_by_staff_id=actor.staff_id,
+            created_at=now, updated_at=now,
+        )
+        placed.append((appointment, booked))
+    session.add_all(a for a, _ in placed)
+    await session.flush()
+    session.add_all(_occupancy_rows(snapshot, organization.id, placed))
+    await session.flush()  # PostgreSQL's exclusion constraint speaks here
+
+    appointments = tuple(a for a, _ in placed)
+    facts = _visit_facts(snapshot, customer, appointments)
+    await notices.visit_booked(session, now=now, organization=organization, customer=customer, facts=facts,
+                               notify_customer=visit.notify_customer, booked_by_staff_id=actor.staff_id)
+    notices.activity(session, now=now, organization=organization, kind="appointment_booked",
+                     summary=_summary(snapshot, customer, appointments, "Nueva cita"),
+                     subject_id=appointments[0].id, data={**facts, "actor": actor.kind.value})
+    await session.flush()
+    usage = await count_usage(session, organization, now, ctx.config.free_monthly_bookings)
+    if usage.over_limit and usage.limit is not None:
+        await notices.plan_limit_reached(session, now=now, organization=organization, month=usage.month,
+                                         used=usage.bookings_used, limit=usage.limit)
+    return BookedAppointments(appointments=appointments, customer=customer, booking_group_id=group_id, usage=usage,
+                              plan_warning=usage.message)
+
+
+# ---------------------------------------------------------------- changing a booked visit
+
+
+async def _visit_of(session: AsyncSession, appointment: Appointment) -> list[Appointment]:
+    """The appointment and the other active ones of its booking group (the visit moves together)."""
+    if appointment.booking_group_id is None:
+        return [appointment]
+    rows = await session.scalars(
+        select(Appointment).where(
+            Appointment.organization_id == appointment.organization_id,
+            Appointment.booking_group_id == appointment.booking_group_id,
+            Appointment.status.in_(ACTIVE_STATUSES),
+        )
+    )
+    return sorted(rows, key=lambda a: (a.starts_at, str(a.id)))
+
+
+def _inactive(appointment: Appointment) -> ValidationError | None:
+    if appointment.status is AppointmentStatus.CANCELLED:
+        return ValidationError("Esa cita ya estaba cancelada.", field="id")
+    if appointment.status not in ACTIVE_STATUSES:
+        return ValidationError("Esa cita ya terminó; no se puede cambiar.", field="id")
+    return None
 
 
 async def reschedule_appointment(
@@ -28,14 +460,195 @@ async def reschedule_appointment(
     spot_id: uuid.UUID | None = None,
     notify_customer: bool = True,
 ) -> BookedAppointments | Problem:
-    raise NotImplementedError
+    """Move a visit (all its services) to start at ``start``; same appointment ids, new occupancy.
+
+    The stylist the customer asked for stays unless ``staff_id`` names another one.
+    """
+    org_id = organization_id(ctx)
+    if not isinstance(org_id, uuid.UUID):
+        return org_id
+    actor = ctx.actor
+    if not actor.is_customer and (denied := allowed(actor, Permission.BOOK)):
+        return denied
+    if problem := check_instant(start, "start"):
+        return problem
+    now = ctx.now()
+    start = _minute(start)
+    if start + (timedelta(0) if actor.is_customer else STAFF_GRACE) < now:
+        return ValidationError("Esa hora ya pasó. Elige una hora a partir de ahora.", field="start")
+    taken: _Taken | None = None
+    visit_services: tuple[uuid.UUID, ...] = ()
+    group_size, pinned, location_id = 1, staff_id, None
+    try:
+        async with ctx.db.transaction(write=True) as session:
+            organization = await load_organization(session, org_id, for_write=True)
+            if not isinstance(organization, Organization):
+                return organization
+            appointment = await load_appointment(session, ctx, appointment_id)
+            if not isinstance(appointment, Appointment):
+                return appointment
+            if problem := _inactive(appointment):
+                return problem
+            if actor.is_customer and appointment.starts_at <= now:
+                return ValidationError("Esa cita ya empezó; ya no se puede mover.", field="id")
+            visit = await _visit_of(session, appointment)
+            location = await load_location(session, org_id, appointment.location_id)
+            if not isinstance(location, Location):
+                return location
+            location_id = location.id
+            by_service: dict[uuid.UUID, list[Appointment]] = defaultdict(list)
+            for a in visit:
+                by_service[a.service_type_id].append(a)
+            visit_services = tuple(by_service)  # in start order
+            group_size = len(by_service[visit_services[0]])
+            if pinned is None:
+                pinned = next((a.staff_id for a in visit if a.staff_requested), None)
+            rules = replace(rules_for(actor, organization), granularity_minutes=1)
+            snapshot = await load_snapshot(session, organization, location, start, start + VISIT_REACH,
+                                           without_appointments=[a.id for a in visit], rules=rules)
+            if problem := check_visit(snapshot, visit_services, pinned, spot_id):
+                return problem
+            request = solver_request(visit_services, group_size=group_size, staff_id=pinned, spot_id=spot_id,
+                                     start=start, end=start + ONE_MINUTE)
+            chosen = await _choose(snapshot, request, min(now, start), enforce_window=actor.is_customer,
+                                   staff_id=pinned, start=start)
+            if isinstance(chosen, _Taken):
+                taken = chosen
+            elif not isinstance(chosen, solver.Assignment):
+                return chosen
+            else:
+                previous_start = min(a.starts_at for a in visit)
+                placed = _place_existing(by_service, chosen, now)
+                await session.execute(delete(Occupancy).where(Occupancy.appointment_id.in_([a.id for a in visit])))
+                session.add_all(_occupancy_rows(snapshot, org_id, placed))
+                await session.flush()
+                customer = await session.get(Customer, appointment.customer_id)
+                facts = _visit_facts(snapshot, customer, visit)
+                if notify_customer and not actor.is_customer:
+                    notices.visit_rescheduled(session, now=now, organization=organization, customer=customer,
+                                              facts=facts, previous_start=previous_start)
+                notices.activity(session, now=now, organization=organization, kind="appointment_rescheduled",
+                                 summary=_summary(snapshot, customer, visit, "Cita movida"),
+                                 subject_id=appointment.id, data={**facts, "actor": actor.kind.value})
+                result = BookedAppointments(appointments=tuple(visit), customer=customer,
+                                            booking_group_id=appointment.booking_group_id)
+    except DBAPIError as exc:
+        if not is_exclusion_violation(exc):
+            raise
+        taken = _Taken("Alguien más acaba de ganar ese horario.")
+    if taken is not None:
+        options = await alternatives(ctx, org_id, location_id, visit_services, wanted=start, group_size=group_size,
+                                     staff_id=pinned, spot_id=spot_id)
+        suffix = " Te propongo estos horarios." if options else " No encontré otro horario cercano."
+        return SlotTaken(taken.message + suffix, alternatives=options)
+    await ctx.outbox_written()
+    return result
+
+
+def _place_existing(by_service: dict[uuid.UUID, list[Appointment]], chosen: solver.Assignment,
+                    now: datetime) -> list[tuple[Appointment, solver.BookedService]]:
+    """Give each (seat, service) of the new assignment one of the visit's existing appointments."""
+    free = {service_id: list(rows) for service_id, rows in by_service.items()}
+    placed = []
+    for booked in sorted(chosen.services, key=lambda b: (b.seat, b.start)):
+        appointment = free[uuid.UUID(booked.service_id)].pop(0)
+        appointment.starts_at, appointment.ends_at = booked.start, booked.end
+        appointment.staff_id = uuid.UUID(booked.staff_id)
+        appointment.spot_id = uuid.UUID(booked.spot_id) if booked.spot_id else None
+        appointment.updated_at = now
+        placed.append((appointment, booked))
+    return placed
 
 
 async def cancel_appointment(
     ctx: Context, appointment_id: uuid.UUID, *, reason: str | None = None, notify_customer: bool = False
 ) -> Appointment | Problem:
-    raise NotImplementedError
+    """Cancel one appointment: its time is free at once. Customers cancel only their own, before it starts."""
+    org_id = organization_id(ctx)
+    if not isinstance(org_id, uuid.UUID):
+        return org_id
+    actor = ctx.actor
+    if not actor.is_customer and (denied := allowed(actor, Permission.CANCEL_APPOINTMENT)):
+        return denied
+    now = ctx.now()
+    async with ctx.db.transaction(write=True) as session:
+        organization = await load_organization(session, org_id, for_write=True)
+        if not isinstance(organization, Organization):
+            return organization
+        appointment = await load_appointment(session, ctx, appointment_id)
+        if not isinstance(appointment, Appointment):
+            return appointment
+        if problem := _inactive(appointment):
+            return problem
+        if actor.is_customer and appointment.starts_at <= now:
+            return ValidationError("Esa cita ya pasó; ya no se puede cancelar.", field="id")
+        await session.execute(delete(Occupancy).where(Occupancy.appointment_id == appointment.id))
+        appointment.status = AppointmentStatus.CANCELLED
+        appointment.cancellation_reason = _clean(reason, MAX_NOTES)
+        appointment.cancelled_at = now
+        appointment.updated_at = now
+        customer = await session.get(Customer, appointment.customer_id)
+        facts = await _facts_for(session, organization, customer, [appointment])
+        await notices.appointment_cancelled(session, now=now, organization=organization, customer=customer,
+                                            facts=facts, reason=appointment.cancellation_reason,
+                                            notify_customer=notify_customer, by_customer=actor.is_customer)
+        notices.activity(session, now=now, organization=organization, kind="appointment_cancelled",
+                         summary=f"Cita cancelada: {facts['customer_name'] or 'Cliente'}, {facts['service_name']}",
+                         subject_id=appointment.id, data={**facts, "actor": actor.kind.value,
+                                                          "reason": appointment.cancellation_reason})
+    await ctx.outbox_written()
+    return appointment
+
+
+async def _facts_for(session: AsyncSession, organization: Organization, customer: Customer,
+                     appointments: Sequence[Appointment]) -> dict:
+    """Notification facts without a whole snapshot: just the names these rows need."""
+    from storage import ServiceType, Staff
+
+    services = {s.id: s for s in await session.scalars(
+        select(ServiceType).where(ServiceType.id.in_({a.service_type_id for a in appointments})))}
+    staff_ids = {a.staff_id for a in appointments if a.staff_id}
+    staff = {m.id: m for m in await session.scalars(select(Staff).where(Staff.id.in_(staff_ids)))} if staff_ids else {}
+    location = await session.get(Location, appointments[0].location_id)
+    return notices.visit_facts(organization=organization, location=location, customer=customer,
+                               appointments=appointments, services=services, staff=staff)
+
+
+MARKABLE = (AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW, AppointmentStatus.CANCELLED)
 
 
 async def mark_appointment(ctx: Context, appointment_id: uuid.UUID, status: AppointmentStatus) -> Appointment | Problem:
-    raise NotImplementedError
+    """Completed or no-show, once the appointment has started (cancelled: see cancel_appointment).
+
+    A no-show frees the stylist and the spot for the rest of its time (its occupancy goes).
+    """
+    org_id = organization_id(ctx)
+    if not isinstance(org_id, uuid.UUID):
+        return org_id
+    if denied := allowed(ctx.actor, Permission.MARK_ATTENDANCE):
+        return denied
+    if status not in MARKABLE:
+        return ValidationError("Solo se puede marcar como completada, no asistió o cancelada.", field="status")
+    if status is AppointmentStatus.CANCELLED:
+        return await cancel_appointment(ctx, appointment_id, notify_customer=False)
+    now = ctx.now()
+    async with ctx.db.transaction(write=True) as session:
+        organization = await load_organization(session, org_id, for_write=True)
+        if not isinstance(organization, Organization):
+            return organization
+        appointment = await load_appointment(session, ctx, appointment_id)
+        if not isinstance(appointment, Appointment):
+            return appointment
+        if appointment.status is AppointmentStatus.CANCELLED:
+            return ValidationError("Esa cita está cancelada.", field="id")
+        if appointment.starts_at > now:
+            return ValidationError("Esa cita todavía no empieza; márcala cuando haya comenzado.", field="id")
+        appointment.status = status
+        appointment.updated_at = now
+        if status is AppointmentStatus.NO_SHOW:
+            await session.execute(delete(Occupancy).where(Occupancy.appointment_id == appointment.id))
+        notices.activity(session, now=now, organization=organization, kind=f"appointment_{status.value}",
+                         summary="Cita completada" if status is AppointmentStatus.COMPLETED else "No asistió",
+                         subject_id=appointment.id, data={"appointment_id": str(appointment.id),
+                                                          "status": status.value, "actor": ctx.actor.kind.value})
+    return appointment

@@ -1,14 +1,130 @@
-"""Available slots: the solver's ranked listing over the database snapshot."""
+"""Available slots: the solver's ranked listing over a fresh database snapshot.
+
+What is listed is bookable by the same actor: staff get the same relaxed booking window
+here as in `book_appointment` (no minimum notice, a year ahead), customers the salon's.
+The listing is pure interval arithmetic, but a 30-day search on a big salon is CPU work,
+so it runs in a worker thread and never stalls the event loop.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 
-from resolvers.context import Context
-from resolvers.errors import Problem
-from resolvers.scheduling.types import SlotOption, SlotPreferences
+import solver
+from resolvers.context import Actor, Context
+from resolvers.errors import Problem, ValidationError
+from resolvers.permissions import Permission
+from resolvers.scheduling.access import (
+    SERVICE_NOT_FOUND,
+    SPOT_NOT_FOUND,
+    STAFF_NOT_FOUND,
+    allowed,
+    check_range,
+    load_location,
+    load_organization,
+    organization_id,
+)
+from resolvers.scheduling.rules import BookingRules
+from resolvers.scheduling.snapshot import Snapshot, load_snapshot
+from resolvers.scheduling.types import SlotOption, SlotPreferences, SlotService
+from storage import Location, Organization
+
+MAX_GROUP = 10
+MAX_SERVICES = 6
+MAX_LIMIT = 200
+
+
+def rules_for(actor: Actor, organization: Organization) -> BookingRules:
+    """Staff book whenever the salon is open (walk-ins, phone calls); customers follow the rules."""
+    rules = BookingRules.of(organization)
+    if actor.is_customer:
+        return rules
+    return replace(rules, min_notice_minutes=0, max_days_ahead=365)
+
+
+def longest_visit(snapshot_services: dict, service_ids: Sequence[uuid.UUID]) -> timedelta:
+    minutes = sum(snapshot_services[s].duration_minutes + (snapshot_services[s].buffer_after_minutes or 0)
+                  for s in service_ids if s in snapshot_services)
+    return timedelta(minutes=minutes + 240)  # generous: org buffers and processing fit inside
+
+
+def check_visit(
+    snapshot: Snapshot, service_ids: Sequence[uuid.UUID], staff_id: uuid.UUID | None, spot_id: uuid.UUID | None,
+) -> Problem | None:
+    """Unknown ids, and a stylist or spot that cannot do one of the services, in Spanish."""
+    for service_id in service_ids:
+        if service_id not in snapshot.services:
+            return SERVICE_NOT_FOUND
+    if staff_id is not None:
+        member = snapshot.staff.get(staff_id)
+        if member is None:
+            return STAFF_NOT_FOUND
+        does = snapshot.staff_service_ids.get(staff_id, frozenset())
+        for service_id in service_ids:
+            if service_id not in does:
+                return ValidationError(f"{member.name} no hace {snapshot.services[service_id].name}.", field="staffId")
+    if spot_id is not None:
+        spot = snapshot.spots.get(spot_id)
+        if spot is None:
+            return SPOT_NOT_FOUND
+        hosts = snapshot.spot_service_ids.get(spot_id, frozenset())
+        for service_id in service_ids:
+            if service_id not in hosts:
+                return ValidationError(f"{spot.name} no es para {snapshot.services[service_id].name}.", field="spotId")
+    return None
+
+
+def check_visit_shape(service_ids: Sequence[uuid.UUID], group_size: int) -> ValidationError | None:
+    if not service_ids:
+        return ValidationError("Elige al menos un servicio.", field="serviceIds")
+    if len(service_ids) > MAX_SERVICES:
+        return ValidationError(f"Se pueden juntar hasta {MAX_SERVICES} servicios en una cita.", field="serviceIds")
+    if len(set(service_ids)) != len(service_ids):
+        return ValidationError("Repetiste un servicio; para varias personas usa el tamaño del grupo.", field="serviceIds")
+    if not 1 <= group_size <= MAX_GROUP:
+        return ValidationError(f"El grupo puede ser de 1 a {MAX_GROUP} personas.", field="groupSize")
+    return None
+
+
+def slot_option(slot: solver.Slot) -> SlotOption:
+    services = tuple(
+        SlotService(
+            service_id=uuid.UUID(b.service_id), staff_id=uuid.UUID(b.staff_id),
+            spot_id=uuid.UUID(b.spot_id) if b.spot_id else None, start=b.start, end=b.end, seat=b.seat,
+        )
+        for b in slot.assignment.services
+    )
+    first = services[0]
+    return SlotOption(start=slot.start, end=slot.end, staff_id=first.staff_id, spot_id=first.spot_id,
+                      score=slot.score, services=services)
+
+
+def solver_request(
+    service_ids: Sequence[uuid.UUID], *, group_size: int, staff_id: uuid.UUID | None, spot_id: uuid.UUID | None,
+    start: datetime | None, end: datetime | None, preferences: SlotPreferences | None = None, limit: int | None = None,
+) -> solver.BookingRequest:
+    prefs = preferences or SlotPreferences()
+    return solver.BookingRequest(
+        service_ids=tuple(str(s) for s in service_ids),
+        group_size=group_size,
+        staff_id=str(staff_id) if staff_id else None,
+        spot_id=str(spot_id) if spot_id else None,
+        window_start=start,
+        window_end=end,
+        preferences=solver.Preferences(
+            day=prefs.day, part_of_day=prefs.part_of_day,
+            staff_id=str(prefs.staff_id) if prefs.staff_id else None, limit=limit,
+        ),
+    )
+
+
+async def list_slots(snapshot: Snapshot, request: solver.BookingRequest, now: datetime) -> list[SlotOption]:
+    found = await asyncio.to_thread(solver.available_slots, snapshot.salon, request, now)
+    return [slot_option(s) for s in found]
 
 
 async def available_slots(
@@ -24,4 +140,35 @@ async def available_slots(
     group_size: int = 1,
     location_id: uuid.UUID | None = None,
 ) -> list[SlotOption] | Problem:
-    raise NotImplementedError
+    """Bookable visits starting in [start, end), best first; [] when nothing fits."""
+    org_id = organization_id(ctx)
+    if not isinstance(org_id, uuid.UUID):
+        return org_id
+    if not ctx.actor.is_customer and (denied := allowed(ctx.actor, Permission.VIEW_SCHEDULE)):
+        return denied
+    service_ids = tuple(service_ids)
+    problem = check_visit_shape(service_ids, group_size) or check_range(start, end)
+    if problem:
+        return problem
+    if not 1 <= limit <= MAX_LIMIT:
+        return ValidationError(f"Puedo mostrar de 1 a {MAX_LIMIT} horarios.", field="limit")
+    now = ctx.now()
+    if end <= now:
+        return ValidationError("Ese rango ya pasó; busca a partir de hoy.", field="to")
+    async with ctx.db.session() as session:
+        organization = await load_organization(session, org_id, for_write=False)
+        if not isinstance(organization, Organization):
+            return organization
+        location = await load_location(session, org_id, location_id)
+        if not isinstance(location, Location):
+            return location
+        snapshot = await load_snapshot(session, organization, location, max(start, now), end + timedelta(days=1),
+                                       rules=rules_for(ctx.actor, organization))
+    problem = check_visit(snapshot, service_ids, staff_id, spot_id)
+    if problem:
+        return problem
+    if preferences and preferences.staff_id is not None and preferences.staff_id not in snapshot.staff:
+        return STAFF_NOT_FOUND
+    request = solver_request(service_ids, group_size=group_size, staff_id=staff_id, spot_id=spot_id,
+                             start=start, end=end, preferences=preferences, limit=limit)
+    return await list_slots(snapshot, request, now)

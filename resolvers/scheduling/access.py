@@ -1,0 +1,110 @@
+"""Who may touch what, and the input checks every scheduling use case shares.
+
+Ids are always looked up *within the actor's organization*: an id from another tenant is
+indistinguishable from one that does not exist (NotFound, never PermissionDenied).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from resolvers.context import Actor, ActorKind, Context
+from resolvers.errors import NotAuthenticated, NotFound, Problem, Suspended, ValidationError
+from resolvers.permissions import Permission, check
+from resolvers.phones import InvalidPhone, normalise_phone
+from resolvers.scheduling.rules import MAX_RANGE_DAYS
+from storage import Appointment, Location, Organization, OrganizationStatus
+
+NO_ORGANIZATION = ValidationError("Primero elige un negocio.", field="organizationId")
+APPOINTMENT_NOT_FOUND = NotFound("No encontré esa cita.")
+SERVICE_NOT_FOUND = NotFound("No encontré ese servicio.")
+STAFF_NOT_FOUND = NotFound("No encontré a esa persona del equipo.")
+SPOT_NOT_FOUND = NotFound("No encontré ese lugar.")
+LOCATION_NOT_FOUND = NotFound("No encontré esa sucursal.")
+BLOCK_NOT_FOUND = NotFound("No encontré ese bloqueo.")
+
+
+def organization_id(ctx: Context) -> uuid.UUID | Problem:
+    actor = ctx.actor
+    if actor.kind is ActorKind.ANONYMOUS:
+        return NotAuthenticated()
+    if actor.organization_id is None:
+        return NO_ORGANIZATION
+    return actor.organization_id
+
+
+def allowed(actor: Actor, permission: Permission) -> Problem | None:
+    """The matrix for staff; customers have no management permissions."""
+    return check(actor, permission)
+
+
+def owns(actor: Actor, appointment: Appointment) -> bool:
+    """Whether a customer actor may see this appointment (staff/system/admin always may)."""
+    return not actor.is_customer or appointment.customer_id == actor.customer_id
+
+
+async def load_organization(session: AsyncSession, org_id: uuid.UUID, *, for_write: bool) -> Organization | Problem:
+    org = await session.get(Organization, org_id)
+    if org is None:
+        return NotFound("No encontré ese negocio.")
+    if for_write and org.status is OrganizationStatus.SUSPENDED:
+        return Suspended()
+    return org
+
+
+async def load_location(session: AsyncSession, org_id: uuid.UUID, location_id: uuid.UUID | None) -> Location | Problem:
+    """The given location of this organization, or its primary (else its oldest active) one."""
+    if location_id is not None:
+        location = await session.get(Location, location_id)
+        if location is None or location.organization_id != org_id:
+            return LOCATION_NOT_FOUND
+        return location
+    locations = (
+        await session.scalars(
+            select(Location)
+            .where(Location.organization_id == org_id, Location.is_active)
+            .order_by(Location.is_primary.desc(), Location.created_at, Location.id)
+            .limit(1)
+        )
+    ).all()
+    if not locations:
+        return ValidationError("Tu negocio todavía no tiene sucursal con horario.", field="locationId")
+    return locations[0]
+
+
+async def load_appointment(session: AsyncSession, ctx: Context, appointment_id: uuid.UUID) -> Appointment | Problem:
+    appointment = await session.get(Appointment, appointment_id)
+    if appointment is None or appointment.organization_id != ctx.actor.organization_id:
+        return APPOINTMENT_NOT_FOUND
+    if not owns(ctx.actor, appointment):
+        return APPOINTMENT_NOT_FOUND
+    return appointment
+
+
+def check_instant(value: datetime, field: str) -> ValidationError | None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        return ValidationError("La hora necesita zona horaria (por ejemplo -06:00).", field=field)
+    return None
+
+
+def check_range(start: datetime, end: datetime, *, start_field: str = "from", end_field: str = "to",
+                max_days: int = MAX_RANGE_DAYS) -> ValidationError | None:
+    problem = check_instant(start, start_field) or check_instant(end, end_field)
+    if problem:
+        return problem
+    if end <= start:
+        return ValidationError("El final tiene que ser después del inicio.", field=end_field)
+    if end - start > timedelta(days=max_days):
+        return ValidationError(f"El rango es demasiado largo: máximo {max_days} días.", field=end_field)
+    return None
+
+
+def phone_or_problem(raw: str, field: str = "customerPhone") -> str | ValidationError:
+    try:
+        return normalise_phone(raw)
+    except InvalidPhone as exc:
+        return ValidationError(str(exc), field=field)
