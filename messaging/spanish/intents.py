@@ -30,6 +30,9 @@ time range, the appointment referred to by its time ("el de las 11" →
 ``appointment_time``), a single time, part of day, service words (and the
 :class:`~.services.ServiceMatch` when the business's services are passed), names,
 durations, prices, weekdays and the text to forward to a customer ("dile que…").
+When a change names two times and no appointment ("no puedo a las 4, cámbiala para las
+6"), the first is ``appointment_time`` and the last is the new ``time``; for no-show and
+completed, a lone time is the appointment's.
 ``Understanding.suggests_handoff`` is true when a person was asked for, or when the
 message asks about salon services the business does not offer ("¿hacen tintes para
 hombre?").
@@ -100,7 +103,8 @@ class Intent(enum.StrEnum):
 @dataclass(frozen=True, slots=True)
 class Slots:
     date: DateExpression | None = None
-    time: time | None = None  # a single time said ("a las 4")
+    time: time | None = None  # a single time said ("a las 4"); for a change, the new time
+    times: tuple[time, ...] = ()  # every single time said, in order
     time_range: TimeRange | None = None  # "de 2 a 3"; for block/unblock also "las 4" (kind AT)
     part_of_day: PartOfDay | None = None
     appointment_time: time | None = None  # the appointment referred to: "el de las 11"
@@ -218,7 +222,7 @@ _BUSINESS_SCHEDULE = _re(
 _SCHEDULE_WORD = _re(r"\b(?:agenda|citas|horario|que\s+tiene)\b")
 _MY_SCHEDULE = _re(
     r"\bque\s+(?:tengo|me\s+toca|hay)\b(?!\s+que)|\bmi\s+(?:agenda|dia|horario)\b|\bmis\s+citas\b|\bagenda\s+(?:de|para)\s+(?:hoy|manana|pasado|el|la|esta|este)\b"
-    r"|\bcuant[ao]s\s+(?:citas|clientes)\s+tengo\b|\btengo\s+citas?\b|\bver\s+(?:la\s+)?agenda\b|^agenda$|\bcomo\s+(?:tengo|viene)\s+(?:mi\s+|la\s+|el\s+)?(?:agenda|dia)\b"
+    r"|\bcuant[ao]s\s+(?:citas|clientes)\s+tengo\b|\bresumen\s+(?:del\s+dia|de\s+hoy|de\s+manana)\b|\btengo\s+citas?\b|\bver\s+(?:la\s+)?agenda\b|^agenda$|\bcomo\s+(?:tengo|viene)\s+(?:mi\s+|la\s+|el\s+)?(?:agenda|dia)\b"
 )
 _STATS = _re(
     r"\bcomo\s+(?:vamos|va\s+el\s+negocio|nos\s+fue|nos\s+va|estuvo|van\s+las\s+ventas)\b|\bestadisticas?\b|\breportes?\b|\bresumen\s+(?:del|de\s+la)\s+(?:mes|semana)"
@@ -236,7 +240,7 @@ _BOOK = _re(
     r"\b(?:agendar|agendame|agendarme|agendo|agenda\s+(?:me|una|un|para|a)|reservar|reservame|reserva\s+(?:una|un|para)|apartar|apartame|aparta\s+(?:una|un|para)|sacar\s+(?:una\s+)?cita|hacer\s+(?:una\s+)?cita|programar\s+(?:una\s+)?cita)\b"
     r"|\b(?:quiero|quisiera|queria|necesito|ocupo|me\s+gustaria|busco|me\s+das|me\s+puedes\s+dar|dame)\s+(?:una\s+|un\s+|otra\s+)?(?:cita|turno|lugar|espacio|reservacion)\b"
     r"|\b(?:quiero|quisiera|queria|necesito|ocupo|me\s+gustaria|vengo|voy)\s+(?:a\s+)?(?:ir|pasar|cortarme|hacerme|arreglarme|pintarme)\b"
-    r"|\bcita\s+para\b|\b(?:hay|tienes|tienen|tendras|tendran|habra)\s+(?:algun\s+)?(?:espacio|lugar|disponib\w*|chance|cupo|citas?)\b|\bdisponibilidad\b|\bme\s+(?:puedes|podrias|pueden)\s+(?:atender|agendar|apartar)\b|\bpuedo\s+(?:ir|pasar|llegar)\b"
+    r"|\bcita\s+para\b|\b(?:hay|tienes|tienen|tendras|tendran|habra)\s+(?:algun\s+)?(?:espacio|lugar|disponib\w*|chance|cupo|citas?)\b|\bdisponibilidad\b|\bme\s+(?:puedes|puede|podrias|podria|pueden)\s+(?:atender|agendar|apartar)\b|\b(?:anota|anotale|apunta|apuntale|ponle|ponme|metele|registrale)\s+(?:a\s+|una\s+cita\b|un\s+)|\bpuedo\s+(?:ir|pasar|llegar)\b"
 )
 _VIEW = _re(
     r"\bmis\s+citas\b|\bmi\s+(?:cita|reservacion|turno)\b|\btengo\s+(?:alguna\s+)?cita\b|\bque\s+citas?\s+tengo\b|\bcuando\s+(?:es|era|tengo)\b|\ba\s+que\s+hora\s+(?:es|era|tengo|quedo)\b|\bsigue\s+en\s+pie\b|\bconfirmar\s+(?:mi\s+)?cita\b"
@@ -251,7 +255,7 @@ _ASK_LOCATION = _re(
     r"\bdonde\s+(?:estan|quedan|se\s+ubican|es|esta|los\s+encuentro)\b|\bdireccion\b|\bubicacion\b|\bcomo\s+llego\b|\bmaps?\b|\bestacionamiento\b"
 )
 _ASK_SERVICES = _re(
-    r"\bcuanto\s+(?:tiempo\s+)?(?:dura|duran|tarda|tardan|se\s+tarda)\b|\bque\s+servicios\b|\bservicios\b|\b(?:hacen|haces|tienen|tienes|manejan|ofrecen|dan|realizan)\s+(?!espacio|lugar|cita|chance|cupo)\w+|\bque\s+(?:hacen|ofrecen)\b|\bcatalogo\b|\bmenu\b|\bse\s+puede\s+hacer\b"
+    r"\bcuanto\s+(?:tiempo\s+)?(?:dura|duran|tarda|tardan|se\s+tarda)\b|\bque\s+servicios\b|\bservicios\b|\b(?:hacen|haces|tienen|tienes|manejan|ofrecen|dan|realizan)\s+(?!espacio|lugar|cita|chance|cupo)\w+|\bque\s+(?:hacen|ofrecen)\b|\bcatalogo\b|\bmenu\b|\bse\s+puede\s+hacer\b|\binformacion\b"
 )
 _THANKS = _re(r"\bgracias\b|\bmuy\s+amable\b|\bte\s+lo\s+agradezco\b|\bque\s+amable\b|\bagradecid[oa]\b")
 _GOODBYE = _re(r"\badios\b|\bbye\b|\bhasta\s+(?:luego|pronto|la\s+proxima)\b|\bhasta\s+manana\s*$|\bnos\s+vemos\b|\bchao\b|\bchau\b|\bque\s+estes\s+bien\b|\bbuen\s+fin\b")
@@ -560,6 +564,10 @@ def detect_intent(
     ):
         service_match = None
 
+    all_times = tuple(found for _, found in times)
+    if intent is Intent.RESCHEDULE and appointment_time is None and len(all_times) >= 2:
+        # "no puedo llegar a las 4, ¿me la cambias para las 6?": from the first to the last
+        appointment_time, single_time = all_times[0], all_times[-1]
     if intent in (Intent.MARK_NO_SHOW, Intent.MARK_COMPLETED) and appointment_time is None and single_time is not None:
         appointment_time, single_time = single_time, None  # "no llegó el cliente a las 5"
     if intent in (Intent.BLOCK_TIME, Intent.UNBLOCK_TIME) and time_range is None and single_time is not None:
@@ -586,6 +594,7 @@ def detect_intent(
     slots = Slots(
         date=date_expression,
         time=single_time,
+        times=all_times,
         time_range=time_range,
         part_of_day=part_of_day,
         appointment_time=appointment_time,

@@ -378,3 +378,14 @@ def test_when_reads_a_lone_hour_only_after_asking_for_one():
 
 def test_see_you_tomorrow_is_a_goodbye():
     assert customer("hasta mañana").intent is Intent.GOODBYE
+
+
+def test_a_change_from_one_time_to_another_keeps_both():
+    slots = customer("No voy a poder llegar a las 4, ¿me la puedes cambiar para las 6?").slots
+    assert (slots.appointment_time, slots.time) == (time(16), time(18))
+    assert slots.times == (time(16), time(18))
+
+
+def test_a_staff_member_booking_with_a_colleague():
+    slots = staff("ponle a Juan a las 4 con Pedro", staff_names=["Pedro Hernández"]).slots
+    assert (slots.customer_name, slots.staff_name, slots.time) == ("Juan", "Pedro Hernández", time(16))
