@@ -219,6 +219,9 @@ _BUSINESS_SCHEDULE = _re(
     r"\b(?:agenda|citas|horarios?)\s+(?:de\s+|del\s+)?(?:todos|todas|todo\s+el\s+mundo|general|completa|negocio|salon|local|equipo|la\s+barberia|la\s+estetica)\b"
     r"|\btodas\s+las\s+citas\b|\bquien(?:es)?\s+(?:tiene|tienen|trabaja|trabajan)\s+(?:citas?|hoy|manana)\b|\bcomo\s+esta\s+(?:el\s+dia|la\s+agenda\s+(?:de\s+)?(?:hoy|manana)|hoy)\b|\bagenda\s+(?:de\s+)?(?:hoy|manana)\s+de\s+todos\b"
 )
+_SOMEONES_SCHEDULE = _re(  # "agenda de Pedro", when the staff list was not given
+    r"\b(?:agenda|citas|horario)\s+de\s+(?!(?:hoy|manana|pasado|la|las|el|los|esta|este|mi|mis|tu|su|todos|todas|ayer|semana|lunes|martes|miercoles|jueves|viernes|sabado|domingo)\b)[a-z]{3,}\b"
+)
 _SCHEDULE_WORD = _re(r"\b(?:agenda|citas|horario|que\s+tiene)\b")
 _MY_SCHEDULE = _re(
     r"\bque\s+(?:tengo|me\s+toca|hay)\b(?!\s+que)|\bmi\s+(?:agenda|dia|horario)\b|\bmis\s+citas\b|\bagenda\s+(?:de|para)\s+(?:hoy|manana|pasado|el|la|esta|este)\b"
@@ -320,6 +323,7 @@ _STAFF_RULES = (
     _Rule(Intent.WHATS_NEXT, _WHATS_NEXT),
     _Rule(Intent.BUSINESS_SCHEDULE, _BUSINESS_SCHEDULE),
     _Rule(Intent.BUSINESS_SCHEDULE, _SCHEDULE_WORD, check=lambda norm, context: context.staff_name is not None),
+    _Rule(Intent.BUSINESS_SCHEDULE, _SOMEONES_SCHEDULE),
     _Rule(Intent.MY_SCHEDULE, _MY_SCHEDULE),
     _Rule(Intent.STATS, _STATS),
 )
@@ -577,7 +581,10 @@ def detect_intent(
 
     if staff_name is None and audience is Audience.STAFF and (
         intent is Intent.ADD_STAFF  # a new employee is not on the staff list yet
-        or (not staff_names and intent in (Intent.STAFF_ABSENT, Intent.REMOVE_STAFF, Intent.CHANGE_PERMISSIONS))
+        or (
+            not staff_names
+            and intent in (Intent.STAFF_ABSENT, Intent.REMOVE_STAFF, Intent.CHANGE_PERMISSIONS, Intent.BUSINESS_SCHEDULE)
+        )
     ):
         staff_name = _capitalised_name(rest_text, service_words)
     customer_name = None
