@@ -1,9 +1,77 @@
-"""The GraphQL endpoint (issue 4 fills this: ``/graphql`` over ``schema.Schema``)."""
+"""``/graphql``: the Strawberry schema over HTTP, with the caller decided from the bearer token.
+
+Per request: ``Authorization: Bearer <token>`` → :func:`resolvers.actors.actor_from_token`
+(staff tokens re-read the staff row and the organization's status; admin tokens; no header
+= anonymous). A bad or expired token gets 401 and a suspended organization 403, before any
+resolver runs, so the dashboard can send the person back to sign in. GraphiQL and
+introspection are on in development and off in production unless
+``PARLO_GRAPHQL_INTROSPECTION=true``.
+"""
 
 from __future__ import annotations
 
+import uuid
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
+
 from parlo.components import Component, Services
+from resolvers.actors import actor_from_token
+from resolvers.context import Actor, Context
+from resolvers.errors import Problem, Suspended
+from schema.context import GraphQLContext
+from schema.schema import build_schema
+
+ACTOR_KEY = "parlo_actor"
+
+
+class ParloGraphQL(GraphQL):
+    def __init__(self, services: Services, **kwargs) -> None:
+        introspection = services.settings.introspection_enabled
+        super().__init__(build_schema(introspection=introspection),
+                         graphql_ide="graphiql" if introspection else None,
+                         allow_queries_via_get=introspection, **kwargs)
+        self.services = services
+        self.config = services.resolver_config()
+
+    async def get_context(self, request, response) -> GraphQLContext:  # type: ignore[override]
+        actor = request.scope.get("state", {}).get(ACTOR_KEY) or Actor.anonymous()
+        ctx = Context(db=self.services.db, now=self.services.clock, actor=actor, config=self.config,
+                      correlation_id=request.headers.get("x-request-id") or uuid.uuid4().hex)
+        return GraphQLContext.build(ctx, request=request, response=response)
+
+
+class GraphQLEndpoint:
+    """Reads the token, refuses bad ones, then hands the request to Strawberry."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.graphql = ParloGraphQL(services)
+        self.secret = services.settings.jwt_secret.get_secret_value()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            request = Request(scope)
+            header = request.headers.get("authorization", "")
+            scheme, _, token = header.partition(" ")
+            if header:
+                if scheme.lower() != "bearer" or not token.strip():
+                    actor: Actor | Problem = Problem("Envía el token como «Authorization: Bearer <token>».")
+                else:
+                    actor = await actor_from_token(self.services.db, token.strip(), secret=self.secret,
+                                                   now=self.services.clock())
+                if isinstance(actor, Problem):
+                    status = 403 if isinstance(actor, Suspended) else 401
+                    code = "SUSPENDED" if isinstance(actor, Suspended) else "NOT_AUTHENTICATED"
+                    await JSONResponse({"data": None, "errors": [{"message": actor.message, "extensions": {"code": code}}]},
+                                       status_code=status)(scope, receive, send)
+                    return
+                scope.setdefault("state", {})[ACTOR_KEY] = actor
+        await self.graphql(scope, receive, send)
 
 
 def graphql_component(services: Services) -> Component:
-    return Component()
+    return Component(routes=[Route("/graphql", GraphQLEndpoint(services), methods=["GET", "POST"])])

@@ -1,0 +1,127 @@
+"""Signing in to the dashboard: a single-use link sent over WhatsApp, or the admin password.
+
+Only a SHA-256 of the link's token is stored, so a database leak gives no way in. The
+request always gets the same neutral answer, whether or not the phone belongs to anyone:
+the endpoint must not tell strangers who works where.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from resolvers import outbox
+from resolvers.auth import ADMIN_SESSION_TTL, STAFF_SESSION_TTL, issue_admin_token, issue_staff_token
+from resolvers.context import Context
+from resolvers.errors import NotAuthenticated, PermissionDenied, Problem, Suspended, ValidationError
+from resolvers.phones import InvalidPhone, normalise_phone
+from storage import AuthToken, Organization, OrganizationStatus, Staff, TokenType
+
+MAGIC_LINK_TTL = timedelta(minutes=15)
+NEUTRAL_ANSWER = "Si ese número está registrado, te enviamos una liga por WhatsApp para entrar. Vence en 15 minutos."
+LINK_NOT_VALID = NotAuthenticated("Esa liga ya no sirve: pide una nueva desde la página de entrada.")
+WRONG_PASSWORD = NotAuthenticated("Contraseña incorrecta.")
+ADMIN_DISABLED = PermissionDenied("El acceso de administrador está desactivado en este servidor.")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def magic_link_url(public_url: str, token: str) -> str:
+    return f"{public_url.rstrip('/')}/entrar?token={token}"
+
+
+@dataclass(frozen=True, slots=True)
+class MagicLinkRequested:
+    message: str = NEUTRAL_ANSWER
+
+
+@dataclass(frozen=True, slots=True)
+class StaffSession:
+    token: str
+    expires_at: datetime
+    staff: Staff
+    organization: Organization
+
+
+@dataclass(frozen=True, slots=True)
+class AdminSession:
+    token: str
+    expires_at: datetime
+
+
+async def request_magic_link(ctx: Context, phone: str) -> MagicLinkRequested | ValidationError:
+    try:
+        e164 = normalise_phone(phone)
+    except InvalidPhone as exc:
+        return ValidationError(str(exc), field="phone")
+    now = ctx.now()
+    async with ctx.db.transaction() as session:
+        rows = (await session.execute(
+            select(Staff, Organization)
+            .join(Organization, Organization.id == Staff.organization_id)
+            .where(Staff.phone_number == e164, Staff.is_active.is_(True),
+                   Organization.status.in_((OrganizationStatus.ACTIVE, OrganizationStatus.ONBOARDING)))
+        )).all()
+        for staff, organization in rows:
+            token = secrets.token_urlsafe(32)
+            session.add(AuthToken(
+                organization_id=organization.id, staff_id=staff.id, token_hash=hash_token(token),
+                token_type=TokenType.MAGIC_LINK, expires_at=now + MAGIC_LINK_TTL, created_at=now, updated_at=now,
+            ))
+            outbox.enqueue(
+                session, now=now, to=staff.phone_number, organization_id=organization.id,
+                kind="magic_link", template_name="magic_link",
+                variables={"url": magic_link_url(ctx.config.public_url, token), "staff_name": staff.name,
+                           "organization_name": organization.name},
+                from_number=ctx.config.central_number,
+            )
+    if rows:
+        await ctx.outbox_written()
+    return MagicLinkRequested()
+
+
+async def verify_magic_link(ctx: Context, token: str) -> StaffSession | Problem:
+    """Spend the link (once, even under a race) and open a 7-day session."""
+    now = ctx.now()
+    async with ctx.db.transaction() as session:
+        spent = await session.execute(
+            update(AuthToken)
+            .where(AuthToken.token_hash == hash_token(token or ""), AuthToken.used_at.is_(None),
+                   AuthToken.expires_at > now, AuthToken.token_type == TokenType.MAGIC_LINK)
+            .values(used_at=now, updated_at=now)
+            .returning(AuthToken.staff_id, AuthToken.organization_id)
+        )
+        claimed = spent.first()
+        if claimed is None:
+            return LINK_NOT_VALID
+        staff_id, organization_id = claimed
+        row = (await session.execute(
+            select(Staff, Organization).join(Organization, Organization.id == Staff.organization_id)
+            .where(Staff.id == staff_id, Staff.organization_id == organization_id)
+        )).first()
+    if row is None or not row[0].is_active:
+        return LINK_NOT_VALID
+    staff, organization = row
+    if organization.status in (OrganizationStatus.SUSPENDED, OrganizationStatus.CHURNED):
+        return Suspended()
+    session_token = issue_staff_token(staff_id=staff.id, organization_id=organization.id,
+                                      secret=ctx.config.jwt_secret, now=now)
+    return StaffSession(token=session_token, expires_at=now + STAFF_SESSION_TTL, staff=staff, organization=organization)
+
+
+async def admin_login(ctx: Context, password: str) -> AdminSession | Problem:
+    expected = ctx.config.admin_password
+    if not expected:
+        return ADMIN_DISABLED
+    if not hmac.compare_digest(password.encode("utf-8"), expected.encode("utf-8")):
+        return WRONG_PASSWORD
+    now = ctx.now()
+    return AdminSession(token=issue_admin_token(secret=ctx.config.jwt_secret, now=now),
+                        expires_at=now + ADMIN_SESSION_TTL)

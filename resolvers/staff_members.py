@@ -1,0 +1,183 @@
+"""The team: who works here, what they do, where they usually sit, and what they may do.
+
+Owners and admins add, edit and deactivate people; only the owner changes permission
+levels (spec permission matrix). There is always at least one active owner.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from resolvers.context import Context
+from resolvers.errors import Conflict, NotFound, Problem
+from resolvers.input_checks import clean_name, clean_phone, is_referenced, rows_of_organization
+from resolvers.permissions import Permission, check
+from resolvers.scope import authorize
+from storage import Appointment, Location, PermissionLevel, ServiceType, Spot, Staff, StaffRole
+
+STAFF_NOT_FOUND = NotFound("No encontré a esa persona del equipo.")
+LAST_OWNER = Conflict("El negocio necesita al menos un dueño activo.")
+
+
+@dataclass(frozen=True, slots=True)
+class StaffDraft:
+    name: str
+    phone: str
+    permission_level: PermissionLevel = PermissionLevel.STAFF
+    service_ids: tuple[uuid.UUID, ...] = ()
+    default_spot_id: uuid.UUID | None = None
+    location_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StaffChanges:
+    name: str | None = None
+    phone: str | None = None
+    permission_level: PermissionLevel | None = None
+    service_ids: tuple[uuid.UUID, ...] | None = None
+    default_spot_id: uuid.UUID | None = None
+    clear_default_spot: bool = False
+    is_active: bool | None = None
+
+
+async def list_staff(ctx: Context, *, include_inactive: bool = False) -> list[Staff] | Problem:
+    organization_id = authorize(ctx, Permission.VIEW_SCHEDULE)
+    if isinstance(organization_id, Problem):
+        return organization_id
+    query = select(Staff).where(Staff.organization_id == organization_id)
+    if not include_inactive:
+        query = query.where(Staff.is_active.is_(True))
+    async with ctx.db.session() as session:
+        return list((await session.scalars(query.order_by(Staff.name))).all())
+
+
+async def _active_owners(session, organization_id: uuid.UUID) -> int:
+    return await session.scalar(select(func.count()).select_from(Staff).where(
+        Staff.organization_id == organization_id, Staff.is_active.is_(True),
+        Staff.permission_level == PermissionLevel.OWNER))
+
+
+async def _phone_taken(session, organization_id: uuid.UUID, phone: str, other_than: uuid.UUID | None = None) -> bool:
+    query = select(Staff.id).where(Staff.organization_id == organization_id, Staff.phone_number == phone)
+    if other_than is not None:
+        query = query.where(Staff.id != other_than)
+    return await session.scalar(query) is not None
+
+
+async def create_staff(ctx: Context, draft: StaffDraft) -> Staff | Problem:
+    organization_id = authorize(ctx, Permission.MANAGE_STAFF)
+    if isinstance(organization_id, Problem):
+        return organization_id
+    if draft.permission_level is not PermissionLevel.STAFF and (denied := check(ctx.actor, Permission.CHANGE_PERMISSIONS)):
+        return denied
+    name = clean_name(draft.name, field="name", label="el nombre")
+    if isinstance(name, Problem):
+        return name
+    phone = clean_phone(draft.phone)
+    if isinstance(phone, Problem):
+        return phone
+    now = ctx.now()
+    async with ctx.db.transaction() as session:
+        if await _phone_taken(session, organization_id, phone):
+            return Conflict("Ya hay alguien del equipo con ese número.")
+        services = await rows_of_organization(session, ServiceType, draft.service_ids, organization_id,
+                                              what="alguno de los servicios")
+        if isinstance(services, Problem):
+            return services
+        if draft.default_spot_id is not None:
+            spot = await rows_of_organization(session, Spot, [draft.default_spot_id], organization_id,
+                                              what="ese lugar de trabajo")
+            if isinstance(spot, Problem):
+                return spot
+        location_id = draft.location_id
+        if location_id is not None:
+            found = await rows_of_organization(session, Location, [location_id], organization_id, what="esa sucursal")
+            if isinstance(found, Problem):
+                return found
+        else:
+            location_id = await session.scalar(select(Location.id).where(
+                Location.organization_id == organization_id).order_by(Location.is_primary.desc()).limit(1))
+        member = Staff(
+            organization_id=organization_id, location_id=location_id, name=name, phone_number=phone,
+            role=StaffRole.OWNER if draft.permission_level is PermissionLevel.OWNER else StaffRole.EMPLOYEE,
+            permission_level=draft.permission_level, is_active=True, default_spot_id=draft.default_spot_id,
+            settings={}, created_at=now, updated_at=now,
+        )
+        member.services = services
+        session.add(member)
+    return member
+
+
+async def update_staff(ctx: Context, staff_id: uuid.UUID, changes: StaffChanges) -> Staff | Problem:
+    organization_id = authorize(ctx, Permission.MANAGE_STAFF)
+    if isinstance(organization_id, Problem):
+        return organization_id
+    if changes.permission_level is not None and (denied := check(ctx.actor, Permission.CHANGE_PERMISSIONS)):
+        return denied
+    name = clean_name(changes.name, field="name", label="el nombre") if changes.name is not None else None
+    if isinstance(name, Problem):
+        return name
+    phone = clean_phone(changes.phone) if changes.phone is not None else None
+    if isinstance(phone, Problem):
+        return phone
+    async with ctx.db.transaction() as session:
+        member = await session.scalar(select(Staff).options(selectinload(Staff.services))
+                                      .where(Staff.id == staff_id, Staff.organization_id == organization_id))
+        if member is None:
+            return STAFF_NOT_FOUND
+        if member.permission_level is PermissionLevel.OWNER and \
+                (denied := check(ctx.actor, Permission.CHANGE_PERMISSIONS)):
+            return denied  # an admin cannot edit or deactivate the owner
+        stops_being_owner = member.permission_level is PermissionLevel.OWNER and member.is_active and (
+            changes.is_active is False
+            or (changes.permission_level is not None and changes.permission_level is not PermissionLevel.OWNER))
+        if stops_being_owner and await _active_owners(session, organization_id) <= 1:
+            return LAST_OWNER
+        if phone is not None:
+            if await _phone_taken(session, organization_id, phone, other_than=member.id):
+                return Conflict("Ya hay alguien del equipo con ese número.")
+            member.phone_number = phone
+        if changes.service_ids is not None:
+            services = await rows_of_organization(session, ServiceType, changes.service_ids, organization_id,
+                                                  what="alguno de los servicios")
+            if isinstance(services, Problem):
+                return services
+            member.services = services
+        if changes.default_spot_id is not None:
+            spot = await rows_of_organization(session, Spot, [changes.default_spot_id], organization_id,
+                                              what="ese lugar de trabajo")
+            if isinstance(spot, Problem):
+                return spot
+            member.default_spot_id = changes.default_spot_id
+        elif changes.clear_default_spot:
+            member.default_spot_id = None
+        if name is not None:
+            member.name = name
+        if changes.permission_level is not None:
+            member.permission_level = changes.permission_level
+            member.role = StaffRole.OWNER if changes.permission_level is PermissionLevel.OWNER else StaffRole.EMPLOYEE
+        if changes.is_active is not None:
+            member.is_active = changes.is_active
+        member.updated_at = ctx.now()
+    return member
+
+
+async def delete_staff(ctx: Context, staff_id: uuid.UUID) -> uuid.UUID | Problem:
+    """Only someone with no appointments; otherwise deactivate them (history stays)."""
+    organization_id = authorize(ctx, Permission.MANAGE_STAFF)
+    if isinstance(organization_id, Problem):
+        return organization_id
+    async with ctx.db.transaction() as session:
+        member = await session.scalar(select(Staff).where(Staff.id == staff_id, Staff.organization_id == organization_id))
+        if member is None:
+            return STAFF_NOT_FOUND
+        if member.permission_level is PermissionLevel.OWNER:
+            return Conflict("No puedes borrar al dueño del negocio.")
+        if await is_referenced(session, Appointment.staff_id, member.id):
+            return Conflict("Esta persona tiene citas registradas: desactívala en lugar de borrarla.")
+        await session.delete(member)
+    return staff_id

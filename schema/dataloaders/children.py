@@ -1,0 +1,39 @@
+"""Child rows grouped by their parent: a conversation's messages, a customer's appointments."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import select
+from strawberry.dataloader import DataLoader
+
+from storage import Appointment, Database, Message
+
+
+class ChildrenOf(DataLoader[uuid.UUID, list[Any]]):
+    def __init__(self, db: Database, model: Any, parent_column: str, order_by: Any,
+                 organization_id: uuid.UUID | None):
+        self._db, self._model, self._parent = db, model, parent_column
+        self._order_by, self._organization_id = order_by, organization_id
+        super().__init__(load_fn=self._load)
+
+    async def _load(self, keys: list[uuid.UUID]) -> list[list[Any]]:
+        parent = getattr(self._model, self._parent)
+        query = select(self._model).where(parent.in_(keys)).order_by(*self._order_by)
+        if self._organization_id is not None:
+            query = query.where(self._model.organization_id == self._organization_id)
+        grouped: dict[uuid.UUID, list[Any]] = defaultdict(list)
+        async with self._db.session() as session:
+            for row in (await session.scalars(query)).all():
+                grouped[getattr(row, self._parent)].append(row)
+        return [grouped.get(key, []) for key in keys]
+
+
+def messages_of_conversation(db: Database, organization_id: uuid.UUID | None) -> ChildrenOf:
+    return ChildrenOf(db, Message, "conversation_id", (Message.sequence, Message.created_at, Message.id), organization_id)
+
+
+def appointments_of_customer(db: Database, organization_id: uuid.UUID | None) -> ChildrenOf:
+    return ChildrenOf(db, Appointment, "customer_id", (Appointment.starts_at.desc(), Appointment.id), organization_id)

@@ -1,0 +1,94 @@
+"""The expected failures of ``resolvers.errors`` as GraphQL types, all implementing ``Problem``.
+
+Mutation results (and single-object queries) are unions ``Payload | NotFound | …``; a
+client can select ``... on Problem { message }`` once for every failure. List queries
+turn a problem into a GraphQL error whose ``extensions.code`` names it (see ``raise_problem``).
+"""
+
+from typing import Annotated, Union
+
+import strawberry
+
+from resolvers import errors as found
+from schema.types.slot import Slot
+
+
+@strawberry.interface(description="An expected failure, with a Spanish message for the user.")
+class Problem:
+    message: str
+
+
+@strawberry.type
+class NotFound(Problem):
+    pass
+
+
+@strawberry.type
+class PermissionDenied(Problem):
+    pass
+
+
+@strawberry.type
+class NotAuthenticated(Problem):
+    pass
+
+
+@strawberry.type
+class ValidationError(Problem):
+    field: str | None
+
+
+@strawberry.type
+class OutsideHours(Problem):
+    pass
+
+
+@strawberry.type
+class SlotTaken(Problem):
+    alternatives: list[Slot] = strawberry.field(description="Bookable options near the requested time.")
+
+
+@strawberry.type
+class Conflict(Problem):
+    pass
+
+
+@strawberry.type
+class Suspended(Problem):
+    pass
+
+
+PROBLEM_TYPES = (NotFound, PermissionDenied, NotAuthenticated, ValidationError, OutsideHours, SlotTaken,
+                 Conflict, Suspended)
+
+
+def as_graphql(problem: found.Problem) -> Problem:
+    if isinstance(problem, found.SlotTaken):
+        return SlotTaken(message=problem.message, alternatives=[Slot.of(a) for a in problem.alternatives])
+    if isinstance(problem, found.ValidationError):
+        return ValidationError(message=problem.message, field=problem.field)
+    for kind in (NotFound, PermissionDenied, NotAuthenticated, OutsideHours, Conflict, Suspended):
+        if type(problem).__name__ == kind.__name__:
+            return kind(message=problem.message)
+    return Conflict(message=problem.message)  # a Problem subclass added later still reaches the user
+
+
+def result(name: str, success: type, description: str | None = None):
+    """``Annotated[Union[success, *PROBLEM_TYPES], strawberry.union(name)]``."""
+    return Annotated[Union[(success, *PROBLEM_TYPES)], strawberry.union(name, description=description)]
+
+
+class ProblemRaised(Exception):
+    """A list query's expected failure, shown to the client as-is (never masked)."""
+
+    def __init__(self, problem: found.Problem):
+        super().__init__(problem.message)
+        self.problem = problem
+        self.extensions = {"code": problem.code}
+
+
+def raise_problem(value):
+    """Return ``value`` unless it is a problem, which becomes a coded GraphQL error."""
+    if isinstance(value, found.Problem):
+        raise ProblemRaised(value)
+    return value

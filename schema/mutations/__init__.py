@@ -1,0 +1,1 @@
+"""Root mutation fields, one mixin per domain, combined in ``schema.schema.Mutation``."""

@@ -1,0 +1,44 @@
+"""Each mutation's result union: its payload, or one of the expected problems."""
+
+from schema.errors import as_graphql, result
+from schema.types.appointment import Appointment
+from schema.types.block import Block
+from schema.types.customer import Customer
+from schema.types.location import Location
+from schema.types.organization import Organization
+from schema.types.payloads import (
+    AdminSession,
+    Booking,
+    Deleted,
+    MagicLinkRequested,
+    OrganizationCreated,
+    RecurringAvailabilitySet,
+    StaffSession,
+    TimeBlocked,
+)
+from schema.types.service import Service
+from schema.types.spot import Spot
+from schema.types.staff_member import StaffMember
+from resolvers.errors import Problem
+
+BookingResult = result("BookingResult", Booking)
+AppointmentChangeResult = result("AppointmentChangeResult", Appointment)
+BlockTimeResult = result("BlockTimeResult", TimeBlocked)
+RemoveBlockResult = result("RemoveBlockResult", Block)
+RecurringAvailabilityResult = result("RecurringAvailabilityResult", RecurringAvailabilitySet)
+LocationResult = result("LocationResult", Location)
+ServiceResult = result("ServiceResult", Service)
+SpotResult = result("SpotResult", Spot)
+StaffMemberResult = result("StaffMemberResult", StaffMember)
+CustomerChangeResult = result("CustomerChangeResult", Customer)
+DeleteResult = result("DeleteResult", Deleted)
+OrganizationChangeResult = result("OrganizationChangeResult", Organization)
+CreateOrganizationResult = result("CreateOrganizationResult", OrganizationCreated)
+StaffSessionResult = result("StaffSessionResult", StaffSession)
+AdminSessionResult = result("AdminSessionResult", AdminSession)
+MagicLinkResult = result("MagicLinkResult", MagicLinkRequested)
+
+
+def outcome(value, convert):
+    """The payload converted, or the problem as its GraphQL type."""
+    return as_graphql(value) if isinstance(value, Problem) else convert(value)

@@ -1,0 +1,1 @@
+"""Root query fields, one mixin per domain, combined in ``schema.schema.Query``."""

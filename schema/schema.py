@@ -1,0 +1,91 @@
+"""The GraphQL schema: root types from the domain mixins plus the security extensions.
+
+Built by a function (nothing at import time but type definitions) so production and
+development differ only in whether introspection is on. ``execute_as`` runs an operation
+in-process for a given use-case context (the WhatsApp tool layer, tests).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.types import ExecutionContext, ExecutionResult
+
+from resolvers.context import Context
+from schema.context import GraphQLContext
+from schema.errors import PROBLEM_TYPES, ProblemRaised
+from schema.mutations.admin import AdminMutations
+from schema.mutations.auth import AuthMutations
+from schema.mutations.availability import AvailabilityMutations
+from schema.mutations.booking import BookingMutations
+from schema.mutations.catalog import CatalogMutations
+from schema.mutations.organization import OrganizationMutations
+from schema.mutations.people import PeopleMutations
+from schema.queries.admin import AdminQueries
+from schema.queries.organization import OrganizationQueries
+from schema.queries.people import PeopleQueries
+from schema.queries.scheduling import SchedulingQueries
+
+log = logging.getLogger("parlo.graphql")
+
+MAX_DEPTH = 10
+MAX_ALIASES = 20
+MAX_TOKENS = 3000
+GENERIC_ERROR = "Algo salió mal de nuestro lado. Intenta de nuevo en un momento."
+
+
+@strawberry.type(description="Everything the dashboard, API clients, the AI tools and the rule engine read.")
+class Query(OrganizationQueries, SchedulingQueries, PeopleQueries, AdminQueries):
+    pass
+
+
+@strawberry.type(description="Every change. Expected failures come back as union members implementing Problem.")
+class Mutation(BookingMutations, AvailabilityMutations, CatalogMutations, PeopleMutations, OrganizationMutations,
+               AdminMutations, AuthMutations):
+    pass
+
+
+def _is_bug(error: GraphQLError) -> bool:
+    """Mask what came from an exception in our code; keep syntax/validation errors and problems."""
+    original = error.original_error
+    return original is not None and not isinstance(original, ProblemRaised)
+
+
+class ParloSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        for error in errors:
+            if _is_bug(error):
+                log.error("GraphQL resolver failed at %s", error.path, exc_info=error.original_error)
+
+
+def build_schema(*, introspection: bool = True) -> ParloSchema:
+    extensions: list[Any] = [
+        QueryDepthLimiter(max_depth=MAX_DEPTH),
+        MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        ParserCache(maxsize=512),
+        ValidationCache(maxsize=512),
+        MaskErrors(should_mask_error=_is_bug, error_message=GENERIC_ERROR),
+    ]
+    if not introspection:
+        extensions.append(DisableIntrospection())
+    return ParloSchema(query=Query, mutation=Mutation, extensions=extensions, types=list(PROBLEM_TYPES))
+
+
+async def execute_as(schema: strawberry.Schema, ctx: Context, query: str, variables: dict[str, Any] | None = None,
+                     operation_name: str | None = None) -> ExecutionResult:
+    """Run one operation in-process with ``ctx.actor`` as the caller (the AI tool layer's entry)."""
+    return await schema.execute(query, variable_values=variables, operation_name=operation_name,
+                                context_value=GraphQLContext.build(ctx))

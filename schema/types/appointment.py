@@ -1,0 +1,82 @@
+import uuid
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from schema.types.enums import AppointmentSource, AppointmentStatus
+from schema.types.ids import to_id
+from schema.types.service import Service
+from schema.types.spot import Spot
+from schema.types.staff_member import StaffMember
+from storage import Appointment as AppointmentRow
+
+if TYPE_CHECKING:
+    from schema.types.customer import Customer
+
+
+@strawberry.type(description="One service for one customer. Instants are UTC; local* fields use the organization's zone.")
+class Appointment:
+    id: strawberry.ID
+    starts_at: datetime
+    ends_at: datetime
+    status: AppointmentStatus
+    source: AppointmentSource
+    price_cents: int
+    notes: str | None
+    cancellation_reason: str | None
+    cancelled_at: datetime | None
+    booking_group_id: strawberry.ID | None
+    staff_requested: bool
+    created_at: datetime
+    _row: strawberry.Private[AppointmentRow]
+
+    @strawberry.field(description="Local date of the start.")
+    async def local_date(self, info: strawberry.Info) -> date:
+        return self._row.starts_at.astimezone(await info.context.zone_of(self._row.organization_id)).date()
+
+    @strawberry.field(description="Local wall-clock start.")
+    async def local_start(self, info: strawberry.Info) -> time:
+        return self._row.starts_at.astimezone(await info.context.zone_of(self._row.organization_id)).time()
+
+    @strawberry.field(description="Local wall-clock end.")
+    async def local_end(self, info: strawberry.Info) -> time:
+        return self._row.ends_at.astimezone(await info.context.zone_of(self._row.organization_id)).time()
+
+    @strawberry.field
+    async def customer(self, info: strawberry.Info) -> Annotated["Customer", strawberry.lazy("schema.types.customer")] | None:
+        from schema.types.customer import Customer
+
+        row = await info.context.loaders.customers.load(self._row.customer_id)
+        return Customer.of(row) if row else None
+
+    @strawberry.field
+    async def service(self, info: strawberry.Info) -> Service | None:
+        row = await info.context.loaders.services.load(self._row.service_type_id)
+        return Service.of(row) if row else None
+
+    @strawberry.field
+    async def staff(self, info: strawberry.Info) -> StaffMember | None:
+        if self._row.staff_id is None:
+            return None
+        row = await info.context.loaders.staff.load(self._row.staff_id)
+        return StaffMember.of(row) if row else None
+
+    @strawberry.field
+    async def spot(self, info: strawberry.Info) -> Spot | None:
+        if self._row.spot_id is None:
+            return None
+        row = await info.context.loaders.spots.load(self._row.spot_id)
+        return Spot.of(row) if row else None
+
+    @classmethod
+    def of(cls, row: AppointmentRow) -> "Appointment":
+        return cls(id=to_id(row.id), starts_at=row.starts_at, ends_at=row.ends_at, status=row.status,
+                   source=row.source, price_cents=row.price_cents, notes=row.notes,
+                   cancellation_reason=row.cancellation_reason, cancelled_at=row.cancelled_at,
+                   booking_group_id=to_id(row.booking_group_id) if row.booking_group_id else None,
+                   staff_requested=bool(row.staff_requested), created_at=row.created_at, _row=row)
+
+    @property
+    def row_id(self) -> uuid.UUID:
+        return self._row.id

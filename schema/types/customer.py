@@ -1,0 +1,40 @@
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from resolvers.phones import display_phone
+from schema.types.ids import to_id
+from storage import Customer as CustomerRow
+
+if TYPE_CHECKING:
+    from schema.types.appointment import Appointment
+
+
+@strawberry.type(description="A client of the business, known by phone; the name is learned later.")
+class Customer:
+    id: strawberry.ID
+    name: str | None
+    phone: str
+    phone_display: str
+    email: str | None
+    notes: str | None
+    accepts_moves: bool
+    created_at: datetime
+    _row_id: strawberry.Private[uuid.UUID]
+
+    @strawberry.field(description="Appointment history, newest first.")
+    async def appointments(self, info: strawberry.Info, first: int = 50) -> list[
+        Annotated["Appointment", strawberry.lazy("schema.types.appointment")]
+    ]:
+        from schema.types.appointment import Appointment
+
+        rows = await info.context.loaders.appointments_of_customer.load(self._row_id)
+        return [Appointment.of(r) for r in rows[: max(0, min(first, 500))]]
+
+    @classmethod
+    def of(cls, row: CustomerRow) -> "Customer":
+        return cls(id=to_id(row.id), name=row.name, phone=row.phone_number, phone_display=display_phone(row.phone_number),
+                   email=row.email, notes=row.notes, accepts_moves=bool(row.accepts_moves), created_at=row.created_at,
+                   _row_id=row.id)

@@ -1,0 +1,37 @@
+"""The storage vocabularies as GraphQL enums (values are the stored strings)."""
+
+import strawberry
+
+from resolvers.context import ActorKind as _ActorKind
+from resolvers.scheduling import AgendaItemKind as _AgendaItemKind
+from resolvers.scheduling import PartOfDay as _PartOfDay
+from storage import (
+    AppointmentSource as _AppointmentSource,
+    AppointmentStatus as _AppointmentStatus,
+    ConversationStatus as _ConversationStatus,
+    DeliveryStatus as _DeliveryStatus,
+    MessageDirection as _MessageDirection,
+    OrganizationStatus as _OrganizationStatus,
+    PermissionLevel as _PermissionLevel,
+    SenderType as _SenderType,
+    StaffRole as _StaffRole,
+    WhatsAppStatus as _WhatsAppStatus,
+    ConversationChannel as _ConversationChannel,
+    ContentType as _ContentType,
+)
+
+AppointmentStatus = strawberry.enum(_AppointmentStatus, name="AppointmentStatus")
+AppointmentSource = strawberry.enum(_AppointmentSource, name="AppointmentSource")
+ConversationStatus = strawberry.enum(_ConversationStatus, name="ConversationStatus")
+ConversationChannel = strawberry.enum(_ConversationChannel, name="ConversationChannel")
+DeliveryStatus = strawberry.enum(_DeliveryStatus, name="DeliveryStatus")
+MessageDirection = strawberry.enum(_MessageDirection, name="MessageDirection")
+ContentType = strawberry.enum(_ContentType, name="ContentType")
+OrganizationStatus = strawberry.enum(_OrganizationStatus, name="OrganizationStatus")
+PermissionLevel = strawberry.enum(_PermissionLevel, name="PermissionLevel")
+SenderType = strawberry.enum(_SenderType, name="SenderType")
+StaffRole = strawberry.enum(_StaffRole, name="StaffRole")
+WhatsAppStatus = strawberry.enum(_WhatsAppStatus, name="WhatsAppStatus")
+ActorKind = strawberry.enum(_ActorKind, name="ActorKind")
+AgendaItemKind = strawberry.enum(_AgendaItemKind, name="AgendaItemKind")
+PartOfDay = strawberry.enum(_PartOfDay, name="PartOfDay")

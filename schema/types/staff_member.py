@@ -1,0 +1,47 @@
+import uuid
+from datetime import datetime
+
+import strawberry
+
+from resolvers.phones import display_phone
+from schema.types.enums import PermissionLevel, StaffRole
+from schema.types.ids import to_id
+from schema.types.service import Service
+from schema.types.spot import Spot
+from storage import Staff
+
+
+@strawberry.type(description="Someone on the team, recognised on WhatsApp by their phone.")
+class StaffMember:
+    id: strawberry.ID
+    name: str
+    phone: str = strawberry.field(description="E.164, e.g. +525512345678.")
+    phone_display: str
+    role: StaffRole
+    permission_level: PermissionLevel
+    is_active: bool
+    has_written: bool = strawberry.field(description="Has written to Parlo at least once (onboarded).")
+    created_at: datetime
+    _row_id: strawberry.Private[uuid.UUID]
+    _default_spot_id: strawberry.Private[uuid.UUID | None]
+
+    @strawberry.field
+    async def services(self, info: strawberry.Info) -> list[Service]:
+        ids = await info.context.loaders.services_of_staff.load(self._row_id)
+        rows = await info.context.loaders.services.load_many(ids)
+        return sorted((Service.of(r) for r in rows if r is not None), key=lambda s: s.name)
+
+    @strawberry.field
+    async def default_spot(self, info: strawberry.Info) -> Spot | None:
+        if self._default_spot_id is None:
+            return None
+        row = await info.context.loaders.spots.load(self._default_spot_id)
+        return Spot.of(row) if row else None
+
+    @classmethod
+    def of(cls, row: Staff) -> "StaffMember":
+        return cls(id=to_id(row.id), name=row.name, phone=row.phone_number,
+                   phone_display=display_phone(row.phone_number), role=row.role,
+                   permission_level=row.permission_level, is_active=row.is_active,
+                   has_written=row.first_message_at is not None, created_at=row.created_at,
+                   _row_id=row.id, _default_spot_id=row.default_spot_id)
