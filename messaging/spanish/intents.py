@@ -198,7 +198,7 @@ _PERMISSIONS = _re(
 )
 _CHANGE_HOURS = _re(
     r"\b(?:cambia\w*|modifica\w*|ajusta\w*|actualiza\w*|mueve|nuev[oa]s?)\s+(?:el\s+|los\s+|mi\s+|nuestro\s+|de\s+)?horarios?\b|\bhorarios?\s+(?:nuevos?|de\s+apertura|del\s+negocio|del\s+salon)\b"
-    r"|\b(?:ahora|ya|a\s+partir\s+de\s+\S+)\s+(?:\S+\s+)?(?:abrimos|cerramos|abre|cierra)\b|\bvamos\s+a\s+(?:abrir|cerrar)\b|\b(?:abrimos|cerramos)\s+(?:a\s+las|de|hasta|desde|mas|el|los|todo|temprano|tarde)\b"
+    r"|\b(?:ahora|ya|a\s+partir\s+de\s+\S+)\s+(?:\S+\s+)?(?:abrimos|cerramos|abre|cierra)\b|\bvamos\s+a\s+(?:abrir|cerrar)\b|\bno\s+(?:abrimos|abre|trabajamos|vamos\s+a\s+abrir)\b|\b(?:esta|estamos|estara|estaremos)\s+cerrad[oa]s?\b|\b(?:abrimos|cerramos)\s+(?:a\s+las|de|hasta|desde|mas|el|los|todo|temprano|tarde)\b"
 )
 _DURATION_WORD = _re(r"\b(?:duracion|dura|duran|dure|duren|tarda|tardan|tarde\s+\d)\b")
 _PRICE_WORD = _re(r"\b(?:precio|precios|cuesta|cueste|cuestan|cobrar|cobramos|cobra|cobro|costo|costar|vale|valga)\b")
@@ -378,6 +378,9 @@ _WEEKDAY_PLURAL_RE = re.compile(r"\blos\s+(lunes|martes|miercoles|jueves|viernes
 _ENTRE_SEMANA_RE = re.compile(r"\bentre\s+semana\b")
 _FINES_RE = re.compile(r"\b(?:los\s+)?fines\s+de\s+semana\b")
 _TODOS_DIAS_RE = re.compile(r"\btodos\s+los\s+dias\b")
+_CLOSING_AT_RE = re.compile(
+    r"\b(?:cerramos|cierra|cerrar|cierro|cierran)\s+(?:a\s+las|hasta\s+las|como\s+a\s+las)\s+\d{1,2}\b(?!\s*(?::\d|am\b|pm\b|de\s+la))"
+)
 _SERVICE_CONNECTORS = frozenset({"de", "del", "y", "e", "con", "para", "sin", "en", "+", "el", "la"})
 
 
@@ -478,11 +481,9 @@ def _weekdays(norm: str) -> tuple[int, ...]:
     if _FINES_RE.search(norm):
         found.extend((5, 6))
     for match in _WEEKDAY_PLURAL_RE.finditer(norm):
-        word = (match.group(1) or match.group(2)).rstrip("s")
-        word = {"sabado": "sabado", "domingo": "domingo", "lune": "lunes", "marte": "martes",
-                "miercole": "miercoles", "jueve": "jueves", "vierne": "viernes"}.get(word, word)
-        if word in WEEKDAYS:
-            found.append(WEEKDAYS.index(word))
+        word = match.group(1) or match.group(2)
+        singular = word if word in WEEKDAYS else word[:-1]  # "sábados" -> "sábado"; "lunes" is both
+        found.append(WEEKDAYS.index(singular))
     return tuple(sorted(set(found)))
 
 
@@ -572,6 +573,9 @@ def detect_intent(
     if intent is Intent.RESCHEDULE and appointment_time is None and len(all_times) >= 2:
         # "no puedo llegar a las 4, ¿me la cambias para las 6?": from the first to the last
         appointment_time, single_time = all_times[0], all_times[-1]
+    if intent is Intent.CHANGE_HOURS and single_time is not None and 8 <= single_time.hour <= 11:
+        if _CLOSING_AT_RE.search(norm):  # "cerramos a las 8" is 8 PM: nobody closes at breakfast
+            single_time = time(single_time.hour + 12, single_time.minute)
     if intent in (Intent.MARK_NO_SHOW, Intent.MARK_COMPLETED) and appointment_time is None and single_time is not None:
         appointment_time, single_time = single_time, None  # "no llegó el cliente a las 5"
     if intent in (Intent.BLOCK_TIME, Intent.UNBLOCK_TIME) and time_range is None and single_time is not None:

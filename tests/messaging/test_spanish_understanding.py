@@ -389,3 +389,16 @@ def test_a_change_from_one_time_to_another_keeps_both():
 def test_a_staff_member_booking_with_a_colleague():
     slots = staff("ponle a Juan a las 4 con Pedro", staff_names=["Pedro Hernández"]).slots
     assert (slots.customer_name, slots.staff_name, slots.time) == ("Juan", "Pedro Hernández", time(16))
+
+
+def test_closing_at_8_is_8_pm():
+    slots = staff("todos los días cerramos a las 8").slots
+    assert slots.weekdays == tuple(range(7))
+    assert slots.time == time(20)
+
+
+def test_a_closed_weekday_is_an_hours_change():
+    understood = staff("los lunes no abrimos")
+    assert understood.intent is Intent.CHANGE_HOURS
+    assert understood.slots.weekdays == (0,)
+    assert staff("el domingo estamos cerrados").intent is Intent.CHANGE_HOURS
