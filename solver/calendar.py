@@ -13,13 +13,13 @@ This is Python's `fold=0`, used everywhere here.
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from solver.intervals import Intervals, intersect, normalize, subtract
+from solver.intervals import Intervals, intersect, merge_sorted, normalize, subtract
 from solver.salon import Block, ExceptionKind, ResourceKind, Salon, Spot, Staff, WeeklyHours
 
 _ONE_DAY = timedelta(days=1)
@@ -33,7 +33,7 @@ def zone_named(name: str) -> ZoneInfo:
 class Horizon:
     """A run of local days; minute 0 is local midnight of the first day (in UTC)."""
 
-    __slots__ = ("zone", "first_day", "days", "origin", "_origin_ts", "_local_cache", "day_starts")
+    __slots__ = ("zone", "first_day", "days", "origin", "origin_epoch_minute", "_origin_ts", "_local_cache", "day_starts")
 
     def __init__(self, zone: ZoneInfo, first_day: date, days: int) -> None:
         self.zone = zone
@@ -41,6 +41,7 @@ class Horizon:
         self.days = days
         self.origin = datetime.combine(first_day, time(0), tzinfo=zone).astimezone(timezone.utc)
         self._origin_ts = self.origin.timestamp()
+        self.origin_epoch_minute = round(self._origin_ts / 60)
         self._local_cache: dict[tuple[date, time], int] = {}
         # minute of local midnight of each day, plus the midnight after the last day
         self.day_starts = [self.local(first_day + timedelta(days=i), time(0)) for i in range(days + 1)]
@@ -95,7 +96,7 @@ def _by_weekday(hours: tuple[WeeklyHours, ...]) -> dict[int, list[WeeklyHours]]:
 
 
 def _blocks_as_minutes(horizon: Horizon, blocks: tuple[Block, ...]) -> Intervals:
-    return [(horizon.minute_floor(b.start), horizon.minute_ceil(b.end)) for b in blocks]
+    return normalize((horizon.minute_floor(b.start), horizon.minute_ceil(b.end)) for b in blocks)
 
 
 class Calendars:
@@ -122,24 +123,19 @@ class Calendars:
         return subtract(normalize(ranges), _blocks_as_minutes(horizon, salon.location_blocks))
 
     def _busy_by_resource(self, wanted: set[tuple[ResourceKind, str]] | None) -> dict[tuple[ResourceKind, str], Intervals]:
-        """Stored occupancy per resource, in minutes, only inside the horizon."""
-        lo_ts = self.horizon.origin.timestamp()
-        hi_ts = lo_ts + self.horizon.end * 60
-        busy: dict[tuple[ResourceKind, str], Intervals] = defaultdict(list)
-        origin_ts = lo_ts
-        floor, ceil = math.floor, math.ceil
-        for row in self.salon.occupancy:
-            key = (row.resource_kind, row.resource_id)
-            if wanted is not None and key not in wanted:
-                continue
-            start_ts = row.start.timestamp()
-            if start_ts >= hi_ts:
-                continue
-            end_ts = row.end.timestamp()
-            if end_ts <= lo_ts:
-                continue
-            busy[key].append((floor((start_ts - origin_ts) / 60), ceil((end_ts - origin_ts) / 60)))
-        return {key: normalize(ranges) for key, ranges in busy.items()}
+        """Stored occupancy per resource, in minutes, only what reaches into the horizon."""
+        origin = self.horizon.origin_epoch_minute
+        hi = origin + self.horizon.end
+        index = self.salon.busy_epoch_minutes
+        earliest_start = origin - self.salon.longest_busy_minutes  # no row starting earlier reaches in
+        keys = index.keys() if wanted is None else [k for k in wanted if k in index]
+        busy: dict[tuple[ResourceKind, str], Intervals] = {}
+        for key in keys:
+            rows = index[key]
+            first = bisect_left(rows, (earliest_start, -(1 << 62)))
+            last = bisect_left(rows, (hi, -(1 << 62)))
+            busy[key] = merge_sorted([(a - origin, b - origin) for a, b in rows[first:last] if b > origin])
+        return busy
 
     def staff_working(self, staff: Staff) -> Intervals:
         key = (ResourceKind.STAFF, staff.id)
@@ -169,7 +165,7 @@ class Calendars:
             days_off = [
                 horizon.local_range(e.day, time(0), time(0)) for e in staff.exceptions if e.kind is ExceptionKind.DAY_OFF
             ]
-            hours = subtract(hours, days_off)
+            hours = subtract(hours, normalize(days_off))
         working = subtract(hours, _blocks_as_minutes(horizon, staff.blocks))
         self._working[key] = working
         return working

@@ -31,38 +31,62 @@ def union(*sets: Intervals) -> Intervals:
 
 def intersect(a: Intervals, b: Intervals) -> Intervals:
     result: Intervals = []
+    append = result.append
     i = j = 0
-    while i < len(a) and j < len(b):
-        start = max(a[i][0], b[j][0])
-        end = min(a[i][1], b[j][1])
-        if start < end:
-            result.append((start, end))
-        if a[i][1] < b[j][1]:
+    len_a, len_b = len(a), len(b)
+    while i < len_a and j < len_b:
+        a_start, a_end = a[i]
+        b_start, b_end = b[j]
+        start = a_start if a_start > b_start else b_start
+        if a_end < b_end:
+            if start < a_end:
+                append((start, a_end))
             i += 1
         else:
+            if start < b_end:
+                append((start, b_end))
             j += 1
     return result
 
 
+def merge_sorted(ranges: Iterable[tuple[int, int]]) -> Intervals:
+    """normalize() for ranges already sorted by start: one pass, no sort."""
+    merged: Intervals = []
+    for start, end in ranges:
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
 def subtract(a: Intervals, b: Intervals) -> Intervals:
-    """a minus b, where b need not be normalized."""
+    """a minus b (both normalized)."""
     if not b:
         return list(a)
-    b = normalize(b)
     result: Intervals = []
+    append = result.append
     j = 0
+    len_b = len(b)
     for start, end in a:
-        while j < len(b) and b[j][1] <= start:
+        while j < len_b and b[j][1] <= start:
             j += 1
         k = j
         cursor = start
-        while k < len(b) and b[k][0] < end:
-            if b[k][0] > cursor:
-                result.append((cursor, b[k][0]))
-            cursor = max(cursor, b[k][1])
+        while k < len_b:
+            b_start, b_end = b[k]
+            if b_start >= end:
+                break
+            if b_start > cursor:
+                append((cursor, b_start))
+            if b_end > cursor:
+                cursor = b_end
             k += 1
         if cursor < end:
-            result.append((cursor, end))
+            append((cursor, end))
     return result
 
 

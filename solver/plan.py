@@ -19,6 +19,7 @@ from solver.intervals import (
     clip,
     covered_at_least,
     intersect,
+    merge_sorted,
     normalize,
     shift,
     starts_fitting,
@@ -74,8 +75,16 @@ class Plan:
         lo, g, n = self.lo, self.grid, self.count
         result = []
         for a, b in starts:
-            i0 = max(0, -((lo - a) // g))
-            i1 = min(n, -((lo - b) // g))
+            i1 = (b - lo + g - 1) // g
+            if i1 <= 0:
+                continue
+            i0 = (a - lo + g - 1) // g
+            if i0 >= n:
+                break
+            if i0 < 0:
+                i0 = 0
+            if i1 > n:
+                i1 = n
             if i0 < i1:
                 result.append((i0, i1))
         return result
@@ -239,6 +248,17 @@ def hole_free_starts(step: Step, free: Intervals, min_useful: int) -> Intervals:
     first_o, first_e = step.shape.staff_pieces[0]
     last_o, last_e = step.shape.staff_pieces[-1]
     u = min_useful
+    if len(step.shape.staff_pieces) == 1:
+        # One piece: both gaps are the same gap, so one pass gives the answer.
+        length = first_e - first_o
+        ranges = []
+        for a, b in free:
+            if b - a >= length:
+                first, last = a - first_o, b - first_e  # flush left, flush right
+                ranges.append((first, first + 1))
+                ranges.append((first + u, last - u + 1))
+                ranges.append((last, last + 1))
+        return shift(merge_sorted(ranges), -step.offset)
     left = []
     right = []
     for a, b in free:
@@ -246,9 +266,9 @@ def hole_free_starts(step: Step, free: Intervals, min_useful: int) -> Intervals:
             left.append((a - first_o, a - first_o + 1))  # flush with the start of the gap
             left.append((a + u - first_o, b - first_e + 1))
         if b - a >= last_e - last_o:
-            right.append((b - last_e, b - last_e + 1))  # flush with the end of the gap
             right.append((a - last_o, b - u - last_e + 1))
-    return shift(intersect(normalize(left), normalize(right)), -step.offset)
+            right.append((b - last_e, b - last_e + 1))  # flush with the end of the gap
+    return shift(intersect(merge_sorted(left), merge_sorted(right)), -step.offset)
 
 
 def min_useful_minutes(salon: Salon, staff: Staff) -> int:

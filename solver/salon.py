@@ -8,6 +8,7 @@ are instants (timezone-aware datetimes), exactly as the database stores them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -80,18 +81,26 @@ class ResourceKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Occupancy:
-    """One stored busy interval of one resource (the occupancy row the database keeps)."""
+    """One stored busy interval of one resource (the occupancy row the database keeps).
+
+    The epoch minutes are derived once here, so each search reads integers instead of
+    converting thousands of datetimes again.
+    """
 
     resource_kind: ResourceKind
     resource_id: str
     start: datetime
     end: datetime
+    start_epoch_minute: int = field(init=False, repr=False, compare=False)
+    end_epoch_minute: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.resource_kind, ResourceKind):
             object.__setattr__(self, "resource_kind", ResourceKind(self.resource_kind))
         _require_aware(self.start, "occupancy start")
         _require_aware(self.end, "occupancy end")
+        object.__setattr__(self, "start_epoch_minute", math.floor(self.start.timestamp() / 60))
+        object.__setattr__(self, "end_epoch_minute", math.ceil(self.end.timestamp() / 60))
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +205,11 @@ class Salon:
     location_blocks: tuple[Block, ...] = ()
     occupancy: tuple[Occupancy, ...] = ()
     options: SalonOptions = field(default_factory=SalonOptions)
+    # Derived once per snapshot: (kind, id) -> sorted (start, end) epoch minutes.
+    busy_epoch_minutes: dict[tuple[ResourceKind, str], list[tuple[int, int]]] = field(
+        init=False, repr=False, compare=False
+    )
+    longest_busy_minutes: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for name in ("business_hours", "staff", "spots", "services", "location_blocks", "occupancy"):
@@ -204,3 +218,14 @@ class Salon:
                 object.__setattr__(self, name, tuple(value))
         if not isinstance(self.closed_dates, frozenset):
             object.__setattr__(self, "closed_dates", frozenset(self.closed_dates))
+        busy: dict[tuple[ResourceKind, str], list[tuple[int, int]]] = {}
+        longest = 0
+        for row in self.occupancy:
+            start, end = row.start_epoch_minute, row.end_epoch_minute
+            busy.setdefault((row.resource_kind, row.resource_id), []).append((start, end))
+            if end - start > longest:
+                longest = end - start
+        for ranges in busy.values():
+            ranges.sort()
+        object.__setattr__(self, "busy_epoch_minutes", busy)
+        object.__setattr__(self, "longest_busy_minutes", longest)

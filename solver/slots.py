@@ -38,6 +38,13 @@ def _mask(plan: Plan, starts: Intervals) -> int:
     return mask
 
 
+def _union(masks) -> int:
+    result = 0
+    for mask in masks:
+        result |= mask
+    return result
+
+
 def _bits(mask: int) -> list[int]:
     """Indices of the set bits, highest first."""
     text = bin(mask)
@@ -98,10 +105,9 @@ def _step_choices(plan: Plan, step: Step) -> _StepChoices:
     return _StepChoices(staff, spots, staff_valid, spot_valid)
 
 
-def _cheapest_single(choices: list[_Choice], feasible: int, size: int) -> tuple[list, list[int]]:
-    """For one seat: the cheapest resource at every feasible start (index -> id, cost)."""
+def _cheapest_single(choices: list[_Choice], feasible: int, size: int, total: list[int]) -> list:
+    """For one seat: the cheapest resource at every feasible start; adds its cost to total."""
     ids: list = [None] * size
-    costs = [0] * size
     remaining = feasible
     for choice in choices:
         take = remaining & choice.mask
@@ -110,16 +116,17 @@ def _cheapest_single(choices: list[_Choice], feasible: int, size: int) -> tuple[
             rid, cost = choice.resource_id, choice.cost
             for i in _bits(take):
                 ids[i] = rid
-                costs[i] = cost
+                total[i] += cost
             if not remaining:
                 break
-    return ids, costs
+    return ids
 
 
-def _cheapest_group(choices: list[_Choice], feasible: int, size: int, seats: int, pinned: str | None) -> tuple[list, list[int]]:
+def _cheapest_group(
+    choices: list[_Choice], feasible: int, size: int, total: list[int], seats: int, pinned: str | None
+) -> list:
     """For several seats: the `seats` cheapest distinct resources (pinned one first) per start."""
     ids: list = [None] * size
-    costs = [0] * size
     for i in _bits(feasible):
         picked: list[str] = []
         cost = 0
@@ -136,8 +143,8 @@ def _cheapest_group(choices: list[_Choice], feasible: int, size: int, seats: int
                 picked.append(c.resource_id)
                 cost += c.cost
         ids[i] = tuple(picked)
-        costs[i] = cost
-    return ids, costs
+        total[i] += cost
+    return ids
 
 
 def _options_per_start(valid: dict[str, int], feasible: int, size: int) -> list[list[str]]:
@@ -173,47 +180,50 @@ class _Builder:
 def list_slots(plan: Plan, with_options: bool = False) -> list[Slot]:
     size = plan.count
     seats = plan.seats
-    feasible = _mask(plan, feasible_starts(plan))
+    all_choices = [_step_choices(plan, step) for step in plan.steps]
+    if seats == 1:
+        # Union of what each resource can take, straight from their bitsets.
+        feasible = (1 << size) - 1
+        for step, choices in zip(plan.steps, all_choices):
+            feasible &= _union(choices.staff_valid.values())
+            if step.needs_spot:
+                feasible &= _union(choices.spot_valid.values())
+    else:
+        feasible = _mask(plan, feasible_starts(plan))
     if not feasible:
         return []
-    all_choices = [_step_choices(plan, step) for step in plan.steps]
 
     staff_ids: list[list] = []
     spot_ids: list[list | None] = []
-    total_costs = [0] * size
+    total = [0] * size
     for step, choices in zip(plan.steps, all_choices):
         if seats == 1:
-            ids, costs = _cheapest_single(choices.staff, feasible, size)
+            staff_ids.append(_cheapest_single(choices.staff, feasible, size, total))
         else:
             pinned = plan.pinned_staff.id if plan.pinned_staff else None
-            ids, costs = _cheapest_group(choices.staff, feasible, size, seats, pinned)
-        staff_ids.append(ids)
-        total_costs = [a + b for a, b in zip(total_costs, costs)]
-        if step.needs_spot:
-            if seats == 1:
-                ids, costs = _cheapest_single(choices.spots, feasible, size)
-            else:
-                pinned = plan.pinned_spot.id if plan.pinned_spot else None
-                ids, costs = _cheapest_group(choices.spots, feasible, size, seats, pinned)
-            spot_ids.append(ids)
-            total_costs = [a + b for a, b in zip(total_costs, costs)]
-        else:
+            staff_ids.append(_cheapest_group(choices.staff, feasible, size, total, seats, pinned))
+        if not step.needs_spot:
             spot_ids.append(None)
+        elif seats == 1:
+            spot_ids.append(_cheapest_single(choices.spots, feasible, size, total))
+        else:
+            pinned = plan.pinned_spot.id if plan.pinned_spot else None
+            spot_ids.append(_cheapest_group(choices.spots, feasible, size, total, seats, pinned))
 
-    day_ranges, part_ranges = preference_penalties(plan)
-    penalty = [0] * size
-    if day_ranges is not None:
-        penalty = [ranking.MISSED_DAY] * size
-        for i0, i1 in day_ranges:
-            penalty[i0:i1] = [0] * (i1 - i0)
-    if part_ranges is not None:
-        part = [ranking.MISSED_PART_OF_DAY] * size
-        for i0, i1 in part_ranges:
-            part[i0:i1] = [0] * (i1 - i0)
-        penalty = [a + b for a, b in zip(penalty, part)]
-
+    indices = _bits(feasible)
     earlier = ranking.EARLIER
-    ranked = sorted((total_costs[i] + penalty[i] + earlier * i, i) for i in _bits(feasible))
+    for i in indices:
+        total[i] += earlier * i
+    day_ranges, part_ranges = preference_penalties(plan)
+    for ranges, weight in ((day_ranges, ranking.MISSED_DAY), (part_ranges, ranking.MISSED_PART_OF_DAY)):
+        if ranges is None:
+            continue
+        for i in indices:
+            total[i] += weight
+        for i0, i1 in ranges:
+            for i in _bits((feasible >> i0) & ((1 << (i1 - i0)) - 1)):
+                total[i + i0] -= weight
+    ranked = sorted([(total[i], i) for i in indices])
     limit = plan.request.preferences.limit
     if limit is not None:
         ranked = ranked[:limit]
