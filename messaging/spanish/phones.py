@@ -3,7 +3,8 @@
 Mexico dials ten digits since 2019, but people still type the old prefixes: "044"/"045"
 (mobile from a landline), "01" (long distance), and WhatsApp itself reports Mexican
 mobiles as ``+521XXXXXXXXXX``. ``phonenumbers`` rejects that "1" after the country code,
-so it is removed before parsing; every number we store is ``+52`` plus ten digits.
+so it is removed before parsing; every Mexican number we store is ``+52`` plus ten
+digits. A number written with another country code is kept as that country's.
 Replies to a WhatsApp sender must still go to the exact ``From`` Twilio sent, which is
 not this module's business.
 """
@@ -29,23 +30,32 @@ def _national_digits(digits: str) -> str | None:
         return digits[3:]
     if len(digits) == 12 and digits.startswith("01"):
         return digits[2:]
+    if len(digits) == 11 and digits.startswith("1"):  # old mobile prefix without the country code
+        return digits[1:]
     if len(digits) == 10:
         return digits
     return None
 
 
 def normalize_phone(raw: str) -> str | None:
-    """E.164 (``+525512345678``) for one written number, or None if it is not a valid Mexican number.
+    """E.164 (``+525512345678``) for one written number, or None if it is not a valid number.
 
-    Accepts "55 1234 5678", "+52 1 55 1234 5678", "whatsapp:+5215512345678", "044 55 1234 5678".
+    Accepts "55 1234 5678", "+52 1 55 1234 5678", "whatsapp:+5215512345678", "044 55 1234 5678",
+    and foreign numbers written with their country code ("+1 415 555 2671"), the same forms
+    ``resolvers/phones.py`` accepts.
     """
-    raw = raw.removeprefix("whatsapp:")
+    raw = raw.strip().removeprefix("whatsapp:").strip()
     digits = re.sub(r"\D", "", raw)
-    national = _national_digits(digits)
-    if national is None:
-        return None
+    if raw.startswith("00"):
+        raw, digits = "+" + raw[2:], digits[2:]
     try:
-        parsed = phonenumbers.parse("+52" + national, None)
+        if raw.startswith("+") and not digits.startswith("52"):
+            parsed = phonenumbers.parse("+" + digits, None)  # a foreign number, written as such
+        else:
+            national = _national_digits(digits)
+            if national is None:
+                return None
+            parsed = phonenumbers.parse("+52" + national, None)
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_valid_number(parsed):
@@ -60,7 +70,7 @@ def find_phone(text: str) -> tuple[tuple[int, int], str] | None:
         if phone is not None:
             return match.span(), phone
         if match.group().startswith("+") and not match.group().startswith("+52"):
-            continue  # a foreign number, not a Mexican one with a neighbour attached
+            continue  # not a valid foreign number; do not read its tail as a Mexican one
         # "de 2 a 3 5512345678": the run of digits also caught a neighbour; try its parts.
         groups = [(g.start() + match.start(), g.end() + match.start()) for g in re.finditer(r"\+?\d+", match.group())]
         for size in range(len(groups) - 1, 0, -1):

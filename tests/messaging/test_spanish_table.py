@@ -511,14 +511,17 @@ PHONE_TABLE = [
     ("984 123 4567", "+529841234567"),
     ("mi número es 33 1234 5678 gracias", "+523312345678"),
     ("de 2 a 3 5512345678", "+525512345678"),
+    ("1 55 1234 5678", "+525512345678"),
+    ("0052 55 1234 5678", "+525512345678"),
+    ("+1 415 555 2671", "+14155552671"),  # a tourist's number, written with its country code
     ("12345", None),
-    ("+1 415 555 1234", None),
+    ("+1 415", None),
     ("a las 4", None),
 ]
 
 
 @pytest.mark.parametrize(("text", "expected"), PHONE_TABLE)
-def test_mexican_phones_become_e164(text, expected):
+def test_phones_become_e164(text, expected):
     assert extract_phone(text) == expected
 
 
