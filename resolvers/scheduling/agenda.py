@@ -1,21 +1,140 @@
-"""Reading the schedule: one day's agenda per staff member, and appointment listings."""
+"""Reading the schedule: one day's agenda per staff member, and appointment listings.
+
+The agenda is computed in the organization's zone day by day, by the solver's calendars,
+so a DST change day (23 or 25 hours in Tijuana) shows the hours the owner set, on the
+clock. Free gaps are working time minus blocks minus occupancy: processing time shows as
+free for the stylist. A day costs a fixed few queries whatever the number of staff.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, func, or_, select
 
 from resolvers.context import Context
-from resolvers.errors import Problem
-from resolvers.scheduling.types import AppointmentPage, DaySchedule
-from storage import Appointment, AppointmentStatus
+from resolvers.errors import Problem, ValidationError
+from resolvers.permissions import Permission
+from resolvers.scheduling.access import (
+    STAFF_NOT_FOUND,
+    allowed,
+    check_range,
+    load_appointment,
+    load_location,
+    load_organization,
+    organization_id,
+)
+from resolvers.scheduling.snapshot import load_snapshot
+from resolvers.scheduling.types import (
+    AgendaItem,
+    AgendaItemKind,
+    AppointmentPage,
+    DaySchedule,
+    StaffDay,
+    TimeRange,
+)
+from solver.calendar import Calendars, Horizon
+from storage import Appointment, AppointmentStatus, Location, Organization
+
+MAX_PAGE = 200
+_KIND_ORDER = {AgendaItemKind.APPOINTMENT: 0, AgendaItemKind.BLOCK: 1, AgendaItemKind.FREE: 2}
 
 
 async def day_schedule(
     ctx: Context, day: date, *, staff_id: uuid.UUID | None = None, location_id: uuid.UUID | None = None
 ) -> DaySchedule | Problem:
-    raise NotImplementedError
+    """Each staff member's appointments, blocks and free gaps on one local day."""
+    org_id = organization_id(ctx)
+    if not isinstance(org_id, uuid.UUID):
+        return org_id
+    if denied := allowed(ctx.actor, Permission.VIEW_SCHEDULE):
+        return denied
+    async with ctx.db.session() as session:
+        organization = await load_organization(session, org_id, for_write=False)
+        if not isinstance(organization, Organization):
+            return organization
+        location = await load_location(session, org_id, location_id)
+        if not isinstance(location, Location):
+            return location
+        zone = ZoneInfo(organization.timezone)
+        day_start = datetime.combine(day, time(0), tzinfo=zone).astimezone(timezone.utc)
+        day_end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(timezone.utc)
+        snapshot = await load_snapshot(session, organization, location, day_start, day_end)
+        if staff_id is not None and staff_id not in snapshot.staff:
+            return STAFF_NOT_FOUND
+        query = select(Appointment).where(
+            Appointment.organization_id == org_id,
+            Appointment.location_id == location.id,
+            Appointment.status != AppointmentStatus.CANCELLED,
+            Appointment.starts_at < day_end,
+            Appointment.ends_at > day_start,
+        )
+        if staff_id is not None:
+            query = query.where(Appointment.staff_id == staff_id)
+        appointments = (await session.scalars(query.order_by(Appointment.starts_at, Appointment.id))).all()
+
+    salon = snapshot.salon
+    horizon = Horizon(zone, day, 1)
+    calendars = Calendars(salon, horizon)
+    unblocked = Calendars(
+        replace(salon, staff=tuple(replace(m, blocks=()) for m in salon.staff), location_blocks=()), horizon
+    )
+
+    def local(minute: int) -> datetime:
+        return horizon.instant(minute).astimezone(zone)
+
+    min_gap = snapshot.rules.granularity_minutes
+    solver_staff = {m.id: m for m in salon.staff}
+    days = []
+    members = sorted(snapshot.staff.values(), key=lambda m: (m.name, str(m.id)))
+    for member in members:
+        if staff_id is not None and member.id != staff_id:
+            continue
+        model = solver_staff[str(member.id)]
+        items = [
+            AgendaItem(AgendaItemKind.APPOINTMENT, a.starts_at.astimezone(zone), a.ends_at.astimezone(zone),
+                       appointment=a)
+            for a in appointments if a.staff_id == member.id
+        ]
+        items += [
+            AgendaItem(AgendaItemKind.BLOCK, max(b.starts_at, day_start).astimezone(zone),
+                       min(b.ends_at, day_end).astimezone(zone), block=b, reason=b.reason)
+            for b in snapshot.blocks
+            if (b.staff_id == member.id or b.staff_id is None) and b.starts_at < day_end and b.ends_at > day_start
+        ]
+        items += [
+            AgendaItem(AgendaItemKind.FREE, local(a), local(b))
+            for a, b in calendars.staff_free(model) if b - a >= min_gap
+        ]
+        items.sort(key=lambda i: (i.start, _KIND_ORDER[i.kind]))
+        working = tuple(TimeRange(local(a), local(b)) for a, b in unblocked.staff_working(model))
+        days.append(StaffDay(staff=member, working=working, items=tuple(items)))
+    business = tuple(TimeRange(local(a), local(b)) for a, b in unblocked.business_open)
+    return DaySchedule(day=day, timezone=organization.timezone, location_id=location.id, business_hours=business,
+                       closed=not business, staff=tuple(days))
+
+
+def encode_cursor(appointment: Appointment) -> str:
+    raw = f"{appointment.starts_at.isoformat()}|{appointment.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID] | None:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        when, _, ident = raw.partition("|")
+        starts_at = datetime.fromisoformat(when)
+        if starts_at.tzinfo is None:
+            return None
+        return starts_at, uuid.UUID(ident)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
 
 
 async def list_appointments(
@@ -30,8 +149,59 @@ async def list_appointments(
     first: int = 50,
     after: str | None = None,
 ) -> AppointmentPage | Problem:
-    raise NotImplementedError
+    """Appointments overlapping [start, end) by start time, filtered, a page at a time.
+
+    A customer sees only their own (``customer_id`` is forced to theirs).
+    """
+    org_id = organization_id(ctx)
+    if not isinstance(org_id, uuid.UUID):
+        return org_id
+    actor = ctx.actor
+    if actor.is_customer:
+        customer_id = actor.customer_id
+    elif denied := allowed(actor, Permission.VIEW_SCHEDULE):
+        return denied
+    if start is not None and end is not None and (problem := check_range(start, end)):
+        return problem
+    if not 1 <= first <= MAX_PAGE:
+        return ValidationError(f"Puedo mostrar de 1 a {MAX_PAGE} citas por página.", field="first")
+    conditions = [Appointment.organization_id == org_id]
+    if start is not None:
+        conditions.append(Appointment.ends_at > start)
+    if end is not None:
+        conditions.append(Appointment.starts_at < end)
+    if staff_id is not None:
+        conditions.append(Appointment.staff_id == staff_id)
+    if service_id is not None:
+        conditions.append(Appointment.service_type_id == service_id)
+    if customer_id is not None:
+        conditions.append(Appointment.customer_id == customer_id)
+    if status is not None:
+        statuses = [status] if isinstance(status, AppointmentStatus) else list(status)
+        conditions.append(Appointment.status.in_(statuses))
+    page_conditions = list(conditions)
+    if after:
+        position = decode_cursor(after)
+        if position is None:
+            return ValidationError("El cursor de la página no es válido.", field="after")
+        at, ident = position
+        page_conditions.append(or_(Appointment.starts_at > at, and_(Appointment.starts_at == at, Appointment.id > ident)))
+    async with ctx.db.session() as session:
+        rows = (await session.scalars(
+            select(Appointment).where(*page_conditions).order_by(Appointment.starts_at, Appointment.id).limit(first + 1)
+        )).all()
+        total = await session.scalar(select(func.count()).select_from(Appointment).where(*conditions)) or 0
+    items = tuple(rows[:first])
+    return AppointmentPage(items=items, end_cursor=encode_cursor(items[-1]) if items else None,
+                           has_next_page=len(rows) > first, total_count=total)
 
 
 async def get_appointment(ctx: Context, appointment_id: uuid.UUID) -> Appointment | Problem:
-    raise NotImplementedError
+    """One appointment of the actor's organization (a customer: only their own)."""
+    org_id = organization_id(ctx)
+    if not isinstance(org_id, uuid.UUID):
+        return org_id
+    if not ctx.actor.is_customer and (denied := allowed(ctx.actor, Permission.VIEW_SCHEDULE)):
+        return denied
+    async with ctx.db.session() as session:
+        return await load_appointment(session, ctx, appointment_id)
