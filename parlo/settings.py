@@ -15,6 +15,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from storage.database import normalise_url
 
 
+#: Signs webhooks in development when Twilio is not configured (``parlo chat``); never accepted in production.
+DEVELOPMENT_WEBHOOK_TOKEN = "parlo-development-webhook-token"
+
+
 class Environment(str, Enum):
     DEVELOPMENT = "development"
     PRODUCTION = "production"
@@ -30,6 +34,12 @@ class Settings(BaseSettings):
 
     twilio_account_sid: str | None = Field(default=None, validation_alias="TWILIO_ACCOUNT_SID")
     twilio_auth_token: SecretStr | None = Field(default=None, validation_alias="TWILIO_AUTH_TOKEN")
+    #: Development only: accept Twilio webhooks without checking X-Twilio-Signature. Refused in production.
+    twilio_skip_signature: bool = Field(default=False, validation_alias="PARLO_TWILIO_SKIP_SIGNATURE")
+    #: JSON object {template name: Content SID (HX…)} for WhatsApp templates outside the 24-hour window.
+    twilio_content_sids: dict[str, str] = Field(default_factory=dict, validation_alias="PARLO_TWILIO_CONTENT_SIDS")
+    #: Run the Huey consumer inside the web process (``parlo serve`` turns it on unless REDIS_URL is set).
+    embedded_worker: bool = Field(default=False, validation_alias="PARLO_EMBEDDED_WORKER")
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     openai_base_url: AnyHttpUrl | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
     openai_model: str = Field(default="gpt-4.1", validation_alias="OPENAI_MODEL")
@@ -67,6 +77,8 @@ class Settings(BaseSettings):
                 raise ValueError("PARLO_CLOCK freezes time for demos and tests; it is refused in production")
             if self.jwt_secret.get_secret_value() == "parlo-development-secret-change-me":
                 raise ValueError("set PARLO_JWT_SECRET in production")
+            if self.twilio_skip_signature:
+                raise ValueError("PARLO_TWILIO_SKIP_SIGNATURE turns off webhook signatures; it is refused in production")
         return self
 
     @property
@@ -80,6 +92,17 @@ class Settings(BaseSettings):
     @property
     def twilio_configured(self) -> bool:
         return bool(self.twilio_account_sid and self.twilio_auth_token)
+
+    @property
+    def webhook_auth_token(self) -> str | None:
+        """The token Twilio's webhook signatures are checked with.
+
+        Twilio's auth token when configured; in development without Twilio, a fixed local
+        token that ``parlo chat`` signs with, so signatures are still checked end to end.
+        """
+        if self.twilio_auth_token is not None:
+            return self.twilio_auth_token.get_secret_value()
+        return None if self.is_production else DEVELOPMENT_WEBHOOK_TOKEN
 
     @property
     def openai_configured(self) -> bool:

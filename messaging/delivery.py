@@ -1,0 +1,270 @@
+"""Outbox delivery: every OutboundMessage row reaches WhatsApp once, in order, or fails loudly.
+
+Claiming. A row is taken with one conditional UPDATE (``status='pending' AND
+next_attempt_at <= now`` → ``sending``, ``claimed_at``, ``attempts + 1``): of two workers
+only one gets rowcount 1, on SQLite and PostgreSQL alike. A row is not claimable while an
+earlier row to the same recipient is due or being sent, so one person's messages leave
+in the order they were written.
+
+Retrying. 429, 5xx, timeouts and connection errors put the row back to ``pending`` with
+exponential backoff (:class:`messaging.runtime.DeliveryPolicy`); after ``max_attempts``,
+or on any other 4xx (bad number, template rejected) or a template we cannot render, the
+row is ``failed`` with the reason in ``last_error``. Nothing is retried forever.
+
+Idempotency across crashes. Twilio's Messages API has no idempotency key, so the row id
+itself is the handle, twice over:
+
+* every message carries ``StatusCallback=…/webhooks/twilio/status?outbox=<row id>``; the
+  first callback of a message whose worker died after Twilio took it records the SID on
+  its row (:mod:`messaging.status`), and the row counts as sent;
+* a row left in ``sending`` past the lease (the worker died between claim and record) is
+  not re-sent blindly: :func:`recover_abandoned` first asks Twilio for a message to the
+  same recipient, from the same number, with the same text, created since the claim and
+  not already recorded on another row. Found: the SID is recorded, nothing is sent.
+  Not found: the row goes back to ``pending``. Twilio unreachable: the row waits for the
+  next sweep. So a crash between send and record never sends twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, exists, select, update
+from sqlalchemy.orm import aliased
+
+from messaging.inbound import phone_of
+from messaging.runtime import Messaging
+from messaging.senders import Outgoing, SendFailed, Sent
+from messaging.status import record_provider_status
+from messaging.templates import TemplateError, inside_session_window, render
+from resolvers.outbox import whatsapp_address
+from storage import Conversation, DeliveryStatus, OutboundMessage, Organization
+
+log = logging.getLogger("parlo.whatsapp")
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    #: When the earliest retry is due, so the queue can wake up then.
+    next_retry_at: datetime | None = None
+    sent_ids: list[uuid.UUID] = field(default_factory=list)
+
+
+def _claimable(now: datetime):
+    earlier = aliased(OutboundMessage)
+    blocking = exists().where(
+        earlier.to_number == OutboundMessage.to_number,
+        earlier.id != OutboundMessage.id,
+        (earlier.created_at < OutboundMessage.created_at)
+        | and_(earlier.created_at == OutboundMessage.created_at, earlier.id < OutboundMessage.id),
+        (earlier.status == DeliveryStatus.SENDING)
+        | and_(earlier.status == DeliveryStatus.PENDING, earlier.next_attempt_at <= now),
+    )
+    return and_(OutboundMessage.status == DeliveryStatus.PENDING, OutboundMessage.next_attempt_at <= now, ~blocking)
+
+
+async def claim_due(m: Messaging, *, limit: int | None = None) -> list[OutboundMessage]:
+    """Take due rows for this worker, oldest first. Each is claimed by exactly one worker."""
+    now = m.now()
+    limit = limit or m.config.delivery.batch_size
+    async with m.db.session() as session:
+        candidates = (await session.scalars(
+            select(OutboundMessage.id).where(_claimable(now))
+            .order_by(OutboundMessage.created_at, OutboundMessage.id).limit(limit)
+        )).all()
+    claimed: list[OutboundMessage] = []
+    for row_id in candidates:
+        async with m.db.transaction(write=True) as session:
+            taken = await session.execute(
+                update(OutboundMessage).where(OutboundMessage.id == row_id, _claimable(now))
+                .values(status=DeliveryStatus.SENDING, claimed_at=now, attempts=OutboundMessage.attempts + 1,
+                        updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            if taken.rowcount == 1:
+                claimed.append(await session.get(OutboundMessage, row_id, populate_existing=True))
+    return claimed
+
+
+async def _window_open(m: Messaging, row: OutboundMessage, from_number: str) -> bool:
+    async with m.db.session() as session:
+        last = await session.scalar(select(Conversation.last_inbound_at).where(
+            Conversation.business_number == phone_of(from_number), Conversation.phone_number == phone_of(row.to_number)))
+    return inside_session_window(last, m.now())
+
+
+async def _sender_number(m: Messaging, row: OutboundMessage) -> str:
+    if row.from_number:
+        return row.from_number
+    if row.organization_id is not None:
+        async with m.db.session() as session:
+            number = await session.scalar(select(Organization.whatsapp_number)
+                                          .where(Organization.id == row.organization_id))
+        if number:
+            return whatsapp_address(number)
+    return whatsapp_address(m.config.central_number)
+
+
+async def outgoing_for(m: Messaging, row: OutboundMessage) -> Outgoing:
+    """The wire form of a row: session text, or template SID + variables outside the window."""
+    from_ = await _sender_number(m, row)
+    callback = f"{m.config.status_callback_url}?outbox={row.id}"
+    if row.template_name is None:
+        return Outgoing(str(row.id), row.to_number, from_, row.body or "", status_callback=callback)
+    rendered = render(row.template_name, row.template_variables or {}, now=m.now())
+    if await _window_open(m, row, from_):
+        return Outgoing(str(row.id), row.to_number, from_, rendered.body, status_callback=callback)
+    sid = m.config.content_sids.get(row.template_name)
+    if sid is None and not _is_development(m):
+        raise TemplateError(f"no hay Content SID configurado para {row.template_name} (PARLO_TWILIO_CONTENT_SIDS)")
+    return Outgoing(str(row.id), row.to_number, from_, rendered.body, content_sid=sid or f"dev:{row.template_name}",
+                    content_variables=rendered.content_variables, status_callback=callback)
+
+
+def _is_development(m: Messaging) -> bool:
+    from messaging.senders import LogSender
+
+    return isinstance(m.sender, LogSender)
+
+
+async def _record_sent(m: Messaging, row: OutboundMessage, outgoing: Outgoing, sent: Sent) -> None:
+    now = m.now()
+    async with m.db.transaction(write=True) as session:
+        fresh = await session.get(OutboundMessage, row.id, populate_existing=True)
+        if fresh is None:
+            return
+        if fresh.provider_message_id is None:
+            fresh.provider_message_id = sent.provider_message_id
+        if fresh.status in (DeliveryStatus.SENDING, DeliveryStatus.PENDING):
+            fresh.status = DeliveryStatus.QUEUED
+        fresh.sent_at = fresh.sent_at or now
+        fresh.last_error = None
+        if fresh.body is None:
+            fresh.body = outgoing.body  # what the customer read, for the history and `parlo chat`
+        fresh.updated_at = now
+    if sent.status in ("sent", "delivered", "read"):
+        await record_provider_status(m.db, provider_message_id=sent.provider_message_id, status=sent.status,
+                                     now=now, outbox_id=row.id)
+
+
+async def _record_failure(m: Messaging, row: OutboundMessage, error: str, *, permanent: bool,
+                          report: DeliveryReport) -> None:
+    now = m.now()
+    policy = m.config.delivery
+    give_up = permanent or row.attempts >= policy.max_attempts
+    retry_at = None if give_up else now + policy.backoff(row.attempts)
+    async with m.db.transaction(write=True) as session:
+        await session.execute(
+            update(OutboundMessage).where(OutboundMessage.id == row.id, OutboundMessage.status == DeliveryStatus.SENDING)
+            .values(status=DeliveryStatus.FAILED if give_up else DeliveryStatus.PENDING, last_error=error[:2000],
+                    next_attempt_at=retry_at if retry_at else OutboundMessage.next_attempt_at, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    if give_up:
+        report.failed += 1
+        log.error("WhatsApp message %s to %s failed for good: %s", row.id, row.to_number, error)
+    else:
+        report.retrying += 1
+        report.next_retry_at = min(filter(None, [report.next_retry_at, retry_at]))
+        log.warning("WhatsApp message %s to %s will be retried at %s: %s", row.id, row.to_number, retry_at, error)
+
+
+async def _release(m: Messaging, rows: list[OutboundMessage], until: datetime | None) -> None:
+    """Give back claimed rows that must wait behind an earlier row to the same person."""
+    async with m.db.transaction(write=True) as session:
+        for row in rows:
+            await session.execute(
+                update(OutboundMessage).where(OutboundMessage.id == row.id,
+                                              OutboundMessage.status == DeliveryStatus.SENDING)
+                .values(status=DeliveryStatus.PENDING, attempts=OutboundMessage.attempts - 1,
+                        next_attempt_at=until or row.next_attempt_at, updated_at=m.now())
+                .execution_options(synchronize_session=False)
+            )
+
+
+async def send_claimed(m: Messaging, rows: list[OutboundMessage], report: DeliveryReport) -> None:
+    held_back: dict[str, datetime | None] = {}
+    released: list[tuple[OutboundMessage, datetime | None]] = []
+    for row in rows:
+        if row.to_number in held_back:
+            released.append((row, held_back[row.to_number]))
+            continue
+        try:
+            outgoing = await outgoing_for(m, row)
+        except TemplateError as exc:
+            await _record_failure(m, row, str(exc), permanent=True, report=report)
+            continue
+        try:
+            sent = await m.sender.send(outgoing)
+        except SendFailed as exc:
+            await _record_failure(m, row, exc.detail, permanent=exc.permanent, report=report)
+            if not exc.permanent:
+                held_back[row.to_number] = report.next_retry_at
+            continue
+        await _record_sent(m, row, outgoing, sent)
+        report.sent += 1
+        report.sent_ids.append(row.id)
+    for row, until in released:
+        await _release(m, [row], until)
+
+
+async def deliver_due(m: Messaging) -> DeliveryReport:
+    """Send everything due now; returns what happened. Safe to run in many workers at once."""
+    report = DeliveryReport()
+    while rows := await claim_due(m):
+        await send_claimed(m, rows, report)  # every row ends sent, failed, or pending later: the loop ends
+    if report.next_retry_at is not None:
+        await m.queue.outbox_waiting(at=report.next_retry_at)
+    return report
+
+
+async def recover_abandoned(m: Messaging) -> int:
+    """Rows stuck in ``sending`` past the lease: record them if Twilio has them, else re-queue."""
+    now = m.now()
+    cutoff = now - m.config.delivery.lease
+    async with m.db.session() as session:
+        stuck = (await session.scalars(
+            select(OutboundMessage).where(OutboundMessage.status == DeliveryStatus.SENDING,
+                                          OutboundMessage.claimed_at <= cutoff)
+            .order_by(OutboundMessage.created_at)
+        )).all()
+    recovered = 0
+    for row in stuck:
+        if row.provider_message_id is not None:  # a status callback told us already
+            async with m.db.transaction(write=True) as session:
+                await session.execute(update(OutboundMessage).where(
+                    OutboundMessage.id == row.id, OutboundMessage.status == DeliveryStatus.SENDING)
+                    .values(status=DeliveryStatus.QUEUED, sent_at=row.claimed_at, updated_at=now)
+                    .execution_options(synchronize_session=False))
+            recovered += 1
+            continue
+        try:
+            outgoing = await outgoing_for(m, row)
+            candidates = await m.sender.find_sent(outgoing, since=row.claimed_at or row.created_at)
+        except TemplateError as exc:
+            await _record_failure(m, row, str(exc), permanent=True, report=DeliveryReport())
+            continue
+        except SendFailed as exc:
+            log.warning("cannot check Twilio for abandoned message %s yet: %s", row.id, exc.detail)
+            continue
+        async with m.db.transaction(write=True) as session:
+            taken = set((await session.scalars(select(OutboundMessage.provider_message_id).where(
+                OutboundMessage.provider_message_id.in_(candidates)))).all()) if candidates else set()
+            found = next((sid for sid in candidates if sid not in taken), None)
+            values = dict(status=DeliveryStatus.QUEUED, provider_message_id=found, sent_at=row.claimed_at,
+                          body=row.body or outgoing.body) if found else dict(status=DeliveryStatus.PENDING,
+                                                                              next_attempt_at=now)
+            await session.execute(update(OutboundMessage).where(
+                OutboundMessage.id == row.id, OutboundMessage.status == DeliveryStatus.SENDING)
+                .values(updated_at=now, **values).execution_options(synchronize_session=False))
+        log.warning("abandoned message %s %s", row.id, "was already sent" if found else "goes back to the queue")
+        recovered += 1
+    if recovered:
+        await m.queue.outbox_waiting()
+    return recovered

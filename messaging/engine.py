@@ -1,0 +1,66 @@
+"""The conversation engine's seat: one turn in, the replies out.
+
+Routing has already decided who is writing and in which flow (:class:`messaging.routing.Route`);
+the engine decides what to answer. It may call use cases through ``turn.context`` (each
+opens its own transaction); it never writes replies itself: it returns them, and
+processing writes them to the outbox in the transaction that marks the message handled,
+so a crash neither loses nor doubles a reply.
+
+Issue 6 plugs in the rule engine and the LLM engine; until then
+:class:`AcknowledgementEngine` answers politely.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from messaging.routing import Route, RouteKind
+from resolvers.context import Context
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One inbound text to answer."""
+
+    conversation_id: uuid.UUID
+    message_id: uuid.UUID
+    text: str
+    received_at: datetime
+    route: Route
+    #: The sender as use cases see them (customer, staff with level, or system for onboarding).
+    context: Context
+    #: Name WhatsApp shows for the sender (a hint only: customers confirm their name).
+    profile_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    body: str
+
+
+class ConversationEngine(Protocol):
+    async def respond(self, turn: Turn) -> list[Reply]: ...
+
+
+class AcknowledgementEngine:
+    """A friendly receipt while the real engines are being built: one reply per turn."""
+
+    async def respond(self, turn: Turn) -> list[Reply]:
+        route = turn.route
+        business = route.organization_name or "el negocio"
+        if route.kind is RouteKind.CUSTOMER:
+            greeting = f"¡Hola, {turn.profile_name}!" if turn.profile_name else "¡Hola!"
+            return [Reply(f"{greeting} Recibimos tu mensaje en {business}. En un momento te ayudamos con tu cita 🙂")]
+        if route.kind is RouteKind.STAFF_ONBOARDING:
+            return [Reply(f"¡Hola, {route.staff_name or 'bienvenido'}! Ya quedaste registrado en {business}. "
+                          "Muy pronto podrás ver tu agenda y bloquear horarios desde aquí.")]
+        if route.kind is RouteKind.MANAGEMENT:
+            return [Reply(f"¡Hola, {route.staff_name or ''}! Recibí tu mensaje para {business}. "
+                          "Pronto podrás manejar la agenda escribiéndome por aquí.".replace("¡Hola, !", "¡Hola!"))]
+        if route.kind is RouteKind.BUSINESS_ONBOARDING:
+            return [Reply("¡Hola! Soy Parlo, el asistente que contesta el WhatsApp de tu negocio y agenda tus citas. "
+                          "Recibimos tu mensaje; muy pronto te ayudo a dar de alta tu negocio por aquí mismo.")]
+        return []

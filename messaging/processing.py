@@ -1,0 +1,178 @@
+"""Answering a conversation: its unprocessed messages, one at a time, in arrival order.
+
+``process_conversation`` is what the queue runs after the webhook stored a message. Only
+one worker holds a conversation (:class:`messaging.runtime.ConversationClaims`); a second
+worker skips it, and the holder re-checks after letting go, so a message that arrives
+at that moment is never left behind. The periodic sweep (:func:`waiting_conversations`)
+catches anything a crash left unprocessed.
+
+Each turn: route the sender, ask the engine (outside any transaction: it may call use
+cases, which open their own), then in ONE transaction write the replies to the outbox,
+record them in the conversation, and mark the inbound message processed. A crash before
+that commit means the turn runs again; after it, the replies exist exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, select, text, update
+
+from messaging.engine import Reply, Turn
+from messaging.inbound import sequence_lock_key
+from messaging.routing import Route, RouteKind, route_message
+from messaging.runtime import Messaging
+from resolvers.context import Actor, Context
+from resolvers.outbox import enqueue
+from storage import (
+    ContentType,
+    Conversation,
+    ConversationStatus,
+    Message,
+    MessageDirection,
+    PermissionLevel,
+    SenderType,
+    Staff,
+)
+
+log = logging.getLogger("parlo.whatsapp")
+
+MEDIA_NOTICE = ("Por ahora solo entiendo mensajes de texto 🙏 ¿Me lo puedes escribir? "
+                "Muy pronto también podré escuchar notas de voz.")
+TROUBLE_NOTICE = "Perdón, tuve un problema para contestarte. ¿Me lo puedes repetir en un momento?"
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    message: Message
+    conversation: Conversation
+
+
+async def _next_pending(m: Messaging, conversation_id: uuid.UUID) -> _Pending | None:
+    async with m.db.session() as session:
+        row = (await session.execute(
+            select(Message, Conversation).join(Conversation, Message.conversation_id == Conversation.id)
+            .where(Message.conversation_id == conversation_id, Message.direction == MessageDirection.INBOUND,
+                   Message.processed_at.is_(None))
+            .order_by(Message.sequence, Message.created_at).limit(1)
+        )).first()
+    return _Pending(row[0], row[1]) if row else None
+
+
+async def process_conversation(m: Messaging, conversation_id: uuid.UUID) -> int:
+    """Handle every waiting message of the conversation, in order. Returns how many."""
+    handled = 0
+    while True:
+        async with m.claims.hold(conversation_id) as held:
+            if not held:
+                return handled  # another worker has it, and will re-check before letting go
+            while (pending := await _next_pending(m, conversation_id)) is not None:
+                if await _take_turn(m, pending):
+                    handled += 1
+        if await _next_pending(m, conversation_id) is None:
+            return handled
+
+
+async def waiting_conversations(m: Messaging, *, older_than: timedelta | None = None) -> list[uuid.UUID]:
+    """Conversations with an inbound message nobody processed (crash, lost queue task)."""
+    cutoff = m.now() - (older_than if older_than is not None else m.config.stale_inbound)
+    async with m.db.session() as session:
+        return list((await session.scalars(
+            select(Message.conversation_id).where(Message.direction == MessageDirection.INBOUND,
+                                                  Message.processed_at.is_(None), Message.created_at <= cutoff)
+            .group_by(Message.conversation_id)
+        )).all())
+
+
+def _actor(route: Route, level: PermissionLevel | None) -> Actor:
+    if route.kind is RouteKind.CUSTOMER and route.customer_id and route.organization_id:
+        return Actor.customer(organization_id=route.organization_id, customer_id=route.customer_id, phone=route.phone)
+    if route.staff_id and route.organization_id and level is not None:
+        return Actor.staff(organization_id=route.organization_id, staff_id=route.staff_id, level=level,
+                           phone=route.phone)
+    if route.kind is RouteKind.BUSINESS_ONBOARDING:
+        return Actor.system(route.organization_id)
+    return Actor.anonymous()
+
+
+async def _take_turn(m: Messaging, pending: _Pending) -> bool:
+    message, conversation = pending.message, pending.conversation
+    now = m.now()
+    async with m.db.transaction(write=True) as session:
+        route = await route_message(session, business_number=conversation.business_number,
+                                    phone=conversation.phone_number, central_number=m.config.central_number, now=now)
+        level = await session.scalar(select(Staff.permission_level).where(Staff.id == route.staff_id)) \
+            if route.staff_id else None
+
+    replies: list[Reply] = []
+    quiet = conversation.status is ConversationStatus.HANDED_OFF and (
+        conversation.handed_off_until is None or conversation.handed_off_until > now)
+    if route.kind is RouteKind.UNKNOWN_NUMBER:
+        log.warning("message to %s, a number no organization has; not answered", conversation.business_number)
+    elif route.fixed_reply:
+        replies = [Reply(route.fixed_reply)]
+    elif quiet:
+        log.info("conversation %s is with staff; Parlo stays quiet", conversation.id)
+    else:
+        if message.content_type is not ContentType.TEXT:
+            replies.append(Reply(MEDIA_NOTICE))
+        if message.body.strip():
+            context = Context(db=m.db, now=m.clock, actor=_actor(route, level), config=m.config.resolver,
+                              correlation_id=str(message.id), outbox_notifier=m.queue.outbox_waiting)
+            turn = Turn(conversation_id=conversation.id, message_id=message.id, text=message.body,
+                        received_at=message.created_at, route=route, context=context,
+                        profile_name=conversation.profile_name)
+            try:
+                replies.extend(await m.engine.respond(turn))
+            except Exception:  # noqa: BLE001 - a broken turn must not block the conversation
+                log.exception("the conversation engine failed on message %s", message.id)
+                replies.append(Reply(TROUBLE_NOTICE))
+
+    return await _record_turn(m, message, conversation, route, replies)
+
+
+async def _record_turn(m: Messaging, message: Message, conversation: Conversation, route: Route,
+                       replies: list[Reply]) -> bool:
+    now = m.now()
+    async with m.db.transaction(write=True) as session:
+        if m.db.dialect == "postgresql":
+            # The webhook's sequence lock, taken first: a redelivered message's insert waits on this
+            # row's update, so both must take the lock before touching messages (no deadlock).
+            await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": sequence_lock_key(conversation.id)})
+        marked = await session.execute(
+            update(Message).where(Message.id == message.id, Message.processed_at.is_(None))
+            .values(processed_at=now, organization_id=route.organization_id or message.organization_id,
+                    sender_type=SenderType.STAFF if route.staff_id else SenderType.CUSTOMER)
+        )
+        if marked.rowcount != 1:
+            return False  # someone else finished this turn first: write nothing
+        sequence = await session.scalar(
+            select(func.coalesce(func.max(Message.sequence), 0)).where(Message.conversation_id == conversation.id))
+        fresh = await session.get(Conversation, conversation.id, populate_existing=True)
+        for index, reply in enumerate(replies):
+            at = now + timedelta(microseconds=index)  # keeps the replies of one turn in order
+            row = enqueue(session, now=at, to=fresh.reply_to, organization_id=route.organization_id,
+                          body=reply.body, conversation_id=conversation.id, from_number=conversation.business_number)
+            row.next_attempt_at = now
+            session.add(Message(conversation_id=conversation.id, organization_id=route.organization_id,
+                                sequence=sequence + 1 + index, direction=MessageDirection.OUTBOUND,
+                                sender_type=SenderType.AI, content_type=ContentType.TEXT, body=reply.body,
+                                processed_at=now, created_at=at))
+        if fresh.last_inbound_at is None or fresh.last_inbound_at < message.created_at:
+            fresh.last_inbound_at = message.created_at
+        fresh.last_message_at = now
+        fresh.updated_at = now
+        if route.organization_id and fresh.organization_id is None and route.kind is not RouteKind.REDIRECT:
+            fresh.organization_id = route.organization_id
+        if route.customer_id:
+            fresh.customer_id = route.customer_id
+        if route.staff_id:
+            fresh.staff_id = route.staff_id
+            await session.execute(update(Staff).where(Staff.id == route.staff_id, Staff.first_message_at.is_(None))
+                                  .values(first_message_at=message.created_at, updated_at=now))
+    if replies:
+        await m.queue.outbox_waiting()
+    return True

@@ -1,0 +1,140 @@
+"""Who is writing, to which number, and therefore which flow answers (spec: Routing Table).
+
+The recipient picks the channel: Parlo's central number (B2B) or a business's number
+(that business's customers and staff). The sender's normalised phone picks the actor.
+The language model never chooses the actor; this module does, from the phone.
+
+=====  ===============  ==================================  ======================
+case   recipient        sender                              route
+=====  ===============  ==================================  ======================
+1      central          unknown, or onboarding unfinished    BUSINESS_ONBOARDING
+2a     central          staff of exactly one business        MANAGEMENT
+2b     central          staff of several businesses          REDIRECT (fixed text)
+3      business X       staff of X, first message / onboarding STAFF_ONBOARDING
+4      business X       staff of X                           MANAGEMENT
+5      business X       anyone else                          CUSTOMER (created on first contact)
+-      any              organization suspended or churned    SUSPENDED (fixed text)
+-      unknown number   -                                    UNKNOWN_NUMBER (no reply)
+=====  ===============  ==================================  ======================
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from messaging.spanish.phones import format_phone
+from storage import Customer, OnboardingKind, OnboardingSession, Organization, OrganizationStatus, Staff
+
+
+class RouteKind(str, Enum):
+    BUSINESS_ONBOARDING = "business_onboarding"
+    MANAGEMENT = "management"
+    REDIRECT = "redirect"
+    STAFF_ONBOARDING = "staff_onboarding"
+    CUSTOMER = "customer"
+    SUSPENDED = "suspended"
+    UNKNOWN_NUMBER = "unknown_number"
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    kind: RouteKind
+    phone: str
+    organization_id: uuid.UUID | None = None
+    organization_name: str | None = None
+    organization_timezone: str | None = None
+    staff_id: uuid.UUID | None = None
+    staff_name: str | None = None
+    customer_id: uuid.UUID | None = None
+    customer_name: str | None = None
+    #: For REDIRECT and SUSPENDED: the whole answer, no engine involved.
+    fixed_reply: str | None = None
+
+
+_FINISHED_ONBOARDING = ("completed",)
+
+
+def suspended_notice(name: str) -> str:
+    return (f"Hola, gracias por escribir a {name}. Por ahora no estamos recibiendo citas por este medio. "
+            "Una disculpa por las molestias.")
+
+
+def redirect_notice(businesses: list[tuple[str, str | None]]) -> str:
+    lines = "\n".join(f"• {name}: {format_phone(number)}" if number else f"• {name}" for name, number in businesses)
+    return ("¡Hola! Tu número está registrado en varios negocios, así que para no confundirme escríbele "
+            f"directamente al WhatsApp de cada uno:\n{lines}")
+
+
+async def route_message(session: AsyncSession, *, business_number: str, phone: str, central_number: str,
+                        now: datetime) -> Route:
+    """Decide the route; creates the customer on first contact (in ``session``'s transaction)."""
+    if business_number == central_number:
+        return await _route_central(session, phone)
+    org = await session.scalar(select(Organization).where(Organization.whatsapp_number == business_number))
+    if org is None:
+        return Route(RouteKind.UNKNOWN_NUMBER, phone)
+    base = dict(phone=phone, organization_id=org.id, organization_name=org.name, organization_timezone=org.timezone)
+    if org.status in (OrganizationStatus.SUSPENDED, OrganizationStatus.CHURNED):
+        return Route(RouteKind.SUSPENDED, fixed_reply=suspended_notice(org.name), **base)
+    staff = await session.scalar(
+        select(Staff).where(Staff.organization_id == org.id, Staff.phone_number == phone, Staff.is_active.is_(True))
+    )
+    if staff is not None:
+        onboarding = await session.scalar(
+            select(OnboardingSession.state).where(OnboardingSession.staff_id == staff.id)
+        )
+        first = staff.first_message_at is None or (onboarding is not None and onboarding not in _FINISHED_ONBOARDING)
+        return Route(RouteKind.STAFF_ONBOARDING if first else RouteKind.MANAGEMENT,
+                     staff_id=staff.id, staff_name=staff.name, **base)
+    customer = await _customer(session, org.id, phone, now)
+    return Route(RouteKind.CUSTOMER, customer_id=customer.id, customer_name=customer.name, **base)
+
+
+async def _route_central(session: AsyncSession, phone: str) -> Route:
+    onboarding = await session.scalar(
+        select(OnboardingSession).where(OnboardingSession.kind == OnboardingKind.BUSINESS,
+                                        OnboardingSession.phone_number == phone)
+    )
+    if onboarding is not None and onboarding.state not in _FINISHED_ONBOARDING:
+        return Route(RouteKind.BUSINESS_ONBOARDING, phone, organization_id=onboarding.organization_id)
+    rows = (await session.execute(
+        select(Staff, Organization).join(Organization, Staff.organization_id == Organization.id)
+        .where(Staff.phone_number == phone, Staff.is_active.is_(True),
+               Organization.status != OrganizationStatus.CHURNED)
+        .order_by(Organization.name)
+    )).all()
+    if not rows:
+        return Route(RouteKind.BUSINESS_ONBOARDING, phone)
+    if len(rows) > 1:
+        return Route(RouteKind.REDIRECT, phone,
+                     fixed_reply=redirect_notice([(org.name, org.whatsapp_number) for _, org in rows]))
+    staff, org = rows[0]
+    base = dict(organization_id=org.id, organization_name=org.name, organization_timezone=org.timezone)
+    if org.status is OrganizationStatus.SUSPENDED:
+        return Route(RouteKind.SUSPENDED, phone, fixed_reply=suspended_notice(org.name), **base)
+    return Route(RouteKind.MANAGEMENT, phone, staff_id=staff.id, staff_name=staff.name, **base)
+
+
+async def _customer(session: AsyncSession, organization_id: uuid.UUID, phone: str, now: datetime) -> Customer:
+    """The customer with this phone, created on first contact (race-safe: insert or nothing)."""
+    existing = await session.scalar(
+        select(Customer).where(Customer.organization_id == organization_id, Customer.phone_number == phone)
+    )
+    if existing is not None:
+        return existing
+    values = dict(id=uuid.uuid4(), organization_id=organization_id, phone_number=phone, profile_data={},
+                  accepts_moves=False, created_at=now, updated_at=now)
+    insert = (postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert)(Customer)
+    await session.execute(insert.values(**values).on_conflict_do_nothing(
+        index_elements=[Customer.organization_id, Customer.phone_number]))
+    return (await session.scalars(
+        select(Customer).where(Customer.organization_id == organization_id, Customer.phone_number == phone)
+        .execution_options(populate_existing=True)
+    )).one()

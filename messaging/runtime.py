@@ -1,0 +1,162 @@
+"""What messaging's functions run with: the database, a clock, a sender, an engine, a queue.
+
+``parlo/`` builds one :class:`Messaging` per process (web) or per worker thread (Huey),
+from settings; tests build their own with a frozen clock and a fake Twilio. Nothing
+here reads the environment or the wall clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
+
+from sqlalchemy import text
+
+from resolvers.context import ResolverConfig
+from storage import Database
+
+if TYPE_CHECKING:
+    from messaging.engine import ConversationEngine
+    from messaging.senders import Sender
+
+log = logging.getLogger("parlo.whatsapp")
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryPolicy:
+    """Retries: exponential backoff from ``first_retry`` up to ``max_delay``, ``max_attempts`` in all."""
+
+    max_attempts: int = 8
+    first_retry: timedelta = timedelta(seconds=5)
+    max_delay: timedelta = timedelta(minutes=30)
+    #: A row claimed longer ago than this is presumed abandoned by a dead worker.
+    lease: timedelta = timedelta(minutes=2)
+    batch_size: int = 50
+
+    def backoff(self, attempts: int) -> timedelta:
+        return min(self.first_retry * (2 ** max(attempts - 1, 0)), self.max_delay)
+
+
+@dataclass(frozen=True, slots=True)
+class MessagingConfig:
+    central_number: str = "+525500000000"
+    public_url: str = "http://127.0.0.1:8000"
+    #: Twilio Content SIDs (HX…) per template name, for messages outside the 24-hour window.
+    content_sids: dict[str, str] = field(default_factory=dict)
+    resolver: ResolverConfig = field(default_factory=lambda: ResolverConfig(jwt_secret="unset"))
+    delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)
+    #: An inbound message still unprocessed after this long is picked up by the sweep.
+    stale_inbound: timedelta = timedelta(seconds=30)
+
+    @property
+    def status_callback_url(self) -> str:
+        return f"{self.public_url}/webhooks/twilio/status"
+
+
+class WorkQueue(Protocol):
+    """Where follow-up work goes: Huey in production, asyncio tasks in tests."""
+
+    async def conversation_waiting(self, conversation_id: uuid.UUID) -> None: ...
+
+    async def outbox_waiting(self, *, at: datetime | None = None) -> None: ...
+
+
+class ConversationClaims:
+    """One worker per conversation at a time, so its messages are handled in order.
+
+    PostgreSQL: a transaction-scoped advisory lock held on a dedicated connection for the
+    whole turn; if the worker dies the connection closes and the lock goes with it.
+    SQLite (one process by design): a lock per conversation inside the process, shared by
+    the event loop and Huey's worker threads.
+    """
+
+    _local: dict[uuid.UUID, threading.Lock] = {}
+    _local_guard = threading.Lock()
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @asynccontextmanager
+    async def hold(self, conversation_id: uuid.UUID) -> AsyncIterator[bool]:
+        if self.db.is_sqlite:
+            with self._local_guard:
+                lock = self._local.setdefault(conversation_id, threading.Lock())
+            if not lock.acquire(blocking=False):
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                lock.release()
+            return
+        async with self.db.engine.connect() as conn:
+            async with conn.begin():
+                key = conversation_id.int & 0x7FFF_FFFF_FFFF_FFFF
+                held = bool(await conn.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": key}))
+                yield held
+
+
+@dataclass
+class Messaging:
+    """Everything messaging needs; one per process or worker thread."""
+
+    db: Database
+    clock: Callable[[], datetime]
+    sender: "Sender"
+    engine: "ConversationEngine"
+    queue: WorkQueue
+    config: MessagingConfig = field(default_factory=MessagingConfig)
+
+    def __post_init__(self) -> None:
+        self.claims = ConversationClaims(self.db)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+
+class InlineWorkQueue:
+    """Runs the follow-up work as asyncio tasks on the current loop (tests, in-process chat).
+
+    ``drain()`` waits until every conversation and the outbox are quiet.
+    """
+
+    def __init__(self) -> None:
+        self.messaging: Messaging | None = None
+        self._tasks: set[asyncio.Task] = set()
+        self.paused = False
+
+    def bind(self, messaging: Messaging) -> None:
+        self.messaging = messaging
+
+    def _spawn(self, coro) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("inline work failed", exc_info=task.exception())
+
+    async def conversation_waiting(self, conversation_id: uuid.UUID) -> None:
+        from messaging.processing import process_conversation
+
+        if self.messaging is not None and not self.paused:
+            self._spawn(process_conversation(self.messaging, conversation_id))
+
+    async def outbox_waiting(self, *, at: datetime | None = None) -> None:
+        from messaging.delivery import deliver_due
+
+        if self.messaging is not None and not self.paused and (at is None or at <= self.messaging.now()):
+            self._spawn(deliver_due(self.messaging))
+
+    async def drain(self) -> None:
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)

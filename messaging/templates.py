@@ -1,0 +1,251 @@
+"""Every notification Parlo sends, in one place: its name, its variables, its Spanish text.
+
+Use cases queue notifications as raw facts (``resolvers.outbox.enqueue(template_name=...,
+variables={...})``): ISO instants, the organization's IANA zone, names, centavos. Here
+those facts become words, at delivery time:
+
+* inside WhatsApp's 24-hour session window the text is sent as a plain session message;
+* outside it WhatsApp only accepts a template approved by Meta, so the row goes out as
+  Twilio ``content_sid`` + ``content_variables`` (numbered ``{"1": …}``), with the same
+  formatted pieces the session text uses. Content SIDs are configured per template name
+  (``PARLO_TWILIO_CONTENT_SIDS``).
+
+Variables per template (required first, ``?`` = optional):
+
+========================  ===========================================================
+appointment_confirmation  business_name, service_name, starts_at, timezone, staff_name?, price_cents?, address?, customer_name?
+appointment_reminder      business_name, service_name, starts_at, timezone, staff_name?, address?, customer_name?
+appointment_cancelled     business_name, service_name, starts_at, timezone, reason?, customer_name?
+appointment_rescheduled   business_name, service_name, previous_starts_at, starts_at, timezone, staff_name?
+new_booking               customer_name, service_name, starts_at, timezone, staff_name?   (to staff)
+customer_cancelled        customer_name, service_name, starts_at, timezone, staff_name?   (to staff)
+employee_welcome          business_name, staff_name, business_number?
+magic_link                url, business_name?, minutes_valid?
+plan_limit                business_name, limit, used?
+========================  ===========================================================
+
+An unknown template name or a missing variable raises :class:`TemplateError`; delivery
+records it on the row as a permanent failure instead of crashing the worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from messaging.spanish.formatting import capitalize_first, format_day_reference, format_price, format_time
+from messaging.spanish.phones import format_phone
+
+#: WhatsApp's customer-care window: free-form messages only within 24 h of the customer's last message.
+SESSION_WINDOW = timedelta(hours=24)
+
+
+class TemplateError(ValueError):
+    """A notification that cannot be written: unknown template or missing/invalid variables."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A notification in words: the session text and the numbered template variables."""
+
+    body: str
+    content_variables: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """Variables with the common ones already turned into words."""
+
+    raw: Mapping[str, Any]
+    now: datetime
+
+    def text(self, name: str) -> str:
+        value = self.raw.get(name)
+        if value is None or str(value).strip() == "":
+            raise TemplateError(f"falta la variable {name!r}")
+        return str(value).strip()
+
+    def optional(self, name: str) -> str | None:
+        value = self.raw.get(name)
+        return str(value).strip() if value not in (None, "") else None
+
+    def zone(self) -> ZoneInfo:
+        try:
+            return ZoneInfo(self.raw.get("timezone") or "America/Mexico_City")
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise TemplateError(f"zona horaria inválida: {self.raw.get('timezone')!r}") from exc
+
+    def instant(self, name: str) -> datetime:
+        try:
+            moment = datetime.fromisoformat(self.text(name))
+        except ValueError as exc:
+            raise TemplateError(f"{name} no es un instante ISO-8601") from exc
+        if moment.tzinfo is None:
+            raise TemplateError(f"{name} necesita zona horaria (UTC)")
+        return moment.astimezone(self.zone())
+
+    def day(self, name: str) -> str:
+        """"mañana viernes", "el lunes", "el viernes 22 de enero" — relative to now, locally."""
+        return format_day_reference(self.instant(name).date(), self.now.astimezone(self.zone()).date())
+
+    def time(self, name: str) -> str:
+        return format_time(self.instant(name).time())
+
+    def price(self, name: str) -> str | None:
+        value = self.raw.get(name)
+        if value is None:
+            return None
+        try:
+            return format_price(int(value))
+        except (TypeError, ValueError) as exc:
+            raise TemplateError(f"{name} debe ser un entero en centavos") from exc
+
+
+Writer = Callable[[_Facts], Rendered]
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    name: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    write: Writer = field(repr=False)
+
+
+def _with(*parts: str | None) -> str:
+    return "".join(p for p in parts if p)
+
+
+def _confirmation(f: _Facts) -> Rendered:
+    day, hour, service, business = f.day("starts_at"), f.time("starts_at"), f.text("service_name"), f.text("business_name")
+    staff, price, address = f.optional("staff_name"), f.price("price_cents"), f.optional("address")
+    body = _with(
+        f"¡Listo! Tu cita de {service} en {business} quedó para {day} a las {hour}",
+        f" con {staff}" if staff else None, ".",
+        f"\nPrecio: {price}" if price else None,
+        f"\n📍 {address}" if address else None,
+        "\nSi necesitas cambiarla o cancelarla, solo escríbeme por aquí.",
+    )
+    return Rendered(body, {"1": service, "2": capitalize_first(day), "3": hour, "4": business, "5": staff or ""})
+
+
+def _reminder(f: _Facts) -> Rendered:
+    day, hour, service, business = f.day("starts_at"), f.time("starts_at"), f.text("service_name"), f.text("business_name")
+    staff, address = f.optional("staff_name"), f.optional("address")
+    body = _with(
+        f"¡Hola! Te recuerdo tu cita de {service} en {business} {day} a las {hour}",
+        f" con {staff}" if staff else None, ".",
+        f"\n📍 {address}" if address else None,
+        "\n¿Nos confirmas que vienes? Si no puedes, avísame y la cambiamos.",
+    )
+    return Rendered(body, {"1": service, "2": day, "3": hour, "4": business})
+
+
+def _cancelled(f: _Facts) -> Rendered:
+    day, hour, service, business = f.day("starts_at"), f.time("starts_at"), f.text("service_name"), f.text("business_name")
+    reason = f.optional("reason")
+    body = _with(
+        f"Tu cita de {service} en {business} de {day} a las {hour} quedó cancelada.",
+        f" Motivo: {reason}." if reason else None,
+        " Si quieres agendar otra, aquí estoy.",
+    )
+    return Rendered(body, {"1": service, "2": day, "3": hour, "4": business})
+
+
+def _rescheduled(f: _Facts) -> Rendered:
+    before_day, before_hour = f.day("previous_starts_at"), f.time("previous_starts_at")
+    day, hour, service, business = f.day("starts_at"), f.time("starts_at"), f.text("service_name"), f.text("business_name")
+    staff = f.optional("staff_name")
+    body = _with(
+        f"Movimos tu cita de {service} en {business}: ya no es {before_day} a las {before_hour}, "
+        f"ahora es {day} a las {hour}",
+        f" con {staff}" if staff else None, ".",
+        " Si no te queda, escríbeme y buscamos otro horario.",
+    )
+    return Rendered(body, {"1": service, "2": day, "3": hour, "4": business, "5": before_day, "6": before_hour})
+
+
+def _new_booking(f: _Facts) -> Rendered:
+    day, hour, service, customer = f.day("starts_at"), f.time("starts_at"), f.text("service_name"), f.text("customer_name")
+    staff = f.optional("staff_name")
+    body = _with(f"📅 Nueva cita: {customer}, {service}, {day} a las {hour}", f" con {staff}" if staff else None, ".")
+    return Rendered(body, {"1": customer, "2": service, "3": day, "4": hour})
+
+
+def _customer_cancelled(f: _Facts) -> Rendered:
+    day, hour, service, customer = f.day("starts_at"), f.time("starts_at"), f.text("service_name"), f.text("customer_name")
+    staff = f.optional("staff_name")
+    body = _with(f"❌ {customer} canceló su cita de {service} de {day} a las {hour}",
+                 f" con {staff}" if staff else None, ". Ese espacio quedó libre.")
+    return Rendered(body, {"1": customer, "2": service, "3": day, "4": hour})
+
+
+def _employee_welcome(f: _Facts) -> Rendered:
+    business, staff = f.text("business_name"), f.text("staff_name")
+    number = f.optional("business_number")
+    body = _with(
+        f"¡Hola, {staff}! {business} te agregó a Parlo para manejar tu agenda por WhatsApp.",
+        f" Escríbele al {format_phone(number)} cuando quieras ver tus citas o bloquear un horario." if number
+        else " Contéstame este mensaje para empezar.",
+    )
+    return Rendered(body, {"1": staff, "2": business, "3": format_phone(number) if number else ""})
+
+
+def _magic_link(f: _Facts) -> Rendered:
+    url = f.text("url")
+    business = f.optional("business_name")
+    minutes = f.optional("minutes_valid") or "15"
+    body = _with(
+        "Aquí está tu enlace para entrar al panel",
+        f" de {business}" if business else None,
+        f": {url}\nFunciona una sola vez y vence en {minutes} minutos. Si no lo pediste tú, ignóralo.",
+    )
+    return Rendered(body, {"1": url, "2": minutes})
+
+
+def _plan_limit(f: _Facts) -> Rendered:
+    business, limit = f.text("business_name"), f.text("limit")
+    body = (f"{business} llegó a las {limit} citas de este mes del plan gratuito. Las citas nuevas por WhatsApp "
+            "quedan en pausa hasta el próximo mes; si quieres seguir sin límite, cambia de plan desde tu panel.")
+    return Rendered(body, {"1": business, "2": limit})
+
+
+TEMPLATES: dict[str, Template] = {
+    t.name: t
+    for t in (
+        Template("appointment_confirmation", ("business_name", "service_name", "starts_at", "timezone"),
+                 ("staff_name", "price_cents", "address", "customer_name"), _confirmation),
+        Template("appointment_reminder", ("business_name", "service_name", "starts_at", "timezone"),
+                 ("staff_name", "address", "customer_name"), _reminder),
+        Template("appointment_cancelled", ("business_name", "service_name", "starts_at", "timezone"),
+                 ("reason", "customer_name"), _cancelled),
+        Template("appointment_rescheduled", ("business_name", "service_name", "previous_starts_at", "starts_at",
+                                             "timezone"), ("staff_name",), _rescheduled),
+        Template("new_booking", ("customer_name", "service_name", "starts_at", "timezone"), ("staff_name",),
+                 _new_booking),
+        Template("customer_cancelled", ("customer_name", "service_name", "starts_at", "timezone"), ("staff_name",),
+                 _customer_cancelled),
+        Template("employee_welcome", ("business_name", "staff_name"), ("business_number",), _employee_welcome),
+        Template("magic_link", ("url",), ("business_name", "minutes_valid"), _magic_link),
+        Template("plan_limit", ("business_name", "limit"), ("used",), _plan_limit),
+    )
+}
+
+
+def render(template_name: str, variables: Mapping[str, Any], *, now: datetime) -> Rendered:
+    """The notification in Spanish, relative to ``now`` ("mañana viernes"). Raises TemplateError."""
+    template = TEMPLATES.get(template_name)
+    if template is None:
+        raise TemplateError(f"plantilla desconocida: {template_name!r}")
+    missing = [name for name in template.required if variables.get(name) in (None, "")]
+    if missing:
+        raise TemplateError(f"a la plantilla {template_name} le faltan: {', '.join(missing)}")
+    return template.write(_Facts(variables, now))
+
+
+def inside_session_window(last_inbound_at: datetime | None, now: datetime) -> bool:
+    """True while a free-form (session) message is allowed to this recipient."""
+    return last_inbound_at is not None and now - last_inbound_at < SESSION_WINDOW

@@ -1,0 +1,181 @@
+"""Messaging's work as Huey tasks, and the queue the web process uses to hand it over.
+
+Huey has no asyncio and messaging is async, so each Huey worker thread keeps its own
+event loop and its own database engine (a pooled engine never crosses event loops), made
+on first use and disposed by Huey's shutdown hook in that same thread. When a task runs
+in immediate mode from inside a running loop (``asyncio.run`` would fail there), it runs
+on a helper thread instead.
+
+Tasks:
+* ``parlo.process_conversation(conversation_id)`` — answer a conversation's waiting messages;
+* ``parlo.deliver_outbox()`` — send what is due; retries come back as delayed tasks;
+* ``parlo.whatsapp_sweep`` (every minute, UTC crontab) — recover rows abandoned by dead
+  workers, send due rows (reminders queued with ``send_after``, retries), and process
+  inbound messages nobody processed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from huey import Huey, crontab
+from huey.api import TaskWrapper
+from twilio.http import HttpClient
+
+from parlo.clock import Clock
+from parlo.settings import Settings
+from storage import Database
+
+log = logging.getLogger("parlo.whatsapp")
+
+#: Tests replace Twilio's HTTP layer here (a fake Twilio), so the real client code runs.
+TWILIO_HTTP_CLIENT: HttpClient | None = None
+
+
+def make_sender(settings: Settings):
+    from messaging.senders import LogSender, TwilioSender
+
+    if settings.twilio_configured:
+        return TwilioSender(settings.twilio_account_sid, settings.twilio_auth_token.get_secret_value(),
+                            http_client=TWILIO_HTTP_CLIENT)
+    return LogSender()
+
+
+def make_engine(settings: Settings):
+    """The conversation engine. Issue 6 replaces the acknowledgement with the rule and LLM engines."""
+    from messaging.engine import AcknowledgementEngine
+
+    return AcknowledgementEngine()
+
+
+def messaging_config(settings: Settings):
+    from messaging.runtime import MessagingConfig
+    from resolvers.context import ResolverConfig
+
+    return MessagingConfig(
+        central_number=settings.central_number, public_url=settings.public_url,
+        content_sids=dict(settings.twilio_content_sids),
+        resolver=ResolverConfig(
+            jwt_secret=settings.jwt_secret.get_secret_value(), public_url=settings.public_url,
+            admin_password=settings.admin_password.get_secret_value() if settings.admin_password else None,
+            free_monthly_bookings=settings.free_monthly_bookings, central_number=settings.central_number,
+        ),
+    )
+
+
+class HueyWorkQueue:
+    """messaging's :class:`WorkQueue` on Huey: enqueueing is a quick write, done off the event loop."""
+
+    def __init__(self, tasks: "Tasks", clock: Clock) -> None:
+        self.tasks = tasks
+        self.clock = clock
+
+    async def conversation_waiting(self, conversation_id: uuid.UUID) -> None:
+        await asyncio.to_thread(self.tasks.process_conversation, str(conversation_id))
+
+    async def outbox_waiting(self, *, at: datetime | None = None) -> None:
+        # A delay, not an ETA: the service's clock may be frozen (demos), Huey's is not.
+        delay = (at - self.clock()).total_seconds() if at is not None else 0
+        if delay > 0:
+            await asyncio.to_thread(self.tasks.deliver_outbox.schedule, delay=delay)
+        else:
+            await asyncio.to_thread(self.tasks.deliver_outbox)
+
+
+@dataclass
+class Tasks:
+    huey: Huey
+    process_conversation: TaskWrapper
+    deliver_outbox: TaskWrapper
+    sweep: TaskWrapper
+    queue: HueyWorkQueue
+
+
+class _ThreadRuntime(threading.local):
+    loop: asyncio.AbstractEventLoop | None = None
+    db: Database | None = None
+    messaging: Any = None
+
+
+def register(huey: Huey, settings: Settings, clock: Clock) -> Tasks:
+    """Put messaging's tasks on ``huey``. The same function serves ``parlo worker`` and the embedded consumer."""
+    from messaging.delivery import deliver_due, recover_abandoned
+    from messaging.processing import process_conversation, waiting_conversations
+    from messaging.runtime import Messaging
+
+    local = _ThreadRuntime()
+    config = messaging_config(settings)
+    sender = make_sender(settings)
+    engine = make_engine(settings)
+
+    def messaging_here() -> Messaging:
+        if local.messaging is None:
+            local.db = Database.connect(settings.database_url, pool=True)
+            local.messaging = Messaging(db=local.db, clock=clock, sender=sender, engine=engine, queue=tasks.queue,
+                                        config=config)
+        return local.messaging
+
+    def run(work: Callable[[Messaging], Awaitable[Any]]) -> Any:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+        else:  # immediate mode called from async code: use a thread with its own loop
+            box: dict[str, Any] = {}
+
+            def helper() -> None:
+                try:
+                    box["result"] = run(work)
+                except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+                    box["error"] = exc
+                finally:
+                    close_thread_runtime()
+
+            thread = threading.Thread(target=helper, name="parlo-task")
+            thread.start()
+            thread.join()
+            if "error" in box:
+                raise box["error"]
+            return box.get("result")
+        if local.loop is None or local.loop.is_closed():
+            local.loop = asyncio.new_event_loop()
+        return local.loop.run_until_complete(work(messaging_here()))
+
+    def close_thread_runtime() -> None:
+        if local.loop is not None and not local.loop.is_closed():
+            if local.db is not None:
+                local.loop.run_until_complete(local.db.dispose())
+            local.loop.close()
+        local.loop, local.db, local.messaging = None, None, None
+
+    @huey.task(name="parlo.process_conversation", retries=3, retry_delay=5)
+    def process_conversation_task(conversation_id: str) -> int:
+        return run(lambda m: process_conversation(m, uuid.UUID(conversation_id)))
+
+    @huey.task(name="parlo.deliver_outbox", retries=3, retry_delay=5)
+    def deliver_outbox_task() -> int:
+        async def work(m: Messaging) -> int:
+            return (await deliver_due(m)).sent
+        return run(work)
+
+    @huey.periodic_task(crontab(minute="*"), name="parlo.whatsapp_sweep")
+    def sweep_task() -> None:
+        async def work(m: Messaging) -> None:
+            await recover_abandoned(m)
+            await deliver_due(m)
+            for conversation_id in await waiting_conversations(m):
+                await m.queue.conversation_waiting(conversation_id)
+        run(work)
+
+    huey.on_shutdown(name="parlo.close_thread_runtime")(close_thread_runtime)
+    tasks = Tasks(huey=huey, process_conversation=process_conversation_task, deliver_outbox=deliver_outbox_task,
+                  sweep=sweep_task, queue=None)  # type: ignore[arg-type]
+    tasks.queue = HueyWorkQueue(tasks, clock)
+    return tasks

@@ -1,0 +1,136 @@
+"""A fake Twilio at the HTTP boundary: twilio's real client builds and parses every request.
+
+Pass ``FakeTwilio()`` as ``Client(http_client=...)`` (or ``parlo.tasks.TWILIO_HTTP_CLIENT``).
+It keeps the messages it accepted and answers what Parlo uses of the REST API: Messages
+(create, list), AvailablePhoneNumbers, IncomingPhoneNumbers and Messaging v2 Channels
+Senders. ``fail_next(503, 503)`` makes the next calls fail, like Twilio having a bad minute.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import format_datetime
+from typing import Any
+from urllib.parse import urlparse
+
+from twilio.http import HttpClient
+from twilio.http.response import Response
+
+ACCOUNT_SID = "AC" + "0" * 32
+AUTH_TOKEN = "fake-twilio-auth-token"
+
+
+@dataclass
+class FakeMessage:
+    sid: str
+    to: str
+    from_: str
+    body: str
+    content_sid: str | None
+    content_variables: dict[str, str] | None
+    status_callback: str | None
+    created: datetime
+
+
+@dataclass
+class FakeTwilio(HttpClient):
+    messages: list[FakeMessage] = field(default_factory=list)
+    numbers: list[dict[str, Any]] = field(default_factory=list)
+    senders: list[dict[str, Any]] = field(default_factory=list)
+    requests: list[tuple[str, str]] = field(default_factory=list)
+    #: Bodies of WhatsApp templates by content SID, as Twilio would render them (for ``list``).
+    available: list[str] = field(default_factory=lambda: ["+525522334455", "+525522334466"])
+
+    def __post_init__(self) -> None:
+        super().__init__(logger=None, is_async=False)  # type: ignore[arg-type]
+        self._lock = threading.Lock()
+        self._failures: list[int | BaseException] = []
+        self._ids = itertools.count(1)
+
+    # --- test controls ---------------------------------------------------------------
+    def fail_next(self, *answers: int | BaseException) -> None:
+        """The next calls answer these HTTP statuses (or raise these exceptions), in order."""
+        with self._lock:
+            self._failures.extend(answers)
+
+    def sent_to(self, to: str) -> list[FakeMessage]:
+        return [m for m in self.messages if m.to == to]
+
+    # --- HttpClient -------------------------------------------------------------------
+    def request(self, method, url, params=None, data=None, headers=None, auth=None, timeout=None,
+                allow_redirects=False) -> Response:
+        path = urlparse(url).path
+        with self._lock:
+            self.requests.append((method, path))
+            if self._failures:
+                failure = self._failures.pop(0)
+                if isinstance(failure, BaseException):
+                    raise failure
+                return self._error(failure, "Service Unavailable" if failure >= 500 else "Too Many Requests")
+            return self._route(method, path, params or {}, data or {})
+
+    def _route(self, method: str, path: str, params: dict, data: dict) -> Response:
+        if path.endswith("/Messages.json") and method == "POST":
+            return self._create_message(data)
+        if path.endswith("/Messages.json") and method == "GET":
+            return self._list_messages(params)
+        if "/AvailablePhoneNumbers/" in path:
+            return self._json(200, {"available_phone_numbers": [
+                {"phone_number": n, "friendly_name": n, "iso_country": "MX", "capabilities": {"sms": True}}
+                for n in self.available]})
+        if path.endswith("/IncomingPhoneNumbers.json") and method == "POST":
+            number = {"sid": f"PN{next(self._ids):032d}", "phone_number": data.get("PhoneNumber"),
+                      "sms_url": data.get("SmsUrl"), "account_sid": ACCOUNT_SID}
+            self.numbers.append(number)
+            if number["phone_number"] in self.available:
+                self.available.remove(number["phone_number"])
+            return self._json(201, number)
+        if path.endswith("/Channels/Senders") and method == "POST":
+            sender = {"sid": f"XE{next(self._ids):032d}", "status": "CREATING", **(data if isinstance(data, dict) else {})}
+            self.senders.append(sender)
+            return self._json(201, sender)
+        if "/Channels/Senders/" in path and method == "GET":
+            sid = path.rsplit("/", 1)[-1]
+            found = next((s for s in self.senders if s["sid"] == sid), None)
+            return self._json(200, found) if found else self._error(404, "not found", code=20404)
+        return self._error(404, f"fake Twilio has no {method} {path}", code=20404)
+
+    def _create_message(self, data: dict) -> Response:
+        if not data.get("To") or not data.get("From"):
+            return self._error(400, "A 'To' phone number is required.", code=21604)
+        if str(data["To"]).endswith("0000000001"):
+            return self._error(400, "The 'To' number is not a valid phone number.", code=21211)
+        variables = json.loads(data["ContentVariables"]) if data.get("ContentVariables") else None
+        body = data.get("Body") or ""
+        if data.get("ContentSid") and variables:
+            body = " | ".join(f"{k}={v}" for k, v in sorted(variables.items()))
+        message = FakeMessage(sid=f"SM{next(self._ids):032d}", to=data["To"], from_=data["From"], body=body,
+                              content_sid=data.get("ContentSid"), content_variables=variables,
+                              status_callback=data.get("StatusCallback"), created=datetime.now(timezone.utc))
+        self.messages.append(message)
+        return self._json(201, self._message_json(message, "queued"))
+
+    def _list_messages(self, params: dict) -> Response:
+        found = [m for m in self.messages
+                 if (not params.get("To") or m.to == params["To"]) and (not params.get("From") or m.from_ == params["From"])]
+        return self._json(200, {"messages": [self._message_json(m, "sent") for m in reversed(found)],
+                                "next_page_uri": None, "page": 0, "page_size": 100, "uri": "/Messages.json",
+                                "first_page_uri": "/Messages.json", "previous_page_uri": None, "start": 0,
+                                "end": len(found)})
+
+    @staticmethod
+    def _message_json(m: FakeMessage, status: str) -> dict:
+        return {"sid": m.sid, "account_sid": ACCOUNT_SID, "to": m.to, "from": m.from_, "body": m.body,
+                "status": status, "date_created": format_datetime(m.created, usegmt=True),
+                "date_sent": format_datetime(m.created, usegmt=True), "num_segments": "1", "direction": "outbound-api"}
+
+    @staticmethod
+    def _json(status: int, payload: dict) -> Response:
+        return Response(status, json.dumps(payload), headers={"Content-Type": "application/json"})
+
+    def _error(self, status: int, message: str, code: int | None = None) -> Response:
+        return self._json(status, {"code": code or status * 100, "message": message, "more_info": "", "status": status})
