@@ -71,16 +71,17 @@ class ParloSchema(strawberry.Schema):
 
 
 def build_schema(*, introspection: bool = True) -> ParloSchema:
+    """Extensions are factories: a fresh instance per request; the parse/validation LRU caches are shared."""
     extensions: list[Any] = [
-        QueryDepthLimiter(max_depth=MAX_DEPTH),
-        MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        ParserCache(maxsize=512),
-        ValidationCache(maxsize=512),
-        MaskErrors(should_mask_error=_is_bug, error_message=GENERIC_ERROR),
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
+        lambda: MaskErrors(should_mask_error=_is_bug, error_message=GENERIC_ERROR),
     ]
     if not introspection:
-        extensions.append(DisableIntrospection())
+        extensions.append(DisableIntrospection)
     return ParloSchema(query=Query, mutation=Mutation, extensions=extensions, types=list(PROBLEM_TYPES))
 
 
