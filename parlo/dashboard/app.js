@@ -1,0 +1,204 @@
+// Entry point: reads where we are (hash routes like #/agenda?fecha=2026-01-16&vista=dia),
+// makes sure there is a session, draws the shell and hands the page to a view.
+//
+// Views are `async (contenedor, params, app) => cleanup?`; they own everything inside
+// <main> and may return a function that stops their timers when the person leaves.
+
+import { alExpirarSesion, ErrorParlo } from "./api.js";
+import { h, replace, avisar } from "./dom.js";
+import { cerrarSesion, esSuplantacion, recibirTraspaso, sesionActual } from "./sesion.js";
+import { cargarYo, cargarCatalogo } from "./datos.js";
+import { vistaEntrar, vistaEntrarAdmin, canjearLiga } from "./vistas/entrar.js";
+import { vistaAgenda } from "./vistas/agenda.js";
+import { vistaNuevaCita, vistaCita, vistaVisitaSinCita } from "./vistas/cita.js";
+import { vistaBloqueos } from "./vistas/bloqueos.js";
+import { vistaClientes, vistaCliente } from "./vistas/clientes.js";
+import { vistaAjustes } from "./vistas/ajustes.js";
+import { vistaAdmin } from "./vistas/admin.js";
+
+const raiz = document.getElementById("app");
+let limpiar = null;
+
+const app = {
+  yo: null,
+  catalogo: null,
+  zona: "America/Mexico_City",
+  ir(ruta) {
+    if (location.hash === ruta) pintar();
+    else location.hash = ruta;
+  },
+  async refrescarCatalogo() {
+    app.catalogo = await cargarCatalogo();
+    return app.catalogo;
+  },
+};
+
+const RUTAS_PERSONAL = [
+  { patron: /^agenda$/, vista: vistaAgenda, menu: "agenda" },
+  { patron: /^cita\/nueva$/, vista: vistaNuevaCita, menu: "agenda" },
+  { patron: /^cita\/sin-cita$/, vista: vistaVisitaSinCita, menu: "agenda" },
+  { patron: /^cita\/([\w-]+)$/, vista: vistaCita, menu: "agenda" },
+  { patron: /^bloqueos$/, vista: vistaBloqueos, menu: "bloqueos" },
+  { patron: /^clientes$/, vista: vistaClientes, menu: "clientes" },
+  { patron: /^clientes\/([\w-]+)$/, vista: vistaCliente, menu: "clientes" },
+  { patron: /^ajustes(?:\/(\w+))?$/, vista: vistaAjustes, menu: "ajustes" },
+];
+const MENU_PERSONAL = [
+  ["agenda", "#/agenda", "Agenda"],
+  ["bloqueos", "#/bloqueos", "Bloqueos"],
+  ["clientes", "#/clientes", "Clientes"],
+  ["ajustes", "#/ajustes", "Ajustes"],
+];
+const MENU_ADMIN = [
+  ["resumen", "#/admin", "Resumen"],
+  ["organizaciones", "#/admin/organizaciones", "Organizaciones"],
+  ["conversaciones", "#/admin/conversaciones", "Conversaciones"],
+  ["actividad", "#/admin/actividad", "Actividad"],
+];
+
+function leerRuta() {
+  const sinAlmohadilla = location.hash.replace(/^#\/?/, "");
+  const [camino, consulta = ""] = sinAlmohadilla.split("?");
+  return { camino: camino.replace(/\/$/, ""), params: new URLSearchParams(consulta) };
+}
+
+async function pintar() {
+  if (limpiar) { try { limpiar(); } catch (e) { console.error(e); } limpiar = null; }
+  document.querySelectorAll("dialog").forEach((d) => d.remove());
+  const { camino, params } = leerRuta();
+
+  const traspaso = params.get("traspaso");
+  if (traspaso) {
+    recibirTraspaso(traspaso);
+    history.replaceState(null, "", "/#/agenda");
+    app.yo = null;
+    return pintar();
+  }
+
+  const sesion = sesionActual();
+  if (!sesion) {
+    app.yo = null;
+    if (camino === "admin/entrar") return vistaEntrarAdmin(raiz, app, alEntrar);
+    return vistaEntrar(raiz, app, params.get("aviso"));
+  }
+  if (camino === "entrar" || camino === "admin/entrar") {
+    return app.ir(sesion.tipo === "admin" ? "#/admin" : "#/agenda");
+  }
+
+  if (!app.yo) {
+    replace(raiz, h("p", { class: "cargando" }, "Cargando…"));
+    try {
+      app.yo = await cargarYo(sesion.tipo);
+      app.zona = app.yo.zona;
+      if (sesion.tipo !== "admin") await app.refrescarCatalogo();
+    } catch (e) {
+      if (e instanceof ErrorParlo && e.tipo === "NotAuthenticated") return undefined;
+      replace(raiz, h("div", { class: "tarjeta angosta" },
+        h("h1", {}, "No pudimos abrir tu panel"),
+        h("div", { class: "error", role: "alert" }, h("p", {}, e.message)),
+        h("div", { class: "fila" },
+          h("button", { class: "primario", onclick: () => pintar() }, "Reintentar"),
+          h("button", { onclick: salir }, "Cerrar sesión"))));
+      return undefined;
+    }
+  }
+
+  if (sesion.tipo === "admin") return pintarAdmin(camino, params);
+  return pintarPersonal(camino, params);
+}
+
+function encabezado(menu, actual, nombreNegocio) {
+  return [
+    h("header", { class: "barra" },
+      h("a", { class: "marca", href: menu === MENU_ADMIN ? "#/admin" : "#/agenda" }, "Parlo"),
+      h("nav", { "aria-label": "Secciones" },
+        menu.map(([clave, href, texto]) =>
+          h("a", { href, "aria-current": clave === actual ? "page" : null }, texto))),
+      h("span", { class: "negocio" }, nombreNegocio),
+      h("button", { class: "salir chico", onclick: salir }, "Cerrar sesión")),
+    esSuplantacion()
+      ? h("div", { class: "suplantando", role: "note" },
+        `Estás viendo el panel de ${app.yo.negocio} como administrador de Parlo.`)
+      : null,
+  ];
+}
+
+async function pintarPersonal(camino, params) {
+  const ruta = RUTAS_PERSONAL.find((r) => r.patron.test(camino));
+  if (!ruta) return app.ir("#/agenda");
+  const coincide = camino.match(ruta.patron);
+  const principal = h("main", { id: "contenido", tabindex: "-1" });
+  replace(raiz, encabezado(MENU_PERSONAL, ruta.menu, `${app.yo.negocio} · ${app.yo.nombre}`), principal);
+  params.set("_id", coincide[1] ?? "");
+  limpiar = await ejecutar(ruta.vista, principal, params);
+  return undefined;
+}
+
+async function pintarAdmin(camino, params) {
+  const partes = camino.split("/");
+  if (partes[0] !== "admin") return app.ir("#/admin");
+  const seccion = partes[1] || "resumen";
+  const principal = h("main", { id: "contenido", tabindex: "-1" });
+  replace(raiz, encabezado(MENU_ADMIN, seccion, "Administración de Parlo"), principal);
+  params.set("_seccion", seccion);
+  params.set("_id", partes[2] ?? "");
+  limpiar = await ejecutar(vistaAdmin, principal, params);
+  return undefined;
+}
+
+async function ejecutar(vista, principal, params) {
+  try {
+    return await vista(principal, params, app);
+  } catch (e) {
+    console.error(e);
+    if (!(e instanceof ErrorParlo && e.tipo === "NotAuthenticated")) {
+      replace(principal, h("div", { class: "error", role: "alert" }, h("p", {}, mensajeDe(e))));
+    }
+    return null;
+  }
+}
+
+export function mensajeDe(e) {
+  return e instanceof ErrorParlo ? e.message : "Algo salió mal. Recarga la página e inténtalo de nuevo.";
+}
+
+function alEntrar(tipo) {
+  app.yo = null;
+  app.ir(tipo === "admin" ? "#/admin" : "#/agenda");
+}
+
+function salir() {
+  cerrarSesion();
+  app.yo = null;
+  app.catalogo = null;
+  avisar("Cerraste sesión.");
+  if (location.hash === "#/entrar") pintar();
+  else location.hash = "#/entrar";
+}
+
+alExpirarSesion((mensaje) => {
+  app.yo = null;
+  location.hash = `#/entrar?aviso=${encodeURIComponent(mensaje)}`;
+});
+
+window.addEventListener("hashchange", pintar);
+
+async function iniciar() {
+  if (location.pathname === "/entrar") {
+    const token = new URLSearchParams(location.search).get("token") ?? "";
+    // Take the token out of the address bar and history before anything else.
+    history.replaceState(null, "", "/#/agenda");
+    await canjearLiga(raiz, token, alEntrar);
+    return;
+  }
+  await pintar();
+}
+
+iniciar();
+
+// Nothing fails silently: an error nobody caught still reaches the person, in Spanish.
+window.addEventListener("unhandledrejection", (evento) => {
+  console.error(evento.reason);
+  if (evento.reason instanceof ErrorParlo && evento.reason.tipo === "NotAuthenticated") return;
+  avisar(mensajeDe(evento.reason), "error");
+});

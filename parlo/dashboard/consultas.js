@@ -1,0 +1,168 @@
+// Every GraphQL operation the dashboard sends, in one place, written against
+// schema/schema.graphql. Mutation results are unions: `... on Problem { message }`
+// catches every expected failure (with its Spanish message) in one line.
+
+const PROBLEMA = "__typename ... on Problem { message }";
+
+const CITA = `
+  id startsAt endsAt status source priceCents notes cancellationReason
+  customer { id name phone phoneDisplay }
+  service { id name durationMinutes }
+  staff { id name }
+  spot { id name }`;
+
+const PERSONA = `id name phone phoneDisplay permissionLevel isActive services { id } defaultSpot { id }`;
+
+// ------------------------------------------------------------------ sign-in
+
+export const PEDIR_LIGA = `mutation PedirLiga($phone: String!) {
+  requestMagicLink(phone: $phone) { ${PROBLEMA} ... on MagicLinkRequested { message } } }`;
+
+export const CANJEAR_LIGA = `mutation CanjearLiga($token: String!) {
+  verifyMagicLink(token: $token) { ${PROBLEMA} ... on StaffSession { token expiresAt } } }`;
+
+export const ENTRAR_ADMIN = `mutation EntrarAdmin($password: String!) {
+  adminLogin(password: $password) { ${PROBLEMA} ... on AdminSession { token expiresAt } } }`;
+
+export const YO = `query Yo { me { ${PROBLEMA} ... on Me {
+  kind permissionLevel impersonated isAdmin
+  staff { id name }
+  organization { id name timezone } } } }`;
+
+// ------------------------------------------------------------------ catalog
+
+export const CATALOGO = `query Catalogo {
+  services(includeInactive: true) { id name description durationMinutes priceCents isActive }
+  staff(includeInactive: true) { ${PERSONA} }
+  spots(includeInactive: true) { id name displayOrder isActive services { id } location { id } }
+  locations { id name address isPrimary isActive businessHours { weekday closed ranges { opens closes } } } }`;
+
+// ------------------------------------------------------------------ schedule
+
+export const DIA = `query Dia($date: Date!, $staffId: ID) {
+  schedule(date: $date, staffId: $staffId) {
+    ${PROBLEMA}
+    ... on DaySchedule {
+      date closed timezone
+      businessHours { startsAt endsAt }
+      staff {
+        staff { id name }
+        workingHours { startsAt endsAt }
+        entries { kind startsAt endsAt reason
+          appointment { ${CITA} }
+          block { id reason wholeLocation } } } } } }`;
+
+export const CITAS = `query Citas($from: DateTime, $to: DateTime, $staffId: ID, $serviceId: ID, $status: [AppointmentStatus!],
+    $customerId: ID, $first: Int, $after: String) {
+  appointments(from: $from, to: $to, staffId: $staffId, serviceId: $serviceId, status: $status,
+      customerId: $customerId, first: $first, after: $after) {
+    nodes { ${CITA} } pageInfo { hasNextPage endCursor } totalCount } }`;
+
+export const CITA_UNA = `query Cita($id: ID!) { appointment(id: $id) { ${PROBLEMA} ... on Appointment { ${CITA} } } }`;
+
+export const BLOQUEOS = `query Bloqueos($from: DateTime!, $to: DateTime!, $staffId: ID) {
+  blocks(from: $from, to: $to, staffId: $staffId) { id startsAt endsAt reason wholeLocation staff { id name } } }`;
+
+export const HORARIOS = `query Horarios($serviceIds: [ID!]!, $from: DateTime!, $to: DateTime!, $staffId: ID, $spotId: ID, $limit: Int) {
+  availableSlots(serviceIds: $serviceIds, from: $from, to: $to, staffId: $staffId, spotId: $spotId, limit: $limit) {
+    start end staffId spotId } }`;
+
+// ------------------------------------------------------------------ actions
+
+const RESERVA = `... on Booking { startsAt planWarning appointments { id startsAt staff { id name } } }`;
+const ALTERNATIVAS = `... on SlotTaken { alternatives { start end staffId spotId } }`;
+
+export const AGENDAR = `mutation Agendar($input: BookAppointmentInput!) {
+  bookAppointment(input: $input) { ${PROBLEMA} ${RESERVA} ${ALTERNATIVAS} } }`;
+
+export const SIN_CITA = `mutation SinCita($input: BookWalkInInput!) {
+  bookWalkIn(input: $input) { ${PROBLEMA} ${RESERVA} } }`;
+
+export const REPROGRAMAR = `mutation Reprogramar($id: ID!, $start: DateTime!, $staffId: ID, $spotId: ID, $notifyCustomer: Boolean) {
+  rescheduleAppointment(id: $id, start: $start, staffId: $staffId, spotId: $spotId, notifyCustomer: $notifyCustomer) {
+    ${PROBLEMA} ${RESERVA} ${ALTERNATIVAS} } }`;
+
+export const CANCELAR = `mutation Cancelar($id: ID!, $reason: String, $notifyCustomer: Boolean) {
+  cancelAppointment(id: $id, reason: $reason, notifyCustomer: $notifyCustomer) { ${PROBLEMA} ... on Appointment { id status } } }`;
+
+export const MARCAR = `mutation Marcar($id: ID!, $status: AppointmentStatus!) {
+  markAppointment(id: $id, status: $status) { ${PROBLEMA} ... on Appointment { id status } } }`;
+
+export const BLOQUEAR = `mutation Bloquear($input: BlockTimeInput!) {
+  blockTime(input: $input) { ${PROBLEMA} ... on TimeBlocked { block { id } overlapping { ${CITA} } } } }`;
+
+export const QUITAR_BLOQUEO = `mutation QuitarBloqueo($id: ID!) { removeBlock(id: $id) { ${PROBLEMA} } }`;
+
+// ------------------------------------------------------------------ customers
+
+export const CLIENTES = `query Clientes($search: String, $first: Int) {
+  customers(search: $search, first: $first) { nodes { id name phone phoneDisplay notes } } }`;
+
+export const CLIENTE = `query Cliente($id: ID!) {
+  customer(id: $id) { ${PROBLEMA} ... on Customer { id name phone phoneDisplay notes } } }`;
+
+export const GUARDAR_CLIENTE = `mutation GuardarCliente($id: ID!, $input: UpdateCustomerInput!) {
+  updateCustomer(id: $id, input: $input) { ${PROBLEMA} } }`;
+
+// ------------------------------------------------------------------ settings
+
+export const NEGOCIO = `query Negocio { organization { ${PROBLEMA} ... on Organization {
+  id name timezone whatsappNumber whatsappStatus plan
+  usage { bookingsUsed limit month message } } } }`;
+
+export const GUARDAR_NEGOCIO = `mutation GuardarNegocio($input: UpdateOrganizationInput!) {
+  updateOrganization(input: $input) { ${PROBLEMA} } }`;
+
+export const SUCURSALES = `query Sucursales { locations { id name address isPrimary isActive
+  businessHours { weekday closed ranges { opens closes } } } }`;
+
+export const CREAR_SUCURSAL = `mutation CrearSucursal($input: CreateLocationInput!) { createLocation(input: $input) { ${PROBLEMA} } }`;
+export const EDITAR_SUCURSAL = `mutation EditarSucursal($id: ID!, $input: UpdateLocationInput!) { updateLocation(id: $id, input: $input) { ${PROBLEMA} } }`;
+export const HORARIO_NEGOCIO = `mutation HorarioNegocio($hours: [WeeklyHoursInput!]!, $closedDays: [Date!], $locationId: ID) {
+  setBusinessHours(hours: $hours, closedDays: $closedDays, locationId: $locationId) { ${PROBLEMA} } }`;
+
+export const CREAR_SERVICIO = `mutation CrearServicio($input: CreateServiceInput!) { createService(input: $input) { ${PROBLEMA} } }`;
+export const EDITAR_SERVICIO = `mutation EditarServicio($id: ID!, $input: UpdateServiceInput!) { updateService(id: $id, input: $input) { ${PROBLEMA} } }`;
+export const BORRAR_SERVICIO = `mutation BorrarServicio($id: ID!) { deleteService(id: $id) { ${PROBLEMA} } }`;
+
+export const CREAR_PERSONA = `mutation CrearPersona($input: CreateStaffMemberInput!) { createStaffMember(input: $input) { ${PROBLEMA} } }`;
+export const EDITAR_PERSONA = `mutation EditarPersona($id: ID!, $input: UpdateStaffMemberInput!) { updateStaffMember(id: $id, input: $input) { ${PROBLEMA} } }`;
+// The schema has no "weekly hours of a staff member" query yet: read them from the working
+// hours of the next seven days' agendas, in one request (aliases d0…d6).
+export const horasPersona = (fechas) => `query HorasPersona($staffId: ID!) {
+  ${fechas.map((f, i) => `d${i}: schedule(date: "${f}", staffId: $staffId) {
+    ... on DaySchedule { date staff { staff { id } workingHours { localStart localEnd } } } }`).join("\n  ")} }`;
+export const GUARDAR_HORAS = `mutation GuardarHoras($staffId: ID!, $hours: [WeeklyHoursInput!]!) {
+  setRecurringAvailability(staffId: $staffId, hours: $hours) { ${PROBLEMA} } }`;
+
+export const CREAR_LUGAR = `mutation CrearLugar($input: CreateSpotInput!) { createSpot(input: $input) { ${PROBLEMA} } }`;
+export const EDITAR_LUGAR = `mutation EditarLugar($id: ID!, $input: UpdateSpotInput!) { updateSpot(id: $id, input: $input) { ${PROBLEMA} } }`;
+export const BORRAR_LUGAR = `mutation BorrarLugar($id: ID!) { deleteSpot(id: $id) { ${PROBLEMA} } }`;
+
+// ------------------------------------------------------------------ admin
+
+export const ESTADISTICAS = `query Estadisticas { platformStats { ${PROBLEMA} ... on PlatformStats {
+  organizations appointments customers messages staff organizationsByStatus { status count } } } }`;
+
+export const ORGANIZACIONES = `query Organizaciones($search: String, $status: OrganizationStatus) {
+  organizations(search: $search, status: $status, first: 200) {
+    id name businessType status plan whatsappStatus createdAt staffCount customerCount appointmentCount
+    locations { id name address } } }`;
+
+export const ESTADO_ORGANIZACION = `mutation EstadoOrganizacion($id: ID!, $status: OrganizationStatus!) {
+  setOrganizationStatus(id: $id, status: $status) { ${PROBLEMA} } }`;
+
+export const SUPLANTAR = `mutation Suplantar($organizationId: ID!) {
+  impersonate(organizationId: $organizationId) { ${PROBLEMA} ... on StaffSession { token } } }`;
+
+export const CONVERSACIONES = `query Conversaciones($organizationId: ID, $first: Int) {
+  conversations(organizationId: $organizationId, first: $first) {
+    nodes { id phoneDisplay profileName status organizationId lastMessageAt customer { name } staff { name } } } }`;
+
+export const CONVERSACION = `query Conversacion($id: ID!) {
+  conversation(id: $id) { ${PROBLEMA} ... on Conversation {
+    id phoneDisplay profileName customer { name } staff { name }
+    messages { id body direction senderType createdAt } } } }`;
+
+export const ACTIVIDAD = `query Actividad($first: Int) {
+  activity(first: $first) { id kind summary createdAt organization { id name } } }`;

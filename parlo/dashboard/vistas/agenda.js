@@ -1,0 +1,325 @@
+// The schedule: day (one column per staff member, with appointments, blocks and free gaps),
+// week, and list; filters by staff, service and status; refreshes itself every 30 seconds
+// so bookings made on WhatsApp appear without reloading.
+
+import { h, replace, campo, selector, dialogo, avisar, cajaError } from "../dom.js";
+import {
+  fechaLarga, fechaCorta, hora, hoy, sumarDias, inicioSemana, minutosDelDia, horaDeMinutos, horaInput,
+  fechaLocal, dinero,
+} from "../fechas.js";
+import { ESTADOS, ORIGENES, etiqueta } from "../etiquetas.js";
+import { cargarDia, cargarCitas, cargarBloqueos, quitarBloqueo } from "../datos.js";
+
+const CADA = 30_000;
+const VISTAS = [["dia", "Día"], ["semana", "Semana"], ["lista", "Lista"]];
+
+export async function vistaAgenda(principal, params, app) {
+  const zona = app.zona;
+  const estado = {
+    fecha: valida(params.get("fecha")) ?? hoy(zona),
+    vista: VISTAS.some(([v]) => v === params.get("vista")) ? params.get("vista") : "dia",
+    personal: params.get("personal") ?? "",
+    servicio: params.get("servicio") ?? "",
+    estado: params.get("estado") ?? "",
+  };
+  const cambiar = (cambios) => {
+    const nuevo = { ...estado, ...cambios };
+    const q = new URLSearchParams();
+    for (const clave of ["fecha", "vista", "personal", "servicio", "estado"]) if (nuevo[clave]) q.set(clave, nuevo[clave]);
+    app.ir(`#/agenda?${q}`);
+  };
+  const paso = estado.vista === "semana" ? 7 : 1;
+  const tituloTexto = estado.vista === "semana"
+    ? `Semana del ${fechaLarga(inicioSemana(estado.fecha))}`
+    : fechaLarga(estado.fecha);
+  const selFecha = h("input", { type: "date", value: estado.fecha, "aria-label": "Ir a la fecha",
+    onchange: (e) => valida(e.target.value) && cambiar({ fecha: e.target.value }) });
+  selFecha.style.width = "auto";
+
+  const { personal, servicios } = app.catalogo;
+  const activos = [estado.personal, estado.servicio, estado.estado].filter(Boolean).length;
+  const filtros = h("div", { class: "filtros", role: "group", "aria-label": "Filtros" },
+    campo("Equipo", selector([{ value: "", label: "Todo el equipo" },
+      ...personal.filter((p) => p.activo).map((p) => ({ value: p.id, label: p.nombre }))], estado.personal,
+    { onchange: (e) => cambiar({ personal: e.target.value }) })),
+    campo("Servicio", selector([{ value: "", label: "Todos los servicios" },
+      ...servicios.map((s) => ({ value: s.id, label: s.nombre }))], estado.servicio,
+    { onchange: (e) => cambiar({ servicio: e.target.value }) })),
+    campo("Estado", selector([{ value: "", label: "Todos los estados" },
+      ...Object.entries(ESTADOS).map(([value, label]) => ({ value, label }))], estado.estado,
+    { onchange: (e) => cambiar({ estado: e.target.value }) })));
+
+  const contenido = h("section", { "aria-label": "Citas", "aria-busy": "true" }, h("p", { class: "cargando" }, "Cargando agenda…"));
+  const actualizado = h("span", { class: "actualizado", "aria-live": "off" });
+  const puedeEditar = app.yo.nivel !== "viewer";
+  const enlaceNueva = `#/cita/nueva?fecha=${estado.fecha}${estado.personal ? `&personal=${estado.personal}` : ""}`;
+
+  replace(principal,
+    h("div", { class: "herramientas" },
+      h("h1", { class: "titulo-fecha" }, mayuscula(tituloTexto)),
+      h("div", { class: "fila" },
+        h("button", { onclick: () => cambiar({ fecha: sumarDias(estado.fecha, -paso) }),
+          "aria-label": estado.vista === "semana" ? "Semana anterior" : "Día anterior" }, "‹"),
+        h("button", { onclick: () => cambiar({ fecha: hoy(zona) }) }, "Hoy"),
+        h("button", { onclick: () => cambiar({ fecha: sumarDias(estado.fecha, paso) }),
+          "aria-label": estado.vista === "semana" ? "Semana siguiente" : "Día siguiente" }, "›"),
+        selFecha),
+      h("div", { class: "segmentos", role: "group", "aria-label": "Vista" },
+        VISTAS.map(([v, texto]) => h("button", { "aria-pressed": String(v === estado.vista),
+          onclick: () => cambiar({ vista: v }) }, texto)))),
+    puedeEditar ? h("div", { class: "acciones-agenda" },
+      h("a", { class: "boton primario", href: enlaceNueva }, "Nueva cita"),
+      h("a", { class: "boton", href: "#/cita/sin-cita" }, "Cliente sin cita"),
+      h("a", { class: "boton", href: `#/bloqueos?fecha=${estado.fecha}` }, "Bloquear horario")) : null,
+    h("details", { class: "caja-filtros", open: activos > 0 || matchMedia("(min-width: 900px)").matches },
+      h("summary", {}, activos ? `Filtros (${activos})` : "Filtros"), filtros),
+    contenido,
+    h("p", {}, actualizado));
+
+  let ultimaHuella = "";
+  const cargar = async (silencioso) => {
+    try {
+      const dibujo = await dibujar(estado, app, cambiar, () => cargar(true));
+      const huella = dibujo.huella;
+      if (!silencioso || huella !== ultimaHuella) {
+        // Keep focus where it was when a refresh changes nothing on screen.
+        replace(contenido, dibujo.nodo);
+      }
+      ultimaHuella = huella;
+      contenido.setAttribute("aria-busy", "false");
+      replace(actualizado, `Actualizado a las ${hora(Date.now(), zona)}. Se actualiza solo cada 30 segundos.`);
+    } catch (e) {
+      if (!silencioso) replace(contenido, h("div", { class: "error", role: "alert" }, h("p", {}, e.message)));
+      else replace(actualizado, `No se pudo actualizar: ${e.message}`);
+    }
+  };
+  await cargar(false);
+  const reloj = setInterval(() => { if (document.visibilityState === "visible") cargar(true); }, CADA);
+  const alVolver = () => { if (document.visibilityState === "visible") cargar(true); };
+  document.addEventListener("visibilitychange", alVolver);
+  return () => { clearInterval(reloj); document.removeEventListener("visibilitychange", alVolver); };
+}
+
+async function dibujar(estado, app, cambiar, recargar) {
+  if (estado.vista === "semana") return dibujarSemana(estado, app, cambiar);
+  if (estado.vista === "lista") return dibujarLista(estado, app);
+  return dibujarDia(estado, app, recargar);
+}
+
+// ------------------------------------------------------------------ day
+
+async function dibujarDia(estado, app, recargar) {
+  const zona = app.zona;
+  const dia = await cargarDia(estado.fecha, { personal: estado.personal || null });
+  const pasa = (cita) => (!estado.servicio || cita.servicio?.id === estado.servicio)
+    && (!estado.estado || cita.estado === estado.estado);
+  const columnas = dia.personal.filter((p) => !estado.personal || p.id === estado.personal);
+  if (!columnas.length) {
+    return { nodo: h("p", { class: "vacio" }, "Nadie del equipo trabaja este día."), huella: "vacio" };
+  }
+  // The visible hours: business hours, stretched to fit anything scheduled outside them.
+  let inicio = 24 * 60;
+  let fin = 0;
+  const rangos = [...dia.horario, ...columnas.flatMap((c) => [...c.trabajo, ...c.items])];
+  for (const r of rangos) {
+    inicio = Math.min(inicio, minutosDelDia(r.ini, zona));
+    const f = fechaLocal(r.fin, zona) > estado.fecha ? 24 * 60 : minutosDelDia(r.fin, zona);
+    fin = Math.max(fin, f);
+  }
+  if (inicio >= fin) { inicio = 9 * 60; fin = 20 * 60; }
+  inicio = Math.floor(inicio / 60) * 60;
+  fin = Math.ceil(fin / 60) * 60;
+  const altoHora = 64;
+  const px = (min) => `${((min - inicio) / 60) * altoHora}px`;
+  const minDe = (instante) => (fechaLocal(instante, zona) > estado.fecha ? 24 * 60 : minutosDelDia(instante, zona));
+  const alto = ((fin - inicio) / 60) * altoHora;
+
+  const horas = h("div", { class: "horas", "aria-hidden": "true" });
+  for (let m = inicio; m < fin; m += 60) horas.append(h("div", {}, horaDeMinutos(m)));
+  horas.style.gridRow = "2";
+
+  const cabezas = [h("div", { class: "dia-cabeza esquina", "aria-hidden": "true" })];
+  const cuerpos = [];
+  const huella = [];
+  for (const col of columnas) {
+    const citas = col.items.filter((i) => i.tipo === "cita");
+    cabezas.push(h("div", { class: "dia-cabeza", role: "columnheader" }, col.nombre,
+      h("small", {}, col.trabajo.length ? `${citas.length} ${citas.length === 1 ? "cita" : "citas"}` : "No trabaja")));
+    const cuerpo = h("div", { class: "columna", role: "list", "aria-label": `Agenda de ${col.nombre}` });
+    cuerpo.style.height = `${alto}px`;
+    cuerpo.style.gridRow = "2";
+    // Shade what is outside this person's working hours.
+    let cursor = inicio;
+    const trabajo = [...col.trabajo].sort((a, b) => minDe(a.ini) - minDe(b.ini));
+    for (const t of [...trabajo, { ini: null }]) {
+      const desde = t.ini ? minDe(t.ini) : fin;
+      if (desde > cursor) {
+        const sombra = h("div", { class: "fuera", "aria-hidden": "true" });
+        sombra.style.top = px(cursor);
+        sombra.style.height = `${((desde - cursor) / 60) * altoHora}px`;
+        cuerpo.append(sombra);
+      }
+      if (t.fin) cursor = Math.max(cursor, minDe(t.fin));
+    }
+    for (const item of col.items) {
+      if (item.tipo === "cita" && !pasa(item.cita)) continue;
+      const a = minDe(item.ini);
+      const b = minDe(item.fin);
+      const nodo = bloqueDia(item, col, app, estado, recargar);
+      if (!nodo) continue;
+      nodo.style.top = px(a);
+      nodo.style.height = `${Math.max(((b - a) / 60) * altoHora - 2, 18)}px`;
+      cuerpo.append(h("div", { role: "listitem" }, nodo));
+      huella.push(`${col.id}|${item.tipo}|${item.ini}|${item.fin}|${item.cita?.id ?? item.bloqueo?.id ?? ""}|${item.cita?.estado ?? ""}`);
+    }
+    if (estado.fecha === hoy(zona)) {
+      const ahora = minutosDelDia(Date.now(), zona);
+      if (ahora >= inicio && ahora <= fin) {
+        const linea = h("div", { class: "linea-ahora", "aria-hidden": "true" });
+        linea.style.top = px(ahora);
+        cuerpo.append(linea);
+      }
+    }
+    cuerpos.push(cuerpo);
+  }
+  const rejilla = h("div", { class: "dia-rejilla", role: "grid", "aria-label": `Agenda del ${fechaLarga(estado.fecha)}` },
+    cabezas, horas, cuerpos);
+  rejilla.style.setProperty("--columnas", String(columnas.length));
+  const aviso = dia.cerrado ? h("p", { class: "nota" }, "El negocio está cerrado este día.") : null;
+  return { nodo: h("div", {}, aviso, h("div", { class: "dia" }, rejilla)), huella: huella.join("\n") + dia.cerrado };
+}
+
+function bloqueDia(item, col, app, estado, recargar) {
+  const zona = app.zona;
+  const rango = `${hora(item.ini, zona)} – ${hora(item.fin, zona)}`;
+  if (item.tipo === "cita") {
+    const c = item.cita;
+    return h("a", {
+      class: ["bloque", "cita", c.estado], href: `#/cita/${c.id}`,
+      "aria-label": `${rango}, ${c.cliente?.nombre ?? "Cliente"}, ${c.servicio?.nombre ?? ""}, ${etiqueta(ESTADOS, c.estado)}`,
+    }, h("strong", {}, `${hora(item.ini, zona)} ${c.cliente?.nombre ?? "Cliente"}`),
+    h("span", {}, c.servicio?.nombre ?? ""),
+    h("span", {}, etiqueta(ESTADOS, c.estado)));
+  }
+  if (item.tipo === "bloqueo") {
+    const motivo = item.motivo || "Bloqueado";
+    const puede = app.yo.nivel !== "viewer" && item.bloqueo?.id;
+    return h(puede ? "button" : "div", {
+      class: ["bloque", "bloqueo"], type: puede ? "button" : null,
+      "aria-label": `${rango}, bloqueado: ${motivo}${item.bloqueo?.todos ? " (todo el negocio)" : ""}`,
+      onclick: puede ? () => confirmarQuitar(item, app, recargar) : null,
+    }, h("strong", {}, motivo), h("span", {}, rango));
+  }
+  if (item.tipo === "libre" && app.yo.nivel !== "viewer") {
+    const minutos = (new Date(item.fin) - new Date(item.ini)) / 60000;
+    if (minutos < 15) return null;
+    const inicioTexto = horaInput(item.ini, zona);
+    return h("a", {
+      class: ["bloque", "libre"],
+      href: `#/cita/nueva?fecha=${estado.fecha}&personal=${col.id}&hora=${inicioTexto}`,
+      "aria-label": `Libre de ${rango}: agendar con ${col.nombre}`,
+    }, h("span", {}, minutos >= 30 ? `Libre · ${rango}` : "Libre"));
+  }
+  return null;
+}
+
+async function confirmarQuitar(item, app, recargar) {
+  const zona = app.zona;
+  const hecho = await dialogo("Quitar bloqueo", (cerrar) => {
+    const error = cajaError();
+    const boton = h("button", { class: "peligro lleno", type: "button", onclick: async () => {
+      boton.disabled = true;
+      error.ocultar();
+      try {
+        await quitarBloqueo(item.bloqueo.id);
+        cerrar(true);
+      } catch (e) {
+        error.mostrar(e.message);
+        boton.disabled = false;
+      }
+    } }, "Quitar bloqueo");
+    return h("div", {},
+      h("p", {}, `${item.motivo || "Bloqueo"}: ${fechaLarga(fechaLocal(item.ini, zona))}, ${hora(item.ini, zona)} – ${hora(item.fin, zona)}.`),
+      item.bloqueo?.todos ? h("p", { class: "nota" }, "Este bloqueo es para todo el negocio.") : null,
+      error,
+      h("div", { class: "fila derecha" }, h("button", { type: "button", onclick: () => cerrar(false) }, "Conservar"), boton));
+  });
+  if (hecho) {
+    avisar("Bloqueo quitado.");
+    await recargar();
+  }
+}
+
+// ------------------------------------------------------------------ week
+
+async function dibujarSemana(estado, app, cambiar) {
+  const zona = app.zona;
+  const lunes = inicioSemana(estado.fecha);
+  const domingo = sumarDias(lunes, 7);
+  const [citas, bloqueos] = await Promise.all([
+    cargarCitas({ desde: lunes, hasta: domingo, personal: estado.personal, servicio: estado.servicio, estado: estado.estado }, zona),
+    cargarBloqueos(lunes, domingo, zona, estado.personal || null),
+  ]);
+  const porDia = new Map();
+  for (let i = 0; i < 7; i += 1) porDia.set(sumarDias(lunes, i), { citas: [], bloqueos: [] });
+  for (const c of citas) porDia.get(fechaLocal(c.ini, zona))?.citas.push(c);
+  for (const b of bloqueos) porDia.get(fechaLocal(b.ini, zona))?.bloqueos.push(b);
+  const hoyLocal = hoy(zona);
+  const dias = [...porDia.entries()].map(([fecha, { citas: cs, bloqueos: bs }]) =>
+    h("section", { class: ["semana-dia", fecha === hoyLocal && "hoy"], "aria-label": fechaLarga(fecha) },
+      h("h3", {}, h("span", {}, fechaCorta(fecha)),
+        h("button", { type: "button", class: "chico", onclick: () => cambiar({ fecha, vista: "dia" }),
+          "aria-label": `Ver el ${fechaLarga(fecha)}` }, `${cs.length} ${cs.length === 1 ? "cita" : "citas"}`)),
+      cs.length || bs.length ? h("ul", {},
+        bs.map((b) => h("li", { class: "bloqueo" }, `${hora(b.ini, zona)}–${hora(b.fin, zona)} ${b.motivo || "Bloqueado"}${b.personalNombre ? ` · ${b.personalNombre}` : ""}`)),
+        cs.sort((a, b) => a.ini.localeCompare(b.ini)).map((c) => h("li", {},
+          h("button", { type: "button", class: c.estado, onclick: () => app.ir(`#/cita/${c.id}`),
+            "aria-label": `${hora(c.ini, zona)}, ${c.cliente?.nombre ?? "Cliente"}, ${c.servicio?.nombre ?? ""} con ${c.personal?.nombre ?? ""}, ${etiqueta(ESTADOS, c.estado)}` },
+          `${hora(c.ini, zona)} ${c.cliente?.nombre ?? "Cliente"} · ${c.personal?.nombre?.split(" ")[0] ?? ""}`))))
+        : h("p", { class: "ayuda" }, "Sin citas")));
+  return {
+    nodo: h("div", { class: "semana" }, dias),
+    huella: citas.map((c) => `${c.id}${c.estado}${c.ini}`).join() + bloqueos.map((b) => b.id).join(),
+  };
+}
+
+// ------------------------------------------------------------------ list
+
+async function dibujarLista(estado, app) {
+  const zona = app.zona;
+  const citas = await cargarCitas({ desde: estado.fecha, hasta: sumarDias(estado.fecha, 7),
+    personal: estado.personal, servicio: estado.servicio, estado: estado.estado }, zona);
+  if (!citas.length) return { nodo: h("p", { class: "vacio" }, "No hay citas en estos 7 días con esos filtros."), huella: "" };
+  citas.sort((a, b) => a.ini.localeCompare(b.ini));
+  const filas = citas.map((c) => h("tr", {},
+    h("td", { "data-titulo": "Fecha" }, `${fechaCorta(fechaLocal(c.ini, zona))}, ${hora(c.ini, zona)}`),
+    h("td", { "data-titulo": "Cliente" }, h("a", { href: `#/cita/${c.id}` }, c.cliente?.nombre ?? "Cliente")),
+    h("td", { "data-titulo": "Servicio" }, c.servicio?.nombre ?? ""),
+    h("td", { "data-titulo": "Con" }, c.personal?.nombre ?? ""),
+    h("td", { "data-titulo": "Lugar" }, c.lugar?.nombre ?? ""),
+    h("td", { "data-titulo": "Origen" }, etiqueta(ORIGENES, c.origen)),
+    h("td", { "data-titulo": "Precio" }, dinero(c.precio)),
+    h("td", { "data-titulo": "Estado" }, h("span", { class: ["estado", c.estado] }, etiqueta(ESTADOS, c.estado)))));
+  return {
+    nodo: h("div", {},
+      h("p", { class: "ayuda" }, `Del ${fechaLarga(estado.fecha)} al ${fechaLarga(sumarDias(estado.fecha, 6))}: ${citas.length} ${citas.length === 1 ? "cita" : "citas"}.`),
+      h("ul", { class: "lista-citas", "aria-label": "Citas" }, citas.map((c) => h("li", { class: c.estado },
+        h("div", { class: "linea1" },
+          h("a", { href: `#/cita/${c.id}` }, `${fechaCorta(fechaLocal(c.ini, zona))}, ${hora(c.ini, zona)} · ${c.cliente?.nombre ?? "Cliente"}`),
+          h("span", { class: ["estado", c.estado] }, etiqueta(ESTADOS, c.estado))),
+        h("div", { class: "linea2" }, `${c.servicio?.nombre ?? ""} con ${c.personal?.nombre ?? ""}${c.lugar ? ` · ${c.lugar.nombre}` : ""} · ${dinero(c.precio)} · ${etiqueta(ORIGENES, c.origen)}`)))),
+      h("table", { class: "tabla solo-ancho" },
+        h("caption", { class: "oculto-visual" }, "Citas"),
+        h("thead", {}, h("tr", {}, ["Fecha", "Cliente", "Servicio", "Con", "Lugar", "Origen", "Precio", "Estado"].map((t) => h("th", { scope: "col" }, t)))),
+        h("tbody", {}, filas))),
+    huella: citas.map((c) => `${c.id}${c.estado}${c.ini}`).join(),
+  };
+}
+
+function mayuscula(texto) {
+  return texto.charAt(0).toUpperCase() + texto.slice(1);
+}
+
+function valida(fecha) {
+  return fecha && /^\d{4}-\d{2}-\d{2}$/.test(fecha) ? fecha : null;
+}
