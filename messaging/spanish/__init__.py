@@ -24,6 +24,9 @@ Understanding
     choose(text, options: [str | time]) -> Choice      "la 2", "la segunda", "a las 4", "todos".
     Choice(kind: ChoiceKind, indexes)                  PICKED / ALL / NONE / OTHER / AMBIGUOUS / UNCLEAR.
     parse_yes_no(text) -> YesNo(answer, wants_other_day, rest)
+    parse_rating(text) -> int | None                   "5", "⭐⭐⭐⭐", "excelente" -> 1..5.
+    parse_weekly_hours(text) -> tuple[WeeklyHours, ...]
+        "de lunes a viernes de 10 a 7, domingos cerrado": WeeklyHours(weekdays, start, end, closed).
     detect_intent(text, *, today, audience=Audience.CUSTOMER, services=None, staff_names=()) -> Understanding
     Understanding(intent: Intent, slots: Slots, greeted, thanked); .suggests_handoff
     parse_person_name(text) -> str | None              "juan pérez" -> "Juan Pérez", "soy Ana" -> "Ana".
@@ -57,10 +60,12 @@ from .formatting import (
     format_time,
     format_time_range,
 )
+from .hours import WeeklyHours, parse_weekly_hours
 from .intents import Audience, Intent, Slots, Understanding, detect_intent
 from .names import parse_person_name
 from .normalize import normalize
 from .phones import extract_phone, format_phone, format_phone_international, normalize_phone
+from .ratings import parse_rating
 from .services import MatchKind, ServiceCandidate, ServiceMatch, match_service
 from .times import PartOfDay, RangeKind, TimeRange, parse_part_of_day, parse_time, parse_time_range
 from .when import When, parse_when
@@ -79,6 +84,7 @@ __all__ = [
     "Slots",
     "TimeRange",
     "Understanding",
+    "WeeklyHours",
     "When",
     "YesNo",
     "bullet_list",
@@ -101,8 +107,10 @@ __all__ = [
     "parse_date",
     "parse_part_of_day",
     "parse_person_name",
+    "parse_rating",
     "parse_time",
     "parse_time_range",
+    "parse_weekly_hours",
     "parse_when",
     "parse_yes_no",
 ]

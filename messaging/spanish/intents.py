@@ -49,6 +49,7 @@ from datetime import date, time
 from rapidfuzz.distance import Levenshtein
 
 from .dates import WEEKDAYS, DateExpression, find_date
+from .hours import WeeklyHours, parse_weekly_hours
 from .normalize import normalize
 from .phones import find_phone
 from .services import CATEGORIES, FILLER, QUALIFIERS, SALON_VOCABULARY, MatchKind, ServiceMatch, match_service
@@ -116,6 +117,7 @@ class Slots:
     duration_minutes: int | None = None
     price_centavos: int | None = None
     weekdays: tuple[int, ...] = ()  # 0 = Monday; "de lunes a viernes", "los sábados"
+    weekly_hours: tuple[WeeklyHours, ...] = ()  # for hours changes: hours per set of weekdays
     message_text: str | None = None  # what to tell the customer ("dile que …")
 
 
@@ -617,6 +619,7 @@ def detect_intent(
         duration_minutes=_duration(rest) if intent is Intent.CHANGE_SERVICE_DURATION else None,
         price_centavos=_price(norm) if intent is Intent.CHANGE_SERVICE_PRICE else None,
         weekdays=_weekdays(norm) if intent in (Intent.CHANGE_HOURS, Intent.BLOCK_TIME) else (),
+        weekly_hours=parse_weekly_hours(norm) if intent is Intent.CHANGE_HOURS else (),
         message_text=message_text,
     )
     return Understanding(

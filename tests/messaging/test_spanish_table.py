@@ -25,6 +25,7 @@ from messaging.spanish import (
     parse_date,
     parse_part_of_day,
     parse_person_name,
+    parse_rating,
     parse_time,
     parse_time_range,
     parse_yes_no,
@@ -544,10 +545,33 @@ def test_names_given_as_replies(reply, expected):
     assert parse_person_name(reply) == expected
 
 
+RATING_TABLE = [
+    ("5", 5),
+    ("un 4", 4),
+    ("5 estrellas", 5),
+    ("10/10", 5),
+    ("8 de 10", 4),
+    ("⭐⭐⭐⭐", 4),
+    ("excelente", 5),
+    ("muy bien", 4),
+    ("regular", 3),
+    ("no me gustó", 2),
+    ("pésimo", 1),
+    ("cinco", 5),
+    ("a las 4", None),
+    ("hola", None),
+]
+
+
+@pytest.mark.parametrize(("reply", "expected"), RATING_TABLE)
+def test_ratings_from_one_to_five(reply, expected):
+    assert parse_rating(reply) == expected
+
+
 def test_the_table_is_large_enough():
     phrases = (
         len(DATE_TABLE) + len(NO_DATE_TABLE) + len(TIME_TABLE) + len(RANGE_TABLE) + len(PART_OF_DAY_TABLE)
         + len(SERVICE_TABLE) + len(CHOICE_TABLE) + len(YES_NO_TABLE) + len(INTENT_TABLE)
-        + len(PHONE_TABLE) + len(NAME_TABLE)
+        + len(PHONE_TABLE) + len(NAME_TABLE) + len(RATING_TABLE)
     )
     assert phrases >= 150

@@ -27,6 +27,7 @@ from messaging.spanish import (
     parse_person_name,
     parse_time,
     parse_time_range,
+    parse_weekly_hours,
     parse_when,
     parse_yes_no,
 )
@@ -402,3 +403,29 @@ def test_a_closed_weekday_is_an_hours_change():
     assert understood.intent is Intent.CHANGE_HOURS
     assert understood.slots.weekdays == (0,)
     assert staff("el domingo estamos cerrados").intent is Intent.CHANGE_HOURS
+
+
+def test_weekly_hours_per_set_of_days():
+    hours = parse_weekly_hours("De lunes a viernes de 10 a 7 y sábados de 10 a 3, domingos cerrado")
+    assert [(h.weekdays, h.start, h.end, h.closed) for h in hours] == [
+        ((0, 1, 2, 3, 4), time(10), time(19), False),
+        ((5,), time(10), time(15), False),
+        ((6,), None, None, True),
+    ]
+
+
+def test_weekly_hours_written_before_the_days():
+    hours = parse_weekly_hours("abrimos de 10 a 7 de lunes a sábado")
+    assert [(h.weekdays, h.start, h.end) for h in hours] == [((0, 1, 2, 3, 4, 5), time(10), time(19))]
+
+
+def test_a_staff_member_lists_working_days():
+    hours = parse_weekly_hours("trabajo martes, jueves y sábado de 9 a 5")
+    assert [(h.weekdays, h.start, h.end) for h in hours] == [((1, 3, 5), time(9), time(17))]
+    assert parse_weekly_hours("entre semana de 9 a 8 y fines de semana de 10 a 2")[1].weekdays == (5, 6)
+    assert parse_weekly_hours("hola") == ()
+
+
+def test_an_hours_change_carries_the_weekly_hours():
+    slots = staff("cambia el horario: de lunes a viernes de 9 a 6").slots
+    assert [(h.weekdays, h.start, h.end) for h in slots.weekly_hours] == [((0, 1, 2, 3, 4), time(9), time(18))]
