@@ -106,6 +106,9 @@ def _why_not(snapshot: Snapshot, reason: solver.Reason, *, staff_id: uuid.UUID |
         return OutsideHours(f"{staff_name} no está disponible a esa hora." if staff_name
                             else "A esa hora no hay nadie del equipo disponible para ese servicio.")
     if reason in (R.DOES_NOT_FIT, R.OUTSIDE_HOURS):
+        if staff_name:
+            return OutsideHours(f"{staff_name} no está disponible a esa hora: es fuera de su horario o de un descanso, "
+                                "o el servicio no alcanza a terminar.")
         return OutsideHours("Ese horario está fuera del horario de atención: el servicio no alcanza a terminar "
                             "antes del cierre o de un descanso.")
     if reason is R.OUTSIDE_BOOKING_WINDOW:

@@ -51,7 +51,7 @@ class Salon:
 
 async def make_salon(db: Database, now: datetime, *, timezone: str = "America/Mexico_City",
                      name: str = "Estética Lupita", phone_prefix: str = "+52551234", staff_hours: bool = False,
-                     settings: dict | None = None) -> Salon:
+                     settings: dict | None = None, hours: dict | None = None) -> Salon:
     async with db.transaction(write=True) as s:
         org = Organization(id=uuid.uuid4(), name=name, timezone=timezone, status=OrganizationStatus.ACTIVE,
                            settings=settings or {}, plan="free", whatsapp_number=f"{phone_prefix}9999",
@@ -59,7 +59,7 @@ async def make_salon(db: Database, now: datetime, *, timezone: str = "America/Me
         s.add(org)
         await s.flush()
         location = Location(id=uuid.uuid4(), organization_id=org.id, name="Centro", is_primary=True,
-                            business_hours=HOURS, created_at=now, updated_at=now)
+                            business_hours=hours or HOURS, created_at=now, updated_at=now)
         corte = ServiceType(id=uuid.uuid4(), organization_id=org.id, name="Corte", duration_minutes=45,
                             price_cents=15000, created_at=now, updated_at=now)
         barba = ServiceType(id=uuid.uuid4(), organization_id=org.id, name="Barba", duration_minutes=30,
