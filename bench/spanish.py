@@ -24,6 +24,7 @@ from messaging.spanish import (  # noqa: E402
     match_service,
     parse_date,
     parse_person_name,
+    parse_rating,
     parse_time,
     parse_time_range,
     parse_yes_no,
@@ -66,6 +67,7 @@ def _calls(table):
         ],
         "phones": [lambda p=row[0]: extract_phone(p) for row in table.PHONE_TABLE],
         "names": [lambda p=row[0]: parse_person_name(p) for row in table.NAME_TABLE],
+        "ratings": [lambda p=row[0]: parse_rating(p) for row in table.RATING_TABLE],
     }
 
 

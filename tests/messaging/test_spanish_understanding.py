@@ -25,6 +25,7 @@ from messaging.spanish import (
     normalize_phone,
     parse_date,
     parse_person_name,
+    parse_rating,
     parse_time,
     parse_time_range,
     parse_weekly_hours,
@@ -92,6 +93,9 @@ def test_no_parser_fails_on_odd_messages(text):
     match_service(text, BARBER)
     extract_phone(text)
     parse_person_name(text)
+    parse_when(text, TODAY, bare_time=True)
+    parse_weekly_hours(text)
+    parse_rating(text)
     detect_intent(text, today=TODAY, audience=Audience.STAFF, services=BARBER, staff_names=["Pedro"])
 
 
