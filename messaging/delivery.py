@@ -3,8 +3,9 @@
 Claiming. A row is taken with one conditional UPDATE (``status='pending' AND
 next_attempt_at <= now`` → ``sending``, ``claimed_at``, ``attempts + 1``): of two workers
 only one gets rowcount 1, on SQLite and PostgreSQL alike. A row is not claimable while an
-earlier row to the same recipient is due or being sent, so one person's messages leave
-in the order they were written.
+earlier row to the same recipient is due, being sent, or waiting for a retry, so one
+person's messages leave in the order they were written (a row scheduled for later, such
+as a reminder, holds nothing back).
 
 Retrying. 429, 5xx, timeouts and connection errors put the row back to ``pending`` with
 exponential backoff (:class:`messaging.runtime.DeliveryPolicy`); after ``max_attempts``,
@@ -64,7 +65,7 @@ def _claimable(now: datetime):
         (earlier.created_at < OutboundMessage.created_at)
         | and_(earlier.created_at == OutboundMessage.created_at, earlier.id < OutboundMessage.id),
         (earlier.status == DeliveryStatus.SENDING)
-        | and_(earlier.status == DeliveryStatus.PENDING, earlier.next_attempt_at <= now),
+        | and_(earlier.status == DeliveryStatus.PENDING, (earlier.next_attempt_at <= now) | (earlier.attempts > 0)),
     )
     return and_(OutboundMessage.status == DeliveryStatus.PENDING, OutboundMessage.next_attempt_at <= now, ~blocking)
 

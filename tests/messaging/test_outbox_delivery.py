@@ -1,0 +1,272 @@
+"""Outbox delivery: exactly once, in order, retried when Twilio stumbles, recorded when it refuses."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+import requests
+
+from messaging.delivery import claim_due, deliver_due, recover_abandoned
+from messaging.runtime import DeliveryPolicy
+from messaging.senders import Outgoing, Sent
+from resolvers.outbox import enqueue
+from storage import Conversation, ConversationChannel, DeliveryStatus
+from tests.fakes.twilio import FakeTwilio
+from tests.messaging.whatsapp_kit import TickingClock, outbox, salon, wire
+
+
+async def queue_rows(db, now, org_id, count: int, *, to: str = "+525512345678", later=timedelta(0), **kwargs):
+    """``count`` rows written one after another (``later`` than ``now``, a microsecond apart), all due ``now``."""
+    async with db.transaction(write=True) as session:
+        rows = [enqueue(session, now=now + later + timedelta(microseconds=i), to=to, organization_id=org_id,
+                        body=kwargs.get("body", f"mensaje {i}"),
+                        **{k: v for k, v in kwargs.items() if k != "body"}) for i in range(count)]
+        for row in rows:
+            row.next_attempt_at = now
+        return rows
+
+
+async def open_window(db, shop, phone: str, at) -> None:
+    async with db.transaction(write=True) as session:
+        session.add(Conversation(organization_id=shop.org.id, channel=ConversationChannel.BUSINESS,
+                                 business_number=shop.number, phone_number=phone, reply_to=f"whatsapp:{phone}",
+                                 context={}, last_inbound_at=at, created_at=at, updated_at=at))
+
+
+async def test_every_row_is_delivered_once_in_order(db, clock, fake_twilio):
+    shop = await salon(db, clock())
+    m = wire(db, clock, twilio=fake_twilio)
+    await queue_rows(db, clock(), shop.org.id, 5)
+    report = await deliver_due(m)
+    assert report.sent == 5
+    assert [msg.body for msg in fake_twilio.messages] == [f"mensaje {i}" for i in range(5)]
+    assert await deliver_due(m) == type(report)()  # nothing left
+    assert {r.status for r in await outbox(db)} == {DeliveryStatus.QUEUED}
+
+
+async def test_when_twilio_is_down_rows_wait_and_each_is_delivered_exactly_once(db, clock, fake_twilio):
+    shop = await salon(db, clock())
+    m = wire(db, clock, twilio=fake_twilio)
+    await queue_rows(db, clock(), shop.org.id, 3, to="+525512345678")
+    await queue_rows(db, clock(), shop.org.id, 3, to="+525598765432")
+    fake_twilio.fail_next(503, 503, 429, requests.exceptions.ReadTimeout("lento"), 503)
+
+    for _ in range(10):  # workers keep trying as the backoff comes due
+        await deliver_due(m)
+        clock.advance(timedelta(minutes=5))
+    rows = await outbox(db)
+    assert {r.status for r in rows} == {DeliveryStatus.QUEUED}
+    assert len(fake_twilio.messages) == 6
+    assert len({msg.body + msg.to for msg in fake_twilio.messages}) == 6
+    for phone in ("+525512345678", "+525598765432"):  # each person still reads them in order
+        assert [msg.body for msg in fake_twilio.sent_to(f"whatsapp:{phone}")] == [f"mensaje {i}" for i in range(3)]
+    assert max(r.attempts for r in rows) > 1
+
+
+async def test_a_retry_waits_with_exponential_backoff(db, clock, fake_twilio):
+    shop = await salon(db, clock())
+    m = wire(db, clock, twilio=fake_twilio, policy=DeliveryPolicy(first_retry=timedelta(seconds=10)))
+    await queue_rows(db, clock(), shop.org.id, 1)
+    fake_twilio.fail_next(503, 503)
+    first = await deliver_due(m)
+    assert first.retrying == 1 and first.next_retry_at == clock() + timedelta(seconds=10)
+    assert (await deliver_due(m)).sent == 0  # not due yet
+    clock.advance(timedelta(seconds=10))
+    second = await deliver_due(m)
+    assert second.next_retry_at == clock() + timedelta(seconds=20)
+    clock.advance(timedelta(seconds=20))
+    assert (await deliver_due(m)).sent == 1
+
+
+async def test_a_permanent_error_is_recorded_and_not_retried(db, clock, fake_twilio):
+    shop = await salon(db, clock())
+    m = wire(db, clock, twilio=fake_twilio)
+    await queue_rows(db, clock(), shop.org.id, 1, to="+520000000001")
+    report = await deliver_due(m)
+    [row] = await outbox(db)
+    assert report.failed == 1 and row.status is DeliveryStatus.FAILED and "21211" in row.last_error
+    clock.advance(timedelta(hours=1))
+    assert (await deliver_due(m)).sent == 0 and len(fake_twilio.requests) == 1
+
+
+async def test_retries_stop_at_the_attempt_cap(db, clock, fake_twilio):
+    shop = await salon(db, clock())
+    m = wire(db, clock, twilio=fake_twilio, policy=DeliveryPolicy(max_attempts=3))
+    await queue_rows(db, clock(), shop.org.id, 1)
+    fake_twilio.fail_next(*([500] * 10))
+    for _ in range(6):
+        await deliver_due(m)
+        clock.advance(timedelta(hours=1))
+    [row] = await outbox(db)
+    assert row.status is DeliveryStatus.FAILED and row.attempts == 3 and "500" in row.last_error
+
+
+async def test_a_worker_killed_between_claim_and_send_still_delivers_once(db, clock, fake_twilio):
+    shop = await salon(db, clock())
+    m = wire(db, clock, twilio=fake_twilio)
+    await queue_rows(db, clock(), shop.org.id, 2)
+    claimed = await claim_due(m)  # ...and the worker dies here
+    # one row per person at a time; the other waits behind it, and other workers leave both alone
+    assert [r.body for r in claimed] == ["mensaje 0"] and (await deliver_due(m)).sent == 0
+    clock.advance(m.config.delivery.lease + timedelta(seconds=1))
+    assert await recover_abandoned(m) == 1
+    assert (await deliver_due(m)).sent == 2
+    assert [msg.body for msg in fake_twilio.messages] == ["mensaje 0", "mensaje 1"]
+
+
+class DiesAfterTwilioAccepts:
+    """A sender whose worker is killed right after Twilio took the message, before recording it."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+
+    async def send(self, message: Outgoing) -> Sent:
+        await self.inner.send(message)
+        raise asyncio.CancelledError  # the process is gone
+
+    async def find_sent(self, message, *, since):
+        return await self.inner.find_sent(message, since=since)
+
+
+async def test_a_worker_killed_after_twilio_accepted_does_not_send_twice(db, clock, fake_twilio):
+    shop = await salon(db, clock())
+    m = wire(db, clock, twilio=fake_twilio)
+    await queue_rows(db, clock(), shop.org.id, 1, body="Tu cita quedó")
+    await queue_rows(db, clock(), shop.org.id, 1, body="Tu cita quedó", later=timedelta(seconds=1))  # same text, another row
+    honest = m.sender
+    m.sender = DiesAfterTwilioAccepts(honest)
+    with pytest.raises(asyncio.CancelledError):
+        await deliver_due(m)
+    m.sender = honest
+    clock.advance(m.config.delivery.lease + timedelta(seconds=1))
+    await recover_abandoned(m)
+    await deliver_due(m)
+    rows = await outbox(db)
+    assert [r.status for r in rows] == [DeliveryStatus.QUEUED, DeliveryStatus.QUEUED]
+    assert len(fake_twilio.messages) == 2  # the first was found at Twilio, the second sent once
+    assert {r.provider_message_id for r in rows} == {msg.sid for msg in fake_twilio.messages}
+
+
+async def test_a_status_callback_catches_up_a_row_whose_worker_died(whatsapp, db, clock, fake_twilio):
+    from tests.messaging.whatsapp_kit import post_signed
+
+    shop = await salon(db, clock())
+    m = whatsapp.messaging
+    [row] = await queue_rows(db, clock(), shop.org.id, 1)
+    m.sender, honest = DiesAfterTwilioAccepts(m.sender), m.sender
+    with pytest.raises(asyncio.CancelledError):
+        await deliver_due(m)
+    m.sender = honest
+    [sent] = fake_twilio.messages
+    path = sent.status_callback.removeprefix("https://parlo.test")
+    assert (await post_signed(whatsapp, path, {"MessageSid": sent.sid, "MessageStatus": "sent"})).status_code == 204
+    clock.advance(m.config.delivery.lease + timedelta(seconds=1))
+    await recover_abandoned(m)
+    await deliver_due(m)
+    [row] = await outbox(db)
+    assert row.provider_message_id == sent.sid and row.status is DeliveryStatus.SENT
+    assert len(fake_twilio.messages) == 1
+
+
+async def test_concurrent_workers_never_send_a_row_twice(db, clock, fake_twilio):
+    shop = await salon(db, clock())
+    workers = [wire(db, clock, twilio=fake_twilio) for _ in range(4)]
+    for i in range(10):
+        await queue_rows(db, clock(), shop.org.id, 3, to=f"+5255123450{i:02d}")
+    await asyncio.gather(*(deliver_due(w) for w in workers))
+    assert len(fake_twilio.messages) == 30
+    assert len({(msg.to, msg.body) for msg in fake_twilio.messages}) == 30
+
+
+async def test_a_notification_inside_the_window_goes_as_text(db, clock, fake_twilio):
+    shop = await salon(db, clock())
+    await open_window(db, shop, "+525512345678", clock() - timedelta(hours=2))
+    m = wire(db, clock, twilio=fake_twilio, content_sids={"appointment_confirmation": "HXconfirm"})
+    await queue_rows(db, clock(), shop.org.id, 1, body=None, kind="appointment_confirmation",
+                     template_name="appointment_confirmation",
+                     variables={"business_name": "Barbería Don Carlos", "service_name": "Corte de cabello",
+                                "starts_at": "2026-01-17T21:00:00+00:00", "timezone": "America/Mexico_City",
+                                "staff_name": "Pedro", "price_cents": 15000})
+    await deliver_due(m)
+    [sent] = fake_twilio.messages
+    assert sent.content_sid is None
+    assert sent.body.startswith("¡Listo! Tu cita de Corte de cabello en Barbería Don Carlos quedó para "
+                                "mañana sábado a las 3:00 PM con Pedro.")
+    assert "$150" in sent.body
+    [row] = await outbox(db)
+    assert row.body == sent.body  # kept for the history
+
+
+async def test_a_notification_outside_the_window_goes_as_a_template_with_variables(db, clock, fake_twilio):
+    shop = await salon(db, clock())
+    await open_window(db, shop, "+525512345678", clock() - timedelta(days=3))
+    m = wire(db, clock, twilio=fake_twilio, content_sids={"appointment_reminder": "HXreminder"})
+    await queue_rows(db, clock(), shop.org.id, 1, body=None, template_name="appointment_reminder",
+                     variables={"business_name": "Barbería Don Carlos", "service_name": "Corte de cabello",
+                                "starts_at": "2026-01-17T21:00:00+00:00", "timezone": "America/Mexico_City"})
+    await deliver_due(m)
+    [sent] = fake_twilio.messages
+    assert sent.content_sid == "HXreminder"
+    assert sent.content_variables == {"1": "Corte de cabello", "2": "mañana sábado", "3": "3:00 PM",
+                                      "4": "Barbería Don Carlos"}
+
+
+async def test_an_unknown_template_is_a_recorded_failure_not_a_crash(db, clock, fake_twilio):
+    shop = await salon(db, clock())
+    m = wire(db, clock, twilio=fake_twilio)
+    await queue_rows(db, clock(), shop.org.id, 1, body=None, template_name="horoscopo_del_dia", variables={})
+    await queue_rows(db, clock(), shop.org.id, 1, body="Sigo aquí", later=timedelta(seconds=1))
+    report = await deliver_due(m)
+    rows = await outbox(db)
+    assert (report.failed, report.sent) == (1, 1)
+    assert rows[0].status is DeliveryStatus.FAILED and "horoscopo_del_dia" in rows[0].last_error
+    assert [msg.body for msg in fake_twilio.messages] == ["Sigo aquí"]
+
+
+async def test_a_template_with_no_content_sid_outside_the_window_fails_clearly(db, clock, fake_twilio):
+    shop = await salon(db, clock())
+    m = wire(db, clock, twilio=fake_twilio)
+    await queue_rows(db, clock(), shop.org.id, 1, body=None, template_name="magic_link",
+                     variables={"url": "https://parlo.test/entrar?token=abc"})
+    await deliver_due(m)
+    [row] = await outbox(db)
+    assert row.status is DeliveryStatus.FAILED and "PARLO_TWILIO_CONTENT_SIDS" in row.last_error
+
+
+async def test_without_twilio_messages_go_to_the_log_and_the_database(db, clock, caplog):
+    shop = await salon(db, clock())
+    m = wire(db, clock)  # LogSender
+    await queue_rows(db, clock(), shop.org.id, 1, body="Hola desde desarrollo")
+    with caplog.at_level("INFO", logger="parlo.whatsapp"):
+        assert (await deliver_due(m)).sent == 1
+    [row] = await outbox(db)
+    assert row.status is DeliveryStatus.SENT and row.provider_message_id.startswith("DEV")
+    assert "Hola desde desarrollo" in caplog.text
+
+
+async def test_a_scheduled_row_waits_for_its_time(db, clock, fake_twilio):
+    shop = await salon(db, clock())
+    m = wire(db, clock, twilio=fake_twilio)
+    async with db.transaction(write=True) as session:
+        enqueue(session, now=clock(), to="+525512345678", organization_id=shop.org.id, body="recordatorio",
+                send_after=clock() + timedelta(hours=3))
+    await queue_rows(db, clock(), shop.org.id, 1, body="ahora", later=timedelta(seconds=1))
+    await deliver_due(m)
+    assert [msg.body for msg in fake_twilio.messages] == ["ahora"]  # a future row does not hold others back
+    clock.advance(timedelta(hours=3))
+    await deliver_due(m)
+    assert [msg.body for msg in fake_twilio.messages] == ["ahora", "recordatorio"]
+
+
+async def test_a_ticking_clock_keeps_separate_turns_in_order(db, fake_twilio):
+    from tests.messaging.whatsapp_kit import FRIDAY
+
+    clock = TickingClock(FRIDAY)
+    shop = await salon(db, clock())
+    m = wire(db, clock, twilio=FakeTwilio())
+    for i in range(3):
+        await queue_rows(db, clock(), shop.org.id, 1, body=f"turno {i}")
+    await deliver_due(m)
+    assert [msg.body for msg in m.sender.client.http_client.messages] == ["turno 0", "turno 1", "turno 2"]
