@@ -18,7 +18,7 @@ Picking from a presented list (:func:`choose`), in this order:
 
 Yes/no (:func:`parse_yes_no`): "sí", "si", "va", "sale", "ok", "dale", "claro", "órale",
 "👍", "perfecto", "de acuerdo", "no hay problema" are yes; "no", "nel", "mejor no",
-"todavía no", "creo que no", "👎" are no. A leading "si" that opens a condition ("si hay
+"todavía no", "creo que no", "👎", "olvídalo", "ya no" are no. A leading "si" that opens a condition ("si hay
 espacio", "si se puede") is not a yes. "No, mejor otro día" is no plus ``wants_other_day``.
 Whatever follows the yes/no word comes back as ``rest`` in the writer's own spelling
 ("Si, dile que…" → "dile que…"), so the engine can act on it.
@@ -183,6 +183,7 @@ _NO_PHRASES = tuple(
     for phrase in (
         "mejor no", "todavia no", "aun no", "creo que no", "para nada", "no gracias", "no",
         "nel", "nop", "nah", "negativo", "nunca", "ni madres",
+        "olvidalo", "dejalo", "dejalo asi", "asi dejalo", "no importa", "ya no",
     )
 )
 _CONDITIONAL_AFTER_SI = frozenset(
@@ -221,10 +222,15 @@ def parse_yes_no(text: str) -> YesNo:
 
     for phrase in _YES_PHRASES:
         if _starts_with(head, phrase):
-            if phrase == ["si"] and len(head) > 1 and head[1] in _CONDITIONAL_AFTER_SI:
+            after = head[len(phrase):]
+            no_problem = after[:3] in (["no", "hay", "problema"], ["no", "hay", "bronca"], ["no", "pasa", "nada"])
+            if phrase == ["si"] and after and after[0] in _CONDITIONAL_AFTER_SI and not no_problem:
                 break  # "si hay espacio": a condition, not a yes
             if phrase[0] == "no":  # "no hay problema" before plain "no"
                 return YesNo(True, False, _rest_after(text, skipped + len(phrase)))
+            for denial in (["no"], ["que", "no"]):  # "ya no", "claro que no"
+                if after[: len(denial)] == denial and not no_problem:
+                    return YesNo(False, other_day, _rest_after(text, skipped + len(phrase) + len(denial)))
             consumed = skipped + len(phrase)
             while consumed < len(words) and words[consumed] in _YES_FILLERS:
                 consumed += 1

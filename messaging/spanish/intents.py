@@ -4,7 +4,8 @@ Deterministic keyword and pattern rules over the normal form (:mod:`normalize`),
 accents, capitals, WhatsApp spelling and small typos do not matter. The first rule that
 matches wins; the order is the precedence:
 
-1. ``HANDOFF`` — asking for a person ("quiero hablar con alguien", "¿eres un robot?").
+1. ``HANDOFF`` — asking for a person ("quiero hablar con alguien", "¿eres un robot?"),
+   then ``HELP`` ("ayuda", "¿qué puedes hacer?").
 2. Staff and owners only (``audience=Audience.STAFF``), most specific first:
    ``MARK_NO_SHOW`` ("el de las 11 no llegó"; a staff member's name without an
    appointment reference makes it ``STAFF_ABSENT``), ``STAFF_ABSENT`` ("Pedro se enfermó,
@@ -75,6 +76,7 @@ class Intent(enum.StrEnum):
     ASK_HOURS = "ask_hours"
     ASK_LOCATION = "ask_location"
     HANDOFF = "handoff"
+    HELP = "help"  # what can Parlo do ("ayuda", "¿qué puedes hacer?")
     THANKS = "thanks"
     GOODBYE = "goodbye"
     # staff and owners
@@ -105,6 +107,7 @@ class Intent(enum.StrEnum):
 class Slots:
     date: DateExpression | None = None
     time: time | None = None  # a single time said ("a las 4"); for a change, the new time
+    soonest: bool = False  # "ahorita", "lo antes posible", "el primer espacio"
     times: tuple[time, ...] = ()  # every single time said, in order
     time_range: TimeRange | None = None  # "de 2 a 3"; for block/unblock also "las 4" (kind AT)
     part_of_day: PartOfDay | None = None
@@ -155,6 +158,10 @@ _CUSTOMER_REF = _re(r"\b(?:cliente|clienta|cita|senor|senora)\b")
 _HANDOFF = _re(
     r"\b(?:hablar|platicar|comunicar(?:me)?|contactar|atender(?:me)?)\s+(?:con\s+)?(?:alguien|una\s+persona|un\s+humano|humano|persona|el\s+dueno|la\s+duena|el\s+encargado|la\s+encargada|el\s+gerente|la\s+gerente|un\s+asesor|un\s+agente)"
     r"|\b(?:me\s+comunicas|pasame|comunicame|me\s+pasas)\s+con\b|\b(?:eres|es)\s+(?:un\s+)?(?:robot|bot|maquina)\b|\bpersona\s+real\b|\bun\s+humano\b"
+)
+_HELP = _re(
+    r"^(?:\S+\s+){0,2}?ayuda\b|\bnecesito\s+ayuda\b|\bque\s+(?:puedes|sabes)\s+hacer\b|\bcomo\s+(?:funciona|funcionas|te\s+uso|se\s+usa)\b"
+    r"|\binstrucciones\b|\bcomandos\b|\bque\s+(?:te\s+)?puedo\s+(?:pedir|decir)\b|\bpara\s+que\s+sirves\b"
 )
 _NO_SHOW = _re(
     r"\bno\s+(?:llego|vino|se\s+presento|aparecio|ha\s+llegado|ha\s+venido|llegaron|vinieron|se\s+aparecio)\b"
@@ -245,7 +252,7 @@ _BOOK = _re(
     r"\b(?:agendar|agendame|agendarme|agendo|agenda\s+(?:me|una|un|para|a)|reservar|reservame|reserva\s+(?:una|un|para)|apartar|apartame|aparta\s+(?:una|un|para)|sacar\s+(?:una\s+)?cita|hacer\s+(?:una\s+)?cita|programar\s+(?:una\s+)?cita)\b"
     r"|\b(?:quiero|quisiera|queria|necesito|ocupo|me\s+gustaria|busco|me\s+das|me\s+puedes\s+dar|dame)\s+(?:una\s+|un\s+|otra\s+)?(?:cita|turno|lugar|espacio|reservacion)\b"
     r"|\b(?:quiero|quisiera|queria|necesito|ocupo|me\s+gustaria|vengo|voy)\s+(?:a\s+)?(?:ir|pasar|cortarme|hacerme|arreglarme|pintarme)\b"
-    r"|\bcita\s+para\b|\b(?:hay|tienes|tienen|tendras|tendran|habra)\s+(?:algun\s+)?(?:espacio|lugar|disponib\w*|chance|cupo|citas?)\b|\bdisponibilidad\b|\bme\s+(?:puedes|puede|podrias|podria|pueden)\s+(?:atender|agendar|apartar)\b|\b(?:anota|anotale|apunta|apuntale|ponle|ponme|metele|registrale)\s+(?:a\s+|una\s+cita\b|un\s+)|\bpuedo\s+(?:ir|pasar|llegar)\b"
+    r"|\bcita\s+para\b|\b(?:hay|tienes|tienen|tendras|tendran|habra)\s+(?:algun\s+)?(?:espacio|lugar|disponib\w*|chance|cupo|citas?|algo\s+(?:para|hoy|manana|ahorita|libre|disponible|el|la|a))\b|\bdisponibilidad\b|\bme\s+(?:puedes|puede|podrias|podria|pueden)\s+(?:atender|agendar|apartar)\b|\b(?:anota|anotale|apunta|apuntale|ponle|ponme|metele|registrale)\s+(?:a\s+|una\s+cita\b|un\s+)|\bpuedo\s+(?:ir|pasar|llegar)\b"
 )
 _VIEW = _re(
     r"\bmis\s+citas\b|\bmi\s+(?:cita|reservacion|turno)\b|\btengo\s+(?:alguna\s+)?cita\b|\bque\s+citas?\s+tengo\b|\bcuando\s+(?:es|era|tengo)\b|\ba\s+que\s+hora\s+(?:es|era|tengo|quedo)\b|\bsigue\s+en\s+pie\b|\bconfirmar\s+(?:mi\s+)?cita\b"
@@ -345,6 +352,7 @@ _CLOSING_RULES = (
     _Rule(Intent.GREETING, _GREETING),
 )
 _HANDOFF_RULE = _Rule(Intent.HANDOFF, _HANDOFF)
+_HELP_RULE = _Rule(Intent.HELP, _HELP)
 
 _SERVICE_INTENTS = frozenset({
     Intent.BOOK, Intent.WALK_IN, Intent.ASK_SERVICES, Intent.ASK_PRICES, Intent.RESCHEDULE,
@@ -380,6 +388,10 @@ _WEEKDAY_PLURAL_RE = re.compile(r"\blos\s+(lunes|martes|miercoles|jueves|viernes
 _ENTRE_SEMANA_RE = re.compile(r"\bentre\s+semana\b")
 _FINES_RE = re.compile(r"\b(?:los\s+)?fines\s+de\s+semana\b")
 _TODOS_DIAS_RE = re.compile(r"\btodos\s+los\s+dias\b")
+_SOONEST = re.compile(
+    r"\b(?:ahorita|ahora\s+mismo|en\s+este\s+momento|lo\s+(?:antes|mas\s+pronto)\s+(?:posible|que\s+se\s+pueda)|cuanto\s+antes"
+    r"|(?:el|la)\s+(?:primer|primera)\s+(?:espacio|hora|cita|lugar)\s+(?:libre|disponible)|lo\s+que\s+tengas\s+(?:mas\s+)?pronto|ya\s+mismo)\b"
+)
 _CLOSING_AT_RE = re.compile(
     r"\b(?:cerramos|cierra|cerrar|cierro|cierran)\s+(?:a\s+las|hasta\s+las|como\s+a\s+las)\s+\d{1,2}\b(?!\s*(?::\d|am\b|pm\b|de\s+la))"
 )
@@ -540,7 +552,7 @@ def detect_intent(
     context = _Context(staff_name)
 
     intent = Intent.UNKNOWN
-    rules = (_HANDOFF_RULE,) + (_STAFF_RULES if audience is Audience.STAFF else ()) + _SHARED_RULES
+    rules = (_HANDOFF_RULE, _HELP_RULE) + (_STAFF_RULES if audience is Audience.STAFF else ()) + _SHARED_RULES
     for rule in rules:
         if rule.matches(norm, context):
             intent = rule.intent
@@ -607,6 +619,7 @@ def detect_intent(
     slots = Slots(
         date=date_expression,
         time=single_time,
+        soonest=bool(_SOONEST.search(norm)),
         times=all_times,
         time_range=time_range,
         part_of_day=part_of_day,

@@ -334,6 +334,12 @@ YES_NO_TABLE = [
     ("Para el sábado si hay espacio", None, False),
     ("si hay espacio", None, False),
     ("quizás", None, False),
+    ("ya no", False, False),
+    ("claro que no", False, False),
+    ("claro que sí", True, False),
+    ("si, no hay problema", True, False),
+    ("si no hay espacio", None, False),
+    ("olvídalo", False, False),
 ]
 
 
@@ -488,6 +494,10 @@ INTENT_TABLE = [
     ("anota a Luis mañana a las 11 para barba", S, Intent.BOOK),
     ("cuántos clientes atendí hoy", S, Intent.STATS),
     ("agenda de Pedro para mañana", S, Intent.BUSINESS_SCHEDULE),
+    ("ayuda", C, Intent.HELP),
+    ("qué puedes hacer?", S, Intent.HELP),
+    ("tienes algo ahorita?", C, Intent.BOOK),
+    ("tienen algo para mañana?", C, Intent.BOOK),
 ]
 
 

@@ -433,3 +433,9 @@ def test_a_staff_member_lists_working_days():
 def test_an_hours_change_carries_the_weekly_hours():
     slots = staff("cambia el horario: de lunes a viernes de 9 a 6").slots
     assert [(h.weekdays, h.start, h.end) for h in slots.weekly_hours] == [((0, 1, 2, 3, 4), time(9), time(18))]
+
+
+def test_as_soon_as_possible_is_flagged():
+    assert customer("quiero una cita lo antes posible").slots.soonest
+    assert customer("tienes algo ahorita?").slots.soonest
+    assert not customer("quiero una cita el sábado").slots.soonest
