@@ -5,7 +5,8 @@ The caller passes ``today`` (the organization's local date); nothing here reads 
 Rules, in the order they win when a message says more than one thing:
 
 1. An explicit calendar day: ``el 15 de enero``, ``15/01`` (day/month, Mexican order),
-   ``15/01/2027``, ``el 15``, ``el día 15``, ``el sábado 16``. Without a year the date is
+   ``15/01/2027``, ``el 15``, ``el día 15``, ``el sábado 16`` (only if the 16th is a
+   Saturday; otherwise the weekday rule decides and the number is left alone). Without a year the date is
    the next one that is not in the past (``el 15`` on the 20th is the 15th of next month;
    ``10 de enero`` in December is next January). A day that the month does not have is
    not a date.
@@ -88,7 +89,7 @@ _DAY_MONTH_RE = re.compile(
 )
 _SLASH_RE = re.compile(r"(?<![\d:])(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?(?![\d/])")
 _DAY_ONLY_RE = re.compile(
-    rf"\b(?:(?:el|para\s+el|al|del)\s+(?:dia\s+)?|dia\s+|(?:{_WEEKDAY_WORD})\s+)(\d{{1,2}})\b"
+    rf"\b(?:(?:el|para\s+el|al|del)\s+(?:dia\s+)?|dia\s+|(?P<weekday>{_WEEKDAY_WORD})\s+)(\d{{1,2}})\b"
     r"(?!\s*(?::|\.\d|y\s+media|y\s+cuarto|de\s+la|am\b|pm\b|hrs|horas|dias|semanas|minutos|min\b|%|-))"
 )
 _PASADO_RE = re.compile(r"\bpasado\s+manana\b")
@@ -159,9 +160,10 @@ def _explicit_day(norm: str, today: date) -> tuple[tuple[int, int], date] | None
             return match.span(), found
     match = _DAY_ONLY_RE.search(norm)
     if match:
-        found = _next_day_of_month(int(match.group(1)), today)
-        if found is not None:
-            return match.span(), found
+        found = _next_day_of_month(int(match.group(2)), today)
+        weekday = match.group("weekday")
+        if found is not None and (weekday is None or WEEKDAYS.index(weekday) == found.weekday()):
+            return match.span(), found  # "el sábado 4" when the 4th is no Saturday: the number is not a day
     return None
 
 

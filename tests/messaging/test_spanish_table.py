@@ -65,6 +65,7 @@ DATE_TABLE = [
     ("el sabdo", d(16), None, None),
     ("el miércoles", d(20), None, None),
     ("el viernes 22", d(22), None, None),
+    ("el sábado 4", d(16), None, None),  # the 4th is no Saturday: the weekday decides
     ("al lunes en la tarde", d(18), None, AFTERNOON),
     ("el 15", d(15), None, None),
     ("el 10", d(10, 2), None, None),
