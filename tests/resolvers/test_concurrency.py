@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from resolvers.errors import SlotTaken
@@ -66,3 +67,32 @@ async def test_the_last_free_time_goes_to_exactly_one_caller(db, clock):
     assert sum(isinstance(r, BookedAppointments) for r in results) == 1
     losers = [r for r in results if isinstance(r, SlotTaken)]
     assert len(losers) == 9 and all(r.alternatives for r in losers)
+
+
+@pytest.mark.postgres_only
+async def test_on_postgresql_the_exclusion_constraint_turns_a_lost_race_into_slot_taken(db, clock, monkeypatch):
+    """Someone commits the same stylist between our solver's choice and our insert."""
+    from resolvers.scheduling import booking
+
+    salon = await make_salon(db, clock())
+    ctx = context(db, clock, as_staff(salon, salon.ana))
+    choose = booking._choose
+    raced = []
+
+    async def choose_then_lose_the_race(*args, **kwargs):
+        chosen = await choose(*args, **kwargs)
+        if not raced:
+            raced.append(True)
+            rival = await book_appointment(ctx, BookingRequest((salon.corte.id,), SATURDAY_11, "+525598760001",
+                                                               staff_id=salon.beto.id))
+            assert isinstance(rival, BookedAppointments)
+        return chosen
+
+    monkeypatch.setattr(booking, "_choose", choose_then_lose_the_race)
+    result = await book_appointment(ctx, BookingRequest((salon.corte.id,), SATURDAY_11, "+525598765432",
+                                                        staff_id=salon.beto.id))
+    assert isinstance(result, SlotTaken) and result.message.startswith("Alguien más")
+    assert result.alternatives and all(a.start != SATURDAY_11 for a in result.alternatives)
+    async with db.session() as s:
+        assert len((await s.scalars(select(Appointment))).all()) == 1
+        assert (await s.scalars(select(Customer).where(Customer.phone_number == "+525598765432"))).all() == []
