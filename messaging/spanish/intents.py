@@ -7,15 +7,19 @@ matches wins; the order is the precedence:
 1. ``HANDOFF`` — asking for a person ("quiero hablar con alguien", "¿eres un robot?"),
    then ``HELP`` ("ayuda", "¿qué puedes hacer?").
 2. Staff and owners only (``audience=Audience.STAFF``), most specific first:
-   ``MARK_NO_SHOW`` ("el de las 11 no llegó"; a staff member's name without an
-   appointment reference makes it ``STAFF_ABSENT``), ``STAFF_ABSENT`` ("Pedro se enfermó,
-   no viene mañana" — the rebooking case), ``COMPACT_SCHEDULE``, ``MARK_COMPLETED``,
-   ``WALK_IN``, ``CUSTOMER_HISTORY``, ``DASHBOARD_LINK``, ``MESSAGE_CUSTOMER``,
-   ``ADD_STAFF``, ``REMOVE_STAFF``, ``CHANGE_PERMISSIONS``, ``CHANGE_HOURS`` (not when
-   the message is about a "cita"), ``CHANGE_SERVICE_DURATION``, ``CHANGE_SERVICE_PRICE``,
-   ``UNBLOCK_TIME`` (before ``BLOCK_TIME``: "desbloquea" contains "bloquea"),
-   ``BLOCK_TIME``, ``WHATS_NEXT``, ``BUSINESS_SCHEDULE`` (before ``MY_SCHEDULE``),
-   ``MY_SCHEDULE``, ``STATS``.
+   ``MESSAGE_CUSTOMER`` when the message starts with "dile/avísale/mándale…" (what to
+   say may contain other keywords: "dile a Ana que ya está lista"), ``MARK_NO_SHOW`` ("el
+   de las 11 no llegó"; a known staff member's name without an appointment reference
+   makes it ``STAFF_ABSENT``), ``STAFF_ABSENT`` ("Pedro se enfermó, no viene mañana" —
+   the rebooking case), ``COMPACT_SCHEDULE``, ``MARK_COMPLETED``, ``WALK_IN``,
+   ``CUSTOMER_HISTORY``, ``DASHBOARD_LINK``, ``ADD_STAFF``, ``REMOVE_STAFF``,
+   ``CHANGE_PERMISSIONS``, ``MESSAGE_CUSTOMER`` (anywhere), ``CHANGE_HOURS`` (not when
+   the message is about a "cita"), ``CHANGE_SERVICE_DURATION``, ``CHANGE_SERVICE_PRICE``
+   (both need a change verb or a new value), ``UNBLOCK_TIME`` (before ``BLOCK_TIME``:
+   "desbloquea" contains "bloquea"), ``BLOCK_TIME``, ``WHATS_NEXT``,
+   ``BUSINESS_SCHEDULE`` (before ``MY_SCHEDULE``; also "agenda de Pedro"),
+   ``MY_SCHEDULE``, ``STATS`` (after the schedules: "¿cuántas citas tengo hoy?" is the
+   agenda, "¿cuántas citas llevamos?" the stats).
 3. Everyone: ``RESCHEDULE`` (before ``CANCEL``: "cancelar y cambiar para el sábado" is a
    change), ``CANCEL``, ``BOOK`` said with a booking verb ("quiero una cita", "agéndame"),
    ``VIEW_APPOINTMENTS`` ("mi cita", "¿cuándo es mi cita?"), ``ASK_PRICES``,
