@@ -19,8 +19,8 @@ from types import ModuleType
 from typing import Any
 
 from solver import ranking
-from solver.booking import Assignment, BookedService, BookingRequest, NoAssignment
-from solver.intervals import complement
+from solver.booking import Assignment, BookedService, BookingRequest, NoAssignment, Slot
+from solver.intervals import complement, normalize
 from solver.plan import (
     Plan,
     diagnose,
@@ -36,16 +36,28 @@ from solver.salon import ResourceKind, Salon
 DEFAULT_TIME_LIMIT_SECONDS = 2.0
 
 _cp_model: ModuleType | None = None
+_model_class: Any = None
 
 
 def cp_model() -> ModuleType:
     """ortools.sat.python.cp_model, imported once per process on first need."""
-    global _cp_model
+    global _cp_model, _model_class
     if _cp_model is None:
         from ortools.sat.python import cp_model as module
 
-        _cp_model = module
+        class Model(module.CpModel):  # type: ignore[misc, name-defined]
+            """CpModel without the camelCase aliases it builds per instance (~2 ms each)."""
+
+            def _add_pre_pep8_methods(self) -> None:
+                pass
+
+        _cp_model, _model_class = module, Model
     return _cp_model
+
+
+def new_model() -> Any:
+    cp_model()
+    return _model_class()
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,17 +77,25 @@ def solve_plan(
     time_limit_seconds: float = DEFAULT_TIME_LIMIT_SECONDS,
     forbidden_starts: list[tuple[int, int]] | None = None,
     fixed_start_index: int | None = None,
+    allowed_starts: list[tuple[int, int]] | None = None,
+    hint: Assignment | None = None,
 ) -> Solved | None:
     """The cheapest assignment for a plan, or None when the model is infeasible.
 
-    forbidden_starts (grid index ranges) and fixed_start_index exist so the tests can ask
-    CP-SAT whether anything outside the listing, or at one listed start, is bookable.
+    allowed_starts (grid index ranges) and hint let assign_booking hand over what interval
+    arithmetic already knows (see `promising_starts`). forbidden_starts and
+    fixed_start_index let the tests ask whether anything outside the listing, or at one
+    listed start, is bookable: without any of these, the model stands on its own.
     """
     cp = cp_model()
     cal = plan.calendars
-    model = cp.CpModel()
+    model = new_model()
     size = plan.count
     index = model.new_int_var(0, size - 1, "start_index")
+    if allowed_starts is not None:
+        if not allowed_starts:
+            return None
+        model.add_linear_expression_in_domain(index, _domain(cp, allowed_starts))
     if fixed_start_index is not None:
         model.add(index == fixed_start_index)
     if forbidden_starts:
@@ -100,7 +120,11 @@ def solve_plan(
             model.add_linear_expression_in_domain(index, _domain(cp, ranges)).only_enforce_if(hit)
             objective.append(-weight * hit)
 
-    reach_lo, reach_hi = plan.lo, plan.hi + plan.span
+    # Only the time the visit can reach needs its fixed intervals.
+    first_index, last_index = 0, size - 1
+    if allowed_starts is not None:
+        first_index, last_index = allowed_starts[0][0], allowed_starts[-1][1] - 1
+    reach_lo, reach_hi = plan.start_of(first_index), plan.start_of(last_index) + plan.span
     intervals: dict[tuple[ResourceKind, str], list[Any]] = {}
     staff_cost_of: dict[str, int] = {}
     hole_free_of: dict[tuple[int, str], list[tuple[int, int]]] = {}
@@ -122,7 +146,7 @@ def solve_plan(
                     staff_cost_of[m.id] = staff_choice_cost(plan, m)
                 key = (step_index, m.id)
                 if key not in hole_free_of:
-                    good = hole_free_starts(step, cal.staff_free(m), min_useful_minutes(plan.salon, m))
+                    good = hole_free_starts(step, cal.staff_free(m), min_useful_minutes(plan, m))
                     hole_free_of[key] = plan.index_ranges(good)
                 objective.append((staff_cost_of[m.id] + ranking.HOLE) * x)
                 if hole_free_of[key]:
@@ -130,7 +154,7 @@ def solve_plan(
                     model.add_implication(compact, x)
                     model.add_linear_expression_in_domain(index, _domain(cp, hole_free_of[key])).only_enforce_if(compact)
                     objective.append(-ranking.HOLE * compact)
-            model.add_exactly_one(x for _, x in options)
+            model.add_exactly_one([x for _, x in options])
             staff_per_seat.append(options)
 
             spot_options = []
@@ -142,7 +166,7 @@ def solve_plan(
                     piece = model.new_optional_fixed_size_interval_var(start + (step.offset + a), b - a, y, "")
                     intervals.setdefault((ResourceKind.SPOT, p.id), []).append(piece)
                     objective.append(spot_choice_cost(p) * y)
-                model.add_exactly_one(y for _, y in spot_options)
+                model.add_exactly_one([y for _, y in spot_options])
             spot_per_seat.append(spot_options)
         _break_seat_symmetry(model, staff_per_seat, plan.pinned_staff is not None)
         if step.needs_spot:
@@ -158,11 +182,18 @@ def solve_plan(
             pieces.append(model.new_fixed_size_interval_var(a, b - a, ""))
         model.add_no_overlap(pieces)
 
+    if hint is not None:
+        _add_hint(model, plan, index, hint, chosen_staff, chosen_spot)
+    # Earliest starts first: the objective leans that way, so good solutions come early.
+    model.add_decision_strategy([index], cp.CHOOSE_FIRST, cp.SELECT_MIN_VALUE)
     model.minimize(sum(objective) + constant)
     solver = cp.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
     solver.parameters.max_time_in_seconds = time_limit_seconds
+    # These models have a few dozen variables: presolve costs more than it saves (measured
+    # in bench/solver.py), and without it a complete hint is never rejected.
+    solver.parameters.cp_model_presolve = False
     status = solver.solve(model)
     if status not in (cp.OPTIMAL, cp.FEASIBLE):
         if status == cp.INFEASIBLE:
@@ -183,6 +214,27 @@ def solve_plan(
     return Solved(Assignment(tuple(booked)), round(solver.objective_value), status == cp.OPTIMAL)
 
 
+def _add_hint(model: Any, plan: Plan, index: Any, hint: Assignment, staff, spots) -> None:
+    """Start CP-SAT from a known booking; seats sorted the way symmetry breaking wants them."""
+    begin = plan.horizon.minute_floor(hint.start)
+    model.add_hint(index, (begin - plan.lo) // plan.grid)
+    pinned_first = plan.pinned_staff is not None
+    for step_index, step in enumerate(plan.steps):
+        steps = len(plan.steps)
+        booked = [hint.services[seat * steps + step_index] for seat in range(plan.seats)]
+        for chosen, options_per_seat, pinned in (
+            ([b.staff_id for b in booked], staff[step_index], pinned_first),
+            ([b.spot_id for b in booked], spots[step_index], plan.pinned_spot is not None),
+        ):
+            if not options_per_seat or not options_per_seat[0]:
+                continue
+            head = chosen[:1] if pinned else []
+            ordered = head + sorted(chosen[len(head) :])
+            for seat, options in enumerate(options_per_seat):
+                for rid, literal in options:
+                    model.add_hint(literal, seat < len(ordered) and rid == ordered[seat])
+
+
 def _break_seat_symmetry(model: Any, per_seat: list[list[tuple[str, Any]]], first_is_pinned: bool) -> None:
     """Seats of a group are interchangeable: order their resources to prune mirror solutions."""
     free_seats = per_seat[1:] if first_is_pinned else per_seat
@@ -194,14 +246,47 @@ def _break_seat_symmetry(model: Any, per_seat: list[list[tuple[str, Any]]], firs
         model.add(before < after)
 
 
+def promising_starts(plan: Plan, slots: list[Slot]) -> list[tuple[int, int]]:
+    """Grid starts that could still beat the best listed slot, by a cost lower bound.
+
+    A start costs at least its time cost plus the cheapest resources ignoring holes; any
+    start whose bound exceeds the best listed cost cannot win, so CP-SAT never sees it.
+    """
+    best = -slots[0].score
+    cheapest = 0
+    for step in plan.steps:
+        for seat in range(plan.seats):
+            cheapest += min(staff_choice_cost(plan, m) for m in plan.staff_candidates(step, seat))
+            if step.needs_spot:
+                cheapest += min(spot_choice_cost(p) for p in plan.spot_candidates(step, seat))
+    day_ranges, part_ranges = preference_penalties(plan)
+    kept = []
+    for slot in slots:
+        i = (plan.horizon.minute_floor(slot.start) - plan.lo) // plan.grid
+        bound = ranking.EARLIER * i + cheapest
+        if day_ranges is not None and not _within(day_ranges, i):
+            bound += ranking.MISSED_DAY
+        if part_ranges is not None and not _within(part_ranges, i):
+            bound += ranking.MISSED_PART_OF_DAY
+        if bound <= best:
+            kept.append((i, i + 1))
+    return normalize(kept)
+
+
+def _within(ranges: list[tuple[int, int]], i: int) -> bool:
+    return any(a <= i < b for a, b in ranges)
+
+
 def assign_booking(
     salon: Salon, request: BookingRequest, now: datetime, *, time_limit_seconds: float = DEFAULT_TIME_LIMIT_SECONDS
 ) -> Assignment | NoAssignment:
     """The best stylists, spots and start for a request, or the reason there are none.
 
-    The answer has been re-checked with interval arithmetic against the same snapshot; the
-    caller still re-checks inside its own transaction (the data may have moved since).
-    On the rare solve that hits the time limit, the listing's best slot is used instead.
+    Interval arithmetic lists the bookable starts first (exact, milliseconds): none means a
+    reason without CP-SAT; otherwise CP-SAT chooses among the starts that could still win,
+    starting from the best listed slot. The answer is re-checked with interval arithmetic
+    against the same snapshot; the caller still re-checks inside its own transaction (the
+    data may have moved since). If CP-SAT runs out of time, the best listed slot is used.
     """
     from solver.recheck import recheck_assignment
     from solver.slots import list_slots
@@ -209,16 +294,20 @@ def assign_booking(
     plan = make_plan(salon, request, now)
     if isinstance(plan, NoAssignment):
         return plan
-    try:
-        solved = solve_plan(plan, time_limit_seconds=time_limit_seconds)
-        assignment = solved.assignment if solved is not None else None
-    except TimeoutError:
-        best = list_slots(plan)
-        assignment = best[0].assignment if best else None
-    if assignment is None:
+    slots = list_slots(plan)
+    if not slots:
         return diagnose(plan)
+    try:
+        solved = solve_plan(
+            plan,
+            time_limit_seconds=time_limit_seconds,
+            allowed_starts=promising_starts(plan, slots),
+            hint=slots[0].assignment,
+        )
+    except TimeoutError:
+        solved = None
+    assignment = solved.assignment if solved is not None else slots[0].assignment
     conflicts = recheck_assignment(salon, assignment, now)
     if conflicts:
         raise AssertionError(f"CP-SAT chose an assignment the interval check rejects: {conflicts}")
     return assignment
-

@@ -9,7 +9,7 @@ That is why interval arithmetic is exact here, and CP-SAT is only needed to *cho
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from solver.booking import PART_OF_DAY_MINUTES, BookingRequest, NoAssignment, Reason
@@ -61,6 +61,7 @@ class Plan:
     hi: int  # starts are < hi
     grid: int
     span: int  # the whole visit, buffers included
+    memo: dict = field(default_factory=dict)  # per-plan caches of derived costs
 
     @property
     def count(self) -> int:
@@ -271,13 +272,22 @@ def hole_free_starts(step: Step, free: Intervals, min_useful: int) -> Intervals:
     return shift(intersect(merge_sorted(left), merge_sorted(right)), -step.offset)
 
 
-def min_useful_minutes(salon: Salon, staff: Staff) -> int:
-    spans = [service_shape(s, salon).span for s in salon.services if s.id in staff.service_ids]
-    return min(spans) if spans else 1
+def min_useful_minutes(plan: Plan, staff: Staff) -> int:
+    """The stylist's shortest service: a free gap shorter than this is wasted."""
+    key = ("min_useful", staff.id)
+    cached = plan.memo.get(key)
+    if cached is None:
+        spans = [service_shape(s, plan.salon).span for s in plan.salon.services if s.id in staff.service_ids]
+        cached = plan.memo[key] = min(spans) if spans else 1
+    return cached
 
 
 def staff_choice_cost(plan: Plan, staff: Staff) -> int:
     """Cost of giving one service of the visit to this stylist (before the hole penalty)."""
+    key = ("staff_cost", staff.id)
+    cached = plan.memo.get(key)
+    if cached is not None:
+        return cached
     cal = plan.calendars
     preferred = plan.request.preferences.staff_id
     working = clip(cal.staff_working(staff), plan.lo, plan.hi + plan.span)
@@ -285,6 +295,7 @@ def staff_choice_cost(plan: Plan, staff: Staff) -> int:
     cost = ranking.load_cost(booked, total(working)) + ranking.VERSATILITY * len(staff.service_ids)
     if preferred is not None and staff.id != preferred:
         cost += ranking.MISSED_STAFF
+    plan.memo[key] = cost
     return cost
 
 

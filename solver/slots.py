@@ -86,7 +86,7 @@ def _step_choices(plan: Plan, step: Step) -> _StepChoices:
         if not valid:
             continue
         staff_valid[m.id] = valid
-        good = valid & _mask(plan, hole_free_starts(step, free, min_useful_minutes(plan.salon, m)))
+        good = valid & _mask(plan, hole_free_starts(step, free, min_useful_minutes(plan, m)))
         cost = staff_choice_cost(plan, m)
         if good:
             staff.append(_Choice(cost, m.id, good))

@@ -5,6 +5,7 @@ For every generated salon and request:
   occupancy, by an oracle that reads the rules on the local wall clock (no shared code);
 - each listed slot passes recheck_assignment, and CP-SAT can book its start;
 - CP-SAT finds no start the listing missed, and its optimum costs what the best slot costs;
+- assign_booking (CP-SAT helped by the listing) books one of the best-ranked starts;
 - when nothing is listed, assign_booking says why with a time-related reason.
 
 SOLVER_PROPERTY_EXAMPLES sets the number of salons (default 400).
@@ -275,3 +276,8 @@ def test_listing_cp_sat_and_oracle_agree(case):
     assert solved is not None and solved.optimal
     assert solved.cost == -slots[0].score
     assert recheck_assignment(salon, solved.assignment, now) == ()
+
+    booked = assign_booking(salon, request, now)  # pruned by the listing, hinted, same answer
+    assert not isinstance(booked, NoAssignment)
+    best_starts = {s.start for s in slots if s.score == slots[0].score}
+    assert booked.start in best_starts
