@@ -183,7 +183,7 @@ _NO_PHRASES = tuple(
     for phrase in (
         "mejor no", "todavia no", "aun no", "creo que no", "para nada", "no gracias", "no",
         "nel", "nop", "nah", "negativo", "nunca", "ni madres",
-        "olvidalo", "dejalo", "dejalo asi", "asi dejalo", "no importa", "ya no",
+        "olvidalo", "dejalo", "dejalo asi", "asi dejalo", "no importa", "ya no", "siempre no",
     )
 )
 _CONDITIONAL_AFTER_SI = frozenset(

@@ -247,22 +247,23 @@ _STATS = _re(
 _RESCHEDULE = _re(
     r"\b(?:cambiar|cambia|cambio|cambiame|cambiarla|cambiarlo|cambiala|cambialo|mover|mueve|muevela|muevelo|moverla|moverlo|reagendar|reagenda|reagendame|reagendarla|reprogramar|reprograma|reprogramarla"
     r"|recorrer|recorrerla|recorre|recorreme|recorrela|posponer|pospon|adelantar|adelanta|adelantarla|atrasar|atrasa|atrasarla)\b"
+    r"|\bmejor\s+(?:otro\s+dia|otra\s+hora|otro\s+horario|otra\s+fecha)\b"
 )
 _CANCEL = _re(
     r"\bcancel\w*|\banul\w*|\bdesagend\w*|\bya\s+no\s+(?:voy|puedo|podre|podemos|vamos|quiero|voy\s+a\s+poder)\s+(?:a\s+)?(?:ir|asistir|llegar|la\s+cita|mi\s+cita)\b"
-    r"|\bno\s+(?:voy\s+a\s+poder|podre|puedo)\s+(?:ir|asistir|llegar)\b|\b(?:quita|borra)(?:me|r)?\s+(?:mi\s+|la\s+)?cita\b|\bya\s+no\s+(?:la\s+)?necesito\b"
+    r"|\bno\s+(?:voy\s+a\s+poder|podre|puedo)\s+(?:ir|asistir|llegar)\b|\bsiempre\s+no\b|\b(?:quita|borra)(?:me|r)?\s+(?:mi\s+|la\s+)?cita\b|\bya\s+no\s+(?:la\s+)?necesito\b"
 )
 _BOOK = _re(
     r"\b(?:agendar|agendame|agendarme|agendo|agenda\s+(?:me|una|un|para|a)|reservar|reservame|reserva\s+(?:una|un|para)|apartar|apartame|aparta\s+(?:una|un|para)|sacar\s+(?:una\s+)?cita|hacer\s+(?:una\s+)?cita|programar\s+(?:una\s+)?cita)\b"
     r"|\b(?:quiero|quisiera|queria|necesito|ocupo|me\s+gustaria|busco|me\s+das|me\s+puedes\s+dar|dame)\s+(?:una\s+|un\s+|otra\s+)?(?:cita|turno|lugar|espacio|reservacion)\b"
-    r"|\b(?:quiero|quisiera|queria|necesito|ocupo|me\s+gustaria|vengo|voy)\s+(?:a\s+)?(?:ir|pasar|cortarme|hacerme|arreglarme|pintarme)\b"
+    r"|\b(?:quiero|quisiera|queria|necesito|ocupo|me\s+gustaria|vengo|voy)\s+(?:a\s+)?(?:ir|pasar|cortarme|hacerme|arreglarme|pintarme)\b|\bme\s+(?:quiero|quisiera|queria|gustaria|voy\s+a)\s+(?:cortar|pintar|hacer|arreglar|rasurar|depilar|peinar)\b"
     r"|\bcita\s+para\b|\b(?:hay|tienes|tienen|tendras|tendran|habra)\s+(?:algun\s+)?(?:espacio|lugar|disponib\w*|chance|cupo|citas?|algo\s+(?:para|hoy|manana|ahorita|libre|disponible|el|la|a))\b|\bdisponibilidad\b|\bme\s+(?:puedes|puede|podrias|podria|pueden)\s+(?:atender|agendar|apartar)\b|\b(?:anota|anotale|apunta|apuntale|ponle|ponme|metele|registrale)\s+(?:a\s+|una\s+cita\b|un\s+)|\bpuedo\s+(?:ir|pasar|llegar)\b"
 )
 _VIEW = _re(
     r"\bmis\s+citas\b|\bmi\s+(?:cita|reservacion|turno)\b|\btengo\s+(?:alguna\s+)?cita\b|\bque\s+citas?\s+tengo\b|\bcuando\s+(?:es|era|tengo)\b|\ba\s+que\s+hora\s+(?:es|era|tengo|quedo)\b|\bsigue\s+en\s+pie\b|\bconfirmar\s+(?:mi\s+)?cita\b"
 )
 _ASK_PRICES = _re(
-    r"\bcuanto\s+(?:cuesta|cuestan|cobran|cobras|sale|salen|es|vale|valen|seria|costaria|esta)\b|\bprecios?\b|\bcostos?\b|\btarifas?\b|\bcuanto\s+por\b|\bque\s+precio\b"
+    r"\bcuanto\s+(?:cuesta|cuestan|cobran|cobras|sale|salen|es|vale|valen|seria|costaria|esta)\b|\bprecios?\b|\bcostos?\b|\btarifas?\b|\bcuanto\s+por\b|\bque\s+precio\b|\ba\s+como\s+(?:esta|estan|sale|salen|el|la|los|las|es)\b|\bpromocion(?:es)?\b|\bdescuentos?\b"
 )
 _ASK_HOURS = _re(
     r"\bhorarios?\b|\ba\s+que\s+hora\s+(?:abren|cierran|abres|cierras|habren|empiezan|terminan)\b|\b(?:abren|cierran|abierto|abiertos|atienden|trabajan)\b|\bque\s+dias\b|\bhasta\s+que\s+hora\b"

@@ -105,6 +105,7 @@ def _with_stems(words: Iterable[str]) -> frozenset[str]:
 _SYNONYMS: dict[str, frozenset[str]] = {}
 for _group in (
     {"tinte", "color", "coloracion", "tintura", "tenido", "pintar", "pintarme", "pintado", "pintada"},
+    {"corte", "cortar", "cortarme", "cortarle", "recorte"},
     {"barba", "barbas"},
     {"depilacion", "cera", "depilado"},
     {"alaciado", "alisado", "planchado"},
@@ -127,7 +128,7 @@ SALON_VOCABULARY = _with_stems(
     corte tinte color mechas luces rayitos keratina alaciado alisado permanente peinado maquillaje
     manicure pedicure mani pedi gelish acrilicas barba bigote rasurado afeitado depilacion cera cejas
     ceja pestanas facial masaje tratamiento botox extensiones trenzas rizos decoloracion matiz pintar
-    pintarme
+    pintarme cortar cortarme
     """.split()
 )
 _SPLIT_RE = re.compile(r"\s*(?:,|\by\b|\be\b|\bmas\b|\+|\bcon\b)\s*")

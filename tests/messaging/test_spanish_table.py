@@ -341,6 +341,7 @@ YES_NO_TABLE = [
     ("si, no hay problema", True, False),
     ("si no hay espacio", None, False),
     ("olvídalo", False, False),
+    ("siempre no", False, False),
 ]
 
 
@@ -499,6 +500,17 @@ INTENT_TABLE = [
     ("qué puedes hacer?", S, Intent.HELP),
     ("tienes algo ahorita?", C, Intent.BOOK),
     ("tienen algo para mañana?", C, Intent.BOOK),
+    ("Qué onda, me puedes apartar un lugar pa mañana?", C, Intent.BOOK),
+    ("me quiero cortar el pelo", C, Intent.BOOK),
+    ("cuanto x un corte", C, Intent.ASK_PRICES),
+    ("a como el corte?", C, Intent.ASK_PRICES),
+    ("tienen promociones?", C, Intent.ASK_PRICES),
+    ("siempre no", C, Intent.CANCEL),
+    ("mejor otro día", C, Intent.RESCHEDULE),
+    ("Hola, soy Ana, ¿me confirmas mi cita de mañana?", C, Intent.VIEW_APPOINTMENTS),
+    ("quién viene a las 4?", S, Intent.WHATS_NEXT),
+    ("el de las 2 ya pagó", S, Intent.MARK_COMPLETED),
+    ("cuánto llevamos hoy", S, Intent.STATS),
 ]
 
 
