@@ -21,7 +21,7 @@ Rules, in the order they win when a message says more than one thing:
    from the bare weekday only when that weekday is still ahead this week.
 4. Counts: ``en 3 días``, ``dentro de tres días``, ``en una semana``, ``en 2 semanas``,
    ``de hoy en ocho`` (a week from today, as said in Mexico).
-5. Ranges: ``la próxima semana``/``la semana que viene``/``la otra semana`` is next
+5. Ranges: ``la próxima semana``/``la semana que viene``/``la semana entrante``/``la otra semana`` is next
    Monday–Sunday; ``esta semana`` is today–Sunday; ``este fin de semana``/``el fin de``
    is the coming Saturday–Sunday (from today when today is already Saturday or Sunday);
    ``el próximo fin de semana`` said on a weekend is next week's; ``este mes`` is today to
@@ -105,12 +105,14 @@ _WEEKDAY_RE = re.compile(
 _COUNT_RE = re.compile(rf"\b(?:en|dentro\s+de)\s+({_COUNT})\s+(dias?|semanas?)\b")
 _HOY_EN_OCHO_RE = re.compile(r"\bde\s+hoy\s+en\s+(ocho|8|quince|15)\b")
 _NEXT_WEEK_RE = re.compile(
-    r"\b(?:(?:la|para\s+la)\s+)?(?:proxima|otra|siguiente)\s+semana\b|\bsemana\s+que\s+viene\b"
+    r"\b(?:(?:la|para\s+la)\s+)?(?:proxima|otra|siguiente)\s+semana\b|\bsemana\s+(?:que\s+viene|entrante)\b"
 )
 _THIS_WEEK_RE = re.compile(r"\besta\s+semana\b")
 _WEEKEND_RE = re.compile(r"\b(?:(este|el|proximo|el\s+proximo|el\s+otro|para\s+el)\s+)?fin\s+de\s+semana\b")
 _THIS_MONTH_RE = re.compile(r"\beste\s+mes\b")
-_NEXT_MONTH_RE = re.compile(r"\b(?:(?:el\s+)?(?:proximo|siguiente)\s+mes|(?:el\s+)?mes\s+que\s+viene|el\s+otro\s+mes)\b")
+_NEXT_MONTH_RE = re.compile(
+    r"\b(?:(?:el\s+)?(?:proximo|siguiente)\s+mes|(?:el\s+)?mes\s+(?:que\s+viene|entrante)|el\s+otro\s+mes)\b"
+)
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:

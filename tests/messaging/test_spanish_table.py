@@ -79,6 +79,7 @@ DATE_TABLE = [
     ("15/01/2028", d(15, 1, 2028), None, None),
     ("la próxima semana", d(18), d(24), None),
     ("la semana que viene", d(18), d(24), None),
+    ("la semana entrante", d(18), d(24), None),
     ("esta semana", d(14), d(17), None),
     ("este fin de semana", d(16), d(17), None),
     ("el finde", d(16), d(17), None),
