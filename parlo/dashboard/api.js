@@ -67,10 +67,12 @@ export async function gql(query, variables = {}) {
  * A mutation's union result: returns it when it is the success type, throws ErrorParlo
  * with the server's Spanish message when it is a Problem.
  */
-export function exito(resultado) {
+export function exito(resultado, { cuidaSesion = true } = {}) {
   if (resultado == null) throw new ErrorParlo(FALLA_SERVIDOR, { tipo: "Servidor" });
   if (PROBLEMAS.has(resultado.__typename)) {
-    if (resultado.__typename === "NotAuthenticated") perderSesion();
+    // Signing in answers "not authenticated" for a wrong password or a spent link: that is
+    // the form's error, not a lost session.
+    if (resultado.__typename === "NotAuthenticated" && cuidaSesion) perderSesion();
     throw new ErrorParlo(resultado.message, { tipo: resultado.__typename, datos: resultado });
   }
   return resultado;

@@ -23,7 +23,7 @@ export function vistaEntrar(raiz, app, aviso) {
     boton.disabled = true;
     try {
       const datos = await gql(PEDIR_LIGA, { phone: telefono.value });
-      const r = exito(datos.requestMagicLink);
+      const r = exito(datos.requestMagicLink, { cuidaSesion: false });
       replace(listo, r.message ?? "Te enviamos una liga por WhatsApp para entrar.");
       listo.hidden = false;
     } catch (err) {
@@ -53,7 +53,7 @@ export async function canjearLiga(raiz, token, alEntrar) {
   try {
     if (!token) throw new Error("sin token");
     const datos = await gql(CANJEAR_LIGA, { token });
-    const sesion = exito(datos.verifyMagicLink);
+    const sesion = exito(datos.verifyMagicLink, { cuidaSesion: false });
     guardarSesion(sesion.token, "personal");
     alEntrar("personal");
   } catch (err) {
@@ -74,7 +74,7 @@ export function vistaEntrarAdmin(raiz, app, alEntrar) {
     boton.disabled = true;
     try {
       const datos = await gql(ENTRAR_ADMIN, { password: clave.value });
-      const sesion = exito(datos.adminLogin);
+      const sesion = exito(datos.adminLogin, { cuidaSesion: false });
       guardarSesion(sesion.token, "admin");
       alEntrar("admin");
     } catch (err) {
