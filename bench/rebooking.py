@@ -232,7 +232,7 @@ def p95(values: list[float]) -> float:
 
 
 def compaction_rows(seeds, args) -> None:
-    print("\n## Compaction (day 0, customers who accept moves, same stylist)")
+    print("\n## Compaction (day 0 at 70 % load, only customers who accept moves; chosen stylists kept)")
     header = "seed appts moved share | median largest block before -> after (min) | gain  | minutes | status   | solve s"
     print(header)
     print("-" * len(header))
@@ -266,6 +266,7 @@ def main() -> None:
     parser.add_argument("--workers", default="1", help="comma-separated worker counts to compare")
     parser.add_argument("--shift-window", type=int, default=180, help="policy: how far in time of day a move may go")
     parser.add_argument("--limits", default="1,5,10", help="time limits for 1, 2 and 4 out")
+    parser.add_argument("--out", default="1,2,4", help="which scenarios (stylists out) to run")
     parser.add_argument("--compaction-limit", type=float, default=5.0)
     parser.add_argument("--only", choices=["rebooking", "compaction"])
     args = parser.parse_args()
@@ -277,7 +278,9 @@ def main() -> None:
 
     if args.only != "compaction":
         for workers in args.workers_list:
-            rows = rebooking_rows(list(zip((1, 2, 4), limits)), seeds, args, workers)
+            wanted = {int(x) for x in args.out.split(",")}
+            scenarios = [(out, limit) for out, limit in zip((1, 2, 4), limits) if out in wanted]
+            rows = rebooking_rows(scenarios, seeds, args, workers)
             print_rebooking(rows, workers)
     if args.only != "rebooking":
         compaction_rows(seeds, args)

@@ -42,7 +42,7 @@ def compact_day(salon: Salon, day: int, policy: CompactionPolicy) -> CompactionP
     if not movable or not working:
         return _compaction_plan(salon, day, on_day, movable, span, working, blocks_before, current, "optimal", 0.0, salon_days)
 
-    problem = Problem(salon, None, salon_days, movable, {a.id: options[a.id] for a in movable}, reaches, Weights())
+    problem = Problem(salon, salon_days, movable, {a.id: options[a.id] for a in movable}, reaches, Weights())
     model = RebookingModel(problem)
     m = model.model
     block_total = []
@@ -64,7 +64,7 @@ def compact_day(salon: Salon, day: int, policy: CompactionPolicy) -> CompactionP
             lengths.append(length)
             block_hints.append((window, here, start, length, end, member.id))
         m.add_exactly_one(present)
-        block_total.extend(lengths)
+        block_total.append(_worth(m, member.id, sum(lengths), max(w.length for w in windows), policy.useful_block_minutes))
     model.no_double_booking()
 
     moved = [choice.moved for choice in model.choices.values()]
@@ -91,6 +91,16 @@ def compact_day(salon: Salon, day: int, policy: CompactionPolicy) -> CompactionP
     placements = {key: placement for key, placement in model.placements(solver).items() if placement is not None}
     state = "optimal" if status == cp_model.OPTIMAL else "feasible"
     return _compaction_plan(salon, day, on_day, movable, span, working, blocks_before, placements, state, solver.wall_time, salon_days)
+
+
+def _worth(m: cp_model.CpModel, staff_id: str, length, longest: int, useful: int | None):
+    """What a free block is worth: every minute up to `useful`, a quarter of a minute after."""
+    if useful is None or longest <= useful:
+        return length
+    worth = m.new_int_var(0, longest, f"block_worth[{staff_id}]")
+    m.add(worth <= length)
+    m.add(4 * worth <= 3 * useful + length)
+    return worth
 
 
 def _hint_blocks(m: cp_model.CpModel, salon: Salon, block_hints: list, span: Window) -> None:

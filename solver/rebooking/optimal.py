@@ -46,7 +46,8 @@ def suggest_rebooking(salon: Salon, policy: RebookingPolicy) -> Plan:
         moves, unplaceable, figures = score(problem, model.placements(solver), best_bound=bound)
         if figures.objective <= greedy_figures.objective:
             proven = status == cp_model.OPTIMAL or figures.objective == bound
-            return Plan(moves, unplaceable, figures, "optimal" if proven else "feasible", "cp-sat", first.seconds or solver.wall_time, solver.wall_time)
+            first_seconds = first.seconds if first.seconds is not None else solver.wall_time
+            return Plan(moves, unplaceable, figures, "optimal" if proven else "feasible", "cp-sat", first_seconds, solver.wall_time)
     proven = bound is not None and greedy_figures.objective <= bound
     return Plan(greedy_moves, greedy_unplaceable, greedy_figures, "optimal" if proven else "feasible", "greedy", 0.0, solver.wall_time)
 

@@ -16,7 +16,6 @@ from .salon import Appointment, RebookingPolicy, Salon, SalonDay, Weights
 @dataclass(frozen=True, slots=True)
 class Problem:
     salon: Salon
-    policy: RebookingPolicy
     salon_days: dict[int, SalonDay]
     movable: tuple[Appointment, ...]
     options: dict[str, Options]
@@ -56,7 +55,7 @@ def build_problem(salon: Salon, policy: RebookingPolicy) -> Problem:
         options[appointment.id] = options_for(appointment, salon, salon_days, reach, staff_free, spot_free)
 
     weights = policy.weights or priority_weights(movable, options, salon_days)
-    return Problem(salon, policy, salon_days, movable, options, reaches, weights)
+    return Problem(salon, salon_days, movable, options, reaches, weights)
 
 
 def priority_weights(movable: tuple[Appointment, ...], options: dict[str, Options], salon_days: dict[int, SalonDay]) -> Weights:

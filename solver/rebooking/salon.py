@@ -163,14 +163,18 @@ class CompactionPolicy:
     `move_cost_minutes` of block per appointment moved, `staff_change_cost_minutes` per
     stylist change, and one minute of block per `minutes_moved_per_block_minute` minutes
     moved; `max_moved_share` caps the share of the day's appointments that may move.
+    Block minutes beyond `useful_block_minutes` (long enough for any walk-in) count a quarter,
+    so the plan opens good blocks for several stylists rather than one huge one (None: all
+    minutes count).
     """
 
     shift_window_minutes: int = 120
     max_moved_share: float = 0.2
-    move_cost_minutes: int = 15
-    staff_change_cost_minutes: int = 10
+    move_cost_minutes: int = 10
+    staff_change_cost_minutes: int = 5
     minutes_moved_per_block_minute: int = 4
     keep_staff: bool = False
+    useful_block_minutes: int | None = 120
     time_limit_seconds: float = 5.0
     granularity_minutes: int = 15
     workers: int = 1
