@@ -173,10 +173,11 @@ async def create_organization(ctx: Context, draft: OrganizationDraft) -> NewOrga
         owner = Staff(organization_id=organization.id, name=owner_name, phone_number=owner_phone,
                       role=StaffRole.OWNER, permission_level=PermissionLevel.OWNER, is_active=True, settings={},
                       created_at=now, updated_at=now)
-        session.add_all([location, owner])
+        owner.services = []
+        session.add(location)
         await session.flush()
         owner.location_id = location.id
-        owner.services = []
+        session.add(owner)
         session.add(_event("organization_created", f"Nuevo negocio: {name}", organization_id=organization.id,
                            now=now, subject_id=organization.id, data={"owner": owner_name}))
     return NewOrganization(organization=organization, owner=owner, location=location)
