@@ -21,11 +21,12 @@ Rules, in the order they win when a message says more than one thing:
    from the bare weekday only when that weekday is still ahead this week.
 4. Counts: ``en 3 días``, ``dentro de tres días``, ``en una semana``, ``en 2 semanas``,
    ``de hoy en ocho`` (a week from today, as said in Mexico).
-5. Ranges: ``la próxima semana``/``la semana que viene``/``la semana entrante``/``la otra semana`` is next
-   Monday–Sunday; ``esta semana`` is today–Sunday; ``este fin de semana``/``el fin de``
-   is the coming Saturday–Sunday (from today when today is already Saturday or Sunday);
-   ``el próximo fin de semana`` said on a weekend is next week's; ``este mes`` is today to
-   month end; ``el próximo mes``/``el mes que viene`` is all of next month.
+5. Ranges: ``la próxima semana``/``la semana que viene``/``la semana entrante``/``la
+   otra semana`` is next Monday–Sunday; ``esta semana`` is today–Sunday; ``este fin de
+   semana``/``el finde`` is the coming Saturday–Sunday (from today when today is already
+   Saturday or Sunday); ``el próximo fin de semana`` said on a weekend is next week's;
+   ``este mes`` is today to month end; ``el próximo mes``/``el mes que viene`` is all of
+   next month.
 
 A part of the day (``mañana en la tarde``) comes along from :mod:`times`.
 """
