@@ -21,7 +21,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import solver
@@ -61,7 +63,6 @@ from storage import (
     Occupancy,
     Organization,
     is_exclusion_violation,
-    is_unique_violation,
 )
 
 #: Staff may register a visit that began a few minutes ago (the client is already in the chair).
@@ -154,24 +155,27 @@ async def _choose(snapshot: Snapshot, request: solver.BookingRequest, now: datet
 
 
 async def customer_by_phone(session: AsyncSession, org_id: uuid.UUID, phone: str, name: str | None,
-                            now: datetime) -> Customer:
-    """Get or create the customer with this phone; race-safe on the (organization, phone) key."""
+                            now: datetime, *, dialect: str) -> Customer:
+    """Get or create the customer with this phone; race-safe on the (organization, phone) key.
+
+    The insert is an upsert that does nothing on conflict, so a concurrent creator of the
+    same customer never aborts the booking transaction (and costs no savepoint).
+    """
     query = select(Customer).where(Customer.organization_id == org_id, Customer.phone_number == phone)
     customer = await session.scalar(query)
     if customer is None:
-        try:
-            async with session.begin_nested():
-                customer = Customer(id=uuid.uuid4(), organization_id=org_id, phone_number=phone, name=name,
-                                    name_verified_at=now if name else None, created_at=now, updated_at=now)
-                session.add(customer)
-                await session.flush()
-            return customer
-        except IntegrityError as exc:
-            if not is_unique_violation(exc):
-                raise
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        customer = await session.scalar(
+            insert(Customer)
+            .values(id=uuid.uuid4(), organization_id=org_id, phone_number=phone, name=name,
+                    name_verified_at=now if name else None, accepts_moves=False, profile_data={},
+                    created_at=now, updated_at=now)
+            .on_conflict_do_nothing(index_elements=["organization_id", "phone_number"])
+            .returning(Customer)
+        )
+        if customer is None:  # someone else created it a moment ago
             customer = await session.scalar(query)
-            if customer is None:  # pragma: no cover - the other writer rolled back
-                raise
+        return customer
     if name and name != customer.name and phone != notices.NO_PHONE:
         customer.name = name
         customer.name_verified_at = now
@@ -374,7 +378,7 @@ async def _book(ctx: Context, visit: _Visit) -> BookedAppointments | Problem:
                         customer.name, customer.name_verified_at, customer.updated_at = visit.customer_name, now, now
                 else:
                     customer = await customer_by_phone(session, visit.org_id, visit.customer_phone or notices.NO_PHONE,
-                                                       visit.customer_name, now)
+                                                       visit.customer_name, now, dialect=ctx.db.dialect)
                 result = await _write_visit(session, ctx, snapshot, visit, customer, chosen)
     except DBAPIError as exc:
         if not is_exclusion_violation(exc):
@@ -416,7 +420,8 @@ async def _write_visit(session: AsyncSession, ctx: Context, snapshot: Snapshot, 
     appointments = tuple(a for a, _ in placed)
     facts = _visit_facts(snapshot, customer, appointments)
     await notices.visit_booked(session, now=now, organization=organization, customer=customer, facts=facts,
-                               notify_customer=visit.notify_customer, booked_by_staff_id=actor.staff_id)
+                               notify_customer=visit.notify_customer, booked_by_staff_id=actor.staff_id,
+                               known_staff=snapshot.staff.values())
     notices.activity(session, now=now, organization=organization, kind="appointment_booked",
                      summary=_summary(snapshot, customer, appointments, "Nueva cita"),
                      subject_id=appointments[0].id, data={**facts, "actor": actor.kind.value})

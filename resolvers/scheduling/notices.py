@@ -21,7 +21,7 @@ Visit variables: ``appointment_id`` (first), ``appointment_ids``, ``booking_grou
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -83,8 +83,16 @@ def visit_facts(
     }
 
 
-async def managers(session: AsyncSession, organization_id: uuid.UUID) -> list[Staff]:
-    """Active owners and admins: who hears about bookings and cancellations."""
+async def managers(session: AsyncSession, organization_id: uuid.UUID,
+                   known_staff: Iterable[Staff] = ()) -> list[Staff]:
+    """Active owners and admins: who hears about bookings and cancellations.
+
+    ``known_staff`` (a snapshot's) saves the query when an owner is among them.
+    """
+    known = [m for m in known_staff if m.is_active and m.permission_level in (PermissionLevel.OWNER,
+                                                                                PermissionLevel.ADMIN)]
+    if any(m.permission_level is PermissionLevel.OWNER for m in known):
+        return sorted(known, key=lambda m: (m.permission_level is not PermissionLevel.OWNER, m.created_at, str(m.id)))
     rows = await session.scalars(
         select(Staff)
         .where(
@@ -128,12 +136,13 @@ def _to_managers(
 async def visit_booked(
     session: AsyncSession, *, now: datetime, organization: Organization, customer: Customer,
     facts: dict[str, Any], notify_customer: bool, booked_by_staff_id: uuid.UUID | None,
+    known_staff: Iterable[Staff] = (),
 ) -> None:
     key = facts["appointment_id"]
     if notify_customer:
         _to_customer(session, now=now, customer=customer, organization=organization,
                      template="appointment_confirmation", facts=facts, dedupe=f"appointment_confirmation:{key}")
-    _to_managers(session, now=now, organization=organization, recipients=await managers(session, organization.id),
+    _to_managers(session, now=now, organization=organization, recipients=await managers(session, organization.id, known_staff),
                  template="new_booking", facts=facts, dedupe=f"new_booking:{key}", except_staff_id=booked_by_staff_id)
 
 
