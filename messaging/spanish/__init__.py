@@ -25,6 +25,8 @@ Understanding
     Choice(kind: ChoiceKind, indexes)                  PICKED / ALL / NONE / OTHER / AMBIGUOUS / UNCLEAR.
     parse_yes_no(text) -> YesNo(answer, wants_other_day, rest)
     parse_rating(text) -> int | None                   "5", "⭐⭐⭐⭐", "excelente" -> 1..5.
+    parse_service_list(text) -> tuple[ServiceOffer, ...]
+        an owner's list "Corte $150 45 min\nBarba $100 30 min": ServiceOffer(name, price_centavos, minutes).
     parse_weekly_hours(text) -> tuple[WeeklyHours, ...]
         "de lunes a viernes de 10 a 7, domingos cerrado": WeeklyHours(weekdays, start, end, closed).
     detect_intent(text, *, today, audience=Audience.CUSTOMER, services=None, staff_names=()) -> Understanding
@@ -64,6 +66,7 @@ from .hours import WeeklyHours, parse_weekly_hours
 from .intents import Audience, Intent, Slots, Understanding, detect_intent
 from .names import parse_person_name
 from .normalize import normalize
+from .offers import ServiceOffer, parse_service_list
 from .phones import extract_phone, format_phone, format_phone_international, normalize_phone
 from .ratings import parse_rating
 from .services import MatchKind, ServiceCandidate, ServiceMatch, match_service
@@ -81,6 +84,7 @@ __all__ = [
     "RangeKind",
     "ServiceCandidate",
     "ServiceMatch",
+    "ServiceOffer",
     "Slots",
     "TimeRange",
     "Understanding",
@@ -108,6 +112,7 @@ __all__ = [
     "parse_part_of_day",
     "parse_person_name",
     "parse_rating",
+    "parse_service_list",
     "parse_time",
     "parse_time_range",
     "parse_weekly_hours",

@@ -26,6 +26,7 @@ from messaging.spanish import (
     parse_date,
     parse_person_name,
     parse_rating,
+    parse_service_list,
     parse_time,
     parse_time_range,
     parse_weekly_hours,
@@ -96,6 +97,7 @@ def test_no_parser_fails_on_odd_messages(text):
     parse_when(text, TODAY, bare_time=True)
     parse_weekly_hours(text)
     parse_rating(text)
+    parse_service_list(text)
     detect_intent(text, today=TODAY, audience=Audience.STAFF, services=BARBER, staff_names=["Pedro"])
 
 
@@ -439,3 +441,36 @@ def test_as_soon_as_possible_is_flagged():
     assert customer("quiero una cita lo antes posible").slots.soonest
     assert customer("tienes algo ahorita?").slots.soonest
     assert not customer("quiero una cita el sábado").slots.soonest
+
+
+def test_an_owners_service_list_with_prices_and_durations():
+    offers = parse_service_list(
+        "Corte de cabello $150 45 min\nBarba - $100 (30 min)\nCorte y barba: 220 pesos, 1 hora"
+    )
+    assert [(o.name, o.price_centavos, o.minutes) for o in offers] == [
+        ("Corte de cabello", 15000, 45),
+        ("Barba", 10000, 30),
+        ("Corte y barba", 22000, 60),
+    ]
+
+
+def test_a_service_list_on_one_line():
+    offers = parse_service_list("Manicure $200 45 min; Pedicure $250 1 hr; Mani + Pedi $400 1.5 hr")
+    assert [(o.name, o.price_centavos, o.minutes) for o in offers] == [
+        ("Manicure", 20000, 45), ("Pedicure", 25000, 60), ("Mani + Pedi", 40000, 90)
+    ]
+    assert [o.name for o in parse_service_list("corte 150, barba 100, corte y barba 220")] == [
+        "Corte", "Barba", "Corte y barba"
+    ]
+
+
+def test_thousands_in_a_price_are_not_a_duration():
+    offers = parse_service_list("1. Tinte completo $1,250 2 horas\n2. Mechas $1,800 hora y media\n3. Peinado 350")
+    assert [(o.name, o.price_centavos, o.minutes) for o in offers] == [
+        ("Tinte completo", 125000, 120), ("Mechas", 180000, 90), ("Peinado", 35000, None)
+    ]
+
+
+def test_a_greeting_is_not_a_service_list():
+    assert parse_service_list("hola") == ()
+    assert [o.name for o in parse_service_list("corte, barba, tinte")] == ["Corte", "Barba", "Tinte"]
