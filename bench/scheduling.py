@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import date, datetime, time as clock_time, timedelta, timezone
+from datetime import datetime, time as clock_time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 

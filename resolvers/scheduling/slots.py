@@ -46,12 +46,6 @@ def rules_for(actor: Actor, organization: Organization) -> BookingRules:
     return replace(rules, min_notice_minutes=0, max_days_ahead=365)
 
 
-def longest_visit(snapshot_services: dict, service_ids: Sequence[uuid.UUID]) -> timedelta:
-    minutes = sum(snapshot_services[s].duration_minutes + (snapshot_services[s].buffer_after_minutes or 0)
-                  for s in service_ids if s in snapshot_services)
-    return timedelta(minutes=minutes + 240)  # generous: org buffers and processing fit inside
-
-
 def check_visit(
     snapshot: Snapshot, service_ids: Sequence[uuid.UUID], staff_id: uuid.UUID | None, spot_id: uuid.UUID | None,
 ) -> Problem | None:
