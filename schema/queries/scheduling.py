@@ -44,7 +44,11 @@ class SchedulingQueries:
                        location_id: strawberry.ID | None = None) -> ScheduleResult:
         value = await scheduling.day_schedule(info.context.use_case, date, staff_id=optional_id(staff_id),
                                               location_id=optional_id(location_id))
-        return as_graphql(value) if isinstance(value, Problem) else DaySchedule.of(value)
+        if isinstance(value, Problem):
+            return as_graphql(value)
+        for day in value.staff:  # the agenda already read them: appointment.staff needs no query
+            info.context.loaders.staff.prime(day.staff.id, day.staff)
+        return DaySchedule.of(value)
 
     @strawberry.field(description="Ranked bookable slots from the solver, best first.")
     async def available_slots(self, info: strawberry.Info, service_ids: list[strawberry.ID], from_: From,

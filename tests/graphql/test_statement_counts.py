@@ -1,0 +1,76 @@
+"""No N+1: the day schedule and a 50-appointment list cost the same few statements at any size."""
+
+from __future__ import annotations
+
+import uuid
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import event
+
+from storage import Appointment, AppointmentSource, AppointmentStatus, Customer
+from tests.graphql.helpers import data, full_salon, gql, staff_token
+
+SATURDAY_9 = datetime(2026, 1, 17, 15, 0, tzinfo=timezone.utc)  # 9:00 in Mexico City
+
+SCHEDULE = """{ schedule(date: "2026-01-17") { ... on DaySchedule { date staff { staff { name services { name } defaultSpot { name } }
+  entries { kind localStart appointment { id status customer { name phone } service { name } staff { name } spot { name services { name } } }
+  block { reason staff { name } } } freeGaps { localStart } } } } }"""
+APPOINTMENTS = """{ appointments(from: "2026-01-17T00:00:00+00:00", to: "2026-01-18T12:00:00+00:00", first: 50) {
+  totalCount nodes { id localDate localStart customer { name appointments(first: 3) { id } } service { name }
+  staff { name services { name } } spot { name } } } }"""
+
+
+@contextmanager
+def counting(engine):
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        if statement.split(None, 1)[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"):
+            statements.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+
+
+async def _fill_saturday(db, full, numbers: range, now: datetime) -> None:
+    s = full.salon
+    async with db.transaction(write=True) as session:
+        customers = [Customer(id=uuid.uuid4(), organization_id=s.org.id, phone_number=f"+525598{n:06d}",
+                              name=f"Cliente {n}", created_at=now, updated_at=now) for n in numbers]
+        session.add_all(customers)
+        await session.flush()
+        for n, customer in zip(numbers, customers):
+            member, spot = (s.ana, s.silla2) if n % 2 else (s.vero, s.silla1)
+            start = SATURDAY_9 + timedelta(minutes=12 * (n // 2))
+            session.add(Appointment(
+                id=uuid.uuid4(), organization_id=s.org.id, location_id=s.location.id, customer_id=customer.id,
+                service_type_id=(s.corte if n % 3 else s.barba).id, staff_id=member.id, spot_id=spot.id,
+                starts_at=start, ends_at=start + timedelta(minutes=12), status=AppointmentStatus.CONFIRMED,
+                source=AppointmentSource.MANUAL, price_cents=100, created_at=now, updated_at=now))
+
+
+async def _count(client, token, query) -> tuple[int, dict]:
+    with counting(client.app.state.services.db.engine) as statements:
+        body = data(await gql(client, query, token=token))
+    return len(statements), body
+
+
+@pytest.mark.parametrize("query", [SCHEDULE, APPOINTMENTS], ids=["schedule", "appointments"])
+async def test_reading_a_busy_day_costs_a_small_constant_number_of_statements(client, db, clock, query):
+    full = await full_salon(db, clock(), name="Estética Lupita", phone_prefix="+52551234")
+    token = staff_token(full.salon, full.salon.ana, clock())
+    await _fill_saturday(db, full, range(6), clock())
+    few, _ = await _count(client, token, query)
+    await _fill_saturday(db, full, range(6, 50), clock())
+    many, body = await _count(client, token, query)
+    if "appointments" in body:
+        assert body["appointments"]["totalCount"] == 51 and len(body["appointments"]["nodes"]) == 50
+    else:
+        assert sum(len(s["entries"]) for s in body["schedule"]["staff"]) >= 50
+    assert many == few, f"{few} statements with 6 appointments, {many} with 50"
+    assert many <= 20, many
