@@ -30,7 +30,7 @@ from messaging.spanish import (  # noqa: E402
     parse_yes_no,
 )
 choices = importlib.import_module("messaging.spanish.choices")
-normal_form = importlib.import_module("messaging.spanish.normalize")  # the package exports the function
+normal_form = importlib.import_module("messaging.spanish.normal_form")
 services = importlib.import_module("messaging.spanish.services")
 
 

@@ -65,7 +65,7 @@ from .formatting import (
 from .hours import WeeklyHours, parse_weekly_hours
 from .intents import Audience, Intent, Slots, Understanding, detect_intent
 from .names import parse_person_name
-from .normalize import normalize
+from .normal_form import normalize
 from .offers import ServiceOffer, parse_service_list
 from .phones import extract_phone, format_phone, format_phone_international, normalize_phone
 from .ratings import parse_rating

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import time
 from functools import lru_cache
 
-from .normalize import normalize
+from .normal_form import normalize
 from .services import MatchKind, match_service
 from .times import find_times
 

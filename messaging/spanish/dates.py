@@ -38,7 +38,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .normalize import normalize
+from .normal_form import normalize
 from .times import PartOfDay, parse_part_of_day
 
 __all__ = ["DateExpression", "MONTHS", "WEEKDAYS", "find_date", "parse_date"]

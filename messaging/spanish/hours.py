@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import time
 
 from .dates import WEEKDAYS
-from .normalize import normalize
+from .normal_form import normalize
 from .times import RangeKind, find_time_range
 
 __all__ = ["WeeklyHours", "parse_weekly_hours"]

@@ -1,6 +1,6 @@
 """What a message wants, for the rule engine: an :class:`Intent` plus the details said.
 
-Deterministic keyword and pattern rules over the normal form (:mod:`normalize`), so
+Deterministic keyword and pattern rules over the normal form (:mod:`normal_form`), so
 accents, capitals, WhatsApp spelling and small typos do not matter. The first rule that
 matches wins; the order is the precedence:
 
@@ -55,7 +55,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .dates import WEEKDAYS, DateExpression, find_date
 from .hours import WeeklyHours, parse_weekly_hours
-from .normalize import normalize
+from .normal_form import normalize
 from .phones import find_phone
 from .services import CATEGORIES, FILLER, QUALIFIERS, SALON_VOCABULARY, MatchKind, ServiceMatch, match_service
 from .times import PartOfDay, RangeKind, TimeRange, find_time_range, find_times, parse_part_of_day

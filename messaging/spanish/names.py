@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .normalize import normalize
+from .normal_form import normalize
 
 __all__ = ["parse_person_name"]
 

@@ -34,7 +34,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from .normalize import normalize
+from .normal_form import normalize
 
 __all__ = ["MatchKind", "ServiceCandidate", "ServiceMatch", "match_service"]
 

@@ -1,6 +1,6 @@
 """Clock times, time ranges and parts of the day as salon customers and staff write them.
 
-Rules (all on the normal form from :mod:`normalize`):
+Rules (all on the normal form from :mod:`normal_form`):
 
 * **Salon hours rule.** A bare hour without am/pm or "de la mañana/tarde/noche" is read
   the way a salon works: 1–7 is afternoon (``a las 4`` → 16:00), 8–11 is morning
@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass
 from datetime import time
 
-from .normalize import normalize
+from .normal_form import normalize
 
 __all__ = [
     "PartOfDay",

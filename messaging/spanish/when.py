@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from .dates import DateExpression, find_date
-from .normalize import normalize
+from .normal_form import normalize
 from .times import PartOfDay, TimeRange, find_time_range, find_times, parse_part_of_day
 
 __all__ = ["When", "parse_when"]
