@@ -6,8 +6,8 @@
 Base salon: 10 staff, 8 spots, 12 services (15-180 min, some with processing time), 30 days,
 1,500 stored appointments. "3x" triples staff, spots and appointments over the same days;
 "3x days" triples the days and the appointments with the same staff. Each figure is the
-median and p95 of repeated calls with varying services and days. The machine is shared:
-expect noise.
+median and p95 of repeated calls with varying services and days, as wall-clock time and
+as this process's CPU time (steadier when other processes share the 2 cores).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
+from collections import Counter
 import sys
 import time as clock
 from datetime import date, datetime, time, timedelta, timezone
@@ -26,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from solver import (  # noqa: E402
     Assignment,
     Block,
+    NoAssignment,
     BookingRequest,
     Occupancy,
     Processing,
@@ -39,7 +41,9 @@ from solver import (  # noqa: E402
     assign_booking,
     available_slots,
 )
+from solver.assignment import solve_plan  # noqa: E402
 from solver.occupancy import service_shape  # noqa: E402
+from solver.plan import make_plan  # noqa: E402
 
 ZONE = "America/Mexico_City"
 FIRST_DAY = date(2026, 3, 2)
@@ -107,11 +111,14 @@ def generate(staff_count: int, spot_count: int, days: int, appointments: int, se
         local = datetime.combine(FIRST_DAY + timedelta(days=day), time(0), tzinfo=zone) + timedelta(minutes=minute)
         return local.astimezone(timezone.utc)
 
-    occupancy = tuple(Occupancy(ResourceKind(k), rid, instant(d, a), instant(d, b)) for k, rid, d, a, b in rows)
+    instants = [(k, rid, instant(d, a), instant(d, b)) for k, rid, d, a, b in rows]
+    begin = clock.perf_counter()
+    occupancy = tuple(Occupancy(ResourceKind(k), rid, a, b) for k, rid, a, b in instants)
     options = SalonOptions(granularity_minutes=15, max_days_ahead=days + 1)
     salon = Salon(ZONE, hours, tuple(staff), tuple(spots), services, occupancy=occupancy, options=options)
+    built = (clock.perf_counter() - begin) * 1000
     print(f"  generated: {staff_count} staff, {spot_count} spots, {days} days, {placed} appointments, "
-          f"{len(occupancy)} occupancy rows")  # fmt: skip
+          f"{len(occupancy)} occupancy rows; building the snapshot from them took {built:.1f} ms")  # fmt: skip
     return salon
 
 
@@ -126,15 +133,33 @@ def window(first: int, days: int) -> tuple[datetime, datetime]:
 
 def measure(name: str, runs: int, call) -> None:
     timings = []
-    result = None
+    cpu = []
+    outcomes: Counter[str] = Counter()
+    sizes = []
     for i in range(runs):
-        begin = clock.perf_counter()
+        begin, begin_cpu = clock.perf_counter(), clock.process_time()
         result = call(i)
         timings.append((clock.perf_counter() - begin) * 1000)
+        cpu.append((clock.process_time() - begin_cpu) * 1000)
+        if isinstance(result, list):
+            sizes.append(len(result))
+        elif isinstance(result, NoAssignment):
+            outcomes[result.reason.value] += 1
+        elif result is None:
+            outcomes["infeasible"] += 1
+        else:
+            outcomes["booked"] += 1
     timings.sort()
-    p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
-    size = len(result) if isinstance(result, list) else type(result).__name__
-    print(f"  {name:<48} median {statistics.median(timings):7.2f} ms   p95 {p95:7.2f} ms   ({size})")
+    cpu.sort()
+    at95 = min(len(timings) - 1, round(0.95 * (len(timings) - 1)))
+    if sizes:
+        what = f"median {statistics.median(sizes):.0f} slots"
+    else:
+        what = ", ".join(f"{k} {v}" for k, v in outcomes.most_common())
+    print(
+        f"  {name:<52} wall median {statistics.median(timings):6.2f} p95 {timings[at95]:6.2f} | "
+        f"cpu median {statistics.median(cpu):6.2f} p95 {cpu[at95]:6.2f} ms  ({what})"
+    )
 
 
 def bench_salon(label: str, salon: Salon, days: int, runs: int) -> None:
@@ -171,6 +196,15 @@ def bench_salon(label: str, salon: Salon, days: int, runs: int) -> None:
     measure("CP-SAT booking, group of two, 1-day window", runs, booking(group=2))
     measure("CP-SAT booking, 2-service visit, 1-day window", runs, booking(services=2))
     measure("CP-SAT booking, single, 7-day window", runs, booking(window_days=7))
+    measure("CP-SAT booking, group of two, 7-day window", runs, booking(group=2, window_days=7))
+
+    def model_alone(i: int):
+        start, end = window(i % (days - 1), 1)
+        request = BookingRequest((singles[i % len(singles)],), window_start=start, window_end=end)
+        plan = make_plan(salon, request, now)
+        return solve_plan(plan) if not isinstance(plan, NoAssignment) else plan
+
+    measure("CP-SAT model alone (no listing help), single, 1 day", runs, model_alone)
 
 
 def main() -> None:
@@ -194,6 +228,19 @@ def main() -> None:
         return
     bench_salon("3x: 30 staff, 24 spots, 30 days, 4,500 appointments", generate(30, 24, 30, 4500), 30, args.runs)
     bench_salon("3x days: 10 staff, 8 spots, 90 days, 4,500 appointments", generate(10, 8, 90, 4500), 90, args.runs)
+
+    print("\ngrowth: 1-service listing over the whole horizon, 50 appointments a day (cpu median)")
+    for days in (15, 30, 60, 120):
+        salon = generate(10, 8, days, 50 * days)
+        now = local_midnight(FIRST_DAY) - timedelta(hours=1)
+        start, end = window(0, days)
+        cpu = []
+        for i in range(20):
+            request = BookingRequest((f"svc{i % 10:02d}",), window_start=start, window_end=end)
+            begin = clock.process_time()
+            available_slots(salon, request, now)
+            cpu.append((clock.process_time() - begin) * 1000)
+        print(f"  {days:4d} days, {50 * days:5d} appointments: {statistics.median(cpu):6.2f} ms")
 
 
 if __name__ == "__main__":

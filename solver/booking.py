@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from solver.salon import _require_aware
+from solver.salon import require_aware
 
 
 class PartOfDay(StrEnum):
@@ -67,7 +67,7 @@ class BookingRequest:
             raise ValueError("group size must be at least 1")
         for value, what in ((self.window_start, "window start"), (self.window_end, "window end")):
             if value is not None:
-                _require_aware(value, what)
+                require_aware(value, what)
 
     @classmethod
     def at(cls, start: datetime, service_ids: tuple[str, ...], **kwargs: object) -> BookingRequest:

@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from solver.intervals import Intervals, intersect, merge_sorted, normalize, subtract
+from solver.intervals import Intervals, intersect, merge_sorted, normalize, subtract, union
 from solver.salon import Block, ExceptionKind, ResourceKind, Salon, Spot, Staff, WeeklyHours
 
 _ONE_DAY = timedelta(days=1)
@@ -143,29 +143,34 @@ class Calendars:
         if cached is not None:
             return cached
         horizon = self.horizon
-        if staff.weekly_hours is None:
+        if staff.weekly_hours is None and not staff.exceptions:
             hours = self.business_open
         else:
-            weekly = _by_weekday(staff.weekly_hours)
+            # Usual hours (the weekly ones, or all open hours when there are none), minus days
+            # off, plus extra hours; all of it only while the location is open.
+            weekly = _by_weekday(staff.weekly_hours) if staff.weekly_hours is not None else None
             exceptions: dict[date, list] = defaultdict(list)
             for e in staff.exceptions:
                 exceptions[e.day].append(e)
             ranges: Intervals = []
+            days_off: Intervals = []
             for i in range(horizon.days):
                 day = horizon.day(i)
                 todays = exceptions.get(day, ())
-                if not any(e.kind is ExceptionKind.DAY_OFF for e in todays):
+                off = any(e.kind is ExceptionKind.DAY_OFF for e in todays)
+                if weekly is None:
+                    if off:
+                        days_off.append(horizon.local_range(day, time(0), time(0)))
+                elif not off:
                     ranges.extend(horizon.local_range(day, h.start, h.end) for h in weekly.get(day.weekday(), ()))
                 for e in todays:
                     if e.kind is ExceptionKind.EXTRA_HOURS:
                         ranges.append(horizon.local_range(day, e.start, e.end))
-            hours = intersect(normalize(ranges), self.business_open)
-        if staff.weekly_hours is None and staff.exceptions:
-            # "works whenever open", except the days off; extra hours cannot add to open time.
-            days_off = [
-                horizon.local_range(e.day, time(0), time(0)) for e in staff.exceptions if e.kind is ExceptionKind.DAY_OFF
-            ]
-            hours = subtract(hours, normalize(days_off))
+            if weekly is None:
+                usual = subtract(self.business_open, normalize(days_off))
+                hours = intersect(union(usual, normalize(ranges)), self.business_open)
+            else:
+                hours = intersect(normalize(ranges), self.business_open)
         working = subtract(hours, _blocks_as_minutes(horizon, staff.blocks))
         self._working[key] = working
         return working

@@ -27,7 +27,7 @@ from solver.intervals import (
 )
 from solver import ranking
 from solver.occupancy import ServiceShape, service_shape
-from solver.salon import ResourceKind, Salon, Service, Spot, Staff
+from solver.salon import ResourceKind, Salon, Service, Spot, Staff, require_aware
 
 
 @dataclass(slots=True)
@@ -114,6 +114,7 @@ def booking_window(salon: Salon, now: datetime) -> tuple[datetime, datetime]:
 
 
 def make_plan(salon: Salon, request: BookingRequest, now: datetime) -> Plan | NoAssignment:
+    require_aware(now, "now")
     services = {s.id: s for s in salon.services}
     staff_by_id = {m.id: m for m in salon.staff}
     spots_by_id = {p.id: p for p in salon.spots}

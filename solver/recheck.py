@@ -14,7 +14,7 @@ from solver.calendar import Calendars, Horizon, zone_named
 from solver.intervals import contains, overlaps
 from solver.occupancy import occupancy_for
 from solver.plan import booking_window
-from solver.salon import ResourceKind, Salon
+from solver.salon import ResourceKind, Salon, require_aware
 
 
 def recheck_assignment(
@@ -24,6 +24,7 @@ def recheck_assignment(
 
     enforce_booking_window=False skips minimum notice and days ahead (staff booking a walk-in).
     """
+    require_aware(now, "now")
     conflicts: list[Conflict] = []
     if not assignment.services:
         return (Conflict(Reason.INCONSISTENT, detail="an assignment needs at least one service"),)

@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 
 
-def _require_aware(value: datetime, what: str) -> None:
+def require_aware(value: datetime, what: str) -> None:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{what} must be timezone-aware, got {value!r}")
 
@@ -70,8 +70,8 @@ class Block:
     reason: str = ""
 
     def __post_init__(self) -> None:
-        _require_aware(self.start, "block start")
-        _require_aware(self.end, "block end")
+        require_aware(self.start, "block start")
+        require_aware(self.end, "block end")
 
 
 class ResourceKind(StrEnum):
@@ -97,8 +97,8 @@ class Occupancy:
     def __post_init__(self) -> None:
         if not isinstance(self.resource_kind, ResourceKind):
             object.__setattr__(self, "resource_kind", ResourceKind(self.resource_kind))
-        _require_aware(self.start, "occupancy start")
-        _require_aware(self.end, "occupancy end")
+        require_aware(self.start, "occupancy start")
+        require_aware(self.end, "occupancy end")
         object.__setattr__(self, "start_epoch_minute", math.floor(self.start.timestamp() / 60))
         object.__setattr__(self, "end_epoch_minute", math.ceil(self.end.timestamp() / 60))
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from salon_builders import (
     MEXICO_CITY,
     MONDAY,
@@ -197,3 +199,19 @@ def test_stored_occupancy_removes_only_that_resource():
     slots = available_slots(salon, day_request("hora"), NOW)
     assert len(slots) == 8
     assert {s.staff_ids for s in slots} == {("beto",)}
+
+
+def test_extra_hours_count_even_on_a_day_off():
+    exceptions = (
+        DatedException(MONDAY, ExceptionKind.DAY_OFF),
+        DatedException(MONDAY, ExceptionKind.EXTRA_HOURS, hhmm("15:00"), hhmm("17:00")),
+    )
+    for weekly_hours in (None, weekly()):
+        staff = Staff("ana", {"hora"}, weekly_hours=weekly_hours, exceptions=exceptions)
+        salon = make_salon(staff=(staff,), services=(HOUR,), granularity_minutes=60)
+        assert clocks(available_slots(salon, day_request("hora"), NOW)) == ["15:00", "16:00"]
+
+
+def test_now_must_be_timezone_aware():
+    with pytest.raises(ValueError):
+        available_slots(make_salon(), day_request("corte"), NOW.replace(tzinfo=None))

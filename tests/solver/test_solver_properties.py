@@ -2,7 +2,8 @@
 
 For every generated salon and request:
 - each listed slot is inside business and working hours and clear of blocks and stored
-  occupancy, by an oracle that reads the rules on the local wall clock (no shared code);
+  occupancy, by an oracle that reads the rules on the local wall clock (no shared code),
+  and the oracle finds no bookable start among a sample of the unlisted ones;
 - each listed slot passes recheck_assignment, and CP-SAT can book its start;
 - CP-SAT finds no start the listing missed, and its optimum costs what the best slot costs;
 - assign_booking (CP-SAT helped by the listing) books one of the best-ranked starts;
@@ -236,6 +237,62 @@ def assert_oracle_accepts(salon: Salon, slot) -> None:
             assert not (same and other.start < row.end and row.start < other.end), (row, other)
 
 
+def oracle_bookable(salon: Salon, request: BookingRequest, now: datetime, start: datetime) -> bool:
+    """Whether a visit can start then, from the rules alone (own shapes, own counting)."""
+    options = salon.options
+    if start < now + timedelta(minutes=options.min_notice_minutes):
+        return False
+    last_day = now.astimezone(ZoneInfo(salon.timezone)).date() + timedelta(days=options.max_days_ahead + 1)
+    if start >= datetime.combine(last_day, time(0), tzinfo=ZoneInfo(salon.timezone)):
+        return False
+    services = {s.id: s for s in salon.services}
+    offset = 0
+    for service_id in request.service_ids:
+        service = services[service_id]
+        buffer = options.buffer_after_minutes if service.buffer_after_minutes is None else service.buffer_after_minutes
+        span = service.duration_minutes + buffer
+        staff_pieces = [(0, span)]
+        if service.processing is not None:
+            p = service.processing
+            staff_pieces = [(0, p.offset_minutes), (p.offset_minutes + p.length_minutes, span)]
+        begin = start + timedelta(minutes=offset)
+
+        def usable(kind: ResourceKind, rid: str, pieces) -> bool:
+            for a, b in pieces:
+                for minute in range(a, b, STEP):
+                    if not oracle_usable(salon, kind, rid, begin + timedelta(minutes=minute)):
+                        return False
+            return True
+
+        for kind, pool, pieces, pinned in (
+            (ResourceKind.STAFF, [m.id for m in salon.staff if service_id in m.service_ids], staff_pieces, request.staff_id),
+            (ResourceKind.SPOT, [p.id for p in salon.spots if service_id in p.service_ids], [(0, span)], None),
+        ):
+            if kind is ResourceKind.SPOT and not pool:
+                continue  # no spot hosts it: none needed
+            able = [rid for rid in pool if usable(kind, rid, pieces)]
+            if pinned is not None:
+                if pinned not in able:
+                    return False
+                if request.group_size == 1:
+                    continue
+            if len(able) < request.group_size:
+                return False
+        offset += span
+    return True
+
+
+def grid_starts(salon: Salon, request: BookingRequest) -> list[datetime]:
+    """Every start on the local quarter-hour grid in the request window."""
+    step = timedelta(minutes=salon.options.granularity_minutes)
+    starts = []
+    point = request.window_start
+    while point < request.window_end:
+        starts.append(point)
+        point += step
+    return starts
+
+
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -253,12 +310,21 @@ def test_listing_cp_sat_and_oracle_agree(case):
     slots = list_slots(plan)
     event("no slot" if not slots else "some slots")
     if not slots:
+        for t in grid_starts(salon, request)[::7]:
+            assert not oracle_bookable(salon, request, now, t), t
         result = assign_booking(salon, request, now)
         assert isinstance(result, NoAssignment)
         event(f"no slot: {result.reason}")
         assert result.reason in {Reason.CLOSED, Reason.STAFF_NOT_WORKING, Reason.DOES_NOT_FIT, Reason.FULLY_BOOKED}
         assert solve_plan(plan) is None
         return
+
+    listed_starts = {s.start for s in slots}
+    unlisted = [t for t in grid_starts(salon, request) if t not in listed_starts]
+    for t in unlisted[:: max(1, len(unlisted) // 8)]:
+        assert not oracle_bookable(salon, request, now, t), t
+    for slot in slots[:: max(1, len(slots) // 8)]:
+        assert oracle_bookable(salon, request, now, slot.start), slot
 
     indices = [(plan.horizon.minute_floor(s.start) - plan.lo) // plan.grid for s in slots]
     assert len(set(indices)) == len(indices)
