@@ -147,6 +147,8 @@ async function pintarAdmin(camino, params) {
 }
 
 async function ejecutar(vista, principal, params) {
+  // On a phone the menu scrolls sideways: keep the current section in sight.
+  document.querySelector('.barra nav [aria-current="page"]')?.scrollIntoView({ block: "nearest", inline: "nearest" });
   try {
     return await vista(principal, params, app);
   } catch (e) {

@@ -49,3 +49,13 @@ export function etiqueta(tabla, codigo) {
   if (codigo == null) return "";
   return tabla[String(codigo).toLowerCase()] ?? "—";
 }
+
+/** "+525587654321" → "55 8765 4321" (Mexican numbers as people write them); others unchanged. */
+export function telefonoLegible(e164) {
+  const m = /^\+52(\d{10})$/.exec(e164 ?? "");
+  if (!m) return e164 ?? "";
+  const n = m[1];
+  return ["55", "33", "81"].includes(n.slice(0, 2))
+    ? `${n.slice(0, 2)} ${n.slice(2, 6)} ${n.slice(6)}`
+    : `${n.slice(0, 3)} ${n.slice(3, 6)} ${n.slice(6)}`;
+}

@@ -3,7 +3,7 @@
 
 import { h, replace, campo, selector, dialogo, avisar, cajaError } from "../dom.js";
 import { DIAS, dinero, duracion, horaDeTexto } from "../fechas.js";
-import { NIVELES, WHATSAPP, PLANES, etiqueta } from "../etiquetas.js";
+import { NIVELES, WHATSAPP, PLANES, etiqueta, telefonoLegible } from "../etiquetas.js";
 import {
   cargarNegocio, guardarNegocio, cargarSucursales, guardarSucursal, guardarHorario, guardarServicio, borrarServicio,
   guardarPersonal, activarPersonal, cargarHorasPersonal, guardarHorasPersonal, guardarLugar, borrarLugar,
@@ -72,7 +72,7 @@ async function pintarNegocio(cuerpo, app, puede) {
   replace(cuerpo, f,
     h("section", { class: "tarjeta", "aria-labelledby": "t-wa" }, h("h2", { id: "t-wa" }, "WhatsApp"),
       h("p", {}, "Estado: ", h("span", { class: ["estado", n.whatsappEstado] }, etiqueta(WHATSAPP, n.whatsappEstado))),
-      n.whatsappNumero ? h("p", {}, `Número: ${n.whatsappNumero}`) : null,
+      n.whatsappNumero ? h("p", {}, `Número: ${telefonoLegible(n.whatsappNumero)}`) : null,
       n.whatsappEstado !== "connected"
         ? h("p", { class: "nota" }, "Para reconectar tu número, escríbele “conectar WhatsApp” a Parlo o pide ayuda a soporte.")
         : h("p", { class: "ayuda" }, "Tus clientes ya pueden escribirte para agendar.")),

@@ -96,6 +96,7 @@ export async function vistaNuevaCita(principal, params, app) {
       replace(estadoHorarios, e.message);
     }
   };
+  const refrescarHorarios = () => { params.delete("hora"); buscar(); };
   servicio.addEventListener("change", () => { rellenarQuien(); buscar(); });
   quien.addEventListener("change", buscar);
   donde.addEventListener("change", buscar);
@@ -108,7 +109,7 @@ export async function vistaNuevaCita(principal, params, app) {
   });
   rellenarQuien();
 
-  const formulario = h("form", { class: "tarjeta", "aria-labelledby": "titulo-nueva" },
+  const formulario = h("form", { class: "tarjeta media", "aria-labelledby": "titulo-nueva" },
     h("h1", { id: "titulo-nueva" }, "Nueva cita"),
     h("fieldset", {}, h("legend", {}, "Cliente"),
       campo("Buscar cliente", busqueda, "Escribe al menos dos letras o números."), sugeridos,
@@ -154,6 +155,7 @@ export async function vistaNuevaCita(principal, params, app) {
         })),
       ] : []);
       error.scrollIntoView({ block: "nearest" });
+      if (err.tipo === "SlotTaken") refrescarHorarios(); // the list on screen is stale: someone just took a slot
     } finally {
       enviar.disabled = false;
     }
