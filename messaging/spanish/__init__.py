@@ -2,7 +2,7 @@
 
 The language core of the rule-based conversation engine. Pure functions: no database,
 no clock (the caller passes the business's local ``today``), nothing of ours imported
-(stdlib, rapidfuzz, phonenumbers, babel only). Every function takes the raw message.
+(stdlib, rapidfuzz, phonenumbers, babel only). Every parser takes the raw message.
 
 Understanding
     normalize(text) -> str
@@ -26,7 +26,7 @@ Understanding
     parse_yes_no(text) -> YesNo(answer, wants_other_day, rest)
     parse_rating(text) -> int | None                   "5", "⭐⭐⭐⭐", "excelente" -> 1..5.
     parse_service_list(text) -> tuple[ServiceOffer, ...]
-        an owner's list "Corte $150 45 min\nBarba $100 30 min": ServiceOffer(name, price_centavos, minutes).
+        an owner's list, one per line ("Corte $150 45 min"): ServiceOffer(name, price_centavos, minutes).
     parse_weekly_hours(text) -> tuple[WeeklyHours, ...]
         "de lunes a viernes de 10 a 7, domingos cerrado": WeeklyHours(weekdays, start, end, closed).
     detect_intent(text, *, today, audience=Audience.CUSTOMER, services=None, staff_names=()) -> Understanding
