@@ -18,7 +18,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -102,7 +102,7 @@ def _why_not(snapshot: Snapshot, reason: solver.Reason, *, staff_id: uuid.UUID |
     if reason in (R.FULLY_BOOKED, R.SLOT_TAKEN):
         return _Taken(f"{staff_name} ya tiene cita a esa hora." if staff_name else "Ese horario ya está ocupado.")
     if reason is R.CLOSED:
-        return OutsideHours("A esa hora el negocio está cerrado.")
+        return OutsideHours(f"A esa hora el negocio está cerrado. {_opening_hours(snapshot, start)}")
     if reason is R.STAFF_NOT_WORKING:
         return OutsideHours(f"{staff_name} no está disponible a esa hora." if staff_name
                             else "A esa hora no hay nadie del equipo disponible para ese servicio.")
@@ -111,7 +111,7 @@ def _why_not(snapshot: Snapshot, reason: solver.Reason, *, staff_id: uuid.UUID |
             return OutsideHours(f"{staff_name} no está disponible a esa hora: es fuera de su horario o de un descanso, "
                                 "o el servicio no alcanza a terminar.")
         return OutsideHours("Ese horario está fuera del horario de atención: el servicio no alcanza a terminar "
-                            "antes del cierre o de un descanso.")
+                            f"antes del cierre o de un descanso. {_opening_hours(snapshot, start)}")
     if reason is R.OUTSIDE_BOOKING_WINDOW:
         rules = snapshot.rules
         if start < now:
@@ -135,6 +135,25 @@ def _why_not(snapshot: Snapshot, reason: solver.Reason, *, staff_id: uuid.UUID |
     if reason is R.UNKNOWN_SPOT:
         return SPOT_NOT_FOUND
     return SERVICE_NOT_FOUND
+
+
+WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+
+
+def _clock_text(value: time) -> str:
+    """15:00 → "3:00 PM" (the product's style); midnight at the end of a day → "12:00 AM"."""
+    return f"{value.hour % 12 or 12}:{value.minute:02d} {'AM' if value.hour < 12 else 'PM'}"
+
+
+def _opening_hours(snapshot: Snapshot, start: datetime) -> str:
+    """ "El sábado abrimos de 9:00 AM a 7:00 PM." for the requested local day, or that it is closed."""
+    day = start.astimezone(snapshot.zone).date()
+    name = WEEKDAYS[day.weekday()]
+    ranges = [h for h in snapshot.salon.business_hours if h.weekday == day.weekday()]
+    if day in snapshot.salon.closed_dates or not ranges:
+        return f"Ese {name} está cerrado."
+    spans = " y de ".join(f"{_clock_text(h.start)} a {_clock_text(h.end)}" for h in sorted(ranges, key=lambda h: h.start))
+    return f"El {name} abrimos de {spans}."
 
 
 async def _choose(snapshot: Snapshot, request: solver.BookingRequest, now: datetime, *, enforce_window: bool,
@@ -527,6 +546,9 @@ async def reschedule_appointment(
             else:
                 previous_start = min(a.starts_at for a in visit)
                 placed = _place_existing(by_service, chosen, now)
+                if staff_id is not None:  # the stylist named now is the one to keep on a re-plan
+                    for moved, booked in placed:
+                        moved.staff_requested = booked.seat == 0
                 await session.execute(delete(Occupancy).where(Occupancy.appointment_id.in_([a.id for a in visit])))
                 session.add_all(_occupancy_rows(snapshot, org_id, placed))
                 await session.flush()

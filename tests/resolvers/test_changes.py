@@ -149,3 +149,20 @@ async def test_a_no_show_frees_the_rest_of_its_time(db, clock):
     marked = await mark_appointment(ctx, appointment.id, AppointmentStatus.NO_SHOW)
     assert isinstance(marked, Appointment) and marked.status is AppointmentStatus.NO_SHOW
     assert await rows(db, Occupancy, Occupancy.appointment_id == appointment.id) == []
+
+
+async def test_customers_move_their_own_visit_within_the_rules(db, clock):
+    salon = await make_salon(db, clock(), settings={"min_notice_minutes": 120})
+    lupe = context(db, clock, as_customer(salon, salon.lupe))
+    mine = (await book_appointment(lupe, BookingRequest((salon.barba.id,), local(17, 12)))).appointments[0]
+    too_soon = await reschedule_appointment(lupe, mine.id, local(16, 11))
+    assert isinstance(too_soon, ValidationError) and "120 minutos" in too_soon.message
+    closed = await reschedule_appointment(lupe, mine.id, local(18, 12))
+    assert closed.code == "OutsideHours" and "Ese domingo está cerrado." in closed.message
+    moved = await reschedule_appointment(lupe, mine.id, local(17, 13))
+    assert isinstance(moved, BookedAppointments), moved
+    # the customer moved it themselves: no "your appointment was moved" message to them
+    assert await rows(db, OutboundMessage, OutboundMessage.template_name == "appointment_rescheduled") == []
+    clock.advance(timedelta(days=2))
+    late = await cancel_appointment(lupe, mine.id)
+    assert isinstance(late, ValidationError) and "ya pasó" in late.message
