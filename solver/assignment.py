@@ -29,7 +29,9 @@ from solver.plan import (
     min_useful_minutes,
     preference_penalties,
     spot_choice_cost,
+    spot_starts,
     staff_choice_cost,
+    staff_starts,
 )
 from solver.salon import ResourceKind, Salon
 
@@ -81,6 +83,7 @@ def solve_plan(
     fixed_start_index: int | None = None,
     allowed_starts: list[tuple[int, int]] | None = None,
     hint: Assignment | None = None,
+    availability_as_domains: bool = False,
 ) -> Solved | None:
     """The cheapest assignment for a plan, or None when the model is infeasible.
 
@@ -88,6 +91,10 @@ def solve_plan(
     arithmetic already knows (see `promising_starts`). forbidden_starts and
     fixed_start_index let the tests ask whether anything outside the listing, or at one
     listed start, is bookable: without any of these, the model stands on its own.
+
+    availability_as_domains swaps the encoding of free time: instead of fixed intervals in
+    each resource's no-overlap, each choice enforces "start in this resource's free starts".
+    It exists for bench/solver.py, which measures both (fixed intervals won).
     """
     cp = cp_model()
     cal = plan.calendars
@@ -144,6 +151,8 @@ def solve_plan(
                 for a, b in step.shape.staff_pieces:
                     piece = model.new_optional_fixed_size_interval_var(start + (step.offset + a), b - a, x, "")
                     intervals.setdefault((ResourceKind.STAFF, m.id), []).append(piece)
+                if availability_as_domains:
+                    _enforce_free_starts(model, cp, x, index, plan.index_ranges(staff_starts(step, cal.staff_free(m))))
                 if m.id not in staff_cost_of:
                     staff_cost_of[m.id] = staff_choice_cost(plan, m)
                 key = (step_index, m.id)
@@ -167,6 +176,8 @@ def solve_plan(
                     a, b = step.shape.spot_piece
                     piece = model.new_optional_fixed_size_interval_var(start + (step.offset + a), b - a, y, "")
                     intervals.setdefault((ResourceKind.SPOT, p.id), []).append(piece)
+                    if availability_as_domains:
+                        _enforce_free_starts(model, cp, y, index, plan.index_ranges(spot_starts(step, cal.spot_free(p))))
                     objective.append(spot_choice_cost(p) * y)
                 model.add_exactly_one([y for _, y in spot_options])
             spot_per_seat.append(spot_options)
@@ -179,10 +190,12 @@ def solve_plan(
     staff_by_id = {m.id: m for m in plan.salon.staff}
     spots_by_id = {p.id: p for p in plan.salon.spots}
     for (kind, rid), pieces in intervals.items():
-        free = cal.staff_free(staff_by_id[rid]) if kind is ResourceKind.STAFF else cal.spot_free(spots_by_id[rid])
-        for a, b in complement(free, reach_lo, reach_hi):
-            pieces.append(model.new_fixed_size_interval_var(a, b - a, ""))
-        model.add_no_overlap(pieces)
+        if not availability_as_domains:
+            free = cal.staff_free(staff_by_id[rid]) if kind is ResourceKind.STAFF else cal.spot_free(spots_by_id[rid])
+            for a, b in complement(free, reach_lo, reach_hi):
+                pieces.append(model.new_fixed_size_interval_var(a, b - a, ""))
+        if len(pieces) > 1:
+            model.add_no_overlap(pieces)
 
     if hint is not None:
         _add_hint(model, plan, index, hint, chosen_staff, chosen_spot)
@@ -216,6 +229,13 @@ def solve_plan(
                 BookedService(step.service.id, staff_id, spot_id, step_start, step_start + step.duration_delta, seat)
             )
     return Solved(Assignment(tuple(booked)), round(solver.objective_value), status == cp.OPTIMAL)
+
+
+def _enforce_free_starts(model: Any, cp: ModuleType, literal: Any, index: Any, ranges: list[tuple[int, int]]) -> None:
+    if ranges:
+        model.add_linear_expression_in_domain(index, _domain(cp, ranges)).only_enforce_if(literal)
+    else:
+        model.add(literal == 0)
 
 
 def _add_hint(model: Any, plan: Plan, index: Any, hint: Assignment, staff, spots) -> None:

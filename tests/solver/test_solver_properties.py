@@ -342,6 +342,8 @@ def test_listing_cp_sat_and_oracle_agree(case):
     assert solved is not None and solved.optimal
     assert solved.cost == -slots[0].score
     assert recheck_assignment(salon, solved.assignment, now) == ()
+    other_encoding = solve_plan(plan, availability_as_domains=True)
+    assert other_encoding is not None and other_encoding.cost == solved.cost
 
     booked = assign_booking(salon, request, now)  # pruned by the listing, hinted, same answer
     assert not isinstance(booked, NoAssignment)
