@@ -79,9 +79,11 @@ async def claim_due(m: Messaging, *, limit: int | None = None) -> list[OutboundM
             select(OutboundMessage.id).where(_claimable(now))
             .order_by(OutboundMessage.created_at, OutboundMessage.id).limit(limit)
         )).all()
+    if not candidates:
+        return []
     claimed: list[OutboundMessage] = []
-    for row_id in candidates:
-        async with m.db.transaction(write=True) as session:
+    async with m.db.transaction(write=True) as session:
+        for row_id in candidates:
             taken = await session.execute(
                 update(OutboundMessage).where(OutboundMessage.id == row_id, _claimable(now))
                 .values(status=DeliveryStatus.SENDING, claimed_at=now, attempts=OutboundMessage.attempts + 1,
@@ -89,8 +91,11 @@ async def claim_due(m: Messaging, *, limit: int | None = None) -> list[OutboundM
                 .execution_options(synchronize_session=False)
             )
             if taken.rowcount == 1:
-                claimed.append(await session.get(OutboundMessage, row_id, populate_existing=True))
-    return claimed
+                claimed.append(row_id)
+        rows = (await session.scalars(select(OutboundMessage).where(OutboundMessage.id.in_(claimed))
+                                      .order_by(OutboundMessage.created_at, OutboundMessage.id)
+                                      .execution_options(populate_existing=True))).all() if claimed else []
+    return list(rows)
 
 
 async def _window_open(m: Messaging, row: OutboundMessage, from_number: str) -> bool:

@@ -101,11 +101,12 @@ def _actor(route: Route, level: PermissionLevel | None) -> Actor:
 async def _take_turn(m: Messaging, pending: _Pending) -> bool:
     message, conversation = pending.message, pending.conversation
     now = m.now()
-    async with m.db.transaction(write=True) as session:
-        route = await route_message(session, business_number=conversation.business_number,
-                                    phone=conversation.phone_number, central_number=m.config.central_number, now=now)
-        level = await session.scalar(select(Staff.permission_level).where(Staff.id == route.staff_id)) \
-            if route.staff_id else None
+    route = await route_message(m.db, business_number=conversation.business_number,
+                                phone=conversation.phone_number, central_number=m.config.central_number, now=now)
+    level = None
+    if route.staff_id:
+        async with m.db.session() as session:
+            level = await session.scalar(select(Staff.permission_level).where(Staff.id == route.staff_id))
 
     replies: list[Reply] = []
     quiet = conversation.status is ConversationStatus.HANDED_OFF and (

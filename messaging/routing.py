@@ -21,7 +21,7 @@ case   recipient        sender                              route
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
 
@@ -30,7 +30,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.spanish.phones import format_phone
-from storage import Customer, OnboardingKind, OnboardingSession, Organization, OrganizationStatus, Staff
+from storage import Customer, Database, OnboardingKind, OnboardingSession, Organization, OrganizationStatus, Staff
 
 
 class RouteKind(str, Enum):
@@ -72,9 +72,19 @@ def redirect_notice(businesses: list[tuple[str, str | None]]) -> str:
             f"directamente al WhatsApp de cada uno:\n{lines}")
 
 
-async def route_message(session: AsyncSession, *, business_number: str, phone: str, central_number: str,
+async def route_message(db: Database, *, business_number: str, phone: str, central_number: str,
                         now: datetime) -> Route:
-    """Decide the route; creates the customer on first contact (in ``session``'s transaction)."""
+    """Decide the route; creates the customer on first contact (its own short write)."""
+    async with db.session() as session:
+        route = await _route(session, business_number=business_number, phone=phone, central_number=central_number)
+    if route.kind is RouteKind.CUSTOMER and route.customer_id is None:
+        async with db.transaction(write=True) as session:
+            customer = await _customer(session, route.organization_id, phone, now)
+        route = replace(route, customer_id=customer.id, customer_name=customer.name)
+    return route
+
+
+async def _route(session: AsyncSession, *, business_number: str, phone: str, central_number: str) -> Route:
     if business_number == central_number:
         return await _route_central(session, phone)
     org = await session.scalar(select(Organization).where(Organization.whatsapp_number == business_number))
@@ -93,8 +103,10 @@ async def route_message(session: AsyncSession, *, business_number: str, phone: s
         first = staff.first_message_at is None or (onboarding is not None and onboarding not in _FINISHED_ONBOARDING)
         return Route(RouteKind.STAFF_ONBOARDING if first else RouteKind.MANAGEMENT,
                      staff_id=staff.id, staff_name=staff.name, **base)
-    customer = await _customer(session, org.id, phone, now)
-    return Route(RouteKind.CUSTOMER, customer_id=customer.id, customer_name=customer.name, **base)
+    customer = await session.scalar(
+        select(Customer).where(Customer.organization_id == org.id, Customer.phone_number == phone))
+    return Route(RouteKind.CUSTOMER, customer_id=customer.id if customer else None,
+                 customer_name=customer.name if customer else None, **base)
 
 
 async def _route_central(session: AsyncSession, phone: str) -> Route:
@@ -124,11 +136,6 @@ async def _route_central(session: AsyncSession, phone: str) -> Route:
 
 async def _customer(session: AsyncSession, organization_id: uuid.UUID, phone: str, now: datetime) -> Customer:
     """The customer with this phone, created on first contact (race-safe: insert or nothing)."""
-    existing = await session.scalar(
-        select(Customer).where(Customer.organization_id == organization_id, Customer.phone_number == phone)
-    )
-    if existing is not None:
-        return existing
     values = dict(id=uuid.uuid4(), organization_id=organization_id, phone_number=phone, profile_data={},
                   accepts_moves=False, created_at=now, updated_at=now)
     insert = (postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert)(Customer)

@@ -124,19 +124,36 @@ class Messaging:
 class InlineWorkQueue:
     """Runs the follow-up work as asyncio tasks on the current loop (tests, in-process chat).
 
-    ``drain()`` waits until every conversation and the outbox are quiet.
+    Like a queue with coalescing: one delivery run at a time (asked again while running,
+    it runs once more), one run per conversation at a time. ``drain()`` waits until all is quiet.
     """
 
     def __init__(self) -> None:
         self.messaging: Messaging | None = None
         self._tasks: set[asyncio.Task] = set()
+        self._again: dict[object, bool] = {}
         self.paused = False
 
     def bind(self, messaging: Messaging) -> None:
         self.messaging = messaging
 
-    def _spawn(self, coro) -> None:
-        task = asyncio.get_running_loop().create_task(coro)
+    def _run(self, key: object, work) -> None:
+        if key in self._again:
+            self._again[key] = True
+            return
+        self._again[key] = False
+
+        async def loop() -> None:
+            try:
+                while True:
+                    await work()
+                    if not self._again.get(key):
+                        return
+                    self._again[key] = False
+            finally:
+                self._again.pop(key, None)
+
+        task = asyncio.get_running_loop().create_task(loop())
         self._tasks.add(task)
         task.add_done_callback(self._finished)
 
@@ -149,13 +166,15 @@ class InlineWorkQueue:
         from messaging.processing import process_conversation
 
         if self.messaging is not None and not self.paused:
-            self._spawn(process_conversation(self.messaging, conversation_id))
+            m = self.messaging
+            self._run(conversation_id, lambda: process_conversation(m, conversation_id))
 
     async def outbox_waiting(self, *, at: datetime | None = None) -> None:
         from messaging.delivery import deliver_due
 
         if self.messaging is not None and not self.paused and (at is None or at <= self.messaging.now()):
-            self._spawn(deliver_due(self.messaging))
+            m = self.messaging
+            self._run("outbox", lambda: deliver_due(m))
 
     async def drain(self) -> None:
         while self._tasks:

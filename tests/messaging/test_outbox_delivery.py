@@ -111,6 +111,7 @@ async def test_a_worker_killed_between_claim_and_send_still_delivers_once(db, cl
     # one row per person at a time; the other waits behind it, and other workers leave both alone
     assert [r.body for r in claimed] == ["mensaje 0"] and (await deliver_due(m)).sent == 0
     clock.advance(m.config.delivery.lease + timedelta(seconds=1))
+    m.queue.paused = True  # this test plays the next worker itself
     assert await recover_abandoned(m) == 1
     assert (await deliver_due(m)).sent == 2
     assert [msg.body for msg in fake_twilio.messages] == ["mensaje 0", "mensaje 1"]
@@ -143,6 +144,7 @@ async def test_a_worker_killed_after_twilio_accepted_does_not_send_twice(db, clo
     clock.advance(m.config.delivery.lease + timedelta(seconds=1))
     await recover_abandoned(m)
     await deliver_due(m)
+    await m.queue.drain()
     rows = await outbox(db)
     assert [r.status for r in rows] == [DeliveryStatus.QUEUED, DeliveryStatus.QUEUED]
     assert len(fake_twilio.messages) == 2  # the first was found at Twilio, the second sent once
@@ -165,6 +167,7 @@ async def test_a_status_callback_catches_up_a_row_whose_worker_died(whatsapp, db
     clock.advance(m.config.delivery.lease + timedelta(seconds=1))
     await recover_abandoned(m)
     await deliver_due(m)
+    await m.queue.drain()
     [row] = await outbox(db)
     assert row.provider_message_id == sent.sid and row.status is DeliveryStatus.SENT
     assert len(fake_twilio.messages) == 1
