@@ -30,7 +30,7 @@ class ServiceOffer:
 _DURATION_RE = re.compile(
     r"(?P<compact_hours>\d{1,2})\s*h\s*(?P<compact_minutes>\d{2})\b"  # 1h30
     r"|(?P<hours>\d{1,2}(?:[.,]\d{1,2})?)\s*(?:h|hr|hrs|hora|horas)\b"
-    r"(?:\s*y\s*(?:(?P<half>media)|(?P<extra>\d{1,2})\s*(?:min|mins|minutos)?\b))?"
+    r"(?:\s*y\s*(?:(?P<half>media)|(?P<extra>\d{1,2})\s*(?:min|mins|minutos)?\b)|\s+(?P<more>\d{1,2})\s*(?:min|mins|minutos)\b)?"
     r"|(?P<minutes>\d{1,3})\s*(?:min|mins|minutos|m)\b"
     r"|(?P<hour_and_half>(?:una\s+)?hora\s+y\s+media)"
     r"|(?P<half_hour>media\s+hora)"
@@ -55,7 +55,8 @@ def _minutes(match: re.Match[str]) -> int:
         return int(match.group("compact_hours")) * 60 + int(match.group("compact_minutes"))
     if match.group("hours"):
         hours = float(match.group("hours").replace(",", "."))
-        return round(hours * 60) + (30 if match.group("half") else int(match.group("extra") or 0))
+        extra = 30 if match.group("half") else int(match.group("extra") or match.group("more") or 0)
+        return round(hours * 60) + extra
     if match.group("minutes"):
         return int(match.group("minutes"))
     if match.group("hour_and_half"):

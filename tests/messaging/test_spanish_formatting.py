@@ -23,6 +23,7 @@ from messaging.spanish import (
     format_time,
     format_time_range,
     parse_date,
+    parse_service_list,
     parse_time,
 )
 
@@ -154,3 +155,10 @@ def test_a_listed_slot_is_picked_by_its_own_text(quarters, data):
     slots = [time(q // 4, q % 4 * 15) for q in sorted(quarters)]
     index = data.draw(st.integers(min_value=0, max_value=len(slots) - 1))
     assert choose(format_time(slots[index]), [format_time(s) for s in slots]).indexes == (index,)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=1, max_value=500_000), st.integers(min_value=5, max_value=300))
+def test_a_service_line_parlo_writes_reads_back(centavos, minutes):
+    [offer] = parse_service_list(format_service_line("Corte de cabello", centavos, minutes))
+    assert (offer.name, offer.price_centavos, offer.minutes) == ("Corte de cabello", centavos, minutes)
