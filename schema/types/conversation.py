@@ -16,7 +16,6 @@ from storage import Conversation as ConversationRow
 class Conversation:
     id: strawberry.ID
     phone: str
-    phone_display: str
     profile_name: str | None
     channel: ConversationChannel
     status: ConversationStatus
@@ -25,6 +24,10 @@ class Conversation:
     handed_off_until: datetime | None
     created_at: datetime
     _row: strawberry.Private[ConversationRow]
+
+    @strawberry.field(description="For people: 55 1234 5678.")
+    def phone_display(self) -> str:
+        return display_phone(self.phone)
 
     @strawberry.field(description="Messages in both directions, oldest first.")
     async def messages(self, info: strawberry.Info, last: int = 200) -> list[Message]:
@@ -47,7 +50,7 @@ class Conversation:
 
     @classmethod
     def of(cls, row: ConversationRow) -> "Conversation":
-        return cls(id=to_id(row.id), phone=row.phone_number, phone_display=display_phone(row.phone_number),
+        return cls(id=to_id(row.id), phone=row.phone_number,
                    profile_name=row.profile_name, channel=row.channel, status=row.status,
                    organization_id=to_id(row.organization_id) if row.organization_id else None,
                    last_message_at=row.last_message_at, handed_off_until=row.handed_off_until,

@@ -17,12 +17,15 @@ class Customer:
     id: strawberry.ID
     name: str | None
     phone: str
-    phone_display: str
     email: str | None
     notes: str | None
     accepts_moves: bool
     created_at: datetime
     _row_id: strawberry.Private[uuid.UUID]
+
+    @strawberry.field(description="For people: 55 1234 5678.")
+    def phone_display(self) -> str:
+        return display_phone(self.phone)
 
     @strawberry.field(description="Appointment history, newest first.")
     async def appointments(self, info: strawberry.Info, first: int = 50) -> list[
@@ -35,6 +38,6 @@ class Customer:
 
     @classmethod
     def of(cls, row: CustomerRow) -> "Customer":
-        return cls(id=to_id(row.id), name=row.name, phone=row.phone_number, phone_display=display_phone(row.phone_number),
+        return cls(id=to_id(row.id), name=row.name, phone=row.phone_number,
                    email=row.email, notes=row.notes, accepts_moves=bool(row.accepts_moves), created_at=row.created_at,
                    _row_id=row.id)

@@ -16,7 +16,6 @@ class StaffMember:
     id: strawberry.ID
     name: str
     phone: str = strawberry.field(description="E.164, e.g. +525512345678.")
-    phone_display: str
     role: StaffRole
     permission_level: PermissionLevel
     is_active: bool
@@ -24,6 +23,10 @@ class StaffMember:
     created_at: datetime
     _row_id: strawberry.Private[uuid.UUID]
     _default_spot_id: strawberry.Private[uuid.UUID | None]
+
+    @strawberry.field(description="For people: 55 1234 5678.")
+    def phone_display(self) -> str:
+        return display_phone(self.phone)
 
     @strawberry.field
     async def services(self, info: strawberry.Info) -> list[Service]:
@@ -41,7 +44,7 @@ class StaffMember:
     @classmethod
     def of(cls, row: Staff) -> "StaffMember":
         return cls(id=to_id(row.id), name=row.name, phone=row.phone_number,
-                   phone_display=display_phone(row.phone_number), role=row.role,
+                   role=row.role,
                    permission_level=row.permission_level, is_active=row.is_active,
                    has_written=row.first_message_at is not None, created_at=row.created_at,
                    _row_id=row.id, _default_spot_id=row.default_spot_id)
