@@ -5,18 +5,22 @@ occupancy already stored) and a `BookingRequest` (services in order, group size,
 stylist/spot/window, `Preferences`), then:
 
 - `available_slots(salon, request, now)` -> ranked `Slot`s, each with the `Assignment` it
-  would use (interval arithmetic on a minute grid; fast, exact, no CP-SAT);
-- `assign_booking(salon, request, now)` -> the best `Assignment` chosen by CP-SAT, or a
-  `NoAssignment` whose `Reason` says why (closed, fully_booked, no_qualified_staff, ...);
+  would use (interval arithmetic on the booking grid: exact, milliseconds, no CP-SAT);
+  `explain_no_slots(...)` says why the list is empty;
+- `assign_booking(salon, request, now)` -> the best `Assignment` (CP-SAT chooses among the
+  starts the listing says could win), or a `NoAssignment` whose `Reason` says why
+  (closed, fully_booked, no_qualified_staff, outside_booking_window, ...);
 - `recheck_assignment(salon, assignment, now)` -> `Conflict`s (empty = still bookable);
   call it in the booking transaction on fresh data;
 - `occupancy_for_assignment(salon, assignment)` / `occupancy_for(...)` -> the `Occupancy`
   rows to store: the single definition of who is busy when (stylist free during processing,
   spot busy throughout, buffer after both).
 
-Nothing here reads the clock, a database or the network: `now` is always passed in. Times
-in and out are timezone-aware (UTC out); weekly rules are local to the salon's zone (see
-`solver.calendar` for DST). Ranking weights live in `solver.ranking`.
+A visit's services run back to back (each starts when the previous one's buffer ends) and
+a group's seats start together. Nothing here reads the clock, a database or the network:
+`now` is always passed in. Times in and out are timezone-aware (UTC out); weekly rules are
+local to the salon's zone (`solver.calendar` documents DST). Ranking: `solver.ranking`.
+OR-Tools is imported only when `assign_booking` first needs it.
 """
 
 from solver.assignment import assign_booking

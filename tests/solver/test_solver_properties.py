@@ -9,7 +9,7 @@ For every generated salon and request:
 - assign_booking (CP-SAT helped by the listing) books one of the best-ranked starts;
 - when nothing is listed, assign_booking says why with a time-related reason.
 
-SOLVER_PROPERTY_EXAMPLES sets the number of salons (default 400).
+SOLVER_PROPERTY_EXAMPLES sets the number of salons (default 300).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from solver.assignment import solve_plan
 from solver.plan import make_plan
 from solver.slots import list_slots
 
-EXAMPLES = int(os.environ.get("SOLVER_PROPERTY_EXAMPLES", "400"))
+EXAMPLES = int(os.environ.get("SOLVER_PROPERTY_EXAMPLES", "300"))
 # Ordinary days and the 2026 change days in Tijuana (Mexico City has none).
 FIRST_DAYS = [date(2026, 3, 7), date(2026, 3, 8), date(2026, 6, 10), date(2026, 10, 31), date(2026, 11, 1)]
 STEP = 5  # every generated time and length is a multiple of 5 minutes, so the oracle looks every 5
