@@ -19,6 +19,7 @@ from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from parlo.components import Component, Services
+from parlo.whatsapp_app import outbox_notifier
 from resolvers.actors import actor_from_token
 from resolvers.context import Actor, Context
 from resolvers.errors import Problem, Suspended
@@ -36,11 +37,13 @@ class ParloGraphQL(GraphQL):
                          allow_queries_via_get=introspection, **kwargs)
         self.services = services
         self.config = services.resolver_config()
+        self.notify_outbox = outbox_notifier(services)  # delivery starts right after a commit, not at the next sweep
 
     async def get_context(self, request, response) -> GraphQLContext:  # type: ignore[override]
         actor = request.scope.get("state", {}).get(ACTOR_KEY) or Actor.anonymous()
         ctx = Context(db=self.services.db, now=self.services.clock, actor=actor, config=self.config,
-                      correlation_id=request.headers.get("x-request-id") or uuid.uuid4().hex)
+                      correlation_id=request.headers.get("x-request-id") or uuid.uuid4().hex,
+                      outbox_notifier=self.notify_outbox)
         return GraphQLContext.build(ctx, request=request, response=response)
 
 
