@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 from salon_builders import (
     MONDAY,
@@ -308,3 +311,15 @@ def test_unknown_ids_list_nothing_and_say_why():
     assert explain_no_slots(salon, day_request("corte", staff_id="nadie"), NOW).reason is Reason.UNKNOWN_STAFF
     assert explain_no_slots(salon, day_request("corte"), NOW) is None
 
+
+
+def test_listing_slots_never_imports_or_tools():
+    script = (
+        "import sys; sys.path.insert(0, 'tests/solver')\n"
+        "from salon_builders import NOW, day_request, make_salon\n"
+        "import solver\n"
+        "assert solver.available_slots(make_salon(), day_request('corte'), NOW)\n"
+        "assert 'ortools' not in sys.modules\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, "-c", script], cwd=root, check=True)
