@@ -121,7 +121,10 @@ class StepOptions:
 
 @dataclass(frozen=True, slots=True)
 class Slot:
-    """A bookable start, with the assignment it would use. Higher score ranks first."""
+    """A bookable start, with the assignment it would use. Higher score ranks first.
+
+    `end` is when the last service ends (its buffer excluded), as the customer sees it.
+    """
 
     start: datetime
     end: datetime
@@ -149,7 +152,7 @@ class Reason(StrEnum):
     OUTSIDE_BOOKING_WINDOW = "outside_booking_window"  # before minimum notice or too far ahead
     CLOSED = "closed"  # the location is not open in the window
     STAFF_NOT_WORKING = "staff_not_working"  # open, but no qualified stylist works then
-    DOES_NOT_FIT = "does_not_fit"  # longer than every free stretch even with no bookings
+    DOES_NOT_FIT = "does_not_fit"  # even with no bookings: too long, or too few free together
     FULLY_BOOKED = "fully_booked"  # would fit, but existing appointments take the time
     # Only from recheck_assignment:
     OUTSIDE_HOURS = "outside_hours"  # outside business or working hours, or in a block

@@ -234,7 +234,11 @@ def diagnose(plan: Plan) -> NoAssignment:
                 Reason.STAFF_NOT_WORKING, f"nobody who performs {step.service.id} works in the requested window"
             )
     if not plan.index_ranges(feasible_starts(plan, use_bookings=False)):
-        return NoAssignment(Reason.DOES_NOT_FIT, "the visit is longer than any free stretch in the requested window")
+        return NoAssignment(
+            Reason.DOES_NOT_FIT,
+            "even with no bookings the visit does not fit: longer than any free stretch, "
+            "or not enough stylists or spots free together",
+        )
     return NoAssignment(Reason.FULLY_BOOKED, "every time that fits is already taken")
 
 
