@@ -215,3 +215,8 @@ def test_extra_hours_count_even_on_a_day_off():
 def test_now_must_be_timezone_aware():
     with pytest.raises(ValueError):
         available_slots(make_salon(), day_request("corte"), NOW.replace(tzinfo=None))
+
+
+def test_hours_can_run_until_midnight():
+    salon = make_salon(staff=(Staff("ana", {"hora"}),), services=(HOUR,), hours=weekly("18:00", "00:00"), granularity_minutes=60)
+    assert clocks(available_slots(salon, day_request("hora"), NOW)) == ["18:00", "19:00", "20:00", "21:00", "22:00", "23:00"]
