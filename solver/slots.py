@@ -32,15 +32,17 @@ from solver.salon import Salon
 
 
 def _mask(plan: Plan, starts: Intervals) -> int:
-    """Bit i set when grid start i is in the set (linear in the grid, whatever the ranges)."""
+    """Bit i set when grid start i is in the set.
+
+    Few ranges are OR-ed in; many are written as binary digits and parsed once, so the cost
+    stays linear in the grid however fragmented the set is.
+    """
     ranges = plan.index_ranges(starts)
     if len(ranges) <= 8:
         mask = 0
         for i0, i1 in ranges:
             mask |= ((1 << (i1 - i0)) - 1) << i0
         return mask
-    if not ranges:
-        return 0
     digits = bytearray(b"0") * ranges[-1][1]
     for i0, i1 in ranges:
         digits[i0:i1] = b"1" * (i1 - i0)
