@@ -76,7 +76,7 @@ export const AGENDAR = `mutation Agendar($input: BookAppointmentInput!) {
   bookAppointment(input: $input) { ${PROBLEMA} ${RESERVA} ${ALTERNATIVAS} } }`;
 
 export const SIN_CITA = `mutation SinCita($input: BookWalkInInput!) {
-  bookWalkIn(input: $input) { ${PROBLEMA} ${RESERVA} } }`;
+  bookWalkIn(input: $input) { ${PROBLEMA} ${RESERVA} ${ALTERNATIVAS} } }`;
 
 export const REPROGRAMAR = `mutation Reprogramar($id: ID!, $start: DateTime!, $staffId: ID, $spotId: ID, $notifyCustomer: Boolean) {
   rescheduleAppointment(id: $id, start: $start, staffId: $staffId, spotId: $spotId, notifyCustomer: $notifyCustomer) {

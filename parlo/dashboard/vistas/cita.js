@@ -197,7 +197,21 @@ export async function vistaVisitaSinCita(principal, params, app) {
       avisar(`Listo: ${r.personalNombre ? `con ${r.personalNombre} ` : ""}a las ${hora(r.ini, app.zona)}.`);
       app.ir("#/agenda");
     } catch (err) {
-      error.mostrar(err.message);
+      // Nobody free right now: offer the soonest times, booked as a regular appointment.
+      const alternativas = (err.datos?.alternatives ?? []).slice(0, 4);
+      const nombreDe = (id) => personal.find((p) => p.id === id)?.nombre ?? "";
+      error.mostrar(err.message, alternativas.length ? h("div", { class: "horarios-libres" }, alternativas.map((alt) =>
+        h("button", { type: "button", class: "chico", onclick: async (e) => {
+          e.currentTarget.disabled = true;
+          try {
+            await agendar({ telefono: telefono.value || null, nombre: nombre.value || null, servicio: servicio.value,
+              personal: alt.staffId, lugar: alt.spotId, ini: alt.start, notas: notas.value || null });
+            avisar("Cita agendada.");
+            app.ir(`#/agenda?fecha=${fechaLocal(alt.start, app.zona)}`);
+          } catch (otro) {
+            error.mostrar(otro.message);
+          }
+        } }, `Agendar a las ${hora(alt.start, app.zona)} con ${nombreDe(alt.staffId)}`))) : null);
     } finally {
       enviar.disabled = false;
     }
