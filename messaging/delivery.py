@@ -70,14 +70,19 @@ def _claimable(now: datetime):
     return and_(OutboundMessage.status == DeliveryStatus.PENDING, OutboundMessage.next_attempt_at <= now, ~blocking)
 
 
-async def claim_due(m: Messaging, *, limit: int | None = None) -> list[OutboundMessage]:
-    """Take due rows for this worker, oldest first. Each is claimed by exactly one worker."""
+async def claim_due(m: Messaging, *, limit: int | None = None, only_to: str | None = None) -> list[OutboundMessage]:
+    """Take due rows for this worker, oldest first. Each is claimed by exactly one worker.
+
+    ``only_to`` limits the worker to one recipient (``parlo chat`` delivers its own replies only).
+    """
     now = m.now()
     limit = limit or m.config.delivery.batch_size
+    query = select(OutboundMessage.id).where(_claimable(now))
+    if only_to is not None:
+        query = query.where(OutboundMessage.to_number == only_to)
     async with m.db.session() as session:
         candidates = (await session.scalars(
-            select(OutboundMessage.id).where(_claimable(now))
-            .order_by(OutboundMessage.created_at, OutboundMessage.id).limit(limit)
+            query.order_by(OutboundMessage.created_at, OutboundMessage.id).limit(limit)
         )).all()
     if not candidates:
         return []
@@ -220,10 +225,10 @@ async def send_claimed(m: Messaging, rows: list[OutboundMessage], report: Delive
         await _release(m, [row], until)
 
 
-async def deliver_due(m: Messaging) -> DeliveryReport:
+async def deliver_due(m: Messaging, *, only_to: str | None = None) -> DeliveryReport:
     """Send everything due now; returns what happened. Safe to run in many workers at once."""
     report = DeliveryReport()
-    while rows := await claim_due(m):
+    while rows := await claim_due(m, only_to=only_to):
         await send_claimed(m, rows, report)  # every row ends sent, failed, or pending later: the loop ends
     if report.next_retry_at is not None:
         await m.queue.outbox_waiting(at=report.next_retry_at)

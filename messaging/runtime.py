@@ -128,8 +128,9 @@ class InlineWorkQueue:
     it runs once more), one run per conversation at a time. ``drain()`` waits until all is quiet.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, only_to: str | None = None) -> None:
         self.messaging: Messaging | None = None
+        self.only_to = only_to  # deliver only to this address (``parlo chat``)
         self._tasks: set[asyncio.Task] = set()
         self._again: dict[object, bool] = {}
         self.paused = False
@@ -174,7 +175,7 @@ class InlineWorkQueue:
 
         if self.messaging is not None and not self.paused and (at is None or at <= self.messaging.now()):
             m = self.messaging
-            self._run("outbox", lambda: deliver_due(m))
+            self._run("outbox", lambda: deliver_due(m, only_to=self.only_to))
 
     async def drain(self) -> None:
         while self._tasks:

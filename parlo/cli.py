@@ -1,4 +1,4 @@
-"""``parlo`` — serve, migrate, worker, demo, token.
+"""``parlo`` — serve, migrate, worker, demo, token, chat.
 
 Each command reads the settings once and passes them down.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 
 from parlo.settings import Settings
@@ -30,6 +31,11 @@ def cmd_serve(args: argparse.Namespace) -> None:
     from storage import DatabaseUnavailable
 
     settings = _settings()
+    if args.worker is None:
+        # The embedded default: the Huey consumer runs inside `parlo serve` unless Redis
+        # (production, with `parlo worker` processes) is configured.
+        args.worker = settings.embedded_worker or not settings.redis_url
+    os.environ["PARLO_EMBEDDED_WORKER"] = "true" if args.worker else "false"  # read by create_app in uvicorn
     # Migrate once here, not in each of N worker processes.
     try:
         asyncio.run(ensure_schema(settings))
@@ -54,9 +60,38 @@ def cmd_worker(args: argparse.Namespace) -> None:
 
     from parlo.queue import make_huey
 
+    from parlo.clock import clock_from
+    from parlo.tasks import register
+
     settings = _settings()
     huey = make_huey(settings)
+    register(huey, settings, clock_from(settings.clock))
     Consumer(huey, workers=args.workers, worker_type="thread", periodic=True).run()
+
+
+def cmd_chat(args: argparse.Namespace) -> None:
+    from parlo.chat import chat, default_business_number
+    from resolvers.phones import InvalidPhone, normalise_phone
+
+    settings = _settings()
+    try:
+        normalise_phone(args.as_phone)
+        to = args.to or default_business_number(settings)
+        normalise_phone(to)
+    except InvalidPhone as exc:
+        sys.exit(f"parlo: {exc}")
+    if args.url is None and settings.is_sqlite:
+        from parlo.app import ensure_schema
+
+        asyncio.run(ensure_schema(settings))
+    logging.getLogger("parlo").setLevel(logging.WARNING)
+    logging.getLogger("parlo.whatsapp").setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        asyncio.run(chat(settings, sender=args.as_phone, to=to, url=args.url, messages=args.message or [],
+                         name=args.name, wait=args.wait))
+    except KeyboardInterrupt:
+        print()
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -128,6 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    serve.add_argument("--worker", action=argparse.BooleanOptionalAction, default=None,
+                       help="run the Huey consumer inside the server (default: yes unless REDIS_URL is set)")
     serve.set_defaults(func=cmd_serve)
 
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
@@ -142,6 +179,15 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--phone", required=True)
     token.add_argument("--org", help="organization id, when the phone works at several businesses")
     token.set_defaults(func=cmd_token)
+
+    chat = sub.add_parser("chat", help="a WhatsApp conversation in the terminal, through the real webhook")
+    chat.add_argument("--as", dest="as_phone", required=True, help="the phone you write from, e.g. +5215512345678")
+    chat.add_argument("--to", help="the number you write to (default: the demo salon, else Parlo's central number)")
+    chat.add_argument("--url", help="a running Parlo (e.g. http://127.0.0.1:8000); default: Parlo in this process")
+    chat.add_argument("--name", default="", help="the WhatsApp profile name Parlo sees (default: none)")
+    chat.add_argument("-m", "--message", action="append", help="send this and exit (repeatable)")
+    chat.add_argument("--wait", type=float, default=15.0, help="seconds to wait for replies to each message")
+    chat.set_defaults(func=cmd_chat)
     return parser
 
 

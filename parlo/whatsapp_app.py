@@ -63,6 +63,7 @@ class WhatsAppRuntime:
         if self.services.settings.embedded_worker and self._queue is None:
             from parlo.queue import EmbeddedConsumer
 
+            logging.getLogger("huey").setLevel(logging.WARNING)  # its per-task INFO lines drown the server's
             self._consumer = EmbeddedConsumer(self.tasks.huey)
             self._consumer.start()
             log.info("WhatsApp work runs inside this process (embedded Huey consumer)")

@@ -1,0 +1,205 @@
+"""``parlo chat``: a WhatsApp conversation in the terminal, through Parlo's real webhook path.
+
+What you type is posted as Twilio would post it (form fields, ``X-Twilio-Signature``
+signed with the configured auth token, or the development token when Twilio is not
+configured) to ``/webhooks/twilio``; Parlo's replies are printed as they leave the outbox.
+
+* In-process (default): the app runs inside this command on ``DATABASE_URL`` and the
+  chat delivers its own replies (only the ones addressed to ``--as``), so nothing else
+  has to run. Messages are not sent to WhatsApp: the terminal is the phone.
+* ``--url http://127.0.0.1:8000``: against a running ``parlo serve``; replies are read
+  from the same database as its worker delivers them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import sys
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import httpx
+from sqlalchemy import select
+
+from parlo.settings import Settings
+
+PROMPT = "tú › "
+
+
+@dataclass
+class ChatSession:
+    """One simulated phone writing to one Parlo number."""
+
+    http: httpx.AsyncClient
+    settings: Settings
+    db: object  # storage.Database
+    sender_address: str  # whatsapp:+521…, as WhatsApp delivers it
+    to_address: str
+    profile_name: str
+    started_at: datetime
+    settle: Callable[[], "asyncio.Future | object"] | None = None
+    printed: set[uuid.UUID] = field(default_factory=set)
+    _sids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def form(self, text: str) -> dict[str, str]:
+        sid = f"SMchat{uuid.uuid4().hex[:26]}"
+        return {"MessageSid": sid, "SmsMessageSid": sid, "SmsSid": sid, "AccountSid": self.settings.twilio_account_sid
+                or "ACparlochat", "From": self.sender_address, "To": self.to_address, "Body": text, "NumMedia": "0",
+                **({"ProfileName": self.profile_name} if self.profile_name else {}), "WaId": self.sender_address.removeprefix("whatsapp:+"),
+                "SmsStatus": "received", "NumSegments": "1", "ApiVersion": "2010-04-01"}
+
+    async def send(self, text: str) -> None:
+        from messaging.signatures import public_request_url, sign
+
+        form = self.form(text)
+        headers = {}
+        token = self.settings.webhook_auth_token
+        if token is not None:
+            headers["X-Twilio-Signature"] = sign(token, public_request_url(self.settings.public_url, "/webhooks/twilio"),
+                                                 form)
+        response = await self.http.post("/webhooks/twilio", data=form, headers=headers)
+        if response.status_code != 200:
+            print(f"  (Parlo no aceptó el mensaje: HTTP {response.status_code} {response.text.strip()})", flush=True)
+
+    async def replies(self) -> list[tuple[str, str | None]]:
+        """Replies to this phone that left the outbox since the chat began, not printed yet."""
+        from storage import DeliveryStatus, OutboundMessage
+
+        async with self.db.session() as session:  # type: ignore[attr-defined]
+            rows = (await session.scalars(
+                select(OutboundMessage).where(OutboundMessage.to_number == self.sender_address,
+                                              OutboundMessage.created_at >= self.started_at,
+                                              OutboundMessage.status != DeliveryStatus.PENDING,
+                                              OutboundMessage.status != DeliveryStatus.SENDING)
+                .order_by(OutboundMessage.created_at, OutboundMessage.id)
+            )).all()
+        fresh = [r for r in rows if r.id not in self.printed]
+        self.printed.update(r.id for r in fresh)
+        return [(r.body or f"[plantilla {r.template_name}]", r.last_error if r.status is DeliveryStatus.FAILED else None)
+                for r in fresh]
+
+    async def print_replies(self) -> int:
+        shown = 0
+        for body, error in await self.replies():
+            if error:
+                print(f"  (no se pudo enviar: {error})", flush=True)
+                continue
+            for line in body.splitlines() or [""]:
+                print(f"parlo › {line}", flush=True)
+            shown += 1
+        return shown
+
+    async def wait_for_replies(self, *, seconds: float) -> None:
+        """Print replies until some arrived and things went quiet, or ``seconds`` passed."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        got = 0
+        quiet_since = None
+        while loop.time() < deadline:
+            if self.settle is not None:
+                await self.settle()
+            new = await self.print_replies()
+            got += new
+            if new:
+                quiet_since = loop.time()
+            if got and quiet_since is not None and loop.time() - quiet_since > 0.6:
+                return
+            await asyncio.sleep(0.2)
+
+
+@asynccontextmanager
+async def in_process(settings: Settings, sender_address: str) -> AsyncIterator[tuple[httpx.AsyncClient, object, Callable]]:
+    """The app inside this command; replies to ``sender_address`` are delivered right here."""
+    from messaging.runtime import InlineWorkQueue, Messaging
+    from messaging.senders import LogSender
+    from parlo.app import create_app
+    from parlo.clock import clock_from
+    from parlo.tasks import make_engine, messaging_config
+    from parlo.whatsapp_app import runtime_of
+
+    settings = settings.model_copy(update={"embedded_worker": False})
+    clock = clock_from(settings.clock)
+    app = create_app(settings, clock=clock, migrate=settings.is_sqlite)
+    services = app.state.services
+    queue = InlineWorkQueue(only_to=sender_address)
+    messaging = Messaging(db=services.db, clock=clock, sender=LogSender(), engine=make_engine(settings), queue=queue,
+                          config=messaging_config(settings))
+    queue.bind(messaging)
+    runtime_of(services).use_queue(queue)
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://parlo.local") as http:
+            yield http, services.db, queue.drain
+
+
+@asynccontextmanager
+async def remote(settings: Settings, url: str) -> AsyncIterator[tuple[httpx.AsyncClient, object, None]]:
+    from storage import Database
+
+    db = Database.connect(settings.database_url)
+    try:
+        async with httpx.AsyncClient(base_url=url.rstrip("/"), timeout=20) as http:
+            yield http, db, None
+    finally:
+        await db.dispose()
+
+
+async def chat(settings: Settings, *, sender: str, to: str, url: str | None, messages: list[str],
+               name: str, wait: float = 15.0) -> None:
+    from messaging.inbound import phone_of
+    from parlo.clock import clock_from
+
+    sender_phone = phone_of(sender)
+    # WhatsApp writes Mexican mobiles as +521…; keep what the user typed if they gave that form.
+    typed = "".join(sender.split())
+    sender_address = "whatsapp:" + (typed if typed.startswith("+521") else sender_phone)
+    to_address = "whatsapp:" + phone_of(to)
+    started = clock_from(settings.clock)()
+    opener = remote(settings, url) if url else in_process(settings, sender_address)
+    async with opener as (http, db, settle):
+        session = ChatSession(http=http, settings=settings, db=db, sender_address=sender_address,
+                              to_address=to_address, profile_name=name, started_at=started, settle=settle)
+        where = url or "Parlo en este proceso"
+        print(f"Chat de WhatsApp simulado: {sender_address.removeprefix('whatsapp:')} → "
+              f"{to_address.removeprefix('whatsapp:')} ({where}). Ctrl-D para salir.", flush=True)
+        if messages:
+            for text in messages:
+                print(f"{PROMPT}{text}", flush=True)
+                await session.send(text)
+                await session.wait_for_replies(seconds=wait)
+            return
+        interactive = sys.stdin.isatty()
+        while True:
+            try:
+                text = await asyncio.to_thread(input, PROMPT if interactive else "")
+            except EOFError:
+                break
+            if not text.strip():
+                continue
+            if not interactive:
+                print(f"{PROMPT}{text}", flush=True)
+            await session.send(text)
+            await session.wait_for_replies(seconds=wait)
+        await session.wait_for_replies(seconds=1.0)
+
+
+def default_business_number(settings: Settings) -> str:
+    """The demo salon's number when it is loaded (``parlo demo``), else Parlo's central number."""
+    from parlo.demo import DEMO_NUMBER
+    from storage import Database, Organization
+
+    async def find() -> str | None:
+        db = Database.connect(settings.database_url)
+        try:
+            async with db.session() as session:
+                return await session.scalar(select(Organization.whatsapp_number)
+                                            .where(Organization.whatsapp_number == DEMO_NUMBER))
+        except Exception:  # noqa: BLE001 - no database yet: talk to the central number
+            return None
+        finally:
+            await db.dispose()
+
+    return asyncio.run(find()) or settings.central_number
