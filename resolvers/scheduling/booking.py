@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta, timezone
 
@@ -195,7 +195,7 @@ async def customer_by_phone(session: AsyncSession, org_id: uuid.UUID, phone: str
         if customer is None:  # someone else created it a moment ago
             customer = await session.scalar(query)
         return customer
-    if name and name != customer.name and phone != notices.NO_PHONE:
+    if name and name != customer.name:
         customer.name = name
         customer.name_verified_at = now
         customer.updated_at = now
@@ -230,7 +230,7 @@ def _summary(snapshot: Snapshot, customer: Customer, appointments: Sequence[Appo
     local = first.starts_at.astimezone(snapshot.zone)
     service = snapshot.services[first.service_type_id].name if first.service_type_id in snapshot.services else ""
     staff = snapshot.staff[first.staff_id].name if first.staff_id in snapshot.staff else ""
-    who = customer.name or (customer.phone_number if customer.phone_number != notices.NO_PHONE else "Cliente")
+    who = customer.name or (customer.phone_number if notices.has_phone(customer) else "Cliente")
     return f"{what}: {who}, {service} con {staff}, {local:%Y-%m-%d %H:%M}"
 
 
@@ -263,6 +263,60 @@ async def alternatives(
             nearest = sorted(found, key=lambda s: (abs((s.start - wanted).total_seconds()), -s.score))[:ALTERNATIVES]
             return tuple(sorted(nearest, key=lambda s: s.start))
     return ()
+
+
+# ---------------------------------------------------------------- races
+
+#: A deadlock between two racing inserts is retried; the retry sees the winner and answers.
+RACE_RETRIES = 2
+_LOST_RACE_STATES = {"40P01", "40001"}  # deadlock detected, serialization failure
+
+
+def _sqlstates(exc: BaseException) -> set[str]:
+    orig = getattr(exc, "orig", None)
+    found = set()
+    for candidate in (orig, getattr(orig, "__cause__", None)):
+        code = getattr(candidate, "sqlstate", None) or getattr(candidate, "pgcode", None)
+        if code:
+            found.add(str(code))
+    return found
+
+
+def is_retryable_race(exc: BaseException) -> bool:
+    """PostgreSQL aborted one of two writers that waited on each other (exclusion checks can)."""
+    return isinstance(exc, DBAPIError) and bool(_sqlstates(exc) & _LOST_RACE_STATES)
+
+
+def _slot_taken(lost: _Taken, options: tuple[SlotOption, ...]) -> SlotTaken:
+    suffix = " Te propongo estos horarios." if options else " No encontré otro horario cercano."
+    return SlotTaken(lost.message + suffix, alternatives=options)
+
+
+async def _settle(
+    ctx: Context,
+    attempt: Callable[[], Awaitable[BookedAppointments | Problem | _Taken]],
+    taken: Callable[[_Taken], Awaitable[SlotTaken]],
+) -> BookedAppointments | Problem:
+    """Run one schedule-writing transaction; a lost race becomes SlotTaken with alternatives.
+
+    PostgreSQL proves the race with the exclusion constraint (23P01) or, when two inserts
+    waited on each other, aborts one (40P01): that one is retried on fresh data.
+    """
+    for round_number in range(RACE_RETRIES + 1):
+        try:
+            outcome = await attempt()
+        except DBAPIError as exc:
+            if is_retryable_race(exc) and round_number < RACE_RETRIES:
+                continue
+            if not (is_exclusion_violation(exc) or is_retryable_race(exc)):
+                raise
+            outcome = _Taken("Alguien más acaba de ganar ese horario.")
+        break
+    if isinstance(outcome, _Taken):
+        return await taken(outcome)
+    if isinstance(outcome, BookedAppointments):
+        await ctx.outbox_written()
+    return outcome
 
 
 # ---------------------------------------------------------------- booking
@@ -339,7 +393,7 @@ async def book_walk_in(ctx: Context, request: WalkInRequest) -> BookedAppointmen
     problem = check_visit_shape(service_ids, 1)
     if problem:
         return problem
-    phone = notices.NO_PHONE
+    phone = notices.no_phone_placeholder()
     if request.customer_phone:
         normalised = phone_or_problem(request.customer_phone)
         if isinstance(normalised, ValidationError):
@@ -360,56 +414,49 @@ async def book_walk_in(ctx: Context, request: WalkInRequest) -> BookedAppointmen
 
 
 async def _book(ctx: Context, visit: _Visit) -> BookedAppointments | Problem:
+    async def taken(lost: _Taken) -> SlotTaken:
+        options = await alternatives(ctx, visit.org_id, visit.location_id, visit.service_ids, wanted=visit.start,
+                                     group_size=visit.group_size, staff_id=visit.staff_id, spot_id=visit.spot_id)
+        return _slot_taken(lost, options)
+
+    return await _settle(ctx, lambda: _book_once(ctx, visit), taken)
+
+
+async def _book_once(ctx: Context, visit: _Visit) -> BookedAppointments | Problem | _Taken:
     actor = ctx.actor
     now = ctx.now()
     # Staff may start a visit a few minutes back: the solver's "now" is then the start itself.
     solver_now = min(now, visit.start)
-    taken: _Taken | None = None
-    result: BookedAppointments | None = None
-    try:
-        async with ctx.db.transaction(write=True) as session:
-            organization = await load_organization(session, visit.org_id, for_write=True)
-            if not isinstance(organization, Organization):
-                return organization
-            location = await load_location(session, visit.org_id, visit.location_id)
-            if not isinstance(location, Location):
-                return location
-            rules = replace(rules_for(actor, organization), granularity_minutes=1)  # any whole minute
-            snapshot = await load_snapshot(session, organization, location, visit.start, visit.start + VISIT_REACH,
-                                           rules=rules)
-            problem = check_visit(snapshot, visit.service_ids, visit.staff_id, visit.spot_id)
-            if problem:
-                return problem
-            request = solver_request(visit.service_ids, group_size=visit.group_size, staff_id=visit.staff_id,
-                                     spot_id=visit.spot_id, start=visit.start, end=visit.start + ONE_MINUTE)
-            chosen = await _choose(snapshot, request, solver_now, enforce_window=actor.is_customer,
-                                   staff_id=visit.staff_id, start=visit.start)
-            if isinstance(chosen, _Taken):
-                taken = chosen
-            elif not isinstance(chosen, solver.Assignment):
-                return chosen
-            else:
-                if visit.customer_id is not None:
-                    customer = await session.get(Customer, visit.customer_id)
-                    if customer is None or customer.organization_id != visit.org_id:
-                        return NotFound("No encontré tu registro de cliente.")
-                    if visit.customer_name and visit.customer_name != customer.name:
-                        customer.name, customer.name_verified_at, customer.updated_at = visit.customer_name, now, now
-                else:
-                    customer = await customer_by_phone(session, visit.org_id, visit.customer_phone or notices.NO_PHONE,
-                                                       visit.customer_name, now, dialect=ctx.db.dialect)
-                result = await _write_visit(session, ctx, snapshot, visit, customer, chosen)
-    except DBAPIError as exc:
-        if not is_exclusion_violation(exc):
-            raise
-        taken = _Taken("Alguien más acaba de ganar ese horario.")
-    if taken is not None:
-        options = await alternatives(ctx, visit.org_id, visit.location_id, visit.service_ids, wanted=visit.start,
-                                     group_size=visit.group_size, staff_id=visit.staff_id, spot_id=visit.spot_id)
-        suffix = " Te propongo estos horarios." if options else " No encontré otro horario cercano."
-        return SlotTaken(taken.message + suffix, alternatives=options)
-    await ctx.outbox_written()
-    return result
+    async with ctx.db.transaction(write=True) as session:
+        organization = await load_organization(session, visit.org_id, for_write=True)
+        if not isinstance(organization, Organization):
+            return organization
+        location = await load_location(session, visit.org_id, visit.location_id)
+        if not isinstance(location, Location):
+            return location
+        rules = replace(rules_for(actor, organization), granularity_minutes=1)  # any whole minute
+        snapshot = await load_snapshot(session, organization, location, visit.start, visit.start + VISIT_REACH,
+                                       rules=rules)
+        problem = check_visit(snapshot, visit.service_ids, visit.staff_id, visit.spot_id)
+        if problem:
+            return problem
+        request = solver_request(visit.service_ids, group_size=visit.group_size, staff_id=visit.staff_id,
+                                 spot_id=visit.spot_id, start=visit.start, end=visit.start + ONE_MINUTE)
+        chosen = await _choose(snapshot, request, solver_now, enforce_window=actor.is_customer,
+                               staff_id=visit.staff_id, start=visit.start)
+        if not isinstance(chosen, solver.Assignment):
+            return chosen
+        if visit.customer_id is not None:
+            customer = await session.get(Customer, visit.customer_id)
+            if customer is None or customer.organization_id != visit.org_id:
+                return NotFound("No encontré tu registro de cliente.")
+            if visit.customer_name and visit.customer_name != customer.name:
+                customer.name, customer.name_verified_at, customer.updated_at = visit.customer_name, now, now
+        else:
+            customer = await customer_by_phone(session, visit.org_id,
+                                               visit.customer_phone or notices.no_phone_placeholder(),
+                                               visit.customer_name, now, dialect=ctx.db.dialect)
+        return await _write_visit(session, ctx, snapshot, visit, customer, chosen)
 
 
 async def _write_visit(session: AsyncSession, ctx: Context, snapshot: Snapshot, visit: _Visit, customer: Customer,
@@ -503,76 +550,86 @@ async def reschedule_appointment(
     start = _minute(start)
     if start + (timedelta(0) if actor.is_customer else STAFF_GRACE) < now:
         return ValidationError("Esa hora ya pasó. Elige una hora a partir de ahora.", field="start")
-    taken: _Taken | None = None
-    visit_services: tuple[uuid.UUID, ...] = ()
-    group_size, pinned, location_id = 1, staff_id, None
-    try:
-        async with ctx.db.transaction(write=True) as session:
-            organization = await load_organization(session, org_id, for_write=True)
-            if not isinstance(organization, Organization):
-                return organization
-            appointment = await load_appointment(session, ctx, appointment_id)
-            if not isinstance(appointment, Appointment):
-                return appointment
-            if problem := _inactive(appointment):
-                return problem
-            if actor.is_customer and appointment.starts_at <= now:
-                return ValidationError("Esa cita ya empezó; ya no se puede mover.", field="id")
-            visit = await _visit_of(session, appointment)
-            location = await load_location(session, org_id, appointment.location_id)
-            if not isinstance(location, Location):
-                return location
-            location_id = location.id
-            by_service: dict[uuid.UUID, list[Appointment]] = defaultdict(list)
-            for a in visit:
-                by_service[a.service_type_id].append(a)
-            visit_services = tuple(by_service)  # in start order
-            group_size = len(by_service[visit_services[0]])
-            if pinned is None:
-                pinned = next((a.staff_id for a in visit if a.staff_requested), None)
-            rules = replace(rules_for(actor, organization), granularity_minutes=1)
-            snapshot = await load_snapshot(session, organization, location, start, start + VISIT_REACH,
-                                           without_appointments=[a.id for a in visit], rules=rules)
-            if problem := check_visit(snapshot, visit_services, pinned, spot_id):
-                return problem
-            request = solver_request(visit_services, group_size=group_size, staff_id=pinned, spot_id=spot_id,
-                                     start=start, end=start + ONE_MINUTE)
-            chosen = await _choose(snapshot, request, min(now, start), enforce_window=actor.is_customer,
-                                   staff_id=pinned, start=start)
-            if isinstance(chosen, _Taken):
-                taken = chosen
-            elif not isinstance(chosen, solver.Assignment):
-                return chosen
-            else:
-                previous_start = min(a.starts_at for a in visit)
-                placed = _place_existing(by_service, chosen, now)
-                if staff_id is not None:  # the stylist named now is the one to keep on a re-plan
-                    for moved, booked in placed:
-                        moved.staff_requested = booked.seat == 0
-                await session.execute(delete(Occupancy).where(Occupancy.appointment_id.in_([a.id for a in visit])))
-                session.add_all(_occupancy_rows(snapshot, org_id, placed))
-                await session.flush()
-                customer = await session.get(Customer, appointment.customer_id)
-                facts = _visit_facts(snapshot, customer, visit)
-                if notify_customer and not actor.is_customer:
-                    notices.visit_rescheduled(session, now=now, organization=organization, customer=customer,
-                                              facts=facts, previous_start=previous_start)
-                notices.activity(session, now=now, organization=organization, kind="appointment_rescheduled",
-                                 summary=_summary(snapshot, customer, visit, "Cita movida"),
-                                 subject_id=appointment.id, data={**facts, "actor": actor.kind.value})
-                result = BookedAppointments(appointments=tuple(visit), customer=customer,
-                                            booking_group_id=appointment.booking_group_id)
-    except DBAPIError as exc:
-        if not is_exclusion_violation(exc):
-            raise
-        taken = _Taken("Alguien más acaba de ganar ese horario.")
-    if taken is not None:
-        options = await alternatives(ctx, org_id, location_id, visit_services, wanted=start, group_size=group_size,
-                                     staff_id=pinned, spot_id=spot_id)
-        suffix = " Te propongo estos horarios." if options else " No encontré otro horario cercano."
-        return SlotTaken(taken.message + suffix, alternatives=options)
-    await ctx.outbox_written()
-    return result
+    seen = _Moving(pinned=staff_id)
+
+    async def taken(lost: _Taken) -> SlotTaken:
+        options = await alternatives(ctx, org_id, seen.location_id, seen.service_ids, wanted=start,
+                                     group_size=seen.group_size, staff_id=seen.pinned, spot_id=spot_id)
+        return _slot_taken(lost, options)
+
+    return await _settle(ctx, lambda: _reschedule_once(ctx, org_id, appointment_id, start, staff_id=staff_id,
+                                                      spot_id=spot_id, notify_customer=notify_customer, seen=seen),
+                         taken)
+
+
+@dataclass(slots=True)
+class _Moving:
+    """What a move learned inside its transaction, for alternatives computed after it."""
+
+    pinned: uuid.UUID | None
+    location_id: uuid.UUID | None = None
+    service_ids: tuple[uuid.UUID, ...] = ()
+    group_size: int = 1
+
+
+async def _reschedule_once(
+    ctx: Context, org_id: uuid.UUID, appointment_id: uuid.UUID, start: datetime, *, staff_id: uuid.UUID | None,
+    spot_id: uuid.UUID | None, notify_customer: bool, seen: _Moving,
+) -> BookedAppointments | Problem | _Taken:
+    actor = ctx.actor
+    now = ctx.now()
+    async with ctx.db.transaction(write=True) as session:
+        organization = await load_organization(session, org_id, for_write=True)
+        if not isinstance(organization, Organization):
+            return organization
+        appointment = await load_appointment(session, ctx, appointment_id)
+        if not isinstance(appointment, Appointment):
+            return appointment
+        if problem := _inactive(appointment):
+            return problem
+        if actor.is_customer and appointment.starts_at <= now:
+            return ValidationError("Esa cita ya empezó; ya no se puede mover.", field="id")
+        visit = await _visit_of(session, appointment)
+        location = await load_location(session, org_id, appointment.location_id)
+        if not isinstance(location, Location):
+            return location
+        by_service: dict[uuid.UUID, list[Appointment]] = defaultdict(list)
+        for a in visit:
+            by_service[a.service_type_id].append(a)
+        seen.location_id = location.id
+        seen.service_ids = tuple(by_service)  # in start order
+        seen.group_size = len(by_service[seen.service_ids[0]])
+        if staff_id is None:
+            seen.pinned = next((a.staff_id for a in visit if a.staff_requested), None)
+        rules = replace(rules_for(actor, organization), granularity_minutes=1)
+        snapshot = await load_snapshot(session, organization, location, start, start + VISIT_REACH,
+                                       without_appointments=[a.id for a in visit], rules=rules)
+        if problem := check_visit(snapshot, seen.service_ids, seen.pinned, spot_id):
+            return problem
+        request = solver_request(seen.service_ids, group_size=seen.group_size, staff_id=seen.pinned,
+                                 spot_id=spot_id, start=start, end=start + ONE_MINUTE)
+        chosen = await _choose(snapshot, request, min(now, start), enforce_window=actor.is_customer,
+                               staff_id=seen.pinned, start=start)
+        if not isinstance(chosen, solver.Assignment):
+            return chosen
+        previous_start = min(a.starts_at for a in visit)
+        placed = _place_existing(by_service, chosen, now)
+        if staff_id is not None:  # the stylist named now is the one to keep on a re-plan
+            for moved, booked in placed:
+                moved.staff_requested = booked.seat == 0
+        await session.execute(delete(Occupancy).where(Occupancy.appointment_id.in_([a.id for a in visit])))
+        session.add_all(_occupancy_rows(snapshot, org_id, placed))
+        await session.flush()
+        customer = await session.get(Customer, appointment.customer_id)
+        facts = _visit_facts(snapshot, customer, visit)
+        if notify_customer and not actor.is_customer:
+            notices.visit_rescheduled(session, now=now, organization=organization, customer=customer,
+                                      facts=facts, previous_start=previous_start)
+        notices.activity(session, now=now, organization=organization, kind="appointment_rescheduled",
+                         summary=_summary(snapshot, customer, visit, "Cita movida"),
+                         subject_id=appointment.id, data={**facts, "actor": actor.kind.value})
+        return BookedAppointments(appointments=tuple(visit), customer=customer,
+                                  booking_group_id=appointment.booking_group_id)
 
 
 def _place_existing(by_service: dict[uuid.UUID, list[Appointment]], chosen: solver.Assignment,

@@ -41,8 +41,17 @@ from storage import (
     Staff,
 )
 
-#: Customers booked without a phone (walk-ins) share this placeholder; never messaged.
-NO_PHONE = "sin-telefono"
+#: A walk-in without a phone gets its own customer row whose "phone" is this prefix plus a
+#: random suffix (the column is required and unique per organization); never messaged.
+NO_PHONE_PREFIX = "sin-tel-"
+
+
+def no_phone_placeholder() -> str:
+    return NO_PHONE_PREFIX + uuid.uuid4().hex[:12]
+
+
+def has_phone(customer: Customer) -> bool:
+    return not customer.phone_number.startswith(NO_PHONE_PREFIX)
 
 
 def _iso(value: datetime) -> str:
@@ -75,7 +84,7 @@ def visit_facts(
         "timezone": organization.timezone,
         "price_cents": sum(a.price_cents for a in ordered),
         "customer_name": customer.name,
-        "customer_phone": customer.phone_number if customer.phone_number != NO_PHONE else None,
+        "customer_phone": customer.phone_number if has_phone(customer) else None,
         "organization_name": organization.name,
         "location_name": location.name if location is not None else None,
         "group_size": sum(1 for a in ordered if a.service_type_id == first.service_type_id),
@@ -109,7 +118,7 @@ def _to_customer(
     session: AsyncSession, *, now: datetime, customer: Customer, organization: Organization,
     template: str, facts: dict[str, Any], dedupe: str,
 ) -> None:
-    if customer.phone_number == NO_PHONE:
+    if not has_phone(customer):
         return
     enqueue(
         session, now=now, to=customer.phone_number, organization_id=organization.id, kind="notification",

@@ -217,15 +217,16 @@ async def test_a_walk_in_is_booked_now_with_whoever_is_free(db, clock):
     assert isinstance(result, BookedAppointments), result
     (appointment,) = result.appointments
     assert appointment.starts_at == clock() and appointment.source is AppointmentSource.WALK_IN
-    assert result.customer.name is None
+    assert result.customer.name is None and result.customer.phone_number.startswith("sin-tel-")
     # no customer phone: nobody to message; the owner still hears of it
     assert [m.template_name for m in await rows(db, OutboundMessage)] == ["new_booking"]
-    # both chairs for cortes busy now: the next walk-in gets the soonest times
-    for _ in range(1):
-        assert isinstance(await book_walk_in(ctx, WalkInRequest((salon.corte.id,))), BookedAppointments)
+    named = await book_walk_in(ctx, WalkInRequest((salon.barba.id,), customer_name="Don Pepe"))
+    assert isinstance(named, BookedAppointments) and named.customer.name == "Don Pepe"
+    assert named.customer.id != result.customer.id  # each walk-in without phone is its own customer
+    # both chairs busy now: the next walk-in gets the soonest times
     full = await book_walk_in(ctx, WalkInRequest((salon.corte.id,), customer_phone="+525598765432"))
     assert isinstance(full, SlotTaken) and full.alternatives
-    assert full.alternatives[0].start == clock() + timedelta(minutes=45)
+    assert full.alternatives[0].start == clock() + timedelta(minutes=30)  # when the barba ends
 
 
 async def test_past_the_free_plan_bookings_continue_and_the_owner_is_warned_once(db, clock):
