@@ -24,6 +24,7 @@ from storage import Database
 
 if TYPE_CHECKING:
     from messaging.engine import ConversationEngine
+    from messaging.numbers import NumberProvider
     from messaging.senders import Sender
 
 log = logging.getLogger("parlo.whatsapp")
@@ -113,6 +114,8 @@ class Messaging:
     engine: "ConversationEngine"
     queue: WorkQueue
     config: MessagingConfig = field(default_factory=MessagingConfig)
+    #: Buys/connects WhatsApp numbers (messaging.numbers); None where nothing needs it.
+    numbers: "NumberProvider | None" = None
 
     def __post_init__(self) -> None:
         self.claims = ConversationClaims(self.db)

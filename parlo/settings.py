@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     twilio_skip_signature: bool = Field(default=False, validation_alias="PARLO_TWILIO_SKIP_SIGNATURE")
     #: JSON object {template name: Content SID (HX…)} for WhatsApp templates outside the 24-hour window.
     twilio_content_sids: dict[str, str] = Field(default_factory=dict, validation_alias="PARLO_TWILIO_CONTENT_SIDS")
+    #: WhatsApp Business Account id that new WhatsApp senders are registered under (number provisioning).
+    twilio_waba_id: str | None = Field(default=None, validation_alias="PARLO_TWILIO_WABA_ID")
     #: Run the Huey consumer inside the web process (``parlo serve`` turns it on unless REDIS_URL is set).
     embedded_worker: bool = Field(default=False, validation_alias="PARLO_EMBEDDED_WORKER")
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")

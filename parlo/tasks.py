@@ -11,7 +11,7 @@ Tasks:
 * ``parlo.deliver_outbox()`` — send what is due; retries come back as delayed tasks;
 * ``parlo.whatsapp_sweep`` (every minute, UTC crontab) — recover rows abandoned by dead
   workers, send due rows (reminders queued with ``send_after``, retries), and process
-  inbound messages nobody processed.
+  inbound messages nobody processed, and follow WhatsApp senders awaiting Meta's review.
 """
 
 from __future__ import annotations
@@ -46,6 +46,19 @@ def make_sender(settings: Settings):
         return TwilioSender(settings.twilio_account_sid, settings.twilio_auth_token.get_secret_value(),
                             http_client=TWILIO_HTTP_CLIENT)
     return LogSender()
+
+
+def make_numbers(settings: Settings):
+    """Twilio's numbers API when configured, else development numbers (messaging.numbers)."""
+    from twilio.rest import Client
+
+    from messaging.numbers import DevelopmentNumbers, TwilioNumbers
+
+    if settings.twilio_configured:
+        client = Client(settings.twilio_account_sid, settings.twilio_auth_token.get_secret_value(),
+                        http_client=TWILIO_HTTP_CLIENT)
+        return TwilioNumbers(client, public_url=settings.public_url, waba_id=settings.twilio_waba_id)
+    return DevelopmentNumbers()
 
 
 def make_engine(settings: Settings):
@@ -107,6 +120,7 @@ class _ThreadRuntime(threading.local):
 def register(huey: Huey, settings: Settings, clock: Clock) -> Tasks:
     """Put messaging's tasks on ``huey``. The same function serves ``parlo worker`` and the embedded consumer."""
     from messaging.delivery import deliver_due, recover_abandoned
+    from messaging.numbers import sync_pending_senders
     from messaging.processing import process_conversation, waiting_conversations
     from messaging.runtime import Messaging
 
@@ -114,12 +128,13 @@ def register(huey: Huey, settings: Settings, clock: Clock) -> Tasks:
     config = messaging_config(settings)
     sender = make_sender(settings)
     engine = make_engine(settings)
+    numbers = make_numbers(settings)
 
     def messaging_here() -> Messaging:
         if local.messaging is None:
             local.db = Database.connect(settings.database_url, pool=True)
             local.messaging = Messaging(db=local.db, clock=clock, sender=sender, engine=engine, queue=tasks.queue,
-                                        config=config)
+                                        config=config, numbers=numbers)
         return local.messaging
 
     def run(work: Callable[[Messaging], Awaitable[Any]]) -> Any:
@@ -172,6 +187,8 @@ def register(huey: Huey, settings: Settings, clock: Clock) -> Tasks:
             await deliver_due(m)
             for conversation_id in await waiting_conversations(m):
                 await m.queue.conversation_waiting(conversation_id)
+            if m.numbers is not None:
+                await sync_pending_senders(m.db, m.numbers, now=m.now())
         run(work)
 
     huey.on_shutdown(name="parlo.close_thread_runtime")(close_thread_runtime)

@@ -57,6 +57,9 @@ class FakeTwilio(HttpClient):
         with self._lock:
             self._failures.extend(answers)
 
+    def set_sender_status(self, sid: str, status: str) -> None:
+        next(s for s in self.senders if s["sid"] == sid)["status"] = status
+
     def sent_to(self, to: str) -> list[FakeMessage]:
         return [m for m in self.messages if m.to == to]
 
@@ -82,15 +85,21 @@ class FakeTwilio(HttpClient):
             return self._json(200, {"available_phone_numbers": [
                 {"phone_number": n, "friendly_name": n, "iso_country": "MX", "capabilities": {"sms": True}}
                 for n in self.available]})
+        if path.endswith("/IncomingPhoneNumbers.json") and method == "GET":
+            found = [n for n in self.numbers if not params.get("FriendlyName") or n["friendly_name"] == params["FriendlyName"]]
+            return self._json(200, {"incoming_phone_numbers": found, "next_page_uri": None, "page": 0,
+                                    "page_size": 50, "uri": path, "first_page_uri": path,
+                                    "previous_page_uri": None, "start": 0, "end": len(found)})
         if path.endswith("/IncomingPhoneNumbers.json") and method == "POST":
             number = {"sid": f"PN{next(self._ids):032d}", "phone_number": data.get("PhoneNumber"),
-                      "sms_url": data.get("SmsUrl"), "account_sid": ACCOUNT_SID}
+                      "friendly_name": data.get("FriendlyName"), "sms_url": data.get("SmsUrl"),
+                      "account_sid": ACCOUNT_SID}
             self.numbers.append(number)
             if number["phone_number"] in self.available:
                 self.available.remove(number["phone_number"])
             return self._json(201, number)
         if path.endswith("/Channels/Senders") and method == "POST":
-            sender = {"sid": f"XE{next(self._ids):032d}", "status": "CREATING", **(data if isinstance(data, dict) else {})}
+            sender = {**(data if isinstance(data, dict) else {}), "sid": f"XE{next(self._ids):032d}", "status": "CREATING"}
             self.senders.append(sender)
             return self._json(201, sender)
         if "/Channels/Senders/" in path and method == "GET":
