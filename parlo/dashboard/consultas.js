@@ -39,8 +39,8 @@ export const CATALOGO = `query Catalogo {
 
 // ------------------------------------------------------------------ schedule
 
-export const DIA = `query Dia($date: Date!, $staffId: ID) {
-  schedule(date: $date, staffId: $staffId) {
+export const DIA = `query Dia($date: Date!, $staffId: ID, $locationId: ID) {
+  schedule(date: $date, staffId: $staffId, locationId: $locationId) {
     ${PROBLEMA}
     ... on DaySchedule {
       date closed timezone

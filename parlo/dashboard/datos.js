@@ -59,8 +59,8 @@ const cita = (a) => a && ({
 
 const TIPOS = { appointment: "cita", block: "bloqueo", free: "libre" };
 
-export async function cargarDia(fecha, { personal }) {
-  const d = exito((await gql(Q.DIA, { date: fecha, staffId: personal || null })).schedule);
+export async function cargarDia(fecha, { personal, sucursal: sucursalId }) {
+  const d = exito((await gql(Q.DIA, { date: fecha, staffId: personal || null, locationId: sucursalId || null })).schedule);
   return {
     fecha: d.date,
     cerrado: d.closed,
@@ -125,9 +125,9 @@ export async function horariosLibres({ servicio: servicioId, personal, lugar, fe
 
 // ------------------------------------------------------------------ actions
 
-export async function agendar({ telefono, nombre, servicio: servicioId, personal, lugar, ini, notas }) {
+export async function agendar({ telefono, nombre, servicio: servicioId, personal, lugar, ini, notas, sucursal: sucursalId }) {
   const input = { serviceIds: [servicioId], start: ini, customerPhone: telefono, customerName: nombre,
-    staffId: personal, spotId: lugar, notes: notas, source: "WEB" };
+    staffId: personal, spotId: lugar, notes: notas, source: "WEB", locationId: sucursalId };
   for (const k of Object.keys(input)) if (input[k] == null) delete input[k];
   const r = exito((await gql(Q.AGENDAR, { input })).bookAppointment);
   return { ini: r.startsAt, aviso: r.planWarning };

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.async_api import expect
 
@@ -25,9 +27,9 @@ async def test_owner_asks_for_a_link_opens_it_and_lands_on_todays_agenda(page, d
 
     await expect(page.get_by_role("heading", name="Viernes 16 de enero")).to_be_visible()
     assert "token" not in page.url, "the link's token must leave the address bar at once"
-    await expect(page.get_by_role("columnheader", name="Carlos Mendoza")).to_be_visible()
-    await expect(page.get_by_role("columnheader", name="María López")).to_be_visible()
-    await expect(page.get_by_role("columnheader", name="Pedro Ramírez")).to_be_visible()
+    await expect(page.get_by_role("list", name=re.compile(r"^Agenda de Carlos Mendoza"))).to_be_visible()
+    await expect(page.get_by_role("list", name=re.compile(r"^Agenda de María López"))).to_be_visible()
+    await expect(page.get_by_role("list", name=re.compile(r"^Agenda de Pedro Ramírez"))).to_be_visible()
     await expect(page.get_by_text("Barbería Don Carlos · Carlos Mendoza")).to_be_visible()
     assert page.problems == []
 

@@ -21,11 +21,13 @@ export async function vistaAgenda(principal, params, app) {
     personal: params.get("personal") ?? "",
     servicio: params.get("servicio") ?? "",
     estado: params.get("estado") ?? "",
+    sucursal: params.get("sucursal") ?? "",
   };
+  const sucursales = app.catalogo.sucursales.filter((l) => l.activa);
   const cambiar = (cambios) => {
     const nuevo = { ...estado, ...cambios };
     const q = new URLSearchParams();
-    for (const clave of ["fecha", "vista", "personal", "servicio", "estado"]) if (nuevo[clave]) q.set(clave, nuevo[clave]);
+    for (const clave of ["fecha", "vista", "personal", "servicio", "estado", "sucursal"]) if (nuevo[clave]) q.set(clave, nuevo[clave]);
     app.ir(`#/agenda?${q}`);
   };
   const paso = estado.vista === "semana" ? 7 : 1;
@@ -39,6 +41,8 @@ export async function vistaAgenda(principal, params, app) {
   const { personal, servicios } = app.catalogo;
   const activos = [estado.personal, estado.servicio, estado.estado].filter(Boolean).length;
   const filtros = h("div", { class: "filtros", role: "group", "aria-label": "Filtros" },
+    sucursales.length > 1 ? campo("Sucursal", selector(sucursales.map((l) => ({ value: l.id, label: l.nombre })),
+      estado.sucursal || sucursales.find((l) => l.principal)?.id, { onchange: (e) => cambiar({ sucursal: e.target.value }) })) : null,
     campo("Equipo", selector([{ value: "", label: "Todo el equipo" },
       ...personal.filter((p) => p.activo).map((p) => ({ value: p.id, label: p.nombre }))], estado.personal,
     { onchange: (e) => cambiar({ personal: e.target.value }) })),
@@ -52,7 +56,7 @@ export async function vistaAgenda(principal, params, app) {
   const contenido = h("section", { "aria-label": "Citas", "aria-busy": "true" }, h("p", { class: "cargando" }, "Cargando agenda…"));
   const actualizado = h("span", { class: "actualizado", "aria-live": "off" });
   const puedeEditar = app.yo.nivel !== "viewer";
-  const enlaceNueva = `#/cita/nueva?fecha=${estado.fecha}${estado.personal ? `&personal=${estado.personal}` : ""}`;
+  const enlaceNueva = `#/cita/nueva?fecha=${estado.fecha}${estado.personal ? `&personal=${estado.personal}` : ""}${estado.sucursal ? `&sucursal=${estado.sucursal}` : ""}`;
 
   replace(principal,
     h("div", { class: "herramientas" },
@@ -110,7 +114,7 @@ async function dibujar(estado, app, cambiar, recargar) {
 
 async function dibujarDia(estado, app, recargar) {
   const zona = app.zona;
-  const dia = await cargarDia(estado.fecha, { personal: estado.personal || null });
+  const dia = await cargarDia(estado.fecha, { personal: estado.personal || null, sucursal: estado.sucursal || null });
   const pasa = (cita) => (!estado.servicio || cita.servicio?.id === estado.servicio)
     && (!estado.estado || cita.estado === estado.estado);
   const columnas = dia.personal.filter((p) => !estado.personal || p.id === estado.personal);
@@ -143,9 +147,10 @@ async function dibujarDia(estado, app, recargar) {
   const huella = [];
   for (const col of columnas) {
     const citas = col.items.filter((i) => i.tipo === "cita");
-    cabezas.push(h("div", { class: "dia-cabeza", role: "columnheader" }, col.nombre,
+    cabezas.push(h("div", { class: "dia-cabeza", "aria-hidden": "true" }, col.nombre,
       h("small", {}, col.trabajo.length ? `${citas.length} ${citas.length === 1 ? "cita" : "citas"}` : "No trabaja")));
-    const cuerpo = h("div", { class: "columna", role: "list", "aria-label": `Agenda de ${col.nombre}` });
+    const cuerpo = h("div", { class: "columna", role: "list",
+      "aria-label": `Agenda de ${col.nombre}: ${col.trabajo.length ? `${citas.length} ${citas.length === 1 ? "cita" : "citas"}` : "no trabaja"}` });
     cuerpo.style.height = `${alto}px`;
     cuerpo.style.gridRow = "2";
     // Shade what is outside this person's working hours.
@@ -182,7 +187,7 @@ async function dibujarDia(estado, app, recargar) {
     }
     cuerpos.push(cuerpo);
   }
-  const rejilla = h("div", { class: "dia-rejilla", role: "grid", "aria-label": `Agenda del ${fechaLarga(estado.fecha)}` },
+  const rejilla = h("div", { class: "dia-rejilla", role: "group", "aria-label": `Agenda del ${fechaLarga(estado.fecha)}` },
     cabezas, horas, cuerpos);
   rejilla.style.setProperty("--columnas", String(columnas.length));
   const aviso = dia.cerrado ? h("p", { class: "nota" }, "El negocio está cerrado este día.") : null;
@@ -216,7 +221,7 @@ function bloqueDia(item, col, app, estado, recargar) {
     const inicioTexto = horaInput(item.ini, zona);
     return h("a", {
       class: ["bloque", "libre"],
-      href: `#/cita/nueva?fecha=${estado.fecha}&personal=${col.id}&hora=${inicioTexto}`,
+      href: `#/cita/nueva?fecha=${estado.fecha}&personal=${col.id}&hora=${inicioTexto}${estado.sucursal ? `&sucursal=${estado.sucursal}` : ""}`,
       "aria-label": `Libre de ${rango}: agendar con ${col.nombre}`,
     }, h("span", {}, minutos >= 30 ? `Libre · ${rango}` : "Libre"));
   }

@@ -135,7 +135,7 @@ export async function vistaNuevaCita(principal, params, app) {
       const r = await agendar({
         telefono: telefono.value, nombre: nombre.value || null, servicio: servicio.value,
         personal: quien.value || elegido?.personalId || null, lugar: donde.value || elegido?.lugarId || null,
-        ini, notas: notas.value || null,
+        ini, notas: notas.value || null, sucursal: params.get("sucursal") || null,
       });
       avisar(r.aviso ? `Cita agendada. ${r.aviso}` : "Cita agendada.");
       app.ir(`#/agenda?fecha=${fechaLocal(ini, zona)}`);
