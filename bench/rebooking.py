@@ -263,7 +263,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, default=10, help="instances per scenario")
     parser.add_argument("--reference", action="store_true", help="also solve ~40-affected instances for 60 s")
-    parser.add_argument("--workers", default="1", help="comma-separated worker counts to compare")
+    parser.add_argument("--workers", default="2", help="comma-separated worker counts to compare")
     parser.add_argument("--shift-window", type=int, default=180, help="policy: how far in time of day a move may go")
     parser.add_argument("--limits", default="1,5,10", help="time limits for 1, 2 and 4 out")
     parser.add_argument("--out", default="1,2,4", help="which scenarios (stylists out) to run")

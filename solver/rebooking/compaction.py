@@ -14,7 +14,7 @@ import math
 from ortools.sat.python import cp_model
 
 from .candidates import Reach, days_by_index, free_time, options_for
-from .optimal import FirstPlan, RebookingModel
+from .optimal import SOLVER_PARAMETERS, FirstPlan, RebookingModel
 from .plan import CompactionPlan, Move, Placement, StaffFreeBlock
 from .problem import Problem, before, shift_minutes
 from .salon import Appointment, CompactionPolicy, Salon, Weights, Window
@@ -85,6 +85,8 @@ def compact_day(salon: Salon, day: int, policy: CompactionPolicy) -> CompactionP
     solver.parameters.max_time_in_seconds = policy.time_limit_seconds
     solver.parameters.num_workers = max(1, policy.workers)
     solver.parameters.random_seed = policy.random_seed
+    for name, value in SOLVER_PARAMETERS.items():
+        setattr(solver.parameters, name, value)
     status = solver.solve(m, FirstPlan())
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _compaction_plan(salon, day, on_day, movable, span, working, blocks_before, current, "feasible", solver.wall_time, salon_days)

@@ -148,7 +148,7 @@ class RebookingPolicy:
     time_limit_seconds: float = 5.0
     granularity_minutes: int = 15
     weights: Weights | None = None
-    workers: int = 1
+    workers: int = 2
     random_seed: int = 0
 
 
