@@ -1,0 +1,160 @@
+"""Tools the GraphQL schema has no operation for yet, run as use cases with the same rules.
+
+- ``update_my_name``: a customer confirms their own name (``updateCustomer`` refuses customers).
+- ``handoff_to_human``: the owner gets the customer's phone and question (outbox), and the
+  conversation goes quiet (``HANDED_OFF``) until staff hand it back or 24 hours pass.
+- ``send_message_to_customer``: staff write to a customer of *their* business (outbox).
+- ``send_staff_welcome``: the welcome template to a newly added staff member.
+- ``stats``: this month's figures for owners and admins.
+
+Each checks the actor itself (customer → own row; staff → the permission matrix) exactly
+as a resolver would; move them into resolvers/ + schema/ when those operations exist.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from messaging.spanish import format_phone_international
+from resolvers.context import ActorKind
+from resolvers.outbox import enqueue
+from resolvers.permissions import Permission, check
+from resolvers.phones import InvalidPhone, normalise_phone
+from storage import (
+    Appointment,
+    AppointmentStatus,
+    Conversation,
+    ConversationStatus,
+    Customer,
+    Organization,
+    Staff,
+)
+
+from .tools import InvalidArguments, ToolContext, ToolResult
+
+#: How long Parlo stays quiet after a handoff unless staff hand the conversation back.
+HANDOFF_QUIET = timedelta(hours=24)
+MAX_MESSAGE = 1000
+
+
+async def update_my_name(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+    actor = tc.ctx.actor
+    if actor.kind is not ActorKind.CUSTOMER:
+        return ToolResult(False, message="Solo el cliente puede cambiar su propio nombre.", problem="PermissionDenied")
+    name = " ".join(str(args.get("name") or "").split())[:120]
+    if len(name) < 2:
+        raise InvalidArguments("¿Me repites tu nombre?")
+    now = tc.now()
+    async with tc.ctx.db.transaction(write=True) as session:
+        await session.execute(update(Customer).where(Customer.id == actor.customer_id,
+                                                     Customer.organization_id == actor.organization_id)
+                              .values(name=name, name_verified_at=now, updated_at=now))
+    return ToolResult(True, {"name": name})
+
+
+async def handoff_to_human(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+    actor = tc.ctx.actor
+    if actor.kind is not ActorKind.CUSTOMER or tc.profile is None:
+        return ToolResult(False, message="Solo para conversaciones con clientes.", problem="PermissionDenied")
+    owner = tc.profile.owner
+    reason = " ".join(str(args.get("reason") or "").split())[:500] or "quiere hablar con alguien del equipo"
+    now = tc.now()
+    async with tc.ctx.db.transaction(write=True) as session:
+        customer = await session.scalar(select(Customer).where(Customer.id == actor.customer_id,
+                                                               Customer.organization_id == actor.organization_id))
+        who = customer.name if customer and customer.name else "Un cliente"
+        phone = format_phone_international(actor.phone or (customer.phone_number if customer else ""))
+        if owner is not None:
+            enqueue(session, now=now, to=owner.phone, organization_id=actor.organization_id, kind="handoff",
+                    body=f"{who} pregunta: {reason}. Teléfono: {phone}. Contéstale directo por WhatsApp; "
+                         "yo no le respondo en las próximas 24 horas.",
+                    from_number=tc.profile.whatsapp_number)
+        if tc.conversation_id is not None:
+            await session.execute(update(Conversation).where(Conversation.id == tc.conversation_id)
+                                  .values(status=ConversationStatus.HANDED_OFF,
+                                          handed_off_until=now + HANDOFF_QUIET, updated_at=now))
+    await tc.ctx.outbox_written()
+    return ToolResult(True, {"notified": owner.name if owner else None, "quiet_until": (now + HANDOFF_QUIET).isoformat()})
+
+
+async def send_message_to_customer(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+    if denied := check(tc.ctx.actor, Permission.MESSAGE_CUSTOMERS):
+        return ToolResult(False, message=denied.message, problem=type(denied).__name__)
+    try:
+        phone = normalise_phone(str(args.get("customer_phone") or ""))
+    except InvalidPhone as exc:
+        raise InvalidArguments(str(exc)) from exc
+    text = str(args.get("message") or "").strip()[:MAX_MESSAGE]
+    if not text:
+        raise InvalidArguments("¿Qué le digo?")
+    org_id = tc.ctx.actor.organization_id
+    now = tc.now()
+    async with tc.ctx.db.transaction(write=True) as session:
+        customer = await session.scalar(select(Customer).where(Customer.organization_id == org_id,
+                                                               Customer.phone_number == phone))
+        if customer is None:
+            return ToolResult(False, message="No encontré a ese cliente en tu negocio.", problem="NotFound")
+        number = await session.scalar(select(Organization.whatsapp_number).where(Organization.id == org_id))
+        enqueue(session, now=now, to=phone, organization_id=org_id, kind="staff_message", body=text,
+                from_number=number)
+    await tc.ctx.outbox_written()
+    return ToolResult(True, {"sent_to": customer.name or phone, "message": text})
+
+
+async def send_staff_welcome(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+    if denied := check(tc.ctx.actor, Permission.MANAGE_STAFF):
+        return ToolResult(False, message=denied.message, problem=type(denied).__name__)
+    org_id = tc.ctx.actor.organization_id
+    now = tc.now()
+    async with tc.ctx.db.transaction(write=True) as session:
+        staff = await session.scalar(select(Staff).where(Staff.organization_id == org_id,
+                                                         Staff.id == _as_uuid(args.get("staff_id"))))
+        if staff is None:
+            return ToolResult(False, message="No encontré a esa persona en tu equipo.", problem="NotFound")
+        org = await session.get(Organization, org_id)
+        enqueue(session, now=now, to=staff.phone_number, organization_id=org_id, kind="employee_welcome",
+                template_name="employee_welcome",
+                variables={"business_name": org.name, "staff_name": staff.name.split()[0],
+                           "business_number": org.whatsapp_number},
+                from_number=org.whatsapp_number, dedupe_key=f"welcome:{staff.id}")
+    await tc.ctx.outbox_written()
+    return ToolResult(True, {"sent_to": staff.name})
+
+
+def _as_uuid(value: Any):
+    import uuid
+
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, TypeError) as exc:
+        raise InvalidArguments("Ese empleado no es válido.") from exc
+
+
+async def stats(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+    if denied := check(tc.ctx.actor, Permission.VIEW_STATS):
+        return ToolResult(False, message=denied.message, problem=type(denied).__name__)
+    org_id = tc.ctx.actor.organization_id
+    local = tc.local_now()
+    month_start = datetime.combine(local.date().replace(day=1), time(0), tc.zone)
+    async with tc.ctx.db.session() as session:
+        rows = (await session.execute(
+            select(Appointment.status, func.count(), func.coalesce(func.sum(Appointment.price_cents), 0))
+            .where(Appointment.organization_id == org_id, Appointment.starts_at >= month_start,
+                   Appointment.starts_at < tc.now() + timedelta(days=62))
+            .group_by(Appointment.status))).all()
+        new_customers = await session.scalar(select(func.count()).select_from(Customer).where(
+            Customer.organization_id == org_id, Customer.created_at >= month_start))
+    by_status = {status.value if hasattr(status, "value") else str(status): (count, cents)
+                 for status, count, cents in rows}
+    done = by_status.get(AppointmentStatus.COMPLETED.value, (0, 0))
+    return ToolResult(True, {
+        "month": local.strftime("%Y-%m"),
+        "appointments": sum(c for c, _ in by_status.values()),
+        "completed": done[0], "revenue_cents": int(done[1]),
+        "no_shows": by_status.get(AppointmentStatus.NO_SHOW.value, (0, 0))[0],
+        "cancelled": by_status.get(AppointmentStatus.CANCELLED.value, (0, 0))[0],
+        "new_customers": int(new_customers or 0),
+    })

@@ -1,0 +1,122 @@
+"""What both engines know about the business and the sender before answering a turn.
+
+One short read per turn, scoped to the routed organization: services with prices and
+durations, the primary location's hours, the team, the owner (for handoffs), and the
+customer or staff member writing. It feeds the LLM's system prompt and the rule engine's
+wording; every *action* still goes through the tools, with the sender as actor.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from storage import Customer, Location, Organization, PermissionLevel, ServiceType, Staff, StaffRole
+
+#: A name confirmed within this window is trusted without asking again (spec: Returning Customer Behavior).
+NAME_TRUST = timedelta(days=90)
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceInfo:
+    id: uuid.UUID
+    name: str
+    duration_minutes: int
+    price_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class StaffInfo:
+    id: uuid.UUID
+    name: str
+    phone: str
+    level: PermissionLevel
+    is_owner: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerInfo:
+    id: uuid.UUID
+    phone: str
+    name: str | None
+    name_verified_at: datetime | None
+
+    def name_is_trusted(self, now: datetime) -> bool:
+        return bool(self.name and self.name_verified_at and now - self.name_verified_at <= NAME_TRUST)
+
+
+@dataclass(frozen=True, slots=True)
+class BusinessProfile:
+    organization_id: uuid.UUID
+    name: str
+    business_type: str | None
+    timezone: str
+    whatsapp_number: str | None
+    address: str | None
+    #: weekday (0 = Monday) → [(open, close)] local; a missing weekday is closed.
+    hours: dict[int, tuple[tuple[time, time], ...]]
+    services: tuple[ServiceInfo, ...]
+    team: tuple[StaffInfo, ...]
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def service(self, service_id: uuid.UUID | str | None) -> ServiceInfo | None:
+        return next((s for s in self.services if str(s.id) == str(service_id)), None)
+
+    def member(self, staff_id: uuid.UUID | str | None) -> StaffInfo | None:
+        return next((m for m in self.team if str(m.id) == str(staff_id)), None)
+
+    @property
+    def owner(self) -> StaffInfo | None:
+        return next((m for m in self.team if m.is_owner), None) or \
+            next((m for m in self.team if m.level is PermissionLevel.OWNER), None)
+
+    def local_today(self, now: datetime) -> date:
+        return now.astimezone(self.zone).date()
+
+
+def _clock(text: str) -> time:
+    hours, minutes = text.split(":")[:2]
+    return time(0, 0) if hours == "24" else time(int(hours), int(minutes))
+
+
+async def load_profile(db, organization_id: uuid.UUID) -> BusinessProfile | None:
+    async with db.session() as session:
+        org = await session.get(Organization, organization_id)
+        if org is None:
+            return None
+        location = await session.scalar(
+            select(Location).where(Location.organization_id == organization_id, Location.is_active.is_(True))
+            .order_by(Location.is_primary.desc(), Location.name).limit(1))
+        services = (await session.scalars(
+            select(ServiceType).where(ServiceType.organization_id == organization_id, ServiceType.is_active.is_(True))
+            .order_by(ServiceType.created_at, ServiceType.name))).all()
+        team = (await session.scalars(
+            select(Staff).where(Staff.organization_id == organization_id, Staff.is_active.is_(True))
+            .order_by(Staff.name))).all()
+    hours: dict[int, tuple[tuple[time, time], ...]] = {}
+    for weekday, ranges in ((location.business_hours if location else None) or {}).items():
+        if ranges:
+            hours[int(weekday)] = tuple((_clock(a), _clock(b)) for a, b in ranges)
+    return BusinessProfile(
+        organization_id=org.id, name=org.name, business_type=org.business_type, timezone=org.timezone,
+        whatsapp_number=org.whatsapp_number, address=location.address if location else None, hours=hours,
+        services=tuple(ServiceInfo(s.id, s.name, s.duration_minutes, s.price_cents) for s in services),
+        team=tuple(StaffInfo(m.id, m.name, m.phone_number, m.permission_level, m.role is StaffRole.OWNER)
+                   for m in team),
+    )
+
+
+async def load_customer(db, organization_id: uuid.UUID, customer_id: uuid.UUID | None) -> CustomerInfo | None:
+    if customer_id is None:
+        return None
+    async with db.session() as session:
+        row = await session.scalar(select(Customer).where(Customer.id == customer_id,
+                                                          Customer.organization_id == organization_id))
+    return CustomerInfo(row.id, row.phone_number, row.name, row.name_verified_at) if row else None

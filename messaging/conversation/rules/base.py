@@ -1,0 +1,158 @@
+"""What every flow of the rule engine shares: the turn, the flow state, tool calls, wording.
+
+A flow is ``(flow_type, state, data)`` persisted in the conversation's ``FlowSession``
+row (one per conversation). States use the spec's names (``collecting_service``,
+``confirming_summary``…); ``None`` means no flow is open. After
+:data:`ABANDON_AFTER` without messages an open flow is *abandoned*: its state is kept in
+``last_active_state`` and the next message either resumes it or starts something new.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from messaging.spanish import (
+    format_date,
+    format_day_reference,
+    format_price,
+    format_time,
+)
+from storage import FlowSession
+
+from ..profile import BusinessProfile, CustomerInfo
+from ..tools import ToolContext, ToolResult, call_tool
+
+ABANDON_AFTER = timedelta(minutes=30)
+TERMINAL = frozenset({"confirmed", "completed", "cancelled", "closed", "abandoned", "done"})
+
+
+@dataclass
+class Flow:
+    type: str
+    state: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class TurnState:
+    """One turn for the rule engine: the words, who wrote them, the open flow, the tools."""
+
+    text: str
+    tc: ToolContext
+    route_kind: str
+    profile: BusinessProfile | None
+    now: datetime
+    customer: CustomerInfo | None = None
+    staff_id: uuid.UUID | None = None
+    staff_name: str | None = None
+    flow: Flow | None = None
+    resumed: bool = False
+    replies: list[str] = field(default_factory=list)
+    _calls: int = 0
+
+    @property
+    def local_now(self) -> datetime:
+        return self.now.astimezone(self.profile.zone) if self.profile else self.now
+
+    @property
+    def today(self) -> date:
+        return self.local_now.date()
+
+    def say(self, *texts: str) -> None:
+        self.replies.extend(t for t in texts if t)
+
+    def start(self, flow_type: str, state: str, **data: Any) -> Flow:
+        self.flow = Flow(flow_type, state, dict(data))
+        return self.flow
+
+    def finish(self, state: str = "completed") -> None:
+        if self.flow is not None:
+            self.flow.state = state
+
+    async def call(self, tool: str, /, **args: Any) -> ToolResult:
+        self._calls += 1
+        return await call_tool(self.tc, tool, {k: v for k, v in args.items() if v is not None},
+                               route_kind=self.route_kind, sequence=self._calls)
+
+    # ---- wording helpers
+    def day_words(self, day: date) -> str:
+        """'hoy viernes', 'mañana sábado', 'el lunes 19 de enero'."""
+        words = format_day_reference(day, self.today)
+        if (day - self.today).days > 6:
+            words = f"el {format_date(day)}"
+        return words
+
+    def part_of_day_farewell(self) -> str:
+        hour = self.local_now.hour
+        return "buen día" if hour < 12 else "buena tarde" if hour < 19 else "buena noche"
+
+    def first_name(self, name: str | None) -> str | None:
+        return name.split()[0] if name else None
+
+
+def local(iso: str) -> datetime:
+    return datetime.fromisoformat(iso)
+
+
+def hhmm(iso: str) -> str:
+    return format_time(local(iso).time())
+
+
+def money(cents: int | None) -> str:
+    return format_price(cents or 0)
+
+
+def time_words(t: time) -> str:
+    """'las 4', 'la 1', 'las 4:30' — how Mexicans say a time in a sentence."""
+    hour = t.hour % 12 or 12
+    minutes = f":{t.minute:02d}" if t.minute else ""
+    return f"{'la' if hour == 1 else 'las'} {hour}{minutes}"
+
+
+# ---------------------------------------------------------------- persistence
+
+
+async def load_flow(db, conversation_id: uuid.UUID, now: datetime) -> tuple[Flow | None, Flow | None]:
+    """(the open flow, the abandoned one to maybe resume)."""
+    async with db.session() as session:
+        row = await session.scalar(select(FlowSession).where(FlowSession.conversation_id == conversation_id))
+    if row is None:
+        return None, None
+    if row.state == "abandoned" and row.last_active_state:
+        return None, Flow(row.flow_type, row.last_active_state, dict(row.collected_data or {}))
+    if row.state in TERMINAL:
+        return None, None
+    if row.last_message_at is not None and now - row.last_message_at > ABANDON_AFTER:
+        return None, Flow(row.flow_type, row.state, dict(row.collected_data or {}))
+    return Flow(row.flow_type, row.state, dict(row.collected_data or {})), None
+
+
+async def save_flow(db, conversation_id: uuid.UUID, flow: Flow | None, *, organization_id, customer_id, staff_id,
+                    now: datetime, abandoned: Flow | None = None) -> None:
+    async with db.transaction(write=True) as session:
+        row = await session.scalar(select(FlowSession).where(FlowSession.conversation_id == conversation_id))
+        if flow is None and abandoned is not None:
+            flow, state, last = abandoned, "abandoned", abandoned.state
+        elif flow is None:
+            if row is None:
+                return
+            row.state, row.last_message_at, row.updated_at = "done" if row.state not in TERMINAL else row.state, now, now
+            return
+        else:
+            state, last = flow.state, (flow.state if flow.state not in TERMINAL else None)
+        if row is None:
+            row = FlowSession(conversation_id=conversation_id, organization_id=organization_id,
+                              customer_id=customer_id, staff_id=staff_id, created_at=now, flow_type=flow.type,
+                              state=state)
+            session.add(row)
+        row.flow_type, row.state = flow.type, state
+        if last:
+            row.last_active_state = last
+        row.collected_data = dict(flow.data)
+        row.last_message_at = now
+        row.updated_at = now

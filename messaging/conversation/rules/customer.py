@@ -1,0 +1,681 @@
+"""Customers: book, see, change and cancel their appointments, ask, or talk to a person.
+
+Flows (spec "State Machine Flows" 3-6): ``book`` (collecting_service → collecting_datetime
+→ choosing_slot → collecting_personal_info / confirming_summary → confirmed), ``modify``
+(identifying_booking → collecting_new_datetime → choosing_slot → checking_satisfaction),
+``cancel`` (identifying_booking → confirming_cancellation → cancelled); inquiries and
+handoff are stateless.
+
+Consent: picking one of the times Parlo offered *is* the confirmation (spec examples 1
+and 2); a time the customer proposes is confirmed first, and a cancellation always is.
+Only times check_availability returned are ever offered or booked.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from messaging.spanish import (
+    ChoiceKind,
+    Intent,
+    MatchKind,
+    bullet_list,
+    capitalize_first,
+    choose,
+    detect_intent,
+    format_date,
+    format_duration,
+    format_service_line,
+    format_time,
+    match_service,
+    parse_person_name,
+    parse_when,
+    parse_yes_no,
+)
+from messaging.spanish.intents import Understanding
+
+from .base import TurnState, hhmm, local, money, time_words
+
+MAX_OFFERED = 4
+SEARCH_AHEAD_DAYS = 7
+WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+
+#: Intents that leave whatever flow is open and start their own.
+STRONG = frozenset({Intent.BOOK, Intent.CANCEL, Intent.RESCHEDULE, Intent.VIEW_APPOINTMENTS, Intent.HANDOFF,
+                    Intent.ASK_PRICES, Intent.ASK_HOURS, Intent.ASK_LOCATION, Intent.ASK_SERVICES, Intent.HELP})
+
+
+def understand(t: TurnState) -> Understanding:
+    services = {str(s.id): s.name for s in t.profile.services}
+    return detect_intent(t.text, today=t.today, services=services)
+
+
+async def handle(t: TurnState) -> None:
+    u = understand(t)
+    flow = t.flow
+    if flow is not None and not (u.intent in STRONG and _leaves_flow(t, flow, u)):
+        handler = FLOW_HANDLERS.get(flow.type)
+        if handler is not None:
+            await handler(t, u)
+            return
+    await start_from_intent(t, u)
+
+
+def _leaves_flow(t: TurnState, flow, u: Understanding) -> bool:
+    """A new request interrupts the open flow, except the flow's own intent said again, or
+    a day said while the flow waits for one ("para el lunes si hay espacio")."""
+    same = {"book": {Intent.BOOK}, "modify": {Intent.RESCHEDULE}, "cancel": {Intent.CANCEL}}.get(flow.type, set())
+    if u.intent in same:
+        return False
+    waiting_for_day = flow.state in ("collecting_datetime", "collecting_new_datetime", "choosing_slot")
+    named_service = u.slots.service is not None and u.slots.service.kind is MatchKind.MATCHED
+    if u.intent is Intent.BOOK and waiting_for_day and not named_service:
+        return False
+    return True
+
+
+async def start_from_intent(t: TurnState, u: Understanding) -> None:
+    intent = u.intent
+    if intent is Intent.HANDOFF or u.suggests_handoff:
+        await handoff(t, u)
+    elif intent is Intent.BOOK:
+        await start_booking(t, u)
+    elif intent is Intent.RESCHEDULE:
+        await start_modify(t, u)
+    elif intent is Intent.CANCEL:
+        await start_cancel(t, u)
+    elif intent is Intent.VIEW_APPOINTMENTS:
+        await view_appointments(t)
+    elif intent in (Intent.ASK_PRICES, Intent.ASK_SERVICES):
+        t.say(f"Estos son nuestros servicios:\n{services_list(t)}\n\n¿Te gustaría agendar alguno?")
+        t.start("inquiry", "offered_booking")
+    elif intent is Intent.ASK_HOURS:
+        t.say(f"Nuestro horario es:\n{hours_text(t)}\n\n¿Te gustaría agendar una cita?")
+        t.start("inquiry", "offered_booking")
+    elif intent is Intent.ASK_LOCATION:
+        where = t.profile.address
+        t.say(f"Estamos en {where}. ¿Te gustaría agendar una cita?" if where else
+              f"Deja que le pase tu pregunta a {owner_first(t)} para que te mande la ubicación exacta.")
+        if not where:
+            await handoff(t, u, silent_intro=True)
+        else:
+            t.start("inquiry", "offered_booking")
+    elif intent is Intent.HELP:
+        t.say("Puedo agendarte una cita, decirte qué horarios hay, cambiar o cancelar tu cita, o darte precios "
+              "y horarios del negocio. ¿Qué necesitas?")
+    elif intent is Intent.THANKS or intent is Intent.GOODBYE:
+        t.say(f"¡Con gusto! Que tengas {t.part_of_day_farewell()}. 👋")
+    elif intent is Intent.GREETING:
+        t.say(greeting(t) + " ¿En qué puedo ayudarte?")
+    else:
+        when = parse_when(t.text, t.today)
+        if when.date is not None or when.time is not None:
+            await start_booking(t, u)
+            return
+        t.say(("" if not u.greeted else greeting(t) + " ") +
+              "Perdón, no te entendí bien 🙏 Puedo ayudarte a agendar, cambiar o cancelar una cita, o darte "
+              "precios y horarios. ¿Qué necesitas?")
+
+
+def greeting(t: TurnState) -> str:
+    name = t.first_name(t.customer.name if t.customer else None)
+    if name:
+        return f"¡Hola, {name}! Qué gusto saludarte de nuevo."
+    return f"¡Hola! Gracias por escribir a {t.profile.name}."
+
+
+def owner_first(t: TurnState) -> str:
+    owner = t.profile.owner
+    return owner.name.split()[0] if owner else "el dueño"
+
+
+def services_list(t: TurnState) -> str:
+    return bullet_list(format_service_line(s.name, s.price_cents, s.duration_minutes) for s in t.profile.services)
+
+
+def hours_text(t: TurnState) -> str:
+    lines = []
+    for weekday, name in enumerate(WEEKDAYS):
+        ranges = t.profile.hours.get(weekday)
+        lines.append(f"{capitalize_first(name)}: " + (", ".join(
+            f"{format_time(a)} - {format_time(b) if b != time(0) else '12:00 AM'}" for a, b in ranges)
+            if ranges else "cerrado"))
+    return bullet_list(lines)
+
+
+def service_words(name: str) -> str:
+    """'corte de cabello' in the middle of a sentence (keeps proper capitals like 'Mani + Pedi')."""
+    return name[0].lower() + name[1:] if name[:1].isupper() and not name[1:2].isupper() else name
+
+
+# ---------------------------------------------------------------- handoff
+
+
+async def handoff(t: TurnState, u: Understanding, *, silent_intro: bool = False) -> None:
+    owner = owner_first(t)
+    if u.suggests_handoff and u.intent is not Intent.HANDOFF and not silent_intro:
+        names = [service_words(s.name) for s in t.profile.services]
+        offered = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " y " + names[-1] if names else ""
+        t.say(f"Por ahora los servicios que tenemos son {offered}. Para preguntas sobre otros servicios, deja que "
+              f"le pase tu mensaje a {owner}, el dueño.")
+    result = await t.call("handoff_to_human", reason=(u.slots.service_text and f"si hacen {u.slots.service_text}")
+                          or t.text)
+    if result.ok:
+        t.say(f"Ya le avisé a {owner}; te va a escribir pronto por aquí para ayudarte. 🙌")
+    else:
+        t.say(f"Dame un momento y le aviso a {owner} para que te escriba.")
+    t.flow = None
+
+
+# ---------------------------------------------------------------- booking
+
+
+def _service_from(t: TurnState, u: Understanding) -> tuple[str | None, list[str]]:
+    """(service id when clear, candidate ids when ambiguous)."""
+    match = u.slots.service
+    if match is None and t.profile.services:
+        match = match_service(t.text, {str(s.id): s.name for s in t.profile.services})
+    if len(t.profile.services) == 1:
+        return str(t.profile.services[0].id), []
+    if match is None:
+        return None, []
+    if match.kind is MatchKind.MATCHED and match.candidates:
+        return str(match.candidates[0].id), []
+    if match.kind in (MatchKind.AMBIGUOUS, MatchKind.COMBINATION):
+        return None, [str(c.id) for c in match.candidates]
+    return None, []
+
+
+async def start_booking(t: TurnState, u: Understanding) -> None:
+    flow = t.start("book", "collecting_service")
+    service_id, candidates = _service_from(t, u)
+    hello = ""
+    if u.greeted:
+        hello = greeting(t) + " "
+    if service_id is None:
+        flow.data["candidates"] = candidates
+        options = [s for s in t.profile.services if str(s.id) in candidates] or list(t.profile.services)
+        flow.data["candidates"] = [str(s.id) for s in options]
+        t.say(f"{hello}¡Claro! ¿Qué servicio te gustaría?\n" + bullet_list(
+            format_service_line(s.name, s.price_cents, s.duration_minutes) for s in options))
+        return
+    flow.data["service_id"] = service_id
+    when = parse_when(t.text, t.today)
+    if when.date is not None or when.time is not None:
+        await search_and_offer(t, when)
+        return
+    flow.state = "collecting_datetime"
+    t.say(f"{hello}¡Claro! ¿Para qué día te gustaría agendar tu {service_words(t.profile.service(service_id).name)}?")
+
+
+async def on_book(t: TurnState, u: Understanding) -> None:
+    flow = t.flow
+    state = flow.state
+    if state == "collecting_service":
+        options = {i: s for i, s in enumerate(s for s in t.profile.services if str(s.id) in flow.data.get("candidates", [])
+                                              or not flow.data.get("candidates"))}
+        choice = choose(t.text, [s.name for s in options.values()])
+        service_id = str(options[choice.index].id) if choice.index is not None else _service_from(t, u)[0]
+        if service_id is None:
+            t.say("Perdón, ¿cuál de estos servicios?\n" + bullet_list(s.name for s in options.values()))
+            return
+        flow.data["service_id"] = service_id
+        when = parse_when(t.text, t.today)
+        if when.date is not None or when.time is not None:
+            await search_and_offer(t, when)
+            return
+        flow.state = "collecting_datetime"
+        t.say(f"Perfecto. ¿Para qué día te gustaría agendar tu {service_words(t.profile.service(service_id).name)}?")
+    elif state == "collecting_datetime":
+        when = parse_when(t.text, t.today)
+        if when.date is None and when.time is None:
+            if when.part_of_day is not None:
+                flow.data["part_of_day"] = when.part_of_day.value
+                t.say("¿Y qué día? Por ejemplo: mañana, el sábado o el 20.")
+                return
+            t.say("¿Qué día te acomoda? Por ejemplo: mañana en la tarde, el sábado o el 20.")
+            return
+        await search_and_offer(t, when)
+    elif state == "choosing_slot":
+        await pick_slot(t, u)
+    elif state == "confirming_summary":
+        answer = parse_yes_no(t.text)
+        if answer.answer is True:
+            await book_now(t, flow.data["chosen"], confirmed_name=True)
+        elif answer.wants_other_day or answer.answer is False:
+            when = parse_when(t.text, t.today)
+            if when.date is not None:
+                await search_and_offer(t, when)
+            else:
+                flow.state = "collecting_datetime"
+                t.say("Va, ¿para qué otro día te gustaría?")
+        else:
+            await pick_slot(t, u)
+    elif state == "collecting_personal_info":
+        await take_name(t)
+    else:
+        await start_from_intent(t, u)
+
+
+async def search_and_offer(t: TurnState, when, *, verb: str = "agendar") -> None:
+    """Look up real availability for the day said and offer a few times (or the asked one)."""
+    flow = t.flow
+    service = t.profile.service(flow.data["service_id"])
+    day = when.date.start if when.date is not None else t.today
+    part = when.part_of_day.value if when.part_of_day else flow.data.pop("part_of_day", None)
+    result = await t.call("check_availability", service_id=str(service.id), date_from=day.isoformat(),
+                          date_to=(when.date.end if when.date is not None else day).isoformat())
+    if not result.ok:
+        flow.state = "collecting_datetime"
+        t.say((result.message or "No pude revisar la agenda.") + " ¿Qué otro día te acomoda?")
+        return
+    slots = [s["start"] for s in result.data["slots"]]
+    wanted: time | None = when.time
+    if wanted is not None:
+        exact = [s for s in slots if local(s).time() == wanted and local(s).date() == day]
+        if exact:
+            flow.data.update(chosen=exact[0], offered=[exact[0]], available=slots)
+            if flow.type == "modify":
+                await move_now(t, exact[0])
+                return
+            flow.state = "confirming_summary"
+            t.say(f"Tengo {t.day_words(day)} a las {hhmm(exact[0])} para {service_words(service.name)} "
+                  f"({money(service.price_cents)}). ¿Te la agendo?")
+            return
+    in_part = [s for s in slots if _in_part(local(s).time(), part)] if part else slots
+    shown_day = day
+    intro = ""
+    if wanted is not None:
+        intro = f"A las {hhmm(datetime.combine(day, wanted).isoformat())} ya no tengo espacio. "
+        near = sorted(slots, key=lambda s: abs((local(s) - datetime.combine(local(s).date(), wanted)).total_seconds()))
+        candidates = sorted(near[:MAX_OFFERED])
+    elif in_part:
+        candidates = spread(in_part)
+    elif slots:
+        intro = f"{capitalize_first(t.day_words(day))} en la {part} ya no tengo espacio, pero sí tengo otros horarios. " \
+            if part else ""
+        candidates = spread(slots)
+    else:
+        later = await t.call("check_availability", service_id=str(service.id),
+                             date_from=(day + timedelta(days=1)).isoformat(),
+                             date_to=(day + timedelta(days=SEARCH_AHEAD_DAYS)).isoformat())
+        upcoming = [s["start"] for s in later.data.get("slots", [])] if later.ok else []
+        if not upcoming:
+            flow.state = "collecting_datetime"
+            t.say(f"Uy, {t.day_words(day)} y los días siguientes ya no tengo espacio para "
+                  f"{service_words(service.name)}. ¿Quieres que le pase tu mensaje a {owner_first(t)}?")
+            return
+        shown_day = local(upcoming[0]).date()
+        same_day = [s for s in upcoming if local(s).date() == shown_day]
+        preferred = [s for s in same_day if _in_part(local(s).time(), part)] if part else same_day
+        candidates = spread(preferred or same_day)
+        slots = same_day
+        intro = f"{capitalize_first(t.day_words(day))} ya no tengo espacio. "
+    flow.data.update(offered=candidates, available=slots, day=shown_day.isoformat())
+    flow.state = "choosing_slot"
+    price = f" para {service_words(service.name)} ({money(service.price_cents)})" if flow.type == "book" else ""
+    lead = "Perfecto. " if not intro else intro
+    t.say(f"{lead}{capitalize_first(t.day_words(shown_day))} tengo disponibles estos horarios{price}:\n"
+          + bullet_list(hhmm(s) for s in candidates) + "\n¿Cuál te funciona mejor?")
+
+
+def _in_part(t: time, part: str | None) -> bool:
+    bounds = {"manana": (0, 12), "mediodia": (12, 15), "tarde": (12, 19), "noche": (19, 24)}.get(part or "")
+    return bounds is None or bounds[0] <= t.hour < bounds[1]
+
+
+def spread(slots: list[str], count: int = MAX_OFFERED) -> list[str]:
+    """A few times spread over the span, preferring o'clock and half-hour starts."""
+    nice = [s for s in slots if local(s).minute in (0, 30)] or slots
+    if len(nice) <= count:
+        return nice
+    step = (len(nice) - 1) / (count - 1)
+    return sorted({nice[round(i * step)] for i in range(count)})
+
+
+async def pick_slot(t: TurnState, u: Understanding) -> None:
+    flow = t.flow
+    offered: list[str] = flow.data.get("offered", [])
+    available: list[str] = flow.data.get("available", offered)
+    when = parse_when(t.text, t.today, bare_time=True)
+    exact = [s for s in offered + available if when.time is not None and local(s).time() == when.time
+             and (when.date is None or when.date.start == local(s).date())]
+    choice = choose(t.text, [local(s).time() for s in offered])
+    picked: str | None = exact[0] if exact else offered[choice.index] if choice.index is not None else None
+    if picked is None and when.time is not None and (when.date is None or
+                                                     when.date.start.isoformat() == flow.data.get("day")):
+        same = [s for s in available if local(s).time() == when.time]
+        picked = same[0] if same else None
+        if picked is None:
+            when_day = date.fromisoformat(flow.data["day"]) if flow.data.get("day") else t.today
+            near = sorted(available, key=lambda s: abs(local(s).hour * 60 + local(s).minute
+                                                       - when.time.hour * 60 - when.time.minute))[:3]
+            flow.data["offered"] = sorted(near)
+            t.say(f"A {time_words(when.time)} ya no tengo espacio {t.day_words(when_day)}. Lo más cercano es:\n"
+                  + bullet_list(hhmm(s) for s in sorted(near)) + "\n¿Te sirve alguno?")
+            return
+    if picked is None:
+        yes_no = parse_yes_no(t.text)
+        if when.date is not None:
+            await search_and_offer(t, when)
+            return
+        if yes_no.wants_other_day or choice.kind in (ChoiceKind.OTHER, ChoiceKind.NONE) or yes_no.answer is False:
+            flow.state = "collecting_datetime"
+            t.say("Va, ¿qué otro día te acomoda?")
+            return
+        if choice.kind is ChoiceKind.AMBIGUOUS:
+            t.say("¿Cuál de esos horarios? Dime la hora, por ejemplo «a las " + hhmm(offered[0]).split(" ")[0] + "».")
+            return
+        t.say("¿Cuál horario te funciona? Dime la hora, por ejemplo «" + hhmm(offered[0]) + "».")
+        return
+    if flow.type == "modify":
+        await move_now(t, picked)
+        return
+    customer = t.customer
+    if customer and customer.name_is_trusted(t.now):
+        await book_now(t, picked, confirmed_name=True)
+    else:
+        await book_now(t, picked, confirmed_name=False)
+
+
+async def book_now(t: TurnState, start_iso: str, *, confirmed_name: bool) -> None:
+    flow = t.flow
+    service = t.profile.service(flow.data["service_id"])
+    result = await t.call("book_appointment", service_id=str(service.id), start_time=start_iso)
+    if not result.ok:
+        alternatives = result.data.get("alternatives") or []
+        if alternatives:
+            flow.data.update(offered=alternatives[:MAX_OFFERED], available=alternatives,
+                             day=local(alternatives[0]).date().isoformat())
+            flow.state = "choosing_slot"
+            t.say("Uy, ese horario se acaba de ocupar 😕 Te puedo ofrecer:\n"
+                  + bullet_list(f"{t.day_words(local(s).date())} a las {hhmm(s)}" for s in alternatives[:MAX_OFFERED])
+                  + "\n¿Cuál te funciona?")
+        else:
+            flow.state = "collecting_datetime"
+            t.say((result.message or "No pude agendar ese horario.") + " ¿Qué otro día te acomoda?")
+        return
+    appointment = result.data["appointments"][0]
+    flow.data.update(appointment_id=appointment["appointment_id"], booked=appointment["start"])
+    day = local(appointment["start"]).date()
+    name = t.customer.name if t.customer else None
+    if confirmed_name and name:
+        flow.state = "confirmed"
+        t.say(f"¡Listo, {name.split()[0]}! " + confirmation_card(t, appointment))
+        return
+    flow.state = "collecting_personal_info"
+    what = f"tu {service_words(service.name)} para {t.day_words(day)} a las {hhmm(appointment['start'])}"
+    if name:
+        t.say(f"Listo, te agendé {what}. Te tengo registrado como {name}, ¿es correcto?")
+        flow.data["known_name"] = name
+    else:
+        t.say(f"Listo, te agendé {what}. ¿Me confirmas tu nombre para la cita?")
+
+
+def confirmation_card(t: TurnState, appointment: dict[str, Any]) -> str:
+    start = local(appointment["start"])
+    reminder = "Te enviaré un recordatorio un día antes." if (start.date() - t.today).days > 1 else \
+        "Te enviaré un recordatorio antes de tu cita."
+    return ("Tu cita está confirmada:\n"
+            f"📅 {capitalize_first(format_date(start.date()))}\n"
+            f"⏰ {format_time(start.time())}\n"
+            f"💇 {appointment['service']} - {money(appointment['price_cents'])}\n\n"
+            f"{reminder} ¡Nos vemos!")
+
+
+async def take_name(t: TurnState) -> None:
+    flow = t.flow
+    known = flow.data.get("known_name")
+    answer = parse_yes_no(t.text)
+    name = known if known and answer.answer is True and not parse_person_name(answer.rest or "") else \
+        parse_person_name(answer.rest if answer.answer is not None and answer.rest else t.text)
+    if not name:
+        t.say("¿A nombre de quién dejo la cita?")
+        return
+    await t.call("update_my_name", name=name)
+    appointment = {"start": flow.data["booked"], "service": t.profile.service(flow.data["service_id"]).name,
+                   "price_cents": t.profile.service(flow.data["service_id"]).price_cents}
+    flow.state = "confirmed"
+    t.say(f"¡Perfecto, {name.split()[0]}! " + confirmation_card(t, appointment))
+
+
+# ---------------------------------------------------------------- appointments: see, change, cancel
+
+
+async def _appointments(t: TurnState) -> list[dict[str, Any]] | None:
+    result = await t.call("get_customer_appointments")
+    return result.data["appointments"] if result.ok else None
+
+
+def describe(t: TurnState, a: dict[str, Any]) -> str:
+    return f"{service_words(a['service'])} {t.day_words(local(a['start']).date())} a las {hhmm(a['start'])}"
+
+
+def _which(t: TurnState, appointments: list[dict[str, Any]], u: Understanding) -> list[dict[str, Any]]:
+    """Narrow by the day or time the customer mentioned ("mi cita de mañana")."""
+    found = appointments
+    if u.slots.date is not None:
+        found = [a for a in found if u.slots.date.start <= local(a["start"]).date() <= u.slots.date.end] or found
+    said = u.slots.appointment_time
+    if said is not None:
+        found = [a for a in found if local(a["start"]).time() == said] or found
+    return found
+
+
+async def view_appointments(t: TurnState) -> None:
+    appointments = await _appointments(t)
+    if appointments is None:
+        t.say("Ahorita no pude revisar tus citas. ¿Me escribes de nuevo en un momento?")
+        return
+    if not appointments:
+        t.say("No tienes citas próximas con nosotros. ¿Te gustaría agendar una?")
+        t.start("inquiry", "offered_booking")
+        return
+    if len(appointments) == 1:
+        a = appointments[0]
+        t.say(f"Tienes una cita para {describe(t, a)}" + (f" con {a['staff']}" if a.get("staff") else "")
+              + ". ¿Necesitas cambiarla o cancelarla?")
+        return
+    t.say("Estas son tus próximas citas:\n" + bullet_list(capitalize_first(describe(t, a)) for a in appointments)
+          + "\n¿Necesitas cambiar o cancelar alguna?")
+
+
+async def start_modify(t: TurnState, u: Understanding) -> None:
+    appointments = await _appointments(t)
+    hello = greeting_short(t, u)
+    if not appointments:
+        t.say(f"{hello}No encuentro citas próximas a tu nombre. ¿Te gustaría agendar una?")
+        t.start("inquiry", "offered_booking")
+        return
+    candidates = _which(t, appointments, u)
+    flow = t.start("modify", "identifying_booking", options=[a["appointment_id"] for a in candidates],
+                   appointments={a["appointment_id"]: a for a in candidates})
+    if len(candidates) > 1:
+        t.say(f"{hello}¿Cuál cita quieres cambiar?\n" +
+              "\n".join(f"{i}. {capitalize_first(describe(t, a))}" for i, a in enumerate(candidates, 1)))
+        return
+    await _modify_chosen(t, candidates[0], u, hello)
+
+
+def greeting_short(t: TurnState, u: Understanding) -> str:
+    name = t.first_name(t.customer.name if t.customer else None)
+    if u.greeted or name:
+        return f"Hola{' ' + name if name else ''}, claro que sí. "
+    return "Claro que sí. "
+
+
+async def _modify_chosen(t: TurnState, a: dict[str, Any], u: Understanding, hello: str = "") -> None:
+    flow = t.flow
+    flow.data.update(appointment_id=a["appointment_id"], service_id=a["service_id"], old_start=a["start"])
+    new_when = _new_when(t, u, a)
+    if new_when is not None:
+        await search_and_offer(t, new_when)
+        return
+    flow.state = "collecting_new_datetime"
+    t.say(f"{hello}Veo que tienes una cita para {describe(t, a)}. ¿Para cuándo te gustaría cambiarla?")
+
+
+def _new_when(t: TurnState, u: Understanding, a: dict[str, Any]):
+    """The new day/time in the same message ("cámbiala para el sábado"), not the old one's."""
+    when = parse_when(t.text, t.today)
+    if when.date is None and u.slots.time is None:
+        return None
+    if when.date is not None and when.date.start == local(a["start"]).date() and u.slots.time is None:
+        return None  # "mi cita de mañana": that names the appointment, not the new day
+    return when
+
+
+async def on_modify(t: TurnState, u: Understanding) -> None:
+    flow = t.flow
+    if flow.state == "identifying_booking":
+        options = flow.data["options"]
+        appointments = flow.data["appointments"]
+        choice = choose(t.text, [local(appointments[i]["start"]).time() for i in options])
+        if choice.index is None:
+            t.say("¿Cuál de tus citas? Dime el número.")
+            return
+        await _modify_chosen(t, appointments[options[choice.index]], u)
+    elif flow.state == "collecting_new_datetime":
+        when = parse_when(t.text, t.today)
+        if when.date is None and when.time is None:
+            t.say("¿Para qué día? Por ejemplo: el sábado o el 20.")
+            return
+        await search_and_offer(t, when)
+    elif flow.state == "choosing_slot":
+        await pick_slot(t, u)
+    elif flow.state == "confirming_summary":
+        answer = parse_yes_no(t.text)
+        if answer.answer is True:
+            await move_now(t, flow.data["chosen"])
+        else:
+            flow.state = "collecting_new_datetime"
+            t.say("Va, ¿para qué otro día?")
+    elif flow.state == "checking_satisfaction":
+        answer = parse_yes_no(t.text)
+        if answer.answer is True or u.intent is Intent.THANKS or u.thanked:
+            name = t.first_name(t.customer.name if t.customer else None)
+            day = local(flow.data["new_start"]).date()
+            t.say(f"¡Excelente! Nos vemos {_see_you(t, day)}{', ' + name if name else ''}. 👍")
+            flow.state = "confirmed"
+        else:
+            flow.state = "confirmed"
+            await start_from_intent(t, u)
+    else:
+        await start_from_intent(t, u)
+
+
+def _see_you(t: TurnState, day: date) -> str:
+    words = t.day_words(day)
+    return words if not words.startswith(("hoy ", "mañana ")) else words.split(" ")[0]
+
+
+async def move_now(t: TurnState, start_iso: str) -> None:
+    flow = t.flow
+    result = await t.call("reschedule_appointment", appointment_id=flow.data["appointment_id"],
+                          new_start_time=start_iso)
+    if not result.ok:
+        alternatives = result.data.get("alternatives") or []
+        if alternatives:
+            flow.data.update(offered=alternatives[:MAX_OFFERED], available=alternatives)
+            flow.state = "choosing_slot"
+            t.say("Uy, ese horario se acaba de ocupar 😕 Te puedo ofrecer:\n"
+                  + bullet_list(f"{t.day_words(local(s).date())} a las {hhmm(s)}" for s in alternatives[:MAX_OFFERED])
+                  + "\n¿Cuál te funciona?")
+        else:
+            flow.state = "collecting_new_datetime"
+            t.say((result.message or "No pude cambiar tu cita a esa hora.") + " ¿Qué otro día te acomoda?")
+        return
+    new = result.data["appointments"][0]["start"]
+    flow.data["new_start"] = new
+    flow.state = "checking_satisfaction"
+    t.say(f"Listo, cambié tu cita para {t.day_words(local(new).date())} a las {hhmm(new)}. ¿Todo bien?")
+
+
+async def start_cancel(t: TurnState, u: Understanding) -> None:
+    appointments = await _appointments(t)
+    if not appointments:
+        t.say("No encuentro citas próximas a tu nombre, así que no hay nada que cancelar. ¿Te ayudo con algo más?")
+        return
+    candidates = _which(t, appointments, u)
+    flow = t.start("cancel", "identifying_booking", options=[a["appointment_id"] for a in candidates],
+                   appointments={a["appointment_id"]: a for a in candidates})
+    if len(candidates) > 1:
+        t.say("¿Cuál cita quieres cancelar?\n" +
+              "\n".join(f"{i}. {capitalize_first(describe(t, a))}" for i, a in enumerate(candidates, 1)))
+        return
+    _confirm_cancel(t, candidates[0])
+
+
+def _confirm_cancel(t: TurnState, a: dict[str, Any]) -> None:
+    t.flow.data["appointment_id"] = a["appointment_id"]
+    t.flow.state = "confirming_cancellation"
+    t.say(f"¿Seguro que quieres cancelar tu cita de {describe(t, a)}?")
+
+
+async def on_cancel(t: TurnState, u: Understanding) -> None:
+    flow = t.flow
+    if flow.state == "identifying_booking":
+        options = flow.data["options"]
+        appointments = flow.data["appointments"]
+        choice = choose(t.text, [local(appointments[i]["start"]).time() for i in options])
+        if choice.index is None:
+            t.say("¿Cuál de tus citas? Dime el número.")
+            return
+        _confirm_cancel(t, appointments[options[choice.index]])
+    elif flow.state == "confirming_cancellation":
+        answer = parse_yes_no(t.text)
+        if answer.answer is True:
+            result = await t.call("cancel_appointment", appointment_id=flow.data["appointment_id"],
+                                  reason="Cancelada por el cliente por WhatsApp")
+            if result.ok:
+                flow.state = "cancelled"
+                t.say("Listo, cancelé tu cita ✓ Cuando quieras agendar de nuevo, aquí estoy.")
+            else:
+                flow.state = "cancelled"
+                t.say((result.message or "No pude cancelar esa cita.") +
+                      f" Si necesitas ayuda, le aviso a {owner_first(t)}.")
+        elif answer.answer is False:
+            flow.state = "closed"
+            t.say("Perfecto, tu cita sigue en pie. ¿Te ayudo con algo más?")
+        else:
+            t.say("¿Entonces sí la cancelo? Dime «sí» o «no».")
+    else:
+        await start_from_intent(t, u)
+
+
+async def on_inquiry(t: TurnState, u: Understanding) -> None:
+    answer = parse_yes_no(t.text)
+    if answer.answer is True and u.intent not in STRONG:
+        t.flow = None
+        await start_booking(t, u)
+    elif answer.answer is False and u.intent is Intent.UNKNOWN:
+        t.flow = None
+        t.say(f"¡Va! Aquí estoy para lo que necesites. Que tengas {t.part_of_day_farewell()}.")
+    else:
+        t.flow = None
+        await start_from_intent(t, u)
+
+
+FLOW_HANDLERS = {"book": on_book, "modify": on_modify, "cancel": on_cancel, "inquiry": on_inquiry}
+
+
+async def resume(t: TurnState) -> None:
+    """An abandoned flow picked up again: say so and ask its question again."""
+    flow = t.flow
+    if flow.type in ("book", "modify") and flow.state in ("choosing_slot", "confirming_summary") and flow.data.get("day"):
+        flow.state = "collecting_datetime" if flow.type == "book" else "collecting_new_datetime"
+        t.say("¡Qué gusto que sigas por aquí! Sigamos con tu cita.")
+        from messaging.spanish import When
+        from messaging.spanish.dates import DateExpression
+
+        day = date.fromisoformat(flow.data["day"])
+        await search_and_offer(t, When(date=DateExpression(day, day)))
+        return
+    t.say("¡Qué gusto que sigas por aquí! Sigamos donde nos quedamos.")
+    questions = {"collecting_service": "¿Qué servicio te gustaría?\n" + services_list(t),
+                 "collecting_datetime": "¿Para qué día te gustaría tu cita?",
+                 "collecting_new_datetime": "¿Para cuándo te gustaría cambiar tu cita?",
+                 "collecting_personal_info": "¿Me confirmas tu nombre para la cita?",
+                 "confirming_cancellation": "¿Entonces sí cancelo tu cita?"}
+    t.say(questions.get(flow.state, "¿En qué te puedo ayudar?"))

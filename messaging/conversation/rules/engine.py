@@ -1,0 +1,87 @@
+"""The rule engine: deterministic answers, no language model, the same tools as the LLM.
+
+One turn: load the business profile and the conversation's open flow, let the flow
+family for this sender (customer, staff/owner, onboarding) read the message and call
+tools, then persist the flow. A bug in a flow never reaches the person as an error:
+they get a short "¿me lo repites?" and the trace is in the logs.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from messaging.engine import Reply, Turn
+from messaging.routing import RouteKind
+
+from ..profile import load_customer, load_profile
+from ..tools import ToolContext
+from . import customer, onboarding, staff
+from .base import TurnState, load_flow, save_flow
+
+log = logging.getLogger("parlo.conversation")
+
+SORRY = "Perdón, se me complicó entender eso 🙏 ¿Me lo dices de otra forma?"
+
+
+class RuleEngine:
+    """``ConversationEngine`` without a language model (also the LLM engine's fallback)."""
+
+    async def respond(self, turn: Turn) -> list[Reply]:
+        try:
+            return [Reply(text) for text in await self.answer(turn)]
+        except Exception:  # noqa: BLE001 - never an error in front of a customer
+            log.exception("rule engine failed on message %s", turn.message_id)
+            return [Reply(SORRY)]
+
+    async def answer(self, turn: Turn) -> list[str]:
+        route = turn.route
+        ctx = turn.context
+        now = ctx.now()
+        profile = await load_profile(ctx.db, route.organization_id) if route.organization_id else None
+        tc = ToolContext(ctx, profile, turn.conversation_id, route.phone,
+                         profile.whatsapp_number if profile else None)
+        t = TurnState(text=turn.text.strip(), tc=tc, route_kind=route.kind.value, profile=profile, now=now,
+                      staff_id=route.staff_id, staff_name=route.staff_name)
+        if route.kind is RouteKind.BUSINESS_ONBOARDING:
+            await onboarding.business(t)
+            return t.replies
+        if profile is None:
+            return []
+        if route.kind is RouteKind.STAFF_ONBOARDING:
+            await onboarding.staff(t)
+            return t.replies
+        family = customer if route.kind is RouteKind.CUSTOMER else staff
+        if route.kind is RouteKind.CUSTOMER:
+            t.customer = await load_customer(ctx.db, profile.organization_id, route.customer_id)
+        elif route.kind is not RouteKind.MANAGEMENT:
+            return []
+        t.flow, abandoned = await load_flow(ctx.db, turn.conversation_id, now)
+        if abandoned is not None:
+            u = family.understand(t)
+            if u.intent not in family.STRONG:
+                t.flow, t.resumed = abandoned, True
+                if family is customer and u.intent.value in ("greeting", "unknown") and not _answers(t):
+                    await customer.resume(t)
+                    await _persist(t, turn, None)
+                    return t.replies
+                t.say("¡Qué gusto que sigas por aquí! Sigamos donde nos quedamos.")
+                abandoned = None
+        await family.handle(t)
+        await _persist(t, turn, abandoned)
+        return t.replies
+
+
+def _answers(t: TurnState) -> bool:
+    """Does the message carry what the abandoned question asked (a day, a time, a name)?"""
+    from messaging.spanish import parse_when
+
+    when = parse_when(t.text, t.today, bare_time=True)
+    return when.date is not None or when.time is not None or len(t.text.split()) <= 3 and t.flow.state in (
+        "collecting_personal_info", "confirming_cancellation")
+
+
+async def _persist(t: TurnState, turn: Turn, abandoned) -> None:
+    route = turn.route
+    await save_flow(t.tc.ctx.db, turn.conversation_id, t.flow, organization_id=route.organization_id,
+                    customer_id=route.customer_id, staff_id=route.staff_id, now=t.now,
+                    abandoned=abandoned if t.flow is None else None)

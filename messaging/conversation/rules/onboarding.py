@@ -1,0 +1,251 @@
+"""Onboarding by WhatsApp: a new staff member's first messages, a new business on the central number.
+
+State lives in ``OnboardingSession`` (routing reads it: an unfinished one keeps the sender
+in onboarding). Staff (spec flow 2): collecting_name → collecting_availability →
+showing_tutorial → completed, then the owner is told. Business (spec flow 1):
+collecting_business_info (name, type, services, hours) → collecting_owner_info →
+completed (the organization is created; connecting its WhatsApp number is the
+provisioning step, done by the Parlo team).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time
+from typing import Any
+
+from sqlalchemy import select
+
+from messaging.spanish import (
+    bullet_list,
+    capitalize_first,
+    format_duration,
+    format_price,
+    format_time,
+    parse_person_name,
+    parse_weekly_hours,
+    parse_yes_no,
+)
+from resolvers.outbox import enqueue
+from storage import OnboardingKind, OnboardingSession
+
+from .base import ABANDON_AFTER, TurnState
+
+WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+
+TUTORIAL = ("Esto es lo que puedes pedirme por aquí:\n"
+            "• «¿Qué tengo hoy?» o «¿qué sigue?»\n"
+            "• «Bloquea de 2 a 3 para mi comida»\n"
+            "• «El de las 11 no llegó» o «ya terminé con Juan»\n"
+            "• «Acaba de llegar alguien para corte»\n"
+            "• «Mándame el link del panel» para ver tu agenda en la web")
+
+
+async def _session(t: TurnState, kind: OnboardingKind) -> OnboardingSession | None:
+    async with t.tc.ctx.db.session() as session:
+        if kind is OnboardingKind.STAFF:
+            return await session.scalar(select(OnboardingSession).where(OnboardingSession.staff_id == t.staff_id))
+        return await session.scalar(select(OnboardingSession).where(
+            OnboardingSession.kind == OnboardingKind.BUSINESS, OnboardingSession.phone_number == t.tc.phone))
+
+
+async def _save(t: TurnState, kind: OnboardingKind, state: str, data: dict[str, Any], *,
+                organization_id=None) -> None:
+    now = t.now
+    async with t.tc.ctx.db.transaction(write=True) as session:
+        query = select(OnboardingSession).where(OnboardingSession.staff_id == t.staff_id) \
+            if kind is OnboardingKind.STAFF else select(OnboardingSession).where(
+                OnboardingSession.kind == kind, OnboardingSession.phone_number == t.tc.phone)
+        row = await session.scalar(query)
+        if row is None:
+            row = OnboardingSession(kind=kind, phone_number=t.tc.phone,
+                                    staff_id=t.staff_id if kind is OnboardingKind.STAFF else None,
+                                    organization_id=t.profile.organization_id if t.profile else None,
+                                    created_at=now, state=state)
+            session.add(row)
+        if organization_id is not None:
+            row.organization_id = organization_id
+        if state not in ("completed", "abandoned"):
+            row.last_active_state = state
+        row.state, row.collected_data, row.last_message_at, row.updated_at = state, dict(data), now, now
+
+
+def _resumed(row: OnboardingSession | None, t: TurnState) -> str:
+    if row is None or row.last_message_at is None:
+        return ""
+    return "¡Qué gusto que sigas por aquí! Sigamos donde nos quedamos. " if t.now - row.last_message_at > ABANDON_AFTER \
+        else ""
+
+
+# ---------------------------------------------------------------- staff
+
+
+async def staff(t: TurnState) -> None:
+    row = await _session(t, OnboardingKind.STAFF)
+    state = row.state if row else "initiated"
+    if state == "abandoned" and row.last_active_state:
+        state = row.last_active_state
+    data = dict(row.collected_data or {}) if row else {}
+    hello = _resumed(row, t)
+    business = t.profile.name
+    if state == "initiated":
+        owner = t.profile.owner
+        invited_by = f"{owner.name.split()[0]} te agregó" if owner and owner.id != t.staff_id else "Te agregaron"
+        t.say(f"¡Hola! Soy Parlo, la asistente de {business}. {invited_by} al equipo para que manejes tu agenda "
+              f"por aquí. ¿Te registro como {t.staff_name}, o prefieres que te llame de otra forma?")
+        await _save(t, OnboardingKind.STAFF, "collecting_name", data)
+        return
+    if state == "collecting_name":
+        answer = parse_yes_no(t.text)
+        name = t.staff_name if answer.answer is True and not answer.rest else parse_person_name(answer.rest or t.text)
+        if not name:
+            t.say(hello + "¿Cómo quieres que te llame?")
+            await _save(t, OnboardingKind.STAFF, "collecting_name", data)
+            return
+        data["name"] = name
+        t.say(f"{hello}¡Mucho gusto, {name.split()[0]}! ¿Qué días y en qué horario trabajas? Por ejemplo: "
+              "«de martes a sábado de 10 a 7».")
+        await _save(t, OnboardingKind.STAFF, "collecting_availability", data)
+        return
+    if state == "collecting_availability":
+        weekly = parse_weekly_hours(t.text)
+        hours = [{"weekday": d, "open": h.start.strftime("%H:%M"), "close": h.end.strftime("%H:%M")}
+                 for h in weekly if not h.closed and h.start and h.end for d in h.weekdays]
+        if not hours:
+            t.say(hello + "No entendí tu horario 🙏 Escríbelo así: «de lunes a viernes de 10 a 7, sábados de 10 a 3».")
+            return
+        result = await t.call("save_my_profile", name=data.get("name"), hours=hours)
+        if not result.ok:
+            t.say((result.message or "No pude guardar tu horario.") + " ¿Me lo escribes de nuevo?")
+            return
+        data["hours"] = hours
+        t.say(f"{hello}Listo, guardé tu horario ✓\n\n{TUTORIAL}\n\n¿Todo claro?")
+        await _save(t, OnboardingKind.STAFF, "showing_tutorial", data)
+        return
+    if state == "showing_tutorial":
+        t.say("¡Perfecto! Ya quedaste lista(o) 🙌 Escríbeme cuando quieras ver tu agenda.".replace(
+            "lista(o)", "registrado"))
+        await _save(t, OnboardingKind.STAFF, "completed", data)
+        await _tell_owner(t, data)
+        return
+    t.say(TUTORIAL)
+
+
+async def _tell_owner(t: TurnState, data: dict[str, Any]) -> None:
+    owner = t.profile.owner
+    if owner is None or owner.id == t.staff_id:
+        return
+    async with t.tc.ctx.db.transaction(write=True) as session:
+        enqueue(session, now=t.now, to=owner.phone, organization_id=t.profile.organization_id, kind="staff_onboarded",
+                body=f"{data.get('name') or t.staff_name} ya empezó a usar Parlo ✓ Ya puede ver su agenda y "
+                     "bloquear tiempo por WhatsApp.",
+                from_number=t.profile.whatsapp_number)
+    await t.tc.ctx.outbox_written()
+
+
+# ---------------------------------------------------------------- business
+
+
+_PRICE = re.compile(r"\$\s*(\d[\d,]*)|(\d[\d,]*)\s*(?:pesos|mxn|varos)", re.I)
+_MINUTES = re.compile(r"(\d+(?:[.,]\d+)?)\s*(min|minutos|mins|hr|hrs|h|hora|horas)\b", re.I)
+
+
+def parse_services(text: str) -> list[dict[str, Any]]:
+    """'Corte $150 45 min, barba $100 30 min' → [{name, price_cents, duration_minutes}]."""
+    services = []
+    for part in re.split(r"[\n;,]+|\s+y\s+(?=[A-Za-zÁÉÍÓÚáéíóúñ])", text):
+        part = part.strip(" .-•*")
+        if not part:
+            continue
+        price = _PRICE.search(part)
+        minutes = _MINUTES.search(part)
+        name = part
+        for m in (price, minutes):
+            if m:
+                name = name.replace(m.group(0), " ")
+        name = re.sub(r"\b(de|a|en|por|cuesta|dura)\s*$", "", " ".join(name.split()), flags=re.I).strip(" :-")
+        if not name or not price:
+            continue
+        cents = int((price.group(1) or price.group(2)).replace(",", "")) * 100
+        duration = 30
+        if minutes:
+            amount = float(minutes.group(1).replace(",", "."))
+            duration = int(amount * 60) if minutes.group(2).lower().startswith("h") else int(amount)
+        services.append({"name": capitalize_first(name), "price_cents": cents, "duration_minutes": duration})
+    return services
+
+
+async def business(t: TurnState) -> None:
+    row = await _session(t, OnboardingKind.BUSINESS)
+    state = row.state if row else "initiated"
+    if state == "abandoned" and row.last_active_state:
+        state = row.last_active_state
+    data = dict(row.collected_data or {}) if row else {}
+    hello = _resumed(row, t)
+    asking = data.get("asking")
+    K = OnboardingKind.BUSINESS
+
+    async def ask(next_field: str, text: str, state: str = "collecting_business_info") -> None:
+        data["asking"] = next_field
+        t.say(text)
+        await _save(t, K, state, data)
+
+    if state == "initiated":
+        await ask("name", "¡Hola! Soy Parlo 👋 Contesto el WhatsApp de tu negocio y agendo tus citas solita, "
+                          "las 24 horas. Te doy de alta en unos minutos. ¿Cómo se llama tu negocio?")
+        return
+    if state == "collecting_business_info":
+        text = t.text.strip()
+        if asking == "name":
+            if len(text) < 2:
+                await ask("name", "¿Cómo se llama tu negocio?")
+                return
+            data["name"] = text[:200].strip(" .")
+            await ask("type", f"{hello}¡Qué buen nombre! ¿Qué tipo de negocio es? Por ejemplo: barbería, salón de "
+                              "belleza, uñas, spa.")
+        elif asking == "type":
+            data["business_type"] = text[:60].lower().strip(" .")
+            await ask("services", f"{hello}Perfecto. Ahora tus servicios, con precio y duración. Por ejemplo:\n"
+                                  "«Corte $150 45 min, Barba $100 30 min, Corte y barba $220 1 hr»")
+        elif asking == "services":
+            services = parse_services(text)
+            if not services:
+                await ask("services", "No logré leer los servicios 🙏 Escríbelos así: «Corte $150 45 min, "
+                                      "Barba $100 30 min».")
+                return
+            data["services"] = services
+            listed = bullet_list(f"{s['name']} - {format_price(s['price_cents'])} "
+                                 f"({format_duration(s['duration_minutes'])})" for s in services)
+            await ask("hours", f"Anoté:\n{listed}\n\n¿Qué horario tienes? Por ejemplo: «de lunes a sábado de 10 a 8, "
+                               "domingos cerrado».")
+        elif asking == "hours":
+            weekly = parse_weekly_hours(text)
+            hours = [{"weekday": d, "open": h.start.strftime("%H:%M"), "close": h.end.strftime("%H:%M")}
+                     for h in weekly if not h.closed and h.start and h.end for d in h.weekdays]
+            if not hours:
+                await ask("hours", "No entendí el horario 🙏 Escríbelo así: «de lunes a sábado de 10 a 8».")
+                return
+            data["hours"] = hours
+            await ask("owner_name", "¡Ya casi! ¿Cuál es tu nombre?", state="collecting_owner_info")
+        else:
+            await ask("name", "¿Cómo se llama tu negocio?")
+        return
+    if state == "collecting_owner_info":
+        name = parse_person_name(t.text)
+        if not name:
+            await ask("owner_name", "¿Cuál es tu nombre?", state="collecting_owner_info")
+            return
+        data["owner_name"] = name
+        result = await t.call("create_business", name=data["name"], business_type=data.get("business_type"),
+                              owner_name=name, services=data["services"], hours=data.get("hours"))
+        if not result.ok:
+            t.say((result.message or "No pude dar de alta tu negocio.") + " ¿Me ayudas a corregirlo?")
+            await _save(t, K, "collecting_owner_info", data)
+            return
+        data["organization_id"] = result.data["organization_id"]
+        await _save(t, K, "completed", data, organization_id=result.data["organization_id"])
+        t.say(f"¡Listo, {name.split()[0]}! {data['name']} ya está dado de alta en Parlo ✓\n\n"
+              "El último paso es conectar el WhatsApp de tu negocio; en un momento te escribimos para hacerlo "
+              "juntos. Mientras, puedes pedirme «mándame el link del panel» para ver tu agenda en la web.")
+        return
+    t.say("Tu negocio ya está dado de alta ✓ ¿En qué te ayudo?")
