@@ -14,7 +14,12 @@ storage rows and slots, the organization's zone in ``DaySchedule``.
 Results: storage rows (``Appointment``, ``Availability``, ``Location``, ``Staff``,
 ``Customer``) where the caller wants columns; our dataclasses in ``types`` otherwise.
 Schedule writes commit appointment + occupancy + outbox rows in one transaction and then
-call ``ctx.outbox_written()``.
+call ``ctx.outbox_written()``; the templates and their variables are listed in ``notices``.
+A lost race is ``SlotTaken`` whose ``alternatives`` are ``SlotOption`` values, nearest first
+by time. Past the free plan's monthly bookings, booking goes on: ``BookedAppointments.usage``
+and ``.plan_warning`` (Spanish, for the owner) say so, and the owner gets one WhatsApp a month.
+A walk-in without phone gets its own customer row whose phone starts with ``sin-tel-``
+(``has_phone(customer)`` tells; show "sin teléfono").
 
 - ``available_slots(ctx, service_ids, start, end, *, staff_id, spot_id, preferences, limit, group_size, location_id)``
   → ``list[SlotOption]`` ranked best first.
@@ -50,6 +55,7 @@ from resolvers.scheduling.booking import (
     mark_appointment,
     reschedule_appointment,
 )
+from resolvers.scheduling.notices import has_phone
 from resolvers.scheduling.rules import BookingRules
 from resolvers.scheduling.slots import available_slots
 from resolvers.scheduling.types import (
@@ -97,6 +103,7 @@ __all__ = [
     "cancel_appointment",
     "day_schedule",
     "get_appointment",
+    "has_phone",
     "list_appointments",
     "list_blocks",
     "mark_appointment",

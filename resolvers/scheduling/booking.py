@@ -62,6 +62,8 @@ from storage import (
     Location,
     Occupancy,
     Organization,
+    ServiceType,
+    Staff,
     is_exclusion_violation,
 )
 
@@ -690,8 +692,6 @@ async def cancel_appointment(
 async def _facts_for(session: AsyncSession, organization: Organization, customer: Customer,
                      appointments: Sequence[Appointment]) -> dict:
     """Notification facts without a whole snapshot: just the names these rows need."""
-    from storage import ServiceType, Staff
-
     services = {s.id: s for s in await session.scalars(
         select(ServiceType).where(ServiceType.id.in_({a.service_type_id for a in appointments})))}
     staff_ids = {a.staff_id for a in appointments if a.staff_id}
