@@ -224,7 +224,7 @@ def feasible_starts(plan: Plan, use_bookings: bool = True) -> Intervals:
 def diagnose(plan: Plan) -> NoAssignment:
     """Why no start fits, from the most basic cause to the most specific."""
     cal = plan.calendars
-    reach = (plan.lo, plan.hi + plan.span)
+    reach = (plan.lo, plan.hi)  # where a start could be
     if not clip(cal.business_open, *reach):
         return NoAssignment(Reason.CLOSED, "the location is closed in the requested window")
     for step in plan.steps:

@@ -177,3 +177,15 @@ def test_cp_sat_and_the_listing_agree_on_the_best_cost(request_):
     best = available_slots(salon, request_, NOW)[0]
     assert solved is not None and solved.optimal
     assert solved.cost == -best.score
+
+
+def test_a_window_before_opening_is_closed_even_if_a_long_visit_would_reach_opening_time():
+    salon = make_salon(staff=(Staff("ana", {"tinte"}),))
+    early = BookingRequest(("tinte",), window_start=at(MONDAY, "07:00"), window_end=at(MONDAY, "08:30"))
+    assert reason(salon, early) is Reason.CLOSED
+
+
+def test_a_window_at_closing_time_is_too_short_for_a_long_visit():
+    salon = make_salon(staff=(Staff("ana", {"tinte"}),))
+    late = BookingRequest(("tinte",), window_start=at(MONDAY, "16:00"), window_end=at(MONDAY, "17:00"))
+    assert reason(salon, late) is Reason.DOES_NOT_FIT
