@@ -1,0 +1,74 @@
+"""Rebooking suggestions: when a stylist is out or a chair breaks, the best plan in one answer.
+
+Use cases (``async def name(ctx, ...) -> Result | Problem``; owners and admins only, via
+``Permission.REBOOK``, except the waitlist; ids of another organization are ``NotFound``):
+
+- ``suggest_rebooking(ctx, disruption, *, location_id=None)`` → ``PlanResult``: builds the
+  optimiser's salon from the database with the disruption taken out (``salon_model``),
+  solves (CP-SAT, ``solver.rebooking``; compaction for ``CompactDay``), stores a
+  ``RebookingPlan`` and answers with datetimes, names and Spanish reasons.
+  Disruptions: ``StaffOut(staff_id, first_day, last_day, write_block, reason)``,
+  ``StaffBlockOver(block_id)``, ``SpotOut(spot_id, first_day, last_day)``,
+  ``ShortenedHours(day, opens_at, closes_at, write_block, reason)``, ``CompactDay(day)``.
+- ``apply_rebooking(ctx, plan_id, move_ids)`` → ``ApplyResult``: the chosen moves in one
+  write transaction, re-checked on fresh data; refused ones are reported, not applied;
+  one ``appointment_moved_proposal`` notice per moved customer.
+- ``get_rebooking_plan(ctx, plan_id)`` → ``PlanResult``.
+- ``join_waitlist(ctx, service_id, day, *, customer_phone, customer_name)`` → ``WaitlistEntry``.
+- ``offer_freed_slot(session, *, now, appointment)`` → ``WaitlistEntry | None``: for the
+  cancel path, inside its transaction (``waitlist_offer`` notice, entry → offered).
+
+The owner's rules (shift window, days ahead, who may be nudged, time limit, compaction)
+come from ``Organization.settings`` with defaults in ``policy.RebookingSettings``.
+"""
+
+from resolvers.rebooking.apply import apply_rebooking
+from resolvers.rebooking.disruptions import (
+    CompactDay,
+    Disruption,
+    DisruptionKind,
+    ShortenedHours,
+    SpotOut,
+    StaffBlockOver,
+    StaffOut,
+)
+from resolvers.rebooking.plans import get_rebooking_plan
+from resolvers.rebooking.policy import RebookingSettings
+from resolvers.rebooking.suggest import suggest_rebooking
+from resolvers.rebooking.types import (
+    ApplyResult,
+    DisruptionFacts,
+    FreeBlockChange,
+    PlacementAt,
+    PlanFiguresOut,
+    PlannedMove,
+    PlanResult,
+    RefusedMove,
+    UnplaceableAppointment,
+)
+from resolvers.rebooking.waitlist import join_waitlist, offer_freed_slot
+
+__all__ = [
+    "ApplyResult",
+    "CompactDay",
+    "Disruption",
+    "DisruptionFacts",
+    "DisruptionKind",
+    "FreeBlockChange",
+    "PlacementAt",
+    "PlanFiguresOut",
+    "PlanResult",
+    "PlannedMove",
+    "RebookingSettings",
+    "RefusedMove",
+    "ShortenedHours",
+    "SpotOut",
+    "StaffBlockOver",
+    "StaffOut",
+    "UnplaceableAppointment",
+    "apply_rebooking",
+    "get_rebooking_plan",
+    "join_waitlist",
+    "offer_freed_slot",
+    "suggest_rebooking",
+]

@@ -1,0 +1,256 @@
+"""``apply_rebooking``: write the moves the owner chose, in one transaction, on fresh data.
+
+Each chosen move is re-checked against the schedule as it is now (with the plan's
+disruption still taken out): the appointment must still be where the plan found it, and
+its new place must be free, inside working hours and in the future. Moves are checked
+together — a move may use time another chosen move frees — and a move that no longer
+fits is refused (and reported), which may in turn refuse the moves that counted on it.
+Written moves get the solver's occupancy rows (exactly as rescheduling writes them) and
+one customer notice each, asking them to confirm or pick another time.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import DBAPIError
+
+import solver
+from resolvers.context import Context
+from resolvers.errors import Conflict, Problem, ValidationError
+from resolvers.outbox import enqueue
+from resolvers.permissions import Permission
+from resolvers.rebooking.plans import PLAN_NOT_FOUND
+from resolvers.rebooking.payload import location_of, plan_from_row, taken_of, with_applied
+from resolvers.rebooking.types import ApplyResult, PlannedMove, RefusedMove
+from resolvers.scheduling import notices
+from resolvers.scheduling.access import allowed, load_location, load_organization, organization_id
+from resolvers.scheduling.booking import _occupancy_rows, is_retryable_race
+from resolvers.scheduling.snapshot import load_snapshot
+from storage import (
+    ACTIVE_STATUSES,
+    Appointment,
+    Customer,
+    Location,
+    Occupancy,
+    Organization,
+    RebookingPlan,
+    is_exclusion_violation,
+)
+
+RACE_RETRIES = 2
+#: How far past a start an appointment's rows may reach (service plus clean-up).
+REACH = timedelta(hours=12)
+
+
+def _why(conflicts: Sequence[solver.Conflict], move: PlannedMove) -> str:
+    reasons = {c.reason for c in conflicts}
+    R = solver.Reason
+    who = move.customer_name or "el cliente"
+    if R.SLOT_TAKEN in reasons:
+        return f"Ya no cabe la cita de {who}: ese horario se ocupó."
+    if R.OUTSIDE_HOURS in reasons:
+        return f"Ya no cabe la cita de {who}: {move.after.staff_name} ya no está disponible a esa hora."
+    if R.NO_QUALIFIED_STAFF in reasons:
+        return f"Ya no cabe la cita de {who}: {move.after.staff_name} ya no hace ese servicio."
+    return f"Ya no cabe la cita de {who} en ese horario."
+
+
+def _booked(snapshot, move: PlannedMove) -> solver.BookedService | None:
+    service = next((s for s in snapshot.salon.services if s.id == str(move.service_id)), None)
+    if service is None:
+        return None
+    return solver.BookedService(str(move.service_id), str(move.after.staff_id),
+                                str(move.after.spot_id) if move.after.spot_id else None, move.after.starts_at,
+                                move.after.starts_at + timedelta(minutes=service.duration_minutes))
+
+
+async def apply_rebooking(ctx: Context, plan_id: uuid.UUID, move_ids: Sequence[str]) -> ApplyResult | Problem:
+    """Apply the chosen moves ("1", "3" …) of a stored plan; the rest of the plan stays for later."""
+    org_id = organization_id(ctx)
+    if not isinstance(org_id, uuid.UUID):
+        return org_id
+    if denied := allowed(ctx.actor, Permission.REBOOK):
+        return denied
+    wanted = [str(i).strip() for i in move_ids if str(i).strip()]
+    if not wanted:
+        return ValidationError("Dime qué movimientos aplico.", field="moveIds")
+    for round_number in range(RACE_RETRIES + 1):
+        try:
+            outcome = await _apply_once(ctx, org_id, plan_id, list(dict.fromkeys(wanted)))
+        except DBAPIError as exc:
+            if not (is_exclusion_violation(exc) or is_retryable_race(exc)):
+                raise
+            if round_number < RACE_RETRIES:
+                continue  # the retry re-checks on fresh data and refuses what someone else took
+            return Conflict("Alguien más acaba de ocupar esos horarios. Pídeme el plan otra vez.")
+        break
+    if isinstance(outcome, ApplyResult) and outcome.notices_queued:
+        await ctx.outbox_written()
+    return outcome
+
+
+async def _apply_once(ctx: Context, org_id: uuid.UUID, plan_id: uuid.UUID, wanted: list[str]) -> ApplyResult | Problem:
+    now = ctx.now()
+    async with ctx.db.transaction(write=True) as session:
+        organization = await load_organization(session, org_id, for_write=True)
+        if not isinstance(organization, Organization):
+            return organization
+        row = await session.get(RebookingPlan, plan_id)
+        if row is None or row.organization_id != org_id:
+            return PLAN_NOT_FOUND
+        plan = plan_from_row(row)
+        by_id = {m.id: m for m in plan.moves}
+        unknown = [i for i in wanted if i not in by_id]
+        if unknown:
+            return ValidationError(f"El plan no tiene el movimiento {', '.join(unknown)}.", field="moveIds")
+        chosen = [by_id[i] for i in wanted]
+
+        refused: list[RefusedMove] = []
+        appointments = {a.id: a for a in await session.scalars(
+            select(Appointment).where(Appointment.organization_id == org_id,
+                                      Appointment.id.in_([m.appointment_id for m in chosen])))}
+        candidates: list[PlannedMove] = []
+        for move in chosen:
+            appointment = appointments.get(move.appointment_id)
+            who = move.customer_name or "el cliente"
+            if move.applied_at is not None:
+                refused.append(RefusedMove(move.id, move.appointment_id, "Ese movimiento ya estaba aplicado."))
+            elif (appointment is None or appointment.status not in ACTIVE_STATUSES
+                  or appointment.starts_at != move.before.starts_at or appointment.staff_id != move.before.staff_id
+                  or appointment.spot_id != move.before.spot_id):
+                refused.append(RefusedMove(move.id, move.appointment_id,
+                                           f"La cita de {who} cambió desde que armé el plan; no la moví."))
+            elif move.after.starts_at < now:
+                refused.append(RefusedMove(move.id, move.appointment_id, f"La nueva hora de {who} ya pasó."))
+            else:
+                candidates.append(move)
+
+        written: list[PlannedMove] = []
+        queued = 0
+        if candidates:
+            location = await load_location(session, org_id, location_of(row))
+            if not isinstance(location, Location):
+                return location
+            moving = [m.appointment_id for m in candidates]
+            start = min(min(m.after.starts_at for m in candidates), min(m.before.starts_at for m in candidates))
+            end = max(max(m.after.starts_at for m in candidates), max(m.before.starts_at for m in candidates)) + REACH
+            snapshot = await load_snapshot(session, organization, location, start, end, without_appointments=moving)
+            current: dict[uuid.UUID, list[solver.Occupancy]] = {}
+            for occupancy in await session.scalars(select(Occupancy).where(Occupancy.appointment_id.in_(moving))):
+                is_staff = occupancy.staff_id is not None
+                current.setdefault(occupancy.appointment_id, []).append(solver.Occupancy(
+                    solver.ResourceKind.STAFF if is_staff else solver.ResourceKind.SPOT,
+                    str(occupancy.staff_id if is_staff else occupancy.spot_id), occupancy.starts_at, occupancy.ends_at))
+            salon = taken_of(row).applied_to(snapshot.salon)
+            accepted, dropped = _settle_moves(snapshot, salon, candidates, current, now)
+            refused.extend(dropped)
+            if accepted:
+                written, queued = await _write(session, organization, snapshot, appointments, accepted, now)
+
+        applied_at = {m.id: now for m in written}
+        if written:
+            row.payload = with_applied(row.payload, applied_at)
+            row.applied_at = row.applied_at or now
+            row.updated_at = now
+            notices.activity(
+                session, now=now, organization=organization, kind="rebooking_applied",
+                summary=f"Plan de reorganización aplicado: {len(written)} citas movidas",
+                subject_id=row.id, data={"plan_id": str(row.id), "moves": [m.id for m in written],
+                                         "refused": [r.move_id for r in refused], "actor": ctx.actor.kind.value})
+        applied_plan = replace(plan, applied_at=row.applied_at, moves=tuple(
+            replace(m, applied_at=applied_at.get(m.id, m.applied_at)) for m in plan.moves))
+        return ApplyResult(plan=applied_plan, applied=tuple(replace(m, applied_at=now) for m in written),
+                           refused=tuple(sorted(refused, key=lambda r: int(r.move_id) if r.move_id.isdigit() else 0)),
+                           notices_queued=queued)
+
+
+def _settle_moves(snapshot, salon: solver.Salon, candidates: list[PlannedMove],
+                  current: dict[uuid.UUID, list[solver.Occupancy]],
+                  now: datetime) -> tuple[list[tuple[PlannedMove, solver.BookedService]], list[RefusedMove]]:
+    """The chosen moves that fit together; a refused move keeps its old time, which may refuse others."""
+    booked = {m.id: _booked(snapshot, m) for m in candidates}
+    refused = [RefusedMove(m.id, m.appointment_id, f"El servicio de la cita de {m.customer_name or 'el cliente'} "
+                                                   "ya no está activo; no la moví.")
+               for m in candidates if booked[m.id] is None]
+    accepted = [m for m in candidates if booked[m.id] is not None]
+    while True:
+        staying = [o for r in refused for o in current.get(r.appointment_id, ())]
+        failing = None
+        for move in accepted:
+            others = [o for m in accepted if m is not move
+                      for o in solver.occupancy_for(salon, *_parts(booked[m.id]))]
+            trial = replace(salon, occupancy=salon.occupancy + tuple(staying) + tuple(others))
+            conflicts = solver.recheck_assignment(trial, solver.Assignment((booked[move.id],)), now,
+                                                  enforce_booking_window=False)
+            if conflicts:
+                failing = (move, conflicts)
+                break
+        if failing is None:
+            return [(m, booked[m.id]) for m in accepted], refused
+        move, conflicts = failing
+        accepted.remove(move)
+        refused.append(RefusedMove(move.id, move.appointment_id, _why(conflicts, move)))
+
+
+def _parts(booked: solver.BookedService) -> tuple[str, str, str | None, datetime]:
+    return booked.service_id, booked.staff_id, booked.spot_id, booked.start
+
+
+async def _write(session, organization: Organization, snapshot, appointments: dict[uuid.UUID, Appointment],
+                 accepted: list[tuple[PlannedMove, solver.BookedService]], now: datetime) -> tuple[list[PlannedMove], int]:
+    """Move the rows, rewrite their occupancy, and queue one notice per customer appointment."""
+    placed = []
+    for move, booked in accepted:
+        appointment = appointments[move.appointment_id]
+        appointment.starts_at, appointment.ends_at = booked.start, booked.end
+        appointment.staff_id = move.after.staff_id
+        appointment.spot_id = move.after.spot_id
+        appointment.updated_at = now
+        placed.append((appointment, booked))
+    await session.execute(delete(Occupancy).where(Occupancy.appointment_id.in_([a.id for a, _ in placed])))
+    await session.flush()
+    session.add_all(_occupancy_rows(snapshot, organization.id, placed))
+    await session.flush()  # PostgreSQL's exclusion constraint speaks here
+
+    customers = {c.id: c for c in await session.scalars(
+        select(Customer).where(Customer.id.in_({a.customer_id for a, _ in placed})))}
+    queued = 0
+    for move, _ in accepted:
+        customer = customers.get(move.customer_id)
+        if customer is None or not notices.has_phone(customer):
+            continue
+        enqueue(
+            session, now=now, to=customer.phone_number, organization_id=organization.id, kind="notification",
+            template_name="appointment_moved_proposal", variables=move_facts(organization, snapshot, move, customer),
+            dedupe_key=f"appointment_moved_proposal:{move.appointment_id}:{_iso(move.after.starts_at)}",
+            appointment_id=move.appointment_id, from_number=organization.whatsapp_number,
+        )
+        queued += 1
+    return [m for m, _ in accepted], queued
+
+
+def _iso(value: datetime) -> str:
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def move_facts(organization: Organization, snapshot, move: PlannedMove, customer: Customer) -> dict:
+    """Raw facts for ``appointment_moved_proposal`` (names as ``messaging.templates`` expects them)."""
+    return {
+        "appointment_id": str(move.appointment_id),
+        "business_name": organization.name,
+        "location_name": snapshot.location.name,
+        "customer_name": customer.name,
+        "service_name": move.service_name,
+        "previous_starts_at": _iso(move.before.starts_at),
+        "starts_at": _iso(move.after.starts_at),
+        "timezone": organization.timezone,
+        "previous_staff_name": move.before.staff_name,
+        "staff_name": move.after.staff_name,
+        "staff_changed": move.before.staff_id != move.after.staff_id,
+        "asks_confirmation": True,
+    }

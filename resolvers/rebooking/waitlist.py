@@ -1,0 +1,155 @@
+"""The waitlist: customers waiting for a service on a day, offered freed time first come, first served.
+
+``join_waitlist`` adds a customer (a customer for themselves, or staff for a customer's
+phone). ``offer_freed_slot`` is called by the cancel path *inside its transaction*: the
+first customer waiting for that service that local day gets a ``waitlist_offer`` notice
+(raw facts of the freed time) and their entry becomes ``offered``; the conversation
+engine handles their "sí" by booking it like any other request.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from resolvers.context import Context
+from resolvers.errors import Problem, ValidationError
+from resolvers.outbox import enqueue
+from resolvers.permissions import Permission
+from resolvers.scheduling import notices
+from resolvers.scheduling.access import (
+    SERVICE_NOT_FOUND,
+    allowed,
+    load_organization,
+    organization_id,
+    phone_or_problem,
+)
+from resolvers.scheduling.booking import customer_by_phone
+from resolvers.scheduling.rules import BookingRules
+from storage import (
+    Appointment,
+    Customer,
+    Location,
+    Organization,
+    ServiceType,
+    Spot,
+    Staff,
+    WaitlistEntry,
+    WaitlistStatus,
+)
+
+
+async def join_waitlist(ctx: Context, service_id: uuid.UUID, day: date, *, customer_phone: str | None = None,
+                        customer_name: str | None = None) -> WaitlistEntry | Problem:
+    """Wait for ``service_id`` on local ``day``; joining twice returns the same entry."""
+    org_id = organization_id(ctx)
+    if not isinstance(org_id, uuid.UUID):
+        return org_id
+    actor = ctx.actor
+    if not actor.is_customer:
+        if denied := allowed(actor, Permission.BOOK):
+            return denied
+        if not customer_phone:
+            return ValidationError("¿Para qué cliente? Dame su teléfono.", field="customerPhone")
+        phone = phone_or_problem(customer_phone)
+        if isinstance(phone, Problem):
+            return phone
+    now = ctx.now()
+    async with ctx.db.transaction(write=True) as session:
+        organization = await load_organization(session, org_id, for_write=True)
+        if not isinstance(organization, Organization):
+            return organization
+        service = await session.get(ServiceType, service_id)
+        if service is None or service.organization_id != org_id or not service.is_active:
+            return SERVICE_NOT_FOUND
+        today = now.astimezone(ZoneInfo(organization.timezone)).date()
+        if day < today:
+            return ValidationError("Ese día ya pasó.", field="date")
+        days_ahead = BookingRules.of(organization).max_days_ahead
+        if (day - today).days > days_ahead:
+            return ValidationError(f"Solo se puede apartar hasta {days_ahead} días antes.", field="date")
+        if actor.is_customer:
+            customer = await session.get(Customer, actor.customer_id)
+            if customer is None or customer.organization_id != org_id:
+                return ValidationError("No encontré tus datos.", field="customerPhone")
+        else:
+            customer = await customer_by_phone(session, org_id, phone, customer_name, now, dialect=ctx.db.dialect)
+        existing = await session.scalar(select(WaitlistEntry).where(
+            WaitlistEntry.organization_id == org_id, WaitlistEntry.customer_id == customer.id,
+            WaitlistEntry.service_type_id == service.id, WaitlistEntry.desired_date == day,
+            WaitlistEntry.status.in_((WaitlistStatus.WAITING, WaitlistStatus.OFFERED))))
+        if existing is not None:
+            return existing
+        entry = WaitlistEntry(id=uuid.uuid4(), organization_id=org_id, customer_id=customer.id,
+                              service_type_id=service.id, desired_date=day, status=WaitlistStatus.WAITING,
+                              created_at=now, updated_at=now)
+        session.add(entry)
+        notices.activity(session, now=now, organization=organization, kind="waitlist_joined",
+                         summary=f"Lista de espera: {customer.name or 'Cliente'}, {service.name}, {day.isoformat()}",
+                         subject_id=entry.id, data={"service_id": str(service.id), "date": day.isoformat(),
+                                                    "customer_id": str(customer.id), "actor": actor.kind.value})
+        await session.flush()
+    return entry
+
+
+def _iso(value: datetime) -> str:
+    return value.isoformat().replace("+00:00", "Z")
+
+
+async def offer_freed_slot(session: AsyncSession, *, now: datetime, appointment: Appointment) -> WaitlistEntry | None:
+    """Offer the time ``appointment`` just freed to the first customer waiting for its service that day.
+
+    Call it in the cancelling transaction, after the appointment's occupancy is gone; the
+    caller commits and then calls ``ctx.outbox_written()`` as usual. Returns the offered entry.
+    """
+    organization = await session.get(Organization, appointment.organization_id)
+    if organization is None or appointment.starts_at <= now:
+        return None
+    zone = ZoneInfo(organization.timezone)
+    day = appointment.starts_at.astimezone(zone).date()
+    waiting = (await session.scalars(
+        select(WaitlistEntry)
+        .where(WaitlistEntry.organization_id == organization.id,
+               WaitlistEntry.service_type_id == appointment.service_type_id,
+               WaitlistEntry.desired_date == day,
+               WaitlistEntry.status == WaitlistStatus.WAITING,
+               WaitlistEntry.customer_id != appointment.customer_id)
+        .order_by(WaitlistEntry.created_at, WaitlistEntry.id)
+    )).all()
+    for entry in waiting:
+        customer = await session.get(Customer, entry.customer_id)
+        if customer is None or not notices.has_phone(customer):
+            continue
+        service = await session.get(ServiceType, appointment.service_type_id)
+        staff = await session.get(Staff, appointment.staff_id) if appointment.staff_id else None
+        spot = await session.get(Spot, appointment.spot_id) if appointment.spot_id else None
+        location = await session.get(Location, appointment.location_id)
+        entry.status = WaitlistStatus.OFFERED
+        entry.offered_at = now
+        entry.updated_at = now
+        enqueue(
+            session, now=now, to=customer.phone_number, organization_id=organization.id, kind="notification",
+            template_name="waitlist_offer", dedupe_key=f"waitlist_offer:{entry.id}:{_iso(appointment.starts_at)}",
+            from_number=organization.whatsapp_number,
+            variables={
+                "waitlist_entry_id": str(entry.id), "business_name": organization.name,
+                "location_name": location.name if location else None, "customer_name": customer.name,
+                "service_id": str(appointment.service_type_id), "service_name": service.name if service else "",
+                "starts_at": _iso(appointment.starts_at), "ends_at": _iso(appointment.ends_at),
+                "timezone": organization.timezone,
+                "staff_id": str(appointment.staff_id) if appointment.staff_id else None,
+                "staff_name": staff.name if staff else None,
+                "spot_id": str(appointment.spot_id) if appointment.spot_id else None,
+                "spot_name": spot.name if spot else None,
+            },
+        )
+        notices.activity(session, now=now, organization=organization, kind="waitlist_offered",
+                         summary=f"Espacio ofrecido a {customer.name or 'Cliente'} de la lista de espera",
+                         subject_id=entry.id, data={"appointment_id": str(appointment.id),
+                                                    "waitlist_entry_id": str(entry.id)})
+        return entry
+    return None
