@@ -64,7 +64,13 @@ def compact_day(salon: Salon, day: int, policy: CompactionPolicy) -> CompactionP
             lengths.append(length)
             block_hints.append((window, here, start, length, end, member.id))
         m.add_exactly_one(present)
-        block_total.append(_worth(m, member.id, sum(lengths), max(w.length for w in windows), policy.useful_block_minutes))
+        longest = max(w.length for w in windows)
+        block_total.append(_worth(m, member.id, sum(lengths), longest, policy.useful_block_minutes))
+        useful = policy.useful_block_minutes
+        if useful is not None and policy.useful_block_bonus_minutes and longest >= useful:
+            walk_in_ready = m.new_bool_var(f"walk_in_ready[{member.id}]")
+            m.add(sum(lengths) >= useful).only_enforce_if(walk_in_ready)
+            block_total.append(policy.useful_block_bonus_minutes * walk_in_ready)
     model.no_double_booking()
 
     moved = [choice.moved for choice in model.choices.values()]

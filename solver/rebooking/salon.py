@@ -165,7 +165,8 @@ class CompactionPolicy:
     moved; `max_moved_share` caps the share of the day's appointments that may move.
     Block minutes beyond `useful_block_minutes` (long enough for any walk-in) count a quarter,
     so the plan opens good blocks for several stylists rather than one huge one (None: all
-    minutes count).
+    minutes count); each stylist whose block reaches that size is worth another
+    `useful_block_bonus_minutes`.
     """
 
     shift_window_minutes: int = 120
@@ -175,6 +176,7 @@ class CompactionPolicy:
     minutes_moved_per_block_minute: int = 4
     keep_staff: bool = False
     useful_block_minutes: int | None = 120
+    useful_block_bonus_minutes: int = 30
     time_limit_seconds: float = 5.0
     granularity_minutes: int = 15
     workers: int = 1
