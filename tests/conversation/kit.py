@@ -8,6 +8,7 @@ Mani + Pedi $400 (1.5 hr); Lucía (owner) and María (staff).
 
 from __future__ import annotations
 
+import os
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -141,6 +142,8 @@ class Chat:
         await self.http.messaging.queue.drain()
         replies = [m.body for m in await self._replies() if m.id not in seen]
         self.transcript.append((text, "\n---\n".join(replies)))
+        if os.environ.get("PARLO_SHOW_CHAT"):
+            print(f"\n> {text}\n" + "\n---\n".join(replies))
         return replies
 
     async def say(self, text: str) -> str:

@@ -286,7 +286,9 @@ async def search_and_offer(t: TurnState, when, *, verb: str = "agendar") -> None
     in_part = [s for s in slots if _in_part(local(s).time(), part)] if part else slots
     shown_day = day
     intro = ""
-    if wanted is not None:
+    if not slots:
+        candidates = []
+    elif wanted is not None:
         intro = f"A las {hhmm(datetime.combine(day, wanted).isoformat())} ya no tengo espacio. "
         near = sorted(slots, key=lambda s: abs((local(s) - datetime.combine(local(s).date(), wanted)).total_seconds()))
         candidates = sorted(near[:MAX_OFFERED])
@@ -296,7 +298,7 @@ async def search_and_offer(t: TurnState, when, *, verb: str = "agendar") -> None
         intro = f"{capitalize_first(t.day_words(day))} en la {part} ya no tengo espacio, pero sí tengo otros horarios. " \
             if part else ""
         candidates = spread(slots)
-    else:
+    if not slots:
         later = await t.call("check_availability", service_id=str(service.id),
                              date_from=(day + timedelta(days=1)).isoformat(),
                              date_to=(day + timedelta(days=SEARCH_AHEAD_DAYS)).isoformat())
@@ -309,9 +311,15 @@ async def search_and_offer(t: TurnState, when, *, verb: str = "agendar") -> None
         shown_day = local(upcoming[0]).date()
         same_day = [s for s in upcoming if local(s).date() == shown_day]
         preferred = [s for s in same_day if _in_part(local(s).time(), part)] if part else same_day
-        candidates = spread(preferred or same_day)
+        if wanted is not None:
+            near = sorted(same_day, key=lambda s: abs(local(s).hour * 60 + local(s).minute
+                                                      - wanted.hour * 60 - wanted.minute))
+            preferred = sorted(near[:MAX_OFFERED])
+        candidates = preferred if wanted is not None else spread(preferred or same_day)
         slots = same_day
-        intro = f"{capitalize_first(t.day_words(day))} ya no tengo espacio. "
+        closed = day.weekday() not in t.profile.hours
+        intro = f"{capitalize_first(t.day_words(day))} no abrimos. " if closed else \
+            f"{capitalize_first(t.day_words(day))} ya no tengo espacio. "
     flow.data.update(offered=candidates, available=slots, day=shown_day.isoformat())
     flow.state = "choosing_slot"
     price = f" para {service_words(service.name)} ({money(service.price_cents)})" if flow.type == "book" else ""
@@ -365,9 +373,10 @@ async def pick_slot(t: TurnState, u: Understanding) -> None:
             t.say("Va, ¿qué otro día te acomoda?")
             return
         if choice.kind is ChoiceKind.AMBIGUOUS:
-            t.say("¿Cuál de esos horarios? Dime la hora, por ejemplo «a las " + hhmm(offered[0]).split(" ")[0] + "».")
+            t.say("¿Cuál de esos horarios? Dime la hora exacta, por ejemplo «" + hhmm(offered[0]) + "».")
             return
-        t.say("¿Cuál horario te funciona? Dime la hora, por ejemplo «" + hhmm(offered[0]) + "».")
+        t.say("¿Cuál horario te funciona? Dime la hora, por ejemplo «" + hhmm(offered[0]) + "»." if offered else
+              "¿Qué día y a qué hora te acomoda?")
         return
     if flow.type == "modify":
         await move_now(t, picked)

@@ -11,6 +11,7 @@ provisioning step, done by the Parlo team).
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import datetime, time
 from typing import Any
 
@@ -64,7 +65,7 @@ async def _save(t: TurnState, kind: OnboardingKind, state: str, data: dict[str, 
                                     created_at=now, state=state)
             session.add(row)
         if organization_id is not None:
-            row.organization_id = organization_id
+            row.organization_id = uuid.UUID(str(organization_id))
         if state not in ("completed", "abandoned"):
             row.last_active_state = state
         row.state, row.collected_data, row.last_message_at, row.updated_at = state, dict(data), now, now

@@ -260,7 +260,14 @@ async def start_block(t: TurnState, u: Understanding) -> None:
     if span is None:
         t.say(f"¿De qué hora a qué hora bloqueo {t.day_words(day)}?")
         return
+    flow.data["single"] = _single(u)
     await _block(t, *span)
+
+
+def _single(u: Understanding) -> bool:
+    """"Bloquea las 4": one time said, not a range."""
+    r = u.slots.time_range
+    return r is None or (r.kind is RangeKind.AT and r.end is None)
 
 
 async def _block(t: TurnState, start: datetime, end: datetime) -> None:
@@ -269,7 +276,7 @@ async def _block(t: TurnState, start: datetime, end: datetime) -> None:
                           end_time=end.replace(tzinfo=None).isoformat(timespec="minutes"), reason=flow.data.get("reason"))
     if denied(t, result):
         return
-    single_hour = end - start == timedelta(hours=1)
+    single_hour = end - start == timedelta(hours=1) and flow.data.pop("single", False)
     what = f"las {format_time(start.time())}" if single_hour else \
         f"de {format_time(start.time())} a {format_time(end.time())}"
     day = start.date()
@@ -299,6 +306,7 @@ async def on_block(t: TurnState, u: Understanding) -> None:
         if span is None:
             t.say("¿De qué hora a qué hora? Por ejemplo: «de 2 a 3».")
             return
+        flow.data["single"] = _single(u)
         await _block(t, *span)
     elif flow.state == "offering_more":
         answer = parse_yes_no(t.text)

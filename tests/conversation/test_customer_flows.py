@@ -1,0 +1,141 @@
+"""Customers on the rule engine beyond the spec's examples: names, cancelling, asking, coming back."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from storage import AppointmentStatus, Customer, FlowSession, FunctionTrace
+from tests.conversation.kit import MX, Chat, add_appointment, add_customer, appointments_of, don_carlos
+
+SATURDAY = date(2026, 1, 17)
+
+
+async def test_a_recently_verified_customer_is_booked_without_being_asked_their_name(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    await add_customer(db, shop, "+525511112222", "Juan Pérez", verified=clock() - timedelta(days=10))
+    chat = Chat(rules_app, db, "+5215511112222", shop.number)
+
+    assert (await chat.say("hola")).startswith("¡Hola, Juan! Qué gusto saludarte de nuevo.")
+    offered = await chat.say("quiero un corte el sabado en la mañana")
+    assert "El sábado" in offered or "Mañana sábado" in offered
+    done = await chat.say("a las 11")
+    assert done.startswith("¡Listo, Juan! Tu cita está confirmada:") and "⏰ 11:00 AM" in done
+    [appointment] = await appointments_of(db, shop)
+    assert appointment.starts_at.astimezone(MX) == datetime(2026, 1, 17, 11, tzinfo=MX)
+
+
+async def test_an_old_name_is_confirmed_and_a_new_one_replaces_it(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    await add_customer(db, shop, "+525511112222", "Juanito", verified=clock() - timedelta(days=200))
+    chat = Chat(rules_app, db, "+5215511112222", shop.number)
+
+    await chat.say("Quiero una cita para corte y barba")
+    await chat.say("pasado mañana a mediodía")  # Sunday: closed, so Monday is offered
+    asked = await chat.say("la 1")
+    assert "Te tengo registrado como Juanito, ¿es correcto?" in asked
+    done = await chat.say("No, soy Juan Pérez")
+    assert done.startswith("¡Perfecto, Juan! Tu cita está confirmada:")
+    async with db.session() as s:
+        customer = await s.scalar(select(Customer).where(Customer.phone_number == "+525511112222"))
+    assert customer.name == "Juan Pérez" and customer.name_verified_at == clock()
+
+
+async def test_cancelling_asks_first_and_then_frees_the_time(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    juan = await add_customer(db, shop, "+525511112222", "Juan Pérez", verified=clock())
+    await add_appointment(db, shop, juan, "corte", "pedro", SATURDAY, time(16), clock())
+    chat = Chat(rules_app, db, "+5215511112222", shop.number)
+
+    asked = await chat.say("ya no voy a poder ir, cancela mi cita porfa")
+    assert asked == "¿Seguro que quieres cancelar tu cita de corte de cabello mañana sábado a las 4:00 PM?"
+    [appointment] = await appointments_of(db, shop)
+    assert appointment.status is AppointmentStatus.CONFIRMED  # nothing before the yes
+    assert (await chat.say("sí")).startswith("Listo, cancelé tu cita ✓")
+    [appointment] = await appointments_of(db, shop)
+    assert appointment.status is AppointmentStatus.CANCELLED
+
+
+async def test_no_keeps_the_appointment(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    juan = await add_customer(db, shop, "+525511112222", "Juan Pérez", verified=clock())
+    await add_appointment(db, shop, juan, "corte", "pedro", SATURDAY, time(16), clock())
+    chat = Chat(rules_app, db, "+5215511112222", shop.number)
+    await chat.say("quiero cancelar")
+    assert (await chat.say("no, siempre no")).startswith("Perfecto, tu cita sigue en pie.")
+    [appointment] = await appointments_of(db, shop)
+    assert appointment.status is AppointmentStatus.CONFIRMED
+
+
+async def test_viewing_appointments_and_prices_and_hours(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    juan = await add_customer(db, shop, "+525511112222", "Juan Pérez", verified=clock())
+    await add_appointment(db, shop, juan, "combo", "pedro", SATURDAY, time(12), clock())
+    chat = Chat(rules_app, db, "+5215511112222", shop.number)
+
+    mine = await chat.say("cuando es mi cita?")
+    assert mine == ("Tienes una cita para corte y barba mañana sábado a las 12:00 PM con Pedro Ramírez. "
+                    "¿Necesitas cambiarla o cancelarla?")
+    prices = await chat.say("cuanto cuesta el corte?")
+    assert "• Corte de cabello - $150 (45 min)" in prices and prices.endswith("¿Te gustaría agendar alguno?")
+    hours = await chat.say("a que hora abren?")
+    assert "• Lunes: 10:00 AM - 8:00 PM" in hours and "• Domingo: cerrado" in hours
+
+
+async def test_a_customer_never_sees_another_customers_appointments(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    other = await add_customer(db, shop, "+525599990000", "Otra Persona", verified=clock())
+    await add_appointment(db, shop, other, "corte", "pedro", SATURDAY, time(16), clock())
+    chat = Chat(rules_app, db, "+5215511112222", shop.number)
+    assert (await chat.say("quiero cancelar mi cita")).startswith("No encuentro citas próximas a tu nombre")
+    [appointment] = await appointments_of(db, shop)
+    assert appointment.status is AppointmentStatus.CONFIRMED
+
+
+async def test_an_abandoned_booking_resumes_where_it_was(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    chat = Chat(rules_app, db, "+5215511112222", shop.number)
+    await chat.say("quiero una cita para un corte")
+    clock.advance(timedelta(hours=2))
+    resumed = await chat.say("mañana a las 5")
+    assert resumed.startswith("¡Qué gusto que sigas por aquí! Sigamos donde nos quedamos.")
+    assert "mañana sábado a las 5:00 PM" in resumed and resumed.endswith("¿Te la agendo?")
+    booked = await chat.say("va")
+    assert "¿Me confirmas tu nombre para la cita?" in booked
+    assert len(await appointments_of(db, shop)) == 1
+
+
+async def test_a_stale_flow_is_recorded_as_abandoned_when_something_new_starts(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    chat = Chat(rules_app, db, "+5215511112222", shop.number)
+    await chat.say("quiero una cita para un corte")
+    clock.advance(timedelta(hours=1))
+    hours = await chat.say("a que hora cierran?")
+    assert "Nuestro horario es:" in hours
+    async with db.session() as s:
+        flow = await s.scalar(select(FlowSession))
+    assert flow.flow_type == "inquiry"
+
+
+async def test_a_time_that_is_not_free_is_never_booked_and_close_ones_are_offered(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    someone = await add_customer(db, shop, "+525599990000", "Otra Persona", verified=clock())
+    await add_appointment(db, shop, someone, "corte", "pedro", SATURDAY, time(16), clock())
+    await add_appointment(db, shop, someone, "corte", "carlos", SATURDAY, time(16), clock())
+    chat = Chat(rules_app, db, "+5215511112222", shop.number)
+    await chat.say("quiero un corte")
+    answer = await chat.say("mañana a las 4")
+    assert answer.startswith("A las 4:00 PM ya no tengo espacio.")
+    assert "4:45 PM" in answer or "3:15 PM" in answer
+    assert len(await appointments_of(db, shop)) == 2
+
+
+async def test_every_tool_call_is_traced(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    chat = Chat(rules_app, db, "+5215511112222", shop.number)
+    await chat.say("quiero un corte mañana en la tarde")
+    async with db.session() as s:
+        traces = (await s.scalars(select(FunctionTrace))).all()
+    assert [t.function_name for t in traces] == ["check_availability"]
+    assert traces[0].phone_number == "+525511112222" and traces[0].organization_id == shop.org.id

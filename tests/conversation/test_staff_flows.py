@@ -1,0 +1,183 @@
+"""Staff and owners on the rule engine: permissions from the matrix, quick changes, onboarding."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from storage import (
+    AppointmentStatus,
+    AuthToken,
+    Availability,
+    AvailabilityKind,
+    Location,
+    OnboardingKind,
+    OnboardingSession,
+    Organization,
+    PermissionLevel,
+    ServiceType,
+    Staff,
+)
+from tests.conversation.kit import (
+    MX,
+    Chat,
+    add_appointment,
+    add_customer,
+    appointments_of,
+    don_carlos,
+    outbound_to,
+)
+
+TODAY = date(2026, 1, 16)
+
+
+async def _viewer(db, shop, now) -> Staff:
+    async with db.transaction(write=True) as s:
+        vero = Staff(id=uuid.uuid4(), organization_id=shop.org.id, name="Vero Díaz", phone_number="+525512345003",
+                     permission_level=PermissionLevel.VIEWER, first_message_at=now, created_at=now, updated_at=now)
+        vero.services = []
+        s.add(vero)
+    return vero
+
+
+async def test_a_viewer_sees_the_schedule_but_cannot_block_time(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    await _viewer(db, shop, clock())
+    chat = Chat(rules_app, db, "+525512345003", shop.number)
+    assert "aquí está tu agenda para hoy viernes" in await chat.say("mi agenda de hoy")
+    refused = await chat.say("bloquea de 2 a 3")
+    assert refused == "No tienes permiso para hacer esto." or "permiso" in refused
+    async with db.session() as s:
+        assert (await s.scalars(select(Availability))).all() == []
+
+
+async def test_staff_cannot_change_business_hours_but_the_owner_can(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    pedro = Chat(rules_app, db, "+525512345002", shop.number)
+    await pedro.say("cambia el horario: de lunes a viernes de 9 a 6")
+    refused = await pedro.say("sí")
+    assert refused == "Solo el dueño puede cambiar el horario del negocio."
+
+    carlos = Chat(rules_app, db, "+525512345001", shop.number)
+    summary = await carlos.say("cambia el horario: de lunes a viernes de 9 a 6")
+    assert "• Lunes: 9:00 AM - 6:00 PM" in summary and "• Sábado: 10:00 AM - 8:00 PM" in summary
+    assert summary.endswith("¿Lo cambio?")
+    assert (await carlos.say("va")).startswith("Listo, cambié el horario ✓")
+    async with db.session() as s:
+        location = await s.scalar(select(Location).where(Location.organization_id == shop.org.id))
+    assert location.business_hours["0"] == [["09:00", "18:00"]]
+    assert location.business_hours["5"] == [["10:00", "20:00"]]
+
+
+async def test_the_owner_changes_a_price_after_confirming(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    carlos = Chat(rules_app, db, "+525512345001", shop.number)
+    asked = await carlos.say("sube el precio del corte a 180")
+    assert asked == "¿Cambio Corte de cabello a precio $180?"
+    done = await carlos.say("si")
+    assert done.startswith("Listo ✓ Corte de cabello ahora dura 45 min y cuesta $180.")
+    async with db.session() as s:
+        corte = await s.get(ServiceType, shop.services["corte"].id)
+    assert corte.price_cents == 18000
+
+
+async def test_dashboard_link_goes_through_the_magic_link_path(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    chat = Chat(rules_app, db, "+525512345002", shop.number)
+    answer = await chat.say("mándame el link del panel")
+    assert answer.startswith("Listo, te mandé por WhatsApp la liga para entrar al panel ✓")
+    links = [m for m in await outbound_to(db, "+525512345002") if m.template_name == "magic_link"]
+    assert len(links) == 1 and "/entrar?token=" in links[0].template_variables["url"]
+    async with db.session() as s:
+        assert len((await s.scalars(select(AuthToken))).all()) == 1
+
+
+async def test_whats_next_and_completed(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    juan = await add_customer(db, shop, "+525520000001", "Juan Pérez", verified=clock())
+    await add_appointment(db, shop, juan, "corte", "pedro", TODAY, time(10), clock())
+    luis = await add_customer(db, shop, "+525520000003", "Luis Ramírez", verified=clock())
+    await add_appointment(db, shop, luis, "barba", "pedro", TODAY, time(12), clock())
+    clock.set(datetime(2026, 1, 16, 10, 50, tzinfo=MX))
+    chat = Chat(rules_app, db, "+525512345002", shop.number)
+
+    upcoming = await chat.say("que sigue?")
+    assert upcoming.startswith("Tu siguiente cita es a las 12:00 PM: Arreglo de barba con Luis Ramírez.") or \
+        upcoming.startswith("Tu siguiente cita es a las 10:00 AM")
+    asked = await chat.say("ya terminé con el de las 10")
+    assert asked == "¿Te refieres a la cita de Juan Pérez a las 10:00 AM (Corte)?"
+    assert await chat.say("sí") == "Listo, marqué la cita como completada ✓"
+    statuses = [a.status for a in await appointments_of(db, shop)]
+    assert statuses == [AppointmentStatus.COMPLETED, AppointmentStatus.CONFIRMED]
+
+
+async def test_customer_history_by_phone(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    ana = await add_customer(db, shop, "+525598765432", "Ana López", verified=clock())
+    await add_appointment(db, shop, ana, "corte", "pedro", date(2026, 1, 9), time(12), clock() - timedelta(days=7))
+    chat = Chat(rules_app, db, "+525512345002", shop.number)
+    answer = await chat.say("este cliente ha venido antes? 55 9876 5432")
+    assert answer.startswith("👤 Ana López (55 9876 5432): 1 visita, la última el viernes 9 de enero")
+
+
+async def test_unblocking_frees_the_time(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    chat = Chat(rules_app, db, "+525512345002", shop.number)
+    assert (await chat.say("bloquea de 2 a 3 para mi comida")).startswith("Listo, bloqueé de 2:00 PM a 3:00 PM ✓")
+    assert (await chat.say("desbloquea las 2")).startswith("Listo, quité el bloqueo de 2:00 PM a 3:00 PM ✓")
+    async with db.session() as s:
+        assert (await s.scalars(select(Availability).where(Availability.kind == AvailabilityKind.BLOCK))).all() == []
+
+
+async def test_a_new_staff_member_onboards_on_their_first_messages(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    async with db.transaction(write=True) as s:
+        nuevo = Staff(id=uuid.uuid4(), organization_id=shop.org.id, name="Pedro Hernández",
+                      phone_number="+525511112222", permission_level=PermissionLevel.STAFF,
+                      created_at=clock(), updated_at=clock())
+        nuevo.services = []
+        s.add(nuevo)
+    chat = Chat(rules_app, db, "+5215511112222", shop.number)
+
+    welcome = await chat.say("Hola")
+    assert "Soy Parlo, la asistente de Barbería Don Carlos. Carlos te agregó al equipo" in welcome
+    assert welcome.endswith("¿Te registro como Pedro Hernández, o prefieres que te llame de otra forma?")
+    assert (await chat.say("Sí")).startswith("¡Mucho gusto, Pedro! ¿Qué días y en qué horario trabajas?")
+    tutorial = await chat.say("de martes a sábado de 10 a 7")
+    assert tutorial.startswith("Listo, guardé tu horario ✓") and "«¿Qué tengo hoy?»" in tutorial
+    await chat.say("sí, gracias")
+    async with db.session() as s:
+        row = await s.scalar(select(OnboardingSession).where(OnboardingSession.staff_id == nuevo.id))
+        hours = (await s.scalars(select(Availability).where(Availability.staff_id == nuevo.id))).all()
+    assert row.state == "completed"
+    assert sorted(h.day_of_week for h in hours) == [1, 2, 3, 4, 5]
+    assert any("Pedro Hernández ya empezó a usar Parlo" in m.body for m in await outbound_to(db, "+525512345001"))
+    assert "aquí está tu agenda" in await chat.say("qué tengo hoy?")  # now routed as staff
+
+
+async def test_a_new_business_signs_up_on_the_central_number(rules_app, db, clock):
+    chat = Chat(rules_app, db, "+5215544443333", "+525500000000")
+    assert (await chat.say("Hola, me interesa Parlo")).endswith("¿Cómo se llama tu negocio?")
+    assert "¿Qué tipo de negocio es?" in await chat.say("Estética Lupita")
+    assert "tus servicios" in await chat.say("salón de belleza")
+    noted = await chat.say("Corte $150 45 min, Tinte $600 2 hr, Manicure $200 45 min")
+    assert "• Tinte - $600 (2 hr)" in noted and noted.endswith("domingos cerrado».")
+    assert await chat.say("de lunes a sábado de 10 a 8") == "¡Ya casi! ¿Cuál es tu nombre?"
+    done = await chat.say("Lupita Gómez")
+    assert done.startswith("¡Listo, Lupita! Estética Lupita ya está dado de alta en Parlo ✓")
+
+    async with db.session() as s:
+        org = await s.scalar(select(Organization).where(Organization.name == "Estética Lupita"))
+        services = (await s.scalars(select(ServiceType).where(ServiceType.organization_id == org.id))).all()
+        owner = await s.scalar(select(Staff).where(Staff.organization_id == org.id))
+        location = await s.scalar(select(Location).where(Location.organization_id == org.id))
+        session = await s.scalar(select(OnboardingSession).where(OnboardingSession.kind == OnboardingKind.BUSINESS))
+    assert org.business_type == "salón de belleza"
+    assert sorted((x.name, x.price_cents, x.duration_minutes) for x in services) == [
+        ("Corte", 15000, 45), ("Manicure", 20000, 45), ("Tinte", 60000, 120)]
+    assert (owner.name, owner.phone_number, owner.permission_level) == ("Lupita Gómez", "+525544443333",
+                                                                        PermissionLevel.OWNER)
+    assert location.business_hours["5"] == [["10:00", "20:00"]] and "6" not in location.business_hours
+    assert session.state == "completed" and session.organization_id == org.id
