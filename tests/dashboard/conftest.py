@@ -9,6 +9,7 @@ the demo salon (``db`` empties every table afterwards).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import socket
@@ -72,11 +73,35 @@ class QuietQueue:
         return None
 
 
+class InFlight:
+    """Counts requests the server is still working on, so a test can wait for quiet
+    before the database is emptied (PostgreSQL's TRUNCATE deadlocks with a live transaction)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.active = 0
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        self.active += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.active -= 1
+
+    def wait_until_idle(self, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while self.active and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+
 @dataclass
 class LiveServer:
     url: str
     settings: Settings
     clock: FrozenClock
+    in_flight: InFlight
 
 
 def _free_port() -> int:
@@ -101,7 +126,8 @@ def live_server(database_url) -> Iterator[LiveServer]:
     clock = FrozenClock(FRIDAY_MORNING)
     app = create_app(settings, clock=clock, migrate=False)
     runtime_of(app.state.services).use_queue(QuietQueue())
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    in_flight = InFlight(app)
+    server = uvicorn.Server(uvicorn.Config(in_flight, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, name="parlo-e2e-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -110,7 +136,7 @@ def live_server(database_url) -> Iterator[LiveServer]:
             raise RuntimeError("the e2e server did not start")
         time.sleep(0.05)
     try:
-        yield LiveServer(url=url, settings=settings, clock=clock)
+        yield LiveServer(url=url, settings=settings, clock=clock, in_flight=in_flight)
     finally:
         server.should_exit = True
         thread.join(timeout=15)
@@ -155,22 +181,29 @@ async def open_page(browser, live_server: LiveServer, *, width: int = 1280):
     return page
 
 
+async def close_page(page, live_server: LiveServer) -> None:
+    """Close the browser profile, then let the server finish what the page had asked for."""
+    await page.context.close()
+    await asyncio.to_thread(live_server.in_flight.wait_until_idle)
+
+
 @pytest.fixture
-async def page(browser, live_server) -> AsyncIterator[object]:
+async def page(db, browser, live_server) -> AsyncIterator[object]:
+    """A browser page; it asks for ``db`` so it closes before the tables are emptied."""
     page = await open_page(browser, live_server)
     try:
         yield page
     finally:
-        await page.context.close()
+        await close_page(page, live_server)
 
 
 @pytest.fixture
-async def phone(browser, live_server) -> AsyncIterator[object]:
+async def phone(db, browser, live_server) -> AsyncIterator[object]:
     page = await open_page(browser, live_server, width=360)
     try:
         yield page
     finally:
-        await page.context.close()
+        await close_page(page, live_server)
 
 
 async def screenshot(page, name: str) -> Path:

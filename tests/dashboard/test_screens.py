@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.async_api import expect
 
-from tests.dashboard.conftest import ADMIN_PASSWORD, FRIDAY_MORNING, open_page, screenshot
+from tests.dashboard.conftest import ADMIN_PASSWORD, FRIDAY_MORNING, close_page, open_page, screenshot
 from tests.dashboard.salon import add_conversation, magic_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -77,7 +77,7 @@ async def test_owner_screens_are_spanish_labelled_and_fit(browser, live_server, 
         await check_screen(page, "cliente", page.url.split("/", 3)[3], "Juan Pérez")
         assert page.problems == []
     finally:
-        await page.context.close()
+        await close_page(page, live_server)
 
 
 @pytest.mark.parametrize("width", [1280, 360])
@@ -96,7 +96,7 @@ async def test_admin_screens_are_spanish_labelled_and_fit(browser, live_server, 
         await check_screen(page, "admin-conversacion", page.url.split("/", 3)[3], "Juan Pérez")
         assert page.problems == []
     finally:
-        await page.context.close()
+        await close_page(page, live_server)
 
 
 async def test_sign_in_screens_fit_a_phone(phone, demo):
