@@ -293,3 +293,17 @@ def test_the_plan_is_never_worse_than_greedy_and_proves_its_bound():
     assert plan.figures.kept >= greedy.figures.kept
     assert plan.figures.objective <= greedy.figures.objective
     assert plan.status == "optimal" and plan.figures.best_bound == plan.figures.objective
+
+
+def test_another_day_keeps_the_local_time_even_after_a_23_hour_day():
+    # Tijuana's spring-forward day has 23 hours: tomorrow starts at minute 1380, not 1440.
+    short_today, tomorrow = SalonDay(0, 0, 1380), SalonDay(1, 1380, 2820)
+    salon = Salon(
+        days=(short_today, tomorrow),
+        staff=(stylist("pedro", tomorrow),),
+        spots=(chair("silla1", short_today, tomorrow),),
+        appointments=(cita("a1", "pedro", "silla1", at(10), affected=True, staff_chosen=True),),
+    )
+    plan = solve(salon, move_to_days=(1,))
+    assert moved_to(plan, "a1") == Placement("pedro", "silla1", 1380 + 600, 1)
+    assert plan.figures.minutes_moved == 0
