@@ -149,6 +149,7 @@ async function pintarAdmin(camino, params) {
 async function ejecutar(vista, principal, params) {
   // On a phone the menu scrolls sideways: keep the current section in sight.
   document.querySelector('.barra nav [aria-current="page"]')?.scrollIntoView({ block: "nearest", inline: "nearest" });
+  principal.setAttribute("aria-busy", "true");
   try {
     return await vista(principal, params, app);
   } catch (e) {
@@ -157,6 +158,8 @@ async function ejecutar(vista, principal, params) {
       replace(principal, h("div", { class: "error", role: "alert" }, h("p", {}, mensajeDe(e))));
     }
     return null;
+  } finally {
+    principal.setAttribute("aria-busy", "false");
   }
 }
 

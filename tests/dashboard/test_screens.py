@@ -43,6 +43,7 @@ ADMIN_SCREENS = [
 async def check_screen(page, name: str, route: str, heading: str) -> None:
     await page.goto(f"/{route}")
     await expect(page.get_by_role("heading", name=heading, exact=True).first).to_be_visible()
+    await expect(page.locator("main[aria-busy=false]").or_(page.locator("main.entrada"))).to_be_visible()
     await page.wait_for_load_state("networkidle")
     text = await page.locator("body").inner_text()
     leaked = ENGLISH.findall(text)

@@ -114,11 +114,13 @@ async function conversaciones(principal, params) {
     lista.length ? h("table", { class: "tabla" },
       h("caption", { class: "oculto-visual" }, "Conversaciones"),
       h("thead", {}, h("tr", {}, ["Contacto", "Organización", "Último mensaje", "Estado"].map((t) => h("th", { scope: "col" }, t)))),
-      h("tbody", {}, lista.map((c) => h("tr", {},
+      h("tbody", {}, agruparPorDia(lista, (c) => c.ultimo).map(([dia, grupo]) => [
+        h("tr", { class: "grupo" }, h("th", { colspan: 4, scope: "colgroup" }, dia ? mayuscula(fechaLarga(dia)) : "Sin mensajes")),
+        grupo.map((c) => h("tr", {},
         h("td", { "data-titulo": "Contacto" }, h("a", { href: `#/admin/conversaciones/${c.id}` }, c.nombre ?? c.telefonoVisible)),
         h("td", { "data-titulo": "Organización" }, nombreOrg(c.organizacionId)),
         h("td", { "data-titulo": "Último mensaje" }, c.ultimo ? momento(c.ultimo, ZONA) : "—"),
-        h("td", { "data-titulo": "Estado" }, c.estado === "handed_off" ? "Con una persona" : c.estado === "resolved" ? "Resuelta" : "Activa")))))
+        h("td", { "data-titulo": "Estado" }, c.estado === "handed_off" ? "Con una persona" : c.estado === "resolved" ? "Resuelta" : "Activa")))])))
       : h("p", { class: "vacio" }, "No hay conversaciones."));
 }
 
@@ -150,4 +152,20 @@ async function actividad(principal) {
       h("div", {}, e.resumen),
       e.organizacion ? h("a", { href: `#/admin/organizaciones?q=${encodeURIComponent(e.organizacion.nombre)}` }, e.organizacion.nombre) : null)))
       : h("p", { class: "vacio" }, "Sin actividad todavía."));
+}
+
+/** [[YYYY-MM-DD | null, items], …] in the order the items came (newest first). */
+function agruparPorDia(items, instanteDe) {
+  const grupos = new Map();
+  for (const item of items) {
+    const instante = instanteDe(item);
+    const dia = instante ? fechaLocal(instante, ZONA) : null;
+    if (!grupos.has(dia)) grupos.set(dia, []);
+    grupos.get(dia).push(item);
+  }
+  return [...grupos.entries()];
+}
+
+function mayuscula(texto) {
+  return texto.charAt(0).toUpperCase() + texto.slice(1);
 }
