@@ -1,0 +1,106 @@
+""""Compacta la agenda" moves only customers who accept moves; a cancelled slot goes to the waitlist."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from sqlalchemy import delete
+
+from resolvers.context import Actor
+from resolvers.errors import PermissionDenied, ValidationError
+from resolvers.rebooking import CompactDay, PlanResult, apply_rebooking, join_waitlist, offer_freed_slot, suggest_rebooking
+from storage import Appointment, AppointmentStatus, Customer, Occupancy, OutboundMessage, WaitlistEntry, WaitlistStatus
+from tests.rebooking.helpers import customer, fetch, local, overlaps, place
+from tests.resolvers.factories import as_customer, as_staff, context, make_salon
+
+TOMORROW = date(2026, 1, 17)
+
+
+async def test_compaction_moves_only_customers_who_accept_moves(db, clock):
+    salon = await make_salon(db, clock())
+    layout = [  # (stylist, hour, minute, accepts moves)
+        (salon.ana, 9, 0, False), (salon.ana, 10, 30, True), (salon.ana, 12, 0, True), (salon.ana, 13, 30, False),
+        (salon.beto, 9, 30, True), (salon.beto, 11, 0, False), (salon.beto, 12, 30, True), (salon.beto, 15, 0, True),
+    ]
+    accepting = set()
+    for n, (member, hour, minute, accepts) in enumerate(layout):
+        who = await customer(db, salon, f"Cliente {n}", f"+5255123470{n:02d}", accepts_moves=accepts)
+        chair = salon.silla1 if member is salon.ana else salon.silla2
+        row = await place(db, salon, who, salon.corte, member, chair, local(17, hour, minute))
+        if accepts:
+            accepting.add(row.id)
+    ctx = context(db, clock, as_staff(salon, salon.ana))
+    plan = await suggest_rebooking(ctx, CompactDay(TOMORROW))
+    assert isinstance(plan, PlanResult), plan
+    assert plan.moves, "a day full of 45-minute holes has something to compact"
+    assert {m.appointment_id for m in plan.moves} <= accepting
+    assert all(not m.affected and not m.changes_day for m in plan.moves)
+    assert not plan.unplaceable and plan.figures.affected == 0
+    assert sum(b.after_minutes for b in plan.free_blocks) > sum(b.before_minutes for b in plan.free_blocks)
+
+    result = await apply_rebooking(ctx, plan.id, [m.id for m in plan.moves])
+    assert not result.refused and len(result.applied) == len(plan.moves)
+    assert await overlaps(db) == []
+
+
+async def test_compaction_with_nobody_accepting_moves_changes_nothing(db, clock):
+    salon = await make_salon(db, clock())
+    for n, hour in enumerate((9, 11, 13, 15)):
+        who = await customer(db, salon, f"Cliente {n}", f"+5255123471{n:02d}")
+        await place(db, salon, who, salon.corte, salon.ana, salon.silla1, local(17, hour))
+    plan = await suggest_rebooking(context(db, clock, as_staff(salon, salon.ana)), CompactDay(TOMORROW))
+    assert plan.moves == () and plan.optimal
+
+
+async def _cancel_and_offer(db, clock, appointment_id: uuid.UUID):
+    """What the scheduling cancel path will do: free the time, then offer it, in one transaction."""
+    async with db.transaction(write=True) as s:
+        row = await s.get(Appointment, appointment_id)
+        await s.execute(delete(Occupancy).where(Occupancy.appointment_id == row.id))
+        row.status = AppointmentStatus.CANCELLED
+        row.cancelled_at = clock()
+        return await offer_freed_slot(s, now=clock(), appointment=row)
+
+
+async def test_a_cancelled_slot_is_offered_to_the_first_customer_waiting(db, clock):
+    salon = await make_salon(db, clock())
+    first = await customer(db, salon, "Primera", "+525512348001")
+    second = await customer(db, salon, "Segunda", "+525512348002")
+    entry_1 = await join_waitlist(context(db, clock, as_customer(salon, first)), salon.corte.id, TOMORROW)
+    clock.advance(timedelta(minutes=5))
+    entry_2 = await join_waitlist(context(db, clock, as_customer(salon, second)), salon.corte.id, TOMORROW)
+    assert isinstance(entry_1, WaitlistEntry) and entry_1.status is WaitlistStatus.WAITING
+    again = await join_waitlist(context(db, clock, as_customer(salon, first)), salon.corte.id, TOMORROW)
+    assert again.id == entry_1.id
+
+    booked = await place(db, salon, salon.lupe, salon.corte, salon.beto, salon.silla1, local(17, 12))
+    offered = await _cancel_and_offer(db, clock, booked.id)
+    assert offered is not None and offered.id == entry_1.id
+    entries = {e.id: e for e in await fetch(db, WaitlistEntry)}
+    assert entries[entry_1.id].status is WaitlistStatus.OFFERED and entries[entry_1.id].offered_at == clock()
+    assert entries[entry_2.id].status is WaitlistStatus.WAITING
+    (offer,) = await fetch(db, OutboundMessage, OutboundMessage.template_name == "waitlist_offer")
+    assert offer.to_number == "whatsapp:+525512348001"
+    facts = offer.template_variables
+    assert facts["starts_at"] == "2026-01-17T18:00:00Z" and facts["service_name"] == "Corte"
+    assert facts["staff_name"] == "Beto" and facts["waitlist_entry_id"] == str(entry_1.id)
+
+    other_day = await place(db, salon, salon.lupe, salon.barba, salon.beto, salon.silla1, local(19, 12))
+    assert await _cancel_and_offer(db, clock, other_day.id) is None  # nobody waits for barba on Monday
+
+
+async def test_staff_put_a_customer_on_the_waitlist_by_phone(db, clock):
+    salon = await make_salon(db, clock())
+    entry = await join_waitlist(context(db, clock, as_staff(salon, salon.beto)), salon.corte.id, TOMORROW,
+                                customer_phone="55 1111 2222", customer_name="Nueva")
+    assert isinstance(entry, WaitlistEntry)
+    (created,) = await fetch(db, Customer, Customer.phone_number == "+525511112222")
+    assert created.name == "Nueva" and entry.customer_id == created.id
+    viewer = await join_waitlist(context(db, clock, as_staff(salon, salon.vero)), salon.corte.id, TOMORROW,
+                                 customer_phone="5511112222")
+    assert isinstance(viewer, PermissionDenied)
+    past = await join_waitlist(context(db, clock, as_customer(salon, salon.lupe)), salon.corte.id, date(2026, 1, 1))
+    assert isinstance(past, ValidationError)
+    anonymous = await join_waitlist(context(db, clock, Actor.anonymous()), salon.corte.id, TOMORROW)
+    assert anonymous.code == "NotAuthenticated"
