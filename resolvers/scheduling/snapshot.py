@@ -168,19 +168,20 @@ async def load_snapshot(
         )
     ).all()
 
-    excluded = set(without_appointments)
-    occupancy_rows = await session.execute(
-        select(Occupancy.appointment_id, Occupancy.staff_id, Occupancy.spot_id, Occupancy.starts_at, Occupancy.ends_at)
-        .where(Occupancy.organization_id == org_id, Occupancy.starts_at < hi, Occupancy.ends_at > lo)
-    )
+    excluded = list(without_appointments)
+    query = select(Occupancy.staff_id, Occupancy.spot_id, Occupancy.starts_at, Occupancy.ends_at).where(
+        Occupancy.organization_id == org_id, Occupancy.starts_at < hi, Occupancy.ends_at > lo)
+    if excluded:
+        query = query.where(Occupancy.appointment_id.not_in(excluded))
+    names: dict[uuid.UUID, str] = {}  # str(uuid) once per resource, not once per row
+    staff_kind, spot_kind = solver.ResourceKind.STAFF, solver.ResourceKind.SPOT
     occupancy = []
-    for appointment_id, staff_id, spot_id, starts_at, ends_at in occupancy_rows:
-        if appointment_id in excluded:
-            continue
-        if staff_id is not None:
-            occupancy.append(solver.Occupancy(solver.ResourceKind.STAFF, str(staff_id), starts_at, ends_at))
-        else:
-            occupancy.append(solver.Occupancy(solver.ResourceKind.SPOT, str(spot_id), starts_at, ends_at))
+    for staff_id, spot_id, starts_at, ends_at in await session.execute(query):
+        resource = staff_id or spot_id
+        name = names.get(resource)
+        if name is None:
+            name = names[resource] = str(resource)
+        occupancy.append(solver.Occupancy(staff_kind if staff_id else spot_kind, name, starts_at, ends_at))
 
     weekly: dict[uuid.UUID, list[solver.WeeklyHours]] = defaultdict(list)
     exceptions: dict[uuid.UUID, list[solver.DatedException]] = defaultdict(list)
