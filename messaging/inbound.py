@@ -107,14 +107,8 @@ def _insert(db: Database, model):
 
 
 async def store_inbound(db: Database, inbound: InboundMessage, *, now: datetime, central_number: str) -> Stored:
-    """Store the message once. Safe under concurrent redeliveries of the same ``MessageSid``."""
-    async with db.session() as session:
-        known = (await session.execute(
-            select(Message.id, Message.conversation_id).where(Message.provider_message_id == inbound.message_sid)
-        )).first()
-    if known is not None:
-        return Stored(known.conversation_id, None, True)
-
+    """Store the message once. Safe under concurrent redeliveries of the same ``MessageSid``
+    (the insert does nothing on a known SID: no separate look-up on the common path)."""
     phone, business_number = inbound.sender_phone, inbound.business_number
     async with db.transaction(write=True) as session:
         conversation = await session.scalar(select(Conversation).where(
@@ -131,10 +125,15 @@ async def store_inbound(db: Database, inbound: InboundMessage, *, now: datetime,
             ).on_conflict_do_nothing(index_elements=[Conversation.business_number, Conversation.phone_number]))
             conversation = await session.scalar(select(Conversation).where(
                 Conversation.business_number == business_number, Conversation.phone_number == phone))
-        elif conversation.reply_to != inbound.from_address:
-            # WhatsApp may switch between +521… and +52…: answer where the person now writes from.
-            await session.execute(update(Conversation).where(Conversation.id == conversation.id)
-                                  .values(reply_to=inbound.from_address))
+        else:
+            changes = {}
+            if conversation.reply_to != inbound.from_address:
+                # WhatsApp may switch between +521… and +52…: answer where the person now writes from.
+                changes["reply_to"] = inbound.from_address
+            if inbound.profile_name and conversation.profile_name != inbound.profile_name:
+                changes["profile_name"] = inbound.profile_name
+            if changes:
+                await session.execute(update(Conversation).where(Conversation.id == conversation.id).values(**changes))
         if db.dialect == "postgresql":
             # Serialise sequence numbers per conversation (not the processing lock: that is another key).
             await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": sequence_lock_key(conversation.id)})
