@@ -46,7 +46,7 @@ async def test_a_viewer_sees_the_schedule_but_cannot_block_time(rules_app, db, c
     shop = await don_carlos(db, clock())
     await _viewer(db, shop, clock())
     chat = Chat(rules_app, db, "+525512345003", shop.number)
-    assert "aquí está tu agenda para hoy viernes" in await chat.say("mi agenda de hoy")
+    assert await chat.say("mi agenda de hoy") == "Hola Vero, hoy viernes no tienes citas; estás libre de 10:00 AM a 8:00 PM."
     refused = await chat.say("bloquea de 2 a 3")
     assert refused == "No tienes permiso para hacer esto." or "permiso" in refused
     async with db.session() as s:
@@ -154,7 +154,7 @@ async def test_a_new_staff_member_onboards_on_their_first_messages(rules_app, db
     assert row.state == "completed"
     assert sorted(h.day_of_week for h in hours) == [1, 2, 3, 4, 5]
     assert any("Pedro Hernández ya empezó a usar Parlo" in m.body for m in await outbound_to(db, "+525512345001"))
-    assert "aquí está tu agenda" in await chat.say("qué tengo hoy?")  # now routed as staff
+    assert "no tienes citas" in await chat.say("qué tengo hoy?")  # now routed as staff
 
 
 async def test_a_new_business_signs_up_on_the_central_number(rules_app, db, clock):

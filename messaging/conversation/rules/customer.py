@@ -135,12 +135,24 @@ def services_list(t: TurnState) -> str:
 
 
 def hours_text(t: TurnState) -> str:
-    lines = []
-    for weekday, name in enumerate(WEEKDAYS):
+    """'Lunes a sábado: 10:00 AM - 8:00 PM', 'Domingo: cerrado' — equal neighbouring days together."""
+    def words(weekday: int) -> str:
         ranges = t.profile.hours.get(weekday)
-        lines.append(f"{capitalize_first(name)}: " + (", ".join(
-            f"{format_time(a)} - {format_time(b) if b != time(0) else '12:00 AM'}" for a, b in ranges)
-            if ranges else "cerrado"))
+        return ", ".join(f"{format_time(a)} - {format_time(b) if b != time(0) else '12:00 AM'}"
+                         for a, b in ranges) if ranges else "cerrado"
+
+    groups: list[list[int]] = []
+    for weekday in range(7):
+        if groups and words(groups[-1][-1]) == words(weekday):
+            groups[-1].append(weekday)
+        else:
+            groups.append([weekday])
+    lines = []
+    for days in groups:
+        first, last = WEEKDAYS[days[0]], WEEKDAYS[days[-1]]
+        label = capitalize_first(first) if len(days) == 1 else \
+            f"{capitalize_first(first)} {'y' if len(days) == 2 else 'a'} {last}"
+        lines.append(f"{label}: {words(days[0])}")
     return bullet_list(lines)
 
 
@@ -290,7 +302,8 @@ async def search_and_offer(t: TurnState, when, *, verb: str = "agendar") -> None
         candidates = []
     elif wanted is not None:
         intro = f"A las {hhmm(datetime.combine(day, wanted).isoformat())} ya no tengo espacio. "
-        near = sorted(slots, key=lambda s: abs((local(s) - datetime.combine(local(s).date(), wanted)).total_seconds()))
+        near = sorted(_nice(slots),
+                      key=lambda s: abs((local(s) - datetime.combine(local(s).date(), wanted)).total_seconds()))
         candidates = sorted(near[:MAX_OFFERED])
     elif in_part:
         candidates = spread(in_part)
@@ -312,8 +325,8 @@ async def search_and_offer(t: TurnState, when, *, verb: str = "agendar") -> None
         same_day = [s for s in upcoming if local(s).date() == shown_day]
         preferred = [s for s in same_day if _in_part(local(s).time(), part)] if part else same_day
         if wanted is not None:
-            near = sorted(same_day, key=lambda s: abs(local(s).hour * 60 + local(s).minute
-                                                      - wanted.hour * 60 - wanted.minute))
+            near = sorted(_nice(same_day), key=lambda s: abs(local(s).hour * 60 + local(s).minute
+                                                             - wanted.hour * 60 - wanted.minute))
             preferred = sorted(near[:MAX_OFFERED])
         candidates = preferred if wanted is not None else spread(preferred or same_day)
         slots = same_day
@@ -331,6 +344,11 @@ async def search_and_offer(t: TurnState, when, *, verb: str = "agendar") -> None
 def _in_part(t: time, part: str | None) -> bool:
     bounds = {"manana": (0, 12), "mediodia": (12, 15), "tarde": (12, 19), "noche": (19, 24)}.get(part or "")
     return bounds is None or bounds[0] <= t.hour < bounds[1]
+
+
+def _nice(slots: list[str]) -> list[str]:
+    """O'clock and half-hour starts, when there are any: easier to read and to say."""
+    return [s for s in slots if local(s).minute in (0, 30)] or slots
 
 
 def spread(slots: list[str], count: int = MAX_OFFERED) -> list[str]:

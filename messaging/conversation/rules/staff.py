@@ -155,8 +155,10 @@ async def my_schedule(t: TurnState, u: Understanding) -> None:
         t.say(f"{hello}{t.day_words(day)} el negocio está cerrado. 🙌")
         return
     appointments = [e for e in entries if e["kind"] == "appointment"]
-    if not entries or not appointments and not any(e["kind"] == "free" for e in entries):
-        t.say(f"{hello}no tienes citas {t.day_words(day)}.")
+    if not appointments:
+        free = [e for e in entries if e["kind"] == "free"]
+        span = f"; estás libre de {hhmm(free[0]['start'])} a {hhmm(free[-1]['end'])}" if free else ""
+        t.say(f"{hello}{t.day_words(day)} no tienes citas{span}.")
         return
     min_free = shortest_service(t)
     free = [e for e in entries if e["kind"] == "free"
