@@ -15,6 +15,7 @@ from sqlalchemy import select
 from resolvers.auth import InvalidToken, read_token
 from resolvers.context import Actor, ActorKind, Context
 from resolvers.errors import NotAuthenticated, Problem, Suspended
+from resolvers.reads import read_session
 from storage import Database, Organization, OrganizationStatus, Staff
 
 SESSION_EXPIRED = NotAuthenticated("Tu sesión expiró o no es válida. Vuelve a entrar con tu liga de WhatsApp.")
@@ -30,7 +31,7 @@ async def actor_from_token(db: Database, token: str, *, secret: str, now: dateti
         return SESSION_EXPIRED
     if claims.kind == "admin":
         return Actor.admin()
-    async with db.session() as session:
+    async with read_session(db) as session:
         row = (await session.execute(
             select(Staff.is_active, Staff.permission_level, Staff.phone_number, Organization.status)
             .join(Organization, Organization.id == Staff.organization_id)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from strawberry.dataloader import DataLoader
 
+from resolvers.reads import read_session
 from storage import Appointment, Database, Message
 
 
@@ -25,7 +26,7 @@ class ChildrenOf(DataLoader[uuid.UUID, list[Any]]):
         if self._organization_id is not None:
             query = query.where(self._model.organization_id == self._organization_id)
         grouped: dict[uuid.UUID, list[Any]] = defaultdict(list)
-        async with self._db.session() as session:
+        async with read_session(self._db) as session:
             for row in (await session.scalars(query)).all():
                 grouped[getattr(row, self._parent)].append(row)
         return [grouped.get(key, []) for key in keys]

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from strawberry.dataloader import DataLoader
 
+from resolvers.reads import read_session
 from storage import Database
 
 
@@ -19,6 +20,6 @@ class CountPerOrganization(DataLoader[uuid.UUID, int]):
     async def _load(self, keys: list[uuid.UUID]) -> list[int]:
         column = self._model.organization_id
         query = select(column, func.count()).where(column.in_(keys)).group_by(column)
-        async with self._db.session() as session:
+        async with read_session(self._db) as session:
             counts = dict((await session.execute(query)).all())
         return [counts.get(key, 0) for key in keys]

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from strawberry.dataloader import DataLoader
 
+from resolvers.reads import read_session
 from storage import Database
 
 
@@ -26,6 +27,6 @@ class RowsById(DataLoader[uuid.UUID, Any]):
         query = select(model).where(model.id.in_(keys))
         if self._organization_id is not None:
             query = query.where(getattr(model, self._tenant_column) == self._organization_id)
-        async with self._db.session() as session:
+        async with read_session(self._db) as session:
             rows = {row.id: row for row in (await session.scalars(query)).all()}
         return [rows.get(key) for key in keys]

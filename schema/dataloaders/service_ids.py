@@ -8,6 +8,7 @@ from collections import defaultdict
 from sqlalchemy import Table, select
 from strawberry.dataloader import DataLoader
 
+from resolvers.reads import read_session
 from storage import Database, spot_services
 from storage.models.staff import staff_services
 
@@ -21,7 +22,7 @@ class ServiceIdsBy(DataLoader[uuid.UUID, list[uuid.UUID]]):
         owner = self._table.c[self._owner]
         query = select(owner, self._table.c.service_type_id).where(owner.in_(keys))
         found: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
-        async with self._db.session() as session:
+        async with read_session(self._db) as session:
             for owner_id, service_id in (await session.execute(query)).all():
                 found[owner_id].append(service_id)
         return [found.get(key, []) for key in keys]
