@@ -411,7 +411,9 @@ async def book_walk_in(ctx: Context, request: WalkInRequest) -> BookedAppointmen
     )
     result = await _book(ctx, visit)
     if isinstance(result, SlotTaken):
-        return SlotTaken("Ahorita no hay quien lo atienda. Lo más pronto que hay:", alternatives=result.alternatives)
+        message = ("Ahorita no hay quien lo atienda. Lo más pronto que hay:" if result.alternatives
+                   else "Ahorita no hay quien lo atienda y no encontré un horario cercano.")
+        return SlotTaken(message, alternatives=result.alternatives)
     return result
 
 
