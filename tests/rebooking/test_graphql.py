@@ -1,0 +1,126 @@
+"""suggestRebooking / applyRebooking / rebookingPlan / joinWaitlist through a schema with the rebooking mixins."""
+
+from __future__ import annotations
+
+import pytest
+import strawberry
+
+from schema import schema as root
+from schema.context import GraphQLContext
+from schema.errors import PROBLEM_TYPES
+from schema.mutations.rebooking import RebookingMutations
+from schema.queries.rebooking import RebookingQueries
+from storage import Appointment
+from tests.rebooking.helpers import fetch
+from tests.rebooking.test_suggest_and_apply import beto_has_six_tomorrow
+from tests.resolvers.factories import as_customer, as_staff, context
+
+
+@strawberry.type
+class Query(root.Query, RebookingQueries):
+    pass
+
+
+@strawberry.type
+class Mutation(root.Mutation, RebookingMutations):
+    pass
+
+
+SCHEMA = root.ParloSchema(query=Query, mutation=Mutation, types=list(PROBLEM_TYPES))
+
+SUGGEST = """
+mutation ($input: SuggestRebookingInput!) {
+  suggestRebooking(input: $input) {
+    __typename
+    ... on Problem { message }
+    ... on RebookingPlan {
+      id kind optimal method
+      disruption { kind firstDay staffName }
+      figures { affected kept keptOnDay unplaced objective bestBound }
+      moves { id customerName serviceName affected minutesMoved changesDay
+              before { staffName localStart } after { staffName spotName localStart startsAt }
+              appointment { id status } }
+      unplaceable { reason message }
+    }
+  }
+}"""
+APPLY = """
+mutation ($plan: ID!, $moves: [ID!]!) {
+  applyRebooking(planId: $plan, moveIds: $moves) {
+    __typename
+    ... on Problem { message }
+    ... on RebookingApplied { noticesQueued applied { id after { staffName } } refused { moveId message }
+                              plan { appliedAt moves { id appliedAt } } }
+  }
+}"""
+PLAN = "query ($id: ID!) { rebookingPlan(id: $id) { __typename ... on Problem { message } ... on RebookingPlan { id moves { id } } } }"
+WAITLIST = """
+mutation ($input: JoinWaitlistInput!) {
+  joinWaitlist(input: $input) { __typename ... on Problem { message }
+    ... on WaitlistEntry { id date status service { name } customer { name } } }
+}"""
+
+
+async def run(ctx, query: str, **variables) -> dict:
+    result = await SCHEMA.execute(query, variable_values=variables, context_value=GraphQLContext.build(ctx))
+    assert not result.errors, result.errors
+    return result.data
+
+
+async def test_owner_suggests_and_applies_part_of_a_plan_over_graphql(db, clock):
+    case = await beto_has_six_tomorrow(db, clock)
+    salon = case.salon
+    ctx = context(db, clock, as_staff(salon, salon.ana))
+    data = await run(ctx, SUGGEST, input={"kind": "STAFF_OUT", "staffId": str(salon.beto.id), "firstDay": "2026-01-17"})
+    plan = data["suggestRebooking"]
+    assert plan["__typename"] == "RebookingPlan" and plan["kind"] == "STAFF_OUT" and plan["optimal"]
+    assert plan["disruption"] == {"kind": "STAFF_OUT", "firstDay": "2026-01-17", "staffName": "Beto"}
+    assert plan["figures"]["affected"] == 6 and plan["figures"]["objective"] == plan["figures"]["bestBound"]
+    first = plan["moves"][0]
+    assert first["before"] == {"staffName": "Beto", "localStart": "09:00:00"}
+    assert first["appointment"]["status"] == "CONFIRMED"
+
+    applied = (await run(ctx, APPLY, plan=plan["id"], moves=["1", "3"]))["applyRebooking"]
+    assert applied["__typename"] == "RebookingApplied" and applied["noticesQueued"] == 2
+    assert [m["id"] for m in applied["applied"]] == ["1", "3"] and applied["refused"] == []
+    assert applied["plan"]["appliedAt"] is not None
+    assert [m["id"] for m in applied["plan"]["moves"] if m["appliedAt"]] == ["1", "3"]
+    still_beto = await fetch(db, Appointment, Appointment.staff_id == salon.beto.id)
+    assert len(still_beto) == 4
+
+    again = (await run(ctx, PLAN, id=plan["id"]))["rebookingPlan"]
+    assert again["__typename"] == "RebookingPlan" and len(again["moves"]) == 6
+
+
+async def test_staff_get_permission_denied_and_other_tenants_not_found(db, clock):
+    case = await beto_has_six_tomorrow(db, clock)
+    other = await beto_has_six_tomorrow(db, clock, prefix="+52559876")
+    salon = case.salon
+    denied = (await run(context(db, clock, as_staff(salon, salon.beto)), SUGGEST,
+                        input={"kind": "COMPACT_DAY", "firstDay": "2026-01-17"}))["suggestRebooking"]
+    assert denied == {"__typename": "PermissionDenied",
+                      "message": "Solo el dueño o un administrador pueden reorganizar la agenda."}
+    theirs = (await run(context(db, clock, as_staff(other.salon, other.salon.ana)), SUGGEST,
+                        input={"kind": "STAFF_OUT", "staffId": str(other.salon.beto.id),
+                               "firstDay": "2026-01-17"}))["suggestRebooking"]
+    ours = context(db, clock, as_staff(salon, salon.ana))
+    assert (await run(ours, PLAN, id=theirs["id"]))["rebookingPlan"]["__typename"] == "NotFound"
+    assert (await run(ours, APPLY, plan=theirs["id"], moves=["1"]))["applyRebooking"]["__typename"] == "NotFound"
+    assert (await run(ours, PLAN, id="not-a-uuid"))["rebookingPlan"]["__typename"] == "NotFound"
+
+
+async def test_missing_fields_are_validation_errors(db, clock):
+    case = await beto_has_six_tomorrow(db, clock)
+    ctx = context(db, clock, as_staff(case.salon, case.salon.ana))
+    missing = (await run(ctx, SUGGEST, input={"kind": "STAFF_OUT", "firstDay": "2026-01-17"}))["suggestRebooking"]
+    assert missing == {"__typename": "ValidationError", "message": "¿Quién no viene?"}
+
+
+async def test_a_customer_joins_the_waitlist(db, clock):
+    case = await beto_has_six_tomorrow(db, clock)
+    salon = case.salon
+    data = await run(context(db, clock, as_customer(salon, salon.lupe)), WAITLIST,
+                     input={"serviceId": str(salon.corte.id), "date": "2026-01-17"})
+    entry = data["joinWaitlist"]
+    assert entry["__typename"] == "WaitlistEntry" and entry["status"] == "WAITING"
+    assert entry["service"] == {"name": "Corte"} and entry["customer"] == {"name": "Lupe"}
