@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from resolvers import outbox
 from resolvers.auth import ADMIN_SESSION_TTL, STAFF_SESSION_TTL, issue_admin_token, issue_staff_token
@@ -23,6 +23,9 @@ from resolvers.phones import InvalidPhone, normalise_phone
 from storage import AuthToken, Organization, OrganizationStatus, Staff, TokenType
 
 MAGIC_LINK_TTL = timedelta(minutes=15)
+#: Links sent to one person per 15 minutes; more requests get the same answer and no message,
+#: so nobody can flood a stylist's WhatsApp through the sign-in page.
+MAX_LINKS_PER_WINDOW = 3
 NEUTRAL_ANSWER = "Si ese número está registrado, te enviamos una liga por WhatsApp para entrar. Vence en 15 minutos."
 LINK_NOT_VALID = NotAuthenticated("Esa liga ya no sirve: pide una nueva desde la página de entrada.")
 WRONG_PASSWORD = NotAuthenticated("Contraseña incorrecta.")
@@ -69,7 +72,13 @@ async def request_magic_link(ctx: Context, phone: str) -> MagicLinkRequested | V
             .where(Staff.phone_number == e164, Staff.is_active.is_(True),
                    Organization.status.in_((OrganizationStatus.ACTIVE, OrganizationStatus.ONBOARDING)))
         )).all()
+        sent = 0
         for staff, organization in rows:
+            recent = await session.scalar(select(func.count()).select_from(AuthToken).where(
+                AuthToken.staff_id == staff.id, AuthToken.created_at > now - MAGIC_LINK_TTL))
+            if recent >= MAX_LINKS_PER_WINDOW:
+                continue
+            sent += 1
             token = secrets.token_urlsafe(32)
             session.add(AuthToken(
                 organization_id=organization.id, staff_id=staff.id, token_hash=hash_token(token),
@@ -82,7 +91,7 @@ async def request_magic_link(ctx: Context, phone: str) -> MagicLinkRequested | V
                            "organization_name": organization.name},
                 from_number=ctx.config.central_number,
             )
-    if rows:
+    if sent:
         await ctx.outbox_written()
     return MagicLinkRequested()
 

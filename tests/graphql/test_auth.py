@@ -105,3 +105,10 @@ async def test_an_admin_impersonates_an_owner_and_the_session_says_so(client, sa
     assert me["me"] == {"impersonated": True, "permissionLevel": "OWNER"}
     feed = data(await gql(client, "{ activity { kind } }", token=admin_token(clock())))
     assert "impersonation" in [e["kind"] for e in feed["activity"]]
+
+
+async def test_nobody_can_flood_a_stylist_with_links(client, salon):
+    for _ in range(6):
+        body = data(await gql(client, REQUEST, {"phone": "5512340002"}))
+        assert body["requestMagicLink"]["message"] == NEUTRAL_ANSWER
+    assert len(await _outbox(client.app.state.services.db)) == 3
