@@ -121,7 +121,7 @@ async def load_flow(db, conversation_id: uuid.UUID, now: datetime) -> tuple[Flow
     """(the open flow, the abandoned one to maybe resume)."""
     async with db.session() as session:
         row = await session.scalar(select(FlowSession).where(FlowSession.conversation_id == conversation_id))
-    if row is None:
+    if row is None or row.flow_type == "llm":  # the LLM engine's memory, not a rule flow
         return None, None
     if row.state == "abandoned" and row.last_active_state:
         return None, Flow(row.flow_type, row.last_active_state, dict(row.collected_data or {}))

@@ -1,0 +1,189 @@
+"""The LLM engine: OpenAI chat completions with tool calling over the shared tool layer.
+
+Per turn: the system prompt (business, now, the sender), the last messages of the
+conversation, the new text; then up to ``max_iterations`` rounds of tool calls. The
+tools offered are those of the sender (:func:`.tools.tools_for`), never chosen by the
+model; every call is traced. Guards the model cannot talk its way around:
+
+- ``parallel_tool_calls`` is off, and at most one *write* runs per round;
+- ``book_appointment`` / ``reschedule_appointment`` only accept a start that
+  ``check_availability`` returned in this conversation (kept in the flow session);
+- times are ISO-8601 local, validated by the tools (:func:`.tools.local_instant`).
+
+Anything unexpected (API error, timeout, too many rounds, no text) raises
+:class:`LLMUnavailable`; :mod:`.fallback` then answers with the rule engine.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from messaging.engine import Reply, Turn
+from messaging.routing import RouteKind
+from storage import FlowSession, Message, MessageDirection
+
+from . import prompts
+from .profile import load_customer, load_profile
+from .tools import Tool, ToolContext, ToolResult, call_tool, tools_for
+
+log = logging.getLogger("parlo.conversation")
+
+HISTORY_MESSAGES = 16
+BOOKING_TOOLS = {"book_appointment": "start_time", "reschedule_appointment": "new_start_time"}
+MEMORY_FLOW = "llm"
+
+
+class LLMUnavailable(RuntimeError):
+    """The model could not give an answer this turn. ``writes`` lists what it already changed."""
+
+    def __init__(self, message: str, writes: list[tuple[str, ToolResult]] | None = None) -> None:
+        super().__init__(message)
+        self.writes = writes or []
+
+
+@dataclass
+class _Memory:
+    """Times check_availability returned in this conversation (the only ones that may be booked)."""
+
+    available: set[str] = field(default_factory=set)
+
+
+class LLMEngine:
+    def __init__(self, client: Any, model: str, *, max_iterations: int = 6, request_timeout: float = 20.0,
+                 max_tokens: int = 1024, temperature: float = 0.3) -> None:
+        self.client = client
+        self.model = model
+        self.max_iterations = max_iterations
+        self.request_timeout = request_timeout
+        self.max_tokens = max_tokens
+        self.temperature = temperature
+
+    async def respond(self, turn: Turn) -> list[Reply]:
+        return [Reply(text) for text in await self.answer(turn)]
+
+    async def answer(self, turn: Turn) -> list[str]:
+        route = turn.route
+        ctx = turn.context
+        now = ctx.now()
+        profile = await load_profile(ctx.db, route.organization_id) if route.organization_id else None
+        if profile is None and route.kind is not RouteKind.BUSINESS_ONBOARDING:
+            return []
+        tc = ToolContext(ctx, profile, turn.conversation_id, route.phone, profile.whatsapp_number if profile else None)
+        route_kind = route.kind.value
+        tools = tools_for(ctx, route_kind)
+        system = await self._system_prompt(turn, tc, profile, now)
+        messages: list[dict[str, Any]] = [{"role": "system", "content": system},
+                                          *await _history(ctx.db, turn), {"role": "user", "content": turn.text}]
+        memory = await _load_memory(ctx.db, turn.conversation_id)
+        writes: list[tuple[str, ToolResult]] = []
+        by_name = {t.name: t for t in tools}
+        sequence = 0
+        for _ in range(self.max_iterations):
+            try:
+                response = await self.client.chat.completions.create(
+                    model=self.model, messages=messages, max_tokens=self.max_tokens, temperature=self.temperature,
+                    timeout=self.request_timeout,
+                    **({"tools": [t.openai_schema() for t in tools], "tool_choice": "auto",
+                        "parallel_tool_calls": False} if tools else {}))
+            except Exception as exc:  # noqa: BLE001 - any API failure means: fall back
+                raise LLMUnavailable(f"{type(exc).__name__}: {exc}", writes) from exc
+            if not response.choices:
+                raise LLMUnavailable("no choices", writes)
+            message = response.choices[0].message
+            calls = list(message.tool_calls or [])
+            if not calls:
+                text = (message.content or "").strip()
+                if not text:
+                    raise LLMUnavailable("empty answer", writes)
+                await _save_memory(ctx.db, turn, memory, now)
+                return [text]
+            messages.append({"role": "assistant", "content": message.content or None, "tool_calls": [
+                {"id": c.id, "type": "function", "function": {"name": c.function.name,
+                                                              "arguments": c.function.arguments or "{}"}}
+                for c in calls]})
+            wrote = False
+            for call in calls:
+                sequence += 1
+                tool = by_name.get(call.function.name)
+                result = await self._run(tc, tool, call, route_kind, sequence, memory, wrote)
+                if tool is not None and tool.writes and result.ok:
+                    writes.append((tool.name, result))
+                wrote = wrote or bool(tool and tool.writes)
+                messages.append({"role": "tool", "tool_call_id": call.id, "content": result.for_model()})
+        raise LLMUnavailable("too many tool rounds", writes)
+
+    async def _run(self, tc: ToolContext, tool: Tool | None, call, route_kind: str, sequence: int,
+                   memory: _Memory, wrote: bool) -> ToolResult:
+        name = call.function.name
+        try:
+            args = json.loads(call.function.arguments or "{}")
+            if not isinstance(args, dict):
+                raise ValueError("arguments must be an object")
+        except ValueError:
+            return ToolResult(False, message="Los argumentos no son JSON válido.", problem="ValidationError")
+        if tool is not None and tool.writes and wrote:
+            return ToolResult(False, message="Una acción a la vez: espera el resultado de la anterior.",
+                              problem="ValidationError")
+        if name in BOOKING_TOOLS:
+            start = str(args.get(BOOKING_TOOLS[name]) or "")[:16]
+            if start not in memory.available:
+                return ToolResult(False, message="Ese horario no salió en check_availability. Consulta la "
+                                                 "disponibilidad y ofrece solo esas horas.", problem="ValidationError")
+        result = await call_tool(tc, name, args, route_kind=route_kind, sequence=sequence)
+        if name == "check_availability" and result.ok:
+            memory.available.update(s["start"][:16] for s in result.data.get("slots", []))
+        if not result.ok and result.data.get("alternatives"):
+            memory.available.update(a[:16] for a in result.data["alternatives"])
+        return result
+
+    async def _system_prompt(self, turn: Turn, tc: ToolContext, profile, now) -> str:
+        route = turn.route
+        if route.kind is RouteKind.BUSINESS_ONBOARDING:
+            return prompts.onboarding_prompt(now)
+        member = profile.member(route.staff_id) if route.staff_id else None
+        if route.kind is RouteKind.STAFF_ONBOARDING:
+            return prompts.staff_onboarding_prompt(profile, member, now)
+        if route.kind is RouteKind.CUSTOMER:
+            customer = await load_customer(tc.ctx.db, profile.organization_id, route.customer_id)
+            upcoming = await call_tool(tc, "get_customer_appointments", {}, route_kind=route.kind.value)
+            return prompts.customer_prompt(profile, customer, upcoming.data.get("appointments", [])
+                                           if upcoming.ok else [], now)
+        return prompts.staff_prompt(profile, member, now)
+
+
+async def _history(db, turn: Turn) -> list[dict[str, Any]]:
+    async with db.session() as session:
+        rows = (await session.scalars(
+            select(Message).where(Message.conversation_id == turn.conversation_id, Message.id != turn.message_id,
+                                  Message.processed_at.is_not(None))
+            .order_by(Message.sequence.desc(), Message.created_at.desc()).limit(HISTORY_MESSAGES))).all()
+    return [{"role": "user" if m.direction is MessageDirection.INBOUND else "assistant", "content": m.body}
+            for m in reversed(rows) if m.body]
+
+
+async def _load_memory(db, conversation_id: uuid.UUID) -> _Memory:
+    async with db.session() as session:
+        row = await session.scalar(select(FlowSession).where(FlowSession.conversation_id == conversation_id))
+    if row is None or row.flow_type != MEMORY_FLOW:
+        return _Memory()
+    return _Memory(set((row.collected_data or {}).get("available", [])))
+
+
+async def _save_memory(db, turn: Turn, memory: _Memory, now) -> None:
+    route = turn.route
+    async with db.transaction(write=True) as session:
+        row = await session.scalar(select(FlowSession).where(FlowSession.conversation_id == turn.conversation_id))
+        if row is None:
+            row = FlowSession(conversation_id=turn.conversation_id, organization_id=route.organization_id,
+                              customer_id=route.customer_id, staff_id=route.staff_id, created_at=now,
+                              flow_type=MEMORY_FLOW, state="talking")
+            session.add(row)
+        row.flow_type, row.state = MEMORY_FLOW, "talking"
+        row.collected_data = {"available": sorted(memory.available)[-200:]}
+        row.last_message_at, row.updated_at = now, now
