@@ -128,11 +128,15 @@ class InlineWorkQueue:
     """Runs the follow-up work as asyncio tasks on the current loop (tests, in-process chat).
 
     Like a queue with coalescing: one delivery run at a time (asked again while running,
-    it runs once more), one run per conversation at a time. ``drain()`` waits until all is quiet.
+    it runs once more), one run per conversation at a time, ``workers`` runs at most at
+    once. ``drain()`` waits until all is quiet.
     """
 
-    def __init__(self, *, only_to: str | None = None) -> None:
+    def __init__(self, *, only_to: str | None = None, workers: int = 8) -> None:
         self.messaging: Messaging | None = None
+        # Like a worker pool: at most this many runs at once (a claimed conversation holds a
+        # connection on PostgreSQL, so unbounded runs would exhaust the pool).
+        self._slots = asyncio.Semaphore(workers)
         self.only_to = only_to  # deliver only to this address (``parlo chat``)
         self._tasks: set[asyncio.Task] = set()
         self._again: dict[object, bool] = {}
@@ -150,7 +154,8 @@ class InlineWorkQueue:
         async def loop() -> None:
             try:
                 while True:
-                    await work()
+                    async with self._slots:
+                        await work()
                     if not self._again.get(key):
                         return
                     self._again[key] = False
