@@ -62,3 +62,12 @@ def test_no_module_writes_html_from_strings():
             code = asset.body.decode()
             for sink in ("innerHTML", "outerHTML =", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
                 assert sink not in code.replace("// This is the dashboard's XSS rule — nothing here (or anywhere) assigns innerHTML.", ""), f"{name} uses {sink}"
+
+
+async def test_modules_are_preloaded_and_text_is_compressed_for_phones(client):
+    page = (await client.get("/")).text
+    assert re.search(r'<link rel="modulepreload" href="/panel/[0-9a-f]{12}/vistas/agenda\.js">', page)
+    css = re.search(r'href="(/panel/[0-9a-f]{12}/estilos\.css)"', page).group(1)
+    answer = await client.get(css, headers={"Accept-Encoding": "gzip"})
+    assert answer.headers["content-encoding"] == "gzip"
+    assert "body" in answer.text  # httpx undoes the compression
