@@ -7,7 +7,9 @@ serves it with the clock frozen at the demo's "now". Measured from this process 
 - ``availableSlots`` for one service over 30 days (limit 20);
 - ``schedule`` for one busy day, every staff member, appointments with customer/service/spot;
 - ``bookAppointment`` at free starts (one visit each, different customers);
-- requests per second of ``schedule`` with N concurrent clients against the 2 workers.
+- requests per second of ``schedule`` with N concurrent clients against the 2 workers;
+- the same three operations in-process (the whole ASGI app, no socket): wall and CPU time of
+  this process per request, a figure that moves less when other jobs load the machine.
 
     .venv/bin/python bench/api.py                # PostgreSQL on 127.0.0.1
     .venv/bin/python bench/api.py --repeat 100 --concurrency 16 --seconds 10
@@ -157,6 +159,43 @@ async def measure(base: str, token: str, corte_id: str, repeat: int, concurrency
     print(f"schedule throughput, 2 workers, {concurrency} clients: {rps:.0f} req/s ({failed} failed)")
 
 
+async def in_process(url: str, token: str, corte_id: str, repeat: int) -> None:
+    from parlo.app import create_app
+    from parlo.clock import FrozenClock
+    from parlo.settings import Settings
+
+    settings = Settings(_env_file=None, database_url=url, jwt_secret=SECRET, env="development")
+    app = create_app(settings, clock=FrozenClock(NOW), migrate=False)
+    start, end = NOW, NOW + timedelta(days=30)
+    busy_day = (NOW + timedelta(days=1)).astimezone(ZONE).date().isoformat()
+    cases = [
+        ("availableSlots, 30 days", SLOTS, lambda i: {"s": [corte_id], "from": start.isoformat(), "to": end.isoformat()}),
+        ("schedule, one busy day", SCHEDULE, lambda i: {"d": busy_day}),
+        ("bookAppointment", BOOK, None),
+    ]
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench",
+                                     headers={"Authorization": f"Bearer {token}"}, timeout=60) as http:
+            found = await post(http, SLOTS, {"s": [corte_id], "from": (NOW + timedelta(days=31)).isoformat(),
+                                             "to": (NOW + timedelta(days=40)).isoformat()})
+            starts = [s["start"] for s in found["availableSlots"]]
+            for name, query, variables_for in cases:
+                if variables_for is None:
+                    def variables_for(i, starts=starts):
+                        return {"i": {"serviceIds": [corte_id], "start": starts[i % len(starts)],
+                                      "customerPhone": f"55420{i:05d}", "customerName": f"Bench {i}"}}
+                await post(http, query, variables_for(10_000))
+                wall, cpu = [], []
+                for i in range(repeat):
+                    variables = variables_for(i)
+                    t0, c0 = time.perf_counter(), time.process_time()
+                    await post(http, query, variables)
+                    wall.append(time.perf_counter() - t0)
+                    cpu.append(time.process_time() - c0)
+                print(f"in-process {name:<27} wall median {statistics.median(wall) * 1000:6.1f} ms   "
+                      f"CPU median {statistics.median(cpu) * 1000:6.1f} ms")
+
+
 def serve(url: str, port: int) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "PARLO_CLOCK": NOW.isoformat(), "PARLO_JWT_SECRET": SECRET,
            "PARLO_ENV": "development", "PARLO_PUBLIC_URL": f"http://127.0.0.1:{port}"}
@@ -198,6 +237,11 @@ def main() -> None:
         server = serve(url, port)
         wait_until_up(base)
         asyncio.run(measure(base, token, str(corte.id), args.repeat, args.concurrency, args.seconds))
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        server = None
+        asyncio.run(in_process(url, token, str(corte.id), args.repeat))
+        print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)

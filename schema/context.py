@@ -20,6 +20,7 @@ from schema.dataloaders import (
     messages_of_conversation,
     services_of_spot,
     services_of_staff,
+    weekly_hours_of_staff,
 )
 from storage import (
     Appointment,
@@ -50,6 +51,7 @@ class DataLoaders:
     messages_of_conversation: ChildrenOf
     appointments_of_customer: ChildrenOf
     locations_of_organization: ChildrenOf
+    weekly_hours_of_staff: ChildrenOf
     staff_count: CountPerOrganization
     customer_count: CountPerOrganization
     appointment_count: CountPerOrganization
@@ -76,6 +78,7 @@ class DataLoaders:
             appointments_of_customer=appointments_of_customer(db, org),
             locations_of_organization=ChildrenOf(db, Location, "organization_id",
                                                  (Location.is_primary.desc(), Location.name), org),
+            weekly_hours_of_staff=weekly_hours_of_staff(db, org),
             staff_count=CountPerOrganization(db, Staff),
             customer_count=CountPerOrganization(db, Customer),
             appointment_count=CountPerOrganization(db, Appointment),

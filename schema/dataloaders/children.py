@@ -10,19 +10,19 @@ from sqlalchemy import select
 from strawberry.dataloader import DataLoader
 
 from resolvers.reads import read_session
-from storage import Appointment, Database, Message
+from storage import Appointment, Availability, AvailabilityKind, Database, Message
 
 
 class ChildrenOf(DataLoader[uuid.UUID, list[Any]]):
     def __init__(self, db: Database, model: Any, parent_column: str, order_by: Any,
-                 organization_id: uuid.UUID | None):
+                 organization_id: uuid.UUID | None, *where: Any):
         self._db, self._model, self._parent = db, model, parent_column
-        self._order_by, self._organization_id = order_by, organization_id
+        self._order_by, self._organization_id, self._where = order_by, organization_id, where
         super().__init__(load_fn=self._load)
 
     async def _load(self, keys: list[uuid.UUID]) -> list[list[Any]]:
         parent = getattr(self._model, self._parent)
-        query = select(self._model).where(parent.in_(keys)).order_by(*self._order_by)
+        query = select(self._model).where(parent.in_(keys), *self._where).order_by(*self._order_by)
         if self._organization_id is not None:
             query = query.where(self._model.organization_id == self._organization_id)
         grouped: dict[uuid.UUID, list[Any]] = defaultdict(list)
@@ -38,3 +38,8 @@ def messages_of_conversation(db: Database, organization_id: uuid.UUID | None) ->
 
 def appointments_of_customer(db: Database, organization_id: uuid.UUID | None) -> ChildrenOf:
     return ChildrenOf(db, Appointment, "customer_id", (Appointment.starts_at.desc(), Appointment.id), organization_id)
+
+
+def weekly_hours_of_staff(db: Database, organization_id: uuid.UUID | None) -> ChildrenOf:
+    return ChildrenOf(db, Availability, "staff_id", (Availability.day_of_week, Availability.start_time), organization_id,
+                      Availability.kind == AvailabilityKind.RECURRING)

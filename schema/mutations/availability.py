@@ -15,14 +15,14 @@ from schema.mutations.results import (
 from schema.types.block import Block
 from schema.types.ids import from_id, optional_id, to_id
 from schema.types.location import Location
-from schema.types.payloads import RecurringAvailabilitySet, TimeBlocked, WeeklyHours
+from schema.types.payloads import RecurringAvailabilitySet, TimeBlocked
+from schema.types.weekly_hours import WeeklyHours
 
 
 def _weekly(staff_id: strawberry.ID):
     def convert(rows) -> RecurringAvailabilitySet:
-        hours = sorted((r.day_of_week, r.start_time, r.end_time) for r in rows)
-        return RecurringAvailabilitySet(staff_id=staff_id, hours=[
-            WeeklyHours(weekday=d, start=s.strftime("%H:%M"), end=e.strftime("%H:%M")) for d, s, e in hours])
+        ordered = sorted(rows, key=lambda r: (r.day_of_week, r.start_time))
+        return RecurringAvailabilitySet(staff_id=staff_id, hours=[WeeklyHours.of(r) for r in ordered])
     return convert
 
 

@@ -16,6 +16,7 @@ from schema.types.location import Location
 from schema.types.organization import Organization
 from schema.types.plan_usage import PlanUsage
 from schema.types.staff_member import StaffMember
+from schema.types.weekly_hours import WeeklyHours
 
 
 @strawberry.type(description="A booked (or moved) visit: its appointments in order.")
@@ -44,13 +45,6 @@ class TimeBlocked:
     @classmethod
     def of(cls, value: BlockedTime) -> "TimeBlocked":
         return cls(block=Block.of(value.block), overlapping=[Appointment.of(a) for a in value.overlapping])
-
-
-@strawberry.type(description="A weekly working range in local time.")
-class WeeklyHours:
-    weekday: int
-    start: str
-    end: str
 
 
 @strawberry.type

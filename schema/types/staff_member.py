@@ -8,6 +8,7 @@ from schema.types.enums import PermissionLevel, StaffRole
 from schema.types.ids import to_id
 from schema.types.service import Service
 from schema.types.spot import Spot
+from schema.types.weekly_hours import WeeklyHours
 from storage import Staff
 
 
@@ -33,6 +34,11 @@ class StaffMember:
         ids = await info.context.loaders.services_of_staff.load(self._row_id)
         rows = await info.context.loaders.services.load_many(ids)
         return sorted((Service.of(r) for r in rows if r is not None), key=lambda s: s.name)
+
+    @strawberry.field(description="Weekly working hours in local time (setRecurringAvailability replaces them).")
+    async def weekly_hours(self, info: strawberry.Info) -> list[WeeklyHours]:
+        rows = await info.context.loaders.weekly_hours_of_staff.load(self._row_id)
+        return [WeeklyHours.of(r) for r in rows]
 
     @strawberry.field
     async def default_spot(self, info: strawberry.Info) -> Spot | None:

@@ -42,6 +42,8 @@ async def test_a_salon_from_nothing_books_conflicts_moves_cancels_blocks_and_rea
         body = await call(f"""mutation($id: ID!, $h: [WeeklyHoursInput!]!) {{ setRecurringAvailability(staffId: $id, hours: $h)
             {{ __typename {PROBLEM} }} }}""", {"id": member, "h": hours}, token=owner)
         assert body["setRecurringAvailability"]["__typename"] == "RecurringAvailabilitySet", body
+    team = await call("{ staff { name weeklyHours { weekday start end } } }", token=owner)
+    assert all(m["weeklyHours"] == [{"weekday": d, "start": "09:00", "end": "19:00"} for d in range(6)] for m in team["staff"])
 
     # Saturday 17 January 2026 (the clock is Friday 10:00 in Mexico City).
     slots = (await call("""query($s: ID!, $t: ID!) { availableSlots(serviceIds: [$s], staffId: $t,
