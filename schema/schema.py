@@ -59,9 +59,13 @@ class Mutation(BookingMutations, AvailabilityMutations, CatalogMutations, People
 
 
 def _is_bug(error: GraphQLError) -> bool:
-    """Mask what came from an exception in our code; keep syntax/validation errors and problems."""
+    """Mask what an exception in a resolver caused; keep problems and the client's own mistakes.
+
+    Errors before execution (syntax, validation, a variable that is not a valid DateTime)
+    have no path and tell the client what to fix; resolver errors always have a path.
+    """
     original = error.original_error
-    return original is not None and not isinstance(original, ProblemRaised)
+    return original is not None and error.path is not None and not isinstance(original, ProblemRaised)
 
 
 class ParloSchema(strawberry.Schema):

@@ -108,3 +108,9 @@ async def test_introspection_is_off_in_production_unless_asked_for(settings, clo
             assert ("errors" not in body) is allowed
             page = await http.get("/graphql", headers={"Accept": "text/html"})
             assert (page.status_code == 200 and "graphiql" in page.text.lower()) is allowed
+
+
+async def test_a_malformed_variable_is_explained_not_masked(client, salon, clock):
+    body = await gql(client, 'mutation($s: DateTime!) { rescheduleAppointment(id: "x", start: $s) { __typename } }',
+                     {"s": "mañana"}, token=staff_token(salon.salon, salon.salon.ana, clock()))
+    assert body["errors"][0]["message"] != GENERIC_ERROR and "DateTime" in body["errors"][0]["message"]
