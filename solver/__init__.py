@@ -12,6 +12,8 @@ stylist/spot/window, `Preferences`), then:
   (closed, fully_booked, no_qualified_staff, outside_booking_window, ...);
 - `recheck_assignment(salon, assignment, now)` -> `Conflict`s (empty = still bookable);
   call it in the booking transaction on fresh data;
+- `Calendars(salon, Horizon(zone, first_day, days))` -> each resource's working and free
+  time in minutes over a horizon (what the day agenda shows as working hours and gaps);
 - `occupancy_for_assignment(salon, assignment)` / `occupancy_for(...)` -> the `Occupancy`
   rows to store: the single definition of who is busy when (stylist free during processing,
   spot busy throughout, buffer after both).
@@ -37,6 +39,7 @@ from solver.booking import (
     Slot,
     StepOptions,
 )
+from solver.calendar import Calendars, Horizon
 from solver.occupancy import occupancy_for, occupancy_for_assignment
 from solver.recheck import recheck_assignment
 from solver.salon import (
@@ -59,11 +62,13 @@ __all__ = [
     "PART_OF_DAY_MINUTES",
     "Assignment",
     "Block",
+    "Calendars",
     "BookedService",
     "BookingRequest",
     "Conflict",
     "DatedException",
     "ExceptionKind",
+    "Horizon",
     "NoAssignment",
     "Occupancy",
     "PartOfDay",

@@ -13,7 +13,13 @@ On SQLite the same no-overlap rule is kept by serialising schedule writes
 inside the transaction.
 """
 
-from storage.database import Database, DatabaseUnavailable, is_exclusion_violation, is_unique_violation
+from storage.database import (
+    Database,
+    DatabaseUnavailable,
+    is_exclusion_violation,
+    is_retryable_conflict,
+    is_unique_violation,
+)
 from storage.models import *  # noqa: F401,F403  (the model classes are the package's API)
 from storage.models import __all__ as _model_names
 
@@ -21,6 +27,7 @@ __all__ = [
     "Database",
     "DatabaseUnavailable",
     "is_exclusion_violation",
+    "is_retryable_conflict",
     "is_unique_violation",
     *_model_names,
 ]

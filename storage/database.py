@@ -142,6 +142,12 @@ def is_exclusion_violation(exc: BaseException) -> bool:
     return isinstance(exc, DBAPIError) and _sqlstate(exc) == "23P01"
 
 
+def is_retryable_conflict(exc: BaseException) -> bool:
+    """PostgreSQL aborted one of two writers that waited on each other: deadlock (40P01) or
+    serialization failure (40001). Racing exclusion checks can deadlock; retry on fresh data."""
+    return isinstance(exc, DBAPIError) and _sqlstate(exc) in ("40P01", "40001")
+
+
 def is_unique_violation(exc: BaseException) -> bool:
     """A duplicate key (SQLSTATE 23505 on PostgreSQL, "UNIQUE constraint failed" on SQLite)."""
     if not isinstance(exc, IntegrityError):

@@ -39,7 +39,7 @@ from resolvers.scheduling.types import (
     StaffDay,
     TimeRange,
 )
-from solver.calendar import Calendars, Horizon
+from solver import Calendars, Horizon
 from storage import Appointment, AppointmentStatus, Location, Organization
 
 MAX_PAGE = 200

@@ -65,6 +65,7 @@ from storage import (
     ServiceType,
     Staff,
     is_exclusion_violation,
+    is_retryable_conflict,
 )
 
 #: Staff may register a visit that began a few minutes ago (the client is already in the chair).
@@ -271,22 +272,11 @@ async def alternatives(
 
 #: A deadlock between two racing inserts is retried; the retry sees the winner and answers.
 RACE_RETRIES = 2
-_LOST_RACE_STATES = {"40P01", "40001"}  # deadlock detected, serialization failure
-
-
-def _sqlstates(exc: BaseException) -> set[str]:
-    orig = getattr(exc, "orig", None)
-    found = set()
-    for candidate in (orig, getattr(orig, "__cause__", None)):
-        code = getattr(candidate, "sqlstate", None) or getattr(candidate, "pgcode", None)
-        if code:
-            found.add(str(code))
-    return found
 
 
 def is_retryable_race(exc: BaseException) -> bool:
     """PostgreSQL aborted one of two writers that waited on each other (exclusion checks can)."""
-    return isinstance(exc, DBAPIError) and bool(_sqlstates(exc) & _LOST_RACE_STATES)
+    return is_retryable_conflict(exc)
 
 
 def _slot_taken(lost: _Taken, options: tuple[SlotOption, ...]) -> SlotTaken:
