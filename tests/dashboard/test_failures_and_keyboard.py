@@ -75,3 +75,16 @@ async def test_a_reschedule_onto_a_busy_time_is_refused_in_the_dialog(owner_page
     await dialog.get_by_label("Hora", exact=True).fill("12:00")  # Pedro is with Roberto García at noon
     await dialog.get_by_role("button", name="Guardar cambio").click()
     await expect(dialog.get_by_role("alert")).to_contain_text("Pedro Ramírez")
+
+
+async def test_what_customers_type_is_shown_as_text_never_as_markup(owner_page, api):
+    from tests.dashboard.test_agenda import friday
+
+    page = owner_page
+    name = '<img src=x onerror="window.hackeado=1">Beto'
+    await api.book(service="Arreglo de barba", staff="Pedro Ramírez", start=friday(11), phone="+525522223333", name=name)
+    await page.reload()
+    booked = page.get_by_role("link", name=re.compile(r"^11:00 AM – 11:30 AM, <img"))
+    await expect(booked).to_contain_text(name)
+    assert await page.locator("main img").count() == 0
+    assert await page.evaluate("window.hackeado") is None

@@ -45,14 +45,15 @@ export async function vistaBloqueos(principal, params, app) {
               h("div", { class: "ayuda" }, rangoTexto(b, zona))),
             puede ? h("button", { type: "button", class: "peligro chico", "aria-label": `Quitar bloqueo: ${b.motivo || "Bloqueado"}, ${rangoTexto(b, zona)}`,
               onclick: async (e) => {
-                e.currentTarget.disabled = true;
+                const boton = e.currentTarget;
+                boton.disabled = true;
                 try {
                   await quitarBloqueo(b.id);
                   avisar("Bloqueo quitado.");
                   await pintarLista();
                 } catch (err) {
                   avisar(err.message, "error");
-                  e.target.disabled = false;
+                  boton.disabled = false;
                 }
               } }, "Quitar") : null))))
           : h("p", { class: "vacio" }, "No hay bloqueos en los próximos 60 días."));

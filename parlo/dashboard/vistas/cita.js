@@ -202,7 +202,8 @@ export async function vistaVisitaSinCita(principal, params, app) {
       const nombreDe = (id) => personal.find((p) => p.id === id)?.nombre ?? "";
       error.mostrar(err.message, alternativas.length ? h("div", { class: "horarios-libres" }, alternativas.map((alt) =>
         h("button", { type: "button", class: "chico", onclick: async (e) => {
-          e.currentTarget.disabled = true;
+          const boton = e.currentTarget;
+          boton.disabled = true;
           try {
             await agendar({ telefono: telefono.value || null, nombre: nombre.value || null, servicio: servicio.value,
               personal: alt.staffId, lugar: alt.spotId, ini: alt.start, notas: notas.value || null });
@@ -210,6 +211,7 @@ export async function vistaVisitaSinCita(principal, params, app) {
             app.ir(`#/agenda?fecha=${fechaLocal(alt.start, app.zona)}`);
           } catch (otro) {
             error.mostrar(otro.message);
+            boton.disabled = false;
           }
         } }, `Agendar a las ${hora(alt.start, app.zona)} con ${nombreDe(alt.staffId)}`))) : null);
     } finally {
@@ -230,14 +232,15 @@ export async function vistaCita(principal, params, app) {
   const puede = app.yo.nivel !== "viewer";
   const error = cajaError();
   const accion = (texto, clase, fn) => h("button", { type: "button", class: clase, onclick: async (e) => {
-    e.currentTarget.disabled = true;
+    const boton = e.currentTarget;
+    boton.disabled = true;
     error.ocultar();
     try {
       await fn();
     } catch (err) {
       error.mostrar(err.message);
     } finally {
-      e.target.disabled = false;
+      boton.disabled = false;
     }
   } }, texto);
 
