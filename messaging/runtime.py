@@ -8,13 +8,16 @@ here reads the environment or the wall clock.
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import logging
+import os
 import threading
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import text
@@ -74,8 +77,10 @@ class ConversationClaims:
 
     PostgreSQL: a transaction-scoped advisory lock held on a dedicated connection for the
     whole turn; if the worker dies the connection closes and the lock goes with it.
-    SQLite (one process by design): a lock per conversation inside the process, shared by
-    the event loop and Huey's worker threads.
+    SQLite: an exclusive ``flock`` on a small file per conversation beside the database
+    (``parlo.locks/``), which holds between threads and between processes (``parlo serve``
+    with its embedded worker next to a ``parlo worker``) and is released by the kernel if
+    the process dies. An in-memory database falls back to locks inside the process.
     """
 
     _local: dict[uuid.UUID, threading.Lock] = {}
@@ -83,25 +88,42 @@ class ConversationClaims:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.lock_dir: Path | None = None
+        if db.is_sqlite and db.engine.url.database and db.engine.url.database != ":memory:":
+            database = Path(db.engine.url.database)
+            self.lock_dir = database.with_name(database.stem + ".locks")
 
     @asynccontextmanager
     async def hold(self, conversation_id: uuid.UUID) -> AsyncIterator[bool]:
-        if self.db.is_sqlite:
-            with self._local_guard:
-                lock = self._local.setdefault(conversation_id, threading.Lock())
-            if not lock.acquire(blocking=False):
-                yield False
-                return
+        if not self.db.is_sqlite:
+            async with self.db.engine.connect() as conn:
+                async with conn.begin():
+                    key = conversation_id.int & 0x7FFF_FFFF_FFFF_FFFF
+                    held = bool(await conn.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": key}))
+                    yield held
+            return
+        if self.lock_dir is not None:
+            self.lock_dir.mkdir(exist_ok=True)
+            fd = os.open(self.lock_dir / conversation_id.hex, os.O_RDWR | os.O_CREAT, 0o600)
             try:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    yield False
+                    return
                 yield True
             finally:
-                lock.release()
+                os.close(fd)  # closing the descriptor releases the lock
             return
-        async with self.db.engine.connect() as conn:
-            async with conn.begin():
-                key = conversation_id.int & 0x7FFF_FFFF_FFFF_FFFF
-                held = bool(await conn.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": key}))
-                yield held
+        with self._local_guard:
+            lock = self._local.setdefault(conversation_id, threading.Lock())
+        if not lock.acquire(blocking=False):
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            lock.release()
 
 
 @dataclass

@@ -124,3 +124,33 @@ async def test_the_sweep_finds_messages_a_lost_queue_task_left_behind(whatsapp, 
     assert await process_conversation(m, conversation_id) == 1
     await m.queue.drain()
     assert len(fake_twilio.messages) == 1
+
+
+async def test_a_conversation_claim_holds_across_processes_on_sqlite(db, dialect, tmp_path):
+    """The embedded worker and a `parlo worker` are different processes on one SQLite file."""
+    import subprocess
+    import sys
+    import uuid as uuid_
+
+    from messaging.runtime import ConversationClaims
+
+    if dialect != "sqlite":
+        return
+    claims = ConversationClaims(db)
+    conversation = uuid_.uuid4()
+    holder = ("import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT);"
+              "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(30)")
+    claims.lock_dir.mkdir(exist_ok=True)
+    other = subprocess.Popen([sys.executable, "-c", holder, str(claims.lock_dir / conversation.hex)],
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert other.stdout.readline().strip() == "held"
+        async with claims.hold(conversation) as held:
+            assert held is False
+    finally:
+        other.kill()
+        other.wait()
+    async with claims.hold(conversation) as held:  # the dead process's lock went with it
+        assert held is True
+        async with claims.hold(conversation) as again:  # and a second worker in this process is refused
+            assert again is False
