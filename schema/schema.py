@@ -44,6 +44,7 @@ log = logging.getLogger("parlo.graphql")
 MAX_DEPTH = 10
 MAX_ALIASES = 20
 MAX_TOKENS = 3000
+CACHE_SIZE = 512  # distinct documents kept parsed and validated (LRU)
 GENERIC_ERROR = "Algo salió mal de nuestro lado. Intenta de nuevo en un momento."
 
 
@@ -87,8 +88,8 @@ def build_schema(*, introspection: bool = True) -> ParloSchema:
     extensions: list[Any] = [
         lambda: AddValidationRules(limit_rules),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: ParserCache(maxsize=512),
-        lambda: ValidationCache(maxsize=512),
+        lambda: ParserCache(maxsize=CACHE_SIZE),
+        lambda: ValidationCache(maxsize=CACHE_SIZE),
         lambda: MaskErrors(should_mask_error=_is_bug, error_message=GENERIC_ERROR),
     ]
     if not introspection:

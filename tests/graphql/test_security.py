@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from parlo.app import create_app
-from schema.schema import GENERIC_ERROR, MAX_ALIASES, MAX_DEPTH
+from schema.schema import CACHE_SIZE, GENERIC_ERROR, MAX_ALIASES, MAX_DEPTH
 from storage import OrganizationStatus
 from tests.graphql.helpers import admin_token, full_salon, gql, staff_token
 
@@ -114,3 +114,17 @@ async def test_a_malformed_variable_is_explained_not_masked(client, salon, clock
     body = await gql(client, 'mutation($s: DateTime!) { rescheduleAppointment(id: "x", start: $s) { __typename } }',
                      {"s": "mañana"}, token=staff_token(salon.salon, salon.salon.ana, clock()))
     assert body["errors"][0]["message"] != GENERIC_ERROR and "DateTime" in body["errors"][0]["message"]
+
+
+async def test_a_repeated_query_is_parsed_and_validated_once(client, salon, clock):
+    from strawberry.extensions.parser_cache import _get_parse_cache
+    from strawberry.extensions.validation_cache import _get_validate_cache
+
+    token = staff_token(salon.salon, salon.salon.ana, clock())
+    query = "{ services { id name } staff { id } }"
+    await gql(client, query, token=token)
+    parsed, validated = _get_parse_cache(CACHE_SIZE).cache_info().hits, _get_validate_cache(CACHE_SIZE).cache_info().hits
+    for _ in range(3):
+        await gql(client, query, token=token)
+    assert _get_parse_cache(CACHE_SIZE).cache_info().hits == parsed + 3
+    assert _get_validate_cache(CACHE_SIZE).cache_info().hits == validated + 3
