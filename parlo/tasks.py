@@ -62,10 +62,16 @@ def make_numbers(settings: Settings):
 
 
 def make_engine(settings: Settings):
-    """The conversation engine. Issue 6 replaces the acknowledgement with the rule and LLM engines."""
-    from messaging.engine import AcknowledgementEngine
+    """The conversation engine: OpenAI with the rule engine as fallback, or the rules alone
+    (``messaging.conversation``); the plain acknowledgement if that package is absent."""
+    try:
+        from messaging.conversation.build import build_engine
+    except ImportError:
+        from messaging.engine import AcknowledgementEngine
 
-    return AcknowledgementEngine()
+        return AcknowledgementEngine()
+    return build_engine(settings.openai_api_key.get_secret_value() if settings.openai_api_key else None,
+                        str(settings.openai_base_url) if settings.openai_base_url else None, settings.openai_model)
 
 
 def messaging_config(settings: Settings):

@@ -24,7 +24,8 @@ def test_chat_with_the_demo_salon_in_process(tmp_path: Path):
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "tú › Hola, quiero un corte" in done.stdout
-    assert "parlo › ¡Hola, Juan! Recibimos tu mensaje en Barbería Don Carlos" in done.stdout
+    assert "→ +525587654321" in done.stdout  # the demo salon's number by default
+    assert "\nparlo › " in done.stdout  # whichever engine answers, its reply is printed
 
 
 def test_chat_reads_lines_from_a_pipe(tmp_path: Path):
@@ -33,7 +34,7 @@ def test_chat_reads_lines_from_a_pipe(tmp_path: Path):
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "→ +525500000000" in done.stdout  # no demo salon: Parlo's central number answers
-    assert "parlo › ¡Hola! Soy Parlo" in done.stdout
+    assert "\nparlo › " in done.stdout
 
 
 def test_chat_refuses_a_phone_it_cannot_read(tmp_path: Path):
