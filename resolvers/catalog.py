@@ -16,7 +16,7 @@ from resolvers.context import Context
 from resolvers.errors import Conflict, NotFound, Problem, ValidationError
 from resolvers.input_checks import clean_name, is_referenced, optional_text, rows_of_organization, whole_number
 from resolvers.permissions import Permission
-from resolvers.scope import authorize
+from resolvers.scope import authorize, catalogue_reader
 from storage import Appointment, Location, ServiceType, Spot, Staff
 
 SERVICE_NOT_FOUND = NotFound("No encontré ese servicio.")
@@ -86,9 +86,10 @@ def _check_service_numbers(duration: int, price: int, buffer: int, offset: int |
 
 
 async def list_services(ctx: Context, *, include_inactive: bool = False) -> list[ServiceType] | Problem:
-    organization_id = authorize(ctx, Permission.VIEW_SCHEDULE)
+    organization_id = catalogue_reader(ctx)
     if isinstance(organization_id, Problem):
         return organization_id
+    include_inactive = include_inactive and not ctx.actor.is_customer
     query = select(ServiceType).where(ServiceType.organization_id == organization_id)
     if not include_inactive:
         query = query.where(ServiceType.is_active.is_(True))

@@ -11,7 +11,7 @@ from resolvers.context import Context
 from resolvers.errors import Conflict, NotFound, Problem
 from resolvers.input_checks import clean_name, is_referenced, optional_text
 from resolvers.permissions import Permission
-from resolvers.scope import authorize
+from resolvers.scope import authorize, catalogue_reader
 from storage import Appointment, Location, Spot
 
 LOCATION_NOT_FOUND = NotFound("No encontré esa sucursal.")
@@ -31,9 +31,10 @@ class LocationChanges:
 
 
 async def list_locations(ctx: Context, *, include_inactive: bool = False) -> list[Location] | Problem:
-    organization_id = authorize(ctx, Permission.VIEW_SCHEDULE)
+    organization_id = catalogue_reader(ctx)
     if isinstance(organization_id, Problem):
         return organization_id
+    include_inactive = include_inactive and not ctx.actor.is_customer
     query = select(Location).where(Location.organization_id == organization_id)
     if not include_inactive:
         query = query.where(Location.is_active.is_(True))

@@ -38,6 +38,17 @@ def authorize(ctx: Context, permission: Permission) -> uuid.UUID | Problem:
     return denied if denied is not None else organization
 
 
+def catalogue_reader(ctx: Context) -> uuid.UUID | Problem:
+    """What the business shows anyone who writes to it: services, team names, hours.
+
+    Staff read it with the schedule permission; a customer reads it for their own
+    business (the AI asks "which services do you have?"), active rows only.
+    """
+    if ctx.actor.is_customer:
+        return organization_of(ctx.actor)
+    return authorize(ctx, Permission.VIEW_SCHEDULE)
+
+
 def parse_uuid(value: object) -> uuid.UUID | None:
     """An id a client sent, or None when it is not one (treated as "not found")."""
     if isinstance(value, uuid.UUID):

@@ -16,7 +16,7 @@ from resolvers.context import Context
 from resolvers.errors import Conflict, NotFound, Problem
 from resolvers.input_checks import clean_name, clean_phone, is_referenced, rows_of_organization
 from resolvers.permissions import Permission, check
-from resolvers.scope import authorize
+from resolvers.scope import authorize, catalogue_reader
 from storage import Appointment, Location, PermissionLevel, ServiceType, Spot, Staff, StaffRole
 
 STAFF_NOT_FOUND = NotFound("No encontré a esa persona del equipo.")
@@ -45,9 +45,10 @@ class StaffChanges:
 
 
 async def list_staff(ctx: Context, *, include_inactive: bool = False) -> list[Staff] | Problem:
-    organization_id = authorize(ctx, Permission.VIEW_SCHEDULE)
+    organization_id = catalogue_reader(ctx)
     if isinstance(organization_id, Problem):
         return organization_id
+    include_inactive = include_inactive and not ctx.actor.is_customer
     query = select(Staff).where(Staff.organization_id == organization_id)
     if not include_inactive:
         query = query.where(Staff.is_active.is_(True))

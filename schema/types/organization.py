@@ -33,10 +33,10 @@ class Organization:
         rows = await info.context.loaders.locations_of_organization.load(self._row_id)
         return [Location.of(r) for r in rows]
 
-    @strawberry.field(description="Bookings this month against the plan (the actor's own organization only).")
+    @strawberry.field(description="Bookings this month against the plan (staff of this organization only).")
     async def usage(self, info: strawberry.Info) -> PlanUsage | None:
         ctx = info.context.use_case
-        if ctx.actor.organization_id != self._row_id:
+        if not ctx.actor.is_staff or ctx.actor.organization_id != self._row_id:
             return None
         value = await scheduling.usage(ctx)
         return None if isinstance(value, Problem) else PlanUsage.of(value)

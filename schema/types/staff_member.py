@@ -16,7 +16,7 @@ from storage import Staff
 class StaffMember:
     id: strawberry.ID
     name: str
-    phone: str = strawberry.field(description="E.164, e.g. +525512345678.")
+    _phone: strawberry.Private[str]
     role: StaffRole
     permission_level: PermissionLevel
     is_active: bool
@@ -25,9 +25,13 @@ class StaffMember:
     _row_id: strawberry.Private[uuid.UUID]
     _default_spot_id: strawberry.Private[uuid.UUID | None]
 
-    @strawberry.field(description="For people: 55 1234 5678.")
-    def phone_display(self) -> str:
-        return display_phone(self.phone)
+    @strawberry.field(description="E.164, e.g. +525512345678. Null for customers: a stylist's number is theirs.")
+    def phone(self, info: strawberry.Info) -> str | None:
+        return None if info.context.use_case.actor.is_customer else self._phone
+
+    @strawberry.field(description="For people: 55 1234 5678 (null for customers).")
+    def phone_display(self, info: strawberry.Info) -> str | None:
+        return None if info.context.use_case.actor.is_customer else display_phone(self._phone)
 
     @strawberry.field
     async def services(self, info: strawberry.Info) -> list[Service]:
@@ -49,7 +53,7 @@ class StaffMember:
 
     @classmethod
     def of(cls, row: Staff) -> "StaffMember":
-        return cls(id=to_id(row.id), name=row.name, phone=row.phone_number,
+        return cls(id=to_id(row.id), name=row.name, _phone=row.phone_number,
                    role=row.role,
                    permission_level=row.permission_level, is_active=row.is_active,
                    has_written=row.first_message_at is not None, created_at=row.created_at,

@@ -66,3 +66,17 @@ async def test_a_customer_sees_only_themselves_and_their_own_appointments(db, sa
     assert result.errors and result.errors[0].extensions["code"] == "PermissionDenied"
     result = await execute_as(schema, lupe, "mutation { createService(input: {name: \"X\", durationMinutes: 20, priceCents: 1}) { __typename } }")
     assert result.data["createService"]["__typename"] == "PermissionDenied"
+
+
+async def test_a_customer_reads_the_menu_the_team_and_the_hours_but_not_stylists_phones(db, salon, clock):
+    schema = build_schema()
+    lupe = context(db, clock, Actor.customer(organization_id=salon.org_id, customer_id=salon.salon.lupe.id,
+                                             phone=salon.salon.lupe.phone_number))
+    result = await execute_as(schema, lupe, """{ services(includeInactive: true) { name priceCents }
+        staff { name phone phoneDisplay } locations { businessHours { weekday closed } } }""")
+    assert not result.errors, result.errors
+    assert [s["name"] for s in result.data["services"]] == ["Barba", "Corte", "Tinte"]
+    assert {"name": "Beto", "phone": None, "phoneDisplay": None} in result.data["staff"]
+    assert result.data["locations"][0]["businessHours"][6] == {"weekday": 6, "closed": True}
+    result = await execute_as(schema, lupe, "{ me { ... on Me { kind organization { name usage { bookingsUsed } } } } }")
+    assert result.data["me"] == {"kind": "CUSTOMER", "organization": {"name": "Estética Lupita", "usage": None}}
