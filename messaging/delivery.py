@@ -70,16 +70,17 @@ def _claimable(now: datetime):
     return and_(OutboundMessage.status == DeliveryStatus.PENDING, OutboundMessage.next_attempt_at <= now, ~blocking)
 
 
-async def claim_due(m: Messaging, *, limit: int | None = None, only_to: str | None = None) -> list[OutboundMessage]:
+async def claim_due(m: Messaging, *, limit: int | None = None,
+                    only_to: tuple[str, ...] | None = None) -> list[OutboundMessage]:
     """Take due rows for this worker, oldest first. Each is claimed by exactly one worker.
 
-    ``only_to`` limits the worker to one recipient (``parlo chat`` delivers its own replies only).
+    ``only_to`` limits the worker to some addresses (``parlo chat`` delivers its own messages only).
     """
     now = m.now()
     limit = limit or m.config.delivery.batch_size
     query = select(OutboundMessage.id).where(_claimable(now))
     if only_to is not None:
-        query = query.where(OutboundMessage.to_number == only_to)
+        query = query.where(OutboundMessage.to_number.in_(only_to))
     async with m.db.session() as session:
         candidates = (await session.scalars(
             query.order_by(OutboundMessage.created_at, OutboundMessage.id).limit(limit)
@@ -103,11 +104,20 @@ async def claim_due(m: Messaging, *, limit: int | None = None, only_to: str | No
     return list(rows)
 
 
-async def _window_open(m: Messaging, row: OutboundMessage, from_number: str) -> bool:
+async def _recipient(m: Messaging, row: OutboundMessage, from_number: str) -> tuple[str, datetime | None]:
+    """Where WhatsApp will take it, and when this person last wrote (the 24-hour window).
+
+    Use cases address people by their canonical phone (``+52…``); WhatsApp delivers Mexican
+    mobiles as ``+521…``. When we have a conversation with the person on this number, the
+    message goes to the exact address they write from.
+    """
     async with m.db.session() as session:
-        last = await session.scalar(select(Conversation.last_inbound_at).where(
-            Conversation.business_number == phone_of(from_number), Conversation.phone_number == phone_of(row.to_number)))
-    return inside_session_window(last, m.now())
+        found = (await session.execute(select(Conversation.reply_to, Conversation.last_inbound_at).where(
+            Conversation.business_number == phone_of(from_number),
+            Conversation.phone_number == phone_of(row.to_number)))).first()
+    if found is None:
+        return row.to_number, None
+    return found.reply_to or row.to_number, found.last_inbound_at
 
 
 async def _sender_number(m: Messaging, row: OutboundMessage) -> str:
@@ -125,16 +135,17 @@ async def _sender_number(m: Messaging, row: OutboundMessage) -> str:
 async def outgoing_for(m: Messaging, row: OutboundMessage) -> Outgoing:
     """The wire form of a row: session text, or template SID + variables outside the window."""
     from_ = await _sender_number(m, row)
+    to, last_inbound_at = await _recipient(m, row, from_)
     callback = f"{m.config.status_callback_url}?outbox={row.id}"
     if row.template_name is None:
-        return Outgoing(str(row.id), row.to_number, from_, row.body or "", status_callback=callback)
+        return Outgoing(str(row.id), to, from_, row.body or "", status_callback=callback)
     rendered = render(row.template_name, row.template_variables or {}, now=m.now())
-    if await _window_open(m, row, from_):
-        return Outgoing(str(row.id), row.to_number, from_, rendered.body, status_callback=callback)
+    if inside_session_window(last_inbound_at, m.now()):
+        return Outgoing(str(row.id), to, from_, rendered.body, status_callback=callback)
     sid = m.config.content_sids.get(row.template_name)
     if sid is None and not _is_development(m):
         raise TemplateError(f"no hay Content SID configurado para {row.template_name} (PARLO_TWILIO_CONTENT_SIDS)")
-    return Outgoing(str(row.id), row.to_number, from_, rendered.body, content_sid=sid or f"dev:{row.template_name}",
+    return Outgoing(str(row.id), to, from_, rendered.body, content_sid=sid or f"dev:{row.template_name}",
                     content_variables=rendered.content_variables, status_callback=callback)
 
 
@@ -225,7 +236,7 @@ async def send_claimed(m: Messaging, rows: list[OutboundMessage], report: Delive
         await _release(m, [row], until)
 
 
-async def deliver_due(m: Messaging, *, only_to: str | None = None) -> DeliveryReport:
+async def deliver_due(m: Messaging, *, only_to: tuple[str, ...] | None = None) -> DeliveryReport:
     """Send everything due now; returns what happened. Safe to run in many workers at once."""
     report = DeliveryReport()
     while rows := await claim_due(m, only_to=only_to):

@@ -154,12 +154,12 @@ class InlineWorkQueue:
     once. ``drain()`` waits until all is quiet.
     """
 
-    def __init__(self, *, only_to: str | None = None, workers: int = 8) -> None:
+    def __init__(self, *, only_to: tuple[str, ...] | None = None, workers: int = 8) -> None:
         self.messaging: Messaging | None = None
         # Like a worker pool: at most this many runs at once (a claimed conversation holds a
         # connection on PostgreSQL, so unbounded runs would exhaust the pool).
         self._slots = asyncio.Semaphore(workers)
-        self.only_to = only_to  # deliver only to this address (``parlo chat``)
+        self.only_to = only_to  # deliver only to these addresses (``parlo chat``)
         self._tasks: set[asyncio.Task] = set()
         self._again: dict[object, bool] = {}
         self.paused = False

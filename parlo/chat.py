@@ -71,7 +71,7 @@ class ChatSession:
 
         async with self.db.session() as session:  # type: ignore[attr-defined]
             rows = (await session.scalars(
-                select(OutboundMessage).where(OutboundMessage.to_number == self.sender_address,
+                select(OutboundMessage).where(OutboundMessage.to_number.in_(addresses_of(self.sender_address)),
                                               OutboundMessage.created_at >= self.started_at,
                                               OutboundMessage.status != DeliveryStatus.PENDING,
                                               OutboundMessage.status != DeliveryStatus.SENDING)
@@ -111,6 +111,13 @@ class ChatSession:
             await asyncio.sleep(0.2)
 
 
+def addresses_of(address: str) -> tuple[str, ...]:
+    """Both ways a Mexican mobile is addressed: as WhatsApp writes it (+521…) and canonically (+52…)."""
+    from messaging.inbound import phone_of
+
+    return tuple(dict.fromkeys([address, "whatsapp:" + phone_of(address)]))
+
+
 @asynccontextmanager
 async def in_process(settings: Settings, sender_address: str) -> AsyncIterator[tuple[httpx.AsyncClient, object, Callable]]:
     """The app inside this command; replies to ``sender_address`` are delivered right here."""
@@ -125,7 +132,7 @@ async def in_process(settings: Settings, sender_address: str) -> AsyncIterator[t
     clock = clock_from(settings.clock)
     app = create_app(settings, clock=clock, migrate=settings.is_sqlite)
     services = app.state.services
-    queue = InlineWorkQueue(only_to=sender_address)
+    queue = InlineWorkQueue(only_to=addresses_of(sender_address))
     messaging = Messaging(db=services.db, clock=clock, sender=LogSender(), engine=make_engine(settings), queue=queue,
                           config=messaging_config(settings))
     queue.bind(messaging)

@@ -273,3 +273,18 @@ async def test_a_ticking_clock_keeps_separate_turns_in_order(db, fake_twilio):
         await queue_rows(db, clock(), shop.org.id, 1, body=f"turno {i}")
     await deliver_due(m)
     assert [msg.body for msg in m.sender.client.http_client.messages] == ["turno 0", "turno 1", "turno 2"]
+
+
+async def test_a_notification_reaches_a_mexican_mobile_at_the_address_it_writes_from(db, clock, fake_twilio):
+    """Use cases address +52…; WhatsApp delivers that person as +521…: send where they write from."""
+    shop = await salon(db, clock())
+    async with db.transaction(write=True) as session:
+        session.add(Conversation(organization_id=shop.org.id, channel=ConversationChannel.BUSINESS,
+                                 business_number=shop.number, phone_number="+525512345678",
+                                 reply_to="whatsapp:+5215512345678", context={},
+                                 last_inbound_at=clock() - timedelta(hours=1), created_at=clock(), updated_at=clock()))
+    m = wire(db, clock, twilio=fake_twilio)
+    await queue_rows(db, clock(), shop.org.id, 1, to="+525512345678", body="Te esperamos mañana")
+    await deliver_due(m)
+    [sent] = fake_twilio.messages
+    assert sent.to == "whatsapp:+5215512345678"
