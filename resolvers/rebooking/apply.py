@@ -147,7 +147,7 @@ async def _apply_once(ctx: Context, org_id: uuid.UUID, plan_id: uuid.UUID, wante
                     solver.ResourceKind.STAFF if is_staff else solver.ResourceKind.SPOT,
                     str(occupancy.staff_id if is_staff else occupancy.spot_id), occupancy.starts_at, occupancy.ends_at))
             salon = taken_of(row).applied_to(snapshot.salon)
-            accepted, dropped = _settle_moves(snapshot, salon, candidates, current, now)
+            accepted, dropped = _settle_moves(snapshot, salon, candidates, current, now, plan.moves)
             refused.extend(dropped)
             if accepted:
                 written, queued = await _write(session, organization, snapshot, appointments, accepted, now)
@@ -169,9 +169,24 @@ async def _apply_once(ctx: Context, org_id: uuid.UUID, plan_id: uuid.UUID, wante
                            notices_queued=queued)
 
 
+def _needs(move: PlannedMove, plan_moves: Sequence[PlannedMove], accepted: list[PlannedMove]) -> list[str]:
+    """Moves of the plan, not being applied, that free the time and place ``move`` goes to."""
+    going = {m.id for m in accepted}
+    found = []
+    for other in plan_moves:
+        if other.id == move.id or other.id in going or other.applied_at is not None:
+            continue
+        same = other.before.staff_id == move.after.staff_id or (
+            other.before.spot_id is not None and other.before.spot_id == move.after.spot_id)
+        if same and other.before.starts_at < move.after.ends_at and move.after.starts_at < other.before.ends_at:
+            found.append(other.id)
+    return found
+
+
 def _settle_moves(snapshot, salon: solver.Salon, candidates: list[PlannedMove],
-                  current: dict[uuid.UUID, list[solver.Occupancy]],
-                  now: datetime) -> tuple[list[tuple[PlannedMove, solver.BookedService]], list[RefusedMove]]:
+                  current: dict[uuid.UUID, list[solver.Occupancy]], now: datetime,
+                  plan_moves: Sequence[PlannedMove]) -> tuple[list[tuple[PlannedMove, solver.BookedService]],
+                                                              list[RefusedMove]]:
     """The chosen moves that fit together; a refused move keeps its old time, which may refuse others."""
     booked = {m.id: _booked(snapshot, m) for m in candidates}
     refused = [RefusedMove(m.id, m.appointment_id, f"El servicio de la cita de {m.customer_name or 'el cliente'} "
@@ -194,7 +209,10 @@ def _settle_moves(snapshot, salon: solver.Salon, candidates: list[PlannedMove],
             return [(m, booked[m.id]) for m in accepted], refused
         move, conflicts = failing
         accepted.remove(move)
-        refused.append(RefusedMove(move.id, move.appointment_id, _why(conflicts, move)))
+        needs = _needs(move, plan_moves, accepted) if solver.Reason.SLOT_TAKEN in {c.reason for c in conflicts} else []
+        message = (f"La cita de {move.customer_name or 'el cliente'} solo cabe si también aplico el "
+                   f"{' y el '.join(needs)}." if needs else _why(conflicts, move))
+        refused.append(RefusedMove(move.id, move.appointment_id, message))
 
 
 def _parts(booked: solver.BookedService) -> tuple[str, str, str | None, datetime]:

@@ -7,9 +7,10 @@ the past). Appointments keep their stored shape: the stylist is busy except duri
 processing, the chair throughout, clean-up included (exactly `solver.occupancy_for`).
 
 Which appointments may move:
-- affected: the disruption takes time they use, they no longer fit, and they have not begun;
-- nudgeable (the optimiser decides whether to): not begun, a single-service visit, and the
-  customer accepts moves (or the owner's setting says any may move);
+- affected: at this location, the disruption takes time they use, they no longer fit, and
+  they have not begun (a multi-service visit's appointments are planned one by one);
+- nudgeable (the optimiser decides whether to): not begun, at this location, a single-service
+  visit, and the customer accepts moves (or the owner's setting says any may move);
 - everything else is pinned where it is (its time stays taken).
 """
 
@@ -116,7 +117,8 @@ def build_salon_model(
             processing = None
         customer = customers.get(row.customer_id)
         single = row.booking_group_id is None or group_sizes.get(row.booking_group_id, 1) == 1
-        movable = service is not None and not begun and single
+        here = row.location_id == snapshot.location.id  # elsewhere: its stylist's time stays taken, nothing more
+        movable = service is not None and not begun and single and here
         shape = rb.Appointment(
             id=str(row.id), service_id=str(row.service_type_id), duration=duration, staff_id=str(row.staff_id),
             spot_id=str(row.spot_id) if row.spot_id else None, start=start, day=day, processing=processing,
@@ -124,7 +126,7 @@ def build_salon_model(
             accepts_moves=movable and (everyone_may_move or bool(customer and customer.accepts_moves)),
         )
         end = row.starts_at + timedelta(minutes=duration)
-        affected = (service is not None and not begun
+        affected = (service is not None and not begun and here
                     and taken.touches(shape.staff_id, shape.spot_id, row.starts_at, end)
                     and not _fits(shape, staff_by_id, spots_by_id))
         if affected:

@@ -80,13 +80,16 @@ async def test_owner_suggests_and_applies_part_of_a_plan_over_graphql(db, clock)
     assert first["before"] == {"staffName": "Beto", "localStart": "09:00:00"}
     assert first["appointment"]["status"] == "CONFIRMED"
 
-    applied = (await run(ctx, APPLY, plan=plan["id"], moves=["1", "3"]))["applyRebooking"]
-    assert applied["__typename"] == "RebookingApplied" and applied["noticesQueued"] == 2
-    assert [m["id"] for m in applied["applied"]] == ["1", "3"] and applied["refused"] == []
-    assert applied["plan"]["appliedAt"] is not None
-    assert [m["id"] for m in applied["plan"]["moves"] if m["appliedAt"]] == ["1", "3"]
-    still_beto = await fetch(db, Appointment, Appointment.staff_id == salon.beto.id)
-    assert len(still_beto) == 4
+    applied = (await run(ctx, APPLY, plan=plan["id"], moves=["1"]))["applyRebooking"]
+    assert applied["__typename"] == "RebookingApplied", applied
+    assert applied["noticesQueued"] == 1 and applied["refused"] == []
+    assert [m["id"] for m in applied["applied"]] == ["1"] and applied["plan"]["appliedAt"] is not None
+    assert len(await fetch(db, Appointment, Appointment.staff_id == salon.beto.id)) == 5
+
+    rest = (await run(ctx, APPLY, plan=plan["id"], moves=["2", "3", "4", "5", "6"]))["applyRebooking"]
+    assert rest["refused"] == [] and rest["noticesQueued"] == 5
+    assert [m["id"] for m in rest["plan"]["moves"] if m["appliedAt"]] == ["1", "2", "3", "4", "5", "6"]
+    assert await fetch(db, Appointment, Appointment.staff_id == salon.beto.id) == []
 
     again = (await run(ctx, PLAN, id=plan["id"]))["rebookingPlan"]
     assert again["__typename"] == "RebookingPlan" and len(again["moves"]) == 6

@@ -261,3 +261,24 @@ async def test_past_dates_are_refused(db, clock):
     case = await beto_has_six_tomorrow(db, clock)
     result = await suggest_rebooking(context(db, clock, owner(case.salon)), StaffOut(case.salon.beto.id, date(2026, 1, 10)))
     assert isinstance(result, ValidationError)
+
+
+async def test_clean_up_time_and_processing_keep_their_shape_when_moved(db, clock):
+    salon = await make_salon(db, clock(), settings={"buffer_minutes": 15, "rebooking_days_ahead": 0})
+    who = await customer(db, salon, "Con tinte", "+525512349001")
+    tinte = await place(db, salon, who, salon.tinte, salon.ana, salon.sillon, local(17, 10))
+    corte = await place(db, salon, salon.lupe, salon.corte, salon.beto, salon.silla1, local(17, 10))
+    ctx = context(db, clock, owner(salon))
+
+    ana_out = await suggest_rebooking(ctx, StaffOut(salon.ana.id, TOMORROW))
+    (missing,) = ana_out.unplaceable
+    assert missing.appointment_id == tinte.id and missing.reason == "no_qualified_staff"
+
+    plan = await suggest_rebooking(ctx, StaffOut(salon.beto.id, TOMORROW))
+    (move,) = plan.moves
+    assert move.appointment_id == corte.id and move.after.ends_at - move.after.starts_at == local(17, 10, 45) - local(17, 10)
+    result = await apply_rebooking(ctx, plan.id, ["1"])
+    assert len(result.applied) == 1
+    rows = await fetch(db, Occupancy, Occupancy.appointment_id == corte.id)
+    assert {(o.starts_at, o.ends_at) for o in rows} == {(move.after.starts_at, move.after.starts_at + (local(17, 11) - local(17, 10)))}
+    assert await overlaps(db) == []
