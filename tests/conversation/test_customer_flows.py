@@ -139,3 +139,14 @@ async def test_every_tool_call_is_traced(rules_app, db, clock):
         traces = (await s.scalars(select(FunctionTrace))).all()
     assert [t.function_name for t in traces] == ["check_availability"]
     assert traces[0].phone_number == "+525511112222" and traces[0].organization_id == shop.org.id
+
+
+async def test_a_customers_name_stays_with_the_business_that_learned_it(rules_app, db, clock):
+    from tests.conversation.kit import unas_bonitas
+
+    carlos = await don_carlos(db, clock())
+    unas = await unas_bonitas(db, clock())
+    await add_customer(db, carlos, "+525511112222", "Juan Pérez", verified=clock())
+    assert (await Chat(rules_app, db, "+5215511112222", carlos.number).say("hola")).startswith("¡Hola, Juan!")
+    other = await Chat(rules_app, db, "+5215511112222", unas.number).say("hola")
+    assert other.startswith("¡Hola! Gracias por escribir a Uñas Bonitas.") and "Juan" not in other

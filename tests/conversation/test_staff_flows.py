@@ -181,3 +181,52 @@ async def test_a_new_business_signs_up_on_the_central_number(rules_app, db, cloc
                                                                         PermissionLevel.OWNER)
     assert location.business_hours["5"] == [["10:00", "20:00"]] and "6" not in location.business_hours
     assert session.state == "completed" and session.organization_id == org.id
+
+
+async def test_the_owner_changes_permissions_and_removes_staff(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    carlos = Chat(rules_app, db, "+525512345001", shop.number)
+    assert await carlos.say("cambia a Pedro a administrador") == "¿Cambio a Pedro Ramírez a administrador?"
+    assert await carlos.say("sí") == "Listo ✓ Pedro Ramírez ahora es administrador."
+    assert await carlos.say("quita a Pedro del equipo") == \
+        "¿Seguro que quieres dar de baja a Pedro Ramírez? Ya no podrá usar Parlo ni recibir citas."
+    assert await carlos.say("sí") == "Listo, di de baja a Pedro Ramírez ✓"
+    async with db.session() as s:
+        pedro = await s.get(Staff, shop.staff["pedro"].id)
+    assert pedro.permission_level is PermissionLevel.ADMIN and pedro.is_active is False
+
+
+async def test_only_owners_and_admins_see_stats(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    juan = await add_customer(db, shop, "+525520000001", "Juan Pérez", verified=clock())
+    await add_appointment(db, shop, juan, "corte", "pedro", TODAY, time(12), clock())
+    owner = await Chat(rules_app, db, "+525512345001", shop.number).say("cuantas citas llevamos este mes?")
+    assert owner.startswith("Este mes llevas 1 citas") or owner.startswith("Este mes llevas 1 cita")
+    staff = await Chat(rules_app, db, "+525512345002", shop.number).say("cuantas citas llevamos este mes?")
+    assert staff == "Solo el dueño o un administrador pueden ver las estadísticas."
+
+
+async def test_staff_message_a_customer_after_confirming(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    await add_customer(db, shop, "+525520000005", "Roberto García", verified=clock())
+    chat = Chat(rules_app, db, "+525512345002", shop.number)
+    asked = await chat.say("dile a Roberto García que ya está lista su cita")
+    assert asked == ('¿Le mando esto a Roberto García?\n"Hola Roberto, ya está lista su cita. - Barbería Don Carlos"')
+    assert await chat.say("sí") == "Enviado ✓"
+    assert [m.body for m in await outbound_to(db, "+525520000005")] == [
+        "Hola Roberto, ya está lista su cita. - Barbería Don Carlos"]
+
+
+async def test_a_thumbs_up_after_a_task_needs_no_answer(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    chat = Chat(rules_app, db, "+525512345002", shop.number)
+    await chat.say("bloquea de 2 a 3 para mi comida")
+    assert await chat.send("👍") == []
+
+
+async def test_another_staff_members_agenda(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    juan = await add_customer(db, shop, "+525520000001", "Juan Pérez", verified=clock())
+    await add_appointment(db, shop, juan, "corte", "pedro", TODAY, time(12), clock())
+    answer = await Chat(rules_app, db, "+525512345001", shop.number).say("agenda de Pedro")
+    assert answer.startswith("Agenda de Pedro Ramírez para hoy viernes:") and "12:00 PM - Corte - Juan Pérez" in answer

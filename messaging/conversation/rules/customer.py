@@ -113,6 +113,11 @@ async def start_from_intent(t: TurnState, u: Understanding) -> None:
         if when.date is not None or when.time is not None:
             await start_booking(t, u)
             return
+        from .staff import is_ack
+
+        if is_ack(t.text):
+            t.say("¡Con gusto! Aquí estoy si necesitas algo más. 🙌")
+            return
         t.say(("" if not u.greeted else greeting(t) + " ") +
               "Perdón, no te entendí bien 🙏 Puedo ayudarte a agendar, cambiar o cancelar una cita, o darte "
               "precios y horarios. ¿Qué necesitas?")

@@ -45,13 +45,38 @@ STRONG = frozenset({Intent.MY_SCHEDULE, Intent.BUSINESS_SCHEDULE, Intent.WHATS_N
                     Intent.UNBLOCK_TIME, Intent.MARK_NO_SHOW, Intent.MARK_COMPLETED, Intent.WALK_IN,
                     Intent.CUSTOMER_HISTORY, Intent.ADD_STAFF, Intent.REMOVE_STAFF, Intent.CHANGE_HOURS,
                     Intent.CHANGE_SERVICE_DURATION, Intent.CHANGE_SERVICE_PRICE, Intent.STATS,
-                    Intent.DASHBOARD_LINK, Intent.CANCEL, Intent.HELP})
+                    Intent.DASHBOARD_LINK, Intent.CANCEL, Intent.HELP, Intent.CHANGE_PERMISSIONS})
+
+
+LEVEL_WORDS = (("solo ver", "viewer"), ("solo lectura", "viewer"), ("administrador", "admin"),
+               ("administradora", "admin"), ("admin", "admin"), ("encargad", "admin"), ("dueñ", "owner"),
+               ("emplead", "staff"), ("normal", "staff"))
+REMOVE_WORDS = ("quita a", "da de baja", "dar de baja", "ya no trabaja", "despedí", "despedi", "sácalo", "sacalo")
+ACKS = frozenset({"ok", "okay", "oki", "va", "sale", "listo", "perfecto", "👍", "👌", "🙏", "✅", "👍🏼", "👍🏻", "bien"})
 
 
 def understand(t: TurnState) -> Understanding:
-    return detect_intent(t.text, today=t.today, audience=Audience.STAFF,
-                         services={str(s.id): s.name for s in t.profile.services},
-                         staff_names=[m.name for m in t.profile.team])
+    from dataclasses import replace
+
+    u = detect_intent(t.text, today=t.today, audience=Audience.STAFF,
+                      services={str(s.id): s.name for s in t.profile.services},
+                      staff_names=[m.name for m in t.profile.team])
+    lowered = t.text.lower()
+    if u.slots.staff_name and u.intent not in (Intent.CHANGE_PERMISSIONS, Intent.REMOVE_STAFF):
+        if _level_in(lowered) and u.intent in (Intent.RESCHEDULE, Intent.UNKNOWN, Intent.CHANGE_HOURS):
+            return replace(u, intent=Intent.CHANGE_PERMISSIONS)
+        if any(w in lowered for w in REMOVE_WORDS):
+            return replace(u, intent=Intent.REMOVE_STAFF)
+    return u
+
+
+def _level_in(lowered: str) -> str | None:
+    return next((level for word, level in LEVEL_WORDS if word in lowered), None)
+
+
+def is_ack(text: str) -> bool:
+    words = text.lower().strip(" .!¡").split()
+    return bool(words) and all(w.strip(".,!¡") in ACKS for w in words)
 
 
 async def handle(t: TurnState) -> None:
@@ -87,7 +112,7 @@ async def start_from_intent(t: TurnState, u: Understanding) -> None:
         Intent.CUSTOMER_HISTORY: history, Intent.MESSAGE_CUSTOMER: start_message, Intent.ADD_STAFF: start_add_staff,
         Intent.REMOVE_STAFF: start_remove_staff, Intent.CHANGE_HOURS: start_hours,
         Intent.CHANGE_SERVICE_DURATION: start_service_change, Intent.CHANGE_SERVICE_PRICE: start_service_change,
-        Intent.STATS: stats, Intent.DASHBOARD_LINK: dashboard_link,
+        Intent.STATS: stats, Intent.DASHBOARD_LINK: dashboard_link, Intent.CHANGE_PERMISSIONS: start_permissions,
     }
     handler = handlers.get(intent)
     if handler is not None:
@@ -97,6 +122,8 @@ async def start_from_intent(t: TurnState, u: Understanding) -> None:
     elif intent is Intent.GREETING:
         t.say(f"¡Hola{', ' + me_first(t) if me_first(t) else ''}! ¿Qué necesitas? Puedo mostrarte tu agenda, "
               "bloquear tiempo o registrar a alguien que llegó.")
+    elif is_ack(t.text):
+        t.flow = None  # "👍" after a done task needs no answer
     else:
         t.say(help_text(t))
 
@@ -182,9 +209,18 @@ async def business_schedule(t: TurnState, u: Understanding) -> None:
     if result.data["closed"]:
         t.say(f"{capitalize_first(t.day_words(day))} el negocio está cerrado.")
         return
+    people = result.data["staff"]
+    if u.slots.staff_name:  # "agenda de Pedro"
+        named = [p for p in people if p["staff"] == u.slots.staff_name]
+        if named:
+            person = named[0]
+            lines = agenda_lines(person["entries"], min_free=shortest_service(t))
+            t.say(f"Agenda de {person['staff']} para {t.day_words(day)}:\n\n" +
+                  ("\n".join(lines) if lines else "Sin citas."))
+            return
     blocks = []
     total = 0
-    for person in result.data["staff"]:
+    for person in people:
         lines = agenda_lines(person["entries"], show_free=False)
         total += sum(1 for e in person["entries"] if e["kind"] == "appointment")
         blocks.append(f"👤 {person['staff']}\n" + ("\n".join(lines) if lines else "Sin citas"))
@@ -761,6 +797,35 @@ async def on_remove_staff(t: TurnState, u: Understanding) -> None:
         t.say("Va, no cambié nada.")
 
 
+LEVEL_NAMES = {"owner": "dueño", "admin": "administrador", "staff": "empleado", "viewer": "solo lectura"}
+
+
+async def start_permissions(t: TurnState, u: Understanding) -> None:
+    name = u.slots.staff_name
+    people = [m for m in t.profile.team if name and (m.name == name or name.lower() in m.name.lower())]
+    level = _level_in(t.text.lower())
+    if len(people) != 1 or level is None:
+        t.say("¿A quién y con qué permiso? Por ejemplo: «hazla administradora a María» o «Pedro solo ver».")
+        return
+    person = people[0]
+    t.start("permissions", "confirming", staff_id=str(person.id), name=person.name, level=level)
+    t.say(f"¿Cambio a {person.name} a {LEVEL_NAMES[level]}?")
+
+
+async def on_permissions(t: TurnState, u: Understanding) -> None:
+    flow = t.flow
+    answer = parse_yes_no(t.text)
+    if answer.answer is True:
+        result = await t.call("change_permissions", staff_id=flow.data["staff_id"], permission_level=flow.data["level"])
+        if denied(t, result):
+            return
+        flow.state = "confirmed"
+        t.say(f"Listo ✓ {flow.data['name']} ahora es {LEVEL_NAMES[flow.data['level']]}.")
+    else:
+        flow.state = "closed"
+        t.say("Va, no cambié nada.")
+
+
 def _hours_summary(rows: list[dict[str, Any]]) -> str:
     by_day = {r["weekday"]: r for r in rows}
     lines = []
@@ -917,4 +982,5 @@ FLOW_INTENT = {"block": Intent.BLOCK_TIME, "mark": None, "walk_in": Intent.WALK_
                "hours": Intent.CHANGE_HOURS}
 FLOW_HANDLERS = {"block": on_block, "unblock": on_unblock, "mark": on_mark, "walk_in": on_walk_in,
                  "history": on_history, "message": on_message, "add_staff": on_add_staff,
-                 "remove_staff": on_remove_staff, "hours": on_hours, "service": on_service}
+                 "remove_staff": on_remove_staff, "hours": on_hours, "service": on_service,
+                 "permissions": on_permissions}
