@@ -187,7 +187,7 @@ def gap(objective: int, bound: int | None) -> str:
 
 
 def print_rebooking(rows: list[dict], workers: int) -> None:
-    print(f"\n## Rebooking (workers={workers}); cells are greedy / CP-SAT")
+    print(f"\n## Rebooking (workers={workers or 'auto: 1 up to 24 movable, else 2'}); cells are greedy / CP-SAT")
     header = "out seed aff | kept      | on day    | day chg   | staff chg | minutes     | objective             | bound       gap    | status   method | first s | solve s"
     print(header)
     print("-" * len(header))
@@ -240,7 +240,7 @@ def compaction_rows(seeds, args) -> None:
     medians = ([], [])
     for seed in seeds:
         salon = generated_salon(seed, first_day_load=0.7)
-        policy = CompactionPolicy(time_limit_seconds=args.compaction_limit, workers=args.workers_list[0], random_seed=seed)
+        policy = CompactionPolicy(time_limit_seconds=args.compaction_limit, random_seed=seed)
         plan, total = timed(compact_day, salon, 0, policy)
         assert not plan_conflicts(salon, plan), plan_conflicts(salon, plan)
         before, after = plan.median_largest_block_before, plan.median_largest_block_after
@@ -263,14 +263,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, default=10, help="instances per scenario")
     parser.add_argument("--reference", action="store_true", help="also solve ~40-affected instances for 60 s")
-    parser.add_argument("--workers", default="2", help="comma-separated worker counts to compare")
+    parser.add_argument("--workers", default="auto", help="comma-separated worker counts to compare (auto: the policy's choice)")
     parser.add_argument("--shift-window", type=int, default=180, help="policy: how far in time of day a move may go")
     parser.add_argument("--limits", default="1,5,10", help="time limits for 1, 2 and 4 out")
     parser.add_argument("--out", default="1,2,4", help="which scenarios (stylists out) to run")
     parser.add_argument("--compaction-limit", type=float, default=5.0)
     parser.add_argument("--only", choices=["rebooking", "compaction"])
     args = parser.parse_args()
-    args.workers_list = [int(w) for w in args.workers.split(",")]
+    args.workers_list = [None if w == "auto" else int(w) for w in args.workers.split(",")]
     limits = [float(x) for x in args.limits.split(",")]
     seeds = range(1, args.seeds + 1)
     began = time.perf_counter()

@@ -23,8 +23,16 @@ from .salon import Appointment, RebookingPolicy, Salon
 
 # Measured with bench/rebooking.py on 2 busy cores: presolve probing took 0.2-1 s before
 # the (complete, feasible) greedy hint was even tried and bought nothing here; a second
-# worker adds neighbourhood search, which found the ~40-affected plans that one worker missed.
+# worker adds neighbourhood search, which found the ~40-affected plans that one worker
+# missed, but slowed the small proofs down (one worker proves <=20 affected fastest).
 SOLVER_PARAMETERS: dict[str, object] = {"cp_model_probing_level": 0}
+SMALL_PLAN = 24  # movable appointments up to which one worker is used when the policy says None
+
+
+def workers_for(problem: Problem, policy: RebookingPolicy) -> int:
+    if policy.workers is not None:
+        return max(1, policy.workers)
+    return 1 if len(problem.movable) <= SMALL_PLAN else 2
 
 
 def suggest_rebooking(salon: Salon, policy: RebookingPolicy) -> Plan:
@@ -41,7 +49,7 @@ def suggest_rebooking(salon: Salon, policy: RebookingPolicy) -> Plan:
     model.hint(fallback)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = policy.time_limit_seconds
-    solver.parameters.num_workers = max(1, policy.workers)
+    solver.parameters.num_workers = workers_for(problem, policy)
     solver.parameters.random_seed = policy.random_seed
     for name, value in SOLVER_PARAMETERS.items():
         setattr(solver.parameters, name, value)

@@ -139,7 +139,8 @@ class RebookingPolicy:
     nudged, within their own day, to let affected ones stay on theirs: none, only customers
     who accept moves, or any. `weights=None` means strict priorities, in this order: most
     affected appointments kept, fewest day changes, fewest unaffected moved, fewest staff
-    changes, fewest minutes moved, fewest chair changes.
+    changes, fewest minutes moved, fewest chair changes. `workers=None` picks one CP-SAT
+    worker for small plans (fastest proofs) and two for large ones (neighbourhood search).
     """
 
     shift_window_minutes: int = 180
@@ -148,7 +149,7 @@ class RebookingPolicy:
     time_limit_seconds: float = 5.0
     granularity_minutes: int = 15
     weights: Weights | None = None
-    workers: int = 2
+    workers: int | None = None
     random_seed: int = 0
 
 
