@@ -50,6 +50,10 @@ export async function gql(query, variables = {}) {
   }
   if (cuerpo.errors?.length) {
     console.error("graphql:", cuerpo.errors);
+    if (cuerpo.errors.some((e) => /^Cannot query field/.test(e.message ?? ""))) {
+      // An older server without this feature (e.g. rebooking before issue 8 is deployed).
+      throw new ErrorParlo("Esto todavía no está disponible en tu servidor de Parlo.", { tipo: "NoDisponible" });
+    }
     if (cuerpo.errors.some(esDeSesion)) return perderSesion();
     // List queries report expected failures as errors coded with the Problem's name and a
     // Spanish message; anything else is shown only if it is plainly Spanish.

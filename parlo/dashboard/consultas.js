@@ -166,3 +166,19 @@ export const CONVERSACION = `query Conversacion($id: ID!) {
 
 export const ACTIVIDAD = `query Actividad($first: Int) {
   activity(first: $first) { id kind summary createdAt organization { id name } } }`;
+
+// ------------------------------------------------------------------ rebooking (issue 8)
+
+const LUGAR_REBOOKING = "staffName spotName startsAt endsAt";
+const MOVIMIENTO = `id appointmentId customerName serviceName affected changesDay changesStaff appliedAt
+  before { ${LUGAR_REBOOKING} } after { ${LUGAR_REBOOKING} }`;
+const PLAN = `id kind optimal moves { ${MOVIMIENTO} }
+  unplaceable { appointmentId customerName serviceName staffName startsAt message }
+  figures { affected kept keptOnDay unplaced dayChanges }`;
+
+export const SUGERIR_REBOOKING = `mutation SugerirRebooking($input: SuggestRebookingInput!) {
+  suggestRebooking(input: $input) { ${PROBLEMA} ... on RebookingPlan { ${PLAN} } } }`;
+
+export const APLICAR_REBOOKING = `mutation AplicarRebooking($planId: ID!, $moveIds: [ID!]!) {
+  applyRebooking(planId: $planId, moveIds: $moveIds) { ${PROBLEMA}
+    ... on RebookingApplied { applied { id } refused { moveId message } noticesQueued } } }`;

@@ -165,16 +165,28 @@ export async function quitarBloqueo(id) {
 
 // ------------------------------------------------------------------ rebooking (issue 8)
 
-export function hayRebooking() {
-  return Boolean(Q.SUGERIR_REBOOKING);
+/** The server's plan to move what a block or an absence displaced; nothing moves until applied. */
+export async function sugerirRebooking({ bloqueoId, personal, fecha, hasta, bloquear, motivo }) {
+  const input = bloqueoId
+    ? { kind: "STAFF_BLOCK", blockId: bloqueoId }
+    : { kind: "STAFF_OUT", staffId: personal, firstDay: fecha, lastDay: hasta || fecha, writeBlock: Boolean(bloquear),
+      reason: motivo || null };
+  const p = exito((await gql(Q.SUGERIR_REBOOKING, { input })).suggestRebooking);
+  const lugar = (l) => ({ ini: l.startsAt, fin: l.endsAt, personal: l.staffName, lugar: l.spotName });
+  return {
+    id: p.id,
+    movimientos: p.moves.map((m) => ({ id: m.id, citaId: m.appointmentId, cliente: m.customerName, servicio: m.serviceName,
+      antes: lugar(m.before), despues: lugar(m.after), afectada: m.affected, aplicada: Boolean(m.appliedAt) })),
+    sinLugar: p.unplaceable.map((u) => ({ citaId: u.appointmentId, cliente: u.customerName, servicio: u.serviceName,
+      personal: u.staffName, ini: u.startsAt, motivo: u.message })),
+    cifras: { afectadas: p.figures.affected, mismoDia: p.figures.keptOnDay, sinLugar: p.figures.unplaced },
+  };
 }
 
-export async function sugerirRebooking() {
-  throw new Error("Las sugerencias para reacomodar todavía no están disponibles.");
-}
-
-export async function aplicarMovimiento() {
-  throw new Error("Las sugerencias para reacomodar todavía no están disponibles.");
+/** Apply chosen moves; returns the refused ones (with the server's Spanish reason). */
+export async function aplicarMovimientos(planId, ids) {
+  const r = exito((await gql(Q.APLICAR_REBOOKING, { planId, moveIds: ids })).applyRebooking);
+  return { aplicadas: r.applied.map((m) => m.id), rechazadas: r.refused.map((x) => ({ id: x.moveId, motivo: x.message })) };
 }
 
 // ------------------------------------------------------------------ customers

@@ -4,7 +4,7 @@
 
 import { h, replace, campo, selector, avisar, cajaError } from "../dom.js";
 import { fechaLarga, fechaLocal, hora, hoy, instanteUTC, sumarDias } from "../fechas.js";
-import { bloquear, cargarBloqueos, quitarBloqueo, hayRebooking } from "../datos.js";
+import { bloquear, cargarBloqueos, quitarBloqueo } from "../datos.js";
 import { panelRebooking } from "./rebooking.js";
 
 export async function vistaBloqueos(principal, params, app) {
@@ -91,7 +91,7 @@ export async function vistaBloqueos(principal, params, app) {
           h("p", {}, `Hay ${r.encimadas.length} ${r.encimadas.length === 1 ? "cita" : "citas"} dentro del bloqueo. Reprográmalas o cancélalas:`),
           h("ul", {}, r.encimadas.map((c) => h("li", {}, h("a", { href: `#/cita/${c.id}` },
             `${hora(c.ini, zona)} ${c.cliente?.nombre ?? "Cliente"} · ${c.servicio?.nombre ?? ""}`))))),
-        hayRebooking() ? await panelRebooking(app, { bloqueoId: r.id, citas: r.encimadas }) : null);
+        para.value ? panelRebooking(app, { bloqueoId: r.id }) : null);
       }
       await pintarLista();
     } catch (err) {
@@ -100,7 +100,7 @@ export async function vistaBloqueos(principal, params, app) {
       enviar.disabled = false;
     }
   });
-  replace(principal, puede ? formulario : null, lista);
+  replace(principal, puede ? formulario : null, puede ? ausencia(app, pintarLista) : null, lista);
   await pintarLista();
 }
 
@@ -109,4 +109,28 @@ function rangoTexto(b, zona) {
   const d2 = fechaLocal(new Date(new Date(b.fin).getTime() - 1), zona);
   if (d1 === d2) return `${fechaLarga(d1)}, ${hora(b.ini, zona)} – ${hora(b.fin, zona)}`;
   return `Del ${fechaLarga(d1)} al ${fechaLarga(d2)}`;
+}
+
+/** "Pedro no viene hoy": block their day and see where their appointments could go. */
+function ausencia(app, alBloquear) {
+  const zona = app.zona;
+  const quien = selector(app.catalogo.personal.filter((p) => p.activo).map((p) => ({ value: p.id, label: p.nombre })), "");
+  const dia = h("input", { type: "date", required: true, value: hoy(zona) });
+  const bloquearDia = h("input", { type: "checkbox", id: "bloquear-ausencia", checked: true });
+  const resultado = h("div", {});
+  const ver = h("button", { type: "submit", class: "primario" }, "Ver cómo reacomodar sus citas");
+  const f = h("form", { class: "tarjeta", "aria-labelledby": "titulo-ausencia" },
+    h("h2", { id: "titulo-ausencia" }, "Alguien no viene"),
+    h("div", { class: "columnas" }, campo("Quién", quien), campo("Qué día", dia)),
+    h("div", { class: "casilla" }, bloquearDia, h("label", { for: "bloquear-ausencia" }, "Bloquear su día en la agenda")),
+    h("div", { class: "fila derecha" }, ver), resultado);
+  f.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const panel = panelRebooking(app, { personal: quien.value, fecha: dia.value, bloquear: bloquearDia.checked,
+      motivo: "No viene" }, { textoBoton: "Buscar acomodo", anidado: true,
+      alSugerir: bloquearDia.checked ? alBloquear : null });
+    replace(resultado, panel);
+    panel.querySelector("button.primario").click();
+  });
+  return f;
 }

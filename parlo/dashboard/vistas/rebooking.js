@@ -1,45 +1,87 @@
-// Rebooking suggestions (issue 8): a before/after list of moves with "Aplicar" on each.
-// Drawn only when the server's schema offers suggestRebooking/applyRebooking.
+// Rebooking suggestions (issue 8): when a block covers appointments or someone does not
+// come in, the server proposes the least disruptive moves. Shown as a before/after list
+// with "Aplicar" on each move; nothing moves until the owner applies it, and each moved
+// customer is asked by WhatsApp to confirm.
 
-import { h, avisar } from "../dom.js";
-import { fechaLarga, fechaLocal, hora } from "../fechas.js";
-import { sugerirRebooking, aplicarMovimiento } from "../datos.js";
+import { h, replace, avisar, uid } from "../dom.js";
+import { fechaCorta, fechaLocal, hora } from "../fechas.js";
+import { sugerirRebooking, aplicarMovimientos } from "../datos.js";
 
-export async function panelRebooking(app, encargo) {
+/** A section that asks for the plan when the owner wants it, then shows it. */
+export function panelRebooking(app, encargo, { textoBoton = "Sugerir cómo reacomodar", anidado = false, alSugerir = null } = {}) {
   const zona = app.zona;
-  const caja = h("section", { class: "tarjeta", "aria-labelledby": "titulo-rebooking" },
-    h("h2", { id: "titulo-rebooking" }, "Sugerencias para reacomodar"));
-  let plan;
+  const cuerpo = h("div", { "aria-live": "polite" });
+  const pedir = h("button", { type: "button", class: "primario", onclick: async () => {
+    pedir.disabled = true;
+    replace(cuerpo, h("p", { class: "ayuda" }, "Buscando el mejor acomodo… puede tardar unos segundos."));
+    try {
+      pintarPlan(cuerpo, await sugerirRebooking(encargo), zona);
+      pedir.hidden = true;
+      if (alSugerir) await alSugerir();
+    } catch (e) {
+      replace(cuerpo, h("div", { class: "error", role: "alert" }, h("p", {}, e.message)));
+      pedir.disabled = false;
+    }
+  } }, textoBoton);
+  const idTitulo = uid("rebooking");
+  return h("section", { class: anidado ? "anidada" : "tarjeta", "aria-labelledby": idTitulo },
+    h("h2", { id: idTitulo }, "Reacomodar citas"),
+    h("p", { class: "ayuda" }, "Parlo propone a dónde mover cada cita; tú decides cuáles aplicar. A cada cliente le pedimos por WhatsApp que confirme."),
+    pedir, cuerpo);
+}
+
+function pintarPlan(cuerpo, plan, zona) {
+  const cuando = (l) => `${fechaCorta(fechaLocal(l.ini, zona))}, ${hora(l.ini, zona)} con ${l.personal}${l.lugar ? ` (${l.lugar})` : ""}`;
+  const botones = [];
+  const filas = plan.movimientos.map((m) => {
+    const estado = h("span", { class: "ayuda", "aria-live": "polite" }, m.aplicada ? "Aplicado" : "");
+    const aplicar = h("button", { type: "button", class: "primario chico", hidden: m.aplicada,
+      "aria-label": `Aplicar: mover a ${m.cliente ?? "cliente"} al ${cuando(m.despues)}` }, "Aplicar");
+    aplicar.movimiento = m;
+    aplicar.estado = estado;
+    aplicar.addEventListener("click", () => aplicarVarios(plan.id, [aplicar]));
+    botones.push(aplicar);
+    return h("li", { "aria-label": `${m.cliente ?? "Cliente"}, ${m.servicio}` },
+      h("strong", {}, `${m.cliente ?? "Cliente"} · ${m.servicio}`),
+      h("span", { class: "antes" }, `Antes: ${cuando(m.antes)}`),
+      h("span", {}, `Después: ${cuando(m.despues)}`),
+      h("div", { class: "fila" }, aplicar, estado));
+  });
+  const todas = h("button", { type: "button", onclick: () => aplicarVarios(plan.id, botones.filter((b) => !b.hidden)) },
+    "Aplicar todas");
+  const c = plan.cifras;
+  replace(cuerpo,
+    h("p", {}, `${c.afectadas} ${c.afectadas === 1 ? "cita afectada" : "citas afectadas"}: `
+      + `${c.mismoDia} ${c.mismoDia === 1 ? "se queda" : "se quedan"} el mismo día, ${c.sinLugar} sin lugar.`),
+    filas.length ? h("ul", { class: "lista-simple movimientos", "aria-label": "Movimientos propuestos" }, filas)
+      : h("p", { class: "vacio" }, "No hace falta mover ninguna cita."),
+    filas.length > 1 ? h("div", { class: "fila" }, todas) : null,
+    plan.sinLugar.length ? h("div", { class: "nota" },
+      h("p", {}, "Estas citas no tienen a dónde moverse; escríbele al cliente o cancélalas:"),
+      h("ul", {}, plan.sinLugar.map((u) => h("li", {},
+        h("a", { href: `#/cita/${u.citaId}` }, `${fechaCorta(fechaLocal(u.ini, zona))}, ${hora(u.ini, zona)} ${u.cliente ?? "Cliente"} · ${u.servicio}`),
+        ` — ${u.motivo}`)))) : null);
+}
+
+async function aplicarVarios(planId, botones) {
+  if (!botones.length) return;
+  botones.forEach((b) => { b.disabled = true; });
   try {
-    plan = await sugerirRebooking(encargo);
-  } catch (e) {
-    caja.append(h("div", { class: "error", role: "alert" }, h("p", {}, e.message)));
-    return caja;
-  }
-  if (!plan.movimientos.length) {
-    caja.append(h("p", { class: "vacio" }, plan.mensaje ?? "No encontramos a dónde mover estas citas."));
-    return caja;
-  }
-  const cuando = (ini, quien) => `${fechaLarga(fechaLocal(ini, zona))}, ${hora(ini, zona)}${quien ? ` con ${quien}` : ""}`;
-  caja.append(h("ul", { class: "lista-simple movimientos" }, plan.movimientos.map((m) => {
-    const estado = h("span", { "aria-live": "polite" });
-    const boton = h("button", { type: "button", class: "primario chico", onclick: async () => {
-      boton.disabled = true;
-      try {
-        await aplicarMovimiento(plan.id, m);
-        boton.hidden = true;
-        estado.textContent = "Aplicado";
-        avisar(`Cita de ${m.cliente ?? "cliente"} movida.`);
-      } catch (e) {
-        estado.textContent = e.message;
-        boton.disabled = false;
+    const r = await aplicarMovimientos(planId, botones.map((b) => b.movimiento.id));
+    for (const b of botones) {
+      const rechazo = r.rechazadas.find((x) => x.id === b.movimiento.id);
+      if (rechazo) {
+        b.estado.textContent = rechazo.motivo;
+        b.disabled = false;
+      } else {
+        b.hidden = true;
+        b.estado.textContent = "Aplicado: le pedimos al cliente que confirme.";
       }
-    } }, "Aplicar");
-    return h("li", {},
-      h("strong", {}, `${m.cliente ?? "Cliente"} · ${m.servicio ?? ""}`),
-      h("span", { class: "antes" }, `Antes: ${cuando(m.antes, m.antesCon)}`),
-      h("span", {}, m.despues ? `Después: ${cuando(m.despues, m.despuesCon)}` : `Sin lugar: ${m.motivo ?? "no hay horario libre"}`),
-      h("div", { class: "fila" }, m.despues ? boton : null, estado));
-  })));
-  return caja;
+    }
+    const n = botones.length - r.rechazadas.length;
+    avisar(n === 1 ? "Cita movida." : `${n} citas movidas.`);
+  } catch (e) {
+    botones.forEach((b) => { b.disabled = false; b.estado.textContent = ""; });
+    avisar(e.message, "error");
+  }
 }
