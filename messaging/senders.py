@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -128,7 +129,7 @@ class LogSender:
     """Development: no Twilio. The message goes to the log and stays in the database as sent."""
 
     def __init__(self) -> None:
-        self.sent: list[Outgoing] = []
+        self.sent: deque[Outgoing] = deque(maxlen=200)  # the latest few, for tests and debugging
 
     async def send(self, message: Outgoing) -> Sent:
         self.sent.append(message)
