@@ -34,6 +34,7 @@ from schema.mutations.booking import BookingMutations
 from schema.mutations.catalog import CatalogMutations
 from schema.mutations.organization import OrganizationMutations
 from schema.mutations.people import PeopleMutations
+from schema.mutations.rebooking import RebookingMutations
 from schema.queries.admin import AdminQueries
 from schema.queries.organization import OrganizationQueries
 from schema.queries.people import PeopleQueries
@@ -55,7 +56,7 @@ class Query(OrganizationQueries, SchedulingQueries, PeopleQueries, AdminQueries)
 
 @strawberry.type(description="Every change. Expected failures come back as union members implementing Problem.")
 class Mutation(BookingMutations, AvailabilityMutations, CatalogMutations, PeopleMutations, OrganizationMutations,
-               AdminMutations, AuthMutations):
+               RebookingMutations, AdminMutations, AuthMutations):
     pass
 
 

@@ -3,7 +3,7 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers import scheduling
+from resolvers import rebooking, scheduling
 from resolvers.errors import Problem
 from schema.errors import as_graphql, raise_problem
 from schema.inputs.booking import SlotPreferencesInput
@@ -12,7 +12,9 @@ from schema.types.appointment import Appointment
 from schema.types.block import Block
 from schema.types.enums import AppointmentStatus
 from schema.types.ids import from_id, optional_id
+from schema.mutations.rebooking import RebookingPlanResult
 from schema.types.pages import AppointmentConnection, PageInfo
+from schema.types.rebooking import RebookingPlan
 from schema.types.schedule import DaySchedule
 from schema.types.slot import Slot
 
@@ -61,6 +63,11 @@ class SchedulingQueries:
             spot_id=optional_id(spot_id), preferences=preferences.to_value() if preferences else None,
             limit=limit, group_size=group_size, location_id=optional_id(location_id)))
         return [Slot.of(s) for s in slots]
+
+    @strawberry.field(description="Owners and admins: a stored rebooking plan.")
+    async def rebooking_plan(self, info: strawberry.Info, id: strawberry.ID) -> RebookingPlanResult:
+        value = await rebooking.get_rebooking_plan(info.context.use_case, from_id(id))
+        return as_graphql(value) if isinstance(value, Problem) else RebookingPlan.of(value)
 
     @strawberry.field(description="Blocked time overlapping the range (staff and whole-location).")
     async def blocks(self, info: strawberry.Info, from_: From, to: datetime,

@@ -23,6 +23,7 @@ from storage import (
     MessageDirection,
     Occupancy,
     PermissionLevel,
+    RebookingPlan,
     SenderType,
     Staff,
     TokenType,
@@ -63,6 +64,7 @@ class FullSalon:
     block: Availability
     conversation: Conversation
     messages: list[Message]
+    plan: RebookingPlan
     ids: set[str] = field(default_factory=set)
 
     @property
@@ -111,14 +113,17 @@ async def full_salon(db: Database, now: datetime, *, name: str, phone_prefix: st
         s.add_all(messages)
         s.add(ActivityEvent(organization_id=org.id, kind="organization_created", summary=f"Nuevo negocio: {name}",
                             subject_id=org.id, data={}, created_at=now))
+        plan = RebookingPlan(id=uuid.uuid4(), organization_id=org.id, kind="staff_out", payload={},
+                             created_at=now, updated_at=now)
+        s.add(plan)
         s.add(AuthToken(organization_id=org.id, staff_id=salon.ana.id, token_hash=uuid.uuid4().hex * 2,
                         token_type=TokenType.MAGIC_LINK, expires_at=now + timedelta(minutes=15),
                         created_at=now, updated_at=now))
     full = FullSalon(salon=salon, manager=manager, appointment=appointment, block=block, conversation=conversation,
-                     messages=messages)
+                     messages=messages, plan=plan)
     rows = [org, salon.location, salon.corte, salon.barba, salon.tinte, salon.ana, salon.beto, salon.vero,
             salon.silla1, salon.silla2, salon.sillon, salon.lupe, salon.outsider, manager, appointment, block,
-            conversation, *messages]
+            conversation, plan, *messages]
     full.ids = {str(r.id) for r in rows}
     return full
 

@@ -30,11 +30,12 @@ ID_ARGUMENT_OWNER = {
     "removeBlock": "block", "updateService": "service", "deleteService": "service", "updateSpot": "spot",
     "deleteSpot": "spot", "updateStaffMember": "staff", "deleteStaffMember": "staff", "updateCustomer": "customer",
     "deleteCustomer": "customer", "updateLocation": "location", "deleteLocation": "location",
-    "setOrganizationStatus": "organization",
+    "setOrganizationStatus": "organization", "rebookingPlan": "plan",
 }
 NAMED_ID_OWNER = {
     "staffId": "staff", "serviceId": "service", "serviceIds": "service", "spotId": "spot", "customerId": "customer",
-    "locationId": "location", "organizationId": "organization", "defaultSpotId": "spot",
+    "locationId": "location", "organizationId": "organization", "defaultSpotId": "spot", "planId": "plan",
+    "blockId": "block",
 }
 
 

@@ -25,6 +25,7 @@ def _ids_of(full):
         "customer": full.salon.lupe.id, "conversation": full.conversation.id, "appointment": full.appointment.id,
         "block": full.block.id, "service": full.salon.corte.id, "spot": full.salon.silla1.id,
         "staff": full.salon.beto.id, "location": full.salon.location.id, "organization": full.org_id,
+        "plan": full.plan.id,
     }
     return lambda kind: str(table[kind])
 
