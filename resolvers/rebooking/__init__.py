@@ -17,6 +17,8 @@ Use cases (``async def name(ctx, ...) -> Result | Problem``; owners and admins o
 - ``join_waitlist(ctx, service_id, day, *, customer_phone, customer_name)`` → ``WaitlistEntry``.
 - ``offer_freed_slot(session, *, now, appointment)`` → ``WaitlistEntry | None``: for the
   cancel path, inside its transaction (``waitlist_offer`` notice, entry → offered).
+- ``accept_waitlist_offer(ctx, entry_id)`` → ``BookedAppointments``: the customer's "sí" to
+  an offer books that time (``SlotTaken`` with alternatives if it went meanwhile).
 
 The owner's rules (shift window, days ahead, who may be nudged, time limit, compaction)
 come from ``Organization.settings`` with defaults in ``policy.RebookingSettings``.
@@ -46,7 +48,7 @@ from resolvers.rebooking.types import (
     RefusedMove,
     UnplaceableAppointment,
 )
-from resolvers.rebooking.waitlist import join_waitlist, offer_freed_slot
+from resolvers.rebooking.waitlist import accept_waitlist_offer, join_waitlist, offer_freed_slot
 
 __all__ = [
     "ApplyResult",
@@ -66,6 +68,7 @@ __all__ = [
     "StaffBlockOver",
     "StaffOut",
     "UnplaceableAppointment",
+    "accept_waitlist_offer",
     "apply_rebooking",
     "get_rebooking_plan",
     "join_waitlist",

@@ -81,13 +81,22 @@ def build_salon_model(
     calendars = Calendars(disrupted, horizon, resources=set())
     now_minute = math.ceil((now - horizon.origin).total_seconds() / 60)
 
+    # A stable order (the optimiser breaks ties by it): the same salon gives the same plan.
+    def staff_order(m: solver.Staff):
+        row = snapshot.staff[uuid.UUID(m.id)]
+        return row.name, m.id
+
+    def spot_order(p: solver.Spot):
+        row = snapshot.spots[uuid.UUID(p.id)]
+        return row.display_order, row.name, p.id
+
     staff = tuple(
         rb.StaffMember(m.id, frozenset(m.service_ids), _windows(calendars.staff_working(m), now_minute))
-        for m in disrupted.staff
+        for m in sorted(disrupted.staff, key=staff_order)
     )
     spots = tuple(
         rb.Spot(p.id, frozenset(p.service_ids), _windows(calendars.spot_working(p), now_minute))
-        for p in disrupted.spots
+        for p in sorted(disrupted.spots, key=spot_order)
     )
     staff_by_id = {m.id: m for m in staff}
     spots_by_id = {p.id: p for p in spots}

@@ -3,13 +3,15 @@
 ``join_waitlist`` adds a customer (a customer for themselves, or staff for a customer's
 phone). ``offer_freed_slot`` is called by the cancel path *inside its transaction*: the
 first customer waiting for that service that local day gets a ``waitlist_offer`` notice
-(raw facts of the freed time) and their entry becomes ``offered``; the conversation
-engine handles their "sí" by booking it like any other request.
+(raw facts of the freed time) and their entry becomes ``offered``. When they answer "sí",
+the conversation engine calls ``accept_waitlist_offer``: the offered time is booked like
+any other request (re-checked; someone may have taken it) and the entry becomes ``booked``.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -17,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.context import Context
-from resolvers.errors import Problem, ValidationError
+from resolvers.errors import NotFound, Problem, ValidationError
 from resolvers.outbox import enqueue
 from resolvers.permissions import Permission
 from resolvers.scheduling import notices
@@ -28,10 +30,12 @@ from resolvers.scheduling.access import (
     organization_id,
     phone_or_problem,
 )
+from resolvers.scheduling import BookedAppointments, BookingRequest, book_appointment
 from resolvers.scheduling.booking import customer_by_phone
 from resolvers.scheduling.rules import BookingRules
 from storage import (
     Appointment,
+    OutboundMessage,
     Customer,
     Location,
     Organization,
@@ -153,3 +157,53 @@ async def offer_freed_slot(session: AsyncSession, *, now: datetime, appointment:
                                                     "waitlist_entry_id": str(entry.id)})
         return entry
     return None
+
+
+OFFER_NOT_FOUND = NotFound("No encontré ese espacio ofrecido.")
+
+
+async def accept_waitlist_offer(ctx: Context, entry_id: uuid.UUID) -> BookedAppointments | Problem:
+    """Book the time offered to this waitlist entry (the customer's "sí"); the entry becomes booked.
+
+    A customer accepts only their own offer; staff may accept on a customer's behalf. If the
+    time was taken meanwhile the answer is ``SlotTaken`` with alternatives, and the entry
+    stays offered.
+    """
+    org_id = organization_id(ctx)
+    if not isinstance(org_id, uuid.UUID):
+        return org_id
+    actor = ctx.actor
+    if not actor.is_customer and (denied := allowed(actor, Permission.BOOK)):
+        return denied
+    async with ctx.db.session() as session:
+        entry = await session.get(WaitlistEntry, entry_id)
+        if (entry is None or entry.organization_id != org_id or entry.status is not WaitlistStatus.OFFERED
+                or (actor.is_customer and entry.customer_id != actor.customer_id)):
+            return OFFER_NOT_FOUND
+        offer = await session.scalar(
+            select(OutboundMessage)
+            .where(OutboundMessage.organization_id == org_id, OutboundMessage.template_name == "waitlist_offer",
+                   OutboundMessage.dedupe_key.startswith(f"waitlist_offer:{entry.id}:"))
+            .order_by(OutboundMessage.created_at.desc())
+            .limit(1)
+        )
+        customer = await session.get(Customer, entry.customer_id)
+    if offer is None or customer is None:
+        return OFFER_NOT_FOUND
+    facts = offer.template_variables
+    staff_id = facts.get("staff_id")
+    request = BookingRequest(
+        service_ids=(entry.service_type_id,), start=datetime.fromisoformat(facts["starts_at"]),
+        customer_phone=None if actor.is_customer else customer.phone_number,
+        staff_id=uuid.UUID(staff_id) if staff_id else None,
+    )
+    booked = await book_appointment(ctx, request)
+    if isinstance(booked, Problem) and staff_id:  # the stylist is gone: anyone free then will do
+        booked = await book_appointment(ctx, replace(request, staff_id=None))
+    if isinstance(booked, Problem):
+        return booked
+    async with ctx.db.transaction(write=True) as session:
+        row = await session.get(WaitlistEntry, entry.id)
+        row.status = WaitlistStatus.BOOKED
+        row.updated_at = ctx.now()
+    return booked

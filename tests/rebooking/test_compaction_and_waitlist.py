@@ -8,8 +8,17 @@ from datetime import date, timedelta
 from sqlalchemy import delete
 
 from resolvers.context import Actor
-from resolvers.errors import PermissionDenied, ValidationError
-from resolvers.rebooking import CompactDay, PlanResult, apply_rebooking, join_waitlist, offer_freed_slot, suggest_rebooking
+from resolvers.errors import NotFound, PermissionDenied, ValidationError
+from resolvers.rebooking import (
+    CompactDay,
+    PlanResult,
+    accept_waitlist_offer,
+    apply_rebooking,
+    join_waitlist,
+    offer_freed_slot,
+    suggest_rebooking,
+)
+from resolvers.scheduling import BookedAppointments
 from storage import Appointment, AppointmentStatus, Customer, Occupancy, OutboundMessage, WaitlistEntry, WaitlistStatus
 from tests.rebooking.helpers import customer, fetch, local, overlaps, place
 from tests.resolvers.factories import as_customer, as_staff, context, make_salon
@@ -104,3 +113,24 @@ async def test_staff_put_a_customer_on_the_waitlist_by_phone(db, clock):
     assert isinstance(past, ValidationError)
     anonymous = await join_waitlist(context(db, clock, Actor.anonymous()), salon.corte.id, TOMORROW)
     assert anonymous.code == "NotAuthenticated"
+
+
+async def test_the_customer_says_yes_to_the_offer_and_gets_the_time(db, clock):
+    salon = await make_salon(db, clock())
+    waiting = await customer(db, salon, "Espera", "+525512348003")
+    entry = await join_waitlist(context(db, clock, as_customer(salon, waiting)), salon.corte.id, TOMORROW)
+    booked = await place(db, salon, salon.lupe, salon.corte, salon.beto, salon.silla1, local(17, 12))
+    assert (await _cancel_and_offer(db, clock, booked.id)).id == entry.id
+
+    ctx = context(db, clock, as_customer(salon, waiting))
+    result = await accept_waitlist_offer(ctx, entry.id)
+    assert isinstance(result, BookedAppointments), result
+    (appointment,) = result.appointments
+    assert appointment.starts_at == local(17, 12) and appointment.customer_id == waiting.id
+    assert appointment.staff_id == salon.beto.id
+    (stored,) = await fetch(db, WaitlistEntry)
+    assert stored.status is WaitlistStatus.BOOKED
+    assert isinstance(await accept_waitlist_offer(ctx, entry.id), NotFound)  # already used
+    assert isinstance(await accept_waitlist_offer(context(db, clock, as_customer(salon, salon.lupe)), entry.id),
+                      NotFound)
+    assert await overlaps(db) == []
