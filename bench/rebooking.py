@@ -162,6 +162,7 @@ def rebooking_rows(scenarios, seeds, args, workers: int) -> list[dict]:
             policy = RebookingPolicy(
                 shift_window_minutes=args.shift_window,
                 move_to_days=(1, 2),
+                unaffected_moves=args.unaffected,
                 time_limit_seconds=time_limit,
                 workers=workers,
                 random_seed=seed,
@@ -188,13 +189,13 @@ def gap(objective: int, bound: int | None) -> str:
 
 def print_rebooking(rows: list[dict], workers: int) -> None:
     print(f"\n## Rebooking (workers={workers or 'auto: 1 up to 24 movable, else 2'}); cells are greedy / CP-SAT")
-    header = "out seed aff | kept      | on day    | day chg   | staff chg | minutes     | objective             | bound       gap    | status   method | first s | solve s"
+    header = "out seed aff | kept      | on day    | day chg   | nudged | staff chg | minutes     | objective             | bound       gap    | status   method | first s | solve s"
     print(header)
     print("-" * len(header))
     for r in rows:
         g, p, plan = r["greedy"], r["plan"].figures, r["plan"]
         print(
-            f"{r['out']:>3} {r['seed']:>4} {p.affected:>3} | {g.kept:>3}/{p.kept:<5} | {g.kept_on_day:>3}/{p.kept_on_day:<5} | {g.day_changes:>3}/{p.day_changes:<5} | "
+            f"{r['out']:>3} {r['seed']:>4} {p.affected:>3} | {g.kept:>3}/{p.kept:<5} | {g.kept_on_day:>3}/{p.kept_on_day:<5} | {g.day_changes:>3}/{p.day_changes:<5} | {p.unaffected_moved:>6} | "
             f"{g.staff_changes:>3}/{p.staff_changes:<5} | {g.minutes_moved:>4}/{p.minutes_moved:<6} | {g.objective:>10}/{p.objective:<10} | "
             f"{p.best_bound if p.best_bound is not None else '-':>10} {gap(p.objective, p.best_bound):>6} | {plan.status:<8} {plan.method:<6} | {r['first']:7.3f} | {r['total']:7.2f}"
         )
@@ -267,6 +268,7 @@ def main() -> None:
     parser.add_argument("--shift-window", type=int, default=180, help="policy: how far in time of day a move may go")
     parser.add_argument("--limits", default="1,5,10", help="time limits for 1, 2 and 4 out")
     parser.add_argument("--out", default="1,2,4", help="which scenarios (stylists out) to run")
+    parser.add_argument("--unaffected", default="none", choices=["none", "accepting", "any"], help="policy: who else may be nudged")
     parser.add_argument("--compaction-limit", type=float, default=5.0)
     parser.add_argument("--only", choices=["rebooking", "compaction"])
     args = parser.parse_args()

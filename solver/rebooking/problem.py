@@ -38,6 +38,7 @@ def build_problem(salon: Salon, policy: RebookingPolicy) -> Problem:
         and a.day in landing_days
         and affected
         and (policy.unaffected_moves == "any" or (policy.unaffected_moves == "accepting" and a.accepts_moves))
+        and _in_the_way(a, affected, salon, salon_days, policy)
     ]
     movable = tuple(sorted(affected + nudgeable, key=lambda a: (a.start, a.id)))
     moving_ids = {a.id for a in movable}
@@ -56,6 +57,32 @@ def build_problem(salon: Salon, policy: RebookingPolicy) -> Problem:
 
     weights = policy.weights or priority_weights(movable, options, salon_days)
     return Problem(salon, salon_days, movable, options, reaches, weights)
+
+
+def _in_the_way(
+    appointment: Appointment, affected: list[Appointment], salon: Salon, salon_days: dict[int, SalonDay], policy: RebookingPolicy
+) -> bool:
+    """Whether nudging this unaffected appointment could make room for an affected one.
+
+    Only appointments on a stylist or chair an affected one could use, near a time it could
+    take, can help; leaving the rest pinned keeps the model small.
+    """
+    window = policy.shift_window_minutes
+    own = salon_days[appointment.day]
+    reach_start, reach_end = appointment.start - window, appointment.end + window
+    for other in affected:
+        usable = appointment.staff_id in {m.id for m in salon.staff if other.service_id in m.services} or (
+            appointment.spot_id is not None and other.spot_id is not None
+            and any(s.id == appointment.spot_id and other.service_id in s.services for s in salon.spots)
+        )
+        if not usable or (other.staff_chosen and other.staff_id != appointment.staff_id and appointment.spot_id is None):
+            continue
+        if appointment.day != other.day and appointment.day not in policy.move_to_days:
+            continue
+        target = own.start + (other.start - salon_days[other.day].start)
+        if target - window < reach_end and reach_start < target + window + other.duration:
+            return True
+    return False
 
 
 def priority_weights(movable: tuple[Appointment, ...], options: dict[str, Options], salon_days: dict[int, SalonDay]) -> Weights:
