@@ -95,6 +95,34 @@ class TurnState:
         return name.split()[0] if name else None
 
 
+def numbered(text: str, count: int) -> int | None:
+    """A bare number answering a numbered list ("2", "la 2", "el 2") is a position, not a time."""
+    import re
+
+    m = re.fullmatch(r"\s*(?:(?:la|el|opci[oó]n|n[uú]mero)\s+)?(\d{1,2})\s*[.)]?\s*", text.lower())
+    if m and 1 <= int(m.group(1)) <= count:
+        return int(m.group(1)) - 1
+    return None
+
+
+def week_lines(words_by_day: list[str]) -> list[str]:
+    """Seven day texts (Monday first) → 'Lunes a sábado: …', 'Domingo: cerrado'."""
+    names = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+    groups: list[list[int]] = []
+    for weekday in range(7):
+        if groups and words_by_day[groups[-1][-1]] == words_by_day[weekday]:
+            groups[-1].append(weekday)
+        else:
+            groups.append([weekday])
+    lines = []
+    for days in groups:
+        first, last = names[days[0]], names[days[-1]]
+        label = first.capitalize() if len(days) == 1 else \
+            f"{first.capitalize()} {'y' if len(days) == 2 else 'a'} {last}"
+        lines.append(f"{label}: {words_by_day[days[0]]}")
+    return lines
+
+
 def local(iso: str) -> datetime:
     return datetime.fromisoformat(iso)
 

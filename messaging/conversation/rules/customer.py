@@ -35,7 +35,7 @@ from messaging.spanish import (
 )
 from messaging.spanish.intents import Understanding
 
-from .base import TurnState, hhmm, local, money, time_words
+from .base import TurnState, hhmm, local, money, numbered, time_words, week_lines
 
 MAX_OFFERED = 4
 SEARCH_AHEAD_DAYS = 7
@@ -77,7 +77,11 @@ def _leaves_flow(t: TurnState, flow, u: Understanding) -> bool:
 
 async def start_from_intent(t: TurnState, u: Understanding) -> None:
     intent = u.intent
-    if intent is Intent.HANDOFF or u.suggests_handoff:
+    if intent is Intent.HANDOFF and _asks_if_bot(t.text):
+        t.say(f"Soy Parlo, la asistente virtual de {t.profile.name} 🤖 Te puedo agendar, cambiar o cancelar "
+              f"una cita al momento. ¿Prefieres que le avise a {owner_first(t)} para que te escriba?")
+        t.start("inquiry", "offered_handoff")
+    elif intent is Intent.HANDOFF or u.suggests_handoff:
         await handoff(t, u)
     elif intent is Intent.BOOK:
         await start_booking(t, u)
@@ -146,19 +150,7 @@ def hours_text(t: TurnState) -> str:
         return ", ".join(f"{format_time(a)} - {format_time(b) if b != time(0) else '12:00 AM'}"
                          for a, b in ranges) if ranges else "cerrado"
 
-    groups: list[list[int]] = []
-    for weekday in range(7):
-        if groups and words(groups[-1][-1]) == words(weekday):
-            groups[-1].append(weekday)
-        else:
-            groups.append([weekday])
-    lines = []
-    for days in groups:
-        first, last = WEEKDAYS[days[0]], WEEKDAYS[days[-1]]
-        label = capitalize_first(first) if len(days) == 1 else \
-            f"{capitalize_first(first)} {'y' if len(days) == 2 else 'a'} {last}"
-        lines.append(f"{label}: {words(days[0])}")
-    return bullet_list(lines)
+    return bullet_list(week_lines([words(d) for d in range(7)]))
 
 
 def service_words(name: str) -> str:
@@ -259,7 +251,8 @@ async def on_book(t: TurnState, u: Understanding) -> None:
     elif state == "confirming_summary":
         answer = parse_yes_no(t.text)
         if answer.answer is True:
-            await book_now(t, flow.data["chosen"], confirmed_name=True)
+            await book_now(t, flow.data["chosen"],
+                           confirmed_name=bool(t.customer and t.customer.name_is_trusted(t.now)))
         elif answer.wants_other_day or answer.answer is False:
             when = parse_when(t.text, t.today)
             if when.date is not None:
@@ -558,16 +551,44 @@ def _new_when(t: TurnState, u: Understanding, a: dict[str, Any]):
     return when
 
 
+def _which_listed(t: TurnState, u: Understanding) -> int | None:
+    """The appointment picked from the numbered list; None after saying what is next."""
+    flow = t.flow
+    options = flow.data["options"]
+    appointments = [flow.data["appointments"][i] for i in options]
+    index = numbered(t.text, len(options))
+    if index is None:
+        choice = choose(t.text, [hhmm(a["start"]) for a in appointments])
+        index = choice.index
+    if index is None and u.slots.date is not None:
+        same_day = [i for i, a in enumerate(appointments) if u.slots.date.start <= local(a["start"]).date()
+                    <= u.slots.date.end]
+        index = same_day[0] if len(same_day) == 1 else None
+    if index is not None:
+        return index
+    answer = parse_yes_no(t.text)
+    if u.intent in (Intent.THANKS, Intent.GOODBYE) or answer.answer is False:
+        flow.state = "closed"
+        t.say("Va, tus citas siguen igual. ¿Te ayudo con algo más?")
+        return None
+    tries = flow.data.get("tries", 0) + 1
+    flow.data["tries"] = tries
+    if tries >= 3:
+        flow.state = "closed"
+        t.say(f"Perdón, no logré entender cuál 🙏 Le aviso a {owner_first(t)} si lo prefieres; "
+              "o escríbeme de nuevo «cambiar mi cita» cuando quieras.")
+        return None
+    t.say(f"¿Cuál de tus citas? Escríbeme el número, del 1 al {len(options)}.")
+    return None
+
+
 async def on_modify(t: TurnState, u: Understanding) -> None:
     flow = t.flow
     if flow.state == "identifying_booking":
-        options = flow.data["options"]
-        appointments = flow.data["appointments"]
-        choice = choose(t.text, [local(appointments[i]["start"]).time() for i in options])
-        if choice.index is None:
-            t.say("¿Cuál de tus citas? Dime el número.")
+        index = _which_listed(t, u)
+        if index is None:
             return
-        await _modify_chosen(t, appointments[options[choice.index]], u)
+        await _modify_chosen(t, flow.data["appointments"][flow.data["options"][index]], u)
     elif flow.state == "collecting_new_datetime":
         when = parse_when(t.text, t.today)
         if when.date is None and when.time is None:
@@ -648,13 +669,10 @@ def _confirm_cancel(t: TurnState, a: dict[str, Any]) -> None:
 async def on_cancel(t: TurnState, u: Understanding) -> None:
     flow = t.flow
     if flow.state == "identifying_booking":
-        options = flow.data["options"]
-        appointments = flow.data["appointments"]
-        choice = choose(t.text, [local(appointments[i]["start"]).time() for i in options])
-        if choice.index is None:
-            t.say("¿Cuál de tus citas? Dime el número.")
+        index = _which_listed(t, u)
+        if index is None:
             return
-        _confirm_cancel(t, appointments[options[choice.index]])
+        _confirm_cancel(t, flow.data["appointments"][flow.data["options"][index]])
     elif flow.state == "confirming_cancellation":
         answer = parse_yes_no(t.text)
         if answer.answer is True:
@@ -676,8 +694,22 @@ async def on_cancel(t: TurnState, u: Understanding) -> None:
         await start_from_intent(t, u)
 
 
+def _asks_if_bot(text: str) -> bool:
+    lowered = text.lower()
+    return any(w in lowered for w in ("robot", " bot", "bot?", "eres humano", "eres una persona", "eres real"))
+
+
 async def on_inquiry(t: TurnState, u: Understanding) -> None:
     answer = parse_yes_no(t.text)
+    if t.flow.state == "offered_handoff":
+        t.flow = None
+        if answer.answer is True or u.intent is Intent.HANDOFF:
+            await handoff(t, Understanding(intent=Intent.HANDOFF, slots=u.slots))
+        elif answer.answer is False:
+            t.say("¡Va! Dime qué necesitas y te ayudo.")
+        else:
+            await start_from_intent(t, u)
+        return
     if answer.answer is True and u.intent not in STRONG:
         t.flow = None
         await start_booking(t, u)

@@ -38,7 +38,7 @@ from messaging.spanish import (
 )
 from messaging.spanish.intents import Understanding
 
-from .base import TurnState, hhmm, local, time_words
+from .base import TurnState, hhmm, local, numbered, time_words, week_lines
 
 WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
 STRONG = frozenset({Intent.MY_SCHEDULE, Intent.BUSINESS_SCHEDULE, Intent.WHATS_NEXT, Intent.BLOCK_TIME,
@@ -124,6 +124,10 @@ async def start_from_intent(t: TurnState, u: Understanding) -> None:
               "bloquear tiempo o registrar a alguien que llegó.")
     elif is_ack(t.text):
         t.flow = None  # "👍" after a done task needs no answer
+    elif parse_yes_no(t.text).answer is False and len(t.text.split()) <= 3:
+        t.say("Va, aquí estoy si necesitas algo. 👍")  # "no" to "¿Algo más?"
+    elif parse_yes_no(t.text).answer is True and len(t.text.split()) <= 2:
+        t.say("¿Qué necesitas?")
     else:
         t.say(help_text(t))
 
@@ -394,11 +398,13 @@ async def _unblock(t: TurnState, block: dict[str, Any]) -> None:
 
 async def on_unblock(t: TurnState, u: Understanding) -> None:
     blocks = t.flow.data["blocks"]
-    choice = choose(t.text, [local(b["start"]).time() for b in blocks])
-    if choice.index is None:
+    index = numbered(t.text, len(blocks))
+    if index is None:
+        index = choose(t.text, [local(b["start"]).time() for b in blocks]).index
+    if index is None:
         t.say("¿Cuál? Dime el número.")
         return
-    await _unblock(t, blocks[choice.index])
+    await _unblock(t, blocks[index])
 
 
 # ---------------------------------------------------------------- marking
@@ -465,11 +471,13 @@ async def on_mark(t: TurnState, u: Understanding) -> None:
         await start_mark(t, fake)
     elif flow.state == "selecting":
         options = flow.data["options"]
-        choice = choose(t.text, [local(a["start"]).time() for a in options])
-        if choice.index is None:
+        index = numbered(t.text, len(options))
+        if index is None:
+            index = choose(t.text, [local(a["start"]).time() for a in options]).index
+        if index is None:
             t.say("¿Cuál? Dime el número.")
             return
-        _confirm_mark(t, options[choice.index])
+        _confirm_mark(t, options[index])
     elif flow.state == "confirming":
         answer = parse_yes_no(t.text)
         if answer.answer is not True:
@@ -828,13 +836,9 @@ async def on_permissions(t: TurnState, u: Understanding) -> None:
 
 def _hours_summary(rows: list[dict[str, Any]]) -> str:
     by_day = {r["weekday"]: r for r in rows}
-    lines = []
-    for i, name in enumerate(WEEKDAYS):
-        r = by_day.get(i)
-        lines.append(f"{capitalize_first(name)}: " + (
-            f"{format_time(time.fromisoformat(r['open']))} - {format_time(time.fromisoformat(r['close']))}"
-            if r else "cerrado"))
-    return bullet_list(lines)
+    words = [f"{format_time(time.fromisoformat(by_day[i]['open']))} - {format_time(time.fromisoformat(by_day[i]['close']))}"
+             if i in by_day else "cerrado" for i in range(7)]
+    return bullet_list(week_lines(words))
 
 
 async def start_hours(t: TurnState, u: Understanding) -> None:
@@ -966,9 +970,12 @@ async def stats(t: TurnState, u: Understanding) -> None:
     if denied(t, result):
         return
     d = result.data
-    t.say(f"Este mes llevas {d['appointments']} citas: {d['completed']} completadas "
-          f"({format_price(d['revenue_cents'])}), {d['no_shows']} no-shows y {d['cancelled']} canceladas. "
-          f"Clientes nuevos: {d['new_customers']}.")
+    def n(count: int, one: str, many: str) -> str:
+        return f"{count} {one if count == 1 else many}"
+
+    t.say(f"Este mes llevas {n(d['appointments'], 'cita', 'citas')}: {n(d['completed'], 'completada', 'completadas')} "
+          f"({format_price(d['revenue_cents'])}), {n(d['no_shows'], 'no-show', 'no-shows')} y "
+          f"{n(d['cancelled'], 'cancelada', 'canceladas')}. Clientes nuevos: {d['new_customers']}.")
 
 
 async def dashboard_link(t: TurnState, u: Understanding) -> None:
