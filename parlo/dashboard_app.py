@@ -112,7 +112,7 @@ def _walk(folder, prefix: str = ""):
             continue
         if entry.is_dir():
             yield from _walk(entry, f"{name}/")
-        elif entry.is_file():
+        elif entry.is_file() and _suffix(entry.name) in CONTENT_TYPES:  # not README.md and the like
             yield name, entry.read_bytes()
 
 
