@@ -158,7 +158,7 @@ async def create_organization(ctx: Context, draft: OrganizationDraft) -> NewOrga
     if isinstance(whatsapp, Problem):
         return whatsapp
     now = ctx.now()
-    async with ctx.db.transaction() as session:
+    async with ctx.db.transaction(write=True) as session:
         if whatsapp and await session.scalar(select(Organization.id).where(Organization.whatsapp_number == whatsapp)):
             return Conflict("Ese número de WhatsApp ya es de otro negocio en Parlo.")
         organization = Organization(
@@ -188,7 +188,7 @@ async def set_organization_status(ctx: Context, organization_id: uuid.UUID | Non
     if problem := _admin_problem(ctx):
         return problem
     now = ctx.now()
-    async with ctx.db.transaction() as session:
+    async with ctx.db.transaction(write=True) as session:
         organization = await session.get(Organization, organization_id) if organization_id else None
         if organization is None:
             return ORGANIZATION_NOT_FOUND
@@ -205,7 +205,7 @@ async def impersonate(ctx: Context, organization_id: uuid.UUID | None) -> StaffS
     if problem := _admin_problem(ctx):
         return problem
     now = ctx.now()
-    async with ctx.db.transaction() as session:
+    async with ctx.db.transaction(write=True) as session:
         organization = await session.get(Organization, organization_id) if organization_id else None
         if organization is None:
             return ORGANIZATION_NOT_FOUND

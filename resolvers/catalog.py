@@ -109,7 +109,7 @@ async def create_service(ctx: Context, draft: ServiceDraft) -> ServiceType | Pro
     if problem:
         return problem
     now = ctx.now()
-    async with ctx.db.transaction() as session:
+    async with ctx.db.transaction(write=True) as session:
         duplicate = await session.scalar(select(ServiceType.id).where(
             ServiceType.organization_id == organization_id, ServiceType.name == name, ServiceType.is_active.is_(True)))
         if duplicate is not None:
@@ -133,7 +133,7 @@ async def update_service(ctx: Context, service_id: uuid.UUID, changes: ServiceCh
     name = clean_name(changes.name, field="name", label="el nombre del servicio") if changes.name is not None else None
     if isinstance(name, Problem):
         return name
-    async with ctx.db.transaction() as session:
+    async with ctx.db.transaction(write=True) as session:
         service = await session.scalar(select(ServiceType).where(
             ServiceType.id == service_id, ServiceType.organization_id == organization_id))
         if service is None:
@@ -167,7 +167,7 @@ async def delete_service(ctx: Context, service_id: uuid.UUID) -> uuid.UUID | Pro
     organization_id = authorize(ctx, Permission.MANAGE_SERVICES)
     if isinstance(organization_id, Problem):
         return organization_id
-    async with ctx.db.transaction() as session:
+    async with ctx.db.transaction(write=True) as session:
         service = await session.scalar(select(ServiceType).where(
             ServiceType.id == service_id, ServiceType.organization_id == organization_id))
         if service is None:
@@ -210,7 +210,7 @@ async def create_spot(ctx: Context, draft: SpotDraft) -> Spot | Problem:
     if isinstance(name, Problem):
         return name
     now = ctx.now()
-    async with ctx.db.transaction() as session:
+    async with ctx.db.transaction(write=True) as session:
         if draft.location_id is not None:
             found = await rows_of_organization(session, Location, [draft.location_id], organization_id,
                                                what="esa sucursal")
@@ -242,7 +242,7 @@ async def update_spot(ctx: Context, spot_id: uuid.UUID, changes: SpotChanges) ->
     name = clean_name(changes.name, field="name", label="el nombre del lugar") if changes.name is not None else None
     if isinstance(name, Problem):
         return name
-    async with ctx.db.transaction() as session:
+    async with ctx.db.transaction(write=True) as session:
         spot = await session.scalar(select(Spot).options(selectinload(Spot.services))
                                     .where(Spot.id == spot_id, Spot.organization_id == organization_id))
         if spot is None:
@@ -267,7 +267,7 @@ async def delete_spot(ctx: Context, spot_id: uuid.UUID) -> uuid.UUID | Problem:
     organization_id = authorize(ctx, Permission.MANAGE_SPOTS)
     if isinstance(organization_id, Problem):
         return organization_id
-    async with ctx.db.transaction() as session:
+    async with ctx.db.transaction(write=True) as session:
         spot = await session.scalar(select(Spot).where(Spot.id == spot_id, Spot.organization_id == organization_id))
         if spot is None:
             return SPOT_NOT_FOUND

@@ -96,7 +96,7 @@ async def create_customer(ctx: Context, draft: CustomerDraft) -> Customer | Prob
     if isinstance(name, Problem):
         return name
     now = ctx.now()
-    async with ctx.db.transaction() as session:
+    async with ctx.db.transaction(write=True) as session:
         existing = await session.scalar(select(Customer.id).where(
             Customer.organization_id == organization_id, Customer.phone_number == phone))
         if existing is not None:
@@ -119,7 +119,7 @@ async def update_customer(ctx: Context, customer_id: uuid.UUID, changes: Custome
     if isinstance(name, Problem):
         return name
     now = ctx.now()
-    async with ctx.db.transaction() as session:
+    async with ctx.db.transaction(write=True) as session:
         customer = await session.scalar(select(Customer).where(
             Customer.id == customer_id, Customer.organization_id == organization_id))
         if customer is None:
@@ -140,7 +140,7 @@ async def delete_customer(ctx: Context, customer_id: uuid.UUID) -> uuid.UUID | P
     organization_id = authorize(ctx, Permission.EDIT_CUSTOMERS)
     if isinstance(organization_id, Problem):
         return organization_id
-    async with ctx.db.transaction() as session:
+    async with ctx.db.transaction(write=True) as session:
         customer = await session.scalar(select(Customer).where(
             Customer.id == customer_id, Customer.organization_id == organization_id))
         if customer is None:

@@ -1,4 +1,9 @@
-"""Small checks shared by the management use cases, each returning a Spanish problem."""
+"""Small checks shared by the management use cases, each returning a Spanish problem.
+
+Those use cases read, then write, in one ``db.transaction(write=True)``: on SQLite a
+deferred transaction that reads first cannot upgrade to a writer while another
+connection writes (it fails at once instead of waiting), so writers start IMMEDIATE.
+"""
 
 from __future__ import annotations
 

@@ -50,7 +50,7 @@ async def create_location(ctx: Context, draft: LocationDraft) -> Location | Prob
     if isinstance(name, Problem):
         return name
     now = ctx.now()
-    async with ctx.db.transaction() as session:
+    async with ctx.db.transaction(write=True) as session:
         has_primary = await session.scalar(
             select(func.count()).select_from(Location)
             .where(Location.organization_id == organization_id, Location.is_primary.is_(True))
@@ -76,7 +76,7 @@ async def update_location(ctx: Context, location_id: uuid.UUID, changes: Locatio
         if changes.name is not None else None
     if isinstance(name, Problem):
         return name
-    async with ctx.db.transaction() as session:
+    async with ctx.db.transaction(write=True) as session:
         location = await _location(session, organization_id, location_id)
         if location is None:
             return LOCATION_NOT_FOUND
@@ -97,7 +97,7 @@ async def delete_location(ctx: Context, location_id: uuid.UUID) -> uuid.UUID | P
     organization_id = authorize(ctx, Permission.MANAGE_LOCATIONS)
     if isinstance(organization_id, Problem):
         return organization_id
-    async with ctx.db.transaction() as session:
+    async with ctx.db.transaction(write=True) as session:
         location = await _location(session, organization_id, location_id)
         if location is None:
             return LOCATION_NOT_FOUND

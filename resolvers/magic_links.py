@@ -65,7 +65,7 @@ async def request_magic_link(ctx: Context, phone: str) -> MagicLinkRequested | V
     except InvalidPhone as exc:
         return ValidationError(str(exc), field="phone")
     now = ctx.now()
-    async with ctx.db.transaction() as session:
+    async with ctx.db.transaction(write=True) as session:
         rows = (await session.execute(
             select(Staff, Organization)
             .join(Organization, Organization.id == Staff.organization_id)
@@ -99,7 +99,7 @@ async def request_magic_link(ctx: Context, phone: str) -> MagicLinkRequested | V
 async def verify_magic_link(ctx: Context, token: str) -> StaffSession | Problem:
     """Spend the link (once, even under a race) and open a 7-day session."""
     now = ctx.now()
-    async with ctx.db.transaction() as session:
+    async with ctx.db.transaction(write=True) as session:
         spent = await session.execute(
             update(AuthToken)
             .where(AuthToken.token_hash == hash_token(token or ""), AuthToken.used_at.is_(None),

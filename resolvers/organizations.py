@@ -76,7 +76,7 @@ async def update_organization(ctx: Context, changes: OrganizationChanges) -> Org
     settings = _check_settings(changes.settings) if changes.settings is not None else None
     if isinstance(settings, Problem):
         return settings
-    async with ctx.db.transaction() as session:
+    async with ctx.db.transaction(write=True) as session:
         organization = await session.get(Organization, organization_id, with_for_update=not ctx.db.is_sqlite)
         if organization is None:
             return NotFound()

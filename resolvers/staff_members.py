@@ -82,7 +82,7 @@ async def create_staff(ctx: Context, draft: StaffDraft) -> Staff | Problem:
     if isinstance(phone, Problem):
         return phone
     now = ctx.now()
-    async with ctx.db.transaction() as session:
+    async with ctx.db.transaction(write=True) as session:
         if await _phone_taken(session, organization_id, phone):
             return Conflict("Ya hay alguien del equipo con ese número.")
         services = await rows_of_organization(session, ServiceType, draft.service_ids, organization_id,
@@ -125,7 +125,7 @@ async def update_staff(ctx: Context, staff_id: uuid.UUID, changes: StaffChanges)
     phone = clean_phone(changes.phone) if changes.phone is not None else None
     if isinstance(phone, Problem):
         return phone
-    async with ctx.db.transaction() as session:
+    async with ctx.db.transaction(write=True) as session:
         member = await session.scalar(select(Staff).options(selectinload(Staff.services))
                                       .where(Staff.id == staff_id, Staff.organization_id == organization_id))
         if member is None:
@@ -172,7 +172,7 @@ async def delete_staff(ctx: Context, staff_id: uuid.UUID) -> uuid.UUID | Problem
     organization_id = authorize(ctx, Permission.MANAGE_STAFF)
     if isinstance(organization_id, Problem):
         return organization_id
-    async with ctx.db.transaction() as session:
+    async with ctx.db.transaction(write=True) as session:
         member = await session.scalar(select(Staff).where(Staff.id == staff_id, Staff.organization_id == organization_id))
         if member is None:
             return STAFF_NOT_FOUND

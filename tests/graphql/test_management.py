@@ -180,3 +180,17 @@ async def test_an_admin_creates_an_organization_the_way_onboarding_does(client, 
     feed = await call(client, "{ activity { kind summary organization { name } } }", token=admin)
     assert feed["activity"][0] == {"kind": "organization_created", "summary": "Nuevo negocio: Uñas Bonitas",
                                    "organization": {"name": "Uñas Bonitas"}}
+
+
+async def test_concurrent_edits_all_get_an_answer(client, salon, owner):
+    import asyncio
+
+    async def edit(n: int) -> dict:
+        if n % 2:
+            return await gql(client, "mutation($p: String!) { createCustomer(input: {phone: $p}) { __typename } }",
+                             {"p": f"55 7777 {n:04d}"}, token=owner)
+        return await gql(client, "mutation($id: ID!, $c: Int!) { updateService(id: $id, input: {priceCents: $c}) { __typename } }",
+                         {"id": str(salon.salon.barba.id), "c": 10000 + n}, token=owner)
+
+    answers = await asyncio.gather(*(edit(n) for n in range(20)))
+    assert all(not a.get("errors") for a in answers), [a for a in answers if a.get("errors")][:2]
