@@ -77,6 +77,7 @@ def _leaves_flow(t: TurnState, flow, u: Understanding) -> bool:
 
 async def start_from_intent(t: TurnState, u: Understanding) -> None:
     intent = u.intent
+    t.flow = None  # whatever was open is over: each request starts its own flow
     if intent is Intent.HANDOFF and _asks_if_bot(t.text):
         t.say(f"Soy Parlo, la asistente virtual de {t.profile.name} 🤖 Te puedo agendar, cambiar o cancelar "
               f"una cita al momento. ¿Prefieres que le avise a {owner_first(t)} para que te escriba?")
@@ -224,13 +225,30 @@ async def on_book(t: TurnState, u: Understanding) -> None:
     if state == "collecting_service":
         options = {i: s for i, s in enumerate(s for s in t.profile.services if str(s.id) in flow.data.get("candidates", [])
                                               or not flow.data.get("candidates"))}
-        choice = choose(t.text, [s.name for s in options.values()])
-        service_id = str(options[choice.index].id) if choice.index is not None else _service_from(t, u)[0]
+        index = numbered(t.text, len(options))
+        if index is None:
+            index = choose(t.text, [s.name for s in options.values()]).index
+        service_id = str(options[index].id) if index is not None else _service_from(t, u)[0]
+        if service_id is None and u.suggests_handoff:
+            await handoff(t, u)
+            return
         if service_id is None:
-            t.say("Perdón, ¿cuál de estos servicios?\n" + bullet_list(s.name for s in options.values()))
+            said = parse_when(t.text, t.today)
+            if said.date is not None or said.time is not None:
+                flow.data["when_text"] = t.text  # keep "pasado mañana a mediodía" for after the service
+            tries = flow.data["tries"] = flow.data.get("tries", 0) + 1
+            if tries >= 3:
+                t.flow = None
+                t.say(f"Perdón, no logro entender qué servicio buscas 🙏 ¿Quieres que le avise a {owner_first(t)} "
+                      "para que te escriba?")
+                t.start("inquiry", "offered_handoff")
+                return
+            t.say("¿Cuál de estos servicios te gustaría?\n" + bullet_list(s.name for s in options.values()))
             return
         flow.data["service_id"] = service_id
         when = parse_when(t.text, t.today)
+        if when.date is None and when.time is None and flow.data.get("when_text"):
+            when = parse_when(flow.data.pop("when_text"), t.today)
         if when.date is not None or when.time is not None:
             await search_and_offer(t, when)
             return
@@ -379,6 +397,8 @@ async def pick_slot(t: TurnState, u: Understanding) -> None:
             t.say(f"A {time_words(when.time)} ya no tengo espacio {t.day_words(when_day)}. Lo más cercano es:\n"
                   + bullet_list(hhmm(s) for s in sorted(near)) + "\n¿Te sirve alguno?")
             return
+    if picked is None and u.slots.soonest and (offered or available):
+        picked = sorted(offered or available)[0]  # "ahorita", "lo antes posible"
     if picked is None:
         yes_no = parse_yes_no(t.text)
         if when.date is not None:

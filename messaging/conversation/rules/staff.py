@@ -105,6 +105,7 @@ def denied(t: TurnState, result) -> bool:
 
 async def start_from_intent(t: TurnState, u: Understanding) -> None:
     intent = u.intent
+    t.flow = None  # each request starts its own flow
     handlers = {
         Intent.MY_SCHEDULE: my_schedule, Intent.BUSINESS_SCHEDULE: business_schedule, Intent.WHATS_NEXT: whats_next,
         Intent.BLOCK_TIME: start_block, Intent.UNBLOCK_TIME: unblock, Intent.MARK_NO_SHOW: start_mark,
