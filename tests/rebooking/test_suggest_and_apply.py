@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 
 import pytest
 from sqlalchemy import select
@@ -238,7 +238,11 @@ async def test_closing_early_moves_the_late_visits_earlier(db, clock):
     case = await beto_has_six_tomorrow(db, clock)
     salon = case.salon
     plan = await suggest_rebooking(context(db, clock, owner(salon)),
-                                   ShortenedHours(TOMORROW, closes_at=local(17, 13).timetz().replace(tzinfo=None)))
+                                   ShortenedHours(TOMORROW, closes_at=time(13), write_block=True))
+    assert plan.disruption.closes_at == time(13) and plan.disruption.block_written
+    (closed,) = await fetch(db, Availability, Availability.kind == AvailabilityKind.BLOCK)
+    assert (closed.staff_id, closed.location_id) == (None, salon.location.id)
+    assert (closed.starts_at, closed.ends_at) == (local(17, 13), local(18, 0))
     affected = {m.appointment_id for m in plan.moves if m.affected}
     assert affected == {case.beto_appointments[4].id, case.beto_appointments[5].id}  # 13:00 and 14:00
     for move in plan.moves:
@@ -282,3 +286,40 @@ async def test_clean_up_time_and_processing_keep_their_shape_when_moved(db, cloc
     rows = await fetch(db, Occupancy, Occupancy.appointment_id == corte.id)
     assert {(o.starts_at, o.ends_at) for o in rows} == {(move.after.starts_at, move.after.starts_at + (local(17, 11) - local(17, 10)))}
     assert await overlaps(db) == []
+
+
+async def _ana_fully_booked(db, salon, *, eleven_accepts: bool) -> tuple[Appointment, Appointment]:
+    """Ana busy 9:00-19:00 in Silla 2; her 11:00 corte's customer may accept moves. Beto: a barba at 11:00."""
+    starts = [(9, 0, salon.corte), (9, 45, salon.corte), (10, 30, salon.barba), (11, 0, salon.corte)]
+    starts += [(h, m, salon.corte) for h, m in ((11, 45), (12, 30), (13, 15), (14, 0), (14, 45), (15, 30), (16, 15),
+                                                 (17, 0), (17, 45))]
+    starts += [(18, 30, salon.barba)]
+    eleven = None
+    for n, (hour, minute, service) in enumerate(starts):
+        who = await customer(db, salon, f"Cliente de Ana {n}", f"+52551234{70 + n:02d}00",
+                             accepts_moves=eleven_accepts and (hour, minute) == (11, 0))
+        row = await place(db, salon, who, service, salon.ana, salon.silla2, local(17, hour, minute))
+        if (hour, minute) == (11, 0):
+            eleven = row
+    barba = await place(db, salon, salon.lupe, salon.barba, salon.beto, salon.silla1, local(17, 11))
+    return eleven, barba
+
+
+async def test_an_unaffected_customer_who_accepts_moves_is_nudged_so_an_affected_one_keeps_the_day(db, clock):
+    salon = await make_salon(db, clock(), settings={"rebooking_days_ahead": 0})
+    eleven, barba = await _ana_fully_booked(db, salon, eleven_accepts=True)
+    plan = await suggest_rebooking(context(db, clock, owner(salon)), StaffOut(salon.beto.id, TOMORROW))
+    assert not plan.unplaceable and plan.figures.unaffected_moved == 1
+    moved = {m.appointment_id: m for m in plan.moves}
+    assert set(moved) == {eleven.id, barba.id}
+    assert not moved[eleven.id].affected and moved[eleven.id].after.staff_id == salon.vero.id
+    assert moved[barba.id].after.staff_id == salon.ana.id
+
+
+async def test_nobody_is_nudged_without_their_consent(db, clock):
+    salon = await make_salon(db, clock(), settings={"rebooking_days_ahead": 0})
+    eleven, barba = await _ana_fully_booked(db, salon, eleven_accepts=False)
+    plan = await suggest_rebooking(context(db, clock, owner(salon)), StaffOut(salon.beto.id, TOMORROW))
+    assert plan.moves == ()
+    (missing,) = plan.unplaceable
+    assert missing.appointment_id == barba.id and missing.reason == "schedule_full"
