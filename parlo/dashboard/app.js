@@ -130,6 +130,7 @@ async function pintarPersonal(camino, params) {
   const principal = h("main", { id: "contenido", tabindex: "-1" });
   replace(raiz, encabezado(MENU_PERSONAL, ruta.menu, `${app.yo.negocio} · ${app.yo.nombre}`), principal);
   params.set("_id", coincide[1] ?? "");
+  document.title = `${MENU_PERSONAL.find(([clave]) => clave === ruta.menu)[2]} · ${app.yo.negocio} · Parlo`;
   limpiar = await ejecutar(ruta.vista, principal, params);
   return undefined;
 }
@@ -142,6 +143,7 @@ async function pintarAdmin(camino, params) {
   replace(raiz, encabezado(MENU_ADMIN, seccion, "Administración de Parlo"), principal);
   params.set("_seccion", seccion);
   params.set("_id", partes[2] ?? "");
+  document.title = `${MENU_ADMIN.find(([clave]) => clave === seccion)?.[2] ?? "Administración"} · Parlo`;
   limpiar = await ejecutar(vistaAdmin, principal, params);
   return undefined;
 }
@@ -160,6 +162,8 @@ async function ejecutar(vista, principal, params) {
     return null;
   } finally {
     principal.setAttribute("aria-busy", "false");
+    // A new screen: screen readers start reading at its content, unless the view chose a field.
+    if (!principal.contains(document.activeElement)) principal.focus({ preventScroll: true });
   }
 }
 
