@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -323,3 +323,18 @@ async def test_nobody_is_nudged_without_their_consent(db, clock):
     assert plan.moves == ()
     (missing,) = plan.unplaceable
     assert missing.appointment_id == barba.id and missing.reason == "schedule_full"
+
+
+async def test_across_a_dst_change_a_moved_visit_keeps_its_time_of_day(db, clock):
+    """Tijuana springs forward on Sunday 8 March 2026: Saturday 11:00 (UTC-8) → Monday 11:00 (UTC-7)."""
+    from zoneinfo import ZoneInfo
+
+    tijuana = ZoneInfo("America/Tijuana")
+    salon = await make_salon(db, clock(), timezone="America/Tijuana")
+    chose_beto = await place(db, salon, salon.lupe, salon.corte, salon.beto, salon.silla1,
+                             datetime(2026, 3, 7, 11, tzinfo=tijuana), chosen=True)
+    plan = await suggest_rebooking(context(db, clock, owner(salon)), StaffOut(salon.beto.id, date(2026, 3, 7)))
+    (move,) = plan.moves
+    assert move.appointment_id == chose_beto.id and move.changes_day and move.minutes_moved == 0
+    assert move.after.starts_at.astimezone(tijuana) == datetime(2026, 3, 9, 11, tzinfo=tijuana)
+    assert move.after.starts_at - move.before.starts_at == timedelta(days=2, hours=-1)
