@@ -249,6 +249,24 @@ mutation UpdateService($id: ID!, $input: UpdateServiceInput!) {{
 mutation CreateService($input: CreateServiceInput!) {{
   createService(input: $input) {{ {_PROBLEM} ... on Service {{ id name durationMinutes priceCents }} }}
 }}""",
+    "SuggestRebooking": f"""
+mutation SuggestRebooking($input: SuggestRebookingInput!) {{
+  suggestRebooking(input: $input) {{
+    {_PROBLEM}
+    ... on RebookingPlan {{
+      id optimal
+      moves {{ id appointmentId customerName serviceName affected
+               before {{ staffName startsAt }} after {{ staffName startsAt }} }}
+      unplaceable {{ appointmentId customerName serviceName startsAt message }}
+    }}
+  }}
+}}""",
+    "ApplyRebooking": f"""
+mutation ApplyRebooking($planId: ID!, $moveIds: [ID!]!) {{
+  applyRebooking(planId: $planId, moveIds: $moveIds) {{
+    {_PROBLEM} ... on RebookingApplied {{ noticesQueued applied {{ id }} refused {{ __typename }} }}
+  }}
+}}""",
     "RequestMagicLink": f"""
 mutation RequestMagicLink($phone: String!) {{
   requestMagicLink(phone: $phone) {{ {_PROBLEM} ... on MagicLinkRequested {{ message }} }}
@@ -587,6 +605,48 @@ async def update_service(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
                              "duration_minutes": result["durationMinutes"], "price_cents": result["priceCents"]})
 
 
+_DISRUPTIONS = {"staff_out": "STAFF_OUT", "compact_day": "COMPACT_DAY"}
+
+
+async def suggest_rebooking(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+    kind = _DISRUPTIONS.get(str(args.get("kind") or "staff_out").lower())
+    if kind is None:
+        raise InvalidArguments("kind debe ser staff_out o compact_day.")
+    first = local_day(args.get("first_day") or args.get("day") or tc.local_now().date().isoformat())
+    last = local_day(args["last_day"]) if args.get("last_day") else first
+    payload: dict[str, Any] = {"kind": kind, "writeBlock": bool(args.get("write_block", False)),
+                               "reason": args.get("reason")}
+    if kind == "STAFF_OUT":
+        payload.update(staffId=_uuid(args.get("staff_id"), "El empleado"), firstDay=first.isoformat(),
+                       lastDay=last.isoformat())
+    else:
+        payload.update(day=first.isoformat())
+    result = await run_operation(tc, "SuggestRebooking", {"input": payload})
+    if (problem := _problem(result, tc.zone)) is not None:
+        return problem
+    return ToolResult(True, {
+        "plan_id": result["id"],
+        "moves": [{"move_id": m["id"], "appointment_id": m["appointmentId"], "customer": m["customerName"],
+                   "service": m["serviceName"], "affected": m["affected"],
+                   "before": {"staff": m["before"]["staffName"], "start": iso_local(m["before"]["startsAt"], tc.zone)},
+                   "after": {"staff": m["after"]["staffName"], "start": iso_local(m["after"]["startsAt"], tc.zone)}}
+                  for m in result["moves"]],
+        "unplaceable": [{"appointment_id": u["appointmentId"], "customer": u["customerName"],
+                         "service": u["serviceName"], "start": iso_local(u["startsAt"], tc.zone),
+                         "why": u["message"]} for u in result["unplaceable"]],
+    })
+
+
+async def apply_rebooking(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+    moves = [str(m)[:80] for m in args.get("move_ids") or [] if m]
+    result = await run_operation(tc, "ApplyRebooking", {"planId": str(args.get("plan_id") or "")[:80],
+                                                        "moveIds": moves})
+    if (problem := _problem(result, tc.zone)) is not None:
+        return problem
+    return ToolResult(True, {"applied": len(result["applied"]), "refused": len(result["refused"]),
+                             "notices": result["noticesQueued"]})
+
+
 # ---------------------------------------------------------------- the registry
 
 
@@ -696,6 +756,16 @@ def _registry() -> dict[str, Tool]:
              S, update_service, writes=True, permission=Permission.MANAGE_SERVICES, operation="UpdateService"),
         Tool("get_stats", "Números del negocio: citas del mes, no-shows, clientes nuevos.", _schema_of({}), S,
              handoff.stats, permission=Permission.VIEW_STATS),
+        Tool("suggest_rebooking", "Propone cómo reacomodar citas cuando alguien del equipo falta (staff_out) o "
+             "para compactar un día (compact_day). No cambia nada hasta apply_rebooking.",
+             _schema_of({"kind": {"type": "string", "enum": list(_DISRUPTIONS)}, "staff_id": _ID,
+                         "first_day": _DATE, "last_day": _DATE, "day": _DATE, "reason": {"type": "string"},
+                         "write_block": {"type": "boolean"}}, ("kind",)),
+             S, suggest_rebooking, permission=Permission.REBOOK, operation="SuggestRebooking"),
+        Tool("apply_rebooking", "Aplica los movimientos de un plan (solo después de que la persona confirme); "
+             "avisa a cada cliente.",
+             _schema_of({"plan_id": _ID, "move_ids": {"type": "array", "items": _ID}}, ("plan_id", "move_ids")),
+             S, apply_rebooking, writes=True, permission=Permission.REBOOK, operation="ApplyRebooking"),
         *onboarding_tools.TOOLS,
     ]
     return {t.name: t for t in tools}

@@ -230,3 +230,27 @@ async def test_another_staff_members_agenda(rules_app, db, clock):
     await add_appointment(db, shop, juan, "corte", "pedro", TODAY, time(12), clock())
     answer = await Chat(rules_app, db, "+525512345001", shop.number).say("agenda de Pedro")
     assert answer.startswith("Agenda de Pedro Ramírez para hoy viernes:") and "12:00 PM - Corte - Juan Pérez" in answer
+
+
+async def test_the_owner_rebooks_an_absent_stylists_day_after_confirming(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    saturday = date(2026, 1, 17)
+    juan = await add_customer(db, shop, "+525520000001", "Juan Pérez", verified=clock())
+    luis = await add_customer(db, shop, "+525520000003", "Luis Ramírez", verified=clock())
+    await add_appointment(db, shop, juan, "corte", "pedro", saturday, time(11), clock())
+    await add_appointment(db, shop, luis, "barba", "pedro", saturday, time(13), clock())
+    carlos = Chat(rules_app, db, "+525512345001", shop.number)
+
+    plan = await carlos.say("Pedro se enfermó, no viene mañana")
+    assert plan.startswith("Pedro tiene 2 citas mañana sábado. Te propongo:")
+    assert "11:00 AM Juan Pérez (Corte) → con Carlos" in plan and plan.endswith("¿Aplico los cambios? Le aviso a cada cliente.")
+    assert {a.staff_id for a in await appointments_of(db, shop)} == {shop.staff["pedro"].id}  # nothing yet
+
+    assert (await carlos.say("sí")).startswith("Listo ✓ Moví 2 citas y les avisé a los clientes.")
+    assert {a.staff_id for a in await appointments_of(db, shop)} == {shop.staff["carlos"].id}
+    async with db.session() as s:
+        blocks = (await s.scalars(select(Availability).where(Availability.staff_id == shop.staff["pedro"].id))).all()
+    assert len(blocks) == 1  # his day is off the calendar now
+
+    staff_refused = await Chat(rules_app, db, "+525512345002", shop.number).say("Carlos no viene mañana")
+    assert "administrador" in staff_refused

@@ -45,7 +45,8 @@ STRONG = frozenset({Intent.MY_SCHEDULE, Intent.BUSINESS_SCHEDULE, Intent.WHATS_N
                     Intent.UNBLOCK_TIME, Intent.MARK_NO_SHOW, Intent.MARK_COMPLETED, Intent.WALK_IN,
                     Intent.CUSTOMER_HISTORY, Intent.ADD_STAFF, Intent.REMOVE_STAFF, Intent.CHANGE_HOURS,
                     Intent.CHANGE_SERVICE_DURATION, Intent.CHANGE_SERVICE_PRICE, Intent.STATS,
-                    Intent.DASHBOARD_LINK, Intent.CANCEL, Intent.HELP, Intent.CHANGE_PERMISSIONS})
+                    Intent.DASHBOARD_LINK, Intent.CANCEL, Intent.HELP, Intent.CHANGE_PERMISSIONS,
+                    Intent.STAFF_ABSENT, Intent.COMPACT_SCHEDULE})
 
 
 LEVEL_WORDS = (("solo ver", "viewer"), ("solo lectura", "viewer"), ("administrador", "admin"),
@@ -114,6 +115,7 @@ async def start_from_intent(t: TurnState, u: Understanding) -> None:
         Intent.REMOVE_STAFF: start_remove_staff, Intent.CHANGE_HOURS: start_hours,
         Intent.CHANGE_SERVICE_DURATION: start_service_change, Intent.CHANGE_SERVICE_PRICE: start_service_change,
         Intent.STATS: stats, Intent.DASHBOARD_LINK: dashboard_link, Intent.CHANGE_PERMISSIONS: start_permissions,
+        Intent.STAFF_ABSENT: start_rebooking, Intent.COMPACT_SCHEDULE: start_rebooking,
     }
     handler = handlers.get(intent)
     if handler is not None:
@@ -806,6 +808,75 @@ async def on_remove_staff(t: TurnState, u: Understanding) -> None:
         t.say("Va, no cambié nada.")
 
 
+async def start_rebooking(t: TurnState, u: Understanding) -> None:
+    """"Pedro se enfermó, no viene mañana": propose where his appointments go, apply on yes."""
+    day = _day(t, u)
+    if u.intent is Intent.STAFF_ABSENT:
+        name = u.slots.staff_name
+        people = [m for m in t.profile.team if name and (m.name == name or name.lower() in m.name.lower())]
+        if len(people) != 1:
+            t.say("¿Quién va a faltar? Dime su nombre.")
+            return
+        args = {"kind": "staff_out", "staff_id": str(people[0].id), "first_day": day.isoformat(),
+                "reason": "No viene"}
+        who = people[0].name.split()[0]
+    else:
+        args = {"kind": "compact_day", "day": day.isoformat()}
+        who = None
+    result = await t.call("suggest_rebooking", **args)
+    if denied(t, result):
+        return
+    plan = result.data
+    moves = [m for m in plan["moves"] if m["affected"] or u.intent is Intent.COMPACT_SCHEDULE]
+    if not plan["moves"] and not plan["unplaceable"]:
+        t.say(f"{who} no tiene citas {t.day_words(day)}; no hay nada que mover." if who else
+              f"La agenda de {t.day_words(day)} ya está compacta; no hay nada que mover.")
+        return
+    lines = [f"• {hhmm(m['before']['start'])} {m['customer'] or 'Cliente'} ({short_service(m['service'])}) → "
+             + (f"con {m['after']['staff'].split()[0]}" if m["after"]["staff"] != m["before"]["staff"] else "")
+             + ("" if m["after"]["start"] == m["before"]["start"] else
+                f"{' ' if m['after']['staff'] != m['before']['staff'] else ''}a las {hhmm(m['after']['start'])}"
+                + (f" del {t.day_words(local(m['after']['start']).date())}"
+                   if local(m['after']['start']).date() != local(m['before']['start']).date() else ""))
+             for m in plan["moves"]]
+    count = len(moves) + len(plan["unplaceable"])
+    text = (f"{who} tiene {count} cita{'s' if count != 1 else ''} {t.day_words(day)}. Te propongo:\n"
+            if who else f"Para compactar {t.day_words(day)} te propongo:\n") + "\n".join(lines)
+    if plan["unplaceable"]:
+        text += "\n\nNo pude acomodar:\n" + "\n".join(
+            f"• {hhmm(x['start'])} {x['customer'] or 'Cliente'} ({short_service(x['service'])})"
+            for x in plan["unplaceable"])
+    text += "\n\n¿Aplico los cambios? Le aviso a cada cliente." if plan["moves"] else \
+        "\n\nEsas citas habría que reagendarlas con cada cliente."
+    if plan["moves"]:
+        t.start("rebook", "confirming", args=args, plan_id=plan["plan_id"],
+                move_ids=[m["move_id"] for m in plan["moves"]])
+    t.say(text)
+
+
+async def on_rebooking(t: TurnState, u: Understanding) -> None:
+    flow = t.flow
+    answer = parse_yes_no(t.text)
+    if answer.answer is not True:
+        flow.state = "closed"
+        t.say("Va, no moví nada.")
+        return
+    plan_id, move_ids = flow.data["plan_id"], flow.data["move_ids"]
+    if flow.data["args"].get("kind") == "staff_out":  # now also take the day off their calendar
+        fresh = await t.call("suggest_rebooking", **flow.data["args"], write_block=True)
+        if fresh.ok and fresh.data["moves"]:
+            plan_id, move_ids = fresh.data["plan_id"], [m["move_id"] for m in fresh.data["moves"]]
+    result = await t.call("apply_rebooking", plan_id=plan_id, move_ids=move_ids)
+    if denied(t, result):
+        return
+    flow.state = "confirmed"
+    done = result.data["applied"]
+    text = f"Listo ✓ Moví {done} cita{'s' if done != 1 else ''} y les avisé a los clientes."
+    if result.data["refused"]:
+        text += f" {result.data['refused']} ya no se pudieron mover; revísalas en el panel."
+    t.say(text)
+
+
 LEVEL_NAMES = {"owner": "dueño", "admin": "administrador", "staff": "empleado", "viewer": "solo lectura"}
 
 
@@ -991,4 +1062,4 @@ FLOW_INTENT = {"block": Intent.BLOCK_TIME, "mark": None, "walk_in": Intent.WALK_
 FLOW_HANDLERS = {"block": on_block, "unblock": on_unblock, "mark": on_mark, "walk_in": on_walk_in,
                  "history": on_history, "message": on_message, "add_staff": on_add_staff,
                  "remove_staff": on_remove_staff, "hours": on_hours, "service": on_service,
-                 "permissions": on_permissions}
+                 "permissions": on_permissions, "rebook": on_rebooking}
