@@ -9,7 +9,7 @@ disruption even when nothing was written to the calendar (a broken chair has no 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from enum import Enum
 from zoneinfo import ZoneInfo
@@ -108,8 +108,6 @@ class TimeTaken:
 
     def applied_to(self, salon: solver.Salon) -> solver.Salon:
         """The salon with this time taken out (staff and chair blocks, location blocks)."""
-        from dataclasses import replace
-
         staff = tuple(replace(m, blocks=m.blocks + self.staff_blocks[m.id]) if m.id in self.staff_blocks else m
                       for m in salon.staff)
         spots = tuple(replace(p, blocks=p.blocks + self.spot_blocks[p.id]) if p.id in self.spot_blocks else p

@@ -89,8 +89,8 @@ class _Resolved:
 
     taken: TimeTaken
     facts: DisruptionFacts
-    staff_block: tuple[uuid.UUID, object] | None = None  # (staff id, solver.Block) to write
-    location_blocks: tuple = ()  # solver.Blocks to write as location-wide blocks
+    staff_block: tuple[uuid.UUID, solver.Block] | None = None  # (staff id, block) to write
+    location_blocks: tuple[solver.Block, ...] = ()  # to write as location-wide blocks
 
 
 def _day_range(first: date, last: date | None, today: date, field: str) -> tuple[date, date] | ValidationError:

@@ -6,7 +6,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from resolvers.context import Actor
@@ -29,7 +28,6 @@ from storage import (
     Availability,
     AvailabilityKind,
     Occupancy,
-    Organization,
     OutboundMessage,
     RebookingPlan,
 )
