@@ -17,12 +17,20 @@ appointment_confirmation  business_name, service_name, starts_at, timezone, staf
 appointment_reminder      business_name, service_name, starts_at, timezone, staff_name?, address?, customer_name?
 appointment_cancelled     business_name, service_name, starts_at, timezone, reason?, customer_name?
 appointment_rescheduled   business_name, service_name, previous_starts_at, starts_at, timezone, staff_name?
-new_booking               customer_name, service_name, starts_at, timezone, staff_name?   (to staff)
-customer_cancelled        customer_name, service_name, starts_at, timezone, staff_name?   (to staff)
+new_booking               service_name, starts_at, timezone, customer_name?, customer_phone?, staff_name?   (to staff)
+customer_cancelled        service_name, starts_at, timezone, customer_name?, customer_phone?, staff_name?   (to staff)
 employee_welcome          business_name, staff_name, business_number?
 magic_link                url, business_name?, minutes_valid?
 plan_limit                business_name, limit, used?
+plan_limit_reached        business_name, limit, used?, month?, plan?                   (to the owner)
+waitlist_offer            business_name, service_name, starts_at, timezone, staff_name?
+appointment_moved_proposal business_name, service_name, previous_starts_at, starts_at, timezone, staff_name?, previous_staff_name?, staff_changed?
 ========================  ===========================================================
+
+Aliases accepted (:data:`ALIASES`): ``start`` for ``starts_at``, ``previous_start`` for
+``previous_starts_at``, ``organization_name`` for ``business_name``, ``bookings_used`` for
+``used``. ``service_names`` (a list) names a visit of several services. A missing customer
+name is written as "Un cliente (55 1234 5678)" from ``customer_phone``.
 
 An unknown template name or a missing variable raises :class:`TemplateError`; delivery
 records it on the row as a permanent failure instead of crashing the worker.
@@ -55,6 +63,24 @@ class Rendered:
     content_variables: dict[str, str]
 
 
+#: Other names the use cases give the same fact (``resolvers/scheduling/notices.py`` writes
+#: ``start`` and ``organization_name``); either is accepted.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "starts_at": ("start",),
+    "previous_starts_at": ("previous_start",),
+    "business_name": ("organization_name",),
+    "used": ("bookings_used",),
+}
+
+
+def fact(variables: Mapping[str, Any], name: str) -> Any:
+    for key in (name, *ALIASES.get(name, ())):
+        value = variables.get(key)
+        if value not in (None, ""):
+            return value
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class _Facts:
     """Variables with the common ones already turned into words."""
@@ -63,14 +89,29 @@ class _Facts:
     now: datetime
 
     def text(self, name: str) -> str:
-        value = self.raw.get(name)
+        value = fact(self.raw, name)
         if value is None or str(value).strip() == "":
             raise TemplateError(f"falta la variable {name!r}")
         return str(value).strip()
 
     def optional(self, name: str) -> str | None:
-        value = self.raw.get(name)
+        value = fact(self.raw, name)
         return str(value).strip() if value not in (None, "") else None
+
+    def service(self) -> str:
+        """"Corte de cabello", or "Corte de cabello y Arreglo de barba" for a visit of several."""
+        names = [str(n) for n in (self.raw.get("service_names") or []) if n]
+        if len(names) > 1:
+            return ", ".join(names[:-1]) + " y " + names[-1]
+        return self.text("service_name")
+
+    def customer(self) -> str:
+        """The customer's name, or their phone while Parlo has not learned the name yet."""
+        name = self.optional("customer_name")
+        if name:
+            return name
+        phone = self.optional("customer_phone")
+        return f"Un cliente ({format_phone(phone)})" if phone else "Un cliente"
 
     def zone(self) -> ZoneInfo:
         try:
@@ -80,7 +121,7 @@ class _Facts:
 
     def instant(self, name: str) -> datetime:
         try:
-            moment = datetime.fromisoformat(self.text(name))
+            moment = datetime.fromisoformat(self.text(name).replace("Z", "+00:00"))
         except ValueError as exc:
             raise TemplateError(f"{name} no es un instante ISO-8601") from exc
         if moment.tzinfo is None:
@@ -120,7 +161,7 @@ def _with(*parts: str | None) -> str:
 
 
 def _confirmation(f: _Facts) -> Rendered:
-    day, hour, service, business = f.day("starts_at"), f.time("starts_at"), f.text("service_name"), f.text("business_name")
+    day, hour, service, business = f.day("starts_at"), f.time("starts_at"), f.service(), f.text("business_name")
     staff, price, address = f.optional("staff_name"), f.price("price_cents"), f.optional("address")
     body = _with(
         f"¡Listo! Tu cita de {service} en {business} quedó para {day} a las {hour}",
@@ -133,7 +174,7 @@ def _confirmation(f: _Facts) -> Rendered:
 
 
 def _reminder(f: _Facts) -> Rendered:
-    day, hour, service, business = f.day("starts_at"), f.time("starts_at"), f.text("service_name"), f.text("business_name")
+    day, hour, service, business = f.day("starts_at"), f.time("starts_at"), f.service(), f.text("business_name")
     staff, address = f.optional("staff_name"), f.optional("address")
     body = _with(
         f"¡Hola! Te recuerdo tu cita de {service} en {business} {day} a las {hour}",
@@ -145,7 +186,7 @@ def _reminder(f: _Facts) -> Rendered:
 
 
 def _cancelled(f: _Facts) -> Rendered:
-    day, hour, service, business = f.day("starts_at"), f.time("starts_at"), f.text("service_name"), f.text("business_name")
+    day, hour, service, business = f.day("starts_at"), f.time("starts_at"), f.service(), f.text("business_name")
     reason = f.optional("reason")
     body = _with(
         f"Tu cita de {service} en {business} de {day} a las {hour} quedó cancelada.",
@@ -157,7 +198,7 @@ def _cancelled(f: _Facts) -> Rendered:
 
 def _rescheduled(f: _Facts) -> Rendered:
     before_day, before_hour = f.day("previous_starts_at"), f.time("previous_starts_at")
-    day, hour, service, business = f.day("starts_at"), f.time("starts_at"), f.text("service_name"), f.text("business_name")
+    day, hour, service, business = f.day("starts_at"), f.time("starts_at"), f.service(), f.text("business_name")
     staff = f.optional("staff_name")
     body = _with(
         f"Movimos tu cita de {service} en {business}: ya no es {before_day} a las {before_hour}, "
@@ -169,14 +210,14 @@ def _rescheduled(f: _Facts) -> Rendered:
 
 
 def _new_booking(f: _Facts) -> Rendered:
-    day, hour, service, customer = f.day("starts_at"), f.time("starts_at"), f.text("service_name"), f.text("customer_name")
+    day, hour, service, customer = f.day("starts_at"), f.time("starts_at"), f.service(), f.customer()
     staff = f.optional("staff_name")
     body = _with(f"📅 Nueva cita: {customer}, {service}, {day} a las {hour}", f" con {staff}" if staff else None, ".")
     return Rendered(body, {"1": customer, "2": service, "3": day, "4": hour})
 
 
 def _customer_cancelled(f: _Facts) -> Rendered:
-    day, hour, service, customer = f.day("starts_at"), f.time("starts_at"), f.text("service_name"), f.text("customer_name")
+    day, hour, service, customer = f.day("starts_at"), f.time("starts_at"), f.service(), f.customer()
     staff = f.optional("staff_name")
     body = _with(f"❌ {customer} canceló su cita de {service} de {day} a las {hour}",
                  f" con {staff}" if staff else None, ". Ese espacio quedó libre.")
@@ -213,6 +254,38 @@ def _plan_limit(f: _Facts) -> Rendered:
     return Rendered(body, {"1": business, "2": limit})
 
 
+def _plan_limit_reached(f: _Facts) -> Rendered:
+    business, limit = f.text("business_name"), f.text("limit")
+    body = (f"Aviso para {business}: este mes ya pasaron las {limit} citas del plan gratuito. "
+            "Tus clientes pueden seguir agendando; para no tener límite, cambia de plan desde tu panel.")
+    return Rendered(body, {"1": business, "2": limit})
+
+
+def _waitlist_offer(f: _Facts) -> Rendered:
+    day, hour, service, business = f.day("starts_at"), f.time("starts_at"), f.service(), f.text("business_name")
+    staff = f.optional("staff_name")
+    body = _with(
+        f"¡Buenas noticias! Se liberó un lugar para {service} en {business} {day} a las {hour}",
+        f" con {staff}" if staff else None,
+        ". ¿Lo quieres? Contéstame «sí» y te lo aparto; si no, no te preocupes.",
+    )
+    return Rendered(body, {"1": service, "2": day, "3": hour, "4": business})
+
+
+def _moved_proposal(f: _Facts) -> Rendered:
+    before_day, before_hour = f.day("previous_starts_at"), f.time("previous_starts_at")
+    day, hour, service, business = f.day("starts_at"), f.time("starts_at"), f.service(), f.text("business_name")
+    staff, before_staff = f.optional("staff_name"), f.optional("previous_staff_name")
+    changed = bool(f.raw.get("staff_changed")) and staff and before_staff and staff != before_staff
+    body = _with(
+        f"Hola, te escribimos de {business}. ¿Te podemos mover tu cita de {service} de {before_day} a las "
+        f"{before_hour} a {day} a las {hour}",
+        f", ahora con {staff} en lugar de {before_staff}" if changed else (f" con {staff}" if staff else None),
+        "? Contéstame «sí» para moverla o «no» para dejarla como está.",
+    )
+    return Rendered(body, {"1": service, "2": before_day, "3": before_hour, "4": day, "5": hour, "6": business})
+
+
 TEMPLATES: dict[str, Template] = {
     t.name: t
     for t in (
@@ -224,13 +297,19 @@ TEMPLATES: dict[str, Template] = {
                  ("reason", "customer_name"), _cancelled),
         Template("appointment_rescheduled", ("business_name", "service_name", "previous_starts_at", "starts_at",
                                              "timezone"), ("staff_name",), _rescheduled),
-        Template("new_booking", ("customer_name", "service_name", "starts_at", "timezone"), ("staff_name",),
-                 _new_booking),
-        Template("customer_cancelled", ("customer_name", "service_name", "starts_at", "timezone"), ("staff_name",),
-                 _customer_cancelled),
+        Template("new_booking", ("service_name", "starts_at", "timezone"), ("customer_name", "customer_phone",
+                                                                            "staff_name"), _new_booking),
+        Template("customer_cancelled", ("service_name", "starts_at", "timezone"), ("customer_name", "customer_phone",
+                                                                                  "staff_name"), _customer_cancelled),
         Template("employee_welcome", ("business_name", "staff_name"), ("business_number",), _employee_welcome),
         Template("magic_link", ("url",), ("business_name", "minutes_valid"), _magic_link),
         Template("plan_limit", ("business_name", "limit"), ("used",), _plan_limit),
+        Template("plan_limit_reached", ("business_name", "limit"), ("used", "month", "plan"), _plan_limit_reached),
+        Template("waitlist_offer", ("business_name", "service_name", "starts_at", "timezone"),
+                 ("staff_name", "location_name", "customer_name"), _waitlist_offer),
+        Template("appointment_moved_proposal", ("business_name", "service_name", "previous_starts_at", "starts_at",
+                                                "timezone"), ("staff_name", "previous_staff_name", "staff_changed"),
+                 _moved_proposal),
     )
 }
 
@@ -240,7 +319,7 @@ def render(template_name: str, variables: Mapping[str, Any], *, now: datetime) -
     template = TEMPLATES.get(template_name)
     if template is None:
         raise TemplateError(f"plantilla desconocida: {template_name!r}")
-    missing = [name for name in template.required if variables.get(name) in (None, "")]
+    missing = [name for name in template.required if fact(variables, name) is None]
     if missing:
         raise TemplateError(f"a la plantilla {template_name} le faltan: {', '.join(missing)}")
     return template.write(_Facts(variables, now))

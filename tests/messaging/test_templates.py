@@ -74,3 +74,34 @@ def test_the_session_window_is_24_hours_from_the_customers_last_message():
     assert inside_session_window(FRIDAY_10AM_CDMX - timedelta(hours=23, minutes=59), FRIDAY_10AM_CDMX)
     assert not inside_session_window(FRIDAY_10AM_CDMX - timedelta(hours=24), FRIDAY_10AM_CDMX)
     assert not inside_session_window(None, FRIDAY_10AM_CDMX)
+
+
+#: What resolvers/scheduling/notices.py writes today (its own names for the same facts).
+NOTICE_FACTS = {"appointment_id": "a1", "service_name": "Corte de cabello",
+                "service_names": ["Corte de cabello", "Arreglo de barba"], "staff_name": "Pedro",
+                "start": "2026-01-17T21:00:00Z", "end": "2026-01-17T22:15:00Z", "timezone": "America/Mexico_City",
+                "price_cents": 25000, "customer_name": None, "customer_phone": "+525598765432",
+                "organization_name": "Barbería Don Carlos", "location_name": "Sucursal Roma"}
+
+
+def test_the_schedule_notices_facts_are_understood_under_their_own_names():
+    booked = render("appointment_confirmation", NOTICE_FACTS, now=FRIDAY_10AM_CDMX).body
+    assert "Corte de cabello y Arreglo de barba en Barbería Don Carlos quedó para mañana sábado a las 3:00 PM" in booked
+    owner = render("new_booking", NOTICE_FACTS, now=FRIDAY_10AM_CDMX).body
+    assert owner.startswith("📅 Nueva cita: Un cliente (55 9876 5432), Corte de cabello y Arreglo de barba")
+    moved = render("appointment_rescheduled", {**NOTICE_FACTS, "previous_start": "2026-01-17T18:00:00Z"},
+                   now=FRIDAY_10AM_CDMX).body
+    assert "ya no es mañana sábado a las 12:00 PM, ahora es mañana sábado a las 3:00 PM" in moved
+    limit = render("plan_limit_reached", {"organization_name": "Barbería Don Carlos", "month": "2026-01",
+                                          "bookings_used": 51, "limit": 50}, now=FRIDAY_10AM_CDMX).body
+    assert "pasaron las 50 citas del plan gratuito" in limit
+
+
+def test_waitlist_offers_and_move_proposals_ask_for_a_yes():
+    offer = render("waitlist_offer", {**BASE, "starts_at": SATURDAY_3PM_CDMX}, now=FRIDAY_10AM_CDMX).body
+    assert "Se liberó un lugar para Corte de cabello en Barbería Don Carlos mañana sábado a las 3:00 PM" in offer
+    proposal = render("appointment_moved_proposal", {**BASE, "previous_starts_at": SATURDAY_3PM_CDMX,
+                                                     "starts_at": "2026-01-17T22:00:00Z", "staff_name": "Ana",
+                                                     "previous_staff_name": "Pedro", "staff_changed": True},
+                      now=FRIDAY_10AM_CDMX).body
+    assert "a mañana sábado a las 4:00 PM, ahora con Ana en lugar de Pedro?" in proposal and "«sí»" in proposal
