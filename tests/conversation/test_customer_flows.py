@@ -150,3 +150,14 @@ async def test_a_customers_name_stays_with_the_business_that_learned_it(rules_ap
     assert (await Chat(rules_app, db, "+5215511112222", carlos.number).say("hola")).startswith("¡Hola, Juan!")
     other = await Chat(rules_app, db, "+5215511112222", unas.number).say("hola")
     assert other.startswith("¡Hola! Gracias por escribir a Uñas Bonitas.") and "Juan" not in other
+
+
+async def test_a_customer_can_ask_for_a_stylist(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    chat = Chat(rules_app, db, "+5215511112222", shop.number)
+    await chat.say("quiero un corte con Pedro")
+    offered = await chat.say("mañana en la tarde")
+    assert "para corte de cabello ($150) con Pedro:" in offered
+    await chat.say("a las 4")
+    [appointment] = await appointments_of(db, shop)
+    assert appointment.staff_id == shop.staff["pedro"].id

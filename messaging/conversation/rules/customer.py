@@ -197,8 +197,22 @@ def _service_from(t: TurnState, u: Understanding) -> tuple[str | None, list[str]
     return None, []
 
 
+def staff_mentioned(t: TurnState) -> str | None:
+    """"con Pedro", "que me atienda Pedro": a preferred stylist by first name (whole word, no accents)."""
+    import re
+
+    from messaging.spanish import normalize
+
+    said = f" {normalize(t.text)} "
+    found = [m for m in t.profile.team
+             if re.search(rf"\b{re.escape(normalize(m.name.split()[0]))}\b", said)]
+    return str(found[0].id) if len(found) == 1 else None
+
+
 async def start_booking(t: TurnState, u: Understanding) -> None:
     flow = t.start("book", "collecting_service")
+    if (staff_id := staff_mentioned(t)) is not None:
+        flow.data["staff_id"] = staff_id
     service_id, candidates = _service_from(t, u)
     hello = ""
     if u.greeted:
@@ -222,6 +236,8 @@ async def start_booking(t: TurnState, u: Understanding) -> None:
 async def on_book(t: TurnState, u: Understanding) -> None:
     flow = t.flow
     state = flow.state
+    if (staff_id := staff_mentioned(t)) is not None:
+        flow.data["staff_id"] = staff_id
     if state == "collecting_service":
         options = {i: s for i, s in enumerate(s for s in t.profile.services if str(s.id) in flow.data.get("candidates", [])
                                               or not flow.data.get("candidates"))}
@@ -292,8 +308,9 @@ async def search_and_offer(t: TurnState, when, *, verb: str = "agendar") -> None
     service = t.profile.service(flow.data["service_id"])
     day = when.date.start if when.date is not None else t.today
     part = when.part_of_day.value if when.part_of_day else flow.data.pop("part_of_day", None)
+    staff_id = flow.data.get("staff_id")
     result = await t.call("check_availability", service_id=str(service.id), date_from=day.isoformat(),
-                          date_to=(when.date.end if when.date is not None else day).isoformat())
+                          date_to=(when.date.end if when.date is not None else day).isoformat(), staff_id=staff_id)
     if not result.ok:
         flow.state = "collecting_datetime"
         t.say((result.message or "No pude revisar la agenda.") + " ¿Qué otro día te acomoda?")
@@ -330,7 +347,7 @@ async def search_and_offer(t: TurnState, when, *, verb: str = "agendar") -> None
     if not slots:
         later = await t.call("check_availability", service_id=str(service.id),
                              date_from=(day + timedelta(days=1)).isoformat(),
-                             date_to=(day + timedelta(days=SEARCH_AHEAD_DAYS)).isoformat())
+                             date_to=(day + timedelta(days=SEARCH_AHEAD_DAYS)).isoformat(), staff_id=staff_id)
         upcoming = [s["start"] for s in later.data.get("slots", [])] if later.ok else []
         if not upcoming:
             flow.state = "collecting_datetime"
@@ -352,6 +369,8 @@ async def search_and_offer(t: TurnState, when, *, verb: str = "agendar") -> None
     flow.data.update(offered=candidates, available=slots, day=shown_day.isoformat())
     flow.state = "choosing_slot"
     price = f" para {service_words(service.name)} ({money(service.price_cents)})" if flow.type == "book" else ""
+    if staff_id and t.profile.member(staff_id):
+        price += f" con {t.profile.member(staff_id).name.split()[0]}"
     lead = "Perfecto. " if not intro else intro
     t.say(f"{lead}{capitalize_first(t.day_words(shown_day))} tengo disponibles estos horarios{price}:\n"
           + bullet_list(hhmm(s) for s in candidates) + "\n¿Cuál te funciona mejor?")
@@ -427,7 +446,8 @@ async def pick_slot(t: TurnState, u: Understanding) -> None:
 async def book_now(t: TurnState, start_iso: str, *, confirmed_name: bool) -> None:
     flow = t.flow
     service = t.profile.service(flow.data["service_id"])
-    result = await t.call("book_appointment", service_id=str(service.id), start_time=start_iso)
+    result = await t.call("book_appointment", service_id=str(service.id), start_time=start_iso,
+                          staff_id=flow.data.get("staff_id"))
     if not result.ok:
         alternatives = result.data.get("alternatives") or []
         if alternatives:
