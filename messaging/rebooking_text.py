@@ -3,8 +3,8 @@
 Both conversation engines use these: the plan comes back as one readable message
 ("Muevo 5 de 6 citas: 1) … ¿Aplico todo?"), the owner answers "aplica todo", "aplica 1,
 3", "sí, todas", "todas menos la 2" or "no", and ``parse_plan_answer`` says which moves to
-apply. The customer notices that applying queues (``appointment_moved_proposal``) and the
-waitlist offer (``waitlist_offer``) are written here too, from their raw facts.
+apply. (The customer notices applying queues, ``appointment_moved_proposal``, and the
+waitlist offer, ``waitlist_offer``, are written by ``messaging.templates`` like every notification.)
 
 Times are local to the salon (the plan's zone); days are named relative to the owner's
 ``today`` ("mañana sábado", "el lunes").
@@ -13,11 +13,10 @@ Times are local to the salon (the plan's zone); days are named relative to the o
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from messaging.spanish import (
@@ -223,38 +222,3 @@ def unclear_message(answer: PlanAnswer, move_count: int) -> str:
         return (f"El plan no tiene el {numbers}: van del 1 al {move_count}. "
                 "Responde «aplica todo», «aplica 1, 3» o «no».")
     return "No te entendí. Responde «aplica todo», «aplica 1, 3» o «no»."
-
-
-def _local(facts: Mapping[str, Any], name: str) -> datetime:
-    zone = ZoneInfo(facts.get("timezone") or "America/Mexico_City")
-    return datetime.fromisoformat(str(facts[name])).astimezone(zone)
-
-
-def move_proposal_text(facts: Mapping[str, Any], *, now: datetime) -> str:
-    """The customer's ``appointment_moved_proposal`` notice: the new time, and a request to confirm."""
-    zone = ZoneInfo(facts.get("timezone") or "America/Mexico_City")
-    today = now.astimezone(zone).date()
-    before, after = _local(facts, "previous_starts_at"), _local(facts, "starts_at")
-    who = facts.get("customer_name")
-    greeting = f"Hola, {_first_name(who)}. " if who else "Hola. "
-    staff = facts.get("staff_name")
-    changed = facts.get("staff_changed") and staff
-    return (
-        f"{greeting}En {facts['business_name']} tuvimos que mover tu cita de {_service(str(facts['service_name']))} "
-        f"de {format_day_reference(before.date(), today)} a las {format_time(before.time())}. "
-        f"Te proponemos {format_day_reference(after.date(), today)} a las {format_time(after.time())}"
-        + (f" con {staff}" if changed else "") + ". "
-        "¿Te queda? Responde «sí» para confirmar o dime qué otro horario te acomoda."
-    )
-
-
-def waitlist_offer_text(facts: Mapping[str, Any], *, now: datetime) -> str:
-    """The ``waitlist_offer`` notice: a freed time for the service the customer was waiting for."""
-    zone = ZoneInfo(facts.get("timezone") or "America/Mexico_City")
-    start = _local(facts, "starts_at")
-    staff = facts.get("staff_name")
-    return (
-        f"¡Se liberó un espacio en {facts['business_name']}! {_service(str(facts['service_name'])).capitalize()} "
-        f"{format_day_reference(start.date(), now.astimezone(zone).date())} a las {format_time(start.time())}"
-        + (f" con {staff}" if staff else "") + ". ¿Lo quieres? Responde «sí» y te lo aparto."
-    )

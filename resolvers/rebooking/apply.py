@@ -270,5 +270,5 @@ def move_facts(organization: Organization, snapshot, move: PlannedMove, customer
         "previous_staff_name": move.before.staff_name,
         "staff_name": move.after.staff_name,
         "staff_changed": move.before.staff_id != move.after.staff_id,
-        "asks_confirmation": True,
+        "already_moved": True,  # the appointment is at the new time now: confirm it, or pick another
     }

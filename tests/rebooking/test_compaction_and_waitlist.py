@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import delete
 
+from messaging.templates import render
 from resolvers.context import Actor
 from resolvers.errors import NotFound, PermissionDenied, ValidationError
 from resolvers.rebooking import (
@@ -94,6 +95,7 @@ async def test_a_cancelled_slot_is_offered_to_the_first_customer_waiting(db, clo
     facts = offer.template_variables
     assert facts["starts_at"] == "2026-01-17T18:00:00Z" and facts["service_name"] == "Corte"
     assert facts["staff_name"] == "Beto" and facts["waitlist_entry_id"] == str(entry_1.id)
+    assert "12:00 PM" in render("waitlist_offer", facts, now=clock()).body
 
     other_day = await place(db, salon, salon.lupe, salon.barba, salon.beto, salon.silla1, local(19, 12))
     assert await _cancel_and_offer(db, clock, other_day.id) is None  # nobody waits for barba on Monday

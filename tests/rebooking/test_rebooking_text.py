@@ -10,10 +10,8 @@ import pytest
 from messaging.rebooking_text import (
     AnswerKind,
     applied_message,
-    move_proposal_text,
     parse_plan_answer,
     plan_message,
-    waitlist_offer_text,
 )
 from resolvers.rebooking import (
     ApplyResult,
@@ -119,22 +117,3 @@ def test_what_applying_did():
     assert applied_message(result, today=TODAY) == (
         "Listo: moví 1 cita. Le pedí al cliente que confirme o elija otro horario.\n"
         "No moví:\n2) Ya no cabe la cita de Luis: ese horario se ocupó.")
-
-
-def test_the_customer_is_asked_to_confirm_the_new_time():
-    facts = {"business_name": "Barbería Don Carlos", "service_name": "Corte de cabello", "customer_name": "Juan Pérez",
-             "previous_starts_at": "2026-01-17T22:00:00Z", "starts_at": "2026-01-19T18:30:00Z",
-             "timezone": "America/Mexico_City", "staff_name": "Carlos", "previous_staff_name": "Pedro",
-             "staff_changed": True}
-    text = move_proposal_text(facts, now=utc(16, 10))
-    assert text == ("Hola, Juan. En Barbería Don Carlos tuvimos que mover tu cita de corte de cabello de mañana sábado "
-                    "a las 4:00 PM. Te proponemos el lunes a las 12:30 PM con Carlos. ¿Te queda? Responde «sí» para "
-                    "confirmar o dime qué otro horario te acomoda.")
-
-
-def test_the_waitlist_offer():
-    facts = {"business_name": "Estética Lupita", "service_name": "Corte", "starts_at": "2026-01-17T18:00:00Z",
-             "timezone": "America/Mexico_City", "staff_name": "Beto"}
-    assert waitlist_offer_text(facts, now=utc(16, 10)) == (
-        "¡Se liberó un espacio en Estética Lupita! Corte mañana sábado a las 12:00 PM con Beto. "
-        "¿Lo quieres? Responde «sí» y te lo aparto.")

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from messaging.templates import render
 from resolvers.context import Actor
 from resolvers.errors import NotFound, PermissionDenied, ValidationError
 from resolvers.rebooking import (
@@ -139,6 +140,9 @@ async def test_applying_the_plan_moves_everything_in_one_transaction_with_notice
     assert {"appointment_id", "previous_starts_at", "starts_at", "timezone", "service_name", "staff_name",
             "previous_staff_name", "business_name"} <= set(facts)
     assert facts["previous_staff_name"] == "Beto" and facts["timezone"] == "America/Mexico_City"
+    assert facts["already_moved"] is True
+    text = render("appointment_moved_proposal", facts, now=clock()).body  # the notice renders from these facts
+    assert "Estética Lupita" in text and "Beto" in text
     (stored,) = await fetch(db, RebookingPlan)
     assert stored.applied_at == clock() and all(m["applied_at"] for m in stored.payload["moves"])
     assert len(await fetch(db, ActivityEvent, ActivityEvent.kind == "rebooking_applied")) == 1
