@@ -254,3 +254,14 @@ async def test_the_owner_rebooks_an_absent_stylists_day_after_confirming(rules_a
 
     staff_refused = await Chat(rules_app, db, "+525512345002", shop.number).say("Carlos no viene mañana")
     assert "administrador" in staff_refused
+
+
+async def test_the_owners_first_message_gets_the_tutorial_not_an_invitation(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    async with db.transaction(write=True) as s:
+        owner = await s.get(Staff, shop.staff["carlos"].id)
+        owner.first_message_at = None
+    chat = Chat(rules_app, db, "+525512345001", shop.number)
+    hello = await chat.say("hola")
+    assert hello.startswith("¡Hola, Carlos! Ya estoy contestando el WhatsApp de Barbería Don Carlos 🙌")
+    assert "no tienes citas" in await chat.say("qué tengo hoy")

@@ -89,8 +89,14 @@ async def staff(t: TurnState) -> None:
     data = dict(row.collected_data or {}) if row else {}
     hello = _resumed(row, t)
     business = t.profile.name
+    owner = t.profile.owner
+    if state == "initiated" and owner is not None and owner.id == t.staff_id:
+        # The owner set the business up: no invitation to explain, just what they can ask.
+        t.say(f"¡Hola, {owner.name.split()[0]}! Ya estoy contestando el WhatsApp de {business} 🙌\n\n{TUTORIAL}\n"
+              "• «Quiero agregar un empleado» o «cambia el horario»")
+        await _save(t, OnboardingKind.STAFF, "completed", data)
+        return
     if state == "initiated":
-        owner = t.profile.owner
         invited_by = f"{owner.name.split()[0]} te agregó" if owner and owner.id != t.staff_id else "Te agregaron"
         t.say(f"¡Hola! Soy Parlo, la asistente de {business}. {invited_by} al equipo para que manejes tu agenda "
               f"por aquí. ¿Te registro como {t.staff_name}, o prefieres que te llame de otra forma?")
