@@ -1,7 +1,8 @@
 """Messaging's work as Huey tasks, and the queue the web process uses to hand it over.
 
 Huey has no asyncio and messaging is async, so each Huey worker thread keeps its own
-event loop and its own database engine (a pooled engine never crosses event loops), made
+event loop, its own database engine and its own conversation engine (a pooled database
+engine or an async HTTP client never crosses event loops), made
 on first use and disposed by Huey's shutdown hook in that same thread. When a task runs
 in immediate mode from inside a running loop (``asyncio.run`` would fail there), it runs
 on a helper thread instead.
@@ -132,15 +133,15 @@ def register(huey: Huey, settings: Settings, clock: Clock) -> Tasks:
 
     local = _ThreadRuntime()
     config = messaging_config(settings)
-    sender = make_sender(settings)
-    engine = make_engine(settings)
+    sender = make_sender(settings)  # synchronous clients: safe to share between threads
     numbers = make_numbers(settings)
 
     def messaging_here() -> Messaging:
         if local.messaging is None:
             local.db = Database.connect(settings.database_url, pool=True)
-            local.messaging = Messaging(db=local.db, clock=clock, sender=sender, engine=engine, queue=tasks.queue,
-                                        config=config, numbers=numbers)
+            # The engine may hold an async HTTP client (OpenAI): like the engine's pool, one per loop.
+            local.messaging = Messaging(db=local.db, clock=clock, sender=sender, engine=make_engine(settings),
+                                        queue=tasks.queue, config=config, numbers=numbers)
         return local.messaging
 
     def run(work: Callable[[Messaging], Awaitable[Any]]) -> Any:
