@@ -60,10 +60,6 @@ def day_of(salon_days: dict[int, SalonDay], minute: int) -> int:
     raise ValueError(f"minute {minute} is outside every salon day")
 
 
-def time_of_day(salon_days: dict[int, SalonDay], minute: int, day: int) -> int:
-    return minute - salon_days[day].start
-
-
 def free_time(salon: Salon, pinned: list[Appointment]) -> tuple[dict[str, FreeTime], dict[str, FreeTime]]:
     """Stylists' and chairs' windows minus the pinned appointments."""
     staff_busy: dict[str, list[Window]] = {member.id: [] for member in salon.staff}
@@ -82,11 +78,15 @@ def raw_time(salon: Salon) -> tuple[dict[str, FreeTime], dict[str, FreeTime]]:
     return free_time(salon, [])
 
 
-def grid_starts(appointment: Appointment, salon_days: dict[int, SalonDay], reach: Reach) -> dict[int, tuple[int, int, list[int]]]:
-    """Per candidate day: (target start, its day, starts on the granularity grid in reach)."""
+def grid_starts(appointment: Appointment, salon_days: dict[int, SalonDay], reach: Reach) -> dict[int, tuple[int, list[int]]]:
+    """Per candidate day: the zero-shift start, and the starts in reach on the granularity grid.
+
+    The original time of day is always a candidate, even off the grid, so "same time,
+    someone else" stays possible for appointments booked at 10:05.
+    """
     own_day = salon_days[appointment.day]
     original_time_of_day = appointment.start - own_day.start
-    result: dict[int, tuple[int, int, list[int]]] = {}
+    result: dict[int, tuple[int, list[int]]] = {}
     for index in reach.days:
         day = salon_days.get(index)
         if day is None:
@@ -102,7 +102,7 @@ def grid_starts(appointment: Appointment, salon_days: dict[int, SalonDay], reach
         if low <= target <= high and target not in starts:
             starts.append(target)
             starts.sort()
-        result[index] = (target, index, starts)
+        result[index] = (target, starts)
     return result
 
 
@@ -115,8 +115,8 @@ def options_for(
     spot_free: dict[str, FreeTime],
 ) -> Options:
     per_day = grid_starts(appointment, salon_days, reach)
-    all_starts = sorted(start for _, _, starts in per_day.values() for start in starts)
-    targets = {index: target for index, (target, _, _) in per_day.items()}
+    all_starts = sorted(start for _, starts in per_day.values() for start in starts)
+    targets = {index: target for index, (target, _) in per_day.items()}
 
     staff_starts: dict[str, tuple[int, ...]] = {}
     for member in qualified_staff(appointment, salon, reach):

@@ -307,3 +307,14 @@ def test_another_day_keeps_the_local_time_even_after_a_23_hour_day():
     plan = solve(salon, move_to_days=(1,))
     assert moved_to(plan, "a1") == Placement("pedro", "silla1", 1380 + 600, 1)
     assert plan.figures.minutes_moved == 0
+
+
+def test_an_appointment_booked_off_the_grid_can_keep_its_exact_time():
+    salon = Salon(
+        days=(TODAY,),
+        staff=(stylist("pedro"), stylist("ana", TODAY)),
+        spots=(chair("silla1", TODAY),),
+        appointments=(cita("a1", "pedro", "silla1", at(10) + 5, affected=True),),
+    )
+    plan = solve(salon)
+    assert moved_to(plan, "a1") == Placement("ana", "silla1", at(10) + 5, 0)
