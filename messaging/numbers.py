@@ -12,6 +12,11 @@ as a sender, keep the sender id, and follow its status the same way. The GraphQL
 simply set ``whatsapp_number`` with status ``pending`` and no sender id: the sweep
 registers it.
 
+Which businesses: those whose business onboarding (``OnboardingSession`` kind business)
+is ``completed`` and that have no number (:func:`provision_finished_onboardings`, run by
+the sweep and right after an onboarding turn); the owner is told the number on the
+central line.
+
 Crash safety: a bought number carries the organization id in its friendly name, and is
 looked up before buying, so a retry after a crash never buys a second number.
 
@@ -34,7 +39,9 @@ from twilio.rest.messaging.v2.channels_sender import ChannelsSenderList
 
 from messaging.inbound import phone_of
 from messaging.senders import SendFailed, classify
-from storage import Database, Organization, WhatsAppStatus
+from messaging.spanish.phones import format_phone
+from resolvers.outbox import enqueue
+from storage import Database, OnboardingKind, OnboardingSession, Organization, WhatsAppStatus
 
 log = logging.getLogger("parlo.whatsapp")
 
@@ -145,7 +152,8 @@ class DevelopmentNumbers:
         return WhatsAppStatus.CONNECTED
 
 
-async def _record(db: Database, organization_id: uuid.UUID, assignment: NumberAssignment, now: datetime) -> Organization:
+async def _record(db: Database, organization_id: uuid.UUID, assignment: NumberAssignment, now: datetime, *,
+                  announce_to: str | None = None, central_number: str | None = None) -> Organization:
     async with db.transaction(write=True) as session:
         org = await session.get(Organization, organization_id)
         if org is None:
@@ -154,12 +162,29 @@ async def _record(db: Database, organization_id: uuid.UUID, assignment: NumberAs
         org.whatsapp_sender_id = assignment.sender_id
         org.whatsapp_status = assignment.status
         org.updated_at = now
+        if announce_to:
+            enqueue(session, now=now, to=announce_to, organization_id=org.id, kind="number_ready",
+                    body=number_ready_notice(org.name, assignment), from_number=central_number,
+                    dedupe_key=f"number_ready:{org.id}")
     return org
 
 
+def number_ready_notice(business: str, assignment: NumberAssignment) -> str:
+    text = (f"¡{business} ya está en Parlo! 🎉 Tus clientes pueden escribir al {format_phone(assignment.number)} "
+            "para agendar, y tú también puedes manejar tu agenda desde ese número.")
+    if assignment.status is WhatsAppStatus.PENDING:
+        text += " WhatsApp está revisando el número; te aviso en cuanto quede activo (suele tardar unas horas)."
+    return text
+
+
 async def provision_number(db: Database, numbers: NumberProvider, *, organization_id: uuid.UUID,
-                           now: datetime) -> Organization:
-    """Give the organization its own WhatsApp number (idempotent: an organization with one keeps it)."""
+                           now: datetime, announce_to: str | None = None,
+                           central_number: str | None = None) -> Organization:
+    """Give the organization its own WhatsApp number (idempotent: an organization with one keeps it).
+
+    ``announce_to``: the owner's phone, told the number from Parlo's central number (outbox,
+    same transaction as the assignment).
+    """
     async with db.session() as session:
         org = await session.get(Organization, organization_id)
     if org is None:
@@ -171,7 +196,32 @@ async def provision_number(db: Database, numbers: NumberProvider, *, organizatio
         assignment = await _free_development_number(db, assignment)
     log.info("organization %s gets WhatsApp number %s (sender %s, %s)", org.id, assignment.number,
              assignment.sender_id, assignment.status)
-    return await _record(db, org.id, assignment, now)
+    return await _record(db, org.id, assignment, now, announce_to=announce_to, central_number=central_number)
+
+
+async def provision_finished_onboardings(db: Database, numbers: NumberProvider, *, now: datetime,
+                                         central_number: str) -> int:
+    """Businesses whose WhatsApp onboarding is completed and that have no number yet get one.
+
+    Only those: an organization created from the dashboard is not sold a number by surprise.
+    """
+    async with db.session() as session:
+        rows = (await session.execute(
+            select(Organization.id, OnboardingSession.phone_number)
+            .join(OnboardingSession, OnboardingSession.organization_id == Organization.id)
+            .where(OnboardingSession.kind == OnboardingKind.BUSINESS, OnboardingSession.state == "completed",
+                   Organization.whatsapp_number.is_(None),
+                   Organization.whatsapp_status == WhatsAppStatus.NOT_CONNECTED)
+        )).all()
+    done = 0
+    for organization_id, owner_phone in rows:
+        try:
+            await provision_number(db, numbers, organization_id=organization_id, now=now, announce_to=owner_phone,
+                                   central_number=central_number)
+            done += 1
+        except (SendFailed, NoNumberAvailable) as exc:
+            log.warning("no WhatsApp number for organization %s yet: %s", organization_id, exc)
+    return done
 
 
 async def _free_development_number(db: Database, assignment: NumberAssignment) -> NumberAssignment:

@@ -132,7 +132,17 @@ async def _take_turn(m: Messaging, pending: _Pending) -> bool:
                 log.exception("the conversation engine failed on message %s", message.id)
                 replies.append(Reply(TROUBLE_NOTICE))
 
-    return await _record_turn(m, message, conversation, route, replies)
+    recorded = await _record_turn(m, message, conversation, route, replies)
+    if recorded and route.kind is RouteKind.BUSINESS_ONBOARDING and m.numbers is not None:
+        from messaging.numbers import provision_finished_onboardings
+
+        try:  # a business that just finished onboarding gets its number now, not at the next sweep
+            if await provision_finished_onboardings(m.db, m.numbers, now=m.now(),
+                                                    central_number=m.config.central_number):
+                await m.queue.outbox_waiting()
+        except Exception:  # noqa: BLE001 - the sweep tries again
+            log.exception("provisioning after onboarding failed; the sweep will retry")
+    return recorded
 
 
 async def _record_turn(m: Messaging, message: Message, conversation: Conversation, route: Route,

@@ -127,7 +127,7 @@ class _ThreadRuntime(threading.local):
 def register(huey: Huey, settings: Settings, clock: Clock) -> Tasks:
     """Put messaging's tasks on ``huey``. The same function serves ``parlo worker`` and the embedded consumer."""
     from messaging.delivery import deliver_due, recover_abandoned
-    from messaging.numbers import sync_pending_senders
+    from messaging.numbers import provision_finished_onboardings, sync_pending_senders
     from messaging.processing import process_conversation, waiting_conversations
     from messaging.runtime import Messaging
 
@@ -195,6 +195,8 @@ def register(huey: Huey, settings: Settings, clock: Clock) -> Tasks:
             for conversation_id in await waiting_conversations(m):
                 await m.queue.conversation_waiting(conversation_id)
             if m.numbers is not None:
+                await provision_finished_onboardings(m.db, m.numbers, now=m.now(),
+                                                     central_number=m.config.central_number)
                 await sync_pending_senders(m.db, m.numbers, now=m.now())
         run(work)
 

@@ -105,3 +105,31 @@ async def test_without_twilio_a_development_number_is_assigned_and_connected(db,
     assert a.whatsapp_number != b.whatsapp_number
     async with db.session() as session:
         assert len((await session.scalars(select(Organization.whatsapp_number))).all()) == 2
+
+
+async def test_a_business_that_finishes_onboarding_gets_its_number_and_the_owner_is_told(db, clock, fake_twilio):
+    from messaging.numbers import provision_finished_onboardings
+    from storage import OnboardingKind, OnboardingSession
+    from tests.messaging.whatsapp_kit import CENTRAL, outbox
+
+    done = await new_business(db, clock())
+    unfinished = await new_business(db, clock())
+    from_dashboard = await new_business(db, clock())
+    async with db.transaction(write=True) as session:
+        session.add_all([
+            OnboardingSession(kind=OnboardingKind.BUSINESS, phone_number="+525533334444", organization_id=done.id,
+                              state="completed", collected_data={}, conversation_context={}),
+            OnboardingSession(kind=OnboardingKind.BUSINESS, phone_number="+525533335555",
+                              organization_id=unfinished.id, state="collecting_owner_info", collected_data={},
+                              conversation_context={}),
+        ])
+    numbers = twilio_numbers(fake_twilio)
+    assert await provision_finished_onboardings(db, numbers, now=clock(), central_number=CENTRAL) == 1
+    assert await provision_finished_onboardings(db, numbers, now=clock(), central_number=CENTRAL) == 0
+    async with db.session() as session:
+        numbers_now = {o.id: o.whatsapp_number for o in (await session.scalars(select(Organization))).all()}
+    assert numbers_now[done.id] == "+525522334455"
+    assert numbers_now[unfinished.id] is None and numbers_now[from_dashboard.id] is None
+    [notice] = await outbox(db)
+    assert notice.to_number == "whatsapp:+525533334444" and notice.from_number == f"whatsapp:{CENTRAL}"
+    assert "55 2233 4455" in notice.body and "revisando" in notice.body
