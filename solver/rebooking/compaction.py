@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 from .candidates import Reach, days_by_index, free_time, options_for
 from .optimal import SOLVER_PARAMETERS, FirstPlan, RebookingModel
 from .plan import CompactionPlan, Move, Placement, StaffFreeBlock
-from .problem import Problem, before, shift_minutes
+from .problem import Problem, before
 from .salon import Appointment, CompactionPolicy, Salon, Weights, Window
 from .time_windows import FreeTime
 
@@ -142,14 +142,12 @@ def _largest_blocks(salon: Salon, working: list, span: Window, placements: dict[
 
 
 def _compaction_plan(salon, day, on_day, movable, span, working, blocks_before, placements, status, seconds, salon_days) -> CompactionPlan:
-    problem_days = salon_days
     moves: list[Move] = []
     for appointment in movable:
         placement = placements.get(appointment.id)
         if placement is None or placement == before(appointment):
             continue
-        minutes = abs(placement.start - appointment.start) if placement.day == appointment.day else _shift(problem_days, appointment, placement)
-        moves.append(Move(appointment.id, before(appointment), placement, False, minutes))
+        moves.append(Move(appointment.id, before(appointment), placement, False, _shift(salon_days, appointment, placement)))
     after = _largest_blocks(salon, working, span, {move.appointment_id: move.after for move in moves})
     blocks = tuple(StaffFreeBlock(m.id, blocks_before[m.id], after[m.id]) for m in working)
     return CompactionPlan(
