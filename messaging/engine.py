@@ -58,8 +58,9 @@ class AcknowledgementEngine:
             return [Reply(f"¡Hola, {route.staff_name or 'bienvenido'}! Ya quedaste registrado en {business}. "
                           "Muy pronto podrás ver tu agenda y bloquear horarios desde aquí.")]
         if route.kind is RouteKind.MANAGEMENT:
-            return [Reply(f"¡Hola, {route.staff_name or ''}! Recibí tu mensaje para {business}. "
-                          "Pronto podrás manejar la agenda escribiéndome por aquí.".replace("¡Hola, !", "¡Hola!"))]
+            greeting = f"¡Hola, {route.staff_name}!" if route.staff_name else "¡Hola!"
+            return [Reply(f"{greeting} Recibí tu mensaje para {business}. "
+                          "Pronto podrás manejar la agenda escribiéndome por aquí.")]
         if route.kind is RouteKind.BUSINESS_ONBOARDING:
             return [Reply("¡Hola! Soy Parlo, el asistente que contesta el WhatsApp de tu negocio y agenda tus citas. "
                           "Recibimos tu mensaje; muy pronto te ayudo a dar de alta tu negocio por aquí mismo.")]
