@@ -19,6 +19,8 @@ Use cases (``async def name(ctx, ...) -> Result | Problem``; owners and admins o
   cancel path, inside its transaction (``waitlist_offer`` notice, entry → offered).
 - ``accept_waitlist_offer(ctx, entry_id)`` → ``BookedAppointments``: the customer's "sí" to
   an offer books that time (``SlotTaken`` with alternatives if it went meanwhile).
+- ``pass_on_stale_offers(ctx, *, older_than=OFFER_TIMEOUT)`` → expired count: a periodic job
+  (system actor) passes unanswered offers (2 h) on to the next customer waiting.
 
 The owner's rules (shift window, days ahead, who may be nudged, time limit, compaction)
 come from ``Organization.settings`` with defaults in ``policy.RebookingSettings``.
@@ -48,9 +50,16 @@ from resolvers.rebooking.types import (
     RefusedMove,
     UnplaceableAppointment,
 )
-from resolvers.rebooking.waitlist import accept_waitlist_offer, join_waitlist, offer_freed_slot
+from resolvers.rebooking.waitlist import (
+    OFFER_TIMEOUT,
+    accept_waitlist_offer,
+    join_waitlist,
+    offer_freed_slot,
+    pass_on_stale_offers,
+)
 
 __all__ = [
+    "OFFER_TIMEOUT",
     "ApplyResult",
     "CompactDay",
     "Disruption",
@@ -73,5 +82,6 @@ __all__ = [
     "get_rebooking_plan",
     "join_waitlist",
     "offer_freed_slot",
+    "pass_on_stale_offers",
     "suggest_rebooking",
 ]

@@ -3,22 +3,24 @@
 ``join_waitlist`` adds a customer (a customer for themselves, or staff for a customer's
 phone). ``offer_freed_slot`` is called by the cancel path *inside its transaction*: the
 first customer waiting for that service that local day gets a ``waitlist_offer`` notice
-(raw facts of the freed time) and their entry becomes ``offered``. When they answer "sí",
-the conversation engine calls ``accept_waitlist_offer``: the offered time is booked like
-any other request (re-checked; someone may have taken it) and the entry becomes ``booked``.
+(raw facts of the freed time) and their entry becomes ``offered``; ``pass_on_stale_offers``
+(a periodic job) expires offers nobody answered and offers the time to the next one. When
+they answer "sí", the conversation engine calls ``accept_waitlist_offer``: the offered time
+is booked like any other request (re-checked; someone may have taken it) and the entry
+becomes ``booked``.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from resolvers.context import Context
+from resolvers.context import ActorKind, Context
 from resolvers.errors import NotFound, Problem, ValidationError
 from resolvers.outbox import enqueue
 from resolvers.permissions import Permission
@@ -113,50 +115,105 @@ async def offer_freed_slot(session: AsyncSession, *, now: datetime, appointment:
     organization = await session.get(Organization, appointment.organization_id)
     if organization is None or appointment.starts_at <= now:
         return None
-    zone = ZoneInfo(organization.timezone)
-    day = appointment.starts_at.astimezone(zone).date()
-    waiting = (await session.scalars(
-        select(WaitlistEntry)
-        .where(WaitlistEntry.organization_id == organization.id,
-               WaitlistEntry.service_type_id == appointment.service_type_id,
-               WaitlistEntry.desired_date == day,
-               WaitlistEntry.status == WaitlistStatus.WAITING,
-               WaitlistEntry.customer_id != appointment.customer_id)
-        .order_by(WaitlistEntry.created_at, WaitlistEntry.id)
-    )).all()
-    for entry in waiting:
+    service = await session.get(ServiceType, appointment.service_type_id)
+    staff = await session.get(Staff, appointment.staff_id) if appointment.staff_id else None
+    spot = await session.get(Spot, appointment.spot_id) if appointment.spot_id else None
+    location = await session.get(Location, appointment.location_id)
+    slot = {
+        "business_name": organization.name, "location_name": location.name if location else None,
+        "service_id": str(appointment.service_type_id), "service_name": service.name if service else "",
+        "starts_at": _iso(appointment.starts_at), "ends_at": _iso(appointment.ends_at),
+        "timezone": organization.timezone,
+        "staff_id": str(appointment.staff_id) if appointment.staff_id else None,
+        "staff_name": staff.name if staff else None,
+        "spot_id": str(appointment.spot_id) if appointment.spot_id else None,
+        "spot_name": spot.name if spot else None,
+        "appointment_id": str(appointment.id),
+    }
+    return await _offer_to_next(session, now=now, organization=organization, slot=slot,
+                                skip_customer_id=appointment.customer_id)
+
+
+async def _offer_to_next(session: AsyncSession, *, now: datetime, organization: Organization, slot: dict,
+                         skip_customer_id: uuid.UUID | None) -> WaitlistEntry | None:
+    """The first customer waiting for the slot's service that local day gets it offered (entry → offered)."""
+    start = datetime.fromisoformat(slot["starts_at"])
+    day = start.astimezone(ZoneInfo(organization.timezone)).date()
+    query = (select(WaitlistEntry)
+             .where(WaitlistEntry.organization_id == organization.id,
+                    WaitlistEntry.service_type_id == uuid.UUID(slot["service_id"]),
+                    WaitlistEntry.desired_date == day,
+                    WaitlistEntry.status == WaitlistStatus.WAITING)
+             .order_by(WaitlistEntry.created_at, WaitlistEntry.id))
+    if skip_customer_id is not None:
+        query = query.where(WaitlistEntry.customer_id != skip_customer_id)
+    for entry in (await session.scalars(query)).all():
         customer = await session.get(Customer, entry.customer_id)
         if customer is None or not notices.has_phone(customer):
             continue
-        service = await session.get(ServiceType, appointment.service_type_id)
-        staff = await session.get(Staff, appointment.staff_id) if appointment.staff_id else None
-        spot = await session.get(Spot, appointment.spot_id) if appointment.spot_id else None
-        location = await session.get(Location, appointment.location_id)
         entry.status = WaitlistStatus.OFFERED
         entry.offered_at = now
         entry.updated_at = now
         enqueue(
             session, now=now, to=customer.phone_number, organization_id=organization.id, kind="notification",
-            template_name="waitlist_offer", dedupe_key=f"waitlist_offer:{entry.id}:{_iso(appointment.starts_at)}",
+            template_name="waitlist_offer", dedupe_key=f"waitlist_offer:{entry.id}:{slot['starts_at']}",
             from_number=organization.whatsapp_number,
-            variables={
-                "waitlist_entry_id": str(entry.id), "business_name": organization.name,
-                "location_name": location.name if location else None, "customer_name": customer.name,
-                "service_id": str(appointment.service_type_id), "service_name": service.name if service else "",
-                "starts_at": _iso(appointment.starts_at), "ends_at": _iso(appointment.ends_at),
-                "timezone": organization.timezone,
-                "staff_id": str(appointment.staff_id) if appointment.staff_id else None,
-                "staff_name": staff.name if staff else None,
-                "spot_id": str(appointment.spot_id) if appointment.spot_id else None,
-                "spot_name": spot.name if spot else None,
-            },
+            variables={**slot, "waitlist_entry_id": str(entry.id), "customer_name": customer.name},
         )
         notices.activity(session, now=now, organization=organization, kind="waitlist_offered",
                          summary=f"Espacio ofrecido a {customer.name or 'Cliente'} de la lista de espera",
-                         subject_id=entry.id, data={"appointment_id": str(appointment.id),
+                         subject_id=entry.id, data={"appointment_id": slot.get("appointment_id"),
                                                     "waitlist_entry_id": str(entry.id)})
         return entry
     return None
+
+
+async def _offered_slot(session: AsyncSession, entry: WaitlistEntry) -> dict | None:
+    """The facts of the last offer made to this entry (the outbox row is the record of what was offered)."""
+    offer = await session.scalar(
+        select(OutboundMessage)
+        .where(OutboundMessage.organization_id == entry.organization_id,
+               OutboundMessage.template_name == "waitlist_offer",
+               OutboundMessage.dedupe_key.startswith(f"waitlist_offer:{entry.id}:"))
+        .order_by(OutboundMessage.created_at.desc())
+        .limit(1)
+    )
+    return dict(offer.template_variables) if offer is not None else None
+
+
+#: An offer nobody answered passes to the next customer waiting after this long.
+OFFER_TIMEOUT = timedelta(hours=2)
+
+
+async def pass_on_stale_offers(ctx: Context, *, older_than: timedelta = OFFER_TIMEOUT) -> int:
+    """Expire offers not answered in time and offer each still-future slot to the next customer waiting.
+
+    For a periodic job: the system actor of one organization, or a platform admin / the
+    system actor without an organization for all of them. Returns how many offers expired.
+    """
+    actor = ctx.actor
+    if actor.kind not in (ActorKind.SYSTEM, ActorKind.ADMIN):
+        return 0
+    now = ctx.now()
+    expired = 0
+    async with ctx.db.transaction(write=True) as session:
+        query = select(WaitlistEntry).where(WaitlistEntry.status == WaitlistStatus.OFFERED,
+                                            WaitlistEntry.offered_at <= now - older_than)
+        if actor.organization_id is not None:
+            query = query.where(WaitlistEntry.organization_id == actor.organization_id)
+        for entry in (await session.scalars(query.order_by(WaitlistEntry.offered_at, WaitlistEntry.id))).all():
+            entry.status = WaitlistStatus.EXPIRED
+            entry.updated_at = now
+            expired += 1
+            slot = await _offered_slot(session, entry)
+            organization = await session.get(Organization, entry.organization_id)
+            if slot is None or organization is None or datetime.fromisoformat(slot["starts_at"]) <= now:
+                continue
+            slot = {k: v for k, v in slot.items() if k not in ("waitlist_entry_id", "customer_name")}
+            await _offer_to_next(session, now=now, organization=organization, slot=slot, skip_customer_id=None)
+    if expired:
+        await ctx.outbox_written()
+    return expired
 
 
 OFFER_NOT_FOUND = NotFound("No encontré ese espacio ofrecido.")
@@ -180,17 +237,10 @@ async def accept_waitlist_offer(ctx: Context, entry_id: uuid.UUID) -> BookedAppo
         if (entry is None or entry.organization_id != org_id or entry.status is not WaitlistStatus.OFFERED
                 or (actor.is_customer and entry.customer_id != actor.customer_id)):
             return OFFER_NOT_FOUND
-        offer = await session.scalar(
-            select(OutboundMessage)
-            .where(OutboundMessage.organization_id == org_id, OutboundMessage.template_name == "waitlist_offer",
-                   OutboundMessage.dedupe_key.startswith(f"waitlist_offer:{entry.id}:"))
-            .order_by(OutboundMessage.created_at.desc())
-            .limit(1)
-        )
+        facts = await _offered_slot(session, entry)
         customer = await session.get(Customer, entry.customer_id)
-    if offer is None or customer is None:
+    if facts is None or customer is None:
         return OFFER_NOT_FOUND
-    facts = offer.template_variables
     staff_id = facts.get("staff_id")
     request = BookingRequest(
         service_ids=(entry.service_type_id,), start=datetime.fromisoformat(facts["starts_at"]),

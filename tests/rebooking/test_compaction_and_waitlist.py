@@ -17,6 +17,7 @@ from resolvers.rebooking import (
     apply_rebooking,
     join_waitlist,
     offer_freed_slot,
+    pass_on_stale_offers,
     suggest_rebooking,
 )
 from resolvers.scheduling import BookedAppointments
@@ -136,3 +137,32 @@ async def test_the_customer_says_yes_to_the_offer_and_gets_the_time(db, clock):
     assert isinstance(await accept_waitlist_offer(context(db, clock, as_customer(salon, salon.lupe)), entry.id),
                       NotFound)
     assert await overlaps(db) == []
+
+
+async def test_an_unanswered_offer_passes_to_the_next_customer_waiting(db, clock):
+    salon = await make_salon(db, clock())
+    first = await customer(db, salon, "Primera", "+525512348011")
+    second = await customer(db, salon, "Segunda", "+525512348012")
+    entry_1 = await join_waitlist(context(db, clock, as_customer(salon, first)), salon.corte.id, TOMORROW)
+    clock.advance(timedelta(minutes=1))
+    entry_2 = await join_waitlist(context(db, clock, as_customer(salon, second)), salon.corte.id, TOMORROW)
+    booked = await place(db, salon, salon.lupe, salon.corte, salon.beto, salon.silla1, local(17, 12))
+    await _cancel_and_offer(db, clock, booked.id)
+
+    system = context(db, clock, Actor.system(salon.org.id))
+    assert await pass_on_stale_offers(system) == 0  # not stale yet
+    assert await pass_on_stale_offers(context(db, clock, as_staff(salon, salon.ana))) == 0  # a job, not a person
+    clock.advance(timedelta(hours=2, minutes=1))
+    assert await pass_on_stale_offers(system) == 1
+    entries = {e.id: e for e in await fetch(db, WaitlistEntry)}
+    assert entries[entry_1.id].status is WaitlistStatus.EXPIRED
+    assert entries[entry_2.id].status is WaitlistStatus.OFFERED
+    offers = sorted(await fetch(db, OutboundMessage, OutboundMessage.template_name == "waitlist_offer"),
+                    key=lambda m: m.created_at)
+    assert [m.to_number for m in offers] == ["whatsapp:+525512348011", "whatsapp:+525512348012"]
+    assert offers[1].template_variables["starts_at"] == "2026-01-17T18:00:00Z"
+    assert offers[1].template_variables["customer_name"] == "Segunda"
+
+    result = await accept_waitlist_offer(context(db, clock, as_customer(salon, second)), entry_2.id)
+    assert isinstance(result, BookedAppointments) and result.appointments[0].customer_id == second.id
+    assert isinstance(await accept_waitlist_offer(context(db, clock, as_customer(salon, first)), entry_1.id), NotFound)
