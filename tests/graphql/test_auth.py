@@ -112,3 +112,17 @@ async def test_nobody_can_flood_a_stylist_with_links(client, salon):
         body = data(await gql(client, REQUEST, {"phone": "5512340002"}))
         assert body["requestMagicLink"]["message"] == NEUTRAL_ANSWER
     assert len(await _outbox(client.app.state.services.db)) == 3
+
+
+async def test_an_admin_session_lasts_eight_hours(client, clock):
+    login = "mutation { adminLogin(password: \"admin-test-password\") { ... on AdminSession { token expiresAt } } }"
+    session = data(await gql(client, login))["adminLogin"]
+    assert session["expiresAt"].startswith("2026-01-17T00:00:00")  # 16:00 UTC + 8 h
+    clock.advance(timedelta(hours=8, minutes=1))
+    await gql(client, "{ me { __typename } }", token=session["token"], expect_status=401)
+
+
+async def test_an_admin_acts_inside_an_organization_only_by_impersonating(client, salon, clock):
+    body = data(await gql(client, "{ organization { __typename ... on Problem { message } } }", token=admin_token(clock())))
+    assert body["organization"]["__typename"] == "PermissionDenied"
+    assert "Entrar como" in body["organization"]["message"]
