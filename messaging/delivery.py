@@ -176,7 +176,8 @@ async def _record_sent(m: Messaging, row: OutboundMessage, outgoing: Outgoing, s
 
 
 async def _record_failure(m: Messaging, row: OutboundMessage, error: str, *, permanent: bool,
-                          report: DeliveryReport) -> None:
+                          report: DeliveryReport) -> datetime | None:
+    """Back to ``pending`` with backoff, or ``failed`` for good; returns when it is tried again."""
     now = m.now()
     policy = m.config.delivery
     give_up = permanent or row.attempts >= policy.max_attempts
@@ -195,6 +196,7 @@ async def _record_failure(m: Messaging, row: OutboundMessage, error: str, *, per
         report.retrying += 1
         report.next_retry_at = min(filter(None, [report.next_retry_at, retry_at]))
         log.warning("WhatsApp message %s to %s will be retried at %s: %s", row.id, row.to_number, retry_at, error)
+    return retry_at
 
 
 async def _release(m: Messaging, rows: list[OutboundMessage], until: datetime | None) -> None:
@@ -225,9 +227,9 @@ async def send_claimed(m: Messaging, rows: list[OutboundMessage], report: Delive
         try:
             sent = await m.sender.send(outgoing)
         except SendFailed as exc:
-            await _record_failure(m, row, exc.detail, permanent=exc.permanent, report=report)
-            if not exc.permanent:
-                held_back[row.to_number] = report.next_retry_at
+            retry_at = await _record_failure(m, row, exc.detail, permanent=exc.permanent, report=report)
+            if retry_at is not None:
+                held_back[row.to_number] = retry_at  # this person's later messages wait behind it
             continue
         await _record_sent(m, row, outgoing, sent)
         report.sent += 1
