@@ -182,6 +182,8 @@ async def _record_turn(m: Messaging, message: Message, conversation: Conversatio
             fresh.customer_id = route.customer_id
         if route.staff_id:
             fresh.staff_id = route.staff_id
+        if route.staff_id and conversation.business_number != m.config.central_number:
+            # Staff onboarding starts with the first message to the business's own number.
             await session.execute(update(Staff).where(Staff.id == route.staff_id, Staff.first_message_at.is_(None))
                                   .values(first_message_at=message.created_at, updated_at=now))
     if replies:
