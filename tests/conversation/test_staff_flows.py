@@ -265,3 +265,15 @@ async def test_the_owners_first_message_gets_the_tutorial_not_an_invitation(rule
     hello = await chat.say("hola")
     assert hello.startswith("¡Hola, Carlos! Ya estoy contestando el WhatsApp de Barbería Don Carlos 🙌")
     assert "no tienes citas" in await chat.say("qué tengo hoy")
+
+
+async def test_staff_cancel_an_appointment_and_the_customer_is_told(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    juan = await add_customer(db, shop, "+525520000001", "Juan Pérez", verified=clock())
+    await add_appointment(db, shop, juan, "corte", "pedro", TODAY, time(16), clock())
+    chat = Chat(rules_app, db, "+525512345002", shop.number)
+    assert await chat.say("cancela la cita de las 4") == "¿Te refieres a la cita de Juan Pérez a las 4:00 PM (Corte)?"
+    assert await chat.say("sí") == "Listo, cancelé la cita ✓ Le avisé a Juan por WhatsApp."
+    [appointment] = await appointments_of(db, shop)
+    assert appointment.status is AppointmentStatus.CANCELLED
+    assert [m.template_name for m in await outbound_to(db, "+525520000001")] == ["appointment_cancelled"]

@@ -497,6 +497,8 @@ async def on_mark(t: TurnState, u: Understanding) -> None:
             return
         text = _DONE[status]
         first = (a["customer"] or "").split()[0] if a.get("customer") else None
+        if status == "cancelled" and a.get("customer_phone"):
+            text += f" Le avisé a {first or 'la persona'} por WhatsApp."
         if status == "no_show" and a.get("customer_phone"):
             flow.state = "offering_message"
             text += f" ¿Quieres que le envíe un mensaje a {first or 'la persona'}?"
