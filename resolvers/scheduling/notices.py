@@ -159,9 +159,12 @@ def visit_rescheduled(
     session: AsyncSession, *, now: datetime, organization: Organization, customer: Customer,
     facts: dict[str, Any], previous_start: datetime,
 ) -> None:
+    """Every move is its own notice: a visit moved there, away and back again is told each time
+    (a key made of the new start alone collided on the way back and aborted the move)."""
     facts = {**facts, "previous_start": _iso(previous_start)}
+    move = uuid.uuid4().hex[:12]
     _to_customer(session, now=now, customer=customer, organization=organization, template="appointment_rescheduled",
-                 facts=facts, dedupe=f"appointment_rescheduled:{facts['appointment_id']}:{facts['start']}")
+                 facts=facts, dedupe=f"appointment_rescheduled:{facts['appointment_id']}:{facts['start']}:{move}")
 
 
 async def appointment_cancelled(

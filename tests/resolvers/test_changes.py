@@ -113,6 +113,18 @@ async def test_staff_reschedules_and_the_customer_is_told(db, clock):
     assert isinstance(await booked(ctx, salon, local(17, 11), staff=salon.ana, phone="+525598760000"), Appointment)
 
 
+async def test_a_visit_moved_away_and_back_is_told_each_time(db, clock):
+    salon = await make_salon(db, clock())
+    ctx = context(db, clock, as_staff(salon, salon.beto))
+    appointment = await booked(ctx, salon, local(17, 11), staff=salon.ana)
+    for start in (local(17, 16), local(17, 11), local(17, 16)):
+        moved = await reschedule_appointment(ctx, appointment.id, start)
+        assert isinstance(moved, BookedAppointments), moved
+    notices = await rows(db, OutboundMessage, OutboundMessage.template_name == "appointment_rescheduled")
+    assert sorted(n.template_variables["start"] for n in notices) == [
+        "2026-01-17T17:00:00Z", "2026-01-17T22:00:00Z", "2026-01-17T22:00:00Z"]
+
+
 async def test_a_visit_moves_as_a_whole_and_not_onto_a_taken_time(db, clock):
     salon = await make_salon(db, clock())
     ctx = context(db, clock, as_staff(salon, salon.ana))
