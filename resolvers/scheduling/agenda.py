@@ -3,7 +3,9 @@
 The agenda is computed in the organization's zone day by day, by the solver's calendars,
 so a DST change day (23 or 25 hours in Tijuana) shows the hours the owner set, on the
 clock. Free gaps are working time minus blocks minus occupancy: processing time shows as
-free for the stylist. A day costs a fixed few queries whatever the number of staff.
+free for the stylist. A day costs five queries whatever the number of staff: the place,
+the staff, their hours and blocks, their occupancy that day, the appointments; services
+and spots are not needed to draw it.
 """
 
 from __future__ import annotations
@@ -26,11 +28,18 @@ from resolvers.scheduling.access import (
     allowed,
     check_range,
     load_appointment,
-    load_location,
-    load_organization,
+    load_place,
     organization_id,
 )
-from resolvers.scheduling.snapshot import load_snapshot
+from resolvers.scheduling.rules import BookingRules
+from resolvers.scheduling.snapshot import (
+    _calendar,
+    _solver_staff,
+    business_hours,
+    load_availability,
+    load_occupancy,
+    load_staff,
+)
 from resolvers.scheduling.types import (
     AgendaItem,
     AgendaItemKind,
@@ -39,8 +48,8 @@ from resolvers.scheduling.types import (
     StaffDay,
     TimeRange,
 )
-from solver import Calendars, Horizon
-from storage import Appointment, AppointmentStatus, Location, Organization
+from solver import Calendars, Horizon, Salon
+from storage import Appointment, AppointmentStatus
 
 MAX_PAGE = 200
 _KIND_ORDER = {AgendaItemKind.APPOINTMENT: 0, AgendaItemKind.BLOCK: 1, AgendaItemKind.FREE: 2}
@@ -56,18 +65,20 @@ async def day_schedule(
     if denied := allowed(ctx.actor, Permission.VIEW_SCHEDULE):
         return denied
     async with ctx.db.session() as session:
-        organization = await load_organization(session, org_id, for_write=False)
-        if not isinstance(organization, Organization):
-            return organization
-        location = await load_location(session, org_id, location_id)
-        if not isinstance(location, Location):
-            return location
+        place = await load_place(session, org_id, location_id, for_write=False)
+        if not isinstance(place, tuple):
+            return place
+        organization, location = place
         zone = ZoneInfo(organization.timezone)
         day_start = datetime.combine(day, time(0), tzinfo=zone).astimezone(timezone.utc)
         day_end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(timezone.utc)
-        snapshot = await load_snapshot(session, organization, location, day_start, day_end)
-        if staff_id is not None and staff_id not in snapshot.staff:
+        staff = await load_staff(session, org_id, location)
+        if staff_id is not None and staff_id not in staff:
             return STAFF_NOT_FOUND
+        shown = [staff_id] if staff_id is not None else None
+        calendar = _calendar(await load_availability(session, org_id, location, day_start, day_end, zone,
+                                                     staff_ids=shown), staff, zone)
+        occupancy = await load_occupancy(session, org_id, day_start, day_end, staff_only=True, staff_ids=shown)
         query = select(Appointment).where(
             Appointment.organization_id == org_id,
             Appointment.location_id == location.id,
@@ -79,33 +90,39 @@ async def day_schedule(
             query = query.where(Appointment.staff_id == staff_id)
         appointments = (await session.scalars(query.order_by(Appointment.starts_at, Appointment.id))).all()
 
-    salon = snapshot.salon
+    # Only what the agenda shows: the staff's working and free time that day (no services, no spots).
+    people = [member for member in staff.values() if staff_id is None or member.id == staff_id]
+    salon = Salon(timezone=organization.timezone, business_hours=business_hours(location),
+                  staff=tuple(_solver_staff(m, calendar, ()) for m in people), spots=(), services=(),
+                  closed_dates=frozenset(calendar.closed_dates), location_blocks=tuple(calendar.location_blocks),
+                  occupancy=tuple(occupancy))
     horizon = Horizon(zone, day, 1)
     calendars = Calendars(salon, horizon)
     unblocked = Calendars(
         replace(salon, staff=tuple(replace(m, blocks=()) for m in salon.staff), location_blocks=()), horizon
     )
+    blocks = calendar.block_rows
+    by_staff: dict[uuid.UUID, list[Appointment]] = {}
+    for appointment in appointments:
+        by_staff.setdefault(appointment.staff_id, []).append(appointment)
 
     def local(minute: int) -> datetime:
         return horizon.instant(minute).astimezone(zone)
 
-    min_gap = snapshot.rules.granularity_minutes
+    min_gap = BookingRules.of(organization).granularity_minutes
     solver_staff = {m.id: m for m in salon.staff}
     days = []
-    members = sorted(snapshot.staff.values(), key=lambda m: (m.name, str(m.id)))
-    for member in members:
-        if staff_id is not None and member.id != staff_id:
-            continue
+    for member in sorted(people, key=lambda m: (m.name, str(m.id))):
         model = solver_staff[str(member.id)]
         items = [
             AgendaItem(AgendaItemKind.APPOINTMENT, a.starts_at.astimezone(zone), a.ends_at.astimezone(zone),
                        appointment=a)
-            for a in appointments if a.staff_id == member.id
+            for a in by_staff.get(member.id, ())
         ]
         items += [
             AgendaItem(AgendaItemKind.BLOCK, max(b.starts_at, day_start).astimezone(zone),
                        min(b.ends_at, day_end).astimezone(zone), block=b, reason=b.reason)
-            for b in snapshot.blocks
+            for b in blocks
             if (b.staff_id == member.id or b.staff_id is None) and b.starts_at < day_end and b.ends_at > day_start
         ]
         items += [

@@ -40,10 +40,12 @@ from resolvers.scheduling.access import (
     load_appointment,
     load_location,
     load_organization,
+    load_place,
     organization_id,
     phone_or_problem,
 )
 from resolvers.scheduling.slots import (
+    VISIT_REACH,
     check_visit,
     check_visit_shape,
     list_slots,
@@ -74,8 +76,6 @@ ALTERNATIVES = 5
 MAX_NOTES = 1000
 MAX_NAME = 120
 ONE_MINUTE = timedelta(minutes=1)
-#: How far past its start a visit's rows can reach (services, buffers) when loading a snapshot.
-VISIT_REACH = timedelta(hours=12)
 
 
 class _Taken:
@@ -161,8 +161,22 @@ def _opening_hours(snapshot: Snapshot, start: datetime) -> str:
 
 async def _choose(snapshot: Snapshot, request: solver.BookingRequest, now: datetime, *, enforce_window: bool,
                   staff_id: uuid.UUID | None, start: datetime) -> solver.Assignment | Problem | _Taken:
-    """CP-SAT's pick for this exact start, then re-checked on the same fresh snapshot."""
-    chosen = await asyncio.to_thread(solver.assign_booking, snapshot.salon, request, now)
+    """The solver's pick for this exact start, then re-checked on the same fresh snapshot.
+
+    One seat: the listing's best slot, found inline in well under a millisecond; its cost is
+    CP-SAT's optimum (tests/solver/test_solver_properties.py proves they agree) and it is the
+    very assignment `available_slots` offered. A group: CP-SAT (`assign_booking`) chooses
+    the seats together, in a worker thread (milliseconds of CPU, off the event loop).
+    """
+    if request.group_size == 1:
+        found = solver.available_slots(snapshot.salon, request, now)
+        if found:
+            chosen: solver.Assignment | solver.NoAssignment = found[0].assignment
+        else:
+            chosen = solver.explain_no_slots(snapshot.salon, request, now) or solver.assign_booking(
+                snapshot.salon, request, now)
+    else:
+        chosen = await asyncio.to_thread(solver.assign_booking, snapshot.salon, request, now)
     if isinstance(chosen, solver.NoAssignment):
         return _why_not(snapshot, chosen.reason, staff_id=staff_id, start=start, now=now, group_size=request.group_size)
     conflicts = solver.recheck_assignment(snapshot.salon, chosen, now, enforce_booking_window=enforce_window)
@@ -422,20 +436,18 @@ async def _book_once(ctx: Context, visit: _Visit) -> BookedAppointments | Proble
     # Staff may start a visit a few minutes back: the solver's "now" is then the start itself.
     solver_now = min(now, visit.start)
     async with ctx.db.transaction(write=True) as session:
-        organization = await load_organization(session, visit.org_id, for_write=True)
-        if not isinstance(organization, Organization):
-            return organization
-        location = await load_location(session, visit.org_id, visit.location_id)
-        if not isinstance(location, Location):
-            return location
+        place = await load_place(session, visit.org_id, visit.location_id, for_write=True)
+        if not isinstance(place, tuple):
+            return place
+        organization, location = place
         rules = replace(rules_for(actor, organization), granularity_minutes=1)  # any whole minute
         snapshot = await load_snapshot(session, organization, location, visit.start, visit.start + VISIT_REACH,
-                                       rules=rules)
+                                       rules=rules, busy_margin=VISIT_REACH)
         problem = check_visit(snapshot, visit.service_ids, visit.staff_id, visit.spot_id)
         if problem:
             return problem
         request = solver_request(visit.service_ids, group_size=visit.group_size, staff_id=visit.staff_id,
-                                 spot_id=visit.spot_id, start=visit.start, end=visit.start + ONE_MINUTE)
+                                 spot_id=visit.spot_id, start=visit.start, end=visit.start + ONE_MINUTE, limit=1)
         chosen = await _choose(snapshot, request, solver_now, enforce_window=actor.is_customer,
                                staff_id=visit.staff_id, start=visit.start)
         if not isinstance(chosen, solver.Assignment):
@@ -597,11 +609,12 @@ async def _reschedule_once(
             seen.pinned = next((a.staff_id for a in visit if a.staff_requested), None)
         rules = replace(rules_for(actor, organization), granularity_minutes=1)
         snapshot = await load_snapshot(session, organization, location, start, start + VISIT_REACH,
-                                       without_appointments=[a.id for a in visit], rules=rules)
+                                       without_appointments=[a.id for a in visit], rules=rules,
+                                       busy_margin=VISIT_REACH)
         if problem := check_visit(snapshot, seen.service_ids, seen.pinned, spot_id):
             return problem
         request = solver_request(seen.service_ids, group_size=seen.group_size, staff_id=seen.pinned,
-                                 spot_id=spot_id, start=start, end=start + ONE_MINUTE)
+                                 spot_id=spot_id, start=start, end=start + ONE_MINUTE, limit=1)
         chosen = await _choose(snapshot, request, min(now, start), enforce_window=actor.is_customer,
                                staff_id=seen.pinned, start=start)
         if not isinstance(chosen, solver.Assignment):

@@ -24,16 +24,19 @@ from resolvers.scheduling.access import (
     STAFF_NOT_FOUND,
     allowed,
     check_range,
-    load_location,
-    load_organization,
+    load_place,
     organization_id,
 )
 from resolvers.scheduling.rules import BookingRules
 from resolvers.scheduling.snapshot import Snapshot, load_snapshot
 from resolvers.scheduling.types import SlotOption, SlotPreferences, SlotService
-from storage import Location, Organization
+from storage import Organization
 
 MAX_GROUP = 10
+#: How far past its start a visit's rows can reach (services, buffers): what a window's
+#: snapshot reads beyond it, and the occupancy margin around it (a gap shorter than a
+#: service is judged against the neighbouring bookings).
+VISIT_REACH = timedelta(hours=12)
 MAX_SERVICES = 6
 MAX_LIMIT = 200
 
@@ -150,14 +153,12 @@ async def available_slots(
     if end <= now:
         return ValidationError("Ese rango ya pasó; busca a partir de hoy.", field="to")
     async with ctx.db.session() as session:
-        organization = await load_organization(session, org_id, for_write=False)
-        if not isinstance(organization, Organization):
-            return organization
-        location = await load_location(session, org_id, location_id)
-        if not isinstance(location, Location):
-            return location
-        snapshot = await load_snapshot(session, organization, location, max(start, now), end + timedelta(days=1),
-                                       rules=rules_for(ctx.actor, organization))
+        place = await load_place(session, org_id, location_id, for_write=False)
+        if not isinstance(place, tuple):
+            return place
+        organization, location = place
+        snapshot = await load_snapshot(session, organization, location, max(start, now), end + VISIT_REACH,
+                                       rules=rules_for(ctx.actor, organization), busy_margin=VISIT_REACH)
     problem = check_visit(snapshot, service_ids, staff_id, spot_id)
     if problem:
         return problem

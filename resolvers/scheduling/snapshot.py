@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import DateTime, and_, or_, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import solver
@@ -89,100 +89,142 @@ def _local_block(zone: ZoneInfo, row: Availability) -> solver.Block:
     return solver.Block(start.astimezone(timezone.utc), end.astimezone(timezone.utc), row.reason or "")
 
 
-async def load_snapshot(
-    session: AsyncSession,
-    organization: Organization,
-    location: Location,
-    start: datetime,
-    end: datetime,
-    *,
-    without_appointments: Iterable[uuid.UUID] = (),
-    rules: BookingRules | None = None,
-) -> Snapshot:
-    """The salon around [start, end). `without_appointments` leaves their occupancy out (moves)."""
-    org_id = organization.id
-    zone = ZoneInfo(organization.timezone)
-    rules = rules or BookingRules.of(organization)
-    lo, hi = start - MARGIN, end + MARGIN
-    lo_day, hi_day = lo.astimezone(zone).date(), hi.astimezone(zone).date()
+def dialect_of(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
 
-    services = {
+
+def _instant(column, dialect: str):
+    """asyncpg already returns aware UTC datetimes: skip the per-value TypeDecorator there."""
+    return column if dialect == "sqlite" else type_coerce(column, DateTime(timezone=True))
+
+
+async def load_services(session: AsyncSession, org_id: uuid.UUID) -> dict[uuid.UUID, ServiceType]:
+    return {
         s.id: s
         for s in await session.scalars(
             select(ServiceType).where(ServiceType.organization_id == org_id, ServiceType.is_active)
         )
     }
-    staff = {
-        m.id: m
-        for m in await session.scalars(
-            select(Staff).where(
-                Staff.organization_id == org_id,
-                Staff.is_active,
-                or_(Staff.location_id == location.id, Staff.location_id.is_(None)),
-            )
-        )
-    }
-    spots = {
-        p.id: p
-        for p in await session.scalars(
-            select(Spot).where(Spot.organization_id == org_id, Spot.location_id == location.id, Spot.is_active)
-        )
-    }
-    staff_does: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
-    for staff_id, service_id in await session.execute(
-        select(staff_services.c.staff_id, staff_services.c.service_type_id)
-        .join(Staff, Staff.id == staff_services.c.staff_id)
-        .where(Staff.organization_id == org_id)
-    ):
-        if staff_id in staff and service_id in services:
-            staff_does[staff_id].add(service_id)
-    spot_hosts: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
-    for spot_id, service_id in await session.execute(
-        select(spot_services.c.spot_id, spot_services.c.service_type_id)
-        .join(Spot, Spot.id == spot_services.c.spot_id)
-        .where(Spot.organization_id == org_id, Spot.location_id == location.id)
-    ):
-        if spot_id in spots and service_id in services:
-            spot_hosts[spot_id].add(service_id)
 
-    availability = (
-        await session.scalars(
-            select(Availability).where(
-                Availability.organization_id == org_id,
-                or_(Availability.location_id == location.id, Availability.location_id.is_(None),
-                    Availability.staff_id.is_not(None)),
-                or_(
-                    Availability.kind == AvailabilityKind.RECURRING,
-                    and_(
-                        Availability.kind == AvailabilityKind.EXCEPTION,
-                        Availability.exception_date >= lo_day,
-                        Availability.exception_date <= hi_day,
-                    ),
-                    and_(
-                        Availability.kind == AvailabilityKind.BLOCK,
-                        Availability.starts_at < hi,
-                        Availability.ends_at > lo,
-                    ),
-                ),
-            )
-        )
-    ).all()
 
-    excluded = list(without_appointments)
-    query = select(Occupancy.staff_id, Occupancy.spot_id, Occupancy.starts_at, Occupancy.ends_at).where(
+def _staff_here(org_id: uuid.UUID, location: Location):
+    return (Staff.organization_id == org_id, Staff.is_active,
+            or_(Staff.location_id == location.id, Staff.location_id.is_(None)))
+
+
+async def load_staff(session: AsyncSession, org_id: uuid.UUID, location: Location) -> dict[uuid.UUID, Staff]:
+    """The location's active staff (and those not tied to a location), without their services."""
+    return {m.id: m for m in await session.scalars(select(Staff).where(*_staff_here(org_id, location)))}
+
+
+async def _staff_with_services(
+    session: AsyncSession, org_id: uuid.UUID, location: Location
+) -> tuple[dict[uuid.UUID, Staff], dict[uuid.UUID, set[uuid.UUID]]]:
+    """Staff and the services each performs, in one round trip (one row per pair)."""
+    staff: dict[uuid.UUID, Staff] = {}
+    does: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+    rows = await session.execute(
+        select(Staff, staff_services.c.service_type_id)
+        .outerjoin(staff_services, staff_services.c.staff_id == Staff.id)
+        .where(*_staff_here(org_id, location))
+    )
+    for member, service_id in rows:
+        staff[member.id] = member
+        if service_id is not None:
+            does[member.id].add(service_id)
+    return staff, does
+
+
+async def _spots_with_services(
+    session: AsyncSession, org_id: uuid.UUID, location: Location
+) -> tuple[dict[uuid.UUID, Spot], dict[uuid.UUID, set[uuid.UUID]]]:
+    """The location's active spots and the services each hosts, in one round trip."""
+    spots: dict[uuid.UUID, Spot] = {}
+    hosts: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+    rows = await session.execute(
+        select(Spot, spot_services.c.service_type_id)
+        .outerjoin(spot_services, spot_services.c.spot_id == Spot.id)
+        .where(Spot.organization_id == org_id, Spot.location_id == location.id, Spot.is_active)
+    )
+    for spot, service_id in rows:
+        spots[spot.id] = spot
+        if service_id is not None:
+            hosts[spot.id].add(service_id)
+    return spots, hosts
+
+
+async def load_availability(
+    session: AsyncSession, org_id: uuid.UUID, location: Location, lo: datetime, hi: datetime, zone: ZoneInfo,
+    *, staff_ids: Iterable[uuid.UUID] | None = None,
+) -> list[Availability]:
+    """Weekly hours, and the exceptions and blocks that reach into [lo, hi)."""
+    lo_day, hi_day = lo.astimezone(zone).date(), hi.astimezone(zone).date()
+    query = select(Availability).where(
+        Availability.organization_id == org_id,
+        or_(Availability.location_id == location.id, Availability.location_id.is_(None),
+            Availability.staff_id.is_not(None)),
+        or_(
+            Availability.kind == AvailabilityKind.RECURRING,
+            and_(
+                Availability.kind == AvailabilityKind.EXCEPTION,
+                Availability.exception_date >= lo_day,
+                Availability.exception_date <= hi_day,
+            ),
+            and_(
+                Availability.kind == AvailabilityKind.BLOCK,
+                Availability.starts_at < hi,
+                Availability.ends_at > lo,
+            ),
+        ),
+    )
+    if staff_ids is not None:
+        query = query.where(or_(Availability.staff_id.is_(None), Availability.staff_id.in_(list(staff_ids))))
+    return list((await session.scalars(query)).all())
+
+
+async def load_occupancy(
+    session: AsyncSession, org_id: uuid.UUID, lo: datetime, hi: datetime, *,
+    without_appointments: Iterable[uuid.UUID] = (), staff_only: bool = False,
+    staff_ids: Sequence[uuid.UUID] | None = None,
+) -> list[solver.Occupancy]:
+    """Stored busy intervals overlapping [lo, hi), as the solver's values (columns, not ORM rows)."""
+    dialect = dialect_of(session)
+    query = select(Occupancy.staff_id, Occupancy.spot_id, _instant(Occupancy.starts_at, dialect),
+                   _instant(Occupancy.ends_at, dialect)).where(
         Occupancy.organization_id == org_id, Occupancy.starts_at < hi, Occupancy.ends_at > lo)
+    excluded = list(without_appointments)
     if excluded:
         query = query.where(Occupancy.appointment_id.not_in(excluded))
+    if staff_ids is not None:
+        query = query.where(Occupancy.staff_id.in_(list(staff_ids)))
+    elif staff_only:
+        query = query.where(Occupancy.staff_id.is_not(None))
     names: dict[uuid.UUID, str] = {}  # str(uuid) once per resource, not once per row
     staff_kind, spot_kind = solver.ResourceKind.STAFF, solver.ResourceKind.SPOT
+    make = solver.Occupancy
     occupancy = []
     for staff_id, spot_id, starts_at, ends_at in await session.execute(query):
         resource = staff_id or spot_id
         name = names.get(resource)
         if name is None:
             name = names[resource] = str(resource)
-        occupancy.append(solver.Occupancy(staff_kind if staff_id else spot_kind, name, starts_at, ends_at))
+        occupancy.append(make(staff_kind if staff_id else spot_kind, name, starts_at, ends_at))
+    return occupancy
 
+
+@dataclass(slots=True)
+class _Calendar:
+    """Availability rows sorted into what the solver's `Salon` wants."""
+
+    weekly: dict[uuid.UUID, list[solver.WeeklyHours]]
+    exceptions: dict[uuid.UUID, list[solver.DatedException]]
+    staff_blocks: dict[uuid.UUID, list[solver.Block]]
+    closed_dates: set
+    location_blocks: list[solver.Block]
+    block_rows: list[Availability]
+
+
+def _calendar(availability: Iterable[Availability], staff: dict[uuid.UUID, Staff], zone: ZoneInfo) -> _Calendar:
     weekly: dict[uuid.UUID, list[solver.WeeklyHours]] = defaultdict(list)
     exceptions: dict[uuid.UUID, list[solver.DatedException]] = defaultdict(list)
     staff_blocks: dict[uuid.UUID, list[solver.Block]] = defaultdict(list)
@@ -212,20 +254,56 @@ async def load_snapshot(
             exceptions[row.staff_id].append(solver.DatedException(row.exception_date, solver.ExceptionKind.DAY_OFF))
         else:
             staff_blocks[row.staff_id].append(_local_block(zone, row))
+    return _Calendar(weekly, exceptions, staff_blocks, closed_dates, location_blocks, block_rows)
+
+
+def _solver_staff(member: Staff, calendar: _Calendar, service_ids: Iterable[uuid.UUID]) -> solver.Staff:
+    return solver.Staff(
+        id=str(member.id),
+        service_ids=frozenset(str(s) for s in service_ids),
+        weekly_hours=tuple(calendar.weekly[member.id]) if member.id in calendar.weekly else None,
+        exceptions=tuple(dict.fromkeys(calendar.exceptions.get(member.id, ()))),
+        blocks=tuple(calendar.staff_blocks.get(member.id, ())),
+    )
+
+
+async def load_snapshot(
+    session: AsyncSession,
+    organization: Organization,
+    location: Location,
+    start: datetime,
+    end: datetime,
+    *,
+    without_appointments: Iterable[uuid.UUID] = (),
+    rules: BookingRules | None = None,
+    busy_margin: timedelta = MARGIN,
+) -> Snapshot:
+    """The salon around [start, end). `without_appointments` leaves their occupancy out (moves).
+
+    Five round trips: services, staff with their services, spots with theirs, availability,
+    occupancy. `busy_margin` is how far past [start, end) occupancy is read: the solver
+    needs a visit's reach plus the shortest useful gap on each side (a hole is judged
+    against the neighbouring bookings), never more; callers that know their visits'
+    reach pass it, the default keeps the spare days the solver's horizon adds.
+    """
+    org_id = organization.id
+    zone = ZoneInfo(organization.timezone)
+    rules = rules or BookingRules.of(organization)
+    lo, hi = start - MARGIN, end + MARGIN
+
+    services = await load_services(session, org_id)
+    staff, staff_links = await _staff_with_services(session, org_id, location)
+    spots, spot_links = await _spots_with_services(session, org_id, location)
+    staff_does = {m: {s for s in links if s in services} for m, links in staff_links.items()}
+    spot_hosts = {p: {s for s in links if s in services} for p, links in spot_links.items()}
+    calendar = _calendar(await load_availability(session, org_id, location, lo, hi, zone), staff, zone)
+    occupancy = await load_occupancy(session, org_id, start - busy_margin, end + busy_margin,
+                                     without_appointments=without_appointments)
 
     salon = solver.Salon(
         timezone=organization.timezone,
         business_hours=business_hours(location),
-        staff=tuple(
-            solver.Staff(
-                id=str(m.id),
-                service_ids=frozenset(str(s) for s in staff_does.get(m.id, ())),
-                weekly_hours=tuple(weekly[m.id]) if m.id in weekly else None,
-                exceptions=tuple(dict.fromkeys(exceptions.get(m.id, ()))),
-                blocks=tuple(staff_blocks.get(m.id, ())),
-            )
-            for m in staff.values()
-        ),
+        staff=tuple(_solver_staff(m, calendar, staff_does.get(m.id, ())) for m in staff.values()),
         spots=tuple(
             solver.Spot(id=str(p.id), service_ids=frozenset(str(s) for s in spot_hosts.get(p.id, ())))
             for p in spots.values()
@@ -241,8 +319,8 @@ async def load_snapshot(
             )
             for s in services.values()
         ),
-        closed_dates=frozenset(closed_dates),
-        location_blocks=tuple(location_blocks),
+        closed_dates=frozenset(calendar.closed_dates),
+        location_blocks=tuple(calendar.location_blocks),
         occupancy=tuple(occupancy),
         options=rules.solver_options(),
     )
@@ -257,7 +335,7 @@ async def load_snapshot(
         spots=spots,
         staff_service_ids={k: frozenset(v) for k, v in staff_does.items()},
         spot_service_ids={k: frozenset(v) for k, v in spot_hosts.items()},
-        blocks=tuple(block_rows),
+        blocks=tuple(calendar.block_rows),
         start=start,
         end=end,
     )
