@@ -31,13 +31,14 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, time as clock_time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import select, text  # noqa: E402
+from sqlalchemy import event, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
 
@@ -162,18 +163,51 @@ async def scale_up(db: Database) -> tuple[Organization, list[Staff], list[Servic
     return org, staff, services
 
 
-def figures(name: str, samples: list[float]) -> None:
-    ms = sorted(x * 1000 for x in samples)
-    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
-    print(f"{name:<28} n={len(ms):>3}  median {statistics.median(ms):8.1f} ms   p95 {p95:8.1f} ms")
+@dataclass(slots=True)
+class Samples:
+    """Wall and CPU seconds (this process, every thread) and SQL statements per call."""
+
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    statements: list[int] = field(default_factory=list)
 
 
-async def timed(fn, repeat: int) -> list[float]:
-    samples = []
+class StatementCounter:
+    """Counts the statements sent to the database (SQLAlchemy's before_cursor_execute)."""
+
+    def __init__(self, engine) -> None:
+        self.count = 0
+        event.listen(engine.sync_engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *_args) -> None:
+        self.count += 1
+
+
+def _median_p95(values: list[float]) -> tuple[float, float]:
+    ordered = sorted(values)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def figures(name: str, samples: Samples | list[float]) -> None:
+    if isinstance(samples, list):
+        samples = Samples(wall=samples, cpu=samples)
+    wall, wall95 = _median_p95([x * 1000 for x in samples.wall])
+    cpu, cpu95 = _median_p95([x * 1000 for x in samples.cpu])
+    queries = f"  sql {statistics.median(samples.statements):4.0f}" if samples.statements else ""
+    print(f"{name:<30} n={len(samples.wall):>3}  cpu median {cpu:7.1f} p95 {cpu95:7.1f} ms"
+          f"   wall median {wall:7.1f} p95 {wall95:7.1f} ms{queries}")
+
+
+async def timed(fn, repeat: int, counter: StatementCounter | None = None) -> Samples:
+    samples = Samples()
     for i in range(repeat):
-        t0 = time.perf_counter()
+        before = counter.count if counter else 0
+        c0, t0 = time.process_time(), time.perf_counter()
         await fn(i)
-        samples.append(time.perf_counter() - t0)
+        samples.wall.append(time.perf_counter() - t0)
+        samples.cpu.append(time.process_time() - c0)
+        if counter:
+            samples.statements.append(counter.count - before)
     return samples
 
 
@@ -187,6 +221,7 @@ async def run(url: str, repeat: int) -> None:
             count = await s.scalar(select(text("count(*)")).select_from(Appointment))
         print(f"database: {db.dialect}; salon: {len(staff)} staff, {SPOT_TARGET} spots, {count} appointments "
               f"(built in {time.perf_counter() - t0:.1f} s)")
+        counter = StatementCounter(db.engine)
         owner = next(m for m in staff if m.permission_level is PermissionLevel.OWNER)
         ctx = Context(db=db, now=lambda: NOW, config=ResolverConfig(jwt_secret="x" * 40, free_monthly_bookings=10**6),
                       actor=Actor.staff(organization_id=org.id, staff_id=owner.id, level=PermissionLevel.OWNER))
@@ -207,17 +242,17 @@ async def run(url: str, repeat: int) -> None:
 
         snap = await snapshot(0)
         print(f"snapshot: {len(snap.salon.occupancy)} occupancy rows, {len(snap.blocks)} blocks in range")
-        figures("snapshot 30 days", await timed(snapshot, repeat))
+        figures("snapshot 30 days", await timed(snapshot, repeat, counter))
 
         async def slots(_):
             found = await available_slots(ctx, [corte.id], start, end, limit=50)
             assert isinstance(found, list) and found
-        figures("slots 30 days (limit 50)", await timed(slots, repeat))
+        figures("slots 30 days (limit 50)", await timed(slots, repeat, counter))
 
         async def slots_staff(_):
             found = await available_slots(ctx, [corte.id], start, end, staff_id=barber.id, limit=50)
             assert isinstance(found, list)
-        figures("slots 30 days, one stylist", await timed(slots_staff, repeat))
+        figures("slots 30 days, one stylist", await timed(slots_staff, repeat, counter))
 
         candidates = await available_slots(ctx, [corte.id], start + timedelta(days=5), end, limit=200)
         local_starts = [c.start for c in candidates]
@@ -226,29 +261,27 @@ async def run(url: str, repeat: int) -> None:
         request = solver_request([corte.id], group_size=1, staff_id=None, spot_id=None,
                                  start=local_starts[0], end=local_starts[0] + timedelta(minutes=1))
         exact = await snapshot(0)
-        cp, listing = [], []
-        for _ in range(repeat):
-            t0 = time.perf_counter()
+        async def cp_sat(_):
             assert isinstance(solver.assign_booking(exact.salon, request, NOW), solver.Assignment)
-            cp.append(time.perf_counter() - t0)
-            t0 = time.perf_counter()
+
+        async def listing(_):
             assert solver.available_slots(exact.salon, request, NOW)
-            listing.append(time.perf_counter() - t0)
-        figures("solve: CP-SAT one start", cp)
-        figures("solve: listing one start", listing)
+
+        figures("solve: CP-SAT one start", await timed(cp_sat, repeat))
+        figures("solve: listing one start", await timed(listing, repeat))
 
         async def book(i):
             result = await book_appointment(ctx, BookingRequest(
                 (corte.id,), local_starts[(i * 7) % len(local_starts)], f"+5255400{i:05d}"))
             assert isinstance(result, (BookedAppointments,)) or result.code == "SlotTaken", result
-        figures("book one visit", await timed(book, repeat))
+        figures("book one visit", await timed(book, repeat, counter))
 
         busy_day = (NOW + timedelta(days=1)).astimezone(ZONE).date()
 
         async def schedule(_):
             result = await day_schedule(ctx, busy_day)
             assert len(result.staff) == len(staff)
-        figures("schedule one day (all staff)", await timed(schedule, repeat))
+        figures("schedule one day (all staff)", await timed(schedule, repeat, counter))
     finally:
         await db.dispose()
 
