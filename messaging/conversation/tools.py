@@ -67,6 +67,8 @@ class ToolContext:
     conversation_id: uuid.UUID | None = None
     phone: str | None = None  # the sender's E.164 phone
     business_number: str | None = None
+    #: When a list: traces wait here and the engine stores them with its own write (one commit per turn).
+    traces: list | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -828,15 +830,19 @@ async def call_tool(tc: ToolContext, name: str, args: dict[str, Any], *, route_k
 async def _trace(tc: ToolContext, name: str, args: dict[str, Any], result: ToolResult, ms: float,
                  error: str | None, sequence: int) -> None:
     try:
+        row = FunctionTrace(
+            correlation_id=tc.ctx.correlation_id[:64], sequence_number=sequence, function_name=name,
+            trace_type=TraceType.AI_TOOL, phone_number=tc.phone,
+            organization_id=tc.profile.organization_id if tc.profile else tc.ctx.actor.organization_id,
+            input_summary=json.loads(json.dumps(args or {}, default=str)),
+            output_summary=json.loads(json.dumps({"ok": result.ok, "problem": result.problem,
+                                                  "message": result.message}, default=str)),
+            duration_ms=ms, is_error=error is not None or not result.ok, error_message=error or result.message,
+            created_at=tc.ctx.now())
+        if tc.traces is not None:
+            tc.traces.append(row)
+            return
         async with tc.ctx.db.transaction(write=True) as session:
-            session.add(FunctionTrace(
-                correlation_id=tc.ctx.correlation_id[:64], sequence_number=sequence, function_name=name,
-                trace_type=TraceType.AI_TOOL, phone_number=tc.phone,
-                organization_id=tc.profile.organization_id if tc.profile else tc.ctx.actor.organization_id,
-                input_summary=json.loads(json.dumps(args or {}, default=str)),
-                output_summary=json.loads(json.dumps({"ok": result.ok, "problem": result.problem,
-                                                      "message": result.message}, default=str)),
-                duration_ms=ms, is_error=error is not None or not result.ok, error_message=error or result.message,
-                created_at=tc.ctx.now()))
+            session.add(row)
     except Exception:  # noqa: BLE001 - a trace must never break a conversation
         log.exception("could not trace tool %s", name)

@@ -160,9 +160,26 @@ async def load_flow(db, conversation_id: uuid.UUID, now: datetime) -> tuple[Flow
     return Flow(row.flow_type, row.state, dict(row.collected_data or {})), None
 
 
+async def flush_traces(db, traces: list) -> None:
+    """Tool traces kept during the turn, in one write (best effort: a trace never breaks a turn)."""
+    if not traces:
+        return
+    pending, traces[:] = list(traces), []
+    try:
+        async with db.transaction(write=True) as session:
+            session.add_all(pending)
+    except Exception:  # noqa: BLE001
+        import logging
+
+        logging.getLogger("parlo.conversation").exception("could not store %d tool traces", len(pending))
+
+
 async def save_flow(db, conversation_id: uuid.UUID, flow: Flow | None, *, organization_id, customer_id, staff_id,
-                    now: datetime, abandoned: Flow | None = None) -> None:
+                    now: datetime, abandoned: Flow | None = None, traces: list | None = None) -> None:
     async with db.transaction(write=True) as session:
+        if traces:
+            session.add_all(traces)
+            traces.clear()
         row = await session.scalar(select(FlowSession).where(FlowSession.conversation_id == conversation_id))
         if flow is None and abandoned is not None:
             flow, state, last = abandoned, "abandoned", abandoned.state

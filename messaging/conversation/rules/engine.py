@@ -16,7 +16,7 @@ from messaging.routing import RouteKind
 from ..profile import load_customer, load_profile
 from ..tools import ToolContext
 from . import customer, onboarding, staff
-from .base import TurnState, load_flow, save_flow
+from .base import TurnState, flush_traces, load_flow, save_flow
 
 log = logging.getLogger("parlo.conversation")
 
@@ -27,19 +27,22 @@ class RuleEngine:
     """``ConversationEngine`` without a language model (also the LLM engine's fallback)."""
 
     async def respond(self, turn: Turn) -> list[Reply]:
+        traces: list = []
         try:
-            return [Reply(text) for text in await self.answer(turn)]
+            return [Reply(text) for text in await self.answer(turn, traces)]
         except Exception:  # noqa: BLE001 - never an error in front of a customer
             log.exception("rule engine failed on message %s", turn.message_id)
             return [Reply(SORRY)]
+        finally:
+            await flush_traces(turn.context.db, traces)
 
-    async def answer(self, turn: Turn) -> list[str]:
+    async def answer(self, turn: Turn, traces: list | None = None) -> list[str]:
         route = turn.route
         ctx = turn.context
         now = ctx.now()
         profile = await load_profile(ctx.db, route.organization_id) if route.organization_id else None
         tc = ToolContext(ctx, profile, turn.conversation_id, route.phone,
-                         profile.whatsapp_number if profile else None)
+                         profile.whatsapp_number if profile else None, traces=traces)
         t = TurnState(text=turn.text.strip(), tc=tc, route_kind=route.kind.value, profile=profile, now=now,
                       staff_id=route.staff_id, staff_name=route.staff_name)
         if route.kind is RouteKind.BUSINESS_ONBOARDING:
@@ -84,4 +87,4 @@ async def _persist(t: TurnState, turn: Turn, abandoned) -> None:
     route = turn.route
     await save_flow(t.tc.ctx.db, turn.conversation_id, t.flow, organization_id=route.organization_id,
                     customer_id=route.customer_id, staff_id=route.staff_id, now=t.now,
-                    abandoned=abandoned if t.flow is None else None)
+                    abandoned=abandoned if t.flow is None else None, traces=t.tc.traces)
