@@ -3,10 +3,11 @@
 Pure code (stdlib + OR-Tools): resolvers build a `Salon` in integer minutes from the
 database, call `suggest_rebooking` (CP-SAT) or `compact_day`, and turn the `Plan` back
 into datetimes and messages. `greedy_rebooking` is the baseline the plan never loses to;
-`plan_conflicts` re-checks a plan against the salon (tests, and a guard before applying).
+`plan_conflicts` re-checks a plan against the salon (tests, and a guard before applying);
+`mark_affected` flags the appointments the disruption broke.
 """
 
-from .checks import plan_conflicts
+from .checks import mark_affected, plan_conflicts
 from .compaction import compact_day
 from .greedy import greedy_rebooking
 from .optimal import suggest_rebooking
@@ -62,6 +63,7 @@ __all__ = [
     "Window",
     "compact_day",
     "greedy_rebooking",
+    "mark_affected",
     "plan_conflicts",
     "suggest_rebooking",
 ]

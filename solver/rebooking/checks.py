@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .candidates import day_of, days_by_index
 from .plan import CompactionPlan, Plan
 from .salon import Appointment, Salon, Window
@@ -77,3 +79,21 @@ def _fits(appointment: Appointment, staff_id: str, spot_id: str | None, start: i
     elif not FreeTime(spot.windows).holds(Window(start, start + appointment.duration)):
         problems.append(f"{appointment.id}: spot {spot_id} is not available then")
     return problems
+
+
+def mark_affected(salon: Salon) -> Salon:
+    """The same salon with `affected` set on every appointment its disruption broke.
+
+    An appointment is affected when, with the windows as they are now (hours minus blocks,
+    a chair switched off), its stylist or chair no longer has room for it; flags already
+    set stay set, so resolvers can add cases of their own (a service no longer offered).
+    """
+    staff = {m.id: m for m in salon.staff}
+    spots = {s.id: s for s in salon.spots}
+    marked = []
+    for appointment in salon.appointments:
+        broken = appointment.affected or bool(
+            _fits(appointment, appointment.staff_id, appointment.spot_id, appointment.start, staff, spots)
+        )
+        marked.append(replace(appointment, affected=broken))
+    return replace(salon, appointments=tuple(marked))

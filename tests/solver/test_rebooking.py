@@ -23,6 +23,7 @@ from solver.rebooking import (
     Weights,
     Window,
     greedy_rebooking,
+    mark_affected,
     plan_conflicts,
     suggest_rebooking,
 )
@@ -318,3 +319,21 @@ def test_an_appointment_booked_off_the_grid_can_keep_its_exact_time():
     )
     plan = solve(salon)
     assert moved_to(plan, "a1") == Placement("ana", "silla1", at(10) + 5, 0)
+
+
+def test_the_appointments_a_disruption_broke_are_marked_affected():
+    # Pedro is out today, chair 2 is switched off after noon, Ana's hours end at 14:00.
+    salon = Salon(
+        days=(TODAY,),
+        staff=(stylist("pedro"), stylist("ana", TODAY, end=14 * 60)),
+        spots=(chair("silla1", TODAY), Spot("silla2", frozenset({"corte"}), (Window(at(9), at(12)),))),
+        appointments=(
+            cita("pedro_10", "pedro", "silla1", at(10)),
+            cita("ana_10", "ana", "silla2", at(10)),
+            cita("ana_1130", "ana", "silla2", at(11.5)),
+            cita("ana_1330", "ana", "silla1", at(13.5)),
+            cita("ana_13", "ana", "silla1", at(12.5)),
+        ),
+    )
+    marked = {a.id for a in mark_affected(salon).appointments if a.affected}
+    assert marked == {"pedro_10", "ana_1130", "ana_1330"}
