@@ -107,13 +107,17 @@ class TwilioSender:
         """Twilio has no idempotency key on Messages: look for ours among the recent ones.
 
         Candidates are messages to the same recipient, from the same sender, created after
-        our claim (less a minute of clock skew), with the same text; oldest first.
+        our claim (less a minute of clock skew) and, for session messages, with the same
+        text; oldest first. A template's text is Meta's, not ours, so it cannot be compared;
+        it is safe without: while a row is being sent, no later row to the same person may
+        be (delivery keeps each person's order), so an unrecorded message to them since the
+        claim can only be this row's.
         """
         after = since - timedelta(minutes=1)
         recent = self.client.messages.list(to=m.to, from_=m.from_, date_sent_after=after, limit=100)
         found = [
             (message.date_created or after, message.sid) for message in recent
-            if (message.body or "").strip() == m.body.strip()
+            if (m.is_template or (message.body or "").strip() == m.body.strip())
             and (message.date_created is None or message.date_created >= after)
         ]
         return [sid for _, sid in sorted(found)]

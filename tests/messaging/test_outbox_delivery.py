@@ -288,3 +288,23 @@ async def test_a_notification_reaches_a_mexican_mobile_at_the_address_it_writes_
     await deliver_due(m)
     [sent] = fake_twilio.messages
     assert sent.to == "whatsapp:+5215512345678"
+
+
+async def test_a_template_message_whose_worker_died_after_twilio_accepted_is_not_sent_again(db, clock, fake_twilio):
+    shop = await salon(db, clock())
+    await open_window(db, shop, "+525512345678", clock() - timedelta(days=3))
+    m = wire(db, clock, twilio=fake_twilio, content_sids={"appointment_reminder": "HXreminder"})
+    await queue_rows(db, clock(), shop.org.id, 1, body=None, template_name="appointment_reminder",
+                     variables={"business_name": "Barbería Don Carlos", "service_name": "Corte de cabello",
+                                "starts_at": "2026-01-17T21:00:00+00:00", "timezone": "America/Mexico_City"})
+    honest = m.sender
+    m.sender = DiesAfterTwilioAccepts(honest)
+    with pytest.raises(asyncio.CancelledError):
+        await deliver_due(m)
+    m.sender = honest
+    m.queue.paused = True
+    clock.advance(m.config.delivery.lease + timedelta(seconds=1))
+    await recover_abandoned(m)
+    await deliver_due(m)
+    [row] = await outbox(db)
+    assert len(fake_twilio.messages) == 1 and row.provider_message_id == fake_twilio.messages[0].sid
