@@ -20,10 +20,12 @@ itself is the handle, twice over:
   its row (:mod:`messaging.status`), and the row counts as sent;
 * a row left in ``sending`` past the lease (the worker died between claim and record) is
   not re-sent blindly: :func:`recover_abandoned` first asks Twilio for a message to the
-  same recipient, from the same number, with the same text, created since the claim and
-  not already recorded on another row. Found: the SID is recorded, nothing is sent.
-  Not found: the row goes back to ``pending``. Twilio unreachable: the row waits for the
-  next sweep. So a crash between send and record never sends twice.
+  same recipient, from the same number, created since the claim, with the same text (for
+  a template, whose text is Meta's, the per-person order is the proof: no later row to
+  that person can have been sent meanwhile), and not already recorded on another row.
+  Found: the SID is recorded, nothing is sent. Not found: the row goes back to
+  ``pending``. Twilio unreachable: the row waits for the next sweep. So a crash between
+  send and record never sends twice.
 """
 
 from __future__ import annotations
