@@ -277,3 +277,11 @@ async def test_staff_cancel_an_appointment_and_the_customer_is_told(rules_app, d
     [appointment] = await appointments_of(db, shop)
     assert appointment.status is AppointmentStatus.CANCELLED
     assert [m.template_name for m in await outbound_to(db, "+525520000001")] == ["appointment_cancelled"]
+
+
+async def test_a_walk_in_of_a_known_customer_in_one_message(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    await add_customer(db, shop, "+525598765432", "Ana López", verified=clock())
+    chat = Chat(rules_app, db, "+525512345002", shop.number)
+    done = await chat.say("acaba de llegar alguien para corte, su cel es 55 9876 5432")
+    assert done == "Listo ✓ Registré a Ana López (55 9876 5432) para Corte de cabello ahora a las 10:00 AM contigo."

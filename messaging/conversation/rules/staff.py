@@ -541,6 +541,8 @@ def _service_options(t: TurnState, u: Understanding) -> tuple[str | None, list]:
 async def start_walk_in(t: TurnState, u: Understanding) -> None:
     service_id, options = _service_options(t, u)
     flow = t.start("walk_in", "collecting_service", phone=u.slots.phone)
+    if u.slots.customer_name:
+        flow.data["name"] = u.slots.customer_name
     if service_id is None:
         flow.data["options"] = [str(s.id) for s in options]
         t.say("¿Qué servicio quiere? Tenemos:\n" + bullet_list(
@@ -556,6 +558,13 @@ async def _walk_in_next(t: TurnState) -> None:
         flow.state = "collecting_customer_phone"
         t.say("Perfecto. ¿Tienes el teléfono del cliente para registrarlo? Si no, dime «no».")
         return
+    if flow.data.get("phone") and not flow.data.get("name") and not flow.data.get("looked_up"):
+        flow.data["looked_up"] = True
+        known = await t.call("get_customer_history", customer_phone=flow.data["phone"])
+        exact = [c for c in (known.data.get("customers", []) if known.ok else [])
+                 if c["phone"] == flow.data["phone"] and c["name"]]
+        if exact:
+            flow.data["name"] = exact[0]["name"]
     if not flow.data.get("name"):
         flow.state = "collecting_name"
         t.say("Registrado. ¿Nombre?" if flow.data.get("phone") else "Va. ¿Nombre?")
@@ -609,11 +618,6 @@ async def on_walk_in(t: TurnState, u: Understanding) -> None:
             t.say("No reconocí ese número. Escríbelo a 10 dígitos, por ejemplo 55 1234 5678, o dime «no».")
             return
         flow.data["phone"] = phone
-        known = await t.call("get_customer_history", customer_phone=phone)
-        people = known.data.get("customers", []) if known.ok else []
-        exact = [c for c in people if c["phone"] == phone and c["name"]]
-        if exact:
-            flow.data["name"] = exact[0]["name"]
         await _walk_in_next(t)
     elif flow.state == "collecting_name":
         name = parse_person_name(t.text)
