@@ -118,8 +118,8 @@ async def _take_turn(m: Messaging, pending: _Pending) -> bool:
     elif quiet:
         log.info("conversation %s is with staff; Parlo stays quiet", conversation.id)
     else:
-        if message.content_type is not ContentType.TEXT:
-            replies.append(Reply(MEDIA_NOTICE))
+        if message.content_type is not ContentType.TEXT or not message.body.strip():
+            replies.append(Reply(MEDIA_NOTICE))  # media, voice notes, and bodiless ones (a location, a sticker)
         if message.body.strip():
             context = Context(db=m.db, now=m.clock, actor=_actor(route, level), config=m.config.resolver,
                               correlation_id=str(message.id), outbox_notifier=m.queue.outbox_waiting)
