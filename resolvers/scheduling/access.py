@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.context import Actor, ActorKind, Context
@@ -76,6 +76,17 @@ async def load_location(session: AsyncSession, org_id: uuid.UUID, location_id: u
     return locations[0]
 
 
+# Built once (bind parameters): see snapshot.py on what building a statement costs.
+_PLACE_GIVEN = (select(Organization, Location)
+                .outerjoin(Location, and_(Location.organization_id == Organization.id,
+                                          Location.id == bindparam("location_id")))
+                .where(Organization.id == bindparam("org_id")).limit(1))
+_PLACE_PRIMARY = (select(Organization, Location)
+                  .outerjoin(Location, and_(Location.organization_id == Organization.id, Location.is_active))
+                  .where(Organization.id == bindparam("org_id"))
+                  .order_by(Location.is_primary.desc(), Location.created_at, Location.id).limit(1))
+
+
 async def load_place(
     session: AsyncSession, org_id: uuid.UUID, location_id: uuid.UUID | None, *, for_write: bool
 ) -> tuple[Organization, Location] | Problem:
@@ -85,15 +96,9 @@ async def load_place(
     still told apart (the organization's problem first, as before).
     """
     if location_id is not None:
-        joined = and_(Location.organization_id == Organization.id, Location.id == location_id)
-        order: tuple = ()
+        row = (await session.execute(_PLACE_GIVEN, {"org_id": org_id, "location_id": location_id})).first()
     else:
-        joined = and_(Location.organization_id == Organization.id, Location.is_active)
-        order = (Location.is_primary.desc(), Location.created_at, Location.id)
-    row = (await session.execute(
-        select(Organization, Location).outerjoin(Location, joined).where(Organization.id == org_id)
-        .order_by(*order).limit(1)
-    )).first()
+        row = (await session.execute(_PLACE_PRIMARY, {"org_id": org_id})).first()
     if row is None:
         return NotFound("No encontré ese negocio.")
     organization, location = row

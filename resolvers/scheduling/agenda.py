@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from resolvers.context import Context
 from resolvers.errors import Problem, ValidationError
@@ -52,6 +52,15 @@ from solver import Calendars, Horizon, Salon
 from storage import Appointment, AppointmentStatus
 
 MAX_PAGE = 200
+# Built once (bind parameters): see snapshot.py on what building a statement costs.
+_DAY_APPOINTMENTS = select(Appointment).where(
+    Appointment.organization_id == bindparam("org_id"),
+    Appointment.location_id == bindparam("location_id"),
+    Appointment.status != AppointmentStatus.CANCELLED,
+    Appointment.starts_at < bindparam("end"),
+    Appointment.ends_at > bindparam("start"),
+).order_by(Appointment.starts_at, Appointment.id)
+_DAY_APPOINTMENTS_OF = _DAY_APPOINTMENTS.where(Appointment.staff_id == bindparam("staff_id"))
 _KIND_ORDER = {AgendaItemKind.APPOINTMENT: 0, AgendaItemKind.BLOCK: 1, AgendaItemKind.FREE: 2}
 
 
@@ -79,16 +88,11 @@ async def day_schedule(
         calendar = _calendar(await load_availability(session, org_id, location, day_start, day_end, zone,
                                                      staff_ids=shown), staff, zone)
         occupancy = await load_occupancy(session, org_id, day_start, day_end, staff_only=True, staff_ids=shown)
-        query = select(Appointment).where(
-            Appointment.organization_id == org_id,
-            Appointment.location_id == location.id,
-            Appointment.status != AppointmentStatus.CANCELLED,
-            Appointment.starts_at < day_end,
-            Appointment.ends_at > day_start,
-        )
-        if staff_id is not None:
-            query = query.where(Appointment.staff_id == staff_id)
-        appointments = (await session.scalars(query.order_by(Appointment.starts_at, Appointment.id))).all()
+        params = {"org_id": org_id, "location_id": location.id, "start": day_start, "end": day_end}
+        if staff_id is None:
+            appointments = (await session.scalars(_DAY_APPOINTMENTS, params)).all()
+        else:
+            appointments = (await session.scalars(_DAY_APPOINTMENTS_OF, {**params, "staff_id": staff_id})).all()
 
     # Only what the agenda shows: the staff's working and free time that day (no services, no spots).
     people = [member for member in staff.values() if staff_id is None or member.id == staff_id]

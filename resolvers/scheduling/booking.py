@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta, timezone
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
@@ -190,6 +190,10 @@ async def _choose(snapshot: Snapshot, request: solver.BookingRequest, now: datet
 # ---------------------------------------------------------------- rows
 
 
+_CUSTOMER_BY_PHONE = select(Customer).where(Customer.organization_id == bindparam("org_id"),
+                                            Customer.phone_number == bindparam("phone"))
+
+
 async def customer_by_phone(session: AsyncSession, org_id: uuid.UUID, phone: str, name: str | None,
                             now: datetime, *, dialect: str) -> Customer:
     """Get or create the customer with this phone; race-safe on the (organization, phone) key.
@@ -197,8 +201,8 @@ async def customer_by_phone(session: AsyncSession, org_id: uuid.UUID, phone: str
     The insert is an upsert that does nothing on conflict, so a concurrent creator of the
     same customer never aborts the booking transaction (and costs no savepoint).
     """
-    query = select(Customer).where(Customer.organization_id == org_id, Customer.phone_number == phone)
-    customer = await session.scalar(query)
+    params = {"org_id": org_id, "phone": phone}
+    customer = await session.scalar(_CUSTOMER_BY_PHONE, params)
     if customer is None:
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
         customer = await session.scalar(
@@ -210,7 +214,7 @@ async def customer_by_phone(session: AsyncSession, org_id: uuid.UUID, phone: str
             .returning(Customer)
         )
         if customer is None:  # someone else created it a moment ago
-            customer = await session.scalar(query)
+            customer = await session.scalar(_CUSTOMER_BY_PHONE, params)
         return customer
     if name and name != customer.name:
         customer.name = name

@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime, time, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import bindparam, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.context import Context
@@ -22,6 +22,12 @@ from resolvers.scheduling.types import PlanUsage
 from storage import Appointment, Organization
 
 FREE_PLAN = "free"
+#: Visits booked in [start, end): a booking group counts once. Built once (bind parameters).
+_VISITS_CREATED = select(func.count(distinct(func.coalesce(Appointment.booking_group_id, Appointment.id)))).where(
+    Appointment.organization_id == bindparam("org_id"),
+    Appointment.created_at >= bindparam("start"),
+    Appointment.created_at < bindparam("end"),
+)
 
 
 def month_bounds(now: datetime, zone: ZoneInfo) -> tuple[str, datetime, datetime]:
@@ -44,13 +50,7 @@ def limit_message(used: int, limit: int) -> str | None:
 
 async def count_usage(session: AsyncSession, organization: Organization, now: datetime, free_limit: int) -> PlanUsage:
     month, start, end = month_bounds(now, ZoneInfo(organization.timezone))
-    used = await session.scalar(
-        select(func.count(distinct(func.coalesce(Appointment.booking_group_id, Appointment.id)))).where(
-            Appointment.organization_id == organization.id,
-            Appointment.created_at >= start,
-            Appointment.created_at < end,
-        )
-    ) or 0
+    used = await session.scalar(_VISITS_CREATED, {"org_id": organization.id, "start": start, "end": end}) or 0
     limit = free_limit if (organization.plan or FREE_PLAN) == FREE_PLAN else None
     return PlanUsage(
         plan=organization.plan or FREE_PLAN,
