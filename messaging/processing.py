@@ -70,7 +70,15 @@ async def process_conversation(m: Messaging, conversation_id: uuid.UUID) -> int:
             if not held:
                 return handled  # another worker has it, and will re-check before letting go
             while (pending := await _next_pending(m, conversation_id)) is not None:
-                if await _take_turn(m, pending):
+                try:
+                    taken = await _take_turn(m, pending)
+                except Exception:
+                    if m.now() - pending.message.created_at < m.config.give_up_after:
+                        raise  # the queue and the sweep will try again
+                    # A message that has failed for this long would block the conversation forever.
+                    log.exception("giving up on message %s; the sender is asked to repeat it", pending.message.id)
+                    taken = await _give_up(m, pending)
+                if taken:
                     handled += 1
         if await _next_pending(m, conversation_id) is None:
             return handled
@@ -143,6 +151,12 @@ async def _take_turn(m: Messaging, pending: _Pending) -> bool:
         except Exception:  # noqa: BLE001 - the sweep tries again
             log.exception("provisioning after onboarding failed; the sweep will retry")
     return recorded
+
+
+async def _give_up(m: Messaging, pending: _Pending) -> bool:
+    conversation = pending.conversation
+    route = Route(RouteKind.CUSTOMER, conversation.phone_number, organization_id=conversation.organization_id)
+    return await _record_turn(m, pending.message, conversation, route, [Reply(TROUBLE_NOTICE)])
 
 
 async def _record_turn(m: Messaging, message: Message, conversation: Conversation, route: Route,

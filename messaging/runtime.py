@@ -58,6 +58,9 @@ class MessagingConfig:
     delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)
     #: An inbound message still unprocessed after this long is picked up by the sweep.
     stale_inbound: timedelta = timedelta(seconds=30)
+    #: A message whose turn keeps failing this long is answered with an apology and skipped,
+    #: so one poisoned message cannot block its conversation.
+    give_up_after: timedelta = timedelta(minutes=15)
 
     @property
     def status_callback_url(self) -> str:

@@ -154,3 +154,37 @@ async def test_a_conversation_claim_holds_across_processes_on_sqlite(db, dialect
         assert held is True
         async with claims.hold(conversation) as again:  # and a second worker in this process is refused
             assert again is False
+
+
+async def test_a_message_that_keeps_failing_is_skipped_with_an_apology_after_a_while(db, clock, monkeypatch):
+    import messaging.processing as processing
+    from messaging.inbound import InboundMessage, store_inbound
+
+    shop = await salon(db, clock())
+    m = wire(db, clock, engine=EchoEngine())
+    m.queue.paused = True
+    for k, body in enumerate(["veneno", "hola"]):
+        stored = await store_inbound(db, InboundMessage(message_sid=f"SMpoison{k}", from_address="whatsapp:+525598765432",
+                                                        to_address=f"whatsapp:{shop.number}", body=body),
+                                     now=clock(), central_number="+525500000000")
+    real_route = processing.route_message
+
+    async def broken_for_poison(db_, **kw):
+        raise RuntimeError("a bug that fails this turn every time")
+    monkeypatch.setattr(processing, "route_message", broken_for_poison)
+    import pytest as _pytest
+    with _pytest.raises(RuntimeError):
+        await process_conversation(m, stored.conversation_id)  # early on: retried later, order kept
+    assert all(msg.processed_at is None for msg in await inbound_messages(db))
+
+    clock.advance(m.config.give_up_after)
+    calls = {"n": 0}
+
+    async def broken_once(db_, **kw):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("still broken for the first message")
+        return await real_route(db_, **kw)
+    monkeypatch.setattr(processing, "route_message", broken_once)
+    assert await process_conversation(m, stored.conversation_id) == 2
+    assert [r.body for r in await outbox(db)] == [processing.TROUBLE_NOTICE, "eco: hola"]
