@@ -198,7 +198,8 @@ async def in_process(url: str, token: str, corte_id: str, repeat: int) -> None:
 
 def serve(url: str, port: int) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "PARLO_CLOCK": NOW.isoformat(), "PARLO_JWT_SECRET": SECRET,
-           "PARLO_ENV": "development", "PARLO_PUBLIC_URL": f"http://127.0.0.1:{port}"}
+           "PARLO_ENV": "development", "PARLO_PUBLIC_URL": f"http://127.0.0.1:{port}",
+           "PARLO_EMBEDDED_WORKER": "false"}  # production shape: web processes only
     return subprocess.Popen(
         [str(ROOT / ".venv/bin/uvicorn"), "parlo.app:create_app", "--factory", "--workers", "2", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning", "--no-access-log"],
