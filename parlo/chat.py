@@ -20,7 +20,6 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 
 import httpx
 from sqlalchemy import select
@@ -40,7 +39,6 @@ class ChatSession:
     sender_address: str  # whatsapp:+521…, as WhatsApp delivers it
     to_address: str
     profile_name: str
-    started_at: datetime
     settle: Callable[[], "asyncio.Future | object"] | None = None
     printed: set[uuid.UUID] = field(default_factory=set)
     _sids: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -72,7 +70,6 @@ class ChatSession:
         async with self.db.session() as session:  # type: ignore[attr-defined]
             rows = (await session.scalars(
                 select(OutboundMessage).where(OutboundMessage.to_number.in_(addresses_of(self.sender_address)),
-                                              OutboundMessage.created_at >= self.started_at,
                                               OutboundMessage.status != DeliveryStatus.PENDING,
                                               OutboundMessage.status != DeliveryStatus.SENDING)
                 .order_by(OutboundMessage.created_at, OutboundMessage.id)
@@ -81,6 +78,15 @@ class ChatSession:
         self.printed.update(r.id for r in fresh)
         return [(r.body or f"[plantilla {r.template_name}]", r.last_error if r.status is DeliveryStatus.FAILED else None)
                 for r in fresh]
+
+    async def skip_earlier(self) -> None:
+        """Messages to this phone from before the chat began are not shown (by id: the server's
+        clock may be frozen at another instant than this command's)."""
+        from storage import OutboundMessage
+
+        async with self.db.session() as session:  # type: ignore[attr-defined]
+            self.printed.update((await session.scalars(select(OutboundMessage.id).where(
+                OutboundMessage.to_number.in_(addresses_of(self.sender_address))))).all())
 
     async def print_replies(self) -> int:
         shown = 0
@@ -157,18 +163,17 @@ async def remote(settings: Settings, url: str) -> AsyncIterator[tuple[httpx.Asyn
 async def chat(settings: Settings, *, sender: str, to: str, url: str | None, messages: list[str],
                name: str, wait: float = 15.0) -> None:
     from messaging.inbound import phone_of
-    from parlo.clock import clock_from
 
     sender_phone = phone_of(sender)
     # WhatsApp writes Mexican mobiles as +521…; keep what the user typed if they gave that form.
     typed = "".join(sender.split())
     sender_address = "whatsapp:" + (typed if typed.startswith("+521") else sender_phone)
     to_address = "whatsapp:" + phone_of(to)
-    started = clock_from(settings.clock)()
     opener = remote(settings, url) if url else in_process(settings, sender_address)
     async with opener as (http, db, settle):
         session = ChatSession(http=http, settings=settings, db=db, sender_address=sender_address,
-                              to_address=to_address, profile_name=name, started_at=started, settle=settle)
+                              to_address=to_address, profile_name=name, settle=settle)
+        await session.skip_earlier()
         where = url or "Parlo en este proceso"
         print(f"Chat de WhatsApp simulado: {sender_address.removeprefix('whatsapp:')} → "
               f"{to_address.removeprefix('whatsapp:')} ({where}). Ctrl-D para salir.", flush=True)
