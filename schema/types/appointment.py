@@ -1,4 +1,3 @@
-import uuid
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Annotated
 
@@ -76,7 +75,3 @@ class Appointment:
                    cancellation_reason=row.cancellation_reason, cancelled_at=row.cancelled_at,
                    booking_group_id=to_id(row.booking_group_id) if row.booking_group_id else None,
                    staff_requested=bool(row.staff_requested), created_at=row.created_at, _row=row)
-
-    @property
-    def row_id(self) -> uuid.UUID:
-        return self._row.id
