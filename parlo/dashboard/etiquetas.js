@@ -59,3 +59,9 @@ export function telefonoLegible(e164) {
     ? `${n.slice(0, 2)} ${n.slice(2, 6)} ${n.slice(6)}`
     : `${n.slice(0, 3)} ${n.slice(3, 6)} ${n.slice(6)}`;
 }
+
+/** A wa.me link to chat with a phone from the owner's own WhatsApp ("+525511110001" → digits). */
+export function enlaceWhatsApp(e164) {
+  const digitos = (e164 ?? "").replace(/\D/g, "");
+  return digitos ? `https://wa.me/${digitos}` : null;
+}

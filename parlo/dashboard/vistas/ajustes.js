@@ -69,7 +69,14 @@ async function pintarNegocio(cuerpo, app, puede) {
     }
   });
   const uso = n.uso;
-  replace(cuerpo, f,
+  const { servicios, personal, lugares, sucursales } = app.catalogo;
+  const cuenta = (lista, uno, varios) => `${lista.length} ${lista.length === 1 ? uno : varios}`;
+  replace(cuerpo,
+    h("section", { class: "tarjeta", "aria-labelledby": "t-resumen" }, h("h2", { id: "t-resumen" }, "Tu negocio en Parlo"),
+      h("p", {}, [cuenta(sucursales, "sucursal", "sucursales"), cuenta(servicios.filter((s) => s.activo), "servicio", "servicios"),
+        cuenta(personal.filter((p) => p.activo), "persona en el equipo", "personas en el equipo"),
+        cuenta(lugares.filter((l) => l.activo), "lugar", "lugares")].join(" · "))),
+    f,
     h("section", { class: "tarjeta", "aria-labelledby": "t-wa" }, h("h2", { id: "t-wa" }, "WhatsApp"),
       h("p", {}, "Estado: ", h("span", { class: ["estado", n.whatsappEstado] }, etiqueta(WHATSAPP, n.whatsappEstado))),
       n.whatsappNumero ? h("p", {}, `Número: ${telefonoLegible(n.whatsappNumero)}`) : null,

@@ -3,7 +3,7 @@
 
 import { h, replace, campo, selector, dialogo, avisar, cajaError } from "../dom.js";
 import { fechaLarga, hora, hoy, fechaLocal, horaInput, instanteUTC, dinero, duracion } from "../fechas.js";
-import { ESTADOS, ORIGENES, etiqueta } from "../etiquetas.js";
+import { ESTADOS, ORIGENES, etiqueta, enlaceWhatsApp } from "../etiquetas.js";
 import {
   horariosLibres, agendar, registrarSinCita, cargarCita, cancelar, marcar, reprogramar, buscarClientes,
 } from "../datos.js";
@@ -257,7 +257,8 @@ export async function vistaCita(principal, params, app) {
     h("dl", { class: "columnas" },
       dato("Cuándo", `${fechaLarga(fecha)}, ${hora(cita.ini, zona)} – ${hora(cita.fin, zona)}`),
       dato("Cliente", cita.cliente?.id ? h("a", { href: `#/clientes/${cita.cliente.id}` }, cita.cliente.nombre ?? cita.cliente.telefono) : "—"),
-      dato("Teléfono", cita.cliente?.telefonoVisible ?? cita.cliente?.telefono ?? "—"),
+      dato("Teléfono", cita.cliente?.telefono ? [`${cita.cliente.telefonoVisible ?? cita.cliente.telefono} `,
+        h("a", { href: enlaceWhatsApp(cita.cliente.telefono), target: "_blank", rel: "noopener noreferrer" }, "Escribirle")] : "—"),
       dato("Con", cita.personal?.nombre ?? "—"),
       dato("Lugar", cita.lugar?.nombre ?? "—"),
       dato("Precio", dinero(cita.precio)),

@@ -2,7 +2,7 @@
 
 import { h, replace, campo, avisar, cajaError } from "../dom.js";
 import { fechaLarga, fechaLocal, hora, dinero } from "../fechas.js";
-import { ESTADOS, etiqueta } from "../etiquetas.js";
+import { ESTADOS, etiqueta, enlaceWhatsApp } from "../etiquetas.js";
 import { buscarClientes, cargarCliente, guardarCliente, cargarCitas } from "../datos.js";
 
 export async function vistaClientes(principal, params, app) {
@@ -43,7 +43,9 @@ export async function vistaCliente(principal, params, app) {
   const formulario = h("form", { class: "tarjeta" },
     h("p", {}, h("a", { href: "#/clientes" }, "‹ Clientes")),
     h("h1", {}, cliente.nombre ?? "Sin nombre"),
-    h("p", {}, `WhatsApp: ${cliente.telefonoVisible ?? cliente.telefono}`),
+    h("p", {}, `WhatsApp: ${cliente.telefonoVisible ?? cliente.telefono} `,
+      h("a", { class: "boton chico", href: enlaceWhatsApp(cliente.telefono), target: "_blank", rel: "noopener noreferrer" },
+        "Escribirle por WhatsApp")),
     campo("Nombre", nombre), campo("Notas", notas, "Solo las ve tu equipo."),
     error, puede ? h("div", { class: "fila derecha" }, guardar) : null);
   if (!puede) { nombre.readOnly = true; notas.readOnly = true; }
