@@ -77,7 +77,9 @@ async def test_viewing_appointments_and_prices_and_hours(rules_app, db, clock):
     mine = await chat.say("cuando es mi cita?")
     assert mine == ("Tienes una cita para corte y barba mañana sábado a las 12:00 PM con Pedro Ramírez. "
                     "¿Necesitas cambiarla o cancelarla?")
-    prices = await chat.say("cuanto cuesta el corte?")
+    one = await chat.say("cuanto cuesta el corte?")
+    assert one == "Corte de cabello cuesta $150 y dura 45 min. ¿Te gustaría agendarlo?"
+    prices = await chat.say("qué precios tienen?")
     assert "• Corte de cabello - $150 (45 min)" in prices and prices.endswith("¿Te gustaría agendar alguno?")
     hours = await chat.say("a que hora abren?")
     assert "• Lunes a sábado: 10:00 AM - 8:00 PM\n• Domingo: cerrado" in hours
@@ -161,3 +163,11 @@ async def test_a_customer_can_ask_for_a_stylist(rules_app, db, clock):
     await chat.say("a las 4")
     [appointment] = await appointments_of(db, shop)
     assert appointment.staff_id == shop.staff["pedro"].id
+
+
+async def test_asking_one_price_then_booking_it(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    chat = Chat(rules_app, db, "+5215511112222", shop.number)
+    assert await chat.say("oye cuánto cuesta el arreglo de barba?") == \
+        "Arreglo de barba cuesta $100 y dura 30 min. ¿Te gustaría agendarlo?"
+    assert await chat.say("sí") == "¡Claro! ¿Para qué día te gustaría agendar tu arreglo de barba?"

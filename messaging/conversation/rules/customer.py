@@ -93,6 +93,13 @@ async def start_from_intent(t: TurnState, u: Understanding) -> None:
     elif intent is Intent.VIEW_APPOINTMENTS:
         await view_appointments(t)
     elif intent in (Intent.ASK_PRICES, Intent.ASK_SERVICES):
+        match = u.slots.service
+        if match is not None and match.kind is MatchKind.MATCHED and match.candidates:
+            service = t.profile.service(match.candidates[0].id)
+            t.say(f"{capitalize_first(service_words(service.name))} cuesta {money(service.price_cents)} y dura "
+                  f"{format_duration(service.duration_minutes)}. ¿Te gustaría agendarlo?")
+            t.start("inquiry", "offered_booking", service_id=str(service.id))
+            return
         t.say(f"Estos son nuestros servicios:\n{services_list(t)}\n\n¿Te gustaría agendar alguno?")
         t.start("inquiry", "offered_booking")
     elif intent is Intent.ASK_HOURS:
@@ -209,11 +216,13 @@ def staff_mentioned(t: TurnState) -> str | None:
     return str(found[0].id) if len(found) == 1 else None
 
 
-async def start_booking(t: TurnState, u: Understanding) -> None:
+async def start_booking(t: TurnState, u: Understanding, *, service_id: str | None = None) -> None:
     flow = t.start("book", "collecting_service")
     if (staff_id := staff_mentioned(t)) is not None:
         flow.data["staff_id"] = staff_id
-    service_id, candidates = _service_from(t, u)
+    candidates: list[str] = []
+    if service_id is None:
+        service_id, candidates = _service_from(t, u)
     hello = ""
     if u.greeted:
         hello = greeting(t) + " "
@@ -227,7 +236,7 @@ async def start_booking(t: TurnState, u: Understanding) -> None:
     flow.data["service_id"] = service_id
     when = parse_when(t.text, t.today)
     if when.date is not None or when.time is not None:
-        await search_and_offer(t, when)
+        await search_and_offer(t, when, hello=hello)
         return
     flow.state = "collecting_datetime"
     t.say(f"{hello}¡Claro! ¿Para qué día te gustaría agendar tu {service_words(t.profile.service(service_id).name)}?")
@@ -302,7 +311,7 @@ async def on_book(t: TurnState, u: Understanding) -> None:
         await start_from_intent(t, u)
 
 
-async def search_and_offer(t: TurnState, when, *, verb: str = "agendar") -> None:
+async def search_and_offer(t: TurnState, when, *, hello: str = "") -> None:
     """Look up real availability for the day said and offer a few times (or the asked one)."""
     flow = t.flow
     service = t.profile.service(flow.data["service_id"])
@@ -325,7 +334,7 @@ async def search_and_offer(t: TurnState, when, *, verb: str = "agendar") -> None
                 await move_now(t, exact[0])
                 return
             flow.state = "confirming_summary"
-            t.say(f"Tengo {t.day_words(day)} a las {hhmm(exact[0])} para {service_words(service.name)} "
+            t.say(f"{hello}Tengo {t.day_words(day)} a las {hhmm(exact[0])} para {service_words(service.name)} "
                   f"({money(service.price_cents)}). ¿Te la agendo?")
             return
     in_part = [s for s in slots if _in_part(local(s).time(), part)] if part else slots
@@ -371,7 +380,7 @@ async def search_and_offer(t: TurnState, when, *, verb: str = "agendar") -> None
     price = f" para {service_words(service.name)} ({money(service.price_cents)})" if flow.type == "book" else ""
     if staff_id and t.profile.member(staff_id):
         price += f" con {t.profile.member(staff_id).name.split()[0]}"
-    lead = "Perfecto. " if not intro else intro
+    lead = hello + (intro or ("" if hello else "Perfecto. "))
     t.say(f"{lead}{capitalize_first(t.day_words(shown_day))} tengo disponibles estos horarios{price}:\n"
           + bullet_list(hhmm(s) for s in candidates) + "\n¿Cuál te funciona mejor?")
 
@@ -410,8 +419,8 @@ async def pick_slot(t: TurnState, u: Understanding) -> None:
         picked = same[0] if same else None
         if picked is None:
             when_day = date.fromisoformat(flow.data["day"]) if flow.data.get("day") else t.today
-            near = sorted(available, key=lambda s: abs(local(s).hour * 60 + local(s).minute
-                                                       - when.time.hour * 60 - when.time.minute))[:3]
+            near = sorted(_nice(available), key=lambda s: abs(local(s).hour * 60 + local(s).minute
+                                                              - when.time.hour * 60 - when.time.minute))[:3]
             flow.data["offered"] = sorted(near)
             t.say(f"A {time_words(when.time)} ya no tengo espacio {t.day_words(when_day)}. Lo más cercano es:\n"
                   + bullet_list(hhmm(s) for s in sorted(near)) + "\n¿Te sirve alguno?")
@@ -422,6 +431,17 @@ async def pick_slot(t: TurnState, u: Understanding) -> None:
         yes_no = parse_yes_no(t.text)
         if when.date is not None:
             await search_and_offer(t, when)
+            return
+        if u.intent in (Intent.THANKS, Intent.GOODBYE):
+            t.flow = None
+            t.say("¡Con gusto! Si más tarde quieres agendar, aquí estoy. 👋")
+            return
+        tries = flow.data["tries"] = flow.data.get("tries", 0) + 1
+        if tries >= 3:
+            t.flow = None
+            t.say(f"Perdón, no logro entender qué horario prefieres 🙏 ¿Quieres que le avise a {owner_first(t)} "
+                  "para que te escriba?")
+            t.start("inquiry", "offered_handoff")
             return
         if yes_no.wants_other_day or choice.kind in (ChoiceKind.OTHER, ChoiceKind.NONE) or yes_no.answer is False:
             flow.state = "collecting_datetime"
@@ -575,7 +595,7 @@ async def _modify_chosen(t: TurnState, a: dict[str, Any], u: Understanding, hell
     flow.data.update(appointment_id=a["appointment_id"], service_id=a["service_id"], old_start=a["start"])
     new_when = _new_when(t, u, a)
     if new_when is not None:
-        await search_and_offer(t, new_when)
+        await search_and_offer(t, new_when, hello=hello)
         return
     flow.state = "collecting_new_datetime"
     t.say(f"{hello}Veo que tienes una cita para {describe(t, a)}. ¿Para cuándo te gustaría cambiarla?")
@@ -751,8 +771,9 @@ async def on_inquiry(t: TurnState, u: Understanding) -> None:
             await start_from_intent(t, u)
         return
     if answer.answer is True and u.intent not in STRONG:
+        offered_service = t.flow.data.get("service_id")
         t.flow = None
-        await start_booking(t, u)
+        await start_booking(t, u, service_id=offered_service)
     elif answer.answer is False and u.intent is Intent.UNKNOWN:
         t.flow = None
         t.say(f"¡Va! Aquí estoy para lo que necesites. Que tengas {t.part_of_day_farewell()}.")
