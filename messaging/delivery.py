@@ -35,16 +35,25 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import and_, exists, func, select, text, update
 from sqlalchemy.orm import aliased
 
-from messaging.inbound import phone_of
+from messaging.inbound import phone_of, sequence_lock_key
 from messaging.runtime import Messaging
 from messaging.senders import Outgoing, SendFailed, Sent
 from messaging.status import record_provider_status
 from messaging.templates import TemplateError, inside_session_window, render
 from resolvers.outbox import whatsapp_address
-from storage import Conversation, DeliveryStatus, OutboundMessage, Organization
+from storage import (
+    ContentType,
+    Conversation,
+    DeliveryStatus,
+    Message,
+    MessageDirection,
+    Organization,
+    OutboundMessage,
+    SenderType,
+)
 
 log = logging.getLogger("parlo.whatsapp")
 
@@ -172,9 +181,35 @@ async def _record_sent(m: Messaging, row: OutboundMessage, outgoing: Outgoing, s
         if fresh.body is None:
             fresh.body = outgoing.body  # what the customer read, for the history and `parlo chat`
         fresh.updated_at = now
+        if fresh.kind != "reply" or fresh.conversation_id is None:
+            await _into_history(m, session, fresh, outgoing, sent, now)
     if sent.status in ("sent", "delivered", "read"):
         await record_provider_status(m.db, provider_message_id=sent.provider_message_id, status=sent.status,
                                      now=now, outbox_id=row.id)
+
+
+async def _into_history(m: Messaging, session, row: OutboundMessage, outgoing: Outgoing, sent: Sent,
+                        now: datetime) -> None:
+    """A notification becomes part of the conversation, so an engine reading the history knows
+    what a "sí" answers (a reminder, a waitlist offer, a proposed move). Replies are already there."""
+    conversation = await session.scalar(select(Conversation).where(
+        Conversation.business_number == phone_of(outgoing.from_),
+        Conversation.phone_number == phone_of(outgoing.to)))
+    if conversation is None:
+        return
+    if m.db.dialect == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": sequence_lock_key(conversation.id)})
+    sequence = await session.scalar(
+        select(func.coalesce(func.max(Message.sequence), 0)).where(Message.conversation_id == conversation.id))
+    known = await session.scalar(select(Message.id).where(Message.provider_message_id == sent.provider_message_id))
+    if known is not None:
+        return
+    session.add(Message(conversation_id=conversation.id, organization_id=row.organization_id,
+                        sequence=sequence + 1, direction=MessageDirection.OUTBOUND, sender_type=SenderType.SYSTEM,
+                        content_type=ContentType.TEMPLATE if row.template_name else ContentType.TEXT,
+                        body=outgoing.body, provider_message_id=sent.provider_message_id, processed_at=now,
+                        created_at=now))
+    conversation.last_message_at = now
 
 
 async def _record_failure(m: Messaging, row: OutboundMessage, error: str, *, permanent: bool,

@@ -308,3 +308,23 @@ async def test_a_template_message_whose_worker_died_after_twilio_accepted_is_not
     await deliver_due(m)
     [row] = await outbox(db)
     assert len(fake_twilio.messages) == 1 and row.provider_message_id == fake_twilio.messages[0].sid
+
+
+async def test_a_delivered_notification_joins_the_conversation_history(db, clock, fake_twilio):
+    """So the engine knows what a customer's "sí" answers."""
+    from sqlalchemy import select
+
+    from storage import Message, MessageDirection
+
+    shop = await salon(db, clock())
+    await open_window(db, shop, "+525512345678", clock() - timedelta(hours=1))
+    m = wire(db, clock, twilio=fake_twilio)
+    await queue_rows(db, clock(), shop.org.id, 1, body=None, kind="notification", template_name="appointment_reminder",
+                     variables={"business_name": "Barbería Don Carlos", "service_name": "Corte de cabello",
+                                "starts_at": "2026-01-17T21:00:00+00:00", "timezone": "America/Mexico_City"})
+    await queue_rows(db, clock(), shop.org.id, 1, to="+525599999999", body="sin conversación", kind="notification")
+    await deliver_due(m)
+    async with db.session() as session:
+        [history] = (await session.scalars(select(Message))).all()
+    assert history.direction is MessageDirection.OUTBOUND and history.body.startswith("¡Hola! Te recuerdo tu cita")
+    assert history.provider_message_id == fake_twilio.sent_to("whatsapp:+525512345678")[0].sid
