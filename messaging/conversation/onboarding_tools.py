@@ -76,8 +76,14 @@ async def create_business(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
             return problem
     await run_operation(as_org, "UpdateStaffMember", {"id": str(created.owner.id),
                                                       "input": {"serviceIds": service_ids}})
+    added, skipped = [], []
+    for person in args.get("staff") or []:
+        result = await run_operation(as_org, "CreateStaffMember", {"input": {
+            "name": str(person.get("name") or "").strip()[:120], "phone": str(person.get("phone") or ""),
+            "permissionLevel": "STAFF", "serviceIds": service_ids}})
+        (skipped if _problem(result, as_org.zone) is not None else added).append(person.get("name"))
     return ToolResult(True, {"organization_id": str(org.id), "owner_staff_id": str(created.owner.id),
-                             "services": len(service_ids)})
+                             "services": len(service_ids), "staff_added": added, "staff_skipped": skipped})
 
 
 async def save_my_profile(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
@@ -123,7 +129,9 @@ TOOLS = [
     Tool("create_business", "Da de alta el negocio cuando ya tienes nombre, tipo, dueño, servicios y horario.",
          _schema_of({"name": {"type": "string"}, "business_type": {"type": "string"},
                      "owner_name": {"type": "string"}, "services": {"type": "array", "items": _SERVICE},
-                     "hours": _HOURS}, ("name", "owner_name", "services")),
+                     "hours": _HOURS, "staff": {"type": "array", "items": {"type": "object", "properties": {
+                         "name": {"type": "string"}, "phone": {"type": "string"}}, "required": ["name", "phone"]}}},
+                    ("name", "owner_name", "services")),
          frozenset({Audience.BUSINESS_ONBOARDING}), create_business, writes=True),
     Tool("save_my_profile", "Guarda el nombre y el horario semanal del empleado nuevo.",
          _schema_of({"name": {"type": "string"}, "hours": _HOURS}),

@@ -164,14 +164,19 @@ async def test_a_new_business_signs_up_on_the_central_number(rules_app, db, cloc
     assert "tus servicios" in await chat.say("salón de belleza")
     noted = await chat.say("Corte $150 45 min, Tinte $600 2 hr, Manicure $200 45 min")
     assert "• Tinte - $600 (2 hr)" in noted and noted.endswith("domingos cerrado».")
-    assert await chat.say("de lunes a sábado de 10 a 8") == "¡Ya casi! ¿Cuál es tu nombre?"
+    assert (await chat.say("de lunes a sábado de 10 a 8")).startswith("¿Quién más atiende contigo?")
+    assert await chat.say("Rosa 55 1111 2222 y Memo Díaz 55 3333 4444") == "¡Ya casi! ¿Cuál es tu nombre?"
     done = await chat.say("Lupita Gómez")
-    assert done.startswith("¡Listo, Lupita! Estética Lupita ya está dado de alta en Parlo ✓")
+    assert done.startswith("¡Listo, Lupita! Estética Lupita ya está dado de alta en Parlo ✓\n\n"
+                           "También registré a Rosa, Memo Díaz")
 
     async with db.session() as s:
         org = await s.scalar(select(Organization).where(Organization.name == "Estética Lupita"))
         services = (await s.scalars(select(ServiceType).where(ServiceType.organization_id == org.id))).all()
-        owner = await s.scalar(select(Staff).where(Staff.organization_id == org.id))
+        owner = await s.scalar(select(Staff).where(Staff.organization_id == org.id,
+                                                   Staff.permission_level == PermissionLevel.OWNER))
+        team = (await s.scalars(select(Staff).where(Staff.organization_id == org.id,
+                                                    Staff.permission_level == PermissionLevel.STAFF))).all()
         location = await s.scalar(select(Location).where(Location.organization_id == org.id))
         session = await s.scalar(select(OnboardingSession).where(OnboardingSession.kind == OnboardingKind.BUSINESS))
     assert org.business_type == "salón de belleza"
@@ -181,6 +186,8 @@ async def test_a_new_business_signs_up_on_the_central_number(rules_app, db, cloc
                                                                         PermissionLevel.OWNER)
     assert location.business_hours["5"] == [["10:00", "20:00"]] and "6" not in location.business_hours
     assert session.state == "completed" and session.organization_id == org.id
+    assert sorted((m.name, m.phone_number) for m in team) == [("Memo Díaz", "+525533334444"),
+                                                              ("Rosa", "+525511112222")]
 
 
 async def test_the_owner_changes_permissions_and_removes_staff(rules_app, db, clock):

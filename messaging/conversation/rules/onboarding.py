@@ -23,6 +23,7 @@ from messaging.spanish import (
     format_duration,
     format_price,
     format_time,
+    extract_phone,
     parse_person_name,
     parse_weekly_hours,
     parse_yes_no,
@@ -182,6 +183,22 @@ def parse_services(text: str) -> list[dict[str, Any]]:
     return services
 
 
+def _nobody(text: str) -> bool:
+    lowered = text.lower()
+    return any(w in lowered for w in ("nadie", "solo yo", "sólo yo", "nomás yo", "nada más yo", "ninguno"))
+
+
+def parse_team(text: str) -> list[dict[str, str]]:
+    """'Pedro 55 1111 2222, Ana López 55 3333 4444' → [{name, phone}] (a chunk without both is skipped)."""
+    team = []
+    for chunk in re.split(r"[\n;,]+|\s+y\s+(?=[A-Za-zÁÉÍÓÚáéíóúñ])", text):
+        phone = extract_phone(chunk)
+        name = parse_person_name(re.sub(r"[\d+()\-\s]{7,}", " ", chunk).strip())
+        if phone and name:
+            team.append({"name": name, "phone": phone})
+    return team
+
+
 async def business(t: TurnState) -> None:
     row = await _session(t, OnboardingKind.BUSINESS)
     state = row.state if row else "initiated"
@@ -233,6 +250,15 @@ async def business(t: TurnState) -> None:
                 await ask("hours", "No entendí el horario 🙏 Escríbelo así: «de lunes a sábado de 10 a 8».")
                 return
             data["hours"] = hours
+            await ask("team", "¿Quién más atiende contigo? Mándame el nombre y el WhatsApp de cada quien, por "
+                              "ejemplo «Pedro 55 1111 2222, Ana 55 3333 4444». Si solo eres tú, dime «nadie».")
+        elif asking == "team":
+            team = parse_team(text)
+            if not team and parse_yes_no(text).answer is not False and not _nobody(text):
+                await ask("team", "No logré leer los nombres y números 🙏 Escríbelos así: «Pedro 55 1111 2222», "
+                                  "o dime «nadie».")
+                return
+            data["staff"] = team
             await ask("owner_name", "¡Ya casi! ¿Cuál es tu nombre?", state="collecting_owner_info")
         else:
             await ask("name", "¿Cómo se llama tu negocio?")
@@ -244,14 +270,18 @@ async def business(t: TurnState) -> None:
             return
         data["owner_name"] = name
         result = await t.call("create_business", name=data["name"], business_type=data.get("business_type"),
-                              owner_name=name, services=data["services"], hours=data.get("hours"))
+                              owner_name=name, services=data["services"], hours=data.get("hours"),
+                              staff=data.get("staff") or None)
         if not result.ok:
             t.say((result.message or "No pude dar de alta tu negocio.") + " ¿Me ayudas a corregirlo?")
             await _save(t, K, "collecting_owner_info", data)
             return
         data["organization_id"] = result.data["organization_id"]
         await _save(t, K, "completed", data, organization_id=result.data["organization_id"])
-        t.say(f"¡Listo, {name.split()[0]}! {data['name']} ya está dado de alta en Parlo ✓\n\n"
+        team = result.data.get("staff_added") or []
+        joined = (f"También registré a {', '.join(team)}: cuando te escriban al número del negocio, les explico "
+                  "cómo funciona.\n\n") if team else ""
+        t.say(f"¡Listo, {name.split()[0]}! {data['name']} ya está dado de alta en Parlo ✓\n\n{joined}"
               "El último paso es conectar el WhatsApp de tu negocio; en un momento te escribimos para hacerlo "
               "juntos. Mientras, puedes pedirme «mándame el link del panel» para ver tu agenda en la web.")
         return
