@@ -210,6 +210,7 @@ query Schedule($date: Date!, $staffId: ID) {{
       date closed
       staff {{
         staff {{ id name }}
+        workingHours {{ localStart localEnd }}
         entries {{ kind startsAt endsAt localStart localEnd reason appointment {{ {_APPOINTMENT} }} block {{ id }} }}
       }}
     }}
@@ -417,7 +418,9 @@ async def _schedule(tc: ToolContext, day: date, staff_id: str | None) -> ToolRes
                 item["block_id"] = e["block"]["id"]
                 item["reason"] = e.get("reason")
             entries.append(item)
-        people.append({"staff_id": agenda["staff"]["id"], "staff": agenda["staff"]["name"], "entries": entries})
+        people.append({"staff_id": agenda["staff"]["id"], "staff": agenda["staff"]["name"],
+                       "working": [[w["localStart"][:5], w["localEnd"][:5]] for w in agenda["workingHours"]],
+                       "entries": entries})
     return ToolResult(True, {"date": result["date"], "closed": result["closed"], "staff": people})
 
 

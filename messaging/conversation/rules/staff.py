@@ -189,6 +189,10 @@ async def my_schedule(t: TurnState, u: Understanding) -> None:
         t.say(f"{hello}{t.day_words(day)} el negocio está cerrado. 🙌")
         return
     appointments = [e for e in entries if e["kind"] == "appointment"]
+    working = [w for p in result.data["staff"] for w in p.get("working", [])]
+    if not appointments and not working:
+        t.say(f"{hello}{t.day_words(day)} no trabajas según tu horario, y no tienes citas. 🙌")
+        return
     if not appointments:
         free = [e for e in entries if e["kind"] == "free"]
         span = f"; estás libre de {hhmm(free[0]['start'])} a {hhmm(free[-1]['end'])}" if free else ""
