@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,7 +18,7 @@ from resolvers.errors import NotAuthenticated, NotFound, Problem, Suspended, Val
 from resolvers.permissions import Permission, check
 from resolvers.phones import InvalidPhone, normalise_phone
 from resolvers.scheduling.rules import MAX_RANGE_DAYS
-from storage import Appointment, Location, Organization, OrganizationStatus
+from storage import Appointment, Customer, Location, Organization, OrganizationStatus
 
 NO_ORGANIZATION = ValidationError("Primero elige un negocio.", field="organizationId")
 APPOINTMENT_NOT_FOUND = NotFound("No encontré esa cita.")
@@ -87,6 +88,19 @@ _PLACE_PRIMARY = (select(Organization, Location)
                   .order_by(Location.is_primary.desc(), Location.created_at, Location.id).limit(1))
 
 
+_CUSTOMER_ON = {
+    "phone": and_(Customer.organization_id == Organization.id, Customer.phone_number == bindparam("phone")),
+    "id": and_(Customer.organization_id == Organization.id, Customer.id == bindparam("customer_id")),
+}
+
+
+@cache
+def _place_and_customer(location_given: bool, customer_by: str):
+    """The place statement with the customer (by phone or by id) outer-joined: 0 or 1 row each."""
+    base = _PLACE_GIVEN if location_given else _PLACE_PRIMARY
+    return base.add_columns(Customer).outerjoin(Customer, _CUSTOMER_ON[customer_by])
+
+
 async def load_place(
     session: AsyncSession, org_id: uuid.UUID, location_id: uuid.UUID | None, *, for_write: bool
 ) -> tuple[Organization, Location] | Problem:
@@ -95,10 +109,35 @@ async def load_place(
     The location is outer-joined, so a missing organization and a missing location are
     still told apart (the organization's problem first, as before).
     """
+    params = {"org_id": org_id}
     if location_id is not None:
-        row = (await session.execute(_PLACE_GIVEN, {"org_id": org_id, "location_id": location_id})).first()
+        params["location_id"] = location_id
+    row = (await session.execute(_PLACE_GIVEN if location_id is not None else _PLACE_PRIMARY, params)).first()
+    return _place(row, location_id, for_write=for_write)
+
+
+async def load_place_and_customer(
+    session: AsyncSession, org_id: uuid.UUID, location_id: uuid.UUID | None, *, for_write: bool,
+    phone: str | None = None, customer_id: uuid.UUID | None = None,
+) -> tuple[Organization, Location, Customer | None] | Problem:
+    """`load_place` plus the organization's customer with this phone (or id), still one round
+    trip: a booking needs all three, and None means "no such customer (yet)"."""
+    params: dict = {"org_id": org_id}
+    if location_id is not None:
+        params["location_id"] = location_id
+    if customer_id is not None:
+        params["customer_id"] = customer_id
     else:
-        row = (await session.execute(_PLACE_PRIMARY, {"org_id": org_id})).first()
+        params["phone"] = phone
+    query = _place_and_customer(location_id is not None, "id" if customer_id is not None else "phone")
+    row = (await session.execute(query, params)).first()
+    place = _place(row[:2] if row is not None else None, location_id, for_write=for_write)
+    if not isinstance(place, tuple):
+        return place
+    return (*place, row[2])
+
+
+def _place(row, location_id: uuid.UUID | None, *, for_write: bool) -> tuple[Organization, Location] | Problem:
     if row is None:
         return NotFound("No encontré ese negocio.")
     organization, location = row

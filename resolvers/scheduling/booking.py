@@ -41,6 +41,7 @@ from resolvers.scheduling.access import (
     load_location,
     load_organization,
     load_place,
+    load_place_and_customer,
     organization_id,
     phone_or_problem,
 )
@@ -201,8 +202,14 @@ async def customer_by_phone(session: AsyncSession, org_id: uuid.UUID, phone: str
     The insert is an upsert that does nothing on conflict, so a concurrent creator of the
     same customer never aborts the booking transaction (and costs no savepoint).
     """
+    customer = await session.scalar(_CUSTOMER_BY_PHONE, {"org_id": org_id, "phone": phone})
+    return await _customer_as_told(session, customer, org_id, phone, name, now, dialect=dialect)
+
+
+async def _customer_as_told(session: AsyncSession, customer: Customer | None, org_id: uuid.UUID, phone: str,
+                            name: str | None, now: datetime, *, dialect: str) -> Customer:
+    """The customer already looked up by phone (None: create it, race-safe), with the name given."""
     params = {"org_id": org_id, "phone": phone}
-    customer = await session.scalar(_CUSTOMER_BY_PHONE, params)
     if customer is None:
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
         customer = await session.scalar(
@@ -267,14 +274,12 @@ async def alternatives(
     start = max(now, wanted - timedelta(hours=3))
     end = max(wanted, now) + timedelta(days=2)
     async with ctx.db.session() as session:
-        organization = await load_organization(session, org_id, for_write=False)
-        if not isinstance(organization, Organization):
+        place = await load_place(session, org_id, location_id, for_write=False)
+        if not isinstance(place, tuple):
             return ()
-        location = await load_location(session, org_id, location_id)
-        if not isinstance(location, Location):
-            return ()
+        organization, location = place
         snapshot = await load_snapshot(session, organization, location, start, end,
-                                       rules=rules_for(ctx.actor, organization))
+                                       rules=rules_for(ctx.actor, organization), busy_margin=VISIT_REACH)
     day = wanted.astimezone(snapshot.zone).date()
     for pinned_staff in dict.fromkeys((staff_id, None)):
         request = solver_request(service_ids, group_size=group_size, staff_id=pinned_staff, spot_id=spot_id,
@@ -439,11 +444,14 @@ async def _book_once(ctx: Context, visit: _Visit) -> BookedAppointments | Proble
     now = ctx.now()
     # Staff may start a visit a few minutes back: the solver's "now" is then the start itself.
     solver_now = min(now, visit.start)
+    # A walk-in without phone gets a fresh placeholder: nobody to look up.
+    phone = visit.customer_phone or notices.no_phone_placeholder()
     async with ctx.db.transaction(write=True) as session:
-        place = await load_place(session, visit.org_id, visit.location_id, for_write=True)
+        place = await load_place_and_customer(session, visit.org_id, visit.location_id, for_write=True,
+                                              phone=phone, customer_id=visit.customer_id)
         if not isinstance(place, tuple):
             return place
-        organization, location = place
+        organization, location, customer = place
         rules = replace(rules_for(actor, organization), granularity_minutes=1)  # any whole minute
         snapshot = await load_snapshot(session, organization, location, visit.start, visit.start + VISIT_REACH,
                                        rules=rules, busy_margin=VISIT_REACH)
@@ -457,15 +465,13 @@ async def _book_once(ctx: Context, visit: _Visit) -> BookedAppointments | Proble
         if not isinstance(chosen, solver.Assignment):
             return chosen
         if visit.customer_id is not None:
-            customer = await session.get(Customer, visit.customer_id)
-            if customer is None or customer.organization_id != visit.org_id:
+            if customer is None:  # not this organization's
                 return NotFound("No encontré tu registro de cliente.")
             if visit.customer_name and visit.customer_name != customer.name:
                 customer.name, customer.name_verified_at, customer.updated_at = visit.customer_name, now, now
         else:
-            customer = await customer_by_phone(session, visit.org_id,
-                                               visit.customer_phone or notices.no_phone_placeholder(),
-                                               visit.customer_name, now, dialect=ctx.db.dialect)
+            customer = await _customer_as_told(session, customer, visit.org_id, phone, visit.customer_name, now,
+                                               dialect=ctx.db.dialect)
         return await _write_visit(session, ctx, snapshot, visit, customer, chosen)
 
 

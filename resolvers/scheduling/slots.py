@@ -2,8 +2,8 @@
 
 What is listed is bookable by the same actor: staff get the same relaxed booking window
 here as in `book_appointment` (no minimum notice, a year ahead), customers the salon's.
-The listing is pure interval arithmetic, but a 30-day search on a big salon is CPU work,
-so it runs in a worker thread and never stalls the event loop.
+The listing is pure interval arithmetic: up to a month runs inline (a few milliseconds),
+longer windows in a worker thread so they never stall the event loop.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ MAX_GROUP = 10
 #: snapshot reads beyond it, and the occupancy margin around it (a gap shorter than a
 #: service is judged against the neighbouring bookings).
 VISIT_REACH = timedelta(hours=12)
+#: Slot windows up to this long are listed without a worker thread (see `list_slots`).
+INLINE_WINDOW = timedelta(days=31)
 MAX_SERVICES = 6
 MAX_LIMIT = 200
 
@@ -120,7 +122,14 @@ def solver_request(
 
 
 async def list_slots(snapshot: Snapshot, request: solver.BookingRequest, now: datetime) -> list[SlotOption]:
-    found = await asyncio.to_thread(solver.available_slots, snapshot.salon, request, now)
+    """Up to a month is listed inline (about 5 ms of CPU for 30 days of a 10-stylist salon,
+    1 ms for a day: less than a trip to a worker thread and back under load); longer
+    windows go to a thread so the event loop keeps serving other requests meanwhile."""
+    start, end = request.window_start, request.window_end
+    if start is not None and end is not None and end - start <= INLINE_WINDOW:
+        found = solver.available_slots(snapshot.salon, request, now)
+    else:
+        found = await asyncio.to_thread(solver.available_slots, snapshot.salon, request, now)
     return [slot_option(s) for s in found]
 
 

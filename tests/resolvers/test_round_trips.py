@@ -32,8 +32,9 @@ SATURDAY = date(2026, 1, 17)
 DAY_SCHEDULE_STATEMENTS = 5
 #: place, services, staff with services, spots with services, availability, occupancy
 SNAPSHOT_STATEMENTS = 6
-#: the snapshot, the customer, then appointment, occupancy, activity and outbox inserts, and the month's usage
-BOOKING_STATEMENTS = SNAPSHOT_STATEMENTS + 1 + 4 + 1
+#: the snapshot (the customer comes with the place), then appointment, occupancy, activity and
+#: outbox inserts, and the month's usage; a customer seen for the first time adds its insert
+BOOKING_STATEMENTS = SNAPSHOT_STATEMENTS + 4 + 1
 
 
 def local(hour: int, minute: int = 0) -> datetime:
@@ -114,3 +115,12 @@ async def test_a_booking_costs_a_fixed_number_of_statements_however_big_the_salo
         result = await book_appointment(ctx, BookingRequest((salon.corte.id,), local(16), salon.lupe.phone_number))
     assert isinstance(result, BookedAppointments), result
     assert len(small) == len(big) == BOOKING_STATEMENTS, big
+    with statements(db) as newcomer:
+        result = await book_appointment(ctx, BookingRequest((salon.corte.id,), local(17), "+525590001111", "Rosa"))
+    assert isinstance(result, BookedAppointments) and result.customer.name == "Rosa", result
+    assert len(newcomer) == BOOKING_STATEMENTS + 1, newcomer
+    with statements(db) as themselves:
+        result = await book_appointment(context(db, clock, as_customer(salon, salon.lupe)),
+                                        BookingRequest((salon.corte.id,), local(18)))
+    assert isinstance(result, BookedAppointments) and result.customer.id == salon.lupe.id, result
+    assert len(themselves) == BOOKING_STATEMENTS, themselves
