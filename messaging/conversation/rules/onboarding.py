@@ -161,7 +161,11 @@ _MINUTES = re.compile(r"(\d+(?:[.,]\d+)?)\s*(min|minutos|mins|hr|hrs|h|hora|hora
 def parse_services(text: str) -> list[dict[str, Any]]:
     """'Corte $150 45 min, barba $100 30 min' → [{name, price_cents, duration_minutes}]."""
     services = []
-    for part in re.split(r"[\n;,]+|\s+y\s+(?=[A-Za-zÁÉÍÓÚáéíóúñ])", text):
+    parts = []
+    for chunk in re.split(r"[\n;]+|,(?!\d{3})", text):  # "$1,200" is one price
+        several = len(_PRICE.findall(chunk)) > 1  # "Corte $150 y barba $100" (but "Corte y barba $220" is one)
+        parts.extend(re.split(r"\s+y\s+(?=[A-Za-zÁÉÍÓÚáéíóúñ])", chunk) if several else [chunk])
+    for part in parts:
         part = part.strip(" .-•*")
         if not part:
             continue
@@ -193,7 +197,7 @@ def parse_team(text: str) -> list[dict[str, str]]:
     team = []
     for chunk in re.split(r"[\n;,]+|\s+y\s+(?=[A-Za-zÁÉÍÓÚáéíóúñ])", text):
         phone = extract_phone(chunk)
-        name = parse_person_name(re.sub(r"[\d+()\-\s]{7,}", " ", chunk).strip())
+        name = parse_person_name(re.sub(r"[\d+()\-\s]{7,}", " ", chunk).strip(" :-–.").strip())
         if phone and name:
             team.append({"name": name, "phone": phone})
     return team
