@@ -6,7 +6,18 @@ run in-process with the *sender* as the actor, so permissions are the resolvers'
 identical for the rule engine, the LLM and the dashboard. Which tools a sender gets
 depends on who they are (customer, staff level, onboarding), never on what a model says.
 
-- :mod:`.rules` — the deterministic engine (state machines in ``FlowSession``).
-- :mod:`.llm` — OpenAI tool calling; :mod:`.fallback` answers with the rules when it fails.
-- :func:`.build.build_engine` — LLM + fallback when a key is set, rules otherwise.
+- :func:`.build.build_engine(openai_api_key, openai_base_url, openai_model, ...)` — the
+  engine for ``Messaging``: ``RuleEngine()`` without a key, otherwise
+  ``FallbackEngine(LLMEngine(AsyncOpenAI(...)), RuleEngine())``.
+- :mod:`.tools` — ``Tool``, ``ToolContext``, ``ToolResult``, ``registry()``,
+  ``tools_for(ctx, route_kind)``, ``call_tool(tc, name, args, route_kind=...)`` (traced),
+  ``DOCUMENTS`` (the GraphQL operations), ``local_instant`` (model times validated).
+- :mod:`.handoff` — tools without a GraphQL operation yet (handoff, own name, message a
+  customer, staff welcome, stats); :mod:`.onboarding_tools` — create_business, save_my_profile.
+- :mod:`.rules` — ``RuleEngine``: state machines in ``FlowSession`` (customer, staff/owner)
+  and ``OnboardingSession`` (staff, business), Spanish from :mod:`messaging.spanish`.
+- :mod:`.llm` — ``LLMEngine``: chat completions with tool calling; :mod:`.prompts` the
+  Mexican-Spanish system prompts; :mod:`.fallback` — ``FallbackEngine`` (rules on failure;
+  onboarding always on rules).
+- :mod:`.profile` — the business, team, customer facts read once per turn.
 """

@@ -11,6 +11,7 @@ import asyncio
 import logging
 
 from messaging.engine import ConversationEngine, Reply, Turn
+from messaging.routing import RouteKind
 
 from .llm import LLMUnavailable
 from .rules.base import hhmm
@@ -33,13 +34,21 @@ def _done(name: str, result: ToolResult) -> str:
     return "Listo ✓"
 
 
+#: Onboarding keeps its progress in OnboardingSession, which routing reads: the rule engine owns it.
+RULES_ONLY = frozenset({RouteKind.STAFF_ONBOARDING, RouteKind.BUSINESS_ONBOARDING})
+
+
 class FallbackEngine:
-    def __init__(self, primary: ConversationEngine, fallback: ConversationEngine, *, deadline: float = 45.0) -> None:
+    def __init__(self, primary: ConversationEngine, fallback: ConversationEngine, *, deadline: float = 45.0,
+                 llm_onboarding: bool = False) -> None:
         self.primary = primary
         self.fallback = fallback
         self.deadline = deadline
+        self.llm_onboarding = llm_onboarding
 
     async def respond(self, turn: Turn) -> list[Reply]:
+        if turn.route.kind in RULES_ONLY and not self.llm_onboarding:
+            return await self.fallback.respond(turn)
         try:
             async with asyncio.timeout(self.deadline):
                 return await self.primary.respond(turn)

@@ -312,3 +312,10 @@ async def test_a_customer_is_never_offered_staff_tools_and_a_viewer_cannot_block
     assert "permiso" in refused
     async with db.session() as s:
         assert (await s.scalars(select(Availability))).all() == []
+
+
+async def test_onboarding_is_deterministic_even_with_a_key(llm_app, fake, db, clock):
+    async with llm_app() as http:
+        chat = Chat(http, db, "+5215544443333", "+525500000000")
+        assert (await chat.say("Hola, me interesa Parlo")).endswith("¿Cómo se llama tu negocio?")
+    assert fake.requests == []
