@@ -24,8 +24,17 @@ magic_link                url, business_name?, minutes_valid?
 plan_limit                business_name, limit, used?
 plan_limit_reached        business_name, limit, used?, month?, plan?                   (to the owner)
 waitlist_offer            business_name, service_name, starts_at, timezone, staff_name?
-appointment_moved_proposal business_name, service_name, previous_starts_at, starts_at, timezone, staff_name?, previous_staff_name?, staff_changed?
+appointment_moved_proposal business_name, service_name, previous_starts_at, starts_at, timezone, staff_name?, previous_staff_name?, staff_changed?, already_moved?
+appointment_reminder_2h   business_name, service_name, starts_at, timezone, staff_name?, address?
+daily_summary             business_name, timezone, date?, appointment_count?, appointments?, staff_name?   (to the owner)
+review_request            business_name, service_name, customer_name?, staff_name?
+no_show_rebook            business_name, service_name, starts_at, timezone, customer_name?
+staff_onboarding_completed business_name, staff_name, services?                      (to the owner)
+handoff_request           reason?, customer_name?, customer_phone?                   (to the owner)
 ========================  ===========================================================
+
+:data:`SAMPLES` holds example variables for every template (``parlo templates`` prints
+them with their Spanish text, for submission to Twilio/Meta).
 
 Aliases accepted (:data:`ALIASES`): ``start`` for ``starts_at``, ``previous_start`` for
 ``previous_starts_at``, ``organization_name`` for ``business_name``, ``bookings_used`` for
@@ -44,7 +53,13 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from messaging.spanish.formatting import capitalize_first, format_day_reference, format_price, format_time
+from messaging.spanish.formatting import (
+    capitalize_first,
+    format_date,
+    format_day_reference,
+    format_price,
+    format_time,
+)
 from messaging.spanish.phones import format_phone
 
 #: WhatsApp's customer-care window: free-form messages only within 24 h of the customer's last message.
@@ -156,6 +171,11 @@ class Template:
     write: Writer = field(repr=False)
 
 
+def _a_las(hour: str) -> str:
+    """"a las 3:00 PM", but "a la 1:00 PM"."""
+    return ("a la " if hour.startswith("1:") else "a las ") + hour
+
+
 def _with(*parts: str | None) -> str:
     return "".join(p for p in parts if p)
 
@@ -164,7 +184,7 @@ def _confirmation(f: _Facts) -> Rendered:
     day, hour, service, business = f.day("starts_at"), f.time("starts_at"), f.service(), f.text("business_name")
     staff, price, address = f.optional("staff_name"), f.price("price_cents"), f.optional("address")
     body = _with(
-        f"¡Listo! Tu cita de {service} en {business} quedó para {day} a las {hour}",
+        f"¡Listo! Tu cita de {service} en {business} quedó para {day} {_a_las(hour)}",
         f" con {staff}" if staff else None, ".",
         f"\nPrecio: {price}" if price else None,
         f"\n📍 {address}" if address else None,
@@ -177,7 +197,7 @@ def _reminder(f: _Facts) -> Rendered:
     day, hour, service, business = f.day("starts_at"), f.time("starts_at"), f.service(), f.text("business_name")
     staff, address = f.optional("staff_name"), f.optional("address")
     body = _with(
-        f"¡Hola! Te recuerdo tu cita de {service} en {business} {day} a las {hour}",
+        f"¡Hola! Te recuerdo tu cita de {service} en {business} {day} {_a_las(hour)}",
         f" con {staff}" if staff else None, ".",
         f"\n📍 {address}" if address else None,
         "\n¿Nos confirmas que vienes? Si no puedes, avísame y la cambiamos.",
@@ -189,7 +209,7 @@ def _cancelled(f: _Facts) -> Rendered:
     day, hour, service, business = f.day("starts_at"), f.time("starts_at"), f.service(), f.text("business_name")
     reason = f.optional("reason")
     body = _with(
-        f"Tu cita de {service} en {business} de {day} a las {hour} quedó cancelada.",
+        f"Tu cita de {service} en {business} de {day} {_a_las(hour)} quedó cancelada.",
         f" Motivo: {reason}." if reason else None,
         " Si quieres agendar otra, aquí estoy.",
     )
@@ -201,8 +221,8 @@ def _rescheduled(f: _Facts) -> Rendered:
     day, hour, service, business = f.day("starts_at"), f.time("starts_at"), f.service(), f.text("business_name")
     staff = f.optional("staff_name")
     body = _with(
-        f"Movimos tu cita de {service} en {business}: ya no es {before_day} a las {before_hour}, "
-        f"ahora es {day} a las {hour}",
+        f"Movimos tu cita de {service} en {business}: ya no es {before_day} {_a_las(before_hour)}, "
+        f"ahora es {day} {_a_las(hour)}",
         f" con {staff}" if staff else None, ".",
         " Si no te queda, escríbeme y buscamos otro horario.",
     )
@@ -212,14 +232,14 @@ def _rescheduled(f: _Facts) -> Rendered:
 def _new_booking(f: _Facts) -> Rendered:
     day, hour, service, customer = f.day("starts_at"), f.time("starts_at"), f.service(), f.customer()
     staff = f.optional("staff_name")
-    body = _with(f"📅 Nueva cita: {customer}, {service}, {day} a las {hour}", f" con {staff}" if staff else None, ".")
+    body = _with(f"📅 Nueva cita: {customer}, {service}, {day} {_a_las(hour)}", f" con {staff}" if staff else None, ".")
     return Rendered(body, {"1": customer, "2": service, "3": day, "4": hour})
 
 
 def _customer_cancelled(f: _Facts) -> Rendered:
     day, hour, service, customer = f.day("starts_at"), f.time("starts_at"), f.service(), f.customer()
     staff = f.optional("staff_name")
-    body = _with(f"❌ {customer} canceló su cita de {service} de {day} a las {hour}",
+    body = _with(f"❌ {customer} canceló su cita de {service} de {day} {_a_las(hour)}",
                  f" con {staff}" if staff else None, ". Ese espacio quedó libre.")
     return Rendered(body, {"1": customer, "2": service, "3": day, "4": hour})
 
@@ -231,6 +251,8 @@ def _employee_welcome(f: _Facts) -> Rendered:
         f"¡Hola, {staff}! {business} te agregó a Parlo para manejar tu agenda por WhatsApp.",
         f" Escríbele al {format_phone(number)} cuando quieras ver tus citas o bloquear un horario." if number
         else " Contéstame este mensaje para empezar.",
+        "\nPuedes preguntarme cosas como «¿qué tengo hoy?», «bloquea de 2 a 3 para mi comida», "
+        "«agenda a Juan mañana a las 5» o «el de las 11 no llegó».",
     )
     return Rendered(body, {"1": staff, "2": business, "3": format_phone(number) if number else ""})
 
@@ -249,7 +271,7 @@ def _magic_link(f: _Facts) -> Rendered:
 
 def _plan_limit(f: _Facts) -> Rendered:
     business, limit = f.text("business_name"), f.text("limit")
-    body = (f"{business} llegó a las {limit} citas de este mes del plan gratuito. Las citas nuevas por WhatsApp "
+    body = (f"{business} llegó {_a_las(limit)} citas de este mes del plan gratuito. Las citas nuevas por WhatsApp "
             "quedan en pausa hasta el próximo mes; si quieres seguir sin límite, cambia de plan desde tu panel.")
     return Rendered(body, {"1": business, "2": limit})
 
@@ -265,7 +287,7 @@ def _waitlist_offer(f: _Facts) -> Rendered:
     day, hour, service, business = f.day("starts_at"), f.time("starts_at"), f.service(), f.text("business_name")
     staff = f.optional("staff_name")
     body = _with(
-        f"¡Buenas noticias! Se liberó un lugar para {service} en {business} {day} a las {hour}",
+        f"¡Buenas noticias! Se liberó un lugar para {service} en {business} {day} {_a_las(hour)}",
         f" con {staff}" if staff else None,
         ". ¿Lo quieres? Contéstame «sí» y te lo aparto; si no, no te preocupes.",
     )
@@ -273,17 +295,116 @@ def _waitlist_offer(f: _Facts) -> Rendered:
 
 
 def _moved_proposal(f: _Facts) -> Rendered:
+    """Sent after a rebooking plan is applied (``already_moved``): the visit *is* at the new time,
+    so the customer confirms it or asks for another; without the flag it is a question."""
     before_day, before_hour = f.day("previous_starts_at"), f.time("previous_starts_at")
     day, hour, service, business = f.day("starts_at"), f.time("starts_at"), f.service(), f.text("business_name")
     staff, before_staff = f.optional("staff_name"), f.optional("previous_staff_name")
     changed = bool(f.raw.get("staff_changed")) and staff and before_staff and staff != before_staff
-    body = _with(
-        f"Hola, te escribimos de {business}. ¿Te podemos mover tu cita de {service} de {before_day} a las "
-        f"{before_hour} a {day} a las {hour}",
-        f", ahora con {staff} en lugar de {before_staff}" if changed else (f" con {staff}" if staff else None),
-        "? Contéstame «sí» para moverla o «no» para dejarla como está.",
-    )
+    with_whom = f", ahora con {staff} en lugar de {before_staff}" if changed else (f" con {staff}" if staff else None)
+    if f.raw.get("already_moved"):
+        body = _with(
+            f"Hola, te escribimos de {business}. Tuvimos que mover tu cita de {service} de {before_day} "
+            f"{_a_las(before_hour)} a {day} {_a_las(hour)}", with_whom,
+            ". ¿Te queda bien? Contéstame «sí» para confirmarla, o dime qué otro horario te acomoda y te lo busco.",
+        )
+    else:
+        body = _with(
+            f"Hola, te escribimos de {business}. ¿Te podemos mover tu cita de {service} de {before_day} "
+            f"{_a_las(before_hour)} a {day} {_a_las(hour)}", with_whom,
+            "? Contéstame «sí» para moverla o «no» para dejarla como está.",
+        )
     return Rendered(body, {"1": service, "2": before_day, "3": before_hour, "4": day, "5": hour, "6": business})
+
+
+def _reminder_soon(f: _Facts) -> Rendered:
+    day, hour, service, business = f.day("starts_at"), f.time("starts_at"), f.service(), f.text("business_name")
+    staff, address = f.optional("staff_name"), f.optional("address")
+    body = _with(
+        f"¡Te esperamos {day} {_a_las(hour)} para tu {service} en {business}",
+        f" con {staff}" if staff else None, "!",
+        f"\n📍 {address}" if address else None,
+        "\nSi se te complica llegar, avísame por aquí.",
+    )
+    return Rendered(body, {"1": service, "2": day, "3": hour, "4": business})
+
+
+def _daily_summary(f: _Facts) -> Rendered:
+    """The owner's morning: the day's count and the first appointments, one per line."""
+    business, staff = f.text("business_name"), f.optional("staff_name")
+    items = list(f.raw.get("appointments") or [])
+    try:
+        day = format_date(datetime.fromisoformat(f.optional("date")).date() if f.optional("date")
+                          else f.now.astimezone(f.zone()).date())
+    except ValueError as exc:
+        raise TemplateError("date debe ser una fecha ISO (AAAA-MM-DD)") from exc
+    try:
+        count = int(f.optional("appointment_count") or len(items))
+    except ValueError as exc:
+        raise TemplateError("appointment_count debe ser un número") from exc
+    hello = f"Buenos días, {staff}." if staff else "Buenos días."
+    if count == 0:
+        return Rendered(f"{hello} Hoy {day} no hay citas agendadas en {business}. ¡Buen día!",
+                        {"1": staff or "", "2": day, "3": "0", "4": business, "5": ""})
+    lines = []
+    for item in items:
+        moment = _Facts({**item, "timezone": f.raw.get("timezone")}, f.now)
+        who = moment.customer()
+        with_staff = f" con {item['staff_name']}" if item.get("staff_name") else ""
+        lines.append(f"• {moment.time('starts_at')} {item.get('service_name') or 'Cita'} — {who}{with_staff}")
+    more = count - len(lines)
+    citas = "1 cita" if count == 1 else f"{count} citas"
+    body = _with(f"{hello} Hoy {day} tienes {citas} en {business}:",
+                 "\n" + "\n".join(lines) if lines else None,
+                 f"\n…y {more} más. Ve la agenda completa en tu panel." if more > 0 and lines else None)
+    first = lines[0].split(" ", 3)[1:3] if lines else []
+    return Rendered(body, {"1": staff or "", "2": day, "3": str(count), "4": business, "5": " ".join(first)})
+
+
+def _review_request(f: _Facts) -> Rendered:
+    business, service = f.text("business_name"), f.service()
+    name, staff = f.optional("customer_name"), f.optional("staff_name")
+    first_name = name.split()[0] if name else None
+    body = _with(
+        f"¡Hola, {first_name}!" if first_name else "¡Hola!",
+        f" Gracias por tu visita a {business}. ¿Cómo te fue con tu {service}",
+        f" con {staff}" if staff else None,
+        "? Califícanos del 1 al 5 contestando con un número; tu opinión nos ayuda mucho.",
+    )
+    return Rendered(body, {"1": first_name or "", "2": business, "3": service})
+
+
+def _no_show_rebook(f: _Facts) -> Rendered:
+    day, hour, service, business = f.day("starts_at"), f.time("starts_at"), f.service(), f.text("business_name")
+    name = f.optional("customer_name")
+    first_name = name.split()[0] if name else None
+    body = _with(
+        f"Hola, {first_name}," if first_name else "Hola,",
+        f" notamos que no pudiste llegar a tu cita de {service} de {day} {_a_las(hour)} en {business}. "
+        "Esperamos que todo esté bien. Cuando quieras, escríbeme y te busco otro horario.",
+    )
+    return Rendered(body, {"1": first_name or "", "2": service, "3": day, "4": hour, "5": business})
+
+
+def _staff_onboarding_completed(f: _Facts) -> Rendered:
+    staff, business = f.text("staff_name"), f.text("business_name")
+    services = [str(s) for s in (f.raw.get("services") or []) if s]
+    body = _with(
+        f"✅ {staff} terminó su registro y ya maneja su agenda de {business} por WhatsApp",
+        f" ({', '.join(services)})" if services else None, ".",
+    )
+    return Rendered(body, {"1": staff, "2": business})
+
+
+def _handoff_request(f: _Facts) -> Rendered:
+    customer, reason = f.customer(), f.optional("reason") or "quiere hablar con alguien del equipo"
+    phone = f.optional("customer_phone")
+    body = _with(
+        f"🙋 {customer} pide hablar con alguien: {reason}.",
+        f" Teléfono: {format_phone(phone)}." if phone and f.optional("customer_name") else None,
+        " Contéstale directo por WhatsApp; yo no le respondo en las próximas 24 horas.",
+    )
+    return Rendered(body, {"1": customer, "2": reason})
 
 
 TEMPLATES: dict[str, Template] = {
@@ -308,9 +429,56 @@ TEMPLATES: dict[str, Template] = {
         Template("waitlist_offer", ("business_name", "service_name", "starts_at", "timezone"),
                  ("staff_name", "location_name", "customer_name"), _waitlist_offer),
         Template("appointment_moved_proposal", ("business_name", "service_name", "previous_starts_at", "starts_at",
-                                                "timezone"), ("staff_name", "previous_staff_name", "staff_changed"),
-                 _moved_proposal),
+                                                "timezone"),
+                 ("staff_name", "previous_staff_name", "staff_changed", "already_moved"), _moved_proposal),
+        Template("appointment_reminder_2h", ("business_name", "service_name", "starts_at", "timezone"),
+                 ("staff_name", "address"), _reminder_soon),
+        Template("daily_summary", ("business_name", "timezone"), ("date", "appointment_count", "appointments",
+                                                                  "staff_name"), _daily_summary),
+        Template("review_request", ("business_name", "service_name"), ("customer_name", "staff_name"),
+                 _review_request),
+        Template("no_show_rebook", ("business_name", "service_name", "starts_at", "timezone"), ("customer_name",),
+                 _no_show_rebook),
+        Template("staff_onboarding_completed", ("business_name", "staff_name"), ("services",),
+                 _staff_onboarding_completed),
+        Template("handoff_request", (), ("reason", "customer_name", "customer_phone"), _handoff_request),
     )
+}
+
+_VISIT = {"business_name": "Barbería Don Carlos", "service_name": "Corte de cabello",
+          "starts_at": "2026-01-17T21:00:00Z", "timezone": "America/Mexico_City", "staff_name": "Carlos",
+          "customer_name": "Juan Pérez"}
+
+#: Example variables per template: what ``parlo templates`` renders for submission to Twilio.
+SAMPLES: dict[str, dict[str, Any]] = {
+    "appointment_confirmation": {**_VISIT, "price_cents": 15000, "address": "Av. Juárez 123, Centro"},
+    "appointment_reminder": {**_VISIT, "address": "Av. Juárez 123, Centro"},
+    "appointment_cancelled": {**_VISIT, "reason": "Carlos se enfermó"},
+    "appointment_rescheduled": {**_VISIT, "previous_starts_at": "2026-01-17T19:00:00Z"},
+    "new_booking": {**_VISIT, "customer_phone": "+525512345678"},
+    "customer_cancelled": {**_VISIT, "customer_phone": "+525512345678"},
+    "employee_welcome": {"business_name": "Barbería Don Carlos", "staff_name": "Pedro",
+                         "business_number": "+525587654321"},
+    "magic_link": {"url": "https://parlo.mx/entrar?token=abc123", "business_name": "Barbería Don Carlos",
+                   "minutes_valid": 15},
+    "plan_limit": {"business_name": "Barbería Don Carlos", "limit": 50, "used": 50},
+    "plan_limit_reached": {"business_name": "Barbería Don Carlos", "limit": 50, "used": 51, "month": "2026-01"},
+    "waitlist_offer": _VISIT,
+    "appointment_moved_proposal": {**_VISIT, "previous_starts_at": "2026-01-17T19:00:00Z", "staff_name": "Ana",
+                                   "previous_staff_name": "Carlos", "staff_changed": True, "already_moved": True},
+    "appointment_reminder_2h": {**_VISIT, "starts_at": "2026-01-16T18:00:00Z", "address": "Av. Juárez 123, Centro"},
+    "daily_summary": {"business_name": "Barbería Don Carlos", "date": "2026-01-16", "timezone": "America/Mexico_City",
+                      "staff_name": "Carlos", "appointment_count": 2, "appointments": [
+                          {"starts_at": "2026-01-16T16:00:00Z", "service_name": "Corte de cabello",
+                           "customer_name": "Juan Pérez", "staff_name": "Carlos"},
+                          {"starts_at": "2026-01-16T17:30:00Z", "service_name": "Arreglo de barba",
+                           "customer_phone": "+525512345678", "staff_name": "Pedro"}]},
+    "review_request": _VISIT,
+    "no_show_rebook": {**_VISIT, "starts_at": "2026-01-16T15:00:00Z"},
+    "staff_onboarding_completed": {"business_name": "Barbería Don Carlos", "staff_name": "Pedro",
+                                   "services": ["Corte de cabello", "Arreglo de barba"]},
+    "handoff_request": {"reason": "si hacen tinte de cabello", "customer_name": "Juan Pérez",
+                        "customer_phone": "+525512345678"},
 }
 
 
