@@ -292,3 +292,28 @@ async def test_a_walk_in_of_a_known_customer_in_one_message(rules_app, db, clock
     chat = Chat(rules_app, db, "+525512345002", shop.number)
     done = await chat.say("acaba de llegar alguien para corte, su cel es 55 9876 5432")
     assert done == "Listo ✓ Registré a Ana López (55 9876 5432) para Corte de cabello ahora a las 10:00 AM contigo."
+
+
+async def test_staff_book_for_a_customer_by_phone(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    chat = Chat(rules_app, db, "+525512345002", shop.number)
+    asked = await chat.say("agenda a Juan Pérez 55 1234 5678 un corte mañana a las 4")
+    assert asked == "¿Agendo a Juan Pérez (55 1234 5678) para Corte de cabello mañana sábado a las 4:00 PM?"
+    done = await chat.say("sí")
+    assert done.startswith("Listo ✓ Agendé a Juan Pérez para Corte de cabello mañana sábado a las 4:00 PM con ")
+    [appointment] = await appointments_of(db, shop)
+    assert appointment.starts_at.astimezone(MX) == datetime(2026, 1, 17, 16, tzinfo=MX)
+    assert [m.template_name for m in await outbound_to(db, "+525512345678")] == ["appointment_confirmation"]
+
+
+async def test_staff_book_for_a_customer_step_by_step(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    chat = Chat(rules_app, db, "+525512345002", shop.number)
+    assert await chat.say("quiero agendar a un cliente") == \
+        "¿Cuál es el teléfono del cliente? Le mando la confirmación por WhatsApp."
+    assert await chat.say("55 1234 5678") == "¿A nombre de quién?"
+    assert (await chat.say("Luis Ramírez")).startswith("¿Qué servicio?")
+    assert await chat.say("barba") == "¿Qué día y a qué hora? Por ejemplo: «mañana a las 4»."
+    assert await chat.say("el lunes a las 11") == \
+        "¿Agendo a Luis Ramírez (55 1234 5678) para Arreglo de barba el lunes a las 11:00 AM?"
+    assert (await chat.say("va")).startswith("Listo ✓ Agendé a Luis Ramírez para Arreglo de barba el lunes")
