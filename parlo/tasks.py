@@ -12,7 +12,11 @@ Tasks:
 * ``parlo.deliver_outbox()`` — send what is due; retries come back as delayed tasks;
 * ``parlo.whatsapp_sweep`` (every minute, UTC crontab) — recover rows abandoned by dead
   workers, send due rows (reminders queued with ``send_after``, retries), and process
-  inbound messages nobody processed, and follow WhatsApp senders awaiting Meta's review.
+  inbound messages nobody processed, and follow WhatsApp senders awaiting Meta's review;
+* ``parlo.notifications`` (every minute, UTC crontab) — what the clock sends
+  (``messaging.notifications``: reminders, daily summaries at each salon's local hour,
+  rating requests, no-show invitations, stale waitlist offers); each organization's
+  local time is computed inside, and re-runs write nothing twice.
 """
 
 from __future__ import annotations
@@ -116,6 +120,7 @@ class Tasks:
     deliver_outbox: TaskWrapper
     sweep: TaskWrapper
     queue: HueyWorkQueue
+    notifications: TaskWrapper | None = None
 
 
 class _ThreadRuntime(threading.local):
@@ -200,8 +205,18 @@ def register(huey: Huey, settings: Settings, clock: Clock) -> Tasks:
                 await sync_pending_senders(m.db, m.numbers, now=m.now())
         run(work)
 
+    @huey.periodic_task(crontab(minute="*"), name="parlo.notifications")
+    def notifications_task() -> int:
+        from messaging.notifications import dispatch_due
+
+        async def work(m: Messaging) -> int:
+            report = await dispatch_due(m.db, now=m.now(), config=m.config.resolver,
+                                        outbox_written=m.queue.outbox_waiting)
+            return report.total
+        return run(work)
+
     huey.on_shutdown(name="parlo.close_thread_runtime")(close_thread_runtime)
     tasks = Tasks(huey=huey, process_conversation=process_conversation_task, deliver_outbox=deliver_outbox_task,
-                  sweep=sweep_task, queue=None)  # type: ignore[arg-type]
+                  sweep=sweep_task, queue=None, notifications=notifications_task)  # type: ignore[arg-type]
     tasks.queue = HueyWorkQueue(tasks, clock)
     return tasks
