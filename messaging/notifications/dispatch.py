@@ -1,8 +1,8 @@
 """One pass of every dispatcher: what is due at ``now``, written once as outbox rows.
 
 Run every minute by Huey (``parlo.notifications``), by any number of workers at once:
-each dispatcher writes in its own transaction with keys that make a re-run, a
-concurrent run or a run after a crash a no-op. Delivery is the outbox's business.
+the dispatchers write in one transaction, with keys that make a re-run, a concurrent
+run or a run after a crash a no-op. Delivery is the outbox's business.
 """
 
 from __future__ import annotations
@@ -63,18 +63,20 @@ async def dispatch_due(db: Database, *, now: datetime, config: ResolverConfig,
     ``outbox_written`` is called once if anything was written, so delivery starts at once.
     """
     report = DispatchReport()
-    for name, dispatcher in DISPATCHERS:
-        try:
-            async with db.transaction(write=True) as session:
-                organizations = await _organizations(session)
+    try:
+        # One transaction for all of them: one write lock a minute, and a crash leaves nothing
+        # half-written (the next run writes it all).
+        async with db.transaction(write=True) as session:
+            organizations = await _organizations(session)
+            for name, dispatcher in DISPATCHERS:
                 report.written[name] = await dispatcher(session, now=now, organizations=organizations, policy=policy)
-        except DBAPIError as exc:
-            if not is_unique_violation(exc):
-                raise
-            # Another worker wrote the same rows between our check and insert (a key other
-            # than dedupe_key); its rows stand and the next run finds them.
-            log.info("%s: another worker dispatched at the same time", name)
-            report.written[name] = []
+    except DBAPIError as exc:
+        if not is_unique_violation(exc):
+            raise
+        # Another worker wrote the same rows between our check and insert on a key other than
+        # dedupe_key; its rows stand and the next run finds them.
+        log.info("another worker dispatched at the same time")
+        report.written = {}
     ctx = Context(db=db, now=lambda: now, actor=Actor.system(None), config=config, outbox_notifier=outbox_written)
     report.waitlist_offers_passed = await pass_on_stale_offers(ctx)
     if report.total and outbox_written is not None:
