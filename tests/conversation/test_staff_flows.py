@@ -317,3 +317,16 @@ async def test_staff_book_for_a_customer_step_by_step(rules_app, db, clock):
     assert await chat.say("el lunes a las 11") == \
         "¿Agendo a Luis Ramírez (55 1234 5678) para Arreglo de barba el lunes a las 11:00 AM?"
     assert (await chat.say("va")).startswith("Listo ✓ Agendé a Luis Ramírez para Arreglo de barba el lunes")
+
+
+async def test_staff_move_a_customers_appointment(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    juan = await add_customer(db, shop, "+525520000001", "Juan Pérez", verified=clock())
+    await add_appointment(db, shop, juan, "corte", "pedro", TODAY, time(15), clock())
+    chat = Chat(rules_app, db, "+525512345002", shop.number)
+    asked = await chat.say("mueve la cita de las 3 a las 5")
+    assert asked == "¿Muevo la cita de Juan Pérez (Corte) de las 3:00 PM a las 5:00 PM? Le aviso por WhatsApp."
+    assert await chat.say("sí") == "Listo ✓ Moví la cita de Juan Pérez a las 5:00 PM. Ya le avisé."
+    [appointment] = await appointments_of(db, shop)
+    assert appointment.starts_at.astimezone(MX) == datetime(2026, 1, 16, 17, tzinfo=MX)
+    assert [m.template_name for m in await outbound_to(db, "+525520000001")] == ["appointment_rescheduled"]

@@ -63,6 +63,9 @@ def understand(t: TurnState) -> Understanding:
                       services={str(s.id): s.name for s in t.profile.services},
                       staff_names=[m.name for m in t.profile.team])
     lowered = t.text.lower()
+    if u.intent is Intent.UNKNOWN and u.slots.appointment_time and u.slots.time and \
+            any(w in lowered for w in ("pasa", "mueve", "recorre", "cambia")):
+        return replace(u, intent=Intent.RESCHEDULE)  # "pasa la de las 12 para mañana a las 11"
     if u.slots.staff_name and u.intent not in (Intent.CHANGE_PERMISSIONS, Intent.REMOVE_STAFF):
         if _level_in(lowered) and u.intent in (Intent.RESCHEDULE, Intent.UNKNOWN, Intent.CHANGE_HOURS):
             return replace(u, intent=Intent.CHANGE_PERMISSIONS)
@@ -116,7 +119,7 @@ async def start_from_intent(t: TurnState, u: Understanding) -> None:
         Intent.CHANGE_SERVICE_DURATION: start_service_change, Intent.CHANGE_SERVICE_PRICE: start_service_change,
         Intent.STATS: stats, Intent.DASHBOARD_LINK: dashboard_link, Intent.CHANGE_PERMISSIONS: start_permissions,
         Intent.STAFF_ABSENT: start_rebooking, Intent.COMPACT_SCHEDULE: start_rebooking,
-        Intent.BOOK: start_on_behalf,
+        Intent.BOOK: start_on_behalf, Intent.RESCHEDULE: start_move,
     }
     handler = handlers.get(intent)
     if handler is not None:
@@ -633,6 +636,60 @@ async def on_walk_in(t: TurnState, u: Understanding) -> None:
         await _book_walk_in(t)
     else:
         await start_from_intent(t, u)
+
+
+# ---------------------------------------------------------------- moving a customer's appointment
+
+
+async def start_move(t: TurnState, u: Understanding) -> None:
+    """"Mueve la cita de las 3 a las 5", "cambia la de Juan de las 4 a las 6": confirmed, customer told."""
+    old, new = u.slots.appointment_time, u.slots.time
+    r = u.slots.time_range
+    if old is None and r is not None and r.kind is RangeKind.BETWEEN and r.end is not None:
+        old, new = r.start, r.end
+    if old is None or new is None:
+        t.say("¿Qué cita muevo y a qué hora? Por ejemplo: «mueve la cita de las 3 a las 5».")
+        return
+    result = await t.call("find_appointments", date=t.today.isoformat(), time=old.strftime("%H:%M"))
+    if denied(t, result):
+        return
+    found = result.data["appointments"]
+    if u.slots.customer_name:
+        found = [a for a in found if a["customer"] and u.slots.customer_name.lower() in a["customer"].lower()] or found
+    mine = [a for a in found if a["staff_id"] == str(t.staff_id)]
+    found = mine if len(found) > 1 and mine else found
+    if len(found) != 1:
+        t.say(f"No encontré una sola cita hoy a {time_words(old)}." if not found else
+              "Hay varias citas a esa hora; dime el nombre del cliente.")
+        return
+    a = found[0]
+    day = u.slots.date.start if u.slots.date else local(a["start"]).date()
+    start = datetime.combine(day, new)
+    t.start("move", "confirming", appointment_id=a["appointment_id"], start=start.isoformat(timespec="minutes"))
+    when = "" if day == local(a["start"]).date() else f" del {t.day_words(day).removeprefix('el ')}"
+    t.say(f"¿Muevo la cita de {a['customer'] or 'el cliente'} ({short_service(a['service'])}) de las "
+          f"{hhmm(a['start'])} a las {format_time(new)}{when}? Le aviso por WhatsApp.")
+
+
+async def on_move(t: TurnState, u: Understanding) -> None:
+    flow = t.flow
+    if parse_yes_no(t.text).answer is not True:
+        flow.state = "closed"
+        t.say("Va, la cita se queda como estaba.")
+        return
+    result = await t.call("reschedule_appointment", appointment_id=flow.data["appointment_id"],
+                          new_start_time=flow.data["start"])
+    if not result.ok:
+        alternatives = result.data.get("alternatives") or []
+        flow.state = "closed"
+        t.say((result.message or "No pude moverla.") + (
+            " Horarios cercanos: " + ", ".join(hhmm(x) for x in alternatives[:3]) + "." if alternatives else ""))
+        return
+    a = result.data["appointments"][0]
+    flow.state = "confirmed"
+    t.say(f"Listo ✓ Moví la cita de {a['customer'] or 'el cliente'} a las {hhmm(a['start'])}"
+          f"{'' if local(a['start']).date() == t.today else ' del ' + t.day_words(local(a['start']).date()).removeprefix('el ')}"
+          ". Ya le avisé.")
 
 
 # ---------------------------------------------------------------- booking for a customer (spec flow 14)
@@ -1197,4 +1254,5 @@ FLOW_INTENT = {"block": Intent.BLOCK_TIME, "mark": None, "walk_in": Intent.WALK_
 FLOW_HANDLERS = {"block": on_block, "unblock": on_unblock, "mark": on_mark, "walk_in": on_walk_in,
                  "history": on_history, "message": on_message, "add_staff": on_add_staff,
                  "remove_staff": on_remove_staff, "hours": on_hours, "service": on_service,
-                 "permissions": on_permissions, "rebook": on_rebooking, "on_behalf": on_on_behalf}
+                 "permissions": on_permissions, "rebook": on_rebooking, "on_behalf": on_on_behalf,
+                 "move": on_move}
