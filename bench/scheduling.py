@@ -7,16 +7,20 @@ the resolver functions (database round trips included):
 - snapshot: building the solver's salon for 30 days (queries + row mapping);
 - slots 30d: `available_slots` for one service over 30 days (snapshot + listing);
 - slots 30d+staff: the same, pinned to one stylist;
-- book: `book_appointment` at a free start (validate, snapshot, CP-SAT, re-check, write, commit);
-- solve: CP-SAT's `assign_booking` alone on that snapshot, vs the interval listing for the same start;
+- book: `book_appointment` at a free start (validate, snapshot, the listing's choice, re-check, write,
+  commit), each for a new customer;
+- solve: CP-SAT's `assign_booking` alone on that snapshot, vs the interval listing for the same start
+  (one-seat bookings use the listing; groups use CP-SAT);
 - schedule: `day_schedule` for one busy day, every staff member.
 
     .venv/bin/python bench/scheduling.py                       # PostgreSQL on 127.0.0.1
     .venv/bin/python bench/scheduling.py --url sqlite+aiosqlite:////tmp/parlo-bench.db
     .venv/bin/python bench/scheduling.py --repeat 50
 
-A throwaway database is created and dropped on PostgreSQL. Times are wall-clock on a
-shared 2-core machine: read them as orders of magnitude.
+A throwaway database is created and dropped on PostgreSQL. Each line gives this process's
+CPU time per call (every thread, `time.process_time`), the wall time, and the SQL statements
+sent. On a shared 2-core machine wall time mostly measures the neighbours: compare CPU and
+statements. A booking's CPU includes the database driver's; PostgreSQL's own work is not in it.
 """
 
 from __future__ import annotations
