@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import select
@@ -22,7 +21,6 @@ from messaging.spanish import (
     capitalize_first,
     format_duration,
     format_price,
-    format_time,
     extract_phone,
     parse_person_name,
     parse_weekly_hours,
