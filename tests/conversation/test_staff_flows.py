@@ -330,3 +330,12 @@ async def test_staff_move_a_customers_appointment(rules_app, db, clock):
     [appointment] = await appointments_of(db, shop)
     assert appointment.starts_at.astimezone(MX) == datetime(2026, 1, 16, 17, tzinfo=MX)
     assert [m.template_name for m in await outbound_to(db, "+525520000001")] == ["appointment_rescheduled"]
+
+
+async def test_an_owner_coming_back_later_continues_adding_staff(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    carlos = Chat(rules_app, db, "+525512345001", shop.number)
+    await carlos.say("Quiero agregar un nuevo empleado")
+    clock.advance(timedelta(hours=3))
+    resumed = await carlos.send("Pedro Hernández")
+    assert resumed == ["¡Qué gusto que sigas por aquí! Sigamos donde nos quedamos.", "2. ¿Cuál es su número de WhatsApp?"]
