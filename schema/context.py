@@ -29,6 +29,7 @@ from storage import (
     Customer,
     Location,
     Organization,
+    OutboundMessage,
     ServiceType,
     Spot,
     Staff,
@@ -52,6 +53,7 @@ class DataLoaders:
     appointments_of_customer: ChildrenOf
     locations_of_organization: ChildrenOf
     weekly_hours_of_staff: ChildrenOf
+    notifications_of_appointment: ChildrenOf
     staff_count: CountPerOrganization
     customer_count: CountPerOrganization
     appointment_count: CountPerOrganization
@@ -79,6 +81,8 @@ class DataLoaders:
             locations_of_organization=ChildrenOf(db, Location, "organization_id",
                                                  (Location.is_primary.desc(), Location.name), org),
             weekly_hours_of_staff=weekly_hours_of_staff(db, org),
+            notifications_of_appointment=ChildrenOf(db, OutboundMessage, "appointment_id",
+                                                    (OutboundMessage.created_at, OutboundMessage.id), org),
             staff_count=CountPerOrganization(db, Staff),
             customer_count=CountPerOrganization(db, Customer),
             appointment_count=CountPerOrganization(db, Appointment),

@@ -12,6 +12,7 @@ from storage import Appointment as AppointmentRow
 
 if TYPE_CHECKING:
     from schema.types.customer import Customer
+    from schema.types.outbound_message import OutboundMessage
 
 
 @strawberry.type(description="One service for one customer. Instants are UTC; local* fields use the organization's zone.")
@@ -67,6 +68,21 @@ class Appointment:
             return None
         row = await info.context.loaders.spots.load(self._row.spot_id)
         return Spot.of(row) if row else None
+
+    @strawberry.field(description="Its WhatsApp messages (confirmation, reminders, notices to the owner...) with "
+                                  "delivery status, attempts and last error; oldest first. Staff see all of them, "
+                                  "a customer only those sent to them.")
+    async def notifications(self, info: strawberry.Info) -> list[
+            Annotated["OutboundMessage", strawberry.lazy("schema.types.outbound_message")]]:
+        from schema.types.outbound_message import OutboundMessage
+
+        actor = info.context.use_case.actor
+        if not (actor.is_staff or actor.is_admin or actor.is_customer):
+            return []
+        rows = await info.context.loaders.notifications_of_appointment.load(self._row.id)
+        if actor.is_customer:
+            rows = [r for r in rows if actor.phone and r.to_number.removeprefix("whatsapp:") == actor.phone]
+        return [OutboundMessage.of(r) for r in rows]
 
     @classmethod
     def of(cls, row: AppointmentRow) -> "Appointment":
