@@ -70,7 +70,8 @@ async def handoff_to_human(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
         if owner is not None:
             enqueue(session, now=now, to=owner.phone, organization_id=actor.organization_id, kind="handoff",
                     body=f"{who} pregunta: {reason}. Teléfono: {phone}. Contéstale directo por WhatsApp; "
-                         "yo no le respondo en las próximas 24 horas.",
+                         "yo no le respondo en las próximas 24 horas. Cuando termines, escríbeme "
+                         f"«listo con {phone}» y vuelvo a atenderle.",
                     from_number=tc.profile.whatsapp_number)
         if tc.conversation_id is not None:
             await session.execute(update(Conversation).where(Conversation.id == tc.conversation_id)
@@ -158,3 +159,23 @@ async def stats(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
         "cancelled": by_status.get(AppointmentStatus.CANCELLED.value, (0, 0))[0],
         "new_customers": int(new_customers or 0),
     })
+
+
+async def hand_back(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+    """Staff are done with a handed-off customer: Parlo answers them again."""
+    if denied := check(tc.ctx.actor, Permission.MESSAGE_CUSTOMERS):
+        return ToolResult(False, message=denied.message, problem=type(denied).__name__)
+    try:
+        phone = normalise_phone(str(args.get("customer_phone") or ""))
+    except InvalidPhone as exc:
+        raise InvalidArguments(str(exc)) from exc
+    now = tc.now()
+    async with tc.ctx.db.transaction(write=True) as session:
+        changed = await session.execute(
+            update(Conversation).where(Conversation.organization_id == tc.ctx.actor.organization_id,
+                                       Conversation.phone_number == phone,
+                                       Conversation.status == ConversationStatus.HANDED_OFF)
+            .values(status=ConversationStatus.ACTIVE, handed_off_until=None, updated_at=now))
+    if changed.rowcount == 0:
+        return ToolResult(False, message="No tengo ninguna conversación pendiente con ese número.", problem="NotFound")
+    return ToolResult(True, {"customer_phone": phone})

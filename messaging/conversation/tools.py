@@ -277,7 +277,7 @@ mutation RequestMagicLink($phone: String!) {{
 }
 
 #: Tools run as use cases until the schema has an operation for them (report to the schema owner).
-NOT_IN_SCHEMA_YET = ("update_my_name", "handoff_to_human", "send_message_to_customer", "get_stats",
+NOT_IN_SCHEMA_YET = ("update_my_name", "handoff_to_human", "hand_back_conversation", "send_message_to_customer", "get_stats",
                      "send_staff_welcome", "create_business", "finish_staff_onboarding")
 
 _PROBLEM_NAMES = frozenset({"NotFound", "PermissionDenied", "NotAuthenticated", "ValidationError",
@@ -732,6 +732,9 @@ def _registry() -> dict[str, Tool]:
         Tool("send_message_to_customer", "Manda un WhatsApp a un cliente a nombre del negocio.",
              _schema_of({"customer_phone": _PHONE, "message": {"type": "string"}}, ("customer_phone", "message")),
              S, handoff.send_message_to_customer, writes=True, permission=Permission.MESSAGE_CUSTOMERS),
+        Tool("hand_back_conversation", "Devuelve a Parlo una conversación que se pasó al equipo (handoff).",
+             _schema_of({"customer_phone": _PHONE}, ("customer_phone",)), S, handoff.hand_back, writes=True,
+             permission=Permission.MESSAGE_CUSTOMERS),
         Tool("send_dashboard_link", "Manda por WhatsApp la liga para entrar al panel web.", _schema_of({}), S,
              dashboard_link, writes=True, operation="RequestMagicLink"),
         Tool("add_staff", "Agrega a alguien al equipo.",

@@ -118,6 +118,10 @@ async def test_example_3_handoff_tells_the_owner_and_goes_quiet(rules_app, db, c
 
     assert await chat.send("¿Sigues ahí?") == []  # Parlo stays quiet while staff have it
 
+    owner = Chat(rules_app, db, "+525512345001", shop.number)
+    assert await owner.say("listo con 55 1234 5678") == "Listo ✓ Vuelvo a atender a 55 1234 5678 desde su próximo mensaje."
+    assert (await chat.say("hola")).startswith("¡Hola! Gracias por escribir a Barbería Don Carlos.")
+
 
 async def test_example_4_staff_checks_the_day_and_blocks_the_free_hour(rules_app, db, clock):
     shop = await make_shop(  # the spec's example has one-hour services

@@ -52,6 +52,8 @@ STRONG = frozenset({Intent.MY_SCHEDULE, Intent.BUSINESS_SCHEDULE, Intent.WHATS_N
 LEVEL_WORDS = (("solo ver", "viewer"), ("solo lectura", "viewer"), ("administrador", "admin"),
                ("administradora", "admin"), ("admin", "admin"), ("encargad", "admin"), ("dueñ", "owner"),
                ("emplead", "staff"), ("normal", "staff"))
+HAND_BACK_WORDS = ("listo con", "ya atendí", "ya atendi", "ya le contesté", "ya le conteste", "regrésale",
+                   "regresale", "devuélvele", "devuelvele", "ya puedes contestar", "contéstale tú", "ya quedó con")
 REMOVE_WORDS = ("quita a", "da de baja", "dar de baja", "ya no trabaja", "despedí", "despedi", "sácalo", "sacalo")
 ACKS = frozenset({"ok", "okay", "oki", "va", "sale", "listo", "perfecto", "👍", "👌", "🙏", "✅", "👍🏼", "👍🏻", "bien"})
 
@@ -122,7 +124,9 @@ async def start_from_intent(t: TurnState, u: Understanding) -> None:
         Intent.BOOK: start_on_behalf, Intent.RESCHEDULE: start_move,
     }
     handler = handlers.get(intent)
-    if handler is not None:
+    if u.slots.phone and any(w in t.text.lower() for w in HAND_BACK_WORDS):
+        await hand_back(t, u)  # "listo con 55 1234 5678": the handed-off customer is Parlo's again
+    elif handler is not None:
         await handler(t, u)
     elif intent in (Intent.THANKS, Intent.GOODBYE):
         t.say("¡Con gusto! 👍")
@@ -636,6 +640,13 @@ async def on_walk_in(t: TurnState, u: Understanding) -> None:
         await _book_walk_in(t)
     else:
         await start_from_intent(t, u)
+
+
+async def hand_back(t: TurnState, u: Understanding) -> None:
+    result = await t.call("hand_back_conversation", customer_phone=u.slots.phone)
+    if denied(t, result):
+        return
+    t.say(f"Listo ✓ Vuelvo a atender a {format_phone(u.slots.phone)} desde su próximo mensaje.")
 
 
 # ---------------------------------------------------------------- moving a customer's appointment
