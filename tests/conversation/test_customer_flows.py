@@ -171,3 +171,11 @@ async def test_asking_one_price_then_booking_it(rules_app, db, clock):
     assert await chat.say("oye cuánto cuesta el arreglo de barba?") == \
         "Arreglo de barba cuesta $100 y dura 30 min. ¿Te gustaría agendarlo?"
     assert await chat.say("sí") == "¡Claro! ¿Para qué día te gustaría agendar tu arreglo de barba?"
+
+
+async def test_a_follow_up_question_is_not_resumed_hours_later(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    chat = Chat(rules_app, db, "+5215511112222", shop.number)
+    await chat.say("a qué hora abren?")
+    clock.advance(timedelta(hours=5))
+    assert await chat.say("hola") == "¡Hola! Gracias por escribir a Barbería Don Carlos. ¿En qué puedo ayudarte?"

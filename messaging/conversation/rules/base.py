@@ -28,6 +28,8 @@ from ..profile import BusinessProfile, CustomerInfo
 from ..tools import ToolContext, ToolResult, call_tool
 
 ABANDON_AFTER = timedelta(minutes=30)
+#: A follow-up question ("¿te gustaría agendar?") is not worth resuming hours later.
+NOT_RESUMED = frozenset({"inquiry"})
 TERMINAL = frozenset({"confirmed", "completed", "cancelled", "closed", "abandoned", "done"})
 
 
@@ -156,6 +158,8 @@ async def load_flow(db, conversation_id: uuid.UUID, now: datetime) -> tuple[Flow
     if row.state in TERMINAL:
         return None, None
     if row.last_message_at is not None and now - row.last_message_at > ABANDON_AFTER:
+        if row.flow_type in NOT_RESUMED:
+            return None, None
         return None, Flow(row.flow_type, row.state, dict(row.collected_data or {}))
     return Flow(row.flow_type, row.state, dict(row.collected_data or {})), None
 
