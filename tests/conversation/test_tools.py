@@ -84,3 +84,16 @@ def test_model_times_are_read_as_the_business_local_time(value, expected):
 def test_invalid_model_times_are_refused_in_spanish(value):
     with pytest.raises(InvalidArguments):
         local_instant(value, MX)
+
+
+def test_the_engine_is_the_rules_without_a_key_and_llm_with_fallback_with_one():
+    from messaging.conversation.build import build_engine
+    from messaging.conversation.fallback import FallbackEngine
+    from messaging.conversation.llm import LLMEngine
+    from messaging.conversation.rules import RuleEngine
+
+    assert isinstance(build_engine(None), RuleEngine) and isinstance(build_engine(""), RuleEngine)
+    engine = build_engine("sk-test", "http://127.0.0.1:9/v1", "gpt-4.1", request_timeout=5, max_retries=1)
+    assert isinstance(engine, FallbackEngine)
+    assert isinstance(engine.primary, LLMEngine) and isinstance(engine.fallback, RuleEngine)
+    assert engine.primary.model == "gpt-4.1" and engine.primary.client.max_retries == 1
