@@ -50,6 +50,12 @@ async def dispatch_reminders(session: AsyncSession, *, now: datetime, organizati
             Appointment.organization_id.in_(org_ids), Appointment.status.in_(UPCOMING),
             Appointment.starts_at > now + lead - catch_up, Appointment.starts_at <= now + lead,
         ))).all()
+        # Most visits are one appointment: their key is known from the row, so the minutes after
+        # the first skip what is written without loading customers, services and staff again.
+        single = {reminder_key(template, str(a.id), a.starts_at): a for a in found if a.booking_group_id is None}
+        written_before = await already_written(session, list(single))
+        found = [a for a in found if a.booking_group_id is not None
+                 or reminder_key(template, str(a.id), a.starts_at) not in written_before]
         if not found:
             continue
         rows = await with_whole_groups(session, found, UPCOMING)
