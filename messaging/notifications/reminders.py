@@ -4,7 +4,8 @@ optionally again ``second_reminder_hours_before`` (2 h) before.
 Due when ``start - lead <= now < start - lead + catch_up``. The key is the visit and its
 *current* start (``appointment_reminder:<visit>:<start>``): a rescheduled visit is due
 again at its new time, a cancelled one is no longer found, and any re-run finds the key
-written. A visit booked after its reminder was due (less than 24 h ahead) gets none.
+written. A visit booked, or moved, after its reminder was due (less than 24 h ahead) gets
+none: the confirmation or the move's notice just told the customer.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ async def dispatch_reminders(session: AsyncSession, *, now: datetime, organizati
         due = []
         for visit in await visits_of(session, rows, organizations):
             due_at = visit.starts_at - lead
-            if due_at <= now < due_at + catch_up and visit.booked_at <= due_at:
+            if due_at <= now < due_at + catch_up and visit.changed_at <= due_at:
                 due.append(visit)
         keys = [reminder_key(template, v.key, v.starts_at) for v in due]
         done = await already_written(session, keys)

@@ -45,6 +45,11 @@ class Visit:
         return min(a.created_at for a in self.appointments)
 
     @property
+    def changed_at(self) -> datetime:
+        """When it was last booked or moved (a move sets ``updated_at``)."""
+        return max(max(a.created_at, a.updated_at or a.created_at) for a in self.appointments)
+
+    @property
     def first(self) -> Appointment:
         return min(self.appointments, key=lambda a: (a.starts_at, str(a.id)))
 

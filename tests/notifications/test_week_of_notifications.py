@@ -31,6 +31,8 @@ EXPECTED = sorted([
     ("appointment_reminder", "Mon 09 12:00"),     # D moved from Tuesday 10:00 to 12:00 on Saturday
     ("appointment_reminder_2h", "Tue 10 10:00"),
     ("appointment_reminder_2h", "Wed 11 07:00"),  # F booked Tuesday 15:00 for Wednesday 9:00: no 24 h one
+    ("appointment_reminder", "Wed 11 10:00"),     # G, Thursday 10:00, reminded, then moved at 12:00 to
+    ("appointment_reminder_2h", "Thu 12 07:00"),  # Thursday 9:00: the move's notice, no second 24 h one
 ])                                                 # E cancelled on Sunday: nothing
 
 
@@ -52,6 +54,7 @@ async def test_a_week_of_reminders_and_summaries_in_mexico_city_and_tijuana(db):
         c = await book(db, clock, salon, local(9, 10))
         d = await book(db, clock, salon, local(10, 10))
         e = await book(db, clock, salon, local(11, 16, 30))
+        g = await book(db, clock, salon, local(12, 10))
         ctx = context(db, clock, as_staff(salon, salon.ana))
         events += [
             (local(6, 11), lambda ctx=ctx, a=a: mark_appointment(ctx, a.id, AppointmentStatus.COMPLETED)),
@@ -59,6 +62,7 @@ async def test_a_week_of_reminders_and_summaries_in_mexico_city_and_tijuana(db):
             (local(8, 12), lambda ctx=ctx, e=e: cancel_appointment(ctx, e.id)),
             (local(9, 11), lambda ctx=ctx, c=c: mark_appointment(ctx, c.id, AppointmentStatus.NO_SHOW)),
             (local(10, 15), lambda salon=salon, to=local(11, 9): book(db, clock, salon, to)),
+            (local(11, 12), lambda ctx=ctx, g=g, to=local(12, 9): reschedule_appointment(ctx, g.id, to)),
         ]
     events.sort(key=lambda event: event[0])
     twilio = FakeTwilio()
