@@ -179,3 +179,20 @@ async def test_a_follow_up_question_is_not_resumed_hours_later(rules_app, db, cl
     await chat.say("a qué hora abren?")
     clock.advance(timedelta(hours=5))
     assert await chat.say("hola") == "¡Hola! Gracias por escribir a Barbería Don Carlos. ¿En qué puedo ayudarte?"
+
+
+async def test_a_clock_time_that_was_not_offered_is_not_swapped_for_another_in_that_hour(rules_app, db, clock):
+    """"A las 4" when only 4:30 is free: ask, never book 4:30 on the customer's behalf."""
+    shop = await don_carlos(db, clock())
+    someone = await add_customer(db, shop, "+525599990000", "Otra Persona", verified=clock())
+    for barber in ("pedro", "carlos"):
+        await add_appointment(db, shop, someone, "barba", barber, SATURDAY, time(16), clock())
+    chat = Chat(rules_app, db, "+5215511112222", shop.number)
+    offered = await chat.say("quiero un corte el sábado en la tarde")
+    assert "4:30 PM" in offered and "4:00 PM" not in offered
+    answer = await chat.say("a las 4")
+    assert answer.startswith("A las 4 ya no tengo espacio") and "• 4:30 PM" in answer
+    assert len(await appointments_of(db, shop)) == 2  # nothing booked for the customer yet
+    done = await chat.say("4:30")
+    assert "4:30 PM" in done
+    assert len(await appointments_of(db, shop)) == 3

@@ -13,6 +13,8 @@ Only times check_availability returned are ever offered or booked.
 
 from __future__ import annotations
 
+import re
+
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -404,6 +406,15 @@ def spread(slots: list[str], count: int = MAX_OFFERED) -> list[str]:
     return sorted({nice[round(i * step)] for i in range(count)})
 
 
+_CLOCK_TIME = re.compile(r"\b(a\s+la|a\s+las|las|la\s+una)\s+\d|\d\s*:\s*\d\d|\d\s*(y\s+media|y\s+cuarto|pm|am|p\.\s*m|a\.\s*m)"
+                         r"|\bmedio\s*d[ií]a\b", re.IGNORECASE)
+
+
+def names_a_clock_time(text: str) -> bool:
+    """True when the words state a time of day ("a las 4", "4:30"), not a position ("la 2", "2")."""
+    return bool(_CLOCK_TIME.search(text))
+
+
 async def pick_slot(t: TurnState, u: Understanding) -> None:
     flow = t.flow
     offered: list[str] = flow.data.get("offered", [])
@@ -412,7 +423,12 @@ async def pick_slot(t: TurnState, u: Understanding) -> None:
     exact = [s for s in offered + available if when.time is not None and local(s).time() == when.time
              and (when.date is None or when.date.start == local(s).date())]
     choice = choose(t.text, [local(s).time() for s in offered])
-    picked: str | None = exact[0] if exact else offered[choice.index] if choice.index is not None else None
+    index = choice.index
+    if index is not None and when.time is not None and names_a_clock_time(t.text) \
+            and local(offered[index]).time() != when.time:
+        # "A las 4" when 4:30 was offered: a different time is the customer's choice to make, not ours.
+        index = None
+    picked: str | None = exact[0] if exact else offered[index] if index is not None else None
     if picked is None and when.time is not None and (when.date is None or
                                                      when.date.start.isoformat() == flow.data.get("day")):
         same = [s for s in available if local(s).time() == when.time]
