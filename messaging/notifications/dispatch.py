@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.notifications.follow_ups import dispatch_no_show_invitations, dispatch_review_requests
 from messaging.notifications.policy import DispatchPolicy
-from messaging.notifications.reminders import dispatch_reminders
+from messaging.notifications.reminders import dispatch_reminders, withdraw_stale_reminders
 from messaging.notifications.summaries import dispatch_summaries
 from resolvers.context import Actor, Context, ResolverConfig
 from resolvers.rebooking import pass_on_stale_offers
@@ -43,6 +43,8 @@ DISPATCHERS: tuple[tuple[str, Dispatcher], ...] = (
 @dataclass
 class DispatchReport:
     written: dict[str, list[str]] = field(default_factory=dict)
+    #: Keys of reminders taken out of the outbox because their visit was cancelled or moved.
+    withdrawn: list[str] = field(default_factory=list)
     waitlist_offers_passed: int = 0
 
     @property
@@ -68,6 +70,7 @@ async def dispatch_due(db: Database, *, now: datetime, config: ResolverConfig,
         # half-written (the next run writes it all).
         async with db.transaction(write=True) as session:
             organizations = await _organizations(session)
+            report.withdrawn = await withdraw_stale_reminders(session, now=now)
             for name, dispatcher in DISPATCHERS:
                 report.written[name] = await dispatcher(session, now=now, organizations=organizations, policy=policy)
     except DBAPIError as exc:

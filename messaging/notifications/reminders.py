@@ -14,14 +14,14 @@ import uuid
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.notifications.outbox_rows import Notice, already_written, write_once
 from messaging.notifications.policy import DispatchPolicy
 from messaging.notifications.settings import NotificationSettings
 from messaging.notifications.visits import UPCOMING, visits_of, with_whole_groups
-from storage import Appointment, Organization
+from storage import Appointment, DeliveryStatus, Organization, OutboundMessage
 
 FIRST = "appointment_reminder"
 SECOND = "appointment_reminder_2h"
@@ -81,3 +81,28 @@ async def dispatch_reminders(session: AsyncSession, *, now: datetime, organizati
                                   .values(reminder_sent_at=now, updated_at=Appointment.updated_at).execution_options(synchronize_session=False))
         written.extend(new)
     return written
+
+
+async def withdraw_stale_reminders(session: AsyncSession, *, now: datetime) -> list[str]:
+    """Reminders still waiting in the outbox (a retry after a Twilio outage) for a visit that was
+    cancelled or moved since: taken out, so nobody is reminded of a time that no longer holds.
+
+    Only rows still ``pending`` go (a worker holding one has it ``sending``); the moved visit's
+    new reminder has its own key.
+    """
+    waiting = (await session.execute(
+        select(OutboundMessage.id, OutboundMessage.dedupe_key, OutboundMessage.template_variables,
+               Appointment.status, Appointment.starts_at)
+        .join(Appointment, Appointment.id == OutboundMessage.appointment_id)
+        .where(OutboundMessage.template_name.in_((FIRST, SECOND)), OutboundMessage.status == DeliveryStatus.PENDING)
+    )).all()
+    stale = [(row_id, key) for row_id, key, facts, status, starts_at in waiting
+             if status not in UPCOMING or (facts or {}).get("start") != _iso(starts_at)]
+    withdrawn: list[str] = []
+    for row_id, key in stale:
+        gone = await session.execute(delete(OutboundMessage).where(OutboundMessage.id == row_id,
+                                                                   OutboundMessage.status == DeliveryStatus.PENDING)
+                                     .execution_options(synchronize_session=False))
+        if gone.rowcount:
+            withdrawn.append(key)
+    return withdrawn

@@ -93,3 +93,29 @@ async def test_suspended_salons_and_nights_are_quiet(db):
     await _settings(db, salon, status=OrganizationStatus.ACTIVE)
     report = await dispatch_due(db, now=clock(), config=CONFIG)
     assert len(report.written["review_requests"]) == 1  # the next morning at 9
+
+
+async def test_a_reminder_waiting_for_a_retry_is_withdrawn_when_the_visit_is_cancelled_or_moved(db):
+    from messaging.delivery import deliver_due
+    from resolvers.scheduling import cancel_appointment, reschedule_appointment
+    from tests.fakes.twilio import FakeTwilio
+    from tests.notifications.kit import messaging_for
+
+    clock = FrozenClock(at(ZONE, 2026, 3, 2, 12))
+    salon = await make_salon(db, clock(), staff_hours=True)
+    cancelled = await book(db, clock, salon, at(ZONE, 2026, 3, 4, 10))
+    moved = await book(db, clock, salon, at(ZONE, 2026, 3, 4, 12), customer_phone=salon.outsider.phone_number)
+    twilio = FakeTwilio()
+    m = messaging_for(db, clock, twilio)
+    clock.set(at(ZONE, 2026, 3, 3, 12))
+    await dispatch_due(db, now=clock(), config=CONFIG)
+    twilio.fail_next(503, 503)  # Twilio is down: both wait for a retry
+    await deliver_due(m)
+    ctx = context(db, clock, as_staff(salon, salon.ana))
+    await cancel_appointment(ctx, cancelled.id)
+    await reschedule_appointment(ctx, moved.id, at(ZONE, 2026, 3, 4, 15), notify_customer=False)
+    report = await dispatch_due(db, now=clock(), config=CONFIG)
+    assert len(report.withdrawn) == 2 and report.total == 0  # the new time's reminder is due tomorrow 15:00
+    clock.advance(timedelta(hours=1))
+    await deliver_due(m)
+    assert twilio.messages == [] and await notices(db, "appointment_reminder") == []
