@@ -19,7 +19,8 @@ no_show_rebook           customer         15 min after a no-show is marked; dayt
 waitlist_offer           next in line     an offer unanswered for 2 h passes on
 =======================  ===============  ===============================================
 
-Entry point: :func:`dispatch_due` (``parlo/tasks.py`` runs it every minute). Settings:
+A reminder still waiting in the outbox (a retry) when its visit is cancelled or moved is
+withdrawn. Entry point: :func:`dispatch_due` (``parlo/tasks.py`` runs it every minute). Settings:
 :class:`NotificationSettings` (``settings.py`` lists the keys and defaults).
 """
 

@@ -119,3 +119,29 @@ async def test_a_reminder_waiting_for_a_retry_is_withdrawn_when_the_visit_is_can
     clock.advance(timedelta(hours=1))
     await deliver_due(m)
     assert twilio.messages == [] and await notices(db, "appointment_reminder") == []
+
+
+async def test_a_waitlist_offer_nobody_answers_passes_to_the_next_customer_waiting(db):
+    from resolvers.rebooking import join_waitlist, offer_freed_slot
+    from resolvers.scheduling import cancel_appointment
+    from storage import Appointment
+    from tests.resolvers.factories import as_customer
+
+    clock = FrozenClock(at(ZONE, 2026, 3, 2, 12))
+    salon = await make_salon(db, clock(), staff_hours=True)
+    visit = await book(db, clock, salon, at(ZONE, 2026, 3, 4, 10))
+    for customer in (salon.outsider, salon.lupe):
+        joined = await join_waitlist(context(db, clock, as_customer(salon, customer)), salon.corte.id,
+                                     at(ZONE, 2026, 3, 4, 0).date())
+        assert not hasattr(joined, "message"), joined
+    await cancel_appointment(context(db, clock, as_staff(salon, salon.ana)), visit.id)
+    async with db.transaction(write=True) as session:
+        offered = await offer_freed_slot(session, now=clock(), appointment=await session.get(Appointment, visit.id))
+    assert offered is not None and offered.customer_id == salon.outsider.id
+    clock.advance(timedelta(hours=1))
+    assert (await dispatch_due(db, now=clock(), config=CONFIG)).waitlist_offers_passed == 0
+    clock.advance(timedelta(hours=1, minutes=1))
+    assert (await dispatch_due(db, now=clock(), config=CONFIG)).waitlist_offers_passed == 1
+    offers = await notices(db, "waitlist_offer")
+    assert sorted(r.to_number for r in offers) == sorted("whatsapp:" + c.phone_number
+                                                         for c in (salon.outsider, salon.lupe))
