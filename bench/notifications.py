@@ -118,7 +118,9 @@ async def run(url: str, salons: int, reminders: int, repeat: int) -> None:
         for run_number in range(repeat):
             async with db.transaction(write=True) as session:
                 await session.execute(delete(OutboundMessage))
-                await session.execute(update(Appointment).values(reminder_sent_at=None))
+                # updated_at kept: a visit touched after its reminder was due gets none
+                await session.execute(update(Appointment).values(reminder_sent_at=None,
+                                                                 updated_at=Appointment.updated_at))
             wall, cpu = time.perf_counter(), time.process_time()
             report = await dispatch_due(db, now=NOW, config=CONFIG)
             dispatch = (time.perf_counter() - wall, time.process_time() - cpu)
