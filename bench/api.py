@@ -1,7 +1,7 @@
 """The GraphQL API over HTTP on PostgreSQL (issue 4 figures).
 
 The demo salon scaled to 10 staff, 8 spots and ~2,000 appointments (``bench/scheduling.py``'s
-``scale_up``) in a throwaway database; ``uvicorn parlo.app:create_app --factory --workers 2``
+``scale_up``) in a throwaway database; ``parlo serve --workers 2 --no-worker``
 serves it with the clock frozen at the demo's "now". Measured from this process over HTTP:
 
 - ``availableSlots`` for one service over 30 days (limit 20);
@@ -201,8 +201,8 @@ def serve(url: str, port: int) -> subprocess.Popen:
            "PARLO_ENV": "development", "PARLO_PUBLIC_URL": f"http://127.0.0.1:{port}",
            "PARLO_EMBEDDED_WORKER": "false"}  # production shape: web processes only
     return subprocess.Popen(
-        [str(ROOT / ".venv/bin/uvicorn"), "parlo.app:create_app", "--factory", "--workers", "2", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning", "--no-access-log"],
+        [str(ROOT / ".venv/bin/parlo"), "serve", "--workers", "2", "--no-worker", "--host", "127.0.0.1",
+         "--port", str(port)],
         cwd=ROOT, env=env, start_new_session=True)
 
 

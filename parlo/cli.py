@@ -24,9 +24,8 @@ def _settings() -> Settings:
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
-    import uvicorn
-
     from parlo.app import ensure_schema
+    from parlo.server import run_server
 
     from storage import DatabaseUnavailable
 
@@ -41,10 +40,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         asyncio.run(ensure_schema(settings))
     except (DatabaseUnavailable, OSError) as exc:
         sys.exit(f"parlo: {exc}")
-    uvicorn.run(
-        "parlo.app:create_app", factory=True, host=args.host, port=args.port,
-        workers=args.workers, proxy_headers=True, log_level="info",
-    )
+    run_server(host=args.host, port=args.port, workers=args.workers)
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
