@@ -22,7 +22,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.context import ActorKind, Context
 from resolvers.errors import NotFound, Problem, ValidationError
-from resolvers.outbox import enqueue
 from resolvers.permissions import Permission
 from resolvers.scheduling import notices
 from resolvers.scheduling.access import (
@@ -35,15 +34,12 @@ from resolvers.scheduling.access import (
 from resolvers.scheduling import BookedAppointments, BookingRequest, book_appointment
 from resolvers.scheduling.booking import customer_by_phone
 from resolvers.scheduling.rules import BookingRules
+from resolvers.scheduling.waitlist_offers import offer_freed_slot, offer_to_next_waiting
 from storage import (
-    Appointment,
     OutboundMessage,
     Customer,
-    Location,
     Organization,
     ServiceType,
-    Spot,
-    Staff,
     WaitlistEntry,
     WaitlistStatus,
 )
@@ -102,72 +98,6 @@ async def join_waitlist(ctx: Context, service_id: uuid.UUID, day: date, *, custo
     return entry
 
 
-def _iso(value: datetime) -> str:
-    return value.isoformat().replace("+00:00", "Z")
-
-
-async def offer_freed_slot(session: AsyncSession, *, now: datetime, appointment: Appointment) -> WaitlistEntry | None:
-    """Offer the time ``appointment`` just freed to the first customer waiting for its service that day.
-
-    Call it in the cancelling transaction, after the appointment's occupancy is gone; the
-    caller commits and then calls ``ctx.outbox_written()`` as usual. Returns the offered entry.
-    """
-    organization = await session.get(Organization, appointment.organization_id)
-    if organization is None or appointment.starts_at <= now:
-        return None
-    service = await session.get(ServiceType, appointment.service_type_id)
-    staff = await session.get(Staff, appointment.staff_id) if appointment.staff_id else None
-    spot = await session.get(Spot, appointment.spot_id) if appointment.spot_id else None
-    location = await session.get(Location, appointment.location_id)
-    slot = {
-        "business_name": organization.name, "location_name": location.name if location else None,
-        "service_id": str(appointment.service_type_id), "service_name": service.name if service else "",
-        "starts_at": _iso(appointment.starts_at), "ends_at": _iso(appointment.ends_at),
-        "timezone": organization.timezone,
-        "staff_id": str(appointment.staff_id) if appointment.staff_id else None,
-        "staff_name": staff.name if staff else None,
-        "spot_id": str(appointment.spot_id) if appointment.spot_id else None,
-        "spot_name": spot.name if spot else None,
-        "appointment_id": str(appointment.id),
-    }
-    return await _offer_to_next(session, now=now, organization=organization, slot=slot,
-                                skip_customer_id=appointment.customer_id)
-
-
-async def _offer_to_next(session: AsyncSession, *, now: datetime, organization: Organization, slot: dict,
-                         skip_customer_id: uuid.UUID | None) -> WaitlistEntry | None:
-    """The first customer waiting for the slot's service that local day gets it offered (entry → offered)."""
-    start = datetime.fromisoformat(slot["starts_at"])
-    day = start.astimezone(ZoneInfo(organization.timezone)).date()
-    query = (select(WaitlistEntry)
-             .where(WaitlistEntry.organization_id == organization.id,
-                    WaitlistEntry.service_type_id == uuid.UUID(slot["service_id"]),
-                    WaitlistEntry.desired_date == day,
-                    WaitlistEntry.status == WaitlistStatus.WAITING)
-             .order_by(WaitlistEntry.created_at, WaitlistEntry.id))
-    if skip_customer_id is not None:
-        query = query.where(WaitlistEntry.customer_id != skip_customer_id)
-    for entry in (await session.scalars(query)).all():
-        customer = await session.get(Customer, entry.customer_id)
-        if customer is None or not notices.has_phone(customer):
-            continue
-        entry.status = WaitlistStatus.OFFERED
-        entry.offered_at = now
-        entry.updated_at = now
-        enqueue(
-            session, now=now, to=customer.phone_number, organization_id=organization.id, kind="notification",
-            template_name="waitlist_offer", dedupe_key=f"waitlist_offer:{entry.id}:{slot['starts_at']}",
-            from_number=organization.whatsapp_number,
-            variables={**slot, "waitlist_entry_id": str(entry.id), "customer_name": customer.name},
-        )
-        notices.activity(session, now=now, organization=organization, kind="waitlist_offered",
-                         summary=f"Espacio ofrecido a {customer.name or 'Cliente'} de la lista de espera",
-                         subject_id=entry.id, data={"appointment_id": slot.get("appointment_id"),
-                                                    "waitlist_entry_id": str(entry.id)})
-        return entry
-    return None
-
-
 async def _offered_slot(session: AsyncSession, entry: WaitlistEntry) -> dict | None:
     """The facts of the last offer made to this entry (the outbox row is the record of what was offered)."""
     offer = await session.scalar(
@@ -210,7 +140,7 @@ async def pass_on_stale_offers(ctx: Context, *, older_than: timedelta = OFFER_TI
             if slot is None or organization is None or datetime.fromisoformat(slot["starts_at"]) <= now:
                 continue
             slot = {k: v for k, v in slot.items() if k not in ("waitlist_entry_id", "customer_name")}
-            await _offer_to_next(session, now=now, organization=organization, slot=slot, skip_customer_id=None)
+            await offer_to_next_waiting(session, now=now, organization=organization, slot=slot, skip_customer_id=None)
     if expired:
         await ctx.outbox_written()
     return expired

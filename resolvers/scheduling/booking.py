@@ -56,6 +56,7 @@ from resolvers.scheduling.slots import (
 from resolvers.scheduling.snapshot import Snapshot, load_snapshot
 from resolvers.scheduling.types import BookedAppointments, BookingRequest, SlotOption, SlotPreferences, WalkInRequest
 from resolvers.scheduling.usage import count_usage
+from resolvers.scheduling.waitlist_offers import offer_freed_slot
 from storage import (
     ACTIVE_STATUSES,
     Appointment,
@@ -691,6 +692,7 @@ async def cancel_appointment(
         appointment.cancellation_reason = _clean(reason, MAX_NOTES)
         appointment.cancelled_at = now
         appointment.updated_at = now
+        await offer_freed_slot(session, now=now, appointment=appointment)
         customer = await session.get(Customer, appointment.customer_id)
         facts = await _facts_for(session, organization, customer, [appointment])
         await notices.appointment_cancelled(session, now=now, organization=organization, customer=customer,
