@@ -5,8 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
-from sqlalchemy import delete
-
 from messaging.templates import render
 from resolvers.context import Actor
 from resolvers.errors import NotFound, PermissionDenied, ValidationError
@@ -16,12 +14,11 @@ from resolvers.rebooking import (
     accept_waitlist_offer,
     apply_rebooking,
     join_waitlist,
-    offer_freed_slot,
     pass_on_stale_offers,
     suggest_rebooking,
 )
-from resolvers.scheduling import BookedAppointments
-from storage import Appointment, AppointmentStatus, Customer, Occupancy, OutboundMessage, WaitlistEntry, WaitlistStatus
+from resolvers.scheduling import BookedAppointments, cancel_appointment
+from storage import Appointment, Customer, OutboundMessage, WaitlistEntry, WaitlistStatus
 from tests.rebooking.helpers import customer, fetch, local, overlaps, place
 from tests.resolvers.factories import as_customer, as_staff, context, make_salon
 
@@ -64,14 +61,14 @@ async def test_compaction_with_nobody_accepting_moves_changes_nothing(db, clock)
     assert plan.moves == () and plan.optimal
 
 
-async def _cancel_and_offer(db, clock, appointment_id: uuid.UUID):
-    """What the scheduling cancel path will do: free the time, then offer it, in one transaction."""
-    async with db.transaction(write=True) as s:
-        row = await s.get(Appointment, appointment_id)
-        await s.execute(delete(Occupancy).where(Occupancy.appointment_id == row.id))
-        row.status = AppointmentStatus.CANCELLED
-        row.cancelled_at = clock()
-        return await offer_freed_slot(s, now=clock(), appointment=row)
+async def _cancel_and_offer(db, clock, salon, appointment_id: uuid.UUID) -> WaitlistEntry | None:
+    """Cancel through the real use case; return the waitlist entry it offered the freed time to."""
+    offered_before = {e.id for e in await fetch(db, WaitlistEntry, WaitlistEntry.status == WaitlistStatus.OFFERED)}
+    cancelled = await cancel_appointment(context(db, clock, as_staff(salon, salon.ana)), appointment_id)
+    assert isinstance(cancelled, Appointment), cancelled
+    offered = [e for e in await fetch(db, WaitlistEntry, WaitlistEntry.status == WaitlistStatus.OFFERED)
+               if e.id not in offered_before]
+    return offered[0] if offered else None
 
 
 async def test_a_cancelled_slot_is_offered_to_the_first_customer_waiting(db, clock):
@@ -86,7 +83,7 @@ async def test_a_cancelled_slot_is_offered_to_the_first_customer_waiting(db, clo
     assert again.id == entry_1.id
 
     booked = await place(db, salon, salon.lupe, salon.corte, salon.beto, salon.silla1, local(17, 12))
-    offered = await _cancel_and_offer(db, clock, booked.id)
+    offered = await _cancel_and_offer(db, clock, salon, booked.id)
     assert offered is not None and offered.id == entry_1.id
     entries = {e.id: e for e in await fetch(db, WaitlistEntry)}
     assert entries[entry_1.id].status is WaitlistStatus.OFFERED and entries[entry_1.id].offered_at == clock()
@@ -99,7 +96,7 @@ async def test_a_cancelled_slot_is_offered_to_the_first_customer_waiting(db, clo
     assert "12:00 PM" in render("waitlist_offer", facts, now=clock()).body
 
     other_day = await place(db, salon, salon.lupe, salon.barba, salon.beto, salon.silla1, local(19, 12))
-    assert await _cancel_and_offer(db, clock, other_day.id) is None  # nobody waits for barba on Monday
+    assert await _cancel_and_offer(db, clock, salon, other_day.id) is None  # nobody waits for barba on Monday
 
 
 async def test_staff_put_a_customer_on_the_waitlist_by_phone(db, clock):
@@ -123,7 +120,7 @@ async def test_the_customer_says_yes_to_the_offer_and_gets_the_time(db, clock):
     waiting = await customer(db, salon, "Espera", "+525512348003")
     entry = await join_waitlist(context(db, clock, as_customer(salon, waiting)), salon.corte.id, TOMORROW)
     booked = await place(db, salon, salon.lupe, salon.corte, salon.beto, salon.silla1, local(17, 12))
-    assert (await _cancel_and_offer(db, clock, booked.id)).id == entry.id
+    assert (await _cancel_and_offer(db, clock, salon, booked.id)).id == entry.id
 
     ctx = context(db, clock, as_customer(salon, waiting))
     result = await accept_waitlist_offer(ctx, entry.id)
@@ -147,7 +144,7 @@ async def test_an_unanswered_offer_passes_to_the_next_customer_waiting(db, clock
     clock.advance(timedelta(minutes=1))
     entry_2 = await join_waitlist(context(db, clock, as_customer(salon, second)), salon.corte.id, TOMORROW)
     booked = await place(db, salon, salon.lupe, salon.corte, salon.beto, salon.silla1, local(17, 12))
-    await _cancel_and_offer(db, clock, booked.id)
+    await _cancel_and_offer(db, clock, salon, booked.id)
 
     system = context(db, clock, Actor.system(salon.org.id))
     assert await pass_on_stale_offers(system) == 0  # not stale yet
