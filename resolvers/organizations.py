@@ -21,7 +21,19 @@ EDITABLE_SETTINGS: dict[str, tuple[type, str]] = {
     "buffer_minutes": (int, "los minutos de limpieza entre citas"),
     "welcome_message": (str, "el mensaje de bienvenida"),
     "cancellation_policy": (str, "la política de cancelación"),
+    # Automatic messages (read by messaging.notifications.settings).
+    "second_reminder": (bool, "el segundo recordatorio"),
+    "second_reminder_hours_before": (int, "las horas de anticipación del segundo recordatorio"),
+    "daily_summary": (bool, "el resumen diario"),
+    "daily_summary_hour": (int, "la hora del resumen diario"),
+    "review_requests": (bool, "la solicitud de calificación"),
+    "review_request_delay_minutes": (int, "los minutos antes de pedir la calificación"),
+    "no_show_rebook": (bool, "la invitación a reagendar tras una falta"),
+    # Rebooking suggestions (read by resolvers.rebooking.policy).
+    "rebooking_shift_window_minutes": (int, "cuánto se puede mover una cita al reacomodar"),
+    "rebooking_days_ahead": (int, "los días a los que se puede mover una cita"),
 }
+HOURS_OF_DAY = range(0, 24)
 GRANULARITIES = (5, 10, 15, 20, 30, 60)
 
 
@@ -51,10 +63,14 @@ def _check_settings(settings: dict[str, Any]) -> dict[str, Any] | ValidationErro
         if value is None:
             clean[key] = None
             continue
+        if kind is bool and not isinstance(value, bool):
+            return ValidationError(f"Revisa {label}: debe ser sí o no.", field=f"settings.{key}")
         if kind is int and (isinstance(value, bool) or not isinstance(value, int) or value < 0 or value > 10_000):
             return ValidationError(f"Revisa {label}: debe ser un número entero.", field=f"settings.{key}")
         if kind is str and (not isinstance(value, str) or len(value) > 1000):
             return ValidationError(f"Revisa {label}: debe ser un texto corto.", field=f"settings.{key}")
+        if key == "daily_summary_hour" and value not in HOURS_OF_DAY:
+            return ValidationError("La hora del resumen diario va de 0 a 23.", field=f"settings.{key}")
         if key == "slot_granularity_minutes" and value not in GRANULARITIES:
             return ValidationError("Los espacios de la agenda pueden ser de 5, 10, 15, 20, 30 o 60 minutos.",
                                    field=f"settings.{key}")

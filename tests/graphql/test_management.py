@@ -138,6 +138,21 @@ async def test_the_owner_edits_name_timezone_and_settings_and_sees_plan_usage(cl
     assert bad["updateOrganization"]["__typename"] == "ValidationError"
 
 
+async def test_the_owner_chooses_the_automatic_messages(client, owner):
+    body = await call(client, f"""mutation {{ updateOrganization(input: {{settings: {{daily_summary_hour: 9,
+        review_requests: true, second_reminder: true, second_reminder_hours_before: 3}}}}) {{ {PROBLEM}
+        ... on Organization {{ settings }} }} }}""", token=owner)
+    assert body["updateOrganization"]["settings"] == {"daily_summary_hour": 9, "review_requests": True,
+                                                      "second_reminder": True, "second_reminder_hours_before": 3}
+    late = await call(client, f"mutation {{ updateOrganization(input: {{settings: {{daily_summary_hour: 25}}}}) {{ {PROBLEM} }} }}",
+                      token=owner)
+    assert late["updateOrganization"]["__typename"] == "ValidationError"
+    assert "resumen diario" in late["updateOrganization"]["message"]
+    vague = await call(client, f"mutation {{ updateOrganization(input: {{settings: {{review_requests: \"sí\"}}}}) {{ {PROBLEM} }} }}",
+                       token=owner)
+    assert vague["updateOrganization"]["message"].endswith("debe ser sí o no.")
+
+
 async def test_conversations_show_both_directions_in_order(client, salon, owner):
     body = await call(client, """{ conversations { nodes { phone customer { name } messages { body direction senderType } } } }""",
                       token=owner)
