@@ -250,7 +250,8 @@ async def test_the_owner_rebooks_an_absent_stylists_day_after_confirming(rules_a
 
     plan = await carlos.say("Pedro se enfermó, no viene mañana")
     assert plan.startswith("Pedro tiene 2 citas mañana sábado. Te propongo:")
-    assert "11:00 AM Juan Pérez (Corte) → con Carlos" in plan and plan.endswith("¿Aplico los cambios? Le aviso a cada cliente.")
+    assert "1) 11:00 AM Juan Pérez (Corte) → con Carlos" in plan
+    assert plan.endswith("¿Aplico todo? Responde «aplica todo», «aplica 1, 3» o «no». Le aviso a cada cliente.")
     assert {a.staff_id for a in await appointments_of(db, shop)} == {shop.staff["pedro"].id}  # nothing yet
 
     assert (await carlos.say("sí")).startswith("Listo ✓ Moví 2 citas y les avisé a los clientes.")
@@ -261,6 +262,28 @@ async def test_the_owner_rebooks_an_absent_stylists_day_after_confirming(rules_a
 
     staff_refused = await Chat(rules_app, db, "+525512345002", shop.number).say("Carlos no viene mañana")
     assert "administrador" in staff_refused
+
+
+async def test_the_owner_applies_only_the_moves_they_pick(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    saturday = date(2026, 1, 17)
+    juan = await add_customer(db, shop, "+525520000001", "Juan Pérez", verified=clock())
+    luis = await add_customer(db, shop, "+525520000003", "Luis Ramírez", verified=clock())
+    await add_appointment(db, shop, juan, "corte", "pedro", saturday, time(11), clock())
+    await add_appointment(db, shop, luis, "barba", "pedro", saturday, time(13), clock())
+    carlos = Chat(rules_app, db, "+525512345001", shop.number)
+
+    plan = await carlos.say("Pedro se enfermó, no viene mañana")
+    first_line = next(line for line in plan.splitlines() if line.startswith("1) "))
+    assert "?" in (await carlos.say("aplica la 7"))  # not on the list: asked again, nothing moved
+    assert {a.staff_id for a in await appointments_of(db, shop)} == {shop.staff["pedro"].id}
+
+    assert (await carlos.say("aplica 1")).startswith("Listo ✓ Moví 1 cita")
+    moved = {a.customer_id: a.staff_id for a in await appointments_of(db, shop)}
+    first_customer = juan if "Juan" in first_line else luis
+    other = luis if first_customer is juan else juan
+    assert moved[first_customer.id] == shop.staff["carlos"].id
+    assert moved[other.id] == shop.staff["pedro"].id  # the owner kept this one for later
 
 
 async def test_the_owners_first_message_gets_the_tutorial_not_an_invitation(rules_app, db, clock):

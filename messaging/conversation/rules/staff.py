@@ -38,6 +38,8 @@ from messaging.spanish import (
 )
 from messaging.spanish.intents import Understanding
 
+from messaging.rebooking_text import AnswerKind, parse_plan_answer
+
 from .base import TurnState, hhmm, local, numbered, time_words, week_lines
 
 WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
@@ -1035,7 +1037,7 @@ async def start_rebooking(t: TurnState, u: Understanding) -> None:
         t.say(f"{who} no tiene citas {t.day_words(day)}; no hay nada que mover." if who else
               f"La agenda de {t.day_words(day)} ya está compacta; no hay nada que mover.")
         return
-    lines = [f"• {hhmm(m['before']['start'])} {m['customer'] or 'Cliente'} ({short_service(m['service'])}) → "
+    lines = [f"{m['move_id']}) {hhmm(m['before']['start'])} {m['customer'] or 'Cliente'} ({short_service(m['service'])}) → "
              + (f"con {m['after']['staff'].split()[0]}" if m["after"]["staff"] != m["before"]["staff"] else "")
              + ("" if m["after"]["start"] == m["before"]["start"] else
                 f"{' ' if m['after']['staff'] != m['before']['staff'] else ''}a las {hhmm(m['after']['start'])}"
@@ -1049,26 +1051,38 @@ async def start_rebooking(t: TurnState, u: Understanding) -> None:
         text += "\n\nNo pude acomodar:\n" + "\n".join(
             f"• {hhmm(x['start'])} {x['customer'] or 'Cliente'} ({short_service(x['service'])})"
             for x in plan["unplaceable"])
-    text += "\n\n¿Aplico los cambios? Le aviso a cada cliente." if plan["moves"] else \
+    text += f"\n\n{APPLY_HINT} Le aviso a cada cliente." if plan["moves"] else \
         "\n\nEsas citas habría que reagendarlas con cada cliente."
     if plan["moves"]:
         t.start("rebook", "confirming", args=args, plan_id=plan["plan_id"],
-                move_ids=[m["move_id"] for m in plan["moves"]])
+                move_ids=[m["move_id"] for m in plan["moves"]],
+                appointments={m["move_id"]: m["appointment_id"] for m in plan["moves"]})
     t.say(text)
+
+
+APPLY_HINT = "¿Aplico todo? Responde «aplica todo», «aplica 1, 3» o «no»."
 
 
 async def on_rebooking(t: TurnState, u: Understanding) -> None:
     flow = t.flow
-    answer = parse_yes_no(t.text)
-    if answer.answer is not True:
+    answer = parse_plan_answer(t.text, flow.data["move_ids"])
+    if answer.kind is AnswerKind.DECLINE:
         flow.state = "closed"
         t.say("Va, no moví nada.")
         return
-    plan_id, move_ids = flow.data["plan_id"], flow.data["move_ids"]
+    if answer.kind is AnswerKind.UNCLEAR:
+        missing = ", ".join(str(n) for n in answer.unknown)
+        t.say((f"No tengo la {missing} en la lista. " if missing else "") + APPLY_HINT)
+        return
+    plan_id, move_ids = flow.data["plan_id"], list(answer.move_ids)
     if flow.data["args"].get("kind") == "staff_out":  # now also take the day off their calendar
         fresh = await t.call("suggest_rebooking", **flow.data["args"], write_block=True)
         if fresh.ok and fresh.data["moves"]:
-            plan_id, move_ids = fresh.data["plan_id"], [m["move_id"] for m in fresh.data["moves"]]
+            # The fresh plan numbers its moves anew: keep the owner's choice by appointment.
+            chosen = {flow.data.get("appointments", {}).get(i) for i in move_ids}
+            plan_id = fresh.data["plan_id"]
+            move_ids = [m["move_id"] for m in fresh.data["moves"]
+                        if answer.kind is AnswerKind.APPLY_ALL or m["appointment_id"] in chosen]
     result = await t.call("apply_rebooking", plan_id=plan_id, move_ids=move_ids)
     if denied(t, result):
         return
