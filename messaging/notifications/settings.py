@@ -14,6 +14,7 @@ review_requests                false    ask for a 1-5 rating after a completed v
 review_request_delay_minutes   60       how long after the visit ends
 no_show_rebook                 true     invite a customer who did not come to book again
 notify_admin_ids               []       admins (staff ids) who also get the owner's notices
+                                         (read by resolvers.scheduling.notices.notice_recipients)
 =============================  =======  =====================================================
 
 A value of the wrong type falls back to the default instead of stopping every message of
@@ -63,12 +64,10 @@ class NotificationSettings:
     review_requests: bool = False
     review_delay: timedelta = timedelta(minutes=60)
     no_show_rebook: bool = True
-    notify_admin_ids: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, settings: Mapping[str, Any] | None) -> "NotificationSettings":
         raw = settings or {}
-        admins = raw.get("notify_admin_ids")
         return cls(
             reminder_lead=timedelta(hours=_int(raw, "reminder_hours_before", 24, 1, 24 * 7)),
             second_reminder=_flag(raw, "second_reminder", False),
@@ -78,5 +77,4 @@ class NotificationSettings:
             review_requests=_flag(raw, "review_requests", False),
             review_delay=timedelta(minutes=_int(raw, "review_request_delay_minutes", 60, 0, 24 * 60)),
             no_show_rebook=_flag(raw, "no_show_rebook", True),
-            notify_admin_ids=frozenset(str(a) for a in admins) if isinstance(admins, list) else frozenset(),
         )

@@ -20,8 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from messaging.notifications.outbox_rows import Notice, already_written, write_once
 from messaging.notifications.policy import DispatchPolicy
 from messaging.notifications.settings import NotificationSettings
-from resolvers.scheduling.notices import NO_PHONE_PREFIX, managers
-from storage import Appointment, AppointmentStatus, Customer, Organization, PermissionLevel, ServiceType, Staff
+from resolvers.scheduling.notices import NO_PHONE_PREFIX, notice_recipients
+from storage import Appointment, AppointmentStatus, Customer, Organization, ServiceType, Staff
 
 TEMPLATE = "daily_summary"
 
@@ -39,10 +39,9 @@ def summary_key(organization_id: uuid.UUID, staff_id: uuid.UUID, day: date) -> s
     return f"{TEMPLATE}:{organization_id}:{staff_id}:{day.isoformat()}"
 
 
-async def recipients(session: AsyncSession, organization: Organization, chosen: NotificationSettings) -> list[Staff]:
-    """The owners, and the admins who asked to get the owner's notices too."""
-    return [m for m in await managers(session, organization.id)
-            if m.permission_level is PermissionLevel.OWNER or str(m.id) in chosen.notify_admin_ids]
+async def recipients(session: AsyncSession, organization: Organization) -> list[Staff]:
+    """The owners, and the admins who asked to get the owner's notices too (one rule for every notice)."""
+    return await notice_recipients(session, organization)
 
 
 async def _day_lines(session: AsyncSession, organization: Organization, day: date,
@@ -78,7 +77,7 @@ async def dispatch_summaries(session: AsyncSession, *, now: datetime, organizati
                     < summary_due_at(day, chosen.daily_summary_hour, zone) + policy.summary_catch_up]
         if not due_days:
             continue
-        people = [m for m in await recipients(session, org, chosen) if m.phone_number]
+        people = [m for m in await recipients(session, org) if m.phone_number]
         for day in due_days:
             keys = {m.id: summary_key(org.id, m.id, day) for m in people}
             done = await already_written(session, list(keys.values()))

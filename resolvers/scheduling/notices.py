@@ -114,6 +114,15 @@ async def managers(session: AsyncSession, organization_id: uuid.UUID,
     return list(rows)
 
 
+async def notice_recipients(session: AsyncSession, organization: Organization,
+                            known_staff: Iterable[Staff] = ()) -> list[Staff]:
+    """Who hears the owner's notices (bookings, cancellations, the daily summary): the owners,
+    and the admins the owner listed in ``settings["notify_admin_ids"]`` (spec: admins opt in)."""
+    chosen = {str(i) for i in (organization.settings or {}).get("notify_admin_ids") or ()}
+    return [m for m in await managers(session, organization.id, known_staff)
+            if m.permission_level is PermissionLevel.OWNER or str(m.id) in chosen]
+
+
 def _to_customer(
     session: AsyncSession, *, now: datetime, customer: Customer, organization: Organization,
     template: str, facts: dict[str, Any], dedupe: str,
@@ -151,7 +160,7 @@ async def visit_booked(
     if notify_customer:
         _to_customer(session, now=now, customer=customer, organization=organization,
                      template="appointment_confirmation", facts=facts, dedupe=f"appointment_confirmation:{key}")
-    _to_managers(session, now=now, organization=organization, recipients=await managers(session, organization.id, known_staff),
+    _to_managers(session, now=now, organization=organization, recipients=await notice_recipients(session, organization, known_staff),
                  template="new_booking", facts=facts, dedupe=f"new_booking:{key}", except_staff_id=booked_by_staff_id)
 
 
@@ -178,7 +187,7 @@ async def appointment_cancelled(
                      template="appointment_cancelled", facts=facts, dedupe=f"appointment_cancelled:{key}")
     if by_customer:
         _to_managers(session, now=now, organization=organization,
-                     recipients=await managers(session, organization.id), template="customer_cancelled",
+                     recipients=await notice_recipients(session, organization), template="customer_cancelled",
                      facts=facts, dedupe=f"customer_cancelled:{key}", except_staff_id=None)
 
 

@@ -24,9 +24,9 @@ def test_settings_have_defaults_and_survive_wrong_values():
     chosen = NotificationSettings.of({"daily_summary_hour": "8", "second_reminder": True, "review_requests": "sí",
                                       "reminder_hours_before": 48, "notify_admin_ids": ["a"]})
     assert (chosen.daily_summary_hour, chosen.second_reminder, chosen.review_requests) == (8, True, True)
-    assert chosen.reminder_lead == timedelta(hours=48) and chosen.notify_admin_ids == {"a"}
-    broken = NotificationSettings.of({"daily_summary_hour": 31, "second_reminder": "quizá", "notify_admin_ids": "a"})
-    assert (broken.daily_summary_hour, broken.second_reminder, broken.notify_admin_ids) == (7, False, frozenset())
+    assert chosen.reminder_lead == timedelta(hours=48)
+    broken = NotificationSettings.of({"daily_summary_hour": 31, "second_reminder": "quizá"})
+    assert (broken.daily_summary_hour, broken.second_reminder) == (7, False)
 
 
 async def _settings(db, salon, **values) -> None:
@@ -44,6 +44,8 @@ async def test_the_summary_goes_to_the_owner_and_to_admins_who_opt_in(db):
         session.add_all([mara, pepe])
     await _settings(db, salon, settings={"notify_admin_ids": [str(mara.id)], "daily_summary_hour": 8})
     await book(db, clock, salon, at(ZONE, 2026, 3, 3, 11))
+    told = {r.to_number for r in await notices(db, "new_booking")}
+    assert "whatsapp:+525512340010" in told and "whatsapp:+525512340011" not in told  # the booking notice too
     clock.set(at(ZONE, 2026, 3, 3, 7, 59))
     assert (await dispatch_due(db, now=clock(), config=CONFIG)).total == 0
     clock.set(at(ZONE, 2026, 3, 3, 8))
@@ -122,9 +124,11 @@ async def test_a_reminder_waiting_for_a_retry_is_withdrawn_when_the_visit_is_can
 
 
 async def test_a_waitlist_offer_nobody_answers_passes_to_the_next_customer_waiting(db):
-    from resolvers.rebooking import join_waitlist, offer_freed_slot
+    from sqlalchemy import select
+
+    from resolvers.rebooking import join_waitlist
     from resolvers.scheduling import cancel_appointment
-    from storage import Appointment
+    from storage import WaitlistEntry, WaitlistStatus
     from tests.resolvers.factories import as_customer
 
     clock = FrozenClock(at(ZONE, 2026, 3, 2, 12))
@@ -134,10 +138,10 @@ async def test_a_waitlist_offer_nobody_answers_passes_to_the_next_customer_waiti
         joined = await join_waitlist(context(db, clock, as_customer(salon, customer)), salon.corte.id,
                                      at(ZONE, 2026, 3, 4, 0).date())
         assert not hasattr(joined, "message"), joined
-    await cancel_appointment(context(db, clock, as_staff(salon, salon.ana)), visit.id)
-    async with db.transaction(write=True) as session:
-        offered = await offer_freed_slot(session, now=clock(), appointment=await session.get(Appointment, visit.id))
-    assert offered is not None and offered.customer_id == salon.outsider.id
+    await cancel_appointment(context(db, clock, as_staff(salon, salon.ana)), visit.id)  # offers the freed time
+    async with db.session() as session:
+        offered = (await session.scalars(select(WaitlistEntry).where(WaitlistEntry.status == WaitlistStatus.OFFERED))).all()
+    assert [entry.customer_id for entry in offered] == [salon.outsider.id]
     clock.advance(timedelta(hours=1))
     assert (await dispatch_due(db, now=clock(), config=CONFIG)).waitlist_offers_passed == 0
     clock.advance(timedelta(hours=1, minutes=1))
