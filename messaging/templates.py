@@ -60,7 +60,7 @@ from messaging.spanish.formatting import (
     format_price,
     format_time,
 )
-from messaging.spanish.phones import format_phone
+from messaging.spanish.phones import format_phone, format_phone_international
 
 #: WhatsApp's customer-care window: free-form messages only within 24 h of the customer's last message.
 SESSION_WINDOW = timedelta(hours=24)
@@ -397,14 +397,17 @@ def _staff_onboarding_completed(f: _Facts) -> Rendered:
 
 
 def _handoff_request(f: _Facts) -> Rendered:
-    customer, reason = f.customer(), f.optional("reason") or "quiere hablar con alguien del equipo"
+    """The spec's handoff notice: who, what they asked, their number, and how to hand them back."""
+    name = f.optional("customer_name") or "Un cliente"
+    reason = f.optional("reason") or "quiere hablar con alguien del equipo"
     phone = f.optional("customer_phone")
     body = _with(
-        f"🙋 {customer} pide hablar con alguien: {reason}.",
-        f" Teléfono: {format_phone(phone)}." if phone and f.optional("customer_name") else None,
+        f"🙋 {name} pregunta: {reason}.",
+        f" Teléfono: {format_phone_international(phone)}." if phone else None,
         " Contéstale directo por WhatsApp; yo no le respondo en las próximas 24 horas.",
+        f" Cuando termines, escríbeme «listo con {format_phone(phone)}» y vuelvo a atenderle." if phone else None,
     )
-    return Rendered(body, {"1": customer, "2": reason})
+    return Rendered(body, {"1": name, "2": reason, "3": format_phone_international(phone) if phone else ""})
 
 
 TEMPLATES: dict[str, Template] = {

@@ -18,7 +18,6 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from messaging.spanish import format_phone_international
 from resolvers.context import ActorKind
 from resolvers.outbox import enqueue
 from resolvers.permissions import Permission, check
@@ -65,14 +64,13 @@ async def handoff_to_human(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
     async with tc.ctx.db.transaction(write=True) as session:
         customer = await session.scalar(select(Customer).where(Customer.id == actor.customer_id,
                                                                Customer.organization_id == actor.organization_id))
-        who = customer.name if customer and customer.name else "Un cliente"
-        phone = format_phone_international(actor.phone or (customer.phone_number if customer else ""))
         if owner is not None:
+            # A template, not free text: the owner may not have written to Parlo in 24 hours.
             enqueue(session, now=now, to=owner.phone, organization_id=actor.organization_id, kind="handoff",
-                    body=f"{who} pregunta: {reason}. Teléfono: {phone}. Contéstale directo por WhatsApp; "
-                         "yo no le respondo en las próximas 24 horas. Cuando termines, escríbeme "
-                         f"«listo con {phone}» y vuelvo a atenderle.",
-                    from_number=tc.profile.whatsapp_number)
+                    template_name="handoff_request", from_number=tc.profile.whatsapp_number,
+                    variables={"customer_name": customer.name if customer else None, "reason": reason,
+                               "customer_phone": actor.phone or (customer.phone_number if customer else None),
+                               "business_name": tc.profile.name})
         if tc.conversation_id is not None:
             await session.execute(update(Conversation).where(Conversation.id == tc.conversation_id)
                                   .values(status=ConversationStatus.HANDED_OFF,

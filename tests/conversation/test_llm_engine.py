@@ -7,6 +7,8 @@ from datetime import date, datetime, time
 import pytest
 from sqlalchemy import select
 
+from messaging.templates import render
+
 from messaging.conversation.build import build_engine
 from storage import (
     AppointmentStatus,
@@ -129,7 +131,8 @@ async def test_example_3_handoff_on_the_llm(llm_app, fake, db, clock):
         assert "Ya le avisé a Carlos" in await chat.say("Oye quiero saber si hacen tintes para hombre")
         assert await chat.send("¿hola?") == []  # quiet while the owner has it
     [note] = await outbound_to(db, "+525512345001")
-    assert "tintes para hombre" in note.body and "+52 55 1234 5678" in note.body
+    notice = render(note.template_name, note.template_variables, now=clock()).body
+    assert "tintes para hombre" in notice and "+52 55 1234 5678" in notice
     async with db.session() as s:
         conversation = await s.scalar(select(Conversation).where(Conversation.phone_number == "+525512345678"))
     assert conversation.status is ConversationStatus.HANDED_OFF

@@ -10,6 +10,8 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from messaging.templates import render
+
 from storage import (
     AppointmentSource,
     AppointmentStatus,
@@ -110,7 +112,10 @@ async def test_example_3_handoff_tells_the_owner_and_goes_quiet(rules_app, db, c
     assert replies[1].startswith("Ya le avisé a Carlos")
 
     [note] = await outbound_to(db, "+525512345001")
-    assert "tintes para hombre" in note.body and "+52 55 1234 5678" in note.body
+    assert note.template_name == "handoff_request"  # a template: the owner may be outside the 24-hour window
+    text = render(note.template_name, note.template_variables, now=clock()).body
+    assert "tintes para hombre" in text and "Teléfono: +52 55 1234 5678" in text
+    assert "«listo con 55 1234 5678»" in text
     async with db.session() as s:
         conversation = await s.scalar(select(Conversation).where(Conversation.phone_number == "+525512345678"))
     assert conversation.status is ConversationStatus.HANDED_OFF
