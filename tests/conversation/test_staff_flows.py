@@ -7,6 +7,8 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from messaging.templates import render
+
 from storage import (
     AppointmentStatus,
     AuthToken,
@@ -153,7 +155,9 @@ async def test_a_new_staff_member_onboards_on_their_first_messages(rules_app, db
         hours = (await s.scalars(select(Availability).where(Availability.staff_id == nuevo.id))).all()
     assert row.state == "completed"
     assert sorted(h.day_of_week for h in hours) == [1, 2, 3, 4, 5]
-    assert any("Pedro Hernández ya empezó a usar Parlo" in m.body for m in await outbound_to(db, "+525512345001"))
+    [told] = [m for m in await outbound_to(db, "+525512345001") if m.template_name == "staff_onboarding_completed"]
+    assert render(told.template_name, told.template_variables, now=clock()).body.startswith(
+        "✅ Pedro Hernández terminó su registro y ya maneja su agenda de Barbería Don Carlos por WhatsApp")
     assert "no tienes citas" in await chat.say("qué tengo hoy?")  # now routed as staff
 
 

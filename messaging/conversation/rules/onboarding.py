@@ -27,7 +27,8 @@ from messaging.spanish import (
     parse_yes_no,
 )
 from resolvers.outbox import enqueue
-from storage import OnboardingKind, OnboardingSession
+from resolvers.scheduling.notices import notice_recipients
+from storage import OnboardingKind, OnboardingSession, Organization, OutboundMessage
 
 from .base import ABANDON_AFTER, TurnState
 
@@ -138,14 +139,20 @@ async def staff(t: TurnState) -> None:
 
 
 async def _tell_owner(t: TurnState, data: dict[str, Any]) -> None:
-    owner = t.profile.owner
-    if owner is None or owner.id == t.staff_id:
-        return
+    """The owner (and admins who opted in) learn the new member is set up: a template, since
+    the owner may not have written to Parlo in the last 24 hours; once per staff member."""
     async with t.tc.ctx.db.transaction(write=True) as session:
-        enqueue(session, now=t.now, to=owner.phone, organization_id=t.profile.organization_id, kind="staff_onboarded",
-                body=f"{data.get('name') or t.staff_name} ya empezó a usar Parlo ✓ Ya puede ver su agenda y "
-                     "bloquear tiempo por WhatsApp.",
-                from_number=t.profile.whatsapp_number)
+        organization = await session.get(Organization, t.profile.organization_id)
+        for person in await notice_recipients(session, organization):
+            key = f"staff_onboarding_completed:{t.staff_id}:{person.id}"
+            if person.id == t.staff_id or not person.phone_number or \
+                    await session.scalar(select(OutboundMessage.id).where(OutboundMessage.dedupe_key == key)):
+                continue
+            enqueue(session, now=t.now, to=person.phone_number, organization_id=organization.id,
+                    kind="staff_onboarded", template_name="staff_onboarding_completed",
+                    dedupe_key=key,
+                    from_number=t.profile.whatsapp_number,
+                    variables={"business_name": organization.name, "staff_name": data.get("name") or t.staff_name})
     await t.tc.ctx.outbox_written()
 
 
