@@ -19,9 +19,11 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from resolvers.context import ActorKind
+from resolvers.errors import Problem
 from resolvers.outbox import enqueue
 from resolvers.permissions import Permission, check
 from resolvers.phones import InvalidPhone, normalise_phone
+from resolvers.reviews import rate_recent_visit
 from storage import (
     Appointment,
     AppointmentStatus,
@@ -52,6 +54,18 @@ async def update_my_name(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
                                                      Customer.organization_id == actor.organization_id)
                               .values(name=name, name_verified_at=now, updated_at=now))
     return ToolResult(True, {"name": name})
+
+
+async def rate_my_visit(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+    """The customer's answer to the review request: a 1–5 rating and, optionally, words."""
+    raw = args.get("rating")
+    if raw is not None and (isinstance(raw, bool) or not isinstance(raw, int)):
+        raise InvalidArguments("La calificación va del 1 al 5.")
+    result = await rate_recent_visit(tc.ctx, raw, feedback=args.get("feedback"))
+    if isinstance(result, Problem):
+        return ToolResult(False, message=result.message, problem=result.code)
+    return ToolResult(True, {"appointment_id": str(result.appointment_id), "rating": result.rating,
+                             "feedback": result.feedback})
 
 
 async def handoff_to_human(tc: ToolContext, args: dict[str, Any]) -> ToolResult:

@@ -277,7 +277,7 @@ mutation RequestMagicLink($phone: String!) {{
 }
 
 #: Tools run as use cases until the schema has an operation for them (report to the schema owner).
-NOT_IN_SCHEMA_YET = ("update_my_name", "handoff_to_human", "hand_back_conversation", "send_message_to_customer", "get_stats",
+NOT_IN_SCHEMA_YET = ("update_my_name", "rate_my_visit", "handoff_to_human", "hand_back_conversation", "send_message_to_customer", "get_stats",
                      "send_staff_welcome", "create_business", "finish_staff_onboarding")
 
 _PROBLEM_NAMES = frozenset({"NotFound", "PermissionDenied", "NotAuthenticated", "ValidationError",
@@ -696,6 +696,10 @@ def _registry() -> dict[str, Tool]:
              CS, reschedule_appointment, writes=True, permission=Permission.BOOK, operation="RescheduleAppointment"),
         Tool("update_my_name", "Guarda el nombre que el cliente confirmó.",
              _schema_of({"name": {"type": "string"}}, ("name",)), C, handoff.update_my_name, writes=True),
+        Tool("rate_my_visit", "Guarda la calificación (1 a 5) y los comentarios que el cliente da de su visita "
+             "reciente, cuando contesta la solicitud de calificación.",
+             _schema_of({"rating": {"type": "integer", "minimum": 1, "maximum": 5}, "feedback": {"type": "string"}}),
+             C, handoff.rate_my_visit, writes=True),
         Tool("handoff_to_human", "Pasa la conversación al dueño cuando no puedes ayudar o la persona lo pide.",
              _schema_of({"reason": {"type": "string"}}, ("reason",)), C, handoff.handoff_to_human, writes=True),
         Tool("get_my_schedule", "La agenda de quien escribe en un día (hoy si no se dice).",

@@ -196,3 +196,23 @@ async def test_a_clock_time_that_was_not_offered_is_not_swapped_for_another_in_t
     done = await chat.say("4:30")
     assert "4:30 PM" in done
     assert len(await appointments_of(db, shop)) == 3
+
+
+async def test_a_rating_answers_the_review_request_and_a_comment_follows(rules_app, db, clock):
+    from storage import AppointmentReview
+
+    shop = await don_carlos(db, clock())
+    juan = await add_customer(db, shop, "+525511112222", "Juan Pérez", verified=clock())
+    visit = await add_appointment(db, shop, juan, "corte", "pedro", date(2026, 1, 15), time(17), clock())
+    chat = Chat(rules_app, db, "+5215511112222", shop.number)
+
+    assert "calificación" not in await chat.say("5")  # nothing completed to rate yet: read as usual
+    async with db.transaction(write=True) as s:
+        (await s.get(type(visit), visit.id)).status = AppointmentStatus.COMPLETED
+
+    thanks = await chat.say("5")
+    assert thanks.startswith("¡Gracias por tu calificación! ⭐⭐⭐⭐⭐") and "¿Quieres contarnos algo más" in thanks
+    assert (await chat.say("Pedro me dejó muy bien el corte")).startswith("¡Gracias por contarnos!")
+    async with db.session() as s:
+        [review] = (await s.scalars(select(AppointmentReview))).all()
+    assert (review.appointment_id, review.rating, review.feedback) == (visit.id, 5, "Pedro me dejó muy bien el corte")

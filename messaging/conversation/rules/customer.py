@@ -32,6 +32,7 @@ from messaging.spanish import (
     format_time,
     match_service,
     parse_person_name,
+    parse_rating,
     parse_when,
     parse_yes_no,
 )
@@ -61,12 +62,48 @@ async def handle(t: TurnState) -> None:
         if handler is not None:
             await handler(t, u)
             return
+    if flow is None and u.intent not in STRONG and await answered_rating(t):
+        return
     await start_from_intent(t, u)
+
+
+async def answered_rating(t: TurnState) -> bool:
+    """"5" or "excelente" answering the review request: record it and ask, once, for words.
+
+    Only when there is a recent completed visit to rate; otherwise the message is read as usual.
+    """
+    rating = parse_rating(t.text)
+    if rating is None:
+        return False
+    result = await t.call("rate_my_visit", rating=rating)
+    if not result.ok:
+        return False
+    t.start("rating", "collecting_feedback", appointment_id=result.data["appointment_id"])
+    t.say(f"¡Gracias por tu calificación! {'⭐' * rating} ¿Quieres contarnos algo más de tu visita? "
+          "Si no, no te preocupes.")
+    return True
+
+
+async def on_rating(t: TurnState, u: Understanding) -> None:
+    flow = t.flow
+    flow.state = "submitted"
+    if parse_yes_no(t.text).answer is False or u.intent in (Intent.THANKS, Intent.GOODBYE):
+        t.say("¡Gracias a ti! Te esperamos pronto. 👋")
+        return
+    await t.call("rate_my_visit", feedback=t.text)
+    t.say(f"¡Gracias por contarnos! Se lo paso a {owner_first(t)}. 🙏")
+
+
+_ASKS_FOR_APPOINTMENT = re.compile(r"\b(cita|agend|reserv|apart|otra vez)")
 
 
 def _leaves_flow(t: TurnState, flow, u: Understanding) -> bool:
     """A new request interrupts the open flow, except the flow's own intent said again, or
     a day said while the flow waits for one ("para el lunes si hay espacio")."""
+    if flow.type == "rating":
+        # Comments on a visit name services ("muy bien el corte"): only a clear request interrupts them.
+        return u.intent in (Intent.CANCEL, Intent.RESCHEDULE, Intent.VIEW_APPOINTMENTS, Intent.HANDOFF) or (
+            u.intent is Intent.BOOK and _ASKS_FOR_APPOINTMENT.search(t.text.lower()) is not None)
     same = {"book": {Intent.BOOK}, "modify": {Intent.RESCHEDULE}, "cancel": {Intent.CANCEL}}.get(flow.type, set())
     if u.intent in same:
         return False
@@ -798,7 +835,8 @@ async def on_inquiry(t: TurnState, u: Understanding) -> None:
         await start_from_intent(t, u)
 
 
-FLOW_HANDLERS = {"book": on_book, "modify": on_modify, "cancel": on_cancel, "inquiry": on_inquiry}
+FLOW_HANDLERS = {"book": on_book, "modify": on_modify, "cancel": on_cancel, "inquiry": on_inquiry,
+                 "rating": on_rating}
 
 
 async def resume(t: TurnState) -> None:
