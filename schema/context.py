@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from resolvers.context import Context
@@ -36,57 +38,99 @@ from storage import (
 )
 
 
-@dataclass
 class DataLoaders:
-    organizations: RowsById
-    locations: RowsById
-    services: RowsById
-    spots: RowsById
-    staff: RowsById
-    customers: RowsById
-    appointments: RowsById
-    blocks: RowsById
-    conversations: RowsById
-    services_of_staff: ServiceIdsBy
-    services_of_spot: ServiceIdsBy
-    messages_of_conversation: ChildrenOf
-    appointments_of_customer: ChildrenOf
-    locations_of_organization: ChildrenOf
-    weekly_hours_of_staff: ChildrenOf
-    notifications_of_appointment: ChildrenOf
-    staff_count: CountPerOrganization
-    customer_count: CountPerOrganization
-    appointment_count: CountPerOrganization
+    """This request's loaders, each made on first use: a request touches a few of them, not all."""
 
-    @classmethod
-    def for_request(cls, ctx: Context) -> "DataLoaders":
-        db = ctx.db
+    def __init__(self, ctx: Context) -> None:
+        self._db = ctx.db
         org = None if ctx.actor.is_admin else ctx.actor.organization_id
         if org is None and not ctx.actor.is_admin:
             org = uuid.UUID(int=0)  # anonymous: loaders find nothing
-        return cls(
-            organizations=RowsById(db, Organization, org, tenant_column="id"),
-            locations=RowsById(db, Location, org),
-            services=RowsById(db, ServiceType, org),
-            spots=RowsById(db, Spot, org),
-            staff=RowsById(db, Staff, org),
-            customers=RowsById(db, Customer, org),
-            appointments=RowsById(db, Appointment, org),
-            blocks=RowsById(db, Availability, org),
-            conversations=RowsById(db, Conversation, org),
-            services_of_staff=services_of_staff(db),
-            services_of_spot=services_of_spot(db),
-            messages_of_conversation=messages_of_conversation(db, org),
-            appointments_of_customer=appointments_of_customer(db, org),
-            locations_of_organization=ChildrenOf(db, Location, "organization_id",
-                                                 (Location.is_primary.desc(), Location.name), org),
-            weekly_hours_of_staff=weekly_hours_of_staff(db, org),
-            notifications_of_appointment=ChildrenOf(db, OutboundMessage, "appointment_id",
-                                                    (OutboundMessage.created_at, OutboundMessage.id), org),
-            staff_count=CountPerOrganization(db, Staff),
-            customer_count=CountPerOrganization(db, Customer),
-            appointment_count=CountPerOrganization(db, Appointment),
-        )
+        self._org = org
+
+    @classmethod
+    def for_request(cls, ctx: Context) -> "DataLoaders":
+        return cls(ctx)
+
+    def _rows(self, model: Any, **kwargs: Any) -> RowsById:
+        return RowsById(self._db, model, self._org, **kwargs)
+
+    @cached_property
+    def organizations(self) -> RowsById:
+        return self._rows(Organization, tenant_column="id")
+
+    @cached_property
+    def locations(self) -> RowsById:
+        return self._rows(Location)
+
+    @cached_property
+    def services(self) -> RowsById:
+        return self._rows(ServiceType)
+
+    @cached_property
+    def spots(self) -> RowsById:
+        return self._rows(Spot)
+
+    @cached_property
+    def staff(self) -> RowsById:
+        return self._rows(Staff)
+
+    @cached_property
+    def customers(self) -> RowsById:
+        return self._rows(Customer)
+
+    @cached_property
+    def appointments(self) -> RowsById:
+        return self._rows(Appointment)
+
+    @cached_property
+    def blocks(self) -> RowsById:
+        return self._rows(Availability)
+
+    @cached_property
+    def conversations(self) -> RowsById:
+        return self._rows(Conversation)
+
+    @cached_property
+    def services_of_staff(self) -> ServiceIdsBy:
+        return services_of_staff(self._db)
+
+    @cached_property
+    def services_of_spot(self) -> ServiceIdsBy:
+        return services_of_spot(self._db)
+
+    @cached_property
+    def messages_of_conversation(self) -> ChildrenOf:
+        return messages_of_conversation(self._db, self._org)
+
+    @cached_property
+    def appointments_of_customer(self) -> ChildrenOf:
+        return appointments_of_customer(self._db, self._org)
+
+    @cached_property
+    def locations_of_organization(self) -> ChildrenOf:
+        return ChildrenOf(self._db, Location, "organization_id", (Location.is_primary.desc(), Location.name), self._org)
+
+    @cached_property
+    def weekly_hours_of_staff(self) -> ChildrenOf:
+        return weekly_hours_of_staff(self._db, self._org)
+
+    @cached_property
+    def notifications_of_appointment(self) -> ChildrenOf:
+        return ChildrenOf(self._db, OutboundMessage, "appointment_id", (OutboundMessage.created_at, OutboundMessage.id),
+                          self._org)
+
+    @cached_property
+    def staff_count(self) -> CountPerOrganization:
+        return CountPerOrganization(self._db, Staff)
+
+    @cached_property
+    def customer_count(self) -> CountPerOrganization:
+        return CountPerOrganization(self._db, Customer)
+
+    @cached_property
+    def appointment_count(self) -> CountPerOrganization:
+        return CountPerOrganization(self._db, Appointment)
 
 
 @dataclass

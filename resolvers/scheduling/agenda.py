@@ -4,8 +4,8 @@ The agenda is computed in the organization's zone day by day, by the solver's ca
 so a DST change day (23 or 25 hours in Tijuana) shows the hours the owner set, on the
 clock. Free gaps are working time minus blocks minus occupancy: processing time shows as
 free for the stylist. A day costs five queries whatever the number of staff: the place,
-the staff, their hours and blocks, their occupancy that day, the appointments; services
-and spots are not needed to draw it.
+the staff, their hours and blocks, their occupancy that day, and the appointments joined
+to who, what and where (customer, service, spot), since that is what an agenda shows.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from sqlalchemy import and_, bindparam, func, or_, select
 from resolvers.context import Context
 from resolvers.errors import Problem, ValidationError
 from resolvers.permissions import Permission
+from resolvers.reads import read_session
 from resolvers.scheduling.access import (
     STAFF_NOT_FOUND,
     allowed,
@@ -49,17 +50,24 @@ from resolvers.scheduling.types import (
     TimeRange,
 )
 from solver import Calendars, Horizon, Salon
-from storage import Appointment, AppointmentStatus
+from storage import Appointment, AppointmentStatus, Customer, ServiceType, Spot
 
 MAX_PAGE = 200
 # Built once (bind parameters): see snapshot.py on what building a statement costs.
-_DAY_APPOINTMENTS = select(Appointment).where(
-    Appointment.organization_id == bindparam("org_id"),
-    Appointment.location_id == bindparam("location_id"),
-    Appointment.status != AppointmentStatus.CANCELLED,
-    Appointment.starts_at < bindparam("end"),
-    Appointment.ends_at > bindparam("start"),
-).order_by(Appointment.starts_at, Appointment.id)
+_DAY_APPOINTMENTS = (
+    select(Appointment, Customer, ServiceType, Spot)
+    .join(Customer, Customer.id == Appointment.customer_id)
+    .join(ServiceType, ServiceType.id == Appointment.service_type_id)
+    .outerjoin(Spot, Spot.id == Appointment.spot_id)
+    .where(
+        Appointment.organization_id == bindparam("org_id"),
+        Appointment.location_id == bindparam("location_id"),
+        Appointment.status != AppointmentStatus.CANCELLED,
+        Appointment.starts_at < bindparam("end"),
+        Appointment.ends_at > bindparam("start"),
+    )
+    .order_by(Appointment.starts_at, Appointment.id)
+)
 _DAY_APPOINTMENTS_OF = _DAY_APPOINTMENTS.where(Appointment.staff_id == bindparam("staff_id"))
 _KIND_ORDER = {AgendaItemKind.APPOINTMENT: 0, AgendaItemKind.BLOCK: 1, AgendaItemKind.FREE: 2}
 
@@ -73,7 +81,10 @@ async def day_schedule(
         return org_id
     if denied := allowed(ctx.actor, Permission.VIEW_SCHEDULE):
         return denied
-    async with ctx.db.session() as session:
+    # Read-only, so no BEGIN/COMMIT round trips: on PostgreSQL (READ COMMITTED) a transaction
+    # gave no snapshot across these statements anyway. A booking landing between them shows
+    # at the dashboard's next poll.
+    async with read_session(ctx.db) as session:
         place = await load_place(session, org_id, location_id, for_write=False)
         if not isinstance(place, tuple):
             return place
@@ -90,9 +101,13 @@ async def day_schedule(
         occupancy = await load_occupancy(session, org_id, day_start, day_end, staff_only=True, staff_ids=shown)
         params = {"org_id": org_id, "location_id": location.id, "start": day_start, "end": day_end}
         if staff_id is None:
-            appointments = (await session.scalars(_DAY_APPOINTMENTS, params)).all()
+            rows = (await session.execute(_DAY_APPOINTMENTS, params)).all()
         else:
-            appointments = (await session.scalars(_DAY_APPOINTMENTS_OF, {**params, "staff_id": staff_id})).all()
+            rows = (await session.execute(_DAY_APPOINTMENTS_OF, {**params, "staff_id": staff_id})).all()
+    appointments = [row[0] for row in rows]
+    customers = {row[1].id: row[1] for row in rows}
+    services = {row[2].id: row[2] for row in rows}
+    spots = {row[3].id: row[3] for row in rows if row[3] is not None}
 
     # Only what the agenda shows: the staff's working and free time that day (no services, no spots).
     people = [member for member in staff.values() if staff_id is None or member.id == staff_id]
@@ -138,7 +153,7 @@ async def day_schedule(
         days.append(StaffDay(staff=member, working=working, items=tuple(items)))
     business = tuple(TimeRange(local(a), local(b)) for a, b in unblocked.business_open)
     return DaySchedule(day=day, timezone=organization.timezone, location_id=location.id, business_hours=business,
-                       closed=not business, staff=tuple(days))
+                       closed=not business, staff=tuple(days), customers=customers, services=services, spots=spots)
 
 
 def encode_cursor(appointment: Appointment) -> str:

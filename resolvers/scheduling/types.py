@@ -10,12 +10,13 @@ instants we return from storage, the organization's zone in the agenda.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
 
 from solver import PartOfDay
-from storage import Appointment, AppointmentSource, Availability, Customer, Staff
+from storage import Appointment, AppointmentSource, Availability, Customer, ServiceType, Spot, Staff
 
 
 # ---------------------------------------------------------------- inputs
@@ -214,6 +215,10 @@ class DaySchedule:
     business_hours: tuple[TimeRange, ...]  # empty when closed
     closed: bool
     staff: tuple[StaffDay, ...]
+    # The rows its appointments point at, by id, read with them: who, what and where.
+    customers: Mapping[uuid.UUID, Customer] = field(default_factory=dict)
+    services: Mapping[uuid.UUID, ServiceType] = field(default_factory=dict)
+    spots: Mapping[uuid.UUID, Spot] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

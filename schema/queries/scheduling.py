@@ -48,8 +48,12 @@ class SchedulingQueries:
                                               location_id=optional_id(location_id))
         if isinstance(value, Problem):
             return as_graphql(value)
-        for day in value.staff:  # the agenda already read them: appointment.staff needs no query
-            info.context.loaders.staff.prime(day.staff.id, day.staff)
+        # The agenda already read who, what, where and with whom: its appointments' fields need no query.
+        loaders = info.context.loaders
+        loaders.staff.prime_many({day.staff.id: day.staff for day in value.staff})
+        loaders.customers.prime_many(value.customers)
+        loaders.services.prime_many(value.services)
+        loaders.spots.prime_many(value.spots)
         return DaySchedule.of(value)
 
     @strawberry.field(description="Ranked bookable slots from the solver, best first.")

@@ -43,31 +43,28 @@ class Appointment:
     async def local_end(self, info: strawberry.Info) -> time:
         return self._row.ends_at.astimezone(await info.context.zone_of(self._row.organization_id)).time()
 
+    # Sync resolvers that may return an awaitable: see RowsById.shaped.
     @strawberry.field
-    async def customer(self, info: strawberry.Info) -> Annotated["Customer", strawberry.lazy("schema.types.customer")] | None:
+    def customer(self, info: strawberry.Info) -> Annotated["Customer", strawberry.lazy("schema.types.customer")] | None:
         from schema.types.customer import Customer
 
-        row = await info.context.loaders.customers.load(self._row.customer_id)
-        return Customer.of(row) if row else None
+        return info.context.loaders.customers.shaped(self._row.customer_id, Customer.of)
 
     @strawberry.field
-    async def service(self, info: strawberry.Info) -> Service | None:
-        row = await info.context.loaders.services.load(self._row.service_type_id)
-        return Service.of(row) if row else None
+    def service(self, info: strawberry.Info) -> Service | None:
+        return info.context.loaders.services.shaped(self._row.service_type_id, Service.of)
 
     @strawberry.field
-    async def staff(self, info: strawberry.Info) -> StaffMember | None:
+    def staff(self, info: strawberry.Info) -> StaffMember | None:
         if self._row.staff_id is None:
             return None
-        row = await info.context.loaders.staff.load(self._row.staff_id)
-        return StaffMember.of(row) if row else None
+        return info.context.loaders.staff.shaped(self._row.staff_id, StaffMember.of)
 
     @strawberry.field
-    async def spot(self, info: strawberry.Info) -> Spot | None:
+    def spot(self, info: strawberry.Info) -> Spot | None:
         if self._row.spot_id is None:
             return None
-        row = await info.context.loaders.spots.load(self._row.spot_id)
-        return Spot.of(row) if row else None
+        return info.context.loaders.spots.shaped(self._row.spot_id, Spot.of)
 
     @strawberry.field(description="Its WhatsApp messages (confirmation, reminders, notices to the owner...) with "
                                   "delivery status, attempts and last error; oldest first. Staff see all of them, "

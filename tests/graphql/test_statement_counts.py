@@ -74,3 +74,23 @@ async def test_reading_a_busy_day_costs_a_small_constant_number_of_statements(cl
         assert sum(len(s["entries"]) for s in body["schedule"]["staff"]) >= 50
     assert many == few, f"{few} statements with 6 appointments, {many} with 50"
     assert many <= 20, many
+
+
+AGENDA_ONLY = """{ schedule(date: "2026-01-17") { ... on DaySchedule { date staff { entries { kind } } } } }"""
+AGENDA_WITH_NAMES = """{ schedule(date: "2026-01-17") { ... on DaySchedule { date staff { staff { name } entries { kind
+  appointment { id customer { name phone } service { name } staff { name } spot { name } } } } } } }"""
+
+
+async def test_the_agenda_reads_who_what_and_where_with_its_appointments(client, db, clock):
+    """Customer, service, staff and spot of every appointment come with the agenda: no loader query."""
+    full = await full_salon(db, clock(), name="Estética Lupita", phone_prefix="+52551234")
+    token = staff_token(full.salon, full.salon.ana, clock())
+    await _fill_saturday(db, full, range(20), clock())
+    bare, _ = await _count(client, token, AGENDA_ONLY)
+    named, body = await _count(client, token, AGENDA_WITH_NAMES)
+    appointments = [e["appointment"] for s in body["schedule"]["staff"] for e in s["entries"] if e["appointment"]]
+    assert len(appointments) >= 20
+    assert all(a["customer"]["name"] and a["service"]["name"] and a["staff"]["name"] and a["spot"]["name"]
+               for a in appointments)
+    assert {a["customer"]["name"] for a in appointments} >= {f"Cliente {n}" for n in range(20)}
+    assert named == bare, f"{bare} statements for the bare agenda, {named} with names"
