@@ -22,7 +22,7 @@ from functools import cache
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime, and_, bindparam, func, or_, select, type_coerce
+from sqlalchemy import DateTime, Row, and_, bindparam, func, or_, select, type_coerce
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -40,6 +40,10 @@ from storage import (
     spot_services,
 )
 from storage.models.staff import staff_services
+
+#: An availability row as :func:`load_availability` reads it: the columns of ``_AVAILABILITY_COLUMNS``
+#: by their model names (``row.kind``, ``row.starts_at``…), without an ORM object behind them.
+AvailabilityRow = Row
 
 #: The solver looks a day past each end of a window (Horizon.covering); load that much.
 MARGIN = timedelta(days=2)
@@ -59,7 +63,7 @@ class Snapshot:
     spots: dict[uuid.UUID, Spot]
     staff_service_ids: dict[uuid.UUID, frozenset[uuid.UUID]]
     spot_service_ids: dict[uuid.UUID, frozenset[uuid.UUID]]
-    blocks: tuple[Availability, ...]  # staff and location blocks overlapping the range
+    blocks: tuple[AvailabilityRow, ...]  # staff and location blocks overlapping the range
     start: datetime
     end: datetime
 
@@ -79,11 +83,11 @@ def business_hours(location: Location) -> tuple[solver.WeeklyHours, ...]:
     return tuple(hours)
 
 
-def _block(row: Availability) -> solver.Block:
+def _block(row: AvailabilityRow) -> solver.Block:
     return solver.Block(row.starts_at, row.ends_at, row.reason or "")
 
 
-def _local_block(zone: ZoneInfo, row: Availability) -> solver.Block:
+def _local_block(zone: ZoneInfo, row: AvailabilityRow) -> solver.Block:
     """A dated exception that takes a local time range off, as an instant block."""
     start = datetime.combine(row.exception_date, row.start_time, tzinfo=zone)
     end_day = row.exception_date + timedelta(days=1) if row.end_time == time(0) else row.exception_date
@@ -107,7 +111,13 @@ _STAFF_WITH_SERVICES = (select(Staff, staff_services.c.service_type_id)
 _SPOTS_WITH_SERVICES = (select(Spot, spot_services.c.service_type_id)
                         .outerjoin(spot_services, spot_services.c.spot_id == Spot.id)
                         .where(Spot.organization_id == _ORG, Spot.location_id == _LOCATION, Spot.is_active))
-_AVAILABILITY = select(Availability).where(
+#: What the calendar and the agenda read of an availability row: columns, not ORM objects. An
+#: organization keeps a row per staff member and weekday, read on every slot search and
+#: agenda (~60 for 10 staff); building them as entities was a quarter of a day's agenda.
+_AVAILABILITY_COLUMNS = (Availability.id, Availability.staff_id, Availability.kind, Availability.day_of_week,
+                         Availability.start_time, Availability.end_time, Availability.exception_date,
+                         Availability.is_available, Availability.starts_at, Availability.ends_at, Availability.reason)
+_AVAILABILITY = select(*_AVAILABILITY_COLUMNS).where(
     Availability.organization_id == _ORG,
     or_(Availability.location_id == _LOCATION, Availability.location_id.is_(None), Availability.staff_id.is_not(None)),
     or_(
@@ -189,14 +199,14 @@ async def _spots_with_services(
 async def load_availability(
     session: AsyncSession, org_id: uuid.UUID, location: Location, lo: datetime, hi: datetime, zone: ZoneInfo,
     *, staff_ids: Iterable[uuid.UUID] | None = None,
-) -> list[Availability]:
+) -> list[AvailabilityRow]:
     """Weekly hours, and the exceptions and blocks that reach into [lo, hi)."""
     params = {"org_id": org_id, "location_id": location.id, "lo": lo, "hi": hi,
               "lo_day": lo.astimezone(zone).date(), "hi_day": hi.astimezone(zone).date()}
     if staff_ids is None:
-        return list((await session.scalars(_AVAILABILITY, params)).all())
+        return list((await session.execute(_AVAILABILITY, params)).all())
     params["staff_ids"] = list(staff_ids)
-    return list((await session.scalars(_AVAILABILITY_OF_STAFF, params)).all())
+    return list((await session.execute(_AVAILABILITY_OF_STAFF, params)).all())
 
 
 async def load_occupancy(
@@ -243,16 +253,16 @@ class _Calendar:
     staff_blocks: dict[uuid.UUID, list[solver.Block]]
     closed_dates: set
     location_blocks: list[solver.Block]
-    block_rows: list[Availability]
+    block_rows: list[AvailabilityRow]
 
 
-def _calendar(availability: Iterable[Availability], staff: dict[uuid.UUID, Staff], zone: ZoneInfo) -> _Calendar:
+def _calendar(availability: Iterable[AvailabilityRow], staff: dict[uuid.UUID, Staff], zone: ZoneInfo) -> _Calendar:
     weekly: dict[uuid.UUID, list[solver.WeeklyHours]] = defaultdict(list)
     exceptions: dict[uuid.UUID, list[solver.DatedException]] = defaultdict(list)
     staff_blocks: dict[uuid.UUID, list[solver.Block]] = defaultdict(list)
     closed_dates = set()
     location_blocks: list[solver.Block] = []
-    block_rows: list[Availability] = []
+    block_rows: list[AvailabilityRow] = []
     for row in availability:
         if row.staff_id is not None and row.staff_id not in staff:
             continue
