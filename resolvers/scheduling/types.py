@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
 
+from sqlalchemy import Row
+
 from solver import PartOfDay
-from storage import Appointment, AppointmentSource, Availability, Customer, ServiceType, Spot, Staff
+from storage import Appointment, AppointmentSource, Availability, Customer, Staff
 
 
 # ---------------------------------------------------------------- inputs
@@ -170,15 +172,16 @@ class AgendaItemKind(StrEnum):
 class AgendaItem:
     """One stretch of a staff member's day, in the organization's local time.
 
-    ``appointment`` is set for appointments (a storage ``Appointment``), ``block`` for
-    blocks (a storage ``Availability``; location-wide closures too), neither for free gaps.
+    ``appointment`` is set for appointments, ``block`` for blocks (location-wide closures
+    too), neither for free gaps. Both are rows of the columns an agenda shows, named as the
+    storage models' attributes (``appointment.starts_at``, ``block.reason``), not ORM objects.
     """
 
     kind: AgendaItemKind
     start: datetime
     end: datetime
-    appointment: Appointment | None = None
-    block: Availability | None = None
+    appointment: Row | None = None
+    block: Row | None = None
     reason: str | None = None
 
 
@@ -197,7 +200,7 @@ class StaffDay:
     items: tuple[AgendaItem, ...]
 
     @property
-    def appointments(self) -> tuple[Appointment, ...]:
+    def appointments(self) -> tuple[Row, ...]:
         return tuple(i.appointment for i in self.items if i.appointment is not None)
 
     @property
@@ -215,10 +218,11 @@ class DaySchedule:
     business_hours: tuple[TimeRange, ...]  # empty when closed
     closed: bool
     staff: tuple[StaffDay, ...]
-    # The rows its appointments point at, by id, read with them: who, what and where.
-    customers: Mapping[uuid.UUID, Customer] = field(default_factory=dict)
-    services: Mapping[uuid.UUID, ServiceType] = field(default_factory=dict)
-    spots: Mapping[uuid.UUID, Spot] = field(default_factory=dict)
+    # The rows its appointments point at, by id, read with them: who, what and where (the
+    # columns an agenda shows, as rows; see AgendaItem).
+    customers: Mapping[uuid.UUID, Row] = field(default_factory=dict)
+    services: Mapping[uuid.UUID, Row] = field(default_factory=dict)
+    spots: Mapping[uuid.UUID, Row] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
