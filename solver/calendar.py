@@ -107,10 +107,13 @@ class Calendars:
         self.horizon = horizon
         self._working: dict[tuple[ResourceKind, str], Intervals] = {}
         self._free: dict[tuple[ResourceKind, str], Intervals] = {}
-        self.business_open = self._business_open()
+        #: Opening hours on the clock (closed dates out), before location-wide blocks: the hours
+        #: the salon shows. ``business_open`` is when it can actually take clients.
+        self.business_hours = self._business_hours()
+        self.business_open = subtract(self.business_hours, _blocks_as_minutes(horizon, salon.location_blocks))
         self._busy = self._busy_by_resource(resources)
 
-    def _business_open(self) -> Intervals:
+    def _business_hours(self) -> Intervals:
         salon, horizon = self.salon, self.horizon
         weekly = _by_weekday(salon.business_hours)
         ranges: Intervals = []
@@ -120,7 +123,7 @@ class Calendars:
                 continue
             for h in weekly.get(day.weekday(), ()):
                 ranges.append(horizon.local_range(day, h.start, h.end))
-        return subtract(normalize(ranges), _blocks_as_minutes(horizon, salon.location_blocks))
+        return normalize(ranges)
 
     def _busy_by_resource(self, wanted: set[tuple[ResourceKind, str]] | None) -> dict[tuple[ResourceKind, str], Intervals]:
         """Stored occupancy per resource, in minutes, only what reaches into the horizon."""

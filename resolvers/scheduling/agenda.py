@@ -14,7 +14,6 @@ import base64
 import binascii
 import uuid
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -139,9 +138,6 @@ async def day_schedule(
                   occupancy=tuple(occupancy))
     horizon = Horizon(zone, day, 1)
     calendars = Calendars(salon, horizon)
-    unblocked = Calendars(
-        replace(salon, staff=tuple(replace(m, blocks=()) for m in salon.staff), location_blocks=()), horizon
-    )
     blocks = calendar.block_rows
     by_staff: dict[uuid.UUID, list[Row]] = {}
     for appointment in appointments:
@@ -171,9 +167,9 @@ async def day_schedule(
             for a, b in calendars.staff_free(model) if b - a >= min_gap
         ]
         items.sort(key=lambda i: (i.start, _KIND_ORDER[i.kind]))
-        working = tuple(TimeRange(local(a), local(b)) for a, b in unblocked.staff_working(model))
+        working = tuple(TimeRange(local(a), local(b)) for a, b in calendars.staff_working(model))
         days.append(StaffDay(staff=member, working=working, items=tuple(items)))
-    business = tuple(TimeRange(local(a), local(b)) for a, b in unblocked.business_open)
+    business = tuple(TimeRange(local(a), local(b)) for a, b in calendars.business_hours)
     return DaySchedule(day=day, timezone=organization.timezone, location_id=location.id, business_hours=business,
                        closed=not business, staff=tuple(days), customers=customers, services=services, spots=spots)
 

@@ -193,7 +193,12 @@ class TimeRange:
 
 @dataclass(frozen=True, slots=True)
 class StaffDay:
-    """One staff member's day: working hours, then items (appointments, blocks, free gaps) by start."""
+    """One staff member's day: working hours, then items (appointments, blocks, free gaps) by start.
+
+    ``working`` is the time they can take clients: their hours while the salon is open, minus
+    their own blocks and the location's (which are items too); free gaps are that minus
+    appointments.
+    """
 
     staff: Staff
     working: tuple[TimeRange, ...]

@@ -46,7 +46,9 @@ class AgendaEntry:
 @strawberry.type(description="One staff member's day in the organization's local time.")
 class StaffAgenda:
     staff: StaffMember
-    working_hours: list[LocalRange]
+    working_hours: list[LocalRange] = strawberry.field(
+        description="When they work and can take clients that day: their hours while the salon is open, "
+                    "without their own blocks or the whole location's (those are in entries).")
     entries: list[AgendaEntry]
 
     @strawberry.field

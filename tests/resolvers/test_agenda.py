@@ -66,6 +66,22 @@ async def test_day_schedule_shows_appointments_blocks_and_free_gaps_in_local_tim
     assert [d.staff.name for d in only_beto.staff] == ["Beto"]
 
 
+async def test_working_hours_leave_out_the_persons_and_the_salons_blocks_but_business_hours_stay_posted(db, clock):
+    """A lunch and a salon-wide stretch off are not working time; the salon's posted hours do not change."""
+    salon = await make_salon(db, clock())
+    owner = context(db, clock, as_staff(salon, salon.ana))
+    await block_time(owner, local(17, 14), local(17, 15), staff_id=salon.beto.id, reason="Comida")
+    await block_time(owner, local(17, 17), local(17, 19), reason="Fumigación")
+
+    schedule = await day_schedule(owner, date(2026, 1, 17))
+    assert [(r.start.hour, r.end.hour) for r in schedule.business_hours] == [(9, 19)]
+    by_name = {d.staff.name: d for d in schedule.staff}
+    assert [(r.start.hour, r.end.hour) for r in by_name["Beto"].working] == [(9, 14), (15, 17)]
+    assert [(r.start.hour, r.end.hour) for r in by_name["Vero"].working] == [(9, 17)]
+    assert spans(by_name["Vero"], AgendaItemKind.BLOCK) == [("17:00", "19:00")]
+    assert spans(by_name["Vero"], AgendaItemKind.FREE) == [("09:00", "17:00")]
+
+
 async def test_a_closed_day_has_no_free_time(db, clock):
     salon = await make_salon(db, clock())
     owner = context(db, clock, as_staff(salon, salon.ana))
