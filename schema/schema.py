@@ -27,6 +27,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from resolvers.context import Context
 from schema.context import GraphQLContext
 from schema.errors import PROBLEM_TYPES, ProblemRaised
+from schema.execution import ParloExecution
 from schema.mutations.admin import AdminMutations
 from schema.mutations.auth import AuthMutations
 from schema.mutations.availability import AvailabilityMutations
@@ -96,7 +97,8 @@ def build_schema(*, introspection: bool = True) -> ParloSchema:
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
-    return ParloSchema(query=Query, mutation=Mutation, extensions=extensions, types=list(PROBLEM_TYPES))
+    return ParloSchema(query=Query, mutation=Mutation, extensions=extensions, types=list(PROBLEM_TYPES),
+                       execution_context_class=ParloExecution)
 
 
 async def execute_as(schema: strawberry.Schema, ctx: Context, query: str, variables: dict[str, Any] | None = None,
