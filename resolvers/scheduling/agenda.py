@@ -50,7 +50,7 @@ from resolvers.scheduling.types import (
     TimeRange,
 )
 from solver import Calendars, Horizon, Salon
-from storage import Appointment, AppointmentStatus, Customer, ServiceType, Spot
+from storage import LONGEST_VISIT, Appointment, AppointmentStatus, Customer, ServiceType, Spot
 
 MAX_PAGE = 200
 # What an agenda shows of each appointment and of its customer, service and spot: columns in
@@ -86,6 +86,7 @@ _DAY_APPOINTMENTS = (
         Appointment.status != AppointmentStatus.CANCELLED,
         Appointment.starts_at < bindparam("end"),
         Appointment.ends_at > bindparam("start"),
+        Appointment.starts_at > bindparam("earliest"),  # see LONGEST_VISIT
     )
     .order_by(Appointment.starts_at, Appointment.id)
 )
@@ -120,7 +121,8 @@ async def day_schedule(
         calendar = _calendar(await load_availability(session, org_id, location, day_start, day_end, zone,
                                                      staff_ids=shown), staff, zone)
         occupancy = await load_occupancy(session, org_id, day_start, day_end, staff_only=True, staff_ids=shown)
-        params = {"org_id": org_id, "location_id": location.id, "start": day_start, "end": day_end}
+        params = {"org_id": org_id, "location_id": location.id, "start": day_start, "end": day_end,
+                  "earliest": day_start - LONGEST_VISIT}
         if staff_id is None:
             rows = (await session.execute(_DAY_APPOINTMENTS, params)).all()
         else:
@@ -221,7 +223,7 @@ async def list_appointments(
         return ValidationError(f"Puedo mostrar de 1 a {MAX_PAGE} citas por página.", field="first")
     conditions = [Appointment.organization_id == org_id]
     if start is not None:
-        conditions.append(Appointment.ends_at > start)
+        conditions += [Appointment.ends_at > start, Appointment.starts_at > start - LONGEST_VISIT]
     if end is not None:
         conditions.append(Appointment.starts_at < end)
     if staff_id is not None:

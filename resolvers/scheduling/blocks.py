@@ -32,6 +32,7 @@ from resolvers.scheduling.access import (
 from resolvers.scheduling.types import BlockedTime, WeeklyRange
 from storage import (
     ACTIVE_STATUSES,
+    LONGEST_VISIT,
     Appointment,
     Availability,
     AvailabilityKind,
@@ -106,6 +107,7 @@ async def block_time(
             Appointment.status.in_(ACTIVE_STATUSES),
             Appointment.starts_at < end,
             Appointment.ends_at > start,
+            Appointment.starts_at > start - LONGEST_VISIT,
         )
         if staff_id is not None:
             overlapping_query = overlapping_query.where(Appointment.staff_id == staff_id)

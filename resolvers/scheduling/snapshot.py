@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import solver
 from resolvers.scheduling.rules import BookingRules
 from storage import (
+    LONGEST_VISIT,
     Availability,
     AvailabilityKind,
     Location,
@@ -148,8 +149,9 @@ def _occupancy_query(dialect: str, excluding: bool, staff: str):
                        type_coerce(func.array_agg(Occupancy.starts_at), instants),
                        type_coerce(func.array_agg(Occupancy.ends_at), instants)
                        ).group_by(Occupancy.staff_id, Occupancy.spot_id)
+    # The earliest start bounds the index scan: nothing lasts longer than LONGEST_VISIT.
     query = query.where(Occupancy.organization_id == _ORG, Occupancy.starts_at < bindparam("hi"),
-                        Occupancy.ends_at > bindparam("lo"))
+                        Occupancy.ends_at > bindparam("lo"), Occupancy.starts_at > bindparam("earliest"))
     if excluding:
         query = query.where(Occupancy.appointment_id.not_in(bindparam("excluded", expanding=True)))
     if staff == "ids":
@@ -215,7 +217,7 @@ async def load_occupancy(
     staff_ids: Sequence[uuid.UUID] | None = None,
 ) -> list[solver.Occupancy]:
     """Stored busy intervals overlapping [lo, hi), as the solver's values (columns, not ORM rows)."""
-    params: dict = {"org_id": org_id, "lo": lo, "hi": hi}
+    params: dict = {"org_id": org_id, "lo": lo, "hi": hi, "earliest": lo - LONGEST_VISIT}
     excluded = list(without_appointments)
     if excluded:
         params["excluded"] = excluded

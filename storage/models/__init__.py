@@ -1,7 +1,14 @@
 """All model classes, importable from ``storage`` (``from storage import Appointment``)."""
 
 from storage.base import Base
-from storage.models.appointments import ACTIVE_STATUSES, Appointment, AppointmentReview, Occupancy, RebookingPlan
+from storage.models.appointments import (
+    ACTIVE_STATUSES,
+    LONGEST_VISIT,
+    Appointment,
+    AppointmentReview,
+    Occupancy,
+    RebookingPlan,
+)
 from storage.models.audit import ActivityEvent, FunctionTrace
 from storage.models.auth import AuthToken
 from storage.models.catalog import ServiceType, Spot, spot_services
@@ -33,6 +40,7 @@ from storage.models.staff import Availability, Staff, staff_services
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "LONGEST_VISIT",
     "ActivityEvent",
     "Appointment",
     "AppointmentReview",

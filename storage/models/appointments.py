@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, func, literal_column
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
@@ -17,6 +17,22 @@ from storage.types import JSONDocument
 #: Statuses in which an appointment holds its staff member and spot.
 ACTIVE_STATUSES = (AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED)
 
+#: No appointment, and no occupancy row, lasts longer (services last at most 12 hours); the
+#: database refuses one that would. So whatever overlaps [lo, hi) started after
+#: ``lo - LONGEST_VISIT``: with that bound, "what overlaps this day" reads a day or two of the
+#: (organization, starts_at) index instead of every earlier appointment the salon ever had.
+LONGEST_VISIT = timedelta(hours=24)
+
+
+def _at_most_a_day() -> tuple[CheckConstraint, CheckConstraint]:
+    """``ends_at <= starts_at + 24 h`` in each backend's own terms (SQLite keeps instants as text)."""
+    return (
+        CheckConstraint("ends_at <= starts_at + interval '24 hours'", name="lasts_at_most_a_day")
+        .ddl_if(dialect="postgresql"),
+        CheckConstraint("julianday(ends_at) <= julianday(starts_at, '+24 hours')", name="lasts_at_most_a_day_sqlite")
+        .ddl_if(dialect="sqlite"),
+    )
+
 
 class Appointment(IdMixin, TenantMixin, LocationRef, TimestampsMixin, Base):
     """One service for one customer. A multi-service or group visit shares ``booking_group_id``."""
@@ -25,6 +41,7 @@ class Appointment(IdMixin, TenantMixin, LocationRef, TimestampsMixin, Base):
     __table_args__ = (
         CheckConstraint("starts_at < ends_at", name="starts_before_ends"),
         CheckConstraint("price_cents >= 0", name="price_not_negative"),
+        *_at_most_a_day(),
         Index("ix_appointments_org_start", "organization_id", "starts_at"),
         Index("ix_appointments_staff_start", "staff_id", "starts_at"),
     )
@@ -66,6 +83,8 @@ class Occupancy(IdMixin, TenantMixin, Base):
     __table_args__ = (
         CheckConstraint("starts_at < ends_at", name="starts_before_ends"),
         CheckConstraint("(staff_id IS NULL) <> (spot_id IS NULL)", name="exactly_one_resource"),
+        *_at_most_a_day(),
+        Index("ix_occupancy_org_start", "organization_id", "starts_at"),
         Index("ix_occupancy_staff_start", "staff_id", "starts_at"),
         Index("ix_occupancy_spot_start", "spot_id", "starts_at"),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,7 +21,7 @@ from resolvers.scheduling import (
     set_business_hours,
     WeeklyRange,
 )
-from storage import AppointmentStatus
+from storage import Appointment, AppointmentSource, AppointmentStatus, Occupancy
 from tests.resolvers.factories import as_customer, as_staff, context, make_salon
 
 CDMX = ZoneInfo("America/Mexico_City")
@@ -80,6 +81,31 @@ async def test_working_hours_leave_out_the_persons_and_the_salons_blocks_but_bus
     assert [(r.start.hour, r.end.hour) for r in by_name["Vero"].working] == [(9, 17)]
     assert spans(by_name["Vero"], AgendaItemKind.BLOCK) == [("17:00", "19:00")]
     assert spans(by_name["Vero"], AgendaItemKind.FREE) == [("09:00", "17:00")]
+
+
+async def test_a_visit_that_began_the_evening_before_is_on_the_agenda_and_in_the_listing(db, clock):
+    """What overlaps a day is looked up from LONGEST_VISIT earlier on: a 12-hour visit from 22:00 the
+    night before still holds Beto until 10:00."""
+    salon = await make_salon(db, clock())
+    owner = context(db, clock, as_staff(salon, salon.ana))
+    start, end = local(16, 22), local(17, 10)
+    async with db.transaction(write=True) as session:
+        visit = Appointment(id=uuid.uuid4(), organization_id=salon.org.id, location_id=salon.location.id,
+                            customer_id=salon.lupe.id, service_type_id=salon.tinte.id, staff_id=salon.beto.id,
+                            spot_id=salon.sillon.id, starts_at=start, ends_at=end, status=AppointmentStatus.CONFIRMED,
+                            source=AppointmentSource.MANUAL, price_cents=0, created_at=clock(), updated_at=clock())
+        session.add(visit)
+        session.add_all([Occupancy(organization_id=salon.org.id, appointment_id=visit.id, staff_id=salon.beto.id,
+                                   starts_at=start, ends_at=end),
+                         Occupancy(organization_id=salon.org.id, appointment_id=visit.id, spot_id=salon.sillon.id,
+                                   starts_at=start, ends_at=end)])
+
+    schedule = await day_schedule(owner, date(2026, 1, 17))
+    beto = {d.staff.name: d for d in schedule.staff}["Beto"]
+    assert spans(beto, AgendaItemKind.APPOINTMENT) == [("22:00", "10:00")]
+    assert spans(beto, AgendaItemKind.FREE) == [("10:00", "19:00")]
+    page = await list_appointments(owner, start=local(17, 9), end=local(17, 19))
+    assert [a.id for a in page.items] == [visit.id]
 
 
 async def test_a_closed_day_has_no_free_time(db, clock):

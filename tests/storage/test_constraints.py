@@ -68,6 +68,30 @@ async def test_occupancy_must_start_before_it_ends(db):
     await _rejects(db, build)
 
 
+@pytest.mark.parametrize("length, refused", [(timedelta(hours=24), False),
+                                              (timedelta(hours=24, seconds=1), True),
+                                              (timedelta(days=3), True)], ids=["a day", "a day and a second", "3 days"])
+async def test_an_appointment_and_its_occupancy_last_at_most_a_day(db, length, refused):
+    """What overlaps a day is looked up from a day earlier on (LONGEST_VISIT): the database keeps it true."""
+    def long_appointment(session, rows):
+        bad = appointment(*rows, NOON)
+        bad.ends_at = NOON + length
+        session.add(bad)
+
+    def long_occupancy(session, rows):
+        org, location, service, staff, spot, customer = rows
+        appt = appointment(*rows, NOON)
+        session.add(appt)
+        session.add(Occupancy(organization_id=org.id, appointment_id=appt.id, spot_id=spot.id,
+                              starts_at=NOON, ends_at=NOON + length))
+
+    for build in (long_appointment, long_occupancy):
+        if refused:
+            await _rejects(db, build)
+        else:
+            await _accepts(db, build)
+
+
 async def test_occupancy_holds_exactly_one_resource(db):
     def both(session, rows):
         org, location, service, staff, spot, customer = rows
