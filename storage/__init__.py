@@ -13,6 +13,7 @@ On SQLite the same no-overlap rule is kept by serialising schedule writes
 inside the transaction.
 """
 
+from storage.columns import NamedColumns
 from storage.database import (
     Database,
     DatabaseUnavailable,
@@ -26,6 +27,7 @@ from storage.models import __all__ as _model_names
 __all__ = [
     "Database",
     "DatabaseUnavailable",
+    "NamedColumns",
     "is_exclusion_violation",
     "is_retryable_conflict",
     "is_unique_violation",

@@ -22,7 +22,7 @@ from functools import cache
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime, Row, and_, bindparam, func, or_, select, type_coerce
+from sqlalchemy import DateTime, and_, bindparam, func, or_, select, type_coerce
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,6 +33,7 @@ from storage import (
     Availability,
     AvailabilityKind,
     Location,
+    NamedColumns,
     Occupancy,
     Organization,
     ServiceType,
@@ -42,9 +43,9 @@ from storage import (
 )
 from storage.models.staff import staff_services
 
-#: An availability row as :func:`load_availability` reads it: the columns of ``_AVAILABILITY_COLUMNS``
-#: by their model names (``row.kind``, ``row.starts_at``…), without an ORM object behind them.
-AvailabilityRow = Row
+#: An availability row as :func:`load_availability` reads it: a named tuple of the columns of
+#: ``_AVAILABILITY_COLUMNS`` by their model names (``row.kind``, ``row.starts_at``…).
+AvailabilityRow = tuple
 
 #: The solver looks a day past each end of a window (Horizon.covering); load that much.
 MARGIN = timedelta(days=2)
@@ -118,7 +119,7 @@ _SPOTS_WITH_SERVICES = (select(Spot, spot_services.c.service_type_id)
 _AVAILABILITY_COLUMNS = (Availability.id, Availability.staff_id, Availability.kind, Availability.day_of_week,
                          Availability.start_time, Availability.end_time, Availability.exception_date,
                          Availability.is_available, Availability.starts_at, Availability.ends_at, Availability.reason)
-_AVAILABILITY = select(*_AVAILABILITY_COLUMNS).where(
+_AVAILABILITY = select(NamedColumns("availability", *_AVAILABILITY_COLUMNS)).where(
     Availability.organization_id == _ORG,
     or_(Availability.location_id == _LOCATION, Availability.location_id.is_(None), Availability.staff_id.is_not(None)),
     or_(
@@ -206,9 +207,9 @@ async def load_availability(
     params = {"org_id": org_id, "location_id": location.id, "lo": lo, "hi": hi,
               "lo_day": lo.astimezone(zone).date(), "hi_day": hi.astimezone(zone).date()}
     if staff_ids is None:
-        return list((await session.execute(_AVAILABILITY, params)).all())
+        return list((await session.scalars(_AVAILABILITY, params)).all())
     params["staff_ids"] = list(staff_ids)
-    return list((await session.execute(_AVAILABILITY_OF_STAFF, params)).all())
+    return list((await session.scalars(_AVAILABILITY_OF_STAFF, params)).all())
 
 
 async def load_occupancy(

@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from sqlalchemy import Row
-
 from solver import PartOfDay
 from storage import Appointment, AppointmentSource, Availability, Customer, Staff
 
@@ -173,15 +171,15 @@ class AgendaItem:
     """One stretch of a staff member's day, in the organization's local time.
 
     ``appointment`` is set for appointments, ``block`` for blocks (location-wide closures
-    too), neither for free gaps. Both are rows of the columns an agenda shows, named as the
-    storage models' attributes (``appointment.starts_at``, ``block.reason``), not ORM objects.
+    too), neither for free gaps. Both are named tuples of the columns an agenda shows, named as
+    the storage models' attributes (``appointment.starts_at``, ``block.reason``), not ORM objects.
     """
 
     kind: AgendaItemKind
     start: datetime
     end: datetime
-    appointment: Row | None = None
-    block: Row | None = None
+    appointment: tuple | None = None
+    block: tuple | None = None
     reason: str | None = None
 
 
@@ -205,7 +203,7 @@ class StaffDay:
     items: tuple[AgendaItem, ...]
 
     @property
-    def appointments(self) -> tuple[Row, ...]:
+    def appointments(self) -> tuple[tuple, ...]:
         return tuple(i.appointment for i in self.items if i.appointment is not None)
 
     @property
@@ -224,10 +222,10 @@ class DaySchedule:
     closed: bool
     staff: tuple[StaffDay, ...]
     # The rows its appointments point at, by id, read with them: who, what and where (the
-    # columns an agenda shows, as rows; see AgendaItem).
-    customers: Mapping[uuid.UUID, Row] = field(default_factory=dict)
-    services: Mapping[uuid.UUID, Row] = field(default_factory=dict)
-    spots: Mapping[uuid.UUID, Row] = field(default_factory=dict)
+    # columns an agenda shows, as named tuples; see AgendaItem).
+    customers: Mapping[uuid.UUID, tuple] = field(default_factory=dict)
+    services: Mapping[uuid.UUID, tuple] = field(default_factory=dict)
+    spots: Mapping[uuid.UUID, tuple] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
