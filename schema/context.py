@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,6 +20,7 @@ from schema.dataloaders import (
     RowsById,
     ServiceIdsBy,
     appointments_of_customer,
+    closed_days_of_location,
     messages_of_conversation,
     services_of_spot,
     services_of_staff,
@@ -42,7 +44,7 @@ class DataLoaders:
     """This request's loaders, each made on first use: a request touches a few of them, not all."""
 
     def __init__(self, ctx: Context) -> None:
-        self._db = ctx.db
+        self._db, self._now = ctx.db, ctx.now
         org = None if ctx.actor.is_admin else ctx.actor.organization_id
         if org is None and not ctx.actor.is_admin:
             org = uuid.UUID(int=0)  # anonymous: loaders find nothing
@@ -110,6 +112,11 @@ class DataLoaders:
     @cached_property
     def locations_of_organization(self) -> ChildrenOf:
         return ChildrenOf(self._db, Location, "organization_id", (Location.is_primary.desc(), Location.name), self._org)
+
+    @cached_property
+    def closed_days_of_location(self) -> ChildrenOf:
+        yesterday_anywhere = (self._now() - timedelta(days=1)).date()  # UTC-1 day: before any salon's today
+        return closed_days_of_location(self._db, self._org, yesterday_anywhere)
 
     @cached_property
     def weekly_hours_of_staff(self) -> ChildrenOf:

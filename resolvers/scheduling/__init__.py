@@ -29,6 +29,7 @@ A walk-in without phone gets its own customer row whose phone starts with ``sin-
   → ``BookedAppointments`` (the whole visit moves).
 - ``cancel_appointment(ctx, appointment_id, *, reason, notify_customer)`` → ``Appointment``.
 - ``mark_appointment(ctx, appointment_id, status)`` → ``Appointment`` (completed / no_show / cancelled).
+- ``set_appointment_notes(ctx, appointment_id, notes)`` → ``Appointment`` (the salon's notes; blank clears).
 - ``block_time(ctx, start, end, *, staff_id=None (whole location), reason, location_id)`` → ``BlockedTime``.
 - ``remove_block(ctx, block_id)`` → the removed ``Availability``; ``list_blocks(ctx, start, end, *, staff_id)``.
 - ``set_recurring_availability(ctx, staff_id, [WeeklyRange])`` → ``list[Availability]`` (replaces the week).
@@ -41,6 +42,7 @@ A walk-in without phone gets its own customer row whose phone starts with ``sin-
 """
 
 from resolvers.scheduling.agenda import day_schedule, get_appointment, list_appointments
+from resolvers.scheduling.appointment_notes import set_appointment_notes
 from resolvers.scheduling.blocks import (
     block_time,
     list_blocks,
@@ -109,6 +111,7 @@ __all__ = [
     "mark_appointment",
     "remove_block",
     "reschedule_appointment",
+    "set_appointment_notes",
     "set_business_hours",
     "set_recurring_availability",
     "usage",

@@ -3,6 +3,7 @@
 from schema.dataloaders.children import (
     ChildrenOf,
     appointments_of_customer,
+    closed_days_of_location,
     messages_of_conversation,
     weekly_hours_of_staff,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "RowsById",
     "ServiceIdsBy",
     "appointments_of_customer",
+    "closed_days_of_location",
     "messages_of_conversation",
     "services_of_spot",
     "services_of_staff",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -38,6 +39,15 @@ def messages_of_conversation(db: Database, organization_id: uuid.UUID | None) ->
 
 def appointments_of_customer(db: Database, organization_id: uuid.UUID | None) -> ChildrenOf:
     return ChildrenOf(db, Appointment, "customer_id", (Appointment.starts_at.desc(), Appointment.id), organization_id)
+
+
+def closed_days_of_location(db: Database, organization_id: uuid.UUID | None, since: date) -> ChildrenOf:
+    """Whole-day closures (``setBusinessHours(closedDays)``) from ``since`` on, so years of past
+    closures are not read; the field trims to the salon's own today."""
+    return ChildrenOf(db, Availability, "location_id", (Availability.exception_date,), organization_id,
+                      Availability.staff_id.is_(None), Availability.kind == AvailabilityKind.EXCEPTION,
+                      Availability.is_available.is_(False), Availability.start_time.is_(None),
+                      Availability.exception_date >= since)
 
 
 def weekly_hours_of_staff(db: Database, organization_id: uuid.UUID | None) -> ChildrenOf:

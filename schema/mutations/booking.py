@@ -38,3 +38,10 @@ class BookingMutations:
     async def mark_appointment(self, info: strawberry.Info, id: strawberry.ID,
                                status: AppointmentStatus) -> AppointmentChangeResult:
         return outcome(await scheduling.mark_appointment(info.context.use_case, from_id(id), status), Appointment.of)
+
+    @strawberry.mutation(description="Replace the salon's notes on an appointment (any status); null or blank clears "
+                                     "them. Time, staff and spot change with rescheduleAppointment.")
+    async def set_appointment_notes(self, info: strawberry.Info, id: strawberry.ID,
+                                    notes: str | None = None) -> AppointmentChangeResult:
+        return outcome(await scheduling.set_appointment_notes(info.context.use_case, from_id(id), notes),
+                       Appointment.of)

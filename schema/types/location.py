@@ -1,5 +1,5 @@
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 import strawberry
 
@@ -33,6 +33,7 @@ class Location:
     created_at: datetime
     _hours: strawberry.Private[dict]
     _row_id: strawberry.Private[uuid.UUID]
+    _organization_id: strawberry.Private[uuid.UUID]
 
     @strawberry.field(description="Weekly business hours in the organization's local time, Monday first.")
     def business_hours(self) -> list[BusinessDay]:
@@ -42,8 +43,16 @@ class Location:
             days.append(BusinessDay(weekday=weekday, name=WEEKDAYS[weekday], closed=not ranges, ranges=ranges))
         return days
 
+    @strawberry.field(description="Dated closures (holidays, days off for the whole salon) from today on, in "
+                                  "local dates; setBusinessHours(closedDays) replaces them.")
+    async def closed_days(self, info: strawberry.Info) -> list[date]:
+        rows = await info.context.loaders.closed_days_of_location.load(self._row_id)
+        zone = await info.context.zone_of(self._organization_id)
+        today = info.context.use_case.now().astimezone(zone).date()
+        return [row.exception_date for row in rows if row.exception_date >= today]
+
     @classmethod
     def of(cls, row: LocationRow) -> "Location":
         return cls(id=to_id(row.id), name=row.name, address=row.address, is_primary=row.is_primary,
                    is_active=row.is_active, created_at=row.created_at, _hours=dict(row.business_hours or {}),
-                   _row_id=row.id)
+                   _row_id=row.id, _organization_id=row.organization_id)

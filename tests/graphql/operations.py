@@ -27,6 +27,7 @@ from graphql import (
 ID_ARGUMENT_OWNER = {
     "customer": "customer", "conversation": "conversation", "appointment": "appointment",
     "cancelAppointment": "appointment", "markAppointment": "appointment", "rescheduleAppointment": "appointment",
+    "setAppointmentNotes": "appointment",
     "removeBlock": "block", "updateService": "service", "deleteService": "service", "updateSpot": "spot",
     "deleteSpot": "spot", "updateStaffMember": "staff", "deleteStaffMember": "staff", "updateCustomer": "customer",
     "deleteCustomer": "customer", "updateLocation": "location", "deleteLocation": "location",

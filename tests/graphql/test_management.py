@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from tests.graphql.helpers import admin_token, data, full_salon, gql, staff_token
@@ -209,3 +211,19 @@ async def test_concurrent_edits_all_get_an_answer(client, salon, owner):
 
     answers = await asyncio.gather(*(edit(n) for n in range(20)))
     assert all(not a.get("errors") for a in answers), [a for a in answers if a.get("errors")][:2]
+
+
+async def test_the_owner_reads_back_the_closed_days_she_set_and_past_ones_drop_off(client, salon, owner, clock):
+    week = "[" + ", ".join(f'{{weekday: {d}, start: "10:00", end: "19:00"}}' for d in range(6)) + "]"
+    closed = await call(client, f"""mutation {{ setBusinessHours(hours: {week}, closedDays: ["2026-01-19", "2026-02-02",
+        "2026-01-19"]) {{ ... on Location {{ closedDays businessHours {{ weekday closed }} }} }} }}""", token=owner)
+    location = closed["setBusinessHours"]
+    assert location["closedDays"] == ["2026-01-19", "2026-02-02"]
+    assert [d["closed"] for d in location["businessHours"]] == [False] * 6 + [True]
+    clock.advance(timedelta(days=4))  # Tuesday the 20th: the 19th has passed
+    listed = await call(client, "{ locations { closedDays } }",
+                        token=staff_token(salon.salon, salon.salon.ana, clock()))
+    assert listed["locations"] == [{"closedDays": ["2026-02-02"]}]
+    cleared = await call(client, f"mutation {{ setBusinessHours(hours: {week}, closedDays: []) {{ ... on Location {{ closedDays }} }} }}",
+                         token=staff_token(salon.salon, salon.salon.ana, clock()))
+    assert cleared["setBusinessHours"] == {"closedDays": []}

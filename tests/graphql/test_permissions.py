@@ -26,6 +26,9 @@ MATRIX = {
                lambda f: {"id": str(f.appointment.id)}, BOOKERS),
     "mark attendance": ("mutation($id: ID!) { r: markAppointment(id: $id, status: NO_SHOW) { __typename } }",
                         lambda f: {"id": str(f.appointment.id)}, BOOKERS),
+    "write notes on an appointment": (
+        "mutation($id: ID!) { r: setAppointmentNotes(id: $id, notes: \"Trae su tinte\") { __typename } }",
+        lambda f: {"id": str(f.appointment.id)}, BOOKERS),
     "block time for the whole location": (
         """mutation { r: blockTime(input: {start: "2026-01-20T16:00:00+00:00", end: "2026-01-20T17:00:00+00:00",
            reason: "Junta"}) { __typename } }""", lambda f: {}, MANAGERS),

@@ -17,8 +17,9 @@ from resolvers.scheduling import (
     list_appointments,
     mark_appointment,
     reschedule_appointment,
+    set_appointment_notes,
 )
-from storage import Appointment, AppointmentStatus, Occupancy, OutboundMessage
+from storage import ActivityEvent, Appointment, AppointmentStatus, Occupancy, OutboundMessage
 from tests.resolvers.factories import as_customer, as_staff, context, make_salon
 
 CDMX = ZoneInfo("America/Mexico_City")
@@ -178,3 +179,28 @@ async def test_customers_move_their_own_visit_within_the_rules(db, clock):
     clock.advance(timedelta(days=2))
     late = await cancel_appointment(lupe, mine.id)
     assert isinstance(late, ValidationError) and "ya pasó" in late.message
+
+
+async def test_the_salon_writes_notes_on_a_visit_even_after_it_happened(db, clock):
+    salon = await make_salon(db, clock())
+    other = await make_salon(db, clock(), name="Barbería Norte", phone_prefix="+52559876")
+    beto = context(db, clock, as_staff(salon, salon.beto))
+    appointment = await booked(beto, salon, local(16, 10, 30))
+    noted = await set_appointment_notes(beto, appointment.id, "  Trae su propio tinte  ")
+    assert isinstance(noted, Appointment) and noted.notes == "Trae su propio tinte"
+    clock.advance(timedelta(hours=2))
+    assert isinstance(await mark_appointment(beto, appointment.id, AppointmentStatus.COMPLETED), Appointment)
+    after = await set_appointment_notes(beto, appointment.id, "Usó tinte 5.1")
+    assert isinstance(after, Appointment) and (await get_appointment(beto, appointment.id)).notes == "Usó tinte 5.1"
+    too_long = await set_appointment_notes(beto, appointment.id, "x" * 1001)
+    assert isinstance(too_long, ValidationError) and too_long.field == "notes" and "1000" in too_long.message
+    viewer = context(db, clock, as_staff(salon, salon.vero))
+    assert isinstance(await set_appointment_notes(viewer, appointment.id, "hola"), PermissionDenied)
+    lupe = context(db, clock, as_customer(salon, salon.lupe))
+    assert isinstance(await set_appointment_notes(lupe, appointment.id, "hola"), PermissionDenied)
+    stranger = context(db, clock, as_staff(other, other.ana))
+    assert isinstance(await set_appointment_notes(stranger, appointment.id, "hola"), NotFound)
+    cleared = await set_appointment_notes(beto, appointment.id, "   ")
+    assert isinstance(cleared, Appointment) and (await get_appointment(beto, appointment.id)).notes is None
+    kinds = [e.summary for e in await rows(db, ActivityEvent, ActivityEvent.kind == "appointment_notes_changed")]
+    assert sorted(kinds) == sorted(["Notas de la cita actualizadas"] * 2 + ["Notas de la cita borradas"])
