@@ -164,7 +164,8 @@ async def test_week_view_shows_seven_days_and_opens_a_day(owner_page):
 async def test_filters_narrow_the_list_to_one_stylist_and_status(owner_page):
     page = owner_page
     await page.get_by_role("button", name="Lista").click()
-    await page.get_by_label("Equipo").select_option(label="María López")
+    await page.get_by_label("Equipo").select_option(label="María López")  # maybe before the list is drawn
+    await expect(page.get_by_role("button", name="Lista")).to_have_attribute("aria-pressed", "true")
     await expect(page.get_by_label("Equipo")).to_have_value(re.compile(".+"))
     rows = page.locator("table.tabla tbody tr")
     await expect(rows.first).to_be_visible()
@@ -179,3 +180,18 @@ async def test_new_bookings_appear_without_reloading(owner_page, api):
     await api.book(service="Arreglo de barba", staff="Pedro Ramírez", start=friday(11), phone="+525511110005")
     await page.clock.run_for(31_000)
     await expect(page.get_by_role("link", name=re.compile(r"^11:00 AM – 11:30 AM, Roberto García"))).to_be_visible()
+
+
+async def test_a_filter_chosen_before_the_page_redraws_keeps_the_view_just_chosen(owner_page):
+    """A slow phone: "Lista" and then a stylist before the list is drawn (both in one task here)."""
+    page = owner_page
+    await page.evaluate("""() => {
+        const lista = [...document.querySelectorAll("button")].find((b) => b.textContent === "Lista");
+        const equipo = [...document.querySelectorAll("label")].find((l) => l.textContent.startsWith("Equipo"));
+        const select = equipo.querySelector("select") || document.getElementById(equipo.htmlFor);
+        lista.click();
+        select.value = [...select.options].find((o) => o.textContent === "María López").value;
+        select.dispatchEvent(new Event("change"));
+    }""")
+    await expect(page.get_by_role("button", name="Lista")).to_have_attribute("aria-pressed", "true")
+    await expect(page).to_have_url(re.compile(r"vista=lista.*personal=|personal=.*vista=lista"))

@@ -25,7 +25,11 @@ export async function vistaAgenda(principal, params, app) {
   };
   const sucursales = app.catalogo.sucursales.filter((l) => l.activa);
   const cambiar = (cambios) => {
-    const nuevo = { ...estado, ...cambios };
+    // On top of the address as it is now, not as this page was drawn: "Lista" and then at once
+    // a stylist must keep both, even when the page has not been redrawn between the two clicks.
+    const [camino, consulta = ""] = location.hash.replace(/^#\//, "").split("?");
+    const base = camino === "agenda" ? { fecha: estado.fecha, ...Object.fromEntries(new URLSearchParams(consulta)) } : estado;
+    const nuevo = { ...base, ...cambios };
     const q = new URLSearchParams();
     for (const clave of ["fecha", "vista", "personal", "servicio", "estado", "sucursal"]) if (nuevo[clave]) q.set(clave, nuevo[clave]);
     app.ir(`#/agenda?${q}`);
