@@ -202,6 +202,10 @@ mutation RescheduleAppointment($id: ID!, $start: DateTime!, $notify: Boolean!) {
 mutation MarkAppointment($id: ID!, $status: AppointmentStatus!) {{
   markAppointment(id: $id, status: $status) {{ {_PROBLEM} ... on Appointment {{ {_APPOINTMENT} }} }}
 }}""",
+    "SetAppointmentNotes": f"""
+mutation SetAppointmentNotes($id: ID!, $notes: String) {{
+  setAppointmentNotes(id: $id, notes: $notes) {{ {_PROBLEM} ... on Appointment {{ {_APPOINTMENT} notes }} }}
+}}""",
     "Schedule": f"""
 query Schedule($date: Date!, $staffId: ID) {{
   schedule(date: $date, staffId: $staffId) {{
@@ -511,6 +515,14 @@ async def mark_appointment_status(tc: ToolContext, args: dict[str, Any]) -> Tool
     return ToolResult(True, {"appointment": appointment_facts(result, tc.zone)})
 
 
+async def set_appointment_notes(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+    result = await run_operation(tc, "SetAppointmentNotes", {"id": _uuid(args.get("appointment_id"), "La cita"),
+                                                             "notes": args.get("notes")})
+    if (problem := _problem(result, tc.zone)) is not None:
+        return problem
+    return ToolResult(True, {"appointment": appointment_facts(result, tc.zone), "notes": result["notes"]})
+
+
 async def book_walk_in(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
     service_ids = args.get("service_ids") or [args.get("service_id")]
     payload: dict[str, Any] = {"serviceIds": [_uuid(s, "El servicio") for s in service_ids],
@@ -726,6 +738,10 @@ def _registry() -> dict[str, Tool]:
                          "notify_customer": {"type": "boolean"}}, ("appointment_id", "status")),
              S, mark_appointment_status, writes=True, permission=Permission.MARK_ATTENDANCE,
              operation="MarkAppointment"),
+        Tool("set_appointment_notes", "Escribe (reemplaza) las notas de una cita, también de una ya pasada "
+             "(\"usó tinte 5.1\"); notas vacías las borran.",
+             _schema_of({"appointment_id": _ID, "notes": {"type": "string"}}, ("appointment_id", "notes")),
+             S, set_appointment_notes, writes=True, permission=Permission.BOOK, operation="SetAppointmentNotes"),
         Tool("book_walk_in", "Registra a alguien que acaba de llegar, ahora, con quien esté libre.",
              _schema_of({"service_id": _ID, "customer_phone": _PHONE, "customer_name": {"type": "string"},
                          "staff_id": _ID}, ("service_id",)),

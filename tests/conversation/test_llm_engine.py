@@ -198,6 +198,21 @@ async def test_example_6_no_show_on_the_llm(llm_app, fake, db, clock):
     assert [m.body for m in await outbound_to(db, "+525520000005")] == [message]
 
 
+async def test_a_stylist_notes_what_she_used_after_the_visit_on_the_llm(llm_app, fake, db, clock):
+    shop = await don_carlos(db, clock())
+    roberto = await add_customer(db, shop, "+525520000005", "Roberto García", verified=clock())
+    appointment = await add_appointment(db, shop, roberto, "corte", "pedro", TODAY, time(15), clock())
+    clock.set(datetime(2026, 1, 16, 16, 0, tzinfo=MX))
+    fake.then(call("set_appointment_notes", {"appointment_id": str(appointment.id), "notes": "Degradado con 1.5"}),
+              lambda req: {"role": "assistant", "content": f"Anoté: {last_tool_result(req)['notes']} ✓"})
+    async with llm_app() as http:
+        chat = Chat(http, db, "+525512345001", shop.number)
+        assert await chat.say("Anota en la cita de Roberto de las 3 que fue degradado con 1.5") == \
+            "Anoté: Degradado con 1.5 ✓"
+    [stored] = await appointments_of(db, shop)
+    assert stored.notes == "Degradado con 1.5"
+
+
 async def test_example_7_add_staff_on_the_llm(llm_app, fake, db, clock):
     shop = await don_carlos(db, clock())
     fake.then(text("¡Claro! ¿Cómo se llama?"), text("¿Cuál es su número de WhatsApp?"), text("¿Qué servicios?"),

@@ -56,8 +56,10 @@ def test_staff_tools_follow_the_permission_matrix():
     viewer, staff = _names(_staff(PermissionLevel.VIEWER), "management"), _names(_staff(PermissionLevel.STAFF), "management")
     admin, owner = _names(_staff(PermissionLevel.ADMIN), "management"), _names(_staff(PermissionLevel.OWNER), "management")
     assert {"get_my_schedule", "get_business_schedule", "whats_next", "send_dashboard_link"} <= viewer
-    assert not viewer & {"block_time", "book_walk_in", "mark_appointment_status", "cancel_appointment"}
-    assert {"block_time", "book_walk_in", "mark_appointment_status", "send_message_to_customer"} <= staff
+    assert not viewer & {"block_time", "book_walk_in", "mark_appointment_status", "cancel_appointment",
+                         "set_appointment_notes"}
+    assert {"block_time", "book_walk_in", "mark_appointment_status", "send_message_to_customer",
+            "set_appointment_notes"} <= staff
     assert not staff & {"add_staff", "get_stats", "change_business_hours", "suggest_rebooking"}
     assert {"add_staff", "remove_staff", "get_stats", "suggest_rebooking", "apply_rebooking"} <= admin
     assert not admin & {"change_business_hours", "update_service", "change_permissions"}
