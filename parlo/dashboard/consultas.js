@@ -88,6 +88,9 @@ export const CANCELAR = `mutation Cancelar($id: ID!, $reason: String, $notifyCus
 export const MARCAR = `mutation Marcar($id: ID!, $status: AppointmentStatus!) {
   markAppointment(id: $id, status: $status) { ${PROBLEMA} ... on Appointment { id status } } }`;
 
+export const NOTAS_CITA = `mutation NotasCita($id: ID!, $notes: String) {
+  setAppointmentNotes(id: $id, notes: $notes) { ${PROBLEMA} ... on Appointment { id notes } } }`;
+
 export const BLOQUEAR = `mutation Bloquear($input: BlockTimeInput!) {
   blockTime(input: $input) { ${PROBLEMA} ... on TimeBlocked { block { id } overlapping { ${CITA} } } } }`;
 
@@ -114,7 +117,7 @@ export const GUARDAR_NEGOCIO = `mutation GuardarNegocio($input: UpdateOrganizati
   updateOrganization(input: $input) { ${PROBLEMA} } }`;
 
 export const SUCURSALES = `query Sucursales { locations { id name address isPrimary isActive
-  businessHours { weekday closed ranges { opens closes } } } }`;
+  businessHours { weekday closed ranges { opens closes } } closedDays } }`;
 
 export const CREAR_SUCURSAL = `mutation CrearSucursal($input: CreateLocationInput!) { createLocation(input: $input) { ${PROBLEMA} } }`;
 export const EDITAR_SUCURSAL = `mutation EditarSucursal($id: ID!, $input: UpdateLocationInput!) { updateLocation(id: $id, input: $input) { ${PROBLEMA} } }`;

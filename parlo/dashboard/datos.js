@@ -152,6 +152,10 @@ export async function marcar(id, estado) {
   exito((await gql(Q.MARCAR, { id, status: mayus(estado) })).markAppointment);
 }
 
+export async function guardarNotasCita(id, notas) {
+  return exito((await gql(Q.NOTAS_CITA, { id, notes: notas || null })).setAppointmentNotes).notes;
+}
+
 export async function bloquear({ ini, fin, personal, motivo }) {
   const input = { start: ini, end: fin, staffId: personal, reason: motivo };
   for (const k of Object.keys(input)) if (input[k] == null) delete input[k];

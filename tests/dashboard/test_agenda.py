@@ -110,6 +110,33 @@ async def test_a_visit_is_marked_completed_once_it_has_started(owner_page, api, 
     await expect(page.get_by_role("link", name=re.compile(r"^11:00 AM – 11:30 AM, Luis Ramírez, Arreglo de barba, Completada"))).to_be_visible()
 
 
+async def test_after_the_visit_the_owner_notes_what_was_done_and_can_clear_it(owner_page, api, live_server, db):
+    page = owner_page
+    appointment_id = await api.book(service="Arreglo de barba", staff="Pedro Ramírez", start=friday(11),
+                                    phone="+525511110003")
+    live_server.clock.set(friday(11, 35))
+    await page.reload()
+    await page.get_by_role("link", name=re.compile(r"^11:00 AM – 11:30 AM, Luis Ramírez")).click()
+    await page.get_by_role("button", name="Marcar como completada").click()
+    await expect(page.get_by_text("Cita marcada como completada.")).to_be_visible()
+    await page.get_by_role("link", name=re.compile(r"^11:00 AM – 11:30 AM, Luis Ramírez")).click()
+    await page.get_by_role("button", name="Agregar notas").click()
+    dialog = page.get_by_role("dialog", name="Notas de la cita")
+    await dialog.get_by_label("Notas").fill("Barba con navaja; pidió aceite sin olor")
+    await dialog.get_by_role("button", name="Guardar notas").click()
+    await expect(page.get_by_text("Notas guardadas.")).to_be_visible()
+    await expect(page.get_by_text("Barba con navaja; pidió aceite sin olor")).to_be_visible()
+    async with db.session() as session:
+        stored = await session.get(Appointment, __import__("uuid").UUID(appointment_id))
+    assert stored.notes == "Barba con navaja; pidió aceite sin olor"
+
+    await page.get_by_role("button", name="Editar notas").click()
+    await dialog.get_by_label("Notas").fill("")
+    await dialog.get_by_role("button", name="Guardar notas").click()
+    await expect(page.get_by_text("Notas borradas.")).to_be_visible()
+    await expect(page.get_by_role("button", name="Agregar notas")).to_be_visible()
+
+
 async def test_owner_blocks_pedros_lunch_sees_it_on_the_day_and_removes_it(owner_page):
     page = owner_page
     await page.get_by_role("link", name="Bloquear horario").click()

@@ -32,6 +32,17 @@ async def test_owner_closes_on_sundays_and_adds_a_holiday(owner_page, db):
     assert location.business_hours["5"] == [["09:00", "15:00"]]
     assert holiday.exception_date.isoformat() == "2026-02-02" and not holiday.is_available
 
+    await page.reload()  # the holiday she set is there when she comes back, and clearing it reopens the day
+    hours = page.get_by_role("form", name="Horario de Sucursal Roma")
+    await expect(hours.get_by_label("Días cerrados que vienen")).to_have_value("2026-02-02")
+    await hours.get_by_label("Días cerrados que vienen").fill("")
+    await hours.get_by_role("button", name="Guardar horario").click()
+    await expect(page.get_by_text("Horario de Sucursal Roma guardado.")).to_be_visible()
+    await expect(hours.get_by_label("Días cerrados que vienen")).to_have_value("")
+    async with db.session() as session:
+        assert await session.scalar(select(Availability).where(Availability.kind == AvailabilityKind.EXCEPTION,
+                                                               Availability.staff_id.is_(None))) is None
+
 
 async def test_owner_adds_a_service_changes_its_price_and_hides_it(owner_page, db):
     page = owner_page

@@ -135,7 +135,8 @@ function editorHorario(sucursal, puede, recargar) {
     });
     return fila;
   });
-  const cerrados = h("input", { type: "text", value: "", placeholder: "2026-12-25, 2027-01-01", disabled: !puede });
+  const cerrados = h("input", { type: "text", value: sucursal.diasCerrados.join(", "), placeholder: "2026-12-25, 2027-01-01",
+    disabled: !puede });
   const error = cajaError();
   const boton = h("button", { type: "submit", class: "primario" }, "Guardar horario");
   const f = h("form", { "aria-label": `Horario de ${sucursal.nombre}` },
@@ -143,7 +144,7 @@ function editorHorario(sucursal, puede, recargar) {
     h("p", { class: "ayuda" }, "Desmarca los días que cierras."),
     filas,
     campo("Días cerrados que vienen", cerrados,
-      "Festivos o vacaciones, separados por coma (año-mes-día). Al guardar reemplazan los días cerrados ya apartados; déjalo vacío para no cambiarlos."),
+      "Festivos o vacaciones, separados por coma (año-mes-día). Borra una fecha para volver a abrir ese día."),
     error, puede ? h("div", { class: "fila derecha" }, boton) : null);
   f.addEventListener("submit", async (e) => {
     e.preventDefault();
@@ -155,7 +156,7 @@ function editorHorario(sucursal, puede, recargar) {
     if (fechas.some((t) => !/^\d{4}-\d{2}-\d{2}$/.test(t))) return error.mostrar("Escribe las fechas como año-mes-día, por ejemplo 2026-12-25.");
     boton.disabled = true;
     try {
-      await guardarHorario(sucursal.id, dias, fechas.length ? fechas : null);
+      await guardarHorario(sucursal.id, dias, fechas);
       avisar(`Horario de ${sucursal.nombre} guardado.`);
       await recargar();
     } catch (err) {

@@ -6,6 +6,7 @@ import { fechaLarga, hora, hoy, fechaLocal, horaInput, instanteUTC, dinero, dura
 import { ESTADOS, ORIGENES, etiqueta, enlaceWhatsApp } from "../etiquetas.js";
 import {
   horariosLibres, agendar, registrarSinCita, cargarCita, cancelar, marcar, reprogramar, buscarClientes,
+  guardarNotasCita,
 } from "../datos.js";
 
 // ------------------------------------------------------------------ new appointment
@@ -266,6 +267,8 @@ export async function vistaCita(principal, params, app) {
       cita.notas ? dato("Notas", cita.notas) : null,
       cita.motivoCancelacion ? dato("Motivo de cancelación", cita.motivoCancelacion) : null),
     error,
+    puede ? h("div", { class: "fila" },
+      accion(cita.notas ? "Editar notas" : "Agregar notas", "", async () => notasDialogo(cita, app))) : null,
     puede && activa ? h("div", { class: "fila" },
       accion("Reprogramar", "", async () => reprogramarDialogo(cita, app)),
       accion("Marcar como completada", "", () => marcarComo("completed", "Cita marcada como completada.")),
@@ -275,6 +278,34 @@ export async function vistaCita(principal, params, app) {
 
 function dato(titulo, valor) {
   return h("div", {}, h("dt", { class: "etiqueta" }, titulo), h("dd", {}, valor));
+}
+
+async function notasDialogo(cita, app) {
+  const hecho = await dialogo("Notas de la cita", (cerrar) => {
+    const notas = h("textarea", { rows: 4, maxlength: 1000, placeholder: "Lo que el equipo debe saber, o lo que se usó" });
+    notas.value = cita.notas ?? "";
+    const error = cajaError();
+    const boton = h("button", { type: "submit", class: "primario" }, "Guardar notas");
+    const f = h("form", {}, campo("Notas", notas), error,
+      h("div", { class: "fila derecha" }, h("button", { type: "button", onclick: () => cerrar(false) }, "Volver"), boton));
+    f.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      boton.disabled = true;
+      error.ocultar();
+      try {
+        cerrar({ notas: await guardarNotasCita(cita.id, notas.value.trim()) });
+      } catch (err) {
+        error.mostrar(err.message);
+        boton.disabled = false;
+      }
+    });
+    setTimeout(() => notas.focus());
+    return f;
+  });
+  if (hecho) {
+    avisar(hecho.notas ? "Notas guardadas." : "Notas borradas.");
+    app.ir(`#/cita/${cita.id}?v=${Date.now()}`);
+  }
 }
 
 async function cancelarDialogo(cita, app) {
