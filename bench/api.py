@@ -5,7 +5,9 @@ The demo salon scaled to 10 staff, 8 spots and ~2,000 appointments (``bench/sche
 serves it with the clock frozen at the demo's "now". Measured from this process over HTTP:
 
 - ``availableSlots`` for one service over 30 days (limit 20);
-- ``schedule`` for one busy day, every staff member, appointments with customer/service/spot;
+- ``schedule`` for a day, every staff member, appointments with customer/service/spot: the
+  demo's tomorrow (its three staff's bookings, ~12 appointments: the day this script has always
+  measured) and the fullest coming day of the scaled salon (all ten staff, ~60 appointments);
 - ``bookAppointment`` at free starts (one visit each, different customers);
 - requests per second of ``schedule`` with N concurrent clients against the 2 workers;
 - the same three operations in-process (the whole ASGI app, no socket): wall and CPU time of
@@ -115,24 +117,36 @@ async def prepare(url: str):
         org, staff, services = await scale_up(db)
         async with db.session() as s:
             count = await s.scalar(select(text("count(*)")).select_from(Appointment))
-        print(f"salon: {len(staff)} staff, 8 spots, {count} appointments (built in {time.perf_counter() - t0:.1f} s)")
+            fullest = (await s.execute(text(
+                "SELECT (starts_at AT TIME ZONE :zone)::date AS day, count(*) AS n FROM appointments "
+                "WHERE status <> 'cancelled' AND starts_at > :now GROUP BY day ORDER BY n DESC, day LIMIT 1"),
+                {"zone": ZONE.key, "now": NOW})).one()
+        print(f"salon: {len(staff)} staff, 8 spots, {count} appointments (built in {time.perf_counter() - t0:.1f} s); "
+              f"fullest coming day {fullest.day} with {fullest.n}")
         owner = next(m for m in staff if m.permission_level is PermissionLevel.OWNER)
         corte = next(s for s in services if s.name == "Corte de cabello")
-        return org, owner, corte
+        return org, owner, corte, fullest.day.isoformat()
     finally:
         await db.dispose()
 
 
-async def measure(base: str, token: str, corte_id: str, repeat: int, concurrency: int, seconds: float) -> None:
+def demo_day() -> str:
+    return (NOW + timedelta(days=1)).astimezone(ZONE).date().isoformat()
+
+
+async def measure(base: str, token: str, corte_id: str, full_day: str, repeat: int, concurrency: int,
+                  seconds: float) -> None:
     start, end = NOW, NOW + timedelta(days=30)
-    busy_day = (NOW + timedelta(days=1)).astimezone(ZONE).date().isoformat()
+    busy_day = demo_day()
     async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60) as http:
         for _ in range(4):  # warm both workers: imports, OR-Tools, pools, caches
             await post(http, SLOTS, {"s": [corte_id], "from": start.isoformat(), "to": end.isoformat()})
             await post(http, SCHEDULE, {"d": busy_day})
+            await post(http, SCHEDULE, {"d": full_day})
         figures("availableSlots, 30 days", await timed(
             http, SLOTS, lambda i: {"s": [corte_id], "from": start.isoformat(), "to": end.isoformat()}, repeat))
-        figures("schedule, one busy day", await timed(http, SCHEDULE, lambda i: {"d": busy_day}, repeat))
+        figures("schedule, the demo's day", await timed(http, SCHEDULE, lambda i: {"d": busy_day}, repeat))
+        figures("schedule, a full day", await timed(http, SCHEDULE, lambda i: {"d": full_day}, repeat))
 
         candidates = []
         for day in range(5, 30, 2):
@@ -156,10 +170,11 @@ async def measure(base: str, token: str, corte_id: str, repeat: int, concurrency
         figures("bookAppointment", samples)
         print(f"  booking outcomes: {outcomes}")
     rps, failed = await requests_per_second(base, token, SCHEDULE, {"d": busy_day}, concurrency, seconds)
-    print(f"schedule throughput, 2 workers, {concurrency} clients: {rps:.0f} req/s ({failed} failed)")
+    print(f"schedule throughput (the demo's day), 2 workers, {concurrency} clients: {rps:.0f} req/s "
+          f"({failed} failed)")
 
 
-async def in_process(url: str, token: str, corte_id: str, repeat: int) -> None:
+async def in_process(url: str, token: str, corte_id: str, full_day: str, repeat: int) -> None:
     from parlo.app import create_app
     from parlo.clock import FrozenClock
     from parlo.settings import Settings
@@ -167,10 +182,11 @@ async def in_process(url: str, token: str, corte_id: str, repeat: int) -> None:
     settings = Settings(_env_file=None, database_url=url, jwt_secret=SECRET, env="development")
     app = create_app(settings, clock=FrozenClock(NOW), migrate=False)
     start, end = NOW, NOW + timedelta(days=30)
-    busy_day = (NOW + timedelta(days=1)).astimezone(ZONE).date().isoformat()
+    busy_day = demo_day()
     cases = [
         ("availableSlots, 30 days", SLOTS, lambda i: {"s": [corte_id], "from": start.isoformat(), "to": end.isoformat()}),
-        ("schedule, one busy day", SCHEDULE, lambda i: {"d": busy_day}),
+        ("schedule, the demo's day", SCHEDULE, lambda i: {"d": busy_day}),
+        ("schedule, a full day", SCHEDULE, lambda i: {"d": full_day}),
         ("bookAppointment", BOOK, None),
     ]
     async with app.router.lifespan_context(app):
@@ -196,14 +212,18 @@ async def in_process(url: str, token: str, corte_id: str, repeat: int) -> None:
                       f"CPU median {statistics.median(cpu) * 1000:6.1f} ms")
 
 
+SERVER_LOG = Path(os.environ.get("TMPDIR", "/tmp")) / "parlo-bench-api-server.log"
+
+
 def serve(url: str, port: int) -> subprocess.Popen:
+    """The server's own output (an access-log line per request) goes to SERVER_LOG, not here."""
     env = {**os.environ, "DATABASE_URL": url, "PARLO_CLOCK": NOW.isoformat(), "PARLO_JWT_SECRET": SECRET,
            "PARLO_ENV": "development", "PARLO_PUBLIC_URL": f"http://127.0.0.1:{port}",
            "PARLO_EMBEDDED_WORKER": "false"}  # production shape: web processes only
     return subprocess.Popen(
         [str(ROOT / ".venv/bin/parlo"), "serve", "--workers", "2", "--no-worker", "--host", "127.0.0.1",
          "--port", str(port)],
-        cwd=ROOT, env=env, start_new_session=True)
+        cwd=ROOT, env=env, start_new_session=True, stdout=SERVER_LOG.open("w"), stderr=subprocess.STDOUT)
 
 
 def wait_until_up(base: str, timeout: float = 60) -> None:
@@ -215,7 +235,7 @@ def wait_until_up(base: str, timeout: float = 60) -> None:
         except httpx.HTTPError:
             pass
         time.sleep(0.3)
-    raise RuntimeError("the server did not start")
+    raise RuntimeError(f"the server did not start; see {SERVER_LOG}")
 
 
 def main() -> None:
@@ -231,17 +251,17 @@ def main() -> None:
     url = make_url(normalise_url(args.url)).set(database=name).render_as_string(hide_password=False)
     server = None
     try:
-        org, owner, corte = asyncio.run(prepare(url))
+        org, owner, corte, full_day = asyncio.run(prepare(url))
         token = issue_staff_token(staff_id=owner.id, organization_id=org.id, secret=SECRET, now=NOW)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = serve(url, port)
         wait_until_up(base)
-        asyncio.run(measure(base, token, str(corte.id), args.repeat, args.concurrency, args.seconds))
+        asyncio.run(measure(base, token, str(corte.id), full_day, args.repeat, args.concurrency, args.seconds))
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
         server = None
-        asyncio.run(in_process(url, token, str(corte.id), args.repeat))
+        asyncio.run(in_process(url, token, str(corte.id), full_day, args.repeat))
         print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     finally:
         if server is not None:
