@@ -27,7 +27,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from resolvers.context import Context
 from schema.context import GraphQLContext
 from schema.errors import PROBLEM_TYPES, ProblemRaised
-from schema.execution import ParloExecution
+from schema.execution import ParloExecution, thin_resolvers
 from schema.mutations.admin import AdminMutations
 from schema.mutations.auth import AuthMutations
 from schema.mutations.availability import AvailabilityMutations
@@ -79,8 +79,10 @@ class ParloSchema(strawberry.Schema):
                 log.error("GraphQL resolver failed at %s", error.path, exc_info=error.original_error)
 
 
-def build_schema(*, introspection: bool = True) -> ParloSchema:
+def build_schema(*, introspection: bool = True, short_roads: bool = True) -> ParloSchema:
     """Extensions are factories: a fresh instance per request; the parse/validation LRU caches are shared.
+
+    ``short_roads=False`` gives Strawberry's stock execution (the tests compare the two).
 
     The depth and alias limiters are validation rules. Their classes are made once here:
     a limiter built per request makes new rule classes, which would change the
@@ -97,8 +99,12 @@ def build_schema(*, introspection: bool = True) -> ParloSchema:
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
-    return ParloSchema(query=Query, mutation=Mutation, extensions=extensions, types=list(PROBLEM_TYPES),
-                       execution_context_class=ParloExecution)
+    if not short_roads:
+        return ParloSchema(query=Query, mutation=Mutation, extensions=extensions, types=list(PROBLEM_TYPES))
+    schema = ParloSchema(query=Query, mutation=Mutation, extensions=extensions, types=list(PROBLEM_TYPES),
+                         execution_context_class=ParloExecution)
+    thin_resolvers(schema)
+    return schema
 
 
 async def execute_as(schema: strawberry.Schema, ctx: Context, query: str, variables: dict[str, Any] | None = None,
