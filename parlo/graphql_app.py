@@ -6,12 +6,19 @@ Per request: ``Authorization: Bearer <token>`` → :func:`resolvers.actors.actor
 resolver runs, so the dashboard can send the person back to sign in. GraphiQL and
 introspection are on in development and off in production unless
 ``PARLO_GRAPHQL_INTROSPECTION=true``.
+
+Responses are encoded with orjson: a full day's agenda is ~24 KB of JSON, which the standard
+library takes ~0.35 ms to write and orjson ~0.03 ms. orjson writes UTF-8 (``"Estética"``, not
+``"Est\\u00e9tica"``: the same JSON) and refuses what it cannot represent exactly, such as an
+integer beyond 64 bits; those few bodies go through ``json.dumps`` as before.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -38,6 +45,12 @@ class ParloGraphQL(GraphQL):
         self.services = services
         self.config = services.resolver_config()
         self.notify_outbox = outbox_notifier(services)  # delivery starts right after a commit, not at the next sweep
+
+    def encode_json(self, data: object) -> bytes | str:
+        try:
+            return orjson.dumps(data)
+        except TypeError:  # orjson.JSONEncodeError: e.g. an int past 64 bits in a JSON scalar
+            return json.dumps(data, separators=(",", ":"))
 
     async def get_context(self, request, response) -> GraphQLContext:  # type: ignore[override]
         actor = request.scope.get("state", {}).get(ACTOR_KEY) or Actor.anonymous()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -128,3 +130,15 @@ async def test_a_repeated_query_is_parsed_and_validated_once(client, salon, cloc
         await gql(client, query, token=token)
     assert _get_parse_cache(CACHE_SIZE).cache_info().hits == parsed + 3
     assert _get_validate_cache(CACHE_SIZE).cache_info().hits == validated + 3
+
+
+async def test_responses_are_utf8_json_and_what_orjson_refuses_still_goes_out(client, salon, clock):
+    response = await client.post("/graphql", json={"query": "{ me { ... on Me { organization { name } } } }"},
+                                 headers={"Authorization": f"Bearer {staff_token(salon.salon, salon.salon.ana, clock())}"})
+    assert response.headers["content-type"].startswith("application/json")
+    assert "Estética Lupita".encode() in response.content  # written as UTF-8, not \u00e9 escapes
+    assert json.loads(response.content)["data"]["me"]["organization"]["name"] == "Estética Lupita"
+
+    view = next(route.endpoint for route in client.app.routes if getattr(route, "path", "") == "/graphql").graphql
+    huge = {"data": {"settings": {"big": 2**70, "name": "Peña"}}}
+    assert json.loads(view.encode_json(huge)) == huge
