@@ -5,10 +5,11 @@ every field of a response, even for a field that only reads an attribute and ret
 string, a number or an enum. Most fields of a day's agenda are like that (a full day of ten
 staff is ~1,000 fields), and that machinery was about a fifth of the request.
 
-:class:`ParloExecution` answers such fields itself: a field whose resolver is Strawberry's
-default one (no resolver function, no field extensions, no permission classes), with no
-arguments and a scalar or enum type, is read with Strawberry's own default resolver and
-coerced by the type's own ``coerce_output_value``, exactly what the regular road does.
+:class:`ParloExecution` answers such fields itself, in ``execute_fields``, without the path
+object, the ``execute_field`` call and the awaitable check graphql-core spends on each: a
+field whose resolver is Strawberry's default one (no resolver function, no field
+extensions, no permission classes), with no arguments and a scalar or enum type, is read
+with Strawberry's own default resolver and coerced by the type's own ``coerce_output_value``, exactly what the regular road does.
 Everything else, and every case that is not the happy one (a null value, a value the
 scalar refuses, a schema extension that wraps resolvers), goes the regular road, so errors,
 their paths and null handling are graphql-core's. When Strawberry stops marking its default
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
+from collections.abc import Awaitable
 from typing import Any, Callable
 
 import strawberry
@@ -128,16 +130,48 @@ class ParloExecution(StrawberryGraphQLCoreExecutionContext):
         wrapped = self.middleware_manager is not None and bool(self.middleware_manager.middlewares)
         self._leaves = {} if wrapped else plain_leaves(self.schema)
 
-    def execute_field(self, parent_type, source, field_details_list, path, position_context):  # type: ignore[override]
-        fields = self._leaves.get(parent_type.name)
-        if fields is not None:
+    def execute_fields(self, parent_type, source_value, path, grouped_field_set, position_context):  # type: ignore[override]
+        """Plain leaves answered here, in place; the rest of the selection through graphql-core.
+
+        The answered keys are set first and the others keep their slot (``dict.update`` does
+        not move a key), so the response keeps the query's field order.
+        """
+        leaves = self._leaves.get(parent_type.name)
+        if leaves is None:
+            return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)
+        results: dict[str, Any] = {}
+        rest: dict[str, Any] | None = None
+        complete = self.complete_leaf_value
+        for response_name, field_details_list in grouped_field_set.items():
             node = field_details_list[0].node
-            leaf = fields.get(node.name.value)
+            leaf = leaves.get(node.name.value)
             if leaf is not None and not node.arguments:
-                value = leaf.read(source, leaf.attribute)
+                value = leaf.read(source_value, leaf.attribute)
                 if value is not None:
                     try:
-                        return self.complete_leaf_value(leaf.type, value)
-                    except Exception:  # noqa: BLE001 - the regular road below reports it, located
+                        results[response_name] = complete(leaf.type, value)
+                        continue
+                    except Exception:  # noqa: BLE001, S110 - the regular road below reports it, located
                         pass
-        return super().execute_field(parent_type, source, field_details_list, path, position_context)
+            results[response_name] = None  # holds the field's place in the response
+            if rest is None:
+                rest = {}
+            rest[response_name] = field_details_list
+        if rest is None:
+            return results
+        others = super().execute_fields(parent_type, source_value, path, rest, position_context)
+        if self.is_awaitable(others):
+            return _merged(results, rest, others)
+        return _merge(results, rest, others)
+
+
+def _merge(results: dict[str, Any], rest: dict[str, Any], others: dict[str, Any]) -> dict[str, Any]:
+    results.update(others)
+    if len(others) != len(rest):  # graphql-core left a field out (Undefined): so do we
+        for response_name in rest.keys() - others.keys():
+            del results[response_name]
+    return results
+
+
+async def _merged(results: dict[str, Any], rest: dict[str, Any], others: Awaitable[dict[str, Any]]) -> dict[str, Any]:
+    return _merge(results, rest, await others)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import strawberry
@@ -151,3 +152,13 @@ async def test_thinned_resolvers_answer_and_fail_as_strawberrys_own():
     ours = await thinned.execute(query, context_value={"who": "Ana"})
     assert ours.errors is None
     assert ours.data["people"][1] == {"shout": "BETO", "seenBy": "Ana ve seenBy de seen_by", "secret": "pst"}
+
+
+async def test_leaves_answered_in_place_keep_the_querys_field_order_around_async_siblings():
+    query = "{ people { later name shout alias: name broken seenBy name2: name } }"
+    ours = await ParloSchema(query=PeopleQuery, execution_context_class=ParloExecution).execute(
+        query, context_value={"who": "Ana"})
+    theirs = await strawberry.Schema(query=PeopleQuery).execute(query, context_value={"who": "Ana"})
+    assert json.dumps(ours.data) == json.dumps(theirs.data)  # same keys in the same order
+    assert list(ours.data["people"][0]) == ["later", "name", "shout", "alias", "broken", "seenBy", "name2"]
+    assert [(e.message, e.path) for e in ours.errors] == [(e.message, e.path) for e in theirs.errors]
