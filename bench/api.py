@@ -18,6 +18,10 @@ serves it with the clock frozen at the demo's "now". Measured from this process 
 
 Latencies are sequential requests (median, p95). The load generator shares the machine's
 2 cores with the 2 workers (and with other jobs): read RPS as a floor.
+
+The shared VM's speed drifts by ±20% from minute to minute, with no load of its own to show
+for it (the loop below: 29 ms at the start of one run, 37 ms at its end). So the run starts and ends by timing a
+fixed loop (``machine speed``): compare figures of two runs only next to that number.
 """
 
 from __future__ import annotations
@@ -62,6 +66,18 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def machine_speed() -> str:
+    """Median of five runs of a fixed pure-Python loop: the yardstick for this run's figures."""
+    runs = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        total = 0
+        for i in range(1_000_000):
+            total += i
+        runs.append(time.perf_counter() - t0)
+    return f"machine speed: a fixed 1M-step Python loop takes {statistics.median(runs) * 1000:.0f} ms"
 
 
 def figures(name: str, samples: list[float]) -> None:
@@ -251,6 +267,7 @@ def main() -> None:
     url = make_url(normalise_url(args.url)).set(database=name).render_as_string(hide_password=False)
     server = None
     try:
+        print(machine_speed(), "(start)")
         org, owner, corte, full_day = asyncio.run(prepare(url))
         token = issue_staff_token(staff_id=owner.id, organization_id=org.id, secret=SECRET, now=NOW)
         port = free_port()
@@ -263,6 +280,7 @@ def main() -> None:
         server = None
         asyncio.run(in_process(url, token, str(corte.id), full_day, args.repeat))
         print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(machine_speed(), "(end)")
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
