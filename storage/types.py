@@ -34,6 +34,13 @@ class UTCDateTime(TypeDecorator[datetime]):
             return value.replace(tzinfo=None)
         return value
 
+    def result_processor(self, dialect, coltype):  # type: ignore[override]
+        # asyncpg already answers a timestamptz as an aware datetime in UTC (whatever the
+        # session's time zone), so there is nothing to do: a full day's agenda reads ~500 of them.
+        if dialect.driver == "asyncpg":
+            return None
+        return super().result_processor(dialect, coltype)
+
     def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
         if value is None:
             return None

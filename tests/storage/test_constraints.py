@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime, time, timedelta, timezone
 
 import pytest
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from storage import (
@@ -246,3 +247,8 @@ async def test_instants_come_back_aware_in_utc(db):
         stored = await session.get(type(appt), appt.id)
     assert stored.starts_at == NOON and stored.starts_at.tzinfo is not None
     assert stored.starts_at.utcoffset() == timedelta(0)
+    async with db.session() as session:  # whatever the connection's own time zone
+        if db.dialect == "postgresql":
+            await session.execute(text("SET LOCAL TIME ZONE 'America/Tijuana'"))
+        again = (await session.execute(select(type(appt).starts_at).where(type(appt).id == appt.id))).scalar_one()
+    assert again == NOON and again.utcoffset() == timedelta(0)
