@@ -162,3 +162,20 @@ async def test_leaves_answered_in_place_keep_the_querys_field_order_around_async
     assert json.dumps(ours.data) == json.dumps(theirs.data)  # same keys in the same order
     assert list(ours.data["people"][0]) == ["later", "name", "shout", "alias", "broken", "seenBy", "name2"]
     assert [(e.message, e.path) for e in ours.errors] == [(e.message, e.path) for e in theirs.errors]
+
+
+def test_the_enum_lookup_answers_what_strawberrys_enum_output_answers_for_every_member():
+    schema = build_schema()._schema
+    checked = 0
+    for type_name, fields in plain_leaves(schema).items():
+        for field_name, leaf in fields.items():
+            graphql_type = schema.type_map[type_name].fields[field_name].type
+            enum = getattr(graphql_type, "of_type", graphql_type)
+            if not hasattr(enum, "wrapped_cls"):
+                continue
+            for member in enum.wrapped_cls:
+                assert leaf.coerce(member) == enum.coerce_output_value(member), (type_name, field_name, member)
+                checked += 1
+            assert leaf.coerce(next(iter(enum.wrapped_cls)).value) == enum.coerce_output_value(
+                next(iter(enum.wrapped_cls)).value)  # a raw value goes the type's own way
+    assert checked > 20  # statuses, kinds, sources, levels...
