@@ -186,7 +186,7 @@ def template_sheet(*, as_json: bool = False) -> str:
             + (f"; opcionales: {', '.join(item['optional'])}" if item["optional"] else "") + "\n"
             f"  variables de Twilio (ContentVariables):\n{numbered}\n"
             f"  texto de ejemplo:\n    " + item["sample"].replace("\n", "\n    ") + "\n"
-            f"  borrador para Twilio:\n    " + item["draft"].replace("\n", "\n    ")
+            "  borrador para Twilio:\n    " + item["draft"].replace("\n", "\n    ")
         )
     return "\n\n".join(blocks)
 

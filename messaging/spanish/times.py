@@ -114,8 +114,8 @@ _OPT_LAS = r"(?:las?\s+)?"
 _RANGE_RES = (
     re.compile(rf"\b(?:de|desde)\s+{_OPT_LAS}{_clock('a')}\s+(?:a|hasta)\s+{_OPT_LAS}{_clock('b')}"),
     re.compile(rf"\bentre\s+{_OPT_LAS}{_clock('a', with_y=False)}\s+y\s+{_OPT_LAS}{_clock('b')}"),
-    re.compile(rf"(?<![\d:])(?P<ah>\d{{1,2}})(?::(?P<am>\d{{2}}))?(?:\s*(?P<aampm>am|pm))?\s*-\s*"
-               rf"(?P<bh>\d{{1,2}})(?::(?P<bm>\d{{2}}))?(?:\s*(?P<bampm>am|pm)\b|\s*(?P<bhrs>hrs|h)\b)?(?![\d-])"),
+    re.compile(r"(?<![\d:])(?P<ah>\d{1,2})(?::(?P<am>\d{2}))?(?:\s*(?P<aampm>am|pm))?\s*-\s*"
+               r"(?P<bh>\d{1,2})(?::(?P<bm>\d{2}))?(?:\s*(?P<bampm>am|pm)\b|\s*(?P<bhrs>hrs|h)\b)?(?![\d-])"),
     # "bloquea 4 a 6": bare clock hours only, so "el 15 a las 4" is never a range
     re.compile(r"(?<![\d:/])(?P<ah>1[0-2]|0?[1-9])(?::(?P<am>\d{2}))?(?:\s*(?P<aampm>am|pm))?\s+a\s+"
                r"(?P<bh>1[0-2]|0?[1-9])(?::(?P<bm>\d{2}))?(?:\s*(?P<bampm>am|pm)\b|\s+de\s+la\s+(?P<bpart>manana|tarde|noche)\b)?(?![\d/:])"),

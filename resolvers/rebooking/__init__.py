@@ -54,9 +54,9 @@ from resolvers.rebooking.waitlist import (
     OFFER_TIMEOUT,
     accept_waitlist_offer,
     join_waitlist,
-    offer_freed_slot,
     pass_on_stale_offers,
 )
+from resolvers.scheduling.waitlist_offers import offer_freed_slot  # the cancel path's, in scheduling
 
 __all__ = [
     "OFFER_TIMEOUT",

@@ -34,7 +34,7 @@ from resolvers.scheduling.access import (
 from resolvers.scheduling import BookedAppointments, BookingRequest, book_appointment
 from resolvers.scheduling.booking import customer_by_phone
 from resolvers.scheduling.rules import BookingRules
-from resolvers.scheduling.waitlist_offers import offer_freed_slot, offer_to_next_waiting
+from resolvers.scheduling.waitlist_offers import offer_to_next_waiting
 from storage import (
     OutboundMessage,
     Customer,

@@ -13,7 +13,7 @@ from schema.mutations.results import (
     outcome,
 )
 from schema.types.block import Block
-from schema.types.ids import from_id, optional_id, to_id
+from schema.types.ids import from_id, optional_id
 from schema.types.location import Location
 from schema.types.payloads import RecurringAvailabilitySet, TimeBlocked
 from schema.types.weekly_hours import WeeklyHours

@@ -9,7 +9,6 @@ import pytest
 
 from parlo.app import create_app
 from schema.schema import CACHE_SIZE, GENERIC_ERROR, MAX_ALIASES, MAX_DEPTH
-from storage import OrganizationStatus
 from tests.graphql.helpers import admin_token, full_salon, gql, staff_token
 
 

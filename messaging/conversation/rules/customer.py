@@ -627,8 +627,8 @@ async def start_modify(t: TurnState, u: Understanding) -> None:
         t.start("inquiry", "offered_booking")
         return
     candidates = _which(t, appointments, u)
-    flow = t.start("modify", "identifying_booking", options=[a["appointment_id"] for a in candidates],
-                   appointments={a["appointment_id"]: a for a in candidates})
+    t.start("modify", "identifying_booking", options=[a["appointment_id"] for a in candidates],
+            appointments={a["appointment_id"]: a for a in candidates})
     if len(candidates) > 1:
         t.say(f"{hello}¿Cuál cita quieres cambiar?\n" +
               "\n".join(f"{i}. {capitalize_first(describe(t, a))}" for i, a in enumerate(candidates, 1)))
@@ -764,8 +764,8 @@ async def start_cancel(t: TurnState, u: Understanding) -> None:
         t.say("No encuentro citas próximas a tu nombre, así que no hay nada que cancelar. ¿Te ayudo con algo más?")
         return
     candidates = _which(t, appointments, u)
-    flow = t.start("cancel", "identifying_booking", options=[a["appointment_id"] for a in candidates],
-                   appointments={a["appointment_id"]: a for a in candidates})
+    t.start("cancel", "identifying_booking", options=[a["appointment_id"] for a in candidates],
+            appointments={a["appointment_id"]: a for a in candidates})
     if len(candidates) > 1:
         t.say("¿Cuál cita quieres cancelar?\n" +
               "\n".join(f"{i}. {capitalize_first(describe(t, a))}" for i, a in enumerate(candidates, 1)))

@@ -711,10 +711,10 @@ async def on_move(t: TurnState, u: Understanding) -> None:
 async def start_on_behalf(t: TurnState, u: Understanding) -> None:
     """"Agéndale a Juan 55 1234 5678 un corte mañana a las 4": a booking by phone or in person."""
     match = u.slots.service
-    flow = t.start("on_behalf", "collecting_customer_phone", phone=u.slots.phone, name=u.slots.customer_name,
-                   service_id=str(match.candidates[0].id) if match and match.kind is MatchKind.MATCHED else None,
-                   day=u.slots.date.start.isoformat() if u.slots.date else None,
-                   at=u.slots.time.strftime("%H:%M") if u.slots.time else None)
+    t.start("on_behalf", "collecting_customer_phone", phone=u.slots.phone, name=u.slots.customer_name,
+            service_id=str(match.candidates[0].id) if match and match.kind is MatchKind.MATCHED else None,
+            day=u.slots.date.start.isoformat() if u.slots.date else None,
+            at=u.slots.time.strftime("%H:%M") if u.slots.time else None)
     await _on_behalf_next(t)
 
 
@@ -917,7 +917,7 @@ async def on_message(t: TurnState, u: Understanding) -> None:
 
 
 async def start_add_staff(t: TurnState, u: Understanding) -> None:
-    flow = t.start("add_staff", "collecting_name", phone=u.slots.phone)
+    t.start("add_staff", "collecting_name", phone=u.slots.phone)
     t.say("¡Claro! Necesito algunos datos:\n1. ¿Cómo se llama?")
 
 
