@@ -15,8 +15,9 @@ Use cases (``async def name(ctx, ...) -> Result | Problem``; owners and admins o
   one ``appointment_moved_proposal`` notice per moved customer.
 - ``get_rebooking_plan(ctx, plan_id)`` → ``PlanResult``.
 - ``join_waitlist(ctx, service_id, day, *, customer_phone, customer_name)`` → ``WaitlistEntry``.
-- ``offer_freed_slot(session, *, now, appointment)`` → ``WaitlistEntry | None``: for the
-  cancel path, inside its transaction (``waitlist_offer`` notice, entry → offered).
+- Offering freed time to the waitlist (``waitlist_offer`` notice, entry → offered) happens
+  inside the cancel's own transaction, so it lives with cancelling:
+  ``resolvers.scheduling.waitlist_offers.offer_freed_slot``.
 - ``accept_waitlist_offer(ctx, entry_id)`` → ``BookedAppointments``: the customer's "sí" to
   an offer books that time (``SlotTaken`` with alternatives if it went meanwhile).
 - ``pass_on_stale_offers(ctx, *, older_than=OFFER_TIMEOUT)`` → expired count: a periodic job
@@ -56,7 +57,6 @@ from resolvers.rebooking.waitlist import (
     join_waitlist,
     pass_on_stale_offers,
 )
-from resolvers.scheduling.waitlist_offers import offer_freed_slot  # the cancel path's, in scheduling
 
 __all__ = [
     "OFFER_TIMEOUT",
@@ -81,7 +81,6 @@ __all__ = [
     "apply_rebooking",
     "get_rebooking_plan",
     "join_waitlist",
-    "offer_freed_slot",
     "pass_on_stale_offers",
     "suggest_rebooking",
 ]

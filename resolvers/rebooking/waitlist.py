@@ -1,9 +1,10 @@
 """The waitlist: customers waiting for a service on a day, offered freed time first come, first served.
 
 ``join_waitlist`` adds a customer (a customer for themselves, or staff for a customer's
-phone). ``offer_freed_slot`` is called by the cancel path *inside its transaction*: the
-first customer waiting for that service that local day gets a ``waitlist_offer`` notice
-(raw facts of the freed time) and their entry becomes ``offered``; ``pass_on_stale_offers``
+phone). ``offer_freed_slot`` (in ``resolvers.scheduling.waitlist_offers``) is called by the
+cancel path *inside its transaction*: the first customer waiting for that service that
+local day gets a ``waitlist_offer`` notice (raw facts of the freed time) and their entry
+becomes ``offered``; ``pass_on_stale_offers``
 (a periodic job) expires offers nobody answered and offers the time to the next one. When
 they answer "sí", the conversation engine calls ``accept_waitlist_offer``: the offered time
 is booked like any other request (re-checked; someone may have taken it) and the entry
