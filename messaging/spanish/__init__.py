@@ -4,6 +4,17 @@ The language core of the rule-based conversation engine. Pure functions: no data
 no clock (the caller passes the business's local ``today``), nothing of ours imported
 (stdlib, rapidfuzz, phonenumbers, babel only). Every parser takes the raw message.
 
+Request frames (what one message says, typed; filled by the frame parser)
+    Frame(acts, services, unknown_services, staff, any_staff, when, appointment, choice, person_name)
+        .act (most decisive), .has(*acts), .answer (yes/no/None), .service_ids
+    Act                                                 BOOK / MOVE / CANCEL / ASK_PRICE / CHOOSE / CORRECT / ...
+    TimeConstraint(days, not_before, part_of_day, times, around, after, before, lean)
+        .admits(local_datetime), .windows(day) -> (Window(first, last), ...), .candidate_days(start),
+        .over(remembered) (merge across turns), .relative_to(offer) ("más tarde"), .day, .time
+    DayConstraint(first, last, weekdays, only), ClockBound(time, inclusive), Lean
+    ServiceMention(said, candidates), StaffMention(id, name), AppointmentRef(...).matches(start, service_id),
+    OfferChoice(position, time, index).pick(offers), Catalog.of(services, staff)
+
 Understanding
     normalize(text) -> str
         lowercase, no accents, WhatsApp shorthand expanded ("q", "xfa", "mñn"), typos fixed.
@@ -51,6 +62,7 @@ Each module's docstring states its rules (what "el lunes" means on a Monday, why
 
 from .choices import Choice, ChoiceKind, YesNo, choose, parse_yes_no
 from .dates import DateExpression, parse_date
+from .frames import Act, AppointmentRef, Catalog, Frame, OfferChoice, ServiceMention, StaffMention
 from .formatting import (
     bullet_list,
     capitalize_first,
@@ -71,9 +83,22 @@ from .phones import extract_phone, format_phone, format_phone_international, nor
 from .ratings import parse_rating
 from .services import MatchKind, ServiceCandidate, ServiceMatch, match_service
 from .times import PartOfDay, RangeKind, TimeRange, parse_part_of_day, parse_time, parse_time_range
+from .time_constraint import ClockBound, DayConstraint, Lean, TimeConstraint, Window
 from .when import When, parse_when
 
 __all__ = [
+    "Act",
+    "AppointmentRef",
+    "Catalog",
+    "ClockBound",
+    "DayConstraint",
+    "Frame",
+    "Lean",
+    "OfferChoice",
+    "ServiceMention",
+    "StaffMention",
+    "TimeConstraint",
+    "Window",
     "Audience",
     "Choice",
     "ChoiceKind",
