@@ -19,16 +19,9 @@ from datetime import date, datetime
 from enum import Enum
 from zoneinfo import ZoneInfo
 
-from messaging.spanish import (
-    capitalize_first,
-    format_date,
-    format_day_reference,
-    format_duration,
-    format_time,
-    normalize,
-    parse_yes_no,
-)
+from messaging.spanish import normalize, parse_yes_no
 from resolvers.rebooking import ApplyResult, DisruptionKind, PlannedMove, PlanResult, UnplaceableAppointment
+from wording import at_time, capitalize_first, contract, day_reference, format_date, format_duration, format_time
 
 QUESTION_MANY = "¿Aplico todo? Responde «aplica todo», «aplica 1, 3» o «no»."
 QUESTION_ONE = "¿Lo aplico? Responde «aplica todo» o «no»."
@@ -44,10 +37,15 @@ def _service(name: str) -> str:
 
 def _days(first: date, last: date, today: date) -> str:
     if first == last:
-        return format_day_reference(first, today)
+        return day_reference(first, today)
     if first.month == last.month:
         return f"del {format_date(first, weekday=True).rsplit(' de ', 1)[0]} al {format_date(last, today=today)}"
     return f"del {format_date(first, today=today)} al {format_date(last, today=today)}"
+
+
+def _of(days: str) -> str:
+    """"del sábado", "de hoy jueves", and a span already written "del 4 al 8 de enero" as it is."""
+    return days if days.startswith("del ") else contract("de", days)
 
 
 def _headline(plan: PlanResult, today: date) -> str:
@@ -63,17 +61,18 @@ def _headline(plan: PlanResult, today: date) -> str:
     if d.kind is DisruptionKind.SHORTENED_HOURS:
         parts = []
         if d.opens_at is not None:
-            parts.append(f"abres a las {format_time(d.opens_at)}")
+            parts.append(f"abres {at_time(d.opens_at)}")
         if d.closes_at is not None:
-            parts.append(f"cierras a las {format_time(d.closes_at)}")
+            parts.append(f"cierras {at_time(d.closes_at)}")
         return capitalize_first(f"{days} {' y '.join(parts)}.")
-    return f"Para compactar la agenda de {days}:"
+    return f"Para compactar la agenda {_of(days)}:"
 
 
 def _when(instant: datetime, zone: ZoneInfo, today: date, *, with_day: bool) -> str:
     local = instant.astimezone(zone)
-    hour = format_time(local.time())
-    return f"{format_day_reference(local.date(), today)} a las {hour}" if with_day else hour
+    if with_day:
+        return f"{day_reference(local.date(), today)} {at_time(local.time())}"
+    return format_time(local.time())
 
 
 def move_line(move: PlannedMove, zone: ZoneInfo, today: date, *, with_day: bool = False) -> str:
@@ -101,7 +100,7 @@ def plan_message(plan: PlanResult, *, today: date) -> str:
     moves = plan.moves
     if plan.kind is DisruptionKind.COMPACT_DAY:
         if not moves:
-            return (f"La agenda de {format_day_reference(plan.disruption.first_day, today)} no se puede compactar "
+            return (f"La agenda {contract('de', day_reference(plan.disruption.first_day, today))} no se puede compactar "
                     "más moviendo solo a clientes que aceptan cambios. No muevo nada.")
         lines.append(f"Muevo {len(moves)} {'cita' if len(moves) == 1 else 'citas'} de clientes que aceptan cambios:")
         lines += [move_line(m, zone, today) for m in moves]

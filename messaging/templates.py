@@ -53,14 +53,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from messaging.spanish.formatting import (
-    capitalize_first,
-    format_date,
-    format_day_reference,
-    format_price,
-    format_time,
-)
 from messaging.spanish.phones import format_phone, format_phone_international
+from wording import at_time, capitalize_first, contract, day_reference, format_date, format_price, format_time
 
 #: WhatsApp's customer-care window: free-form messages only within 24 h of the customer's last message.
 SESSION_WINDOW = timedelta(hours=24)
@@ -145,10 +139,14 @@ class _Facts:
 
     def day(self, name: str) -> str:
         """"mañana viernes", "el lunes", "el viernes 22 de enero" — relative to now, locally."""
-        return format_day_reference(self.instant(name).date(), self.now.astimezone(self.zone()).date())
+        return day_reference(self.instant(name).date(), self.now.astimezone(self.zone()).date())
 
     def time(self, name: str) -> str:
         return format_time(self.instant(name).time())
+
+    def at(self, name: str) -> str:
+        """"a las 3:00 PM", "a la 1:00 PM"."""
+        return at_time(self.instant(name).time())
 
     def price(self, name: str) -> str | None:
         value = self.raw.get(name)
@@ -171,11 +169,6 @@ class Template:
     write: Writer = field(repr=False)
 
 
-def _a_las(hour: str) -> str:
-    """"a las 3:00 PM", but "a la 1:00 PM"."""
-    return ("a la " if hour.startswith("1:") else "a las ") + hour
-
-
 def _with(*parts: str | None) -> str:
     return "".join(p for p in parts if p)
 
@@ -184,7 +177,7 @@ def _confirmation(f: _Facts) -> Rendered:
     day, hour, service, business = f.day("starts_at"), f.time("starts_at"), f.service(), f.text("business_name")
     staff, price, address = f.optional("staff_name"), f.price("price_cents"), f.optional("address")
     body = _with(
-        f"¡Listo! Tu cita de {service} en {business} quedó para {day} {_a_las(hour)}",
+        f"¡Listo! Tu cita de {service} en {business} quedó para {day} {f.at('starts_at')}",
         f" con {staff}" if staff else None, ".",
         f"\nPrecio: {price}" if price else None,
         f"\n📍 {address}" if address else None,
@@ -197,7 +190,7 @@ def _reminder(f: _Facts) -> Rendered:
     day, hour, service, business = f.day("starts_at"), f.time("starts_at"), f.service(), f.text("business_name")
     staff, address = f.optional("staff_name"), f.optional("address")
     body = _with(
-        f"¡Hola! Te recuerdo tu cita de {service} en {business} {day} {_a_las(hour)}",
+        f"¡Hola! Te recuerdo tu cita de {service} en {business} {day} {f.at('starts_at')}",
         f" con {staff}" if staff else None, ".",
         f"\n📍 {address}" if address else None,
         "\n¿Nos confirmas que vienes? Si no puedes, avísame y la cambiamos.",
@@ -209,7 +202,7 @@ def _cancelled(f: _Facts) -> Rendered:
     day, hour, service, business = f.day("starts_at"), f.time("starts_at"), f.service(), f.text("business_name")
     reason = f.optional("reason")
     body = _with(
-        f"Tu cita de {service} en {business} de {day} {_a_las(hour)} quedó cancelada.",
+        f"Tu cita de {service} en {business} {contract('de', day)} {f.at('starts_at')} quedó cancelada.",
         f" Motivo: {reason}." if reason else None,
         " Si quieres agendar otra, aquí estoy.",
     )
@@ -221,8 +214,8 @@ def _rescheduled(f: _Facts) -> Rendered:
     day, hour, service, business = f.day("starts_at"), f.time("starts_at"), f.service(), f.text("business_name")
     staff = f.optional("staff_name")
     body = _with(
-        f"Movimos tu cita de {service} en {business}: ya no es {before_day} {_a_las(before_hour)}, "
-        f"ahora es {day} {_a_las(hour)}",
+        f"Movimos tu cita de {service} en {business}: ya no es {before_day} {f.at('previous_starts_at')}, "
+        f"ahora es {day} {f.at('starts_at')}",
         f" con {staff}" if staff else None, ".",
         " Si no te queda, escríbeme y buscamos otro horario.",
     )
@@ -232,14 +225,14 @@ def _rescheduled(f: _Facts) -> Rendered:
 def _new_booking(f: _Facts) -> Rendered:
     day, hour, service, customer = f.day("starts_at"), f.time("starts_at"), f.service(), f.customer()
     staff = f.optional("staff_name")
-    body = _with(f"📅 Nueva cita: {customer}, {service}, {day} {_a_las(hour)}", f" con {staff}" if staff else None, ".")
+    body = _with(f"📅 Nueva cita: {customer}, {service}, {day} {f.at('starts_at')}", f" con {staff}" if staff else None, ".")
     return Rendered(body, {"1": customer, "2": service, "3": day, "4": hour})
 
 
 def _customer_cancelled(f: _Facts) -> Rendered:
     day, hour, service, customer = f.day("starts_at"), f.time("starts_at"), f.service(), f.customer()
     staff = f.optional("staff_name")
-    body = _with(f"❌ {customer} canceló su cita de {service} de {day} {_a_las(hour)}",
+    body = _with(f"❌ {customer} canceló su cita de {service} {contract('de', day)} {f.at('starts_at')}",
                  f" con {staff}" if staff else None, ". Ese espacio quedó libre.")
     return Rendered(body, {"1": customer, "2": service, "3": day, "4": hour})
 
@@ -271,7 +264,7 @@ def _magic_link(f: _Facts) -> Rendered:
 
 def _plan_limit(f: _Facts) -> Rendered:
     business, limit = f.text("business_name"), f.text("limit")
-    body = (f"{business} llegó {_a_las(limit)} citas de este mes del plan gratuito. Las citas nuevas por WhatsApp "
+    body = (f"{business} llegó a las {limit} citas de este mes del plan gratuito. Las citas nuevas por WhatsApp "
             "quedan en pausa hasta el próximo mes; si quieres seguir sin límite, cambia de plan desde tu panel.")
     return Rendered(body, {"1": business, "2": limit})
 
@@ -287,7 +280,7 @@ def _waitlist_offer(f: _Facts) -> Rendered:
     day, hour, service, business = f.day("starts_at"), f.time("starts_at"), f.service(), f.text("business_name")
     staff = f.optional("staff_name")
     body = _with(
-        f"¡Buenas noticias! Se liberó un lugar para {service} en {business} {day} {_a_las(hour)}",
+        f"¡Buenas noticias! Se liberó un lugar para {service} en {business} {day} {f.at('starts_at')}",
         f" con {staff}" if staff else None,
         ". ¿Lo quieres? Contéstame «sí» y te lo aparto; si no, no te preocupes.",
     )
@@ -304,14 +297,14 @@ def _moved_proposal(f: _Facts) -> Rendered:
     with_whom = f", ahora con {staff} en lugar de {before_staff}" if changed else (f" con {staff}" if staff else None)
     if f.raw.get("already_moved"):
         body = _with(
-            f"Hola, te escribimos de {business}. Tuvimos que mover tu cita de {service} de {before_day} "
-            f"{_a_las(before_hour)} a {day} {_a_las(hour)}", with_whom,
+            f"Hola, te escribimos de {business}. Tuvimos que mover tu cita de {service} {contract('de', before_day)} "
+            f"{f.at('previous_starts_at')} {contract('a', day)} {f.at('starts_at')}", with_whom,
             ". ¿Te queda bien? Contéstame «sí» para confirmarla, o dime qué otro horario te acomoda y te lo busco.",
         )
     else:
         body = _with(
-            f"Hola, te escribimos de {business}. ¿Te podemos mover tu cita de {service} de {before_day} "
-            f"{_a_las(before_hour)} a {day} {_a_las(hour)}", with_whom,
+            f"Hola, te escribimos de {business}. ¿Te podemos mover tu cita de {service} {contract('de', before_day)} "
+            f"{f.at('previous_starts_at')} {contract('a', day)} {f.at('starts_at')}", with_whom,
             "? Contéstame «sí» para moverla o «no» para dejarla como está.",
         )
     return Rendered(body, {"1": service, "2": before_day, "3": before_hour, "4": day, "5": hour, "6": business})
@@ -321,7 +314,7 @@ def _reminder_soon(f: _Facts) -> Rendered:
     day, hour, service, business = f.day("starts_at"), f.time("starts_at"), f.service(), f.text("business_name")
     staff, address = f.optional("staff_name"), f.optional("address")
     body = _with(
-        f"¡Te esperamos {day} {_a_las(hour)} para tu {service} en {business}",
+        f"¡Te esperamos {day} {f.at('starts_at')} para tu {service} en {business}",
         f" con {staff}" if staff else None, "!",
         f"\n📍 {address}" if address else None,
         "\nSi se te complica llegar, avísame por aquí.",
@@ -380,7 +373,7 @@ def _no_show_rebook(f: _Facts) -> Rendered:
     first_name = name.split()[0] if name else None
     body = _with(
         f"Hola, {first_name}," if first_name else "Hola,",
-        f" notamos que no pudiste llegar a tu cita de {service} de {day} {_a_las(hour)} en {business}. "
+        f" notamos que no pudiste llegar a tu cita de {service} {contract('de', day)} {f.at('starts_at')} en {business}. "
         "Esperamos que todo esté bien. Cuando quieras, escríbeme y te busco otro horario.",
     )
     return Rendered(body, {"1": first_name or "", "2": service, "3": day, "4": hour, "5": business})

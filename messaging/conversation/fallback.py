@@ -12,9 +12,10 @@ import logging
 
 from messaging.engine import ConversationEngine, Reply, Turn
 from messaging.routing import RouteKind
+from wording import format_date
 
 from .llm import LLMUnavailable
-from .rules.base import hhmm
+from .rules.base import at_hhmm, hhmm, local
 from .tools import ToolResult
 
 log = logging.getLogger("parlo.conversation")
@@ -24,7 +25,7 @@ def _done(name: str, result: ToolResult) -> str:
     data = result.data
     if name in ("book_appointment", "book_walk_in", "reschedule_appointment") and data.get("appointments"):
         a = data["appointments"][0]
-        return f"Listo ✓ Quedó la cita de {a['service']} el {a['start'][:10]} a las {hhmm(a['start'])}."
+        return f"Listo ✓ Quedó la cita de {a['service']} el {format_date(local(a['start']).date())} {at_hhmm(a['start'])}."
     if name == "cancel_appointment":
         return "Listo, la cita quedó cancelada ✓"
     if name == "block_time":

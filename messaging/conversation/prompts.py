@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from messaging.spanish import format_date, format_duration, format_price, format_time
 from resolvers.permissions import MATRIX, Permission
 from storage import PermissionLevel
+from wording import WEEKDAYS, format_date, format_duration, format_price, format_time
 
 from .profile import BusinessProfile, CustomerInfo, StaffInfo
 
-WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
 LEVELS = {PermissionLevel.OWNER: "dueño", PermissionLevel.ADMIN: "administrador",
           PermissionLevel.STAFF: "empleado", PermissionLevel.VIEWER: "solo lectura"}
 PERMISSION_WORDS = {

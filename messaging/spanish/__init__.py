@@ -1,4 +1,4 @@
-"""Parlo's Spanish: understand WhatsApp messages and write replies, deterministically.
+"""Parlo's Spanish: understand WhatsApp messages, deterministically.
 
 The language core of the rule-based conversation engine. Pure functions: no database,
 no clock (the caller passes the business's local ``today``), nothing of ours imported
@@ -46,15 +46,9 @@ Understanding
     extract_phone(text) -> str | None                  "55 9876 5432" -> "+525598765432".
     normalize_phone(raw) -> str | None                 one written number (or "whatsapp:+521...") to E.164.
 
-Writing
-    format_date(day, *, today=None, weekday=True)      "viernes 15 de enero".
-    format_day_reference(day, today)                   "hoy viernes", "mañana viernes", "el sábado".
-    format_time(t) / format_time_range(a, b)           "3:00 PM" / "2:00 PM - 3:00 PM".
-    format_price(centavos)                             "$150", "$1,250", "$150.50".
-    format_duration(minutes)                           "45 min", "1 hr", "1.5 hr", "1 hr 15 min".
-    format_service_line(name, price, minutes)          "Manicure - $200 (45 min)".
-    format_phone(e164) / format_phone_international(e164)   "55 9876 5432" / "+52 55 9876 5432".
-    bullet_list(items), capitalize_first(text)
+Writing lives in the bottom-layer package ``wording`` (dates, times, prices, articles);
+this package only understands. ``format_phone(e164)`` / ``format_phone_international(e164)``
+("55 9876 5432") stay here next to the phone parser they mirror.
 
 Each module's docstring states its rules (what "el lunes" means on a Monday, why "a las
 4" is 4 PM, the intent precedence).
@@ -63,17 +57,6 @@ Each module's docstring states its rules (what "el lunes" means on a Monday, why
 from .choices import Choice, ChoiceKind, YesNo, choose, parse_yes_no
 from .dates import DateExpression, parse_date
 from .frames import Act, AppointmentRef, Catalog, Frame, OfferChoice, ServiceMention, StaffMention
-from .formatting import (
-    bullet_list,
-    capitalize_first,
-    format_date,
-    format_day_reference,
-    format_duration,
-    format_price,
-    format_service_line,
-    format_time,
-    format_time_range,
-)
 from .hours import WeeklyHours, parse_weekly_hours
 from .intents import Audience, Intent, Slots, Understanding, detect_intent
 from .names import parse_person_name
@@ -116,20 +99,11 @@ __all__ = [
     "WeeklyHours",
     "When",
     "YesNo",
-    "bullet_list",
-    "capitalize_first",
     "choose",
     "detect_intent",
     "extract_phone",
-    "format_date",
-    "format_day_reference",
-    "format_duration",
     "format_phone",
     "format_phone_international",
-    "format_price",
-    "format_service_line",
-    "format_time",
-    "format_time_range",
     "match_service",
     "normalize",
     "normalize_phone",

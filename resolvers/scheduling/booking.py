@@ -18,7 +18,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -71,6 +71,7 @@ from storage import (
     is_exclusion_violation,
     is_retryable_conflict,
 )
+from wording import time_span, weekday_name
 
 #: Staff may register a visit that began a few minutes ago (the client is already in the chair).
 STAFF_GRACE = timedelta(minutes=15)
@@ -142,23 +143,15 @@ def _why_not(snapshot: Snapshot, reason: solver.Reason, *, staff_id: uuid.UUID |
     return SERVICE_NOT_FOUND
 
 
-WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
-
-
-def _clock_text(value: time) -> str:
-    """15:00 → "3:00 PM" (the product's style); midnight at the end of a day → "12:00 AM"."""
-    return f"{value.hour % 12 or 12}:{value.minute:02d} {'AM' if value.hour < 12 else 'PM'}"
-
-
 def _opening_hours(snapshot: Snapshot, start: datetime) -> str:
     """ "El sábado abrimos de 9:00 AM a 7:00 PM." for the requested local day, or that it is closed."""
     day = start.astimezone(snapshot.zone).date()
-    name = WEEKDAYS[day.weekday()]
+    name = weekday_name(day)
     ranges = [h for h in snapshot.salon.business_hours if h.weekday == day.weekday()]
     if day in snapshot.salon.closed_dates or not ranges:
         return f"Ese {name} está cerrado."
-    spans = " y de ".join(f"{_clock_text(h.start)} a {_clock_text(h.end)}" for h in sorted(ranges, key=lambda h: h.start))
-    return f"El {name} abrimos de {spans}."
+    spans = " y ".join(time_span(h.start, h.end) for h in sorted(ranges, key=lambda h: h.start))
+    return f"El {name} abrimos {spans}."
 
 
 async def _choose(snapshot: Snapshot, request: solver.BookingRequest, now: datetime, *, enforce_window: bool,

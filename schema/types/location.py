@@ -5,8 +5,7 @@ import strawberry
 
 from schema.types.ids import to_id
 from storage import Location as LocationRow
-
-WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+from wording import WEEKDAYS
 
 
 @strawberry.type(description="An open range in local wall-clock time, 'HH:MM'.")

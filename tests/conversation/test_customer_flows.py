@@ -78,7 +78,7 @@ async def test_viewing_appointments_and_prices_and_hours(rules_app, db, clock):
     assert mine == ("Tienes una cita para corte y barba mañana sábado a las 12:00 PM con Pedro Ramírez. "
                     "¿Necesitas cambiarla o cancelarla?")
     one = await chat.say("cuanto cuesta el corte?")
-    assert one == "Corte de cabello cuesta $150 y dura 45 min. ¿Te gustaría agendarlo?"
+    assert one == "El corte de cabello cuesta $150 y dura 45 min. ¿Te gustaría agendarlo?"
     prices = await chat.say("qué precios tienen?")
     assert "• Corte de cabello - $150 (45 min)" in prices and prices.endswith("¿Te gustaría agendar alguno?")
     hours = await chat.say("a que hora abren?")
@@ -169,7 +169,7 @@ async def test_asking_one_price_then_booking_it(rules_app, db, clock):
     shop = await don_carlos(db, clock())
     chat = Chat(rules_app, db, "+5215511112222", shop.number)
     assert await chat.say("oye cuánto cuesta el arreglo de barba?") == \
-        "Arreglo de barba cuesta $100 y dura 30 min. ¿Te gustaría agendarlo?"
+        "El arreglo de barba cuesta $100 y dura 30 min. ¿Te gustaría agendarlo?"
     assert await chat.say("sí") == "¡Claro! ¿Para qué día te gustaría agendar tu arreglo de barba?"
 
 

@@ -79,7 +79,7 @@ async def test_the_owner_changes_a_price_after_confirming(rules_app, db, clock):
     asked = await carlos.say("sube el precio del corte a 180")
     assert asked == "¿Cambio Corte de cabello a precio $180?"
     done = await carlos.say("si")
-    assert done.startswith("Listo ✓ Corte de cabello ahora dura 45 min y cuesta $180.")
+    assert done.startswith("Listo ✓ El corte de cabello ahora dura 45 min y cuesta $180.")
     async with db.session() as s:
         corte = await s.get(ServiceType, shop.services["corte"].id)
     assert corte.price_cents == 18000
@@ -127,7 +127,7 @@ async def test_customer_history_by_phone(rules_app, db, clock):
 async def test_unblocking_frees_the_time(rules_app, db, clock):
     shop = await don_carlos(db, clock())
     chat = Chat(rules_app, db, "+525512345002", shop.number)
-    assert (await chat.say("bloquea de 2 a 3 para mi comida")).startswith("Listo, bloqueé de 2:00 PM a 3:00 PM ✓")
+    assert (await chat.say("bloquea de 2 a 3 para mi comida")).startswith("Listo, bloqueé de las 2:00 PM a las 3:00 PM ✓")
     assert (await chat.say("desbloquea las 2")).startswith("Listo, quité el bloqueo de 2:00 PM a 3:00 PM ✓")
     async with db.session() as s:
         assert (await s.scalars(select(Availability).where(Availability.kind == AvailabilityKind.BLOCK))).all() == []
@@ -171,7 +171,7 @@ async def test_a_new_business_signs_up_on_the_central_number(rules_app, db, cloc
     assert (await chat.say("de lunes a sábado de 10 a 8")).startswith("¿Quién más atiende contigo?")
     assert await chat.say("Rosa 55 1111 2222 y Memo Díaz 55 3333 4444") == "¡Ya casi! ¿Cuál es tu nombre?"
     done = await chat.say("Lupita Gómez")
-    assert done.startswith("¡Listo, Lupita! Estética Lupita ya está dado de alta en Parlo ✓\n\n"
+    assert done.startswith("¡Listo, Lupita! Estética Lupita ya está dada de alta en Parlo ✓\n\n"
                            "También registré a Rosa, Memo Díaz")
 
     async with db.session() as s:

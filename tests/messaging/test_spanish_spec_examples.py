@@ -16,23 +16,18 @@ from messaging.spanish import (
     MatchKind,
     PartOfDay,
     RangeKind,
-    bullet_list,
-    capitalize_first,
     choose,
     detect_intent,
     extract_phone,
-    format_date,
-    format_day_reference,
     format_phone,
     format_phone_international,
-    format_price,
-    format_service_line,
-    format_time,
     match_service,
     parse_person_name,
     parse_when,
     parse_yes_no,
 )
+from wording import bullet_list, capitalize_first, format_date, format_price, format_service_line, format_time
+from wording import day_reference as format_day_reference
 
 THURSDAY = date(2027, 1, 14)  # "mañana viernes 15 de enero"
 FRIDAY = date(2027, 1, 15)

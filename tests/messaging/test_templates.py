@@ -40,6 +40,16 @@ def test_a_reschedule_says_both_times():
     assert "ya no es mañana sábado a las 3:00 PM, ahora es el lunes a las 11:30 AM con Pedro" in text
 
 
+def test_a_day_after_de_is_contracted_and_one_oclock_is_singular():
+    monday_1pm = "2026-01-19T19:00:00+00:00"  # lunes 1:00 PM in Mexico City
+    cancelled = render("customer_cancelled", {**BASE, "starts_at": monday_1pm}, now=FRIDAY_10AM_CDMX).body
+    assert "canceló su cita de Corte de cabello del lunes a la 1:00 PM" in cancelled
+    moved = render("appointment_moved_proposal", {**BASE, "previous_starts_at": monday_1pm, "starts_at": "2026-01-20T20:00:00+00:00",
+                                      "already_moved": True}, now=FRIDAY_10AM_CDMX).body
+    assert "del lunes a la 1:00 PM al martes a las 2:00 PM" in moved
+    assert " de el " not in cancelled + moved and "a las 1:" not in cancelled + moved
+
+
 @pytest.mark.parametrize("name, facts, expected", [
     ("new_booking", BASE, "📅 Nueva cita: Juan Pérez, Corte de cabello, mañana sábado a las 3:00 PM con Pedro."),
     ("customer_cancelled", BASE, "❌ Juan Pérez canceló su cita de Corte de cabello de mañana sábado a las 3:00 PM"),

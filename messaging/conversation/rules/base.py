@@ -16,13 +16,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from messaging.spanish import (
-    format_date,
-    format_day_reference,
-    format_price,
-    format_time,
-)
 from storage import FlowSession
+from wording import WEEKDAYS, at_time, day_reference, format_price, format_time, hour_words
 
 from ..profile import BusinessProfile, CustomerInfo
 from ..tools import ToolContext, ToolResult, call_tool
@@ -84,10 +79,7 @@ class TurnState:
     # ---- wording helpers
     def day_words(self, day: date) -> str:
         """'hoy viernes', 'mañana sábado', 'el lunes 19 de enero'."""
-        words = format_day_reference(day, self.today)
-        if (day - self.today).days > 6:
-            words = f"el {format_date(day)}"
-        return words
+        return day_reference(day, self.today)
 
     def part_of_day_farewell(self) -> str:
         hour = self.local_now.hour
@@ -109,7 +101,7 @@ def numbered(text: str, count: int) -> int | None:
 
 def week_lines(words_by_day: list[str]) -> list[str]:
     """Seven day texts (Monday first) → 'Lunes a sábado: …', 'Domingo: cerrado'."""
-    names = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+    names = WEEKDAYS
     groups: list[list[int]] = []
     for weekday in range(7):
         if groups and words_by_day[groups[-1][-1]] == words_by_day[weekday]:
@@ -133,15 +125,18 @@ def hhmm(iso: str) -> str:
     return format_time(local(iso).time())
 
 
+def at_hhmm(iso: str) -> str:
+    """'a las 3:00 PM', 'a la 1:00 PM' for an ISO local time."""
+    return at_time(local(iso).time())
+
+
 def money(cents: int | None) -> str:
     return format_price(cents or 0)
 
 
 def time_words(t: time) -> str:
     """'las 4', 'la 1', 'las 4:30' — how Mexicans say a time in a sentence."""
-    hour = t.hour % 12 or 12
-    minutes = f":{t.minute:02d}" if t.minute else ""
-    return f"{'la' if hour == 1 else 'las'} {hour}{minutes}"
+    return hour_words(t)
 
 
 # ---------------------------------------------------------------- persistence

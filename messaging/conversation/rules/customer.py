@@ -22,14 +22,8 @@ from messaging.spanish import (
     ChoiceKind,
     Intent,
     MatchKind,
-    bullet_list,
-    capitalize_first,
     choose,
     detect_intent,
-    format_date,
-    format_duration,
-    format_service_line,
-    format_time,
     match_service,
     parse_person_name,
     parse_rating,
@@ -37,12 +31,12 @@ from messaging.spanish import (
     parse_yes_no,
 )
 from messaging.spanish.intents import Understanding
+from wording import bullet_list, capitalize_first, format_date, format_duration, format_service_line, format_time, join_words, mid_sentence, with_article
 
-from .base import TurnState, hhmm, local, money, numbered, time_words, week_lines
+from .base import TurnState, at_hhmm, hhmm, local, money, numbered, time_words, week_lines
 
 MAX_OFFERED = 4
 SEARCH_AHEAD_DAYS = 7
-WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
 
 #: Intents that leave whatever flow is open and start their own.
 STRONG = frozenset({Intent.BOOK, Intent.CANCEL, Intent.RESCHEDULE, Intent.VIEW_APPOINTMENTS, Intent.HANDOFF,
@@ -135,7 +129,7 @@ async def start_from_intent(t: TurnState, u: Understanding) -> None:
         match = u.slots.service
         if match is not None and match.kind is MatchKind.MATCHED and match.candidates:
             service = t.profile.service(match.candidates[0].id)
-            t.say(f"{capitalize_first(service_words(service.name))} cuesta {money(service.price_cents)} y dura "
+            t.say(f"{with_article(service.name, capital=True)} cuesta {money(service.price_cents)} y dura "
                   f"{format_duration(service.duration_minutes)}. ¿Te gustaría agendarlo?")
             t.start("inquiry", "offered_booking", service_id=str(service.id))
             return
@@ -202,7 +196,7 @@ def hours_text(t: TurnState) -> str:
 
 def service_words(name: str) -> str:
     """'corte de cabello' in the middle of a sentence (keeps proper capitals like 'Mani + Pedi')."""
-    return name[0].lower() + name[1:] if name[:1].isupper() and not name[1:2].isupper() else name
+    return mid_sentence(name)
 
 
 # ---------------------------------------------------------------- handoff
@@ -212,7 +206,7 @@ async def handoff(t: TurnState, u: Understanding, *, silent_intro: bool = False)
     owner = owner_first(t)
     if u.suggests_handoff and u.intent is not Intent.HANDOFF and not silent_intro:
         names = [service_words(s.name) for s in t.profile.services]
-        offered = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " y " + names[-1] if names else ""
+        offered = join_words(names)
         t.say(f"Por ahora los servicios que tenemos son {offered}. Para preguntas sobre otros servicios, deja que "
               f"le pase tu mensaje a {owner}, el dueño.")
     result = await t.call("handoff_to_human", reason=(u.slots.service_text and f"si hacen {u.slots.service_text}")
@@ -373,7 +367,7 @@ async def search_and_offer(t: TurnState, when, *, hello: str = "") -> None:
                 await move_now(t, exact[0])
                 return
             flow.state = "confirming_summary"
-            t.say(f"{hello}Tengo {t.day_words(day)} a las {hhmm(exact[0])} para {service_words(service.name)} "
+            t.say(f"{hello}Tengo {t.day_words(day)} {at_hhmm(exact[0])} para {service_words(service.name)} "
                   f"({money(service.price_cents)}). ¿Te la agendo?")
             return
     in_part = [s for s in slots if _in_part(local(s).time(), part)] if part else slots
@@ -382,7 +376,7 @@ async def search_and_offer(t: TurnState, when, *, hello: str = "") -> None:
     if not slots:
         candidates = []
     elif wanted is not None:
-        intro = f"A las {hhmm(datetime.combine(day, wanted).isoformat())} ya no tengo espacio. "
+        intro = f"{capitalize_first(at_hhmm(datetime.combine(day, wanted).isoformat()))} ya no tengo espacio. "
         near = sorted(_nice(slots),
                       key=lambda s: abs((local(s) - datetime.combine(local(s).date(), wanted)).total_seconds()))
         candidates = sorted(near[:MAX_OFFERED])
@@ -528,7 +522,7 @@ async def book_now(t: TurnState, start_iso: str, *, confirmed_name: bool) -> Non
                              day=local(alternatives[0]).date().isoformat())
             flow.state = "choosing_slot"
             t.say("Uy, ese horario se acaba de ocupar 😕 Te puedo ofrecer:\n"
-                  + bullet_list(f"{t.day_words(local(s).date())} a las {hhmm(s)}" for s in alternatives[:MAX_OFFERED])
+                  + bullet_list(f"{t.day_words(local(s).date())} {at_hhmm(s)}" for s in alternatives[:MAX_OFFERED])
                   + "\n¿Cuál te funciona?")
         else:
             flow.state = "collecting_datetime"
@@ -543,7 +537,7 @@ async def book_now(t: TurnState, start_iso: str, *, confirmed_name: bool) -> Non
         t.say(f"¡Listo, {name.split()[0]}! " + confirmation_card(t, appointment))
         return
     flow.state = "collecting_personal_info"
-    what = f"tu {service_words(service.name)} para {t.day_words(day)} a las {hhmm(appointment['start'])}"
+    what = f"tu {service_words(service.name)} para {t.day_words(day)} {at_hhmm(appointment['start'])}"
     if name:
         t.say(f"Listo, te agendé {what}. Te tengo registrado como {name}, ¿es correcto?")
         flow.data["known_name"] = name
@@ -587,7 +581,7 @@ async def _appointments(t: TurnState) -> list[dict[str, Any]] | None:
 
 
 def describe(t: TurnState, a: dict[str, Any]) -> str:
-    return f"{service_words(a['service'])} {t.day_words(local(a['start']).date())} a las {hhmm(a['start'])}"
+    return f"{service_words(a['service'])} {t.day_words(local(a['start']).date())} {at_hhmm(a['start'])}"
 
 
 def _which(t: TurnState, appointments: list[dict[str, Any]], u: Understanding) -> list[dict[str, Any]]:
@@ -746,7 +740,7 @@ async def move_now(t: TurnState, start_iso: str) -> None:
             flow.data.update(offered=alternatives[:MAX_OFFERED], available=alternatives)
             flow.state = "choosing_slot"
             t.say("Uy, ese horario se acaba de ocupar 😕 Te puedo ofrecer:\n"
-                  + bullet_list(f"{t.day_words(local(s).date())} a las {hhmm(s)}" for s in alternatives[:MAX_OFFERED])
+                  + bullet_list(f"{t.day_words(local(s).date())} {at_hhmm(s)}" for s in alternatives[:MAX_OFFERED])
                   + "\n¿Cuál te funciona?")
         else:
             flow.state = "collecting_new_datetime"
@@ -755,7 +749,7 @@ async def move_now(t: TurnState, start_iso: str) -> None:
     new = result.data["appointments"][0]["start"]
     flow.data["new_start"] = new
     flow.state = "checking_satisfaction"
-    t.say(f"Listo, cambié tu cita para {t.day_words(local(new).date())} a las {hhmm(new)}. ¿Todo bien?")
+    t.say(f"Listo, cambié tu cita para {t.day_words(local(new).date())} {at_hhmm(new)}. ¿Todo bien?")
 
 
 async def start_cancel(t: TurnState, u: Understanding) -> None:

@@ -17,10 +17,6 @@ from typing import Any
 from sqlalchemy import select
 
 from messaging.spanish import (
-    bullet_list,
-    capitalize_first,
-    format_duration,
-    format_price,
     extract_phone,
     parse_person_name,
     parse_weekly_hours,
@@ -29,10 +25,10 @@ from messaging.spanish import (
 from resolvers.outbox import enqueue
 from resolvers.scheduling.notices import notice_recipients
 from storage import OnboardingKind, OnboardingSession, Organization, OutboundMessage
+from wording import agree, bullet_list, business_gender, capitalize_first, format_duration, format_price
 
 from .base import ABANDON_AFTER, TurnState
 
-WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
 
 TUTORIAL = ("Esto es lo que puedes pedirme por aquí:\n"
             "• «¿Qué tengo hoy?» o «¿qué sigue?»\n"
@@ -290,7 +286,7 @@ async def business(t: TurnState) -> None:
         team = result.data.get("staff_added") or []
         joined = (f"También registré a {', '.join(team)}: cuando te escriban al número del negocio, les explico "
                   "cómo funciona.\n\n") if team else ""
-        t.say(f"¡Listo, {name.split()[0]}! {data['name']} ya está dado de alta en Parlo ✓\n\n{joined}"
+        t.say(f"¡Listo, {name.split()[0]}! {data['name']} ya está {agree('dado', business_gender(data['name']))} de alta en Parlo ✓\n\n{joined}"
               "El último paso es conectar el WhatsApp de tu negocio; en un momento te escribimos para hacerlo "
               "juntos. Mientras, puedes pedirme «mándame el link del panel» para ver tu agenda en la web.")
         return

@@ -21,16 +21,10 @@ from messaging.spanish import (
     Intent,
     MatchKind,
     RangeKind,
-    bullet_list,
-    capitalize_first,
     choose,
     detect_intent,
     extract_phone,
-    format_duration,
     format_phone,
-    format_price,
-    format_service_line,
-    format_time,
     match_service,
     parse_person_name,
     parse_weekly_hours,
@@ -39,10 +33,10 @@ from messaging.spanish import (
 from messaging.spanish.intents import Understanding
 
 from messaging.rebooking_text import AnswerKind, parse_plan_answer
+from wording import at_time, bullet_list, capitalize_first, contract, format_duration, format_price, format_service_line, format_time, time_span, time_with_article, with_article
 
-from .base import TurnState, hhmm, local, numbered, time_words, week_lines
+from .base import TurnState, at_hhmm, hhmm, local, numbered, time_words, week_lines
 
-WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
 STRONG = frozenset({Intent.MY_SCHEDULE, Intent.BUSINESS_SCHEDULE, Intent.WHATS_NEXT, Intent.BLOCK_TIME,
                     Intent.UNBLOCK_TIME, Intent.MARK_NO_SHOW, Intent.MARK_COMPLETED, Intent.WALK_IN,
                     Intent.CUSTOMER_HISTORY, Intent.ADD_STAFF, Intent.REMOVE_STAFF, Intent.CHANGE_HOURS,
@@ -258,10 +252,10 @@ async def whats_next(t: TurnState, u: Understanding) -> None:
         t.say("Ya no tienes más citas hoy. 🙌")
         return
     a = upcoming[0]
-    text = f"Tu siguiente cita es a las {hhmm(a['start'])}: {a['service']} con {a['customer'] or 'un cliente'}."
+    text = f"Tu siguiente cita es {at_hhmm(a['start'])}: {a['service']} con {a['customer'] or 'un cliente'}."
     if len(upcoming) > 1:
         b = upcoming[1]
-        text += f" Después, a las {hhmm(b['start'])}: {b['service']} con {b['customer'] or 'un cliente'}."
+        text += f" Después, {at_hhmm(b['start'])}: {b['service']} con {b['customer'] or 'un cliente'}."
     t.say(text)
 
 
@@ -336,14 +330,13 @@ async def _block(t: TurnState, start: datetime, end: datetime) -> None:
     if denied(t, result):
         return
     single_hour = end - start == timedelta(hours=1) and flow.data.pop("single", False)
-    what = f"las {format_time(start.time())}" if single_hour else \
-        f"de {format_time(start.time())} a {format_time(end.time())}"
+    what = time_with_article(start.time()) if single_hour else time_span(start.time(), end.time())
     day = start.date()
     when = "" if day == t.today else f" {t.day_words(day)}"
     text = f"Listo, bloqueé {what}{when} ✓"
     overlapping = result.data.get("overlapping") or []
     if overlapping:
-        text += "\nOjo: " + "; ".join(f"a las {hhmm(a['start'])} tienes a {a['customer'] or 'un cliente'}"
+        text += "\nOjo: " + "; ".join(f"{at_hhmm(a['start'])} tienes a {a['customer'] or 'un cliente'}"
                                       for a in overlapping) + ". Esas citas siguen en pie."
     flow.data.setdefault("blocked", []).append(what)
     close = _closing(t, day)
@@ -378,8 +371,8 @@ async def on_block(t: TurnState, u: Understanding) -> None:
             flow.state = "confirmed"
             blocked = flow.data.get("blocked") or ["ese horario"]
             only = blocked[0]
-            t.say(f"Perfecto, solo {only} bloqueada{'s' if only.startswith('las') else ''}. ¿Algo más?"
-                  if only.startswith("las") else f"Perfecto, solo quedó bloqueado {only}. ¿Algo más?")
+            t.say(f"Perfecto, solo {only} bloqueada{'s' if only.startswith('las ') else ''}. ¿Algo más?"
+                  if only.startswith(("la ", "las ")) else f"Perfecto, solo quedó bloqueado {only}. ¿Algo más?")
     else:
         await start_from_intent(t, u)
 
@@ -469,7 +462,7 @@ async def start_mark(t: TurnState, u: Understanding) -> None:
 def _confirm_mark(t: TurnState, a: dict[str, Any]) -> None:
     t.flow.data["appointment"] = a
     t.flow.state = "confirming"
-    t.say(f"¿Te refieres a la cita de {a['customer'] or 'un cliente'} a las {hhmm(a['start'])} "
+    t.say(f"¿Te refieres a la cita de {a['customer'] or 'un cliente'} {at_hhmm(a['start'])} "
           f"({short_service(a['service'])})?")
 
 
@@ -600,7 +593,7 @@ async def _book_walk_in(t: TurnState) -> None:
     who = "contigo" if a["staff_id"] == str(t.staff_id) else f"con {a['staff']}"
     phone = f" ({format_phone(flow.data['phone'])})" if flow.data.get("phone") else ""
     flow.state = "confirmed"
-    t.say(f"Listo ✓ Registré a {flow.data['name']}{phone} para {service.name} ahora a las {hhmm(a['start'])} {who}.")
+    t.say(f"Listo ✓ Registré a {flow.data['name']}{phone} para {service.name} ahora {at_hhmm(a['start'])} {who}.")
 
 
 def _performs(t: TurnState) -> bool:
@@ -679,9 +672,9 @@ async def start_move(t: TurnState, u: Understanding) -> None:
     day = u.slots.date.start if u.slots.date else local(a["start"]).date()
     start = datetime.combine(day, new)
     t.start("move", "confirming", appointment_id=a["appointment_id"], start=start.isoformat(timespec="minutes"))
-    when = "" if day == local(a["start"]).date() else f" del {t.day_words(day).removeprefix('el ')}"
-    t.say(f"¿Muevo la cita de {a['customer'] or 'el cliente'} ({short_service(a['service'])}) de las "
-          f"{hhmm(a['start'])} a las {format_time(new)}{when}? Le aviso por WhatsApp.")
+    when = "" if day == local(a["start"]).date() else f" {contract('de', t.day_words(day))}"
+    t.say(f"¿Muevo la cita de {a['customer'] or 'el cliente'} ({short_service(a['service'])}) de "
+          f"{time_with_article(local(a['start']).time())} {at_time(new)}{when}? Le aviso por WhatsApp.")
 
 
 async def on_move(t: TurnState, u: Understanding) -> None:
@@ -700,8 +693,8 @@ async def on_move(t: TurnState, u: Understanding) -> None:
         return
     a = result.data["appointments"][0]
     flow.state = "confirmed"
-    t.say(f"Listo ✓ Moví la cita de {a['customer'] or 'el cliente'} a las {hhmm(a['start'])}"
-          f"{'' if local(a['start']).date() == t.today else ' del ' + t.day_words(local(a['start']).date()).removeprefix('el ')}"
+    t.say(f"Listo ✓ Moví la cita de {a['customer'] or 'el cliente'} {at_hhmm(a['start'])}"
+          f"{'' if local(a['start']).date() == t.today else ' ' + contract('de', t.day_words(local(a['start']).date()))}"
           ". Ya le avisé.")
 
 
@@ -767,7 +760,7 @@ async def _on_behalf_next(t: TurnState) -> None:
     d["start"] = wanted
     flow.state = "confirming"
     t.say(f"¿Agendo a {d['name']} ({format_phone(d['phone'])}) para {service.name} {t.day_words(day)} "
-          f"a las {hhmm(wanted)}?")
+          f"{at_hhmm(wanted)}?")
 
 
 async def on_on_behalf(t: TurnState, u: Understanding) -> None:
@@ -822,8 +815,8 @@ async def on_on_behalf(t: TurnState, u: Understanding) -> None:
             return
         a = result.data["appointments"][0]
         flow.state = "confirmed"
-        t.say(f"Listo ✓ Agendé a {d['name']} para {a['service']} {t.day_words(local(a['start']).date())} a las "
-              f"{hhmm(a['start'])} con {a['staff'].split()[0] if a.get('staff') else 'el equipo'}. "
+        t.say(f"Listo ✓ Agendé a {d['name']} para {a['service']} {t.day_words(local(a['start']).date())} "
+              f"{at_hhmm(a['start'])} con {a['staff'].split()[0] if a.get('staff') else 'el equipo'}. "
               "Le mandé la confirmación por WhatsApp.")
         return
     await _on_behalf_next(t)
@@ -863,7 +856,7 @@ async def history(t: TurnState, u: Understanding) -> None:
             text += f", {no_shows} no-show{'s' if no_shows != 1 else ''}"
         if upcoming:
             nxt = min(upcoming, key=lambda a: a["start"])
-            text += f". Próxima cita: {t.day_words(local(nxt['start']).date())} a las {hhmm(nxt['start'])}"
+            text += f". Próxima cita: {t.day_words(local(nxt['start']).date())} {at_hhmm(nxt['start'])}"
         lines.append(text + ".")
     t.say("\n".join(lines))
 
@@ -1040,8 +1033,8 @@ async def start_rebooking(t: TurnState, u: Understanding) -> None:
     lines = [f"{m['move_id']}) {hhmm(m['before']['start'])} {m['customer'] or 'Cliente'} ({short_service(m['service'])}) → "
              + (f"con {m['after']['staff'].split()[0]}" if m["after"]["staff"] != m["before"]["staff"] else "")
              + ("" if m["after"]["start"] == m["before"]["start"] else
-                f"{' ' if m['after']['staff'] != m['before']['staff'] else ''}a las {hhmm(m['after']['start'])}"
-                + (f" del {t.day_words(local(m['after']['start']).date())}"
+                f"{' ' if m['after']['staff'] != m['before']['staff'] else ''}{at_hhmm(m['after']['start'])}"
+                + (f" {contract('de', t.day_words(local(m['after']['start']).date()))}"
                    if local(m['after']['start']).date() != local(m['before']['start']).date() else ""))
              for m in plan["moves"]]
     count = len(moves) + len(plan["unplaceable"])
@@ -1198,7 +1191,7 @@ def _next_service_step(t: TurnState) -> None:
     service = t.profile.service(flow.data["service_id"])
     if flow.data.get("duration") is None and flow.data.get("price") is None:
         flow.state = "collecting_new_value"
-        t.say(f"{service.name} dura {format_duration(service.duration_minutes)} y cuesta "
+        t.say(f"{with_article(service.name, capital=True)} dura {format_duration(service.duration_minutes)} y cuesta "
               f"{format_price(service.price_cents)}. ¿Cuál es " +
               ("la nueva duración?" if flow.data["what"] == "duration" else "el nuevo precio?"))
         return
@@ -1247,7 +1240,7 @@ async def on_service(t: TurnState, u: Understanding) -> None:
             if denied(t, result):
                 return
             flow.state = "confirmed"
-            t.say(f"Listo ✓ {result.data['name']} ahora dura {format_duration(result.data['duration_minutes'])} "
+            t.say(f"Listo ✓ {with_article(result.data['name'], capital=True)} ahora dura {format_duration(result.data['duration_minutes'])} "
                   f"y cuesta {format_price(result.data['price_cents'])}. Las citas ya agendadas no cambian.")
         else:
             flow.state = "closed"
