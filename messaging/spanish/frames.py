@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from .services import ServiceCandidate
-from .time_constraint import TimeConstraint
+from .time_constraint import DayConstraint, TimeConstraint
 
 __all__ = ["Act", "AppointmentRef", "Catalog", "Frame", "OfferChoice", "ServiceMention", "StaffMention"]
 
@@ -109,28 +109,34 @@ class StaffMention:
 class AppointmentRef:
     """The appointment a message refers to, to be matched against the customer's upcoming ones.
 
-    ``day`` is a date said ("la de mañana", "la del 15"); ``weekday`` a weekday said alone
-    ("la del viernes": the coming Friday, or today's if today is Friday); ``time`` a clock
-    time ("la de las 11"); ``services`` a service ("la del corte"). Nothing said beyond
-    "mi cita" means "the one I have" — ambiguous when there are several.
+    ``days`` are the days said ("la de mañana", "la del 15", "mi cita de la próxima
+    semana"); ``weekday`` a weekday said alone ("la del viernes": the coming Friday, or
+    today's if today is Friday); ``time`` a clock time ("la de las 11"); ``services`` a
+    service ("la del corte"). Nothing said beyond "mi cita" means "the one I have" —
+    ambiguous when there are several.
     """
 
-    day: date | None = None
+    days: DayConstraint | None = None
     weekday: int | None = None  # 0 = Monday
     time: time | None = None
     services: tuple[ServiceMention, ...] = ()
     every: bool = False  # "todas mis citas", "las dos"
 
     @property
+    def day(self) -> date | None:
+        """The one date said, if one was."""
+        return self.days.single if self.days is not None else None
+
+    @property
     def is_specific(self) -> bool:
-        return self.day is not None or self.weekday is not None or self.time is not None or bool(self.services)
+        return self.days is not None or self.weekday is not None or self.time is not None or bool(self.services)
 
     def matches(self, start: datetime, service_id: Hashable | None = None) -> bool:
         """Whether an appointment starting at ``start`` (local) for ``service_id`` fits the reference.
 
         A time said without minutes ("la de las 11") also fits 11:30, since people name the hour.
         """
-        if self.day is not None and start.date() != self.day:
+        if self.days is not None and not self.days.admits(start.date()):
             return False
         if self.weekday is not None and start.weekday() != self.weekday:
             return False
@@ -148,7 +154,8 @@ class OfferChoice:
     """An offer picked from what Parlo listed.
 
     ``position`` is 0-based (-1: "la última"); ``time`` is a time said to pick ("la de las
-    5"); ``index`` is the offer picked when the parser was given the offers.
+    5"); ``index`` is the offer picked when the parser was given the offers. Nothing set
+    is "esa", "ese horario": the offer, when only one was made.
     """
 
     position: int | None = None
@@ -170,7 +177,8 @@ class OfferChoice:
                     hits = [i for i, clock in enumerate(clocks) if clock.hour == wanted.hour]
                 if len(hits) == 1:
                     return hits[0]
-        return None
+            return None
+        return 0 if len(offers) == 1 else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from messaging.spanish import Act, AppointmentRef, Catalog, Frame, OfferChoice, ServiceMention
+from messaging.spanish import Act, AppointmentRef, Catalog, DayConstraint, Frame, OfferChoice, ServiceMention
 from messaging.spanish.services import ServiceCandidate
 
 CUT = ServiceMention("corte", (ServiceCandidate("corte", "Corte de cabello", 1.0),))
@@ -31,8 +31,9 @@ def test_the_one_for_the_haircut_matches_by_service():
 
 
 def test_a_dated_reference_matches_that_date():
-    ref = AppointmentRef(day=date(2027, 1, 16), time=time(11))
+    ref = AppointmentRef(days=DayConstraint.on(date(2027, 1, 16)), time=time(11))
     assert ref.matches(SATURDAY_AT_11) and not ref.matches(FRIDAY_AT_11)
+    assert ref.day == date(2027, 1, 16)
 
 
 def test_an_offer_is_picked_by_position_last_or_time():
@@ -42,6 +43,7 @@ def test_an_offer_is_picked_by_position_last_or_time():
     assert OfferChoice(time=time(17)).pick(offers) == 2  # "la de las 5": the only one in that hour
     assert OfferChoice(time=time(0, 30)).pick(offers) == 1  # the salon rule read the wrong half
     assert OfferChoice(position=5).pick(offers) is None
+    assert OfferChoice().pick([time(16)]) == 0 and OfferChoice().pick(offers) is None  # "esa"
     assert OfferChoice(time=time(12)).pick([datetime(2027, 1, 15, 12), datetime(2027, 1, 16, 12)]) is None
 
 
