@@ -26,6 +26,8 @@ from resolvers.context import ResolverConfig
 from storage import Database
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
     from messaging.engine import ConversationEngine
     from messaging.numbers import NumberProvider
     from messaging.senders import Sender
@@ -89,8 +91,13 @@ class ConversationClaims:
     _local: dict[uuid.UUID, threading.Lock] = {}
     _local_guard = threading.Lock()
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, lock_engine: "AsyncEngine | None" = None) -> None:
         self.db = db
+        #: PostgreSQL: where the claims' connections come from. A claim holds its connection for
+        #: the whole turn while the turn opens others; drawn from one pool, N claims could take
+        #: every connection and wait forever for one more. The concurrent consumer gives claims
+        #: an engine of their own, sized to its bound; by default they share ``db``'s.
+        self.lock_engine = lock_engine
         self.lock_dir: Path | None = None
         if db.is_sqlite and db.engine.url.database and db.engine.url.database != ":memory:":
             database = Path(db.engine.url.database)
@@ -99,7 +106,7 @@ class ConversationClaims:
     @asynccontextmanager
     async def hold(self, conversation_id: uuid.UUID) -> AsyncIterator[bool]:
         if not self.db.is_sqlite:
-            async with self.db.engine.connect() as conn:
+            async with (self.lock_engine or self.db.engine).connect() as conn:
                 async with conn.begin():
                     key = conversation_id.int & 0x7FFF_FFFF_FFFF_FFFF
                     held = bool(await conn.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": key}))

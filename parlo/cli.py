@@ -52,17 +52,13 @@ def cmd_migrate(args: argparse.Namespace) -> None:
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
-    from huey.consumer import Consumer
-
-    from parlo.queue import make_huey
-
-    from parlo.clock import clock_from
-    from parlo.tasks import register
+    from parlo.worker import WorkerOptions, run_workers
 
     settings = _settings()
-    huey = make_huey(settings)
-    register(huey, settings, clock_from(settings.clock))
-    Consumer(huey, workers=args.workers, worker_type="thread", periodic=True).run()
+    if not settings.redis_url:
+        log.info("no REDIS_URL: this worker looks for waiting conversations in the database twice a second")
+    run_workers(settings, processes=args.workers,
+                options=WorkerOptions(concurrency=args.concurrency, shutdown_timeout=args.shutdown_timeout))
 
 
 def cmd_chat(args: argparse.Namespace) -> None:
@@ -209,8 +205,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
 
-    worker = sub.add_parser("worker", help="run the Huey consumer (notifications, outbox delivery)")
-    worker.add_argument("--workers", type=int, default=2)
+    worker = sub.add_parser("worker", help="answer conversations, deliver the outbox, run reminders and summaries")
+    worker.add_argument("--workers", type=int, default=1, help="worker processes (each one event loop)")
+    worker.add_argument("--concurrency", type=int, default=64, help="conversations in flight per process")
+    worker.add_argument("--shutdown-timeout", type=float, default=30.0,
+                        help="on SIGTERM, seconds to let the turns under way finish")
     worker.set_defaults(func=cmd_worker)
 
     sub.add_parser("demo", help="load the demo salon (idempotent)").set_defaults(func=cmd_demo)

@@ -1,10 +1,18 @@
-"""The Huey instance: SqliteHuey beside the embedded database, RedisHuey when REDIS_URL is set.
+"""The queues: Huey for periodic work and delayed delivery, a doorbell for conversations.
 
-Tasks themselves live in ``messaging/``; they are registered on this instance by
-:func:`parlo.tasks.register` so lower layers never import the composition root.
+Huey: SqliteHuey beside the embedded database, RedisHuey when REDIS_URL is set, with
+results off (nothing reads a task's return value; stored, they only filled Redis). Tasks
+live in ``messaging/`` and are registered by :func:`parlo.tasks.register`, so lower layers
+never import the composition root. :class:`EmbeddedConsumer` runs Huey's consumer inside
+``parlo serve`` (threads, no signal handlers: uvicorn owns those).
 
-:class:`EmbeddedConsumer` runs Huey's consumer inside ``parlo serve`` (threads, no signal
-handlers: uvicorn owns those), so the embedded default needs one command.
+The doorbell tells a worker that a conversation has messages waiting, or that the outbox
+has rows due. It carries no work: the database does (unprocessed inbound rows, pending
+outbox rows), so a ring lost with a crashed worker only delays the work until the periodic
+sweep. With Redis it is one list (``LPUSH`` by the web, ``BRPOP`` by whichever worker has
+room: :func:`listen`); without Redis the worker is inside the web process and rings go
+straight to it (:class:`messaging.consumer.LocalWorkQueue`), or a separate worker polls
+the database (:func:`poll_database`).
 """
 
 from __future__ import annotations
@@ -12,6 +20,12 @@ from __future__ import annotations
 import hashlib
 import tempfile
 from pathlib import Path
+
+import asyncio
+import logging
+import uuid
+import weakref
+from collections.abc import Awaitable, Callable
 
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 from huey.consumer import Consumer
@@ -30,12 +44,115 @@ def queue_file_for(database_url: str) -> str:
     return str(Path(tempfile.gettempdir()) / f"parlo-{digest}.queue.db")
 
 
+log = logging.getLogger("parlo.whatsapp")
+
+#: The Redis list of rings; an item is a conversation id, or OUTBOX.
+DOORBELL_KEY = "parlo:doorbell"
+OUTBOX = "outbox"
+
+
 def make_huey(settings: Settings, *, immediate: bool = False, memory: bool = False) -> Huey:
+    common = dict(immediate=immediate, utc=True, results=False)
     if memory:
-        return MemoryHuey("parlo", immediate=immediate, utc=True)
+        return MemoryHuey("parlo", **common)
     if settings.redis_url:
-        return RedisHuey("parlo", url=settings.redis_url, immediate=immediate, utc=True)
-    return SqliteHuey("parlo", filename=queue_file_for(settings.database_url), immediate=immediate, utc=True)
+        return RedisHuey("parlo", url=settings.redis_url, **common)
+    return SqliteHuey("parlo", filename=queue_file_for(settings.database_url), **common)
+
+
+class RedisDoorbell:
+    """Rings on a Redis list, from any event loop (a client per loop: a connection never crosses loops)."""
+
+    def __init__(self, url: str, *, key: str = DOORBELL_KEY) -> None:
+        self.url = url
+        self.key = key
+        self._clients: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def client(self):
+        import redis.asyncio
+
+        loop = asyncio.get_running_loop()
+        client = self._clients.get(loop)
+        if client is None:
+            client = self._clients[loop] = redis.asyncio.Redis.from_url(self.url, decode_responses=True)
+        return client
+
+    async def conversation_waiting(self, conversation_id: uuid.UUID) -> None:
+        await self.client().lpush(self.key, str(conversation_id))
+
+    async def outbox_waiting(self) -> None:
+        await self.client().lpush(self.key, OUTBOX)
+
+    async def close(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        client = self._clients.pop(loop, None)
+        if client is not None:
+            await client.aclose()
+
+
+async def listen(doorbell: RedisDoorbell, *, wait_for_room: Callable[[], Awaitable[None]], room: Callable[[], int],
+                 conversation: Callable[[uuid.UUID], None], outbox: Callable[[], None],
+                 stopping: asyncio.Event, poll_seconds: float = 1.0) -> None:
+    """Take rings off Redis while this process has room; stop when ``stopping`` is set.
+
+    A ring is taken only when a conversation could start at once, so a full worker leaves
+    the list to the others; what one BRPOP wakes up for is followed by a non-blocking pop
+    of as many more as there is room for.
+    """
+    client = doorbell.client()
+    while not stopping.is_set():
+        await _until(wait_for_room(), stopping)
+        if stopping.is_set():
+            return
+        try:
+            first = await client.brpop([doorbell.key], timeout=poll_seconds)
+            items = [first[1]] if first else []
+            if items and room() > 1:
+                items += await client.rpop(doorbell.key, room() - 1) or []
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001 - Redis away: the sweep covers for it; try again soon
+            log.exception("cannot read the doorbell from Redis; trying again")
+            await _until(asyncio.sleep(1.0), stopping)
+            continue
+        for item in items:
+            if item == OUTBOX:
+                outbox()
+                continue
+            try:
+                conversation(uuid.UUID(item))
+            except ValueError:
+                log.warning("ignoring a doorbell item that is not a conversation id: %r", item)
+
+
+async def poll_database(waiting: Callable[[], Awaitable[list[uuid.UUID]]], *, conversation: Callable[[uuid.UUID], None],
+                        outbox: Callable[[], None], stopping: asyncio.Event, every: float = 0.5) -> None:
+    """No Redis and a worker apart from the web: look for waiting work in the database."""
+    while not stopping.is_set():
+        try:
+            for conversation_id in await waiting():
+                conversation(conversation_id)
+            outbox()
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001 - the database is away: try again
+            log.exception("cannot look for waiting conversations; trying again")
+        await _until(asyncio.sleep(every), stopping)
+
+
+async def _until(awaitable: Awaitable, stopping: asyncio.Event) -> None:
+    """Await ``awaitable`` unless ``stopping`` is set first."""
+    work = asyncio.ensure_future(awaitable)
+    stop = asyncio.ensure_future(stopping.wait())
+    try:
+        await asyncio.wait({work, stop}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for future in (work, stop):
+            if not future.done():
+                future.cancel()
 
 
 class EmbeddedConsumer(Consumer):
@@ -45,8 +162,8 @@ class EmbeddedConsumer(Consumer):
     Huey's default 10-second idle backoff.
     """
 
-    def __init__(self, huey: Huey, *, workers: int = 2) -> None:
-        super().__init__(huey, workers=workers, worker_type="thread", periodic=True, initial_delay=0.05,
+    def __init__(self, huey: Huey, *, workers: int = 2, periodic: bool = True) -> None:
+        super().__init__(huey, workers=workers, worker_type="thread", periodic=periodic, initial_delay=0.05,
                          backoff=1.2, max_delay=0.5, check_worker_health=False, shutdown_timeout=30)
 
     def _set_signal_handlers(self) -> None:  # the web server handles signals

@@ -28,7 +28,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from huey import Huey, crontab
 from huey.api import TaskWrapper
@@ -94,21 +94,41 @@ def messaging_config(settings: Settings):
     )
 
 
-class HueyWorkQueue:
-    """messaging's :class:`WorkQueue` on Huey: enqueueing is a quick write, done off the event loop."""
+class Doorbell(Protocol):
+    """Where a ring goes when a consumer of conversations exists (:mod:`parlo.queue`, :mod:`messaging.consumer`)."""
 
-    def __init__(self, tasks: "Tasks", clock: Clock) -> None:
+    async def conversation_waiting(self, conversation_id: uuid.UUID) -> None: ...
+
+    async def outbox_waiting(self) -> None: ...
+
+
+class HueyWorkQueue:
+    """messaging's :class:`WorkQueue` for the web process and Huey's threads.
+
+    With a doorbell (always, outside tests of Huey itself) conversations and due deliveries
+    ring it: a Redis ``LPUSH`` or a call into the consumer of this process. Deliveries due
+    later are a Huey task with a delay; without a doorbell everything is a Huey task,
+    enqueued off the event loop.
+    """
+
+    def __init__(self, tasks: "Tasks", clock: Clock, doorbell: Doorbell | None = None) -> None:
         self.tasks = tasks
         self.clock = clock
+        self.doorbell = doorbell
 
     async def conversation_waiting(self, conversation_id: uuid.UUID) -> None:
-        await asyncio.to_thread(self.tasks.process_conversation, str(conversation_id))
+        if self.doorbell is not None:
+            await self.doorbell.conversation_waiting(conversation_id)
+        else:
+            await asyncio.to_thread(self.tasks.process_conversation, str(conversation_id))
 
     async def outbox_waiting(self, *, at: datetime | None = None) -> None:
         # A delay, not an ETA: the service's clock may be frozen (demos), Huey's is not.
         delay = (at - self.clock()).total_seconds() if at is not None else 0
         if delay > 0:
             await asyncio.to_thread(self.tasks.deliver_outbox.schedule, delay=delay)
+        elif self.doorbell is not None:
+            await self.doorbell.outbox_waiting()
         else:
             await asyncio.to_thread(self.tasks.deliver_outbox)
 
@@ -129,8 +149,12 @@ class _ThreadRuntime(threading.local):
     messaging: Any = None
 
 
-def register(huey: Huey, settings: Settings, clock: Clock) -> Tasks:
-    """Put messaging's tasks on ``huey``. The same function serves ``parlo worker`` and the embedded consumer."""
+def register(huey: Huey, settings: Settings, clock: Clock, *, doorbell: Doorbell | None = None) -> Tasks:
+    """Put messaging's tasks on ``huey``. The same function serves ``parlo worker`` and the embedded consumer.
+
+    ``doorbell``: where conversations found waiting (by the sweep, or by the web process's
+    webhooks through ``tasks.queue``) are rung; see :class:`HueyWorkQueue`.
+    """
     from messaging.delivery import deliver_due, recover_abandoned
     from messaging.numbers import provision_finished_onboardings, sync_pending_senders
     from messaging.processing import process_conversation, waiting_conversations
@@ -182,15 +206,17 @@ def register(huey: Huey, settings: Settings, clock: Clock) -> Tasks:
             local.loop.close()
         local.loop, local.db, local.messaging = None, None, None
 
+    # Tasks return nothing: Huey runs with results off, and a value would be stored for nobody.
     @huey.task(name="parlo.process_conversation", retries=3, retry_delay=5)
-    def process_conversation_task(conversation_id: str) -> int:
-        return run(lambda m: process_conversation(m, uuid.UUID(conversation_id)))
+    def process_conversation_task(conversation_id: str) -> None:
+        """Rings enqueued before the doorbell (a rolling deploy) and queues without a consumer."""
+        run(lambda m: process_conversation(m, uuid.UUID(conversation_id)))
 
     @huey.task(name="parlo.deliver_outbox", retries=3, retry_delay=5)
-    def deliver_outbox_task() -> int:
-        async def work(m: Messaging) -> int:
-            return (await deliver_due(m)).sent
-        return run(work)
+    def deliver_outbox_task() -> None:
+        async def work(m: Messaging) -> None:
+            await deliver_due(m)
+        run(work)
 
     @huey.periodic_task(crontab(minute="*"), name="parlo.whatsapp_sweep")
     def sweep_task() -> None:
@@ -206,17 +232,15 @@ def register(huey: Huey, settings: Settings, clock: Clock) -> Tasks:
         run(work)
 
     @huey.periodic_task(crontab(minute="*"), name="parlo.notifications")
-    def notifications_task() -> int:
+    def notifications_task() -> None:
         from messaging.notifications import dispatch_due
 
-        async def work(m: Messaging) -> int:
-            report = await dispatch_due(m.db, now=m.now(), config=m.config.resolver,
-                                        outbox_written=m.queue.outbox_waiting)
-            return report.total
-        return run(work)
+        async def work(m: Messaging) -> None:
+            await dispatch_due(m.db, now=m.now(), config=m.config.resolver, outbox_written=m.queue.outbox_waiting)
+        run(work)
 
     huey.on_shutdown(name="parlo.close_thread_runtime")(close_thread_runtime)
     tasks = Tasks(huey=huey, process_conversation=process_conversation_task, deliver_outbox=deliver_outbox_task,
                   sweep=sweep_task, queue=None, notifications=notifications_task)  # type: ignore[arg-type]
-    tasks.queue = HueyWorkQueue(tasks, clock)
+    tasks.queue = HueyWorkQueue(tasks, clock, doorbell)
     return tasks

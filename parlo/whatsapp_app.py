@@ -12,7 +12,6 @@ Other components reach the queue through :func:`outbox_notifier` (GraphQL passes
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 import uuid
@@ -34,26 +33,36 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
 class WhatsAppRuntime:
-    """The process's queue (made on first use: creating the app opens nothing) and embedded consumer."""
+    """The process's queue (made on first use: creating the app opens nothing) and embedded worker.
+
+    Where a webhook's ring goes: into this process's own worker (embedded), onto Redis for
+    the ``parlo worker`` processes, or nowhere when a worker without Redis polls the database.
+    """
 
     def __init__(self, services: Services) -> None:
         self.services = services
         self._tasks = None
         self._queue: WorkQueue | None = None
-        self._consumer = None
+        self._worker = None
 
     @property
     def tasks(self):
         if self._tasks is None:
-            from parlo.queue import make_huey
+            from parlo.queue import RedisDoorbell, make_huey
             from parlo.tasks import register
 
-            self._tasks = register(make_huey(self.services.settings), self.services.settings, self.services.clock)
+            settings = self.services.settings
+            doorbell = RedisDoorbell(settings.redis_url) if settings.redis_url else _Polled()
+            self._tasks = register(make_huey(settings), settings, self.services.clock, doorbell=doorbell)
         return self._tasks
 
     @property
     def queue(self) -> WorkQueue:
-        return self._queue if self._queue is not None else self.tasks.queue
+        if self._queue is not None:
+            return self._queue
+        if self._worker is not None:
+            return self._worker.queue
+        return self.tasks.queue
 
     def use_queue(self, queue: WorkQueue) -> None:
         """Tests and the in-process chat hand the work to their own queue."""
@@ -61,17 +70,27 @@ class WhatsAppRuntime:
 
     async def start(self) -> None:
         if self.services.settings.embedded_worker and self._queue is None:
-            from parlo.queue import EmbeddedConsumer
+            from parlo.worker import ConversationWorker, WorkerOptions
 
-            logging.getLogger("huey").setLevel(logging.WARNING)  # its per-task INFO lines drown the server's
-            self._consumer = EmbeddedConsumer(self.tasks.huey)
-            self._consumer.start()
-            log.info("WhatsApp work runs inside this process (embedded Huey consumer)")
+            self._worker = ConversationWorker(self.services.settings, self.services.clock, db=self.services.db,
+                                              options=WorkerOptions(listen=False), name="embedded worker")
+            await self._worker.start()
+            log.info("WhatsApp work runs inside this process (embedded worker)")
 
     async def stop(self) -> None:
-        if self._consumer is not None:
-            consumer, self._consumer = self._consumer, None
-            await asyncio.to_thread(consumer.stop, graceful=True)
+        if self._worker is not None:
+            worker, self._worker = self._worker, None
+            await worker.stop()
+
+
+class _Polled:
+    """No Redis and no embedded worker: a ``parlo worker`` polls the database, so rings go nowhere."""
+
+    async def conversation_waiting(self, conversation_id: uuid.UUID) -> None:
+        return None
+
+    async def outbox_waiting(self) -> None:
+        return None
 
 
 def runtime_of(services: Services) -> WhatsAppRuntime:

@@ -61,9 +61,11 @@ class Database:
         return self.dialect == "sqlite"
 
     @classmethod
-    def connect(cls, url: str, *, pool: bool = True, echo: bool = False) -> "Database":
+    def connect(cls, url: str, *, pool: bool = True, echo: bool = False, pool_size: int = 10,
+                max_overflow: int = 20) -> "Database":
         """Create the engine. ``pool=False`` (NullPool) is for code that runs on several event
-        loops, such as Huey tasks: a pooled asyncpg connection cannot move between loops."""
+        loops, such as Huey tasks: a pooled asyncpg connection cannot move between loops.
+        ``pool_size``/``max_overflow`` size a PostgreSQL pool (a worker sizes it to its concurrency)."""
         url = normalise_url(url)
         kwargs: dict = {"echo": echo}
         if url.startswith("sqlite"):
@@ -76,7 +78,7 @@ class Database:
                 # trips per checkout, ~0.9 ms, several times per GraphQL request). A connection
                 # killed by a database restart fails one statement, SQLAlchemy then invalidates
                 # the whole pool, and the caller's retry (Twilio's, the dashboard's) succeeds.
-                kwargs.update(pool_size=10, max_overflow=20, pool_recycle=1800)
+                kwargs.update(pool_size=pool_size, max_overflow=max_overflow, pool_recycle=1800)
             else:
                 kwargs["poolclass"] = NullPool
         engine = create_async_engine(url, **kwargs)

@@ -1,0 +1,236 @@
+"""``parlo worker``: conversations and outbox delivery on one event loop, Huey for the clock's work.
+
+One worker process = one event loop, one database engine (plus, on PostgreSQL, a pool
+for the conversations' claims: :class:`messaging.consumer.ConversationConsumer`), one
+conversation engine (its OpenAI client), and:
+
+* a :class:`messaging.consumer.ConversationConsumer` carrying up to ``concurrency``
+  conversations at once (default 64), fed by the doorbell (:mod:`parlo.queue`);
+* a :class:`messaging.consumer.OutboxRunner` delivering what turns wrote;
+* Huey's consumer on two threads for the periodic sweep and notifications, and for
+  deliveries due later (retries, reminders); what the sweep finds is rung into this loop;
+* a heartbeat (:mod:`parlo.heartbeat`) that ``parlo doctor`` and ``/health`` read.
+
+SIGTERM or SIGINT: stop taking rings, let the conversations and deliveries under way
+finish (up to ``shutdown_timeout``), let Huey finish its running tasks, then exit. A turn
+cut at the deadline rolls back and is answered by the next worker, so nothing is lost.
+
+``--workers N`` starts N such processes under a small supervisor that forwards signals
+and restarts a process that dies. Only the first runs Huey's scheduler (periodic tasks),
+so the sweep is not enqueued N times a minute.
+
+Embedded (``parlo serve`` without Redis): :class:`ConversationWorker` runs on the web
+process's own loop with the web's database engine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from parlo.clock import Clock
+from parlo.settings import Settings
+from storage import Database
+
+log = logging.getLogger("parlo.worker")
+
+DEFAULT_CONCURRENCY = 64
+
+
+@dataclass(frozen=True)
+class WorkerOptions:
+    concurrency: int = DEFAULT_CONCURRENCY
+    #: Huey's threads (periodic work, delayed deliveries); 0 runs no Huey consumer.
+    huey_threads: int = 2
+    #: Whether this process enqueues Huey's periodic tasks (one process per fleet should).
+    periodic: bool = True
+    #: Outbox delivery runs at once on the loop.
+    delivery_runs: int = 2
+    shutdown_timeout: float = 30.0
+    heartbeat_every: float = 5.0
+    #: Listen to the Redis doorbell (a process of its own) or poll the database (no Redis, apart
+    #: from the web). The embedded worker is rung directly and polls nothing.
+    listen: bool = True
+
+
+class ConversationWorker:
+    """Start on a running loop, ``stop()`` on the same loop."""
+
+    def __init__(self, settings: Settings, clock: Clock, *, options: WorkerOptions = WorkerOptions(),
+                 db: Database | None = None, name: str = "worker") -> None:
+        self.settings = settings
+        self.clock = clock
+        self.options = options
+        self.name = name
+        self._given_db = db
+        self.db: Database | None = None
+        self.stopping = asyncio.Event()
+        self._background: list[asyncio.Task] = []
+        self._huey_consumer = None
+        self.tasks = None
+        self.queue = None
+        self.heart = None
+
+    async def start(self) -> None:
+        from messaging.consumer import ConversationConsumer, LocalWorkQueue, OutboxRunner
+        from messaging.delivery import deliver_due
+        from messaging.runtime import Messaging
+        from parlo.heartbeat import Heart
+        from parlo.queue import EmbeddedConsumer, RedisDoorbell, listen, make_huey
+        from parlo.tasks import make_engine, make_numbers, make_sender, messaging_config, register
+
+        settings, options = self.settings, self.options
+        loop = asyncio.get_running_loop()
+        if self._given_db is not None:
+            self.db = self._given_db
+        else:  # a turn uses about one connection at a time; some headroom for tool calls run side by side
+            self.db = Database.connect(settings.database_url, pool_size=min(options.concurrency, 20),
+                                       max_overflow=options.concurrency)
+        messaging = Messaging(db=self.db, clock=self.clock, sender=make_sender(settings),
+                              engine=make_engine(settings), queue=None,  # type: ignore[arg-type] - set below
+                              config=messaging_config(settings), numbers=make_numbers(settings))
+        self.consumer = ConversationConsumer(messaging, concurrency=options.concurrency)
+        self.outbox = OutboxRunner(lambda: deliver_due(messaging), parallel=options.delivery_runs)
+        self.queue = messaging.queue = LocalWorkQueue(self.consumer, self.outbox, loop, self.clock)
+        self.messaging = messaging
+
+        self.tasks = register(make_huey(settings), settings, self.clock, doorbell=self.queue)
+        if options.huey_threads:
+            logging.getLogger("huey").setLevel(logging.WARNING)  # an INFO line per task drowns the rest
+            self._huey_consumer = EmbeddedConsumer(self.tasks.huey, workers=options.huey_threads,
+                                                   periodic=options.periodic)
+            self._huey_consumer.start()
+
+        if options.listen and settings.redis_url:
+            self._doorbell = RedisDoorbell(settings.redis_url)
+            self._background.append(loop.create_task(listen(
+                self._doorbell, wait_for_room=self.consumer.wait_for_room,
+                room=lambda: self.consumer.concurrency - self.consumer.in_flight,
+                conversation=self.consumer.submit, outbox=self.outbox.ring, stopping=self.stopping)))
+        elif options.listen:
+            from messaging.processing import waiting_conversations
+            from parlo.queue import poll_database
+
+            self._background.append(loop.create_task(poll_database(
+                lambda: waiting_conversations(messaging, older_than=_NO_AGE), conversation=self.consumer.submit,
+                outbox=self.outbox.ring, stopping=self.stopping)))
+        self.outbox.ring()  # whatever is due since the last worker stopped
+        self.heart = Heart(settings, role=self.name, stats=self.stats)
+        self._background.append(loop.create_task(self.heart.run(every=options.heartbeat_every,
+                                                                stopping=self.stopping)))
+        log.info("%s ready: up to %d conversations at once", self.name, options.concurrency)
+
+    def stats(self) -> dict:
+        return {"in_flight": self.consumer.in_flight, "waiting": self.consumer.waiting, "runs": self.consumer.runs,
+                "concurrency": self.consumer.concurrency}
+
+    async def stop(self) -> None:
+        """Finish what is under way, then let go of everything."""
+        self.stopping.set()
+        if self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
+        finished = await self.consumer.close(timeout=self.options.shutdown_timeout)
+        await self.outbox.close(timeout=self.options.shutdown_timeout)
+        if self._huey_consumer is not None:
+            await asyncio.to_thread(self._huey_consumer.stop, graceful=True)
+        if getattr(self, "_doorbell", None) is not None:
+            await self._doorbell.close()
+        if self.heart is not None:
+            await self.heart.forget()
+        if self._given_db is None and self.db is not None:
+            await self.db.dispose()
+        log.info("%s stopped%s", self.name, "" if finished else " (some turns were cut; the sweep answers them)")
+
+
+_NO_AGE = timedelta(0)
+
+
+def _new_loop() -> asyncio.AbstractEventLoop:
+    try:
+        import uvloop
+    except ImportError:  # Windows
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
+
+
+def run_worker_process(settings: Settings, clock: Clock, options: WorkerOptions, *, name: str = "worker") -> None:
+    """One worker process until SIGTERM/SIGINT."""
+    async def main() -> None:
+        worker = ConversationWorker(settings, clock, options=options, name=name)
+        loop = asyncio.get_running_loop()
+        asked = asyncio.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, asked.set)
+        await worker.start()
+        try:
+            await asked.wait()
+            log.info("%s: stopping after the work under way", name)
+        finally:
+            await worker.stop()
+
+    loop = _new_loop()
+    try:
+        loop.run_until_complete(main())
+    finally:
+        loop.close()
+
+
+def _child(options: WorkerOptions, name: str) -> None:
+    """A spawned worker process: reads the same environment as its parent."""
+    from parlo.clock import clock_from
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal's Ctrl-C reaches the parent, which sends SIGTERM
+    settings = Settings()
+    run_worker_process(settings, clock_from(settings.clock), options, name=name)
+
+
+def run_workers(settings: Settings, *, processes: int, options: WorkerOptions) -> None:
+    """``parlo worker --workers N``: N processes; signals forwarded; a process that dies is replaced."""
+    from parlo.clock import clock_from
+
+    if processes <= 1:
+        run_worker_process(settings, clock_from(settings.clock), options)
+        return
+    context = multiprocessing.get_context("spawn")  # a clean interpreter: no loop, thread or pool inherited
+
+    def spawn(index: int):
+        child = context.Process(target=_child, name=f"parlo-worker-{index}",
+                                args=(replace(options, periodic=options.periodic and index == 0), f"worker {index}"))
+        child.start()
+        return child
+
+    children = {i: spawn(i) for i in range(processes)}
+    stopping = False
+
+    def forward(signum, _frame) -> None:
+        nonlocal stopping
+        stopping = True
+        for child in children.values():
+            if child.is_alive() and child.pid:
+                os.kill(child.pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    while True:
+        for index, child in list(children.items()):
+            child.join(timeout=0.2)
+            if child.is_alive():
+                continue
+            if stopping:
+                children.pop(index)
+            else:
+                log.error("worker %d died (exit %s); starting another", index, child.exitcode)
+                time.sleep(1.0)
+                children[index] = spawn(index)
+        if stopping and not children:
+            return
+        if not children:
+            sys.exit(1)
