@@ -63,9 +63,9 @@ def make_huey(settings: Settings, *, immediate: bool = False, memory: bool = Fal
 class RedisDoorbell:
     """Rings on a Redis list, from any event loop (a client per loop: a connection never crosses loops)."""
 
-    def __init__(self, url: str, *, key: str = DOORBELL_KEY) -> None:
+    def __init__(self, url: str, *, key: str | None = None) -> None:
         self.url = url
-        self.key = key
+        self.key = key or DOORBELL_KEY
         self._clients: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def client(self):
