@@ -100,7 +100,7 @@ async def test_one_process_answers_many_slow_conversations_at_once(db, clock):
 
 async def test_in_flight_conversations_never_exceed_the_bound(db, clock):
     shop = await salon(db, clock())
-    engine = SlowEngine(delay=0.1)
+    engine = SlowEngine(delay=0.1, hold_until=4)
     m, consumer, outbox = consumer_for(db, clock, engine, concurrency=4)
     conversations = [await store(db, clock, shop, f"+5255200{i:05d}", "hola") for i in range(12)]
     for conversation_id in conversations:
