@@ -8,7 +8,12 @@ worker's file stays, and its ``at`` grows old). ``parlo doctor`` and ``/health``
 
 The JSON: ``{"role", "host", "pid", "started_at", "at", "in_flight", "waiting", "runs",
 "concurrency"}``; times are Unix seconds from the wall clock (liveness is about real time,
-not the service's possibly frozen clock).
+not the service's possibly frozen clock); :class:`WorkerHeartbeat` gives them as aware UTC
+datetimes. A worker beats every :data:`HEARTBEAT_INTERVAL` seconds: three intervals without
+a beat mean it is gone.
+
+Not in Huey's storage: its key-value store is the result store (a Redis hash), which stays
+empty with results off, and it cannot list keys or expire them.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from parlo.settings import Settings
@@ -28,11 +34,15 @@ from parlo.settings import Settings
 log = logging.getLogger("parlo.worker")
 
 KEY_PREFIX = "parlo:heartbeat:"
-DEFAULT_TTL = 30.0
+#: Seconds between two beats of a worker.
+HEARTBEAT_INTERVAL = 5.0
+DEFAULT_TTL = 6 * HEARTBEAT_INTERVAL
 
 
 @dataclass(frozen=True)
 class Heartbeat:
+    """As stored: Unix seconds."""
+
     role: str
     host: str
     pid: int
@@ -43,9 +53,36 @@ class Heartbeat:
     runs: int = 0
     concurrency: int = 0
 
-    def age(self, now: float | None = None) -> float:
-        """Seconds since this worker last beat."""
-        return (time.time() if now is None else now) - self.at
+
+@dataclass(frozen=True)
+class WorkerHeartbeat:
+    """One worker process's latest beat, as ``parlo doctor`` and ``/health`` read it."""
+
+    role: str
+    host: str
+    pid: int
+    started_at: datetime
+    at: datetime
+    in_flight: int
+    waiting: int
+    runs: int
+    concurrency: int
+
+    def age(self, now: datetime | None = None) -> float:
+        """Seconds since this worker last beat (wall clock)."""
+        return ((now or datetime.now(timezone.utc)) - self.at).total_seconds()
+
+    @property
+    def alive(self) -> bool:
+        return self.age() < 3 * HEARTBEAT_INTERVAL
+
+    @classmethod
+    def of(cls, beat: Heartbeat) -> "WorkerHeartbeat":
+        def when(seconds: float) -> datetime:
+            return datetime.fromtimestamp(seconds, timezone.utc)
+
+        return cls(role=beat.role, host=beat.host, pid=beat.pid, started_at=when(beat.started_at), at=when(beat.at),
+                   in_flight=beat.in_flight, waiting=beat.waiting, runs=beat.runs, concurrency=beat.concurrency)
 
 
 def heartbeat_dir(settings: Settings) -> Path:
@@ -122,8 +159,8 @@ def _write_atomically(path: Path, body: str) -> None:
     partial.replace(path)
 
 
-def read_heartbeats(settings: Settings) -> list[Heartbeat]:
-    """Every worker's latest beat (Redis: the live ones; files: all, judge by ``age()``)."""
+def read_heartbeats(settings: Settings) -> list[WorkerHeartbeat]:
+    """Every worker's latest beat (Redis: those of the last 30 s; files: all, judge by ``alive``/``age()``)."""
     bodies: list[str | bytes] = []
     if settings.redis_url:
         import redis
@@ -145,7 +182,12 @@ def read_heartbeats(settings: Settings) -> list[Heartbeat]:
     beats = []
     for body in bodies:
         try:
-            beats.append(Heartbeat(**json.loads(body)))
+            beats.append(WorkerHeartbeat.of(Heartbeat(**json.loads(body))))
         except (TypeError, ValueError):
             continue
     return sorted(beats, key=lambda beat: (beat.host, beat.pid))
+
+
+def read_worker_heartbeat(settings: Settings) -> WorkerHeartbeat | None:
+    """The freshest beat of any worker, or None when no worker ever beat."""
+    return max(read_heartbeats(settings), key=lambda beat: beat.at, default=None)

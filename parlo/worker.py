@@ -36,6 +36,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from parlo.clock import Clock
+from parlo.heartbeat import HEARTBEAT_INTERVAL
 from parlo.settings import Settings
 from storage import Database
 
@@ -54,7 +55,7 @@ class WorkerOptions:
     #: Outbox delivery runs at once on the loop.
     delivery_runs: int = 2
     shutdown_timeout: float = 30.0
-    heartbeat_every: float = 5.0
+    heartbeat_every: float = HEARTBEAT_INTERVAL
     #: Listen to the Redis doorbell (a process of its own) or poll the database (no Redis, apart
     #: from the web). The embedded worker is rung directly and polls nothing.
     listen: bool = True
