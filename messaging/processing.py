@@ -19,7 +19,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import case, func, literal, select, text, update
 
 from messaging.engine import Reply, Turn
 from messaging.inbound import sequence_lock_key
@@ -33,6 +33,7 @@ from storage import (
     ConversationStatus,
     Message,
     MessageDirection,
+    NamedColumns,
     PermissionLevel,
     SenderType,
     Staff,
@@ -45,21 +46,38 @@ MEDIA_NOTICE = ("Por ahora solo entiendo mensajes de texto 🙏 ¿Me lo puedes e
 TROUBLE_NOTICE = "Perdón, tuve un problema para contestarte. ¿Me lo puedes repetir en un momento?"
 
 
+#: What a turn reads of its message and conversation: columns, not ORM objects (a worker
+#: reads these for every turn, and twice more to see whether anything came in meanwhile).
+_MESSAGE = NamedColumns("pending_message", Message.id, Message.organization_id, Message.content_type, Message.body,
+                        Message.created_at)
+_CONVERSATION = NamedColumns("pending_conversation", Conversation.id, Conversation.organization_id,
+                             Conversation.business_number, Conversation.phone_number, Conversation.status,
+                             Conversation.handed_off_until, Conversation.profile_name)
+
+
 @dataclass(frozen=True, slots=True)
 class _Pending:
-    message: Message
-    conversation: Conversation
+    message: tuple  # _MESSAGE's named tuple
+    conversation: tuple  # _CONVERSATION's
+
+
+def _unprocessed(conversation_id: uuid.UUID):
+    return (Message.conversation_id == conversation_id, Message.direction == MessageDirection.INBOUND,
+            Message.processed_at.is_(None))
 
 
 async def _next_pending(m: Messaging, conversation_id: uuid.UUID) -> _Pending | None:
     async with m.db.session() as session:
         row = (await session.execute(
-            select(Message, Conversation).join(Conversation, Message.conversation_id == Conversation.id)
-            .where(Message.conversation_id == conversation_id, Message.direction == MessageDirection.INBOUND,
-                   Message.processed_at.is_(None))
-            .order_by(Message.sequence, Message.created_at).limit(1)
+            select(_MESSAGE, _CONVERSATION).join(Conversation, Message.conversation_id == Conversation.id)
+            .where(*_unprocessed(conversation_id)).order_by(Message.sequence, Message.created_at).limit(1)
         )).first()
     return _Pending(row[0], row[1]) if row else None
+
+
+async def _anything_pending(m: Messaging, conversation_id: uuid.UUID) -> bool:
+    async with m.db.session() as session:
+        return await session.scalar(select(Message.id).where(*_unprocessed(conversation_id)).limit(1)) is not None
 
 
 async def process_conversation(m: Messaging, conversation_id: uuid.UUID) -> int:
@@ -80,7 +98,7 @@ async def process_conversation(m: Messaging, conversation_id: uuid.UUID) -> int:
                     taken = await _give_up(m, pending)
                 if taken:
                     handled += 1
-        if await _next_pending(m, conversation_id) is None:
+        if not await _anything_pending(m, conversation_id):
             return handled
 
 
@@ -159,8 +177,7 @@ async def _give_up(m: Messaging, pending: _Pending) -> bool:
     return await _record_turn(m, pending.message, conversation, route, [Reply(TROUBLE_NOTICE)])
 
 
-async def _record_turn(m: Messaging, message: Message, conversation: Conversation, route: Route,
-                       replies: list[Reply]) -> bool:
+async def _record_turn(m: Messaging, message, conversation, route: Route, replies: list[Reply]) -> bool:
     now = m.now()
     async with m.db.transaction(write=True) as session:
         if m.db.dialect == "postgresql":
@@ -176,26 +193,31 @@ async def _record_turn(m: Messaging, message: Message, conversation: Conversatio
             return False  # someone else finished this turn first: write nothing
         sequence = await session.scalar(
             select(func.coalesce(func.max(Message.sequence), 0)).where(Message.conversation_id == conversation.id))
-        fresh = await session.get(Conversation, conversation.id, populate_existing=True)
+        # One UPDATE … RETURNING instead of loading the conversation and flushing it.
+        received = literal(message.created_at, Conversation.last_inbound_at.type)
+        changes: dict = dict(
+            last_message_at=now, updated_at=now,
+            last_inbound_at=case((Conversation.last_inbound_at.is_(None) | (Conversation.last_inbound_at < received),
+                                  received), else_=Conversation.last_inbound_at))
+        if route.organization_id and route.kind is not RouteKind.REDIRECT:
+            changes["organization_id"] = func.coalesce(Conversation.organization_id, route.organization_id)
+        if route.customer_id:
+            changes["customer_id"] = route.customer_id
+        if route.staff_id:
+            changes["staff_id"] = route.staff_id
+        reply_to = (await session.execute(
+            update(Conversation).where(Conversation.id == conversation.id).values(**changes)
+            .returning(Conversation.reply_to).execution_options(synchronize_session=False)
+        )).scalar_one()
         for index, reply in enumerate(replies):
             at = now + timedelta(microseconds=index)  # keeps the replies of one turn in order
-            row = enqueue(session, now=at, to=fresh.reply_to, organization_id=route.organization_id,
+            row = enqueue(session, now=at, to=reply_to, organization_id=route.organization_id,
                           body=reply.body, conversation_id=conversation.id, from_number=conversation.business_number)
             row.next_attempt_at = now
             session.add(Message(conversation_id=conversation.id, organization_id=route.organization_id,
                                 sequence=sequence + 1 + index, direction=MessageDirection.OUTBOUND,
                                 sender_type=SenderType.AI, content_type=ContentType.TEXT, body=reply.body,
                                 processed_at=now, created_at=at))
-        if fresh.last_inbound_at is None or fresh.last_inbound_at < message.created_at:
-            fresh.last_inbound_at = message.created_at
-        fresh.last_message_at = now
-        fresh.updated_at = now
-        if route.organization_id and fresh.organization_id is None and route.kind is not RouteKind.REDIRECT:
-            fresh.organization_id = route.organization_id
-        if route.customer_id:
-            fresh.customer_id = route.customer_id
-        if route.staff_id:
-            fresh.staff_id = route.staff_id
         if route.staff_id and conversation.business_number != m.config.central_number:
             # Staff onboarding starts with the first message to the business's own number.
             await session.execute(update(Staff).where(Staff.id == route.staff_id, Staff.first_message_at.is_(None))
