@@ -46,6 +46,7 @@ import httpx  # noqa: E402
 from sqlalchemy import select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench.machine import machine_speed  # noqa: E402
 from bench.scheduling import NOW, ZONE, _admin, scale_up  # noqa: E402
 from resolvers.auth import issue_staff_token  # noqa: E402
 from storage import Appointment, Database, PermissionLevel  # noqa: E402
@@ -66,18 +67,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def machine_speed() -> str:
-    """Median of five runs of a fixed pure-Python loop: the yardstick for this run's figures."""
-    runs = []
-    for _ in range(5):
-        t0 = time.perf_counter()
-        total = 0
-        for i in range(1_000_000):
-            total += i
-        runs.append(time.perf_counter() - t0)
-    return f"machine speed: a fixed 1M-step Python loop takes {statistics.median(runs) * 1000:.0f} ms"
 
 
 def figures(name: str, samples: list[float]) -> None:

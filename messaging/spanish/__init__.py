@@ -4,7 +4,8 @@ The language core of the rule-based conversation engine. Pure functions: no data
 no clock (the caller passes the business's local ``today``), nothing of ours imported
 (stdlib, rapidfuzz, phonenumbers, babel only). Every parser takes the raw message.
 
-Request frames (what one message says, typed; filled by the frame parser)
+Request frames (what one message says, typed)
+    parse_frame(text, *, now_local, catalog=Catalog(), offers=()) -> Frame
     Frame(acts, services, unknown_services, staff, any_staff, when, appointment, choice, person_name)
         .act (most decisive), .has(*acts), .answer (yes/no/None), .service_ids
     Act                                                 BOOK / MOVE / CANCEL / ASK_PRICE / CHOOSE / CORRECT / ...
@@ -62,6 +63,7 @@ from .intents import Audience, Intent, Slots, Understanding, detect_intent
 from .names import parse_person_name
 from .normal_form import normalize
 from .offers import ServiceOffer, parse_service_list
+from .parse import parse_frame
 from .phones import extract_phone, format_phone, format_phone_international, normalize_phone
 from .ratings import parse_rating
 from .services import MatchKind, ServiceCandidate, ServiceMatch, match_service
@@ -108,6 +110,7 @@ __all__ = [
     "normalize",
     "normalize_phone",
     "parse_date",
+    "parse_frame",
     "parse_part_of_day",
     "parse_person_name",
     "parse_rating",

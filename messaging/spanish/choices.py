@@ -220,8 +220,9 @@ def parse_yes_no(text: str) -> YesNo:
     if not head:
         return YesNo(None)
 
+    first = head[0]
     for phrase in _YES_PHRASES:
-        if _starts_with(head, phrase):
+        if phrase[0] == first and _starts_with(head, phrase):
             after = head[len(phrase):]
             no_problem = after[:3] in (["no", "hay", "problema"], ["no", "hay", "bronca"], ["no", "pasa", "nada"])
             if phrase == ["si"] and after and after[0] in _CONDITIONAL_AFTER_SI and not no_problem:
@@ -236,7 +237,7 @@ def parse_yes_no(text: str) -> YesNo:
                 consumed += 1
             return YesNo(True, other_day and "mejor" in norm, _rest_after(text, consumed))
     for phrase in _NO_PHRASES:
-        if _starts_with(head, phrase):
+        if phrase[0] == first and _starts_with(head, phrase):
             return YesNo(False, other_day, _rest_after(text, skipped + len(phrase)))
     if re.search(r"\b(?:mejor\s+no|creo\s+que\s+no|que\s+no|no\s+gracias)\s*$", norm) or norm.endswith(" no"):
         return YesNo(False, other_day, "")

@@ -170,9 +170,17 @@ def _explicit_day(norm: str, today: date) -> tuple[tuple[int, int], date] | None
     return None
 
 
+# A cheap "could there be a date?": every rule below needs one of these.
+_DATEISH_RE = re.compile(
+    rf"\d|\b(?:hoy|manana|pasado|ayer|antier|anteayer|esta|este|{_WEEKDAY_WORD}|semana|mes|primero|dia|dias|{_MONTH_WORD})\b"
+)
+
+
 def find_date(text: str, today: date, *, normalized: bool = False) -> tuple[tuple[int, int], DateExpression] | None:
     """The date the message talks about with its span in the normal form, or None."""
     norm = text if normalized else normalize(text)
+    if not _DATEISH_RE.search(norm):
+        return None
     part = parse_part_of_day(norm, normalized=True)
     if (morning := re.search(r"\besta\s+manana\b", norm)) and part is None:
         part = PartOfDay.MORNING

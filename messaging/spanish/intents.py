@@ -52,12 +52,11 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 
-from rapidfuzz.distance import Levenshtein
-
 from .dates import WEEKDAYS, DateExpression, find_date
 from . import intent_phrases as phrases
 from .hours import WeeklyHours, parse_weekly_hours
 from .normal_form import normalize
+from .people import find_staff
 from .phones import find_phone
 from .services import CATEGORIES, FILLER, QUALIFIERS, SALON_VOCABULARY, MatchKind, ServiceMatch, match_service
 from .times import PartOfDay, RangeKind, TimeRange, find_time_range, find_times, parse_part_of_day
@@ -259,10 +258,6 @@ _WEEKDAY_PLURAL_RE = re.compile(r"\blos\s+(lunes|martes|miercoles|jueves|viernes
 _ENTRE_SEMANA_RE = re.compile(r"\bentre\s+semana\b")
 _FINES_RE = re.compile(r"\b(?:los\s+)?fines\s+de\s+semana\b")
 _TODOS_DIAS_RE = re.compile(r"\btodos\s+los\s+dias\b")
-_SOONEST = re.compile(
-    r"\b(?:ahorita|ahora\s+mismo|en\s+este\s+momento|lo\s+(?:antes|mas\s+pronto)\s+(?:posible|que\s+se\s+pueda)|cuanto\s+antes"
-    r"|(?:el|la)\s+(?:primer|primera)\s+(?:espacio|hora|cita|lugar)\s+(?:libre|disponible)|lo\s+que\s+tengas\s+(?:mas\s+)?pronto|ya\s+mismo)\b"
-)
 _CLOSING_AT_RE = re.compile(
     r"\b(?:cerramos|cierra|cerrar|cierro|cierran)\s+(?:a\s+las|hasta\s+las|como\s+a\s+las)\s+\d{1,2}\b(?!\s*(?::\d|am\b|pm\b|de\s+la))"
 )
@@ -307,18 +302,8 @@ def _service_text(pairs: list[tuple[str, str]], service_words: frozenset[str]) -
 
 
 def _match_staff(norm: str, staff_names: Sequence[str]) -> str | None:
-    words = norm.split()
-    for name in staff_names:
-        name_words = normalize(name).split()
-        if not name_words:
-            continue
-        first = name_words[0]
-        for word in words:
-            if word == first or (
-                len(first) >= 6 and word[0] == first[0] and Levenshtein.distance(word, first, score_cutoff=1) <= 1
-            ):
-                return name
-    return None
+    found = find_staff(norm, [(name, name) for name in staff_names])
+    return found[0][1] if found else None
 
 
 def _capitalised_name(text: str, service_words: frozenset[str]) -> str | None:
@@ -490,7 +475,7 @@ def detect_intent(
     slots = Slots(
         date=date_expression,
         time=single_time,
-        soonest=bool(_SOONEST.search(norm)),
+        soonest=bool(phrases.SOONEST.search(norm)),
         times=all_times,
         time_range=time_range,
         part_of_day=part_of_day,

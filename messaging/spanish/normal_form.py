@@ -3,8 +3,9 @@
 Customers write fast on a phone: no accents, no capitals, "q" for "que", "siiii",
 "mñn", a typo here and there. Every rule in the other modules is written once against
 the normal form produced here (lowercase, no accents, ñ -> n, one space between words,
-WhatsApp spellings expanded, small typos in our own vocabulary fixed), so they never
-have to care about spelling.
+WhatsApp spellings expanded, small typos in our own vocabulary fixed, the common English
+words of a mixed message in Spanish — :mod:`english`), so they never have to care about
+spelling.
 
 What stays: digits and the characters that carry meaning in dates, times, prices and
 phones (``/ + $ - #``, and ``: .`` between digits). Emojis that answer yes/no (👍, 👌, ✅, 👎, ❌) are turned into
@@ -18,6 +19,8 @@ import unicodedata
 from functools import lru_cache
 
 from rapidfuzz.distance import DamerauLevenshtein
+
+from .english import ENGLISH_WORDS, translate_phrases
 
 __all__ = ["normalize", "strip_accents", "tokens"]
 
@@ -47,6 +50,13 @@ _SHORTHANDS: dict[str, str] = {
     "jue": "jueves", "vie": "viernes",
     "finde": "fin de semana",
     "wey": "", "we": "", "guey": "",
+    "xa": "para", "pra": "para", "ps": "pues", "pos": "pues", "bno": "bueno", "hla": "hola", "ola": "hola",
+    "sita": "cita", "sitas": "citas", "orita": "ahorita", "horita": "ahorita", "aorita": "ahorita",
+    "dsp": "despues", "dspues": "despues", "dps": "despues", "tmprano": "temprano", "tempra": "temprano",
+    "prox": "proxima", "sem": "semana", "hrs": "hrs", "mediodía": "mediodia", "medio-dia": "mediodia",
+    "cancelame": "cancela", "cancelala": "cancela", "kiero": "quiero", "kisiera": "quisiera",
+    "aki": "aqui", "aca": "aqui", "grax": "gracias",
+    **{word: spanish for word, spanish in ENGLISH_WORDS.items() if word not in ("hrs",)},
 }
 
 # Words our rules look for. A longer unknown token one edit away from one of these (two
@@ -57,7 +67,7 @@ _SHORTHANDS: dict[str, str] = {
 # not here either).
 _CORRECTABLE = tuple(sorted(set(
     """
-    lunes martes miercoles jueves viernes sabado domingo manana pasado semana
+    lunes martes miercoles jueves viernes sabado domingo manana pasado semana temprano despues
     enero febrero abril agosto septiembre octubre noviembre diciembre
     tarde noche mediodia medianoche
     cancelar reagendar reprogramar agendar agendame reservar bloquea bloquear desbloquea
@@ -139,6 +149,7 @@ def normalize(text: str) -> str:
             text = text.replace(emoji, " no ")
     text = strip_accents(text.lower()).lower()  # NFKD can reveal capitals ("ℌ" -> "H")
     text = _PM_RE.sub(lambda m: f"{m.group(1)}m", text)
+    text = translate_phrases(text)
     text = _PUNCT_RE.sub(" ", text)
     text = _LOOSE_SEPARATOR_RE.sub(" ", text)
     text = _REPEAT3_RE.sub(r"\1", text)

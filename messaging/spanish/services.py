@@ -210,18 +210,24 @@ def _best_reverse(named: str, relevant: Iterable[str]) -> float:
     return max((_similarity(said, named) for said in relevant), default=0.0)
 
 
+@lru_cache(maxsize=16384)
+def _is_relevant(word: str, services: tuple[_Service, ...]) -> bool:
+    """A word that can name a service: salon vocabulary, a category, or close to a word of the catalog.
+
+    Cached: the same everyday words come back in every message, and fuzzy matching them
+    against a whole catalog is the costly part.
+    """
+    if word in _QUERY_STOPWORDS or word.isdigit() or len(word) < 3:
+        return False
+    return (
+        word in SALON_VOCABULARY
+        or word in CATEGORIES
+        or any(_best(word, service.words) >= _MATCH for service in services)
+    )
+
+
 def _relevant(words: Iterable[str], services: tuple[_Service, ...]) -> tuple[str, ...]:
-    relevant = []
-    for word in words:
-        if word in _QUERY_STOPWORDS or word.isdigit() or len(word) < 3:
-            continue
-        if (
-            word in SALON_VOCABULARY
-            or word in CATEGORIES
-            or any(_best(word, service.words) >= _MATCH for service in services)
-        ):
-            relevant.append(word)
-    return tuple(dict.fromkeys(relevant))
+    return tuple(dict.fromkeys(word for word in words if _is_relevant(word, services)))
 
 
 def _as_pairs(services: Mapping[Hashable, str] | Iterable[tuple[Hashable, str]]) -> tuple[tuple[Hashable, str], ...]:

@@ -34,8 +34,12 @@ from .normal_form import normalize
 
 __all__ = [
     "PartOfDay",
+    "RangeHit",
     "RangeKind",
     "TimeRange",
+    "find_parts_of_day",
+    "find_range_hits",
+    "find_time_range",
     "find_times",
     "parse_part_of_day",
     "parse_time",
@@ -92,6 +96,7 @@ _MINUTE_WORDS = {
     "media": 30, "cuarto": 15, "cinco": 5, "diez": 10, "quince": 15, "veinte": 20,
     "veinticinco": 25, "treinta": 30, "cuarenta": 40, "cuarenta y cinco": 45, "cincuenta": 50,
 }
+_CLOCKISH_RE = re.compile(r"\d|\b(?:" + "|".join(_HOUR_WORDS) + r")\b")  # a cheap "could there be an hour?"
 _HOUR = r"(?<![\d:/])(?:\d{1,2}(?![\d/])|(?:" + "|".join(sorted(_HOUR_WORDS, key=len, reverse=True)) + r")\b)"
 _MINUTE_WORD = "|".join(sorted(_MINUTE_WORDS, key=len, reverse=True))
 
@@ -106,7 +111,7 @@ def _clock(tag: str, *, with_y: bool = True) -> str:
     )
 
 
-_LEAD = r"(?P<lead>\b(?:a\s+las|a\s+la|de\s+las|de\s+la|para\s+las|para\s+la|como\s+a\s+las|las|la|al)\s+)?"
+_LEAD = r"(?P<lead>\b(?:a\s+las|a\s+la|de\s+las|de\s+la|para\s+las|para\s+la|como\s+a\s+las|tipo(?:\s+a)?(?:\s+las?)?|las|la|al)\s+)?"
 _SINGLE_RE = re.compile(_LEAD + _clock("t"))
 _QUARTER_TO_RE = re.compile(r"\bcuarto\s+para\s+(?:las|la)\s+" + _clock("t", with_y=False))
 _NOON_RE = re.compile(r"\b(?:a\s+|al\s+|el\s+|de\s+)?(mediodia|medio\s+dia|medianoche)\b")
@@ -120,14 +125,34 @@ _RANGE_RES = (
     re.compile(r"(?<![\d:/])(?P<ah>1[0-2]|0?[1-9])(?::(?P<am>\d{2}))?(?:\s*(?P<aampm>am|pm))?\s+a\s+"
                r"(?P<bh>1[0-2]|0?[1-9])(?::(?P<bm>\d{2}))?(?:\s*(?P<bampm>am|pm)\b|\s+de\s+la\s+(?P<bpart>manana|tarde|noche)\b)?(?![\d/:])"),
 )
+_LEAD_LAS = r"(?:(?:a\s+las?|las?|como\s+a\s+las?|de\s+las?)\s+)?"
+# (pattern, 5:00 itself excluded?) — "después de las 5" is strict, "a partir de las 5" is not.
 _FROM_RES = (
-    re.compile(rf"\b(?:de|desde)\s+{_OPT_LAS}{_clock('a')}\s+(?:en|para|pa)\s+(?:adelante|delante)\b"),
-    re.compile(rf"\b(?:desde|a\s+partir\s+de|despues\s+de)\s+{_OPT_LAS}{_clock('a')}"),
+    (re.compile(rf"\b(?:de|desde)\s+{_OPT_LAS}{_clock('a')}\s+(?:en|para|pa)\s+(?:adelante|delante)\b"), False),
+    (re.compile(rf"\b{_LEAD_LAS}{_clock('a')}\s+(?:en\s+adelante|o\s+(?:despues|mas\s+tarde))\b"), False),
+    (re.compile(rf"\b(?:desde|a\s+partir\s+de)\s+{_OPT_LAS}{_clock('a')}"), False),
+    (re.compile(rf"\bdespues\s+de\s+{_OPT_LAS}{_clock('a')}"), True),
 )
-_UNTIL_RE = re.compile(rf"\b(?:antes\s+de|hasta)\s+{_OPT_LAS}{_clock('b')}")
+# (pattern, the end itself included?) — "hasta las 12" and "antes de las 12" exclude 12:00; "12 o antes" does not.
+_UNTIL_RES = (
+    (re.compile(rf"\b{_LEAD_LAS}{_clock('b')}\s+o\s+(?:antes|mas\s+temprano)\b"), True),
+    (re.compile(rf"\b(?:antes\s+de|hasta)\s+{_OPT_LAS}{_clock('b')}"), False),
+)
+# Times of day named by what happens then. (pattern, kind, hour, strict start)
+_IDIOM_RES = (
+    (re.compile(r"\b(?:despues|pasando)\s+(?:de|del)\s+(?:el\s+)?(?:mediodia|medio\s+dia)\b"), RangeKind.FROM, time(12), True),
+    (re.compile(r"\b(?:a\s+partir|desde)\s+(?:de|del)?\s*(?:el\s+)?(?:mediodia|medio\s+dia)\b"), RangeKind.FROM, time(12), False),
+    (re.compile(r"\b(?:antes|hasta)\s+(?:de|del)?\s*(?:el\s+)?(?:mediodia|medio\s+dia)\b"), RangeKind.UNTIL, time(12), False),
+    (re.compile(r"\bdespues\s+de\s+(?:comer|la\s+comida)\b"), RangeKind.FROM, time(15), False),
+    (re.compile(r"\bantes\s+de\s+(?:comer|la\s+comida)\b"), RangeKind.UNTIL, time(14), False),
+    (re.compile(r"\b(?:saliendo\s+del|despues\s+del|al\s+salir\s+del|cuando\s+salga\s+del)\s+(?:trabajo|jale|chamba|oficina)\b"),
+     RangeKind.FROM, time(18), False),
+)
 _ALL_DAY_RE = re.compile(r"\btodo\s+el\s+dia\b")
 _PART_RES = (
     (re.compile(r"\b(?:en|por|a|de|durante)\s+la\s+(manana|tarde|noche)\b"), None),
+    (re.compile(r"\besta\s+manana\b"), PartOfDay.MORNING),
+    (re.compile(r"\b(?:en\s+la\s+|por\s+la\s+)?(?:tardecita|tardeada)\b"), PartOfDay.AFTERNOON),
     (re.compile(r"\besta\s+(tarde|noche)\b"), None),
     (re.compile(r"\b(?:manana|hoy)\s+(?:muy\s+)?temprano\b"), PartOfDay.MORNING),
     (re.compile(r"\b(?:manana|hoy|lunes|martes|miercoles|jueves|viernes|sabado|domingo)\s+(tarde|noche)\b"), None),
@@ -227,6 +252,8 @@ def find_times(text: str, *, normalized: bool = False, bare: bool = False) -> li
     norm = _norm(text, normalized)
     found: list[tuple[tuple[int, int], time]] = []
     taken: list[tuple[int, int]] = []
+    if not _CLOCKISH_RE.search(norm) and "medi" not in norm:
+        return found
     for match in _QUARTER_TO_RE.finditer(norm):
         clock = _clock_from(match, "t")
         if clock is not None:
@@ -247,6 +274,7 @@ def find_times(text: str, *, normalized: bool = False, bare: bool = False) -> li
         accepted = (
             clock.explicit
             or (lead and lead[-1] == "las")
+            or (lead and lead[0] == "tipo")
             or (lead and lead[-1] == "la" and (len(lead) > 1 or match.group("th") == "una"))
             or (bare and not lead and match.start() == 0 and match.end() == len(norm))
         )
@@ -286,31 +314,82 @@ def _between(match: re.Match[str]) -> TimeRange | None:
     return TimeRange(RangeKind.BETWEEN, start, end)
 
 
-def find_time_range(text: str, *, normalized: bool = False) -> tuple[tuple[int, int], TimeRange] | None:
-    """The first explicit time range with its span in the normal form."""
+@dataclass(frozen=True, slots=True)
+class RangeHit:
+    """One range or bound said, where it was said, and whether its ends are included."""
+
+    span: tuple[int, int]
+    kind: RangeKind
+    start: time | None = None
+    end: time | None = None
+    strict_start: bool = False  # "después de las 5": 5:00 is not in it
+    inclusive_end: bool = False  # "12 o antes": 12:00 is in it
+
+    @property
+    def range(self) -> TimeRange:
+        return TimeRange(self.kind, self.start, self.end)
+
+
+def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(span[0] < b and a < span[1] for a, b in taken)
+
+
+_IDIOM_WORDS = ("medio", "comer", "comida", "trabajo", "jale", "chamba", "oficina")
+
+
+def find_range_hits(text: str, *, normalized: bool = False) -> list[RangeHit]:
+    """Every range and bound said, in order of appearance (a range claims its words before a bound)."""
     norm = _norm(text, normalized)
-    for pattern in _RANGE_RES:
-        for match in pattern.finditer(norm):
-            found = _between(match)
-            if found is not None:
-                return match.span(), found
-    for pattern in _FROM_RES:
-        match = pattern.search(norm)
-        if match:
-            clock = _clock_from(match, "a")
-            start = clock.resolve() if clock else None
-            if start is not None:
-                return match.span(), TimeRange(RangeKind.FROM, start, None)
-    match = _UNTIL_RE.search(norm)
-    if match:
-        clock = _clock_from(match, "b")
-        end = clock.resolve() if clock else None
-        if end is not None:
-            return match.span(), TimeRange(RangeKind.UNTIL, None, end)
-    match = _ALL_DAY_RE.search(norm)
-    if match:
-        return match.span(), TimeRange(RangeKind.ALL_DAY)
-    return None
+    hits: list[RangeHit] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(hit: RangeHit) -> None:
+        if not _overlaps(hit.span, taken):
+            hits.append(hit)
+            taken.append(hit.span)
+
+    if _CLOCKISH_RE.search(norm):  # the patterns below all need an hour; most messages have none
+        for pattern in _RANGE_RES:
+            for match in pattern.finditer(norm):
+                found = _between(match)
+                if found is not None:
+                    add(RangeHit(match.span(), RangeKind.BETWEEN, found.start, found.end))
+        for pattern, strict in _FROM_RES:
+            for match in pattern.finditer(norm):
+                clock = _clock_from(match, "a")
+                start = clock.resolve() if clock else None
+                if start is not None:
+                    add(RangeHit(match.span(), RangeKind.FROM, start, None, strict_start=strict))
+        for pattern, inclusive in _UNTIL_RES:
+            for match in pattern.finditer(norm):
+                clock = _clock_from(match, "b")
+                end = clock.resolve() if clock else None
+                if end is not None:
+                    add(RangeHit(match.span(), RangeKind.UNTIL, None, end, inclusive_end=inclusive))
+    if any(word in norm for word in _IDIOM_WORDS):
+        for pattern, kind, moment, strict in _IDIOM_RES:
+            for match in pattern.finditer(norm):
+                if kind is RangeKind.FROM:
+                    add(RangeHit(match.span(), kind, moment, None, strict_start=strict))
+                else:
+                    add(RangeHit(match.span(), kind, None, moment))
+    if "todo" in norm:
+        for match in _ALL_DAY_RE.finditer(norm):
+            add(RangeHit(match.span(), RangeKind.ALL_DAY))
+    hits.sort(key=lambda hit: hit.span)
+    return hits
+
+
+_KIND_ORDER = {RangeKind.BETWEEN: 0, RangeKind.FROM: 1, RangeKind.UNTIL: 2, RangeKind.ALL_DAY: 3}
+
+
+def find_time_range(text: str, *, normalized: bool = False) -> tuple[tuple[int, int], TimeRange] | None:
+    """The first explicit time range with its span in the normal form (a range "de 2 a 4" before a bound)."""
+    hits = find_range_hits(text, normalized=normalized)
+    if not hits:
+        return None
+    first = min(hits, key=lambda hit: (_KIND_ORDER[hit.kind], hit.span))
+    return first.span, first.range
 
 
 def parse_time_range(text: str, *, normalized: bool = False, single_as_slot: bool = False) -> TimeRange | None:
@@ -329,14 +408,31 @@ def parse_time_range(text: str, *, normalized: bool = False, single_as_slot: boo
     return None
 
 
+def _part(match: re.Match[str], fixed: PartOfDay | None) -> PartOfDay:
+    if fixed is not None:
+        return fixed
+    return _PART_WORDS[match.group(1).rstrip("s")]
+
+
+def find_parts_of_day(text: str, *, normalized: bool = False) -> list[tuple[tuple[int, int], PartOfDay]]:
+    """Every part of the day mentioned, with its span, in order of appearance."""
+    norm = _norm(text, normalized)
+    found: list[tuple[tuple[int, int], PartOfDay]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, fixed in _PART_RES:
+        for match in pattern.finditer(norm):
+            if not _overlaps(match.span(), taken):
+                found.append((match.span(), _part(match, fixed)))
+                taken.append(match.span())
+    found.sort(key=lambda item: item[0])
+    return found
+
+
 def parse_part_of_day(text: str, *, normalized: bool = False) -> PartOfDay | None:
     """The part of the day mentioned ("mañana en la tarde" → AFTERNOON), or None."""
     norm = _norm(text, normalized)
     for pattern, fixed in _PART_RES:
         match = pattern.search(norm)
         if match:
-            if fixed is not None:
-                return fixed
-            word = match.group(1).rstrip("s")
-            return _PART_WORDS[word]
+            return _part(match, fixed)
     return None
