@@ -132,6 +132,20 @@ class Stack:
         self.worker = self._parlo("worker", "--workers", str(self.worker_processes), env=self.env(**extra),
                                   log="worker.log")
 
+    def wait_for_workers(self, timeout: float = 180) -> None:
+        """Until every worker process has beaten once (parlo/heartbeat.py): it is then taking work."""
+        import redis
+
+        client = redis.Redis.from_url(self.redis_url)
+        try:
+            deadline = time.time() + timeout
+            while len(list(client.scan_iter(match="parlo:heartbeat:*"))) < self.worker_processes:
+                if time.time() > deadline or (self.worker is not None and self.worker.poll() is not None):
+                    raise RuntimeError(f"the workers did not start; see {LOG_DIR / 'worker.log'}")
+                time.sleep(0.2)
+        finally:
+            client.close()
+
     @staticmethod
     def _stop(proc: subprocess.Popen | None, timeout: float = 60) -> None:
         if proc is None or proc.poll() is not None:
@@ -236,7 +250,10 @@ function setup(thread)
   counter = counter + 1
 end
 function response(status, headers, body)
-  if status == 200 and ok_body(body) then ok = ok + 1 else bad = bad + 1 end
+  if status == 200 and ok_body(body) then ok = ok + 1 else
+    bad = bad + 1
+    if bad <= 2 then io.stderr:write("REFUSED " .. status .. " " .. body:sub(1, 300) .. "\n") end
+  end
 end
 function done(summary, latency, requests)
   local good, wrong = 0, 0
@@ -286,6 +303,8 @@ def run_wrk(base: str, script: str, data: Path, *, threads: int, connections: in
     line = next((ln for ln in out.stdout.splitlines() if ln.startswith("WRK ")), None)
     if line is None:
         raise RuntimeError(f"wrk failed:\n{out.stdout}\n{out.stderr}")
+    for refused in [ln for ln in out.stderr.splitlines() if ln.startswith("REFUSED ")][:2]:
+        print("      e.g. " + refused[:200])
     return json.loads(line[4:])
 
 
@@ -478,6 +497,7 @@ async def measure(args, stack: Stack, db: Database) -> list[str]:
     try:
         # 1. bookings, with the worker delivering confirmations and owner notices meanwhile
         stack.start_worker()
+        await asyncio.to_thread(stack.wait_for_workers)
         tomorrow = (datetime.now(ZONE) + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
         booking_lines(salons, int(args.seconds * 800), work / "book.tsv", first_day=tomorrow)
         run_wrk(stack.base, WRK_LINES, work / "book.tsv", threads=2, connections=args.connections, seconds=2,
@@ -521,6 +541,7 @@ async def measure(args, stack: Stack, db: Database) -> list[str]:
                                 stdout=(LOG_DIR / "fake-openai.log").open("w"), stderr=subprocess.STDOUT)
         try:
             stack.start_worker(OPENAI_API_KEY="sk-bench", OPENAI_BASE_URL=f"http://127.0.0.1:{fake_port}/v1")
+            await asyncio.to_thread(stack.wait_for_workers)
             await asyncio.sleep(args.worker_warmup)
             burst = args.model_burst
             webhook_lines(stack.base, salons, args.senders, burst, work / "slow.tsv", slow_run)
@@ -585,7 +606,7 @@ def main() -> None:
     parser.add_argument("--worker-processes", type=int, default=2)
     parser.add_argument("--model-delay", type=float, default=1.0)
     parser.add_argument("--model-burst", type=int, default=800, help="messages sent at once for the slow-model figure")
-    parser.add_argument("--worker-warmup", type=float, default=4.0)
+    parser.add_argument("--worker-warmup", type=float, default=1.0, help="seconds after the workers' first beat")
     parser.add_argument("--drain-timeout", type=float, default=600)
     args = parser.parse_args()
     if shutil.which("wrk") is None:

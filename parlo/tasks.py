@@ -1,4 +1,9 @@
-"""Messaging's work as Huey tasks, and the queue the web process uses to hand it over.
+"""Messaging's periodic and delayed work as Huey tasks, and the queue the web process hands work to.
+
+Conversations no longer run here: a worker process answers them many at a time on its
+event loop (:mod:`parlo.worker`, :mod:`messaging.consumer`), rung through the doorbell
+(:class:`HueyWorkQueue` with a ``doorbell``). Huey keeps what it does well: the every-minute
+sweep and notifications, and deliveries due later.
 
 Huey has no asyncio and messaging is async, so each Huey worker thread keeps its own
 event loop, its own database engine and its own conversation engine (a pooled database
@@ -8,7 +13,8 @@ in immediate mode from inside a running loop (``asyncio.run`` would fail there),
 on a helper thread instead.
 
 Tasks:
-* ``parlo.process_conversation(conversation_id)`` — answer a conversation's waiting messages;
+* ``parlo.process_conversation(conversation_id)`` — answer a conversation's waiting messages
+  (rings enqueued by a web process from before the doorbell, and queues without a consumer);
 * ``parlo.deliver_outbox()`` — send what is due; retries come back as delayed tasks;
 * ``parlo.whatsapp_sweep`` (every minute, UTC crontab) — recover rows abandoned by dead
   workers, send due rows (reminders queued with ``send_after``, retries), and process
