@@ -74,13 +74,12 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _production_rules(self) -> "Settings":
+        """Production refuses settings that fail open (:mod:`parlo.production`), one line each."""
         if self.env is Environment.PRODUCTION:
-            if self.clock is not None:
-                raise ValueError("PARLO_CLOCK freezes time for demos and tests; it is refused in production")
-            if self.jwt_secret.get_secret_value() == "parlo-development-secret-change-me":
-                raise ValueError("set PARLO_JWT_SECRET in production")
-            if self.twilio_skip_signature:
-                raise ValueError("PARLO_TWILIO_SKIP_SIGNATURE turns off webhook signatures; it is refused in production")
+            from parlo.production import production_refusals
+
+            if refusals := production_refusals(self):
+                raise ValueError("\n".join(refusals))
         return self
 
     @property

@@ -6,18 +6,18 @@ import httpx
 import pytest
 
 from parlo.settings import DEVELOPMENT_WEBHOOK_TOKEN, Environment, Settings
+from tests.parlo.test_production_refusals import GOOD as PRODUCTION
 from tests.messaging.whatsapp_kit import inbound_messages, post_signed, salon, twilio_form
 
 
 def test_skipping_signatures_is_refused_in_production():
     with pytest.raises(ValueError, match="PARLO_TWILIO_SKIP_SIGNATURE"):
-        Settings(_env_file=None, env="production", jwt_secret="a-real-secret-0123456789abcdef",
-                 twilio_skip_signature=True)
+        Settings(**{**PRODUCTION, "twilio_skip_signature": True})
 
 
 def test_without_twilio_development_signs_with_a_local_token_and_production_with_none():
     assert Settings(_env_file=None).webhook_auth_token == DEVELOPMENT_WEBHOOK_TOKEN
-    production = Settings(_env_file=None, env="production", jwt_secret="a-real-secret-0123456789abcdef")
+    production = Settings(**PRODUCTION).model_copy(update={"twilio_auth_token": None})
     assert production.webhook_auth_token is None
 
 

@@ -7,6 +7,7 @@ from pydantic import ValidationError
 
 from parlo.clock import FrozenClock, clock_from, system_clock
 from parlo.settings import Settings
+from tests.parlo.test_production_refusals import GOOD as PRODUCTION
 
 
 def test_defaults_run_embedded_with_no_configuration(monkeypatch, tmp_path):
@@ -44,7 +45,7 @@ def test_secrets_never_show_in_repr_or_logs():
 
 def test_frozen_clock_is_refused_in_production():
     with pytest.raises(ValidationError, match="PARLO_CLOCK"):
-        Settings(_env_file=None, env="production", jwt_secret="a-real-secret", clock="2026-01-15T10:00:00-06:00")
+        Settings(**{**PRODUCTION, "clock": "2026-01-15T10:00:00-06:00"})
 
 
 def test_production_needs_its_own_jwt_secret():
@@ -53,8 +54,8 @@ def test_production_needs_its_own_jwt_secret():
 
 
 def test_production_turns_introspection_off_unless_asked():
-    assert not Settings(_env_file=None, env="production", jwt_secret="s").introspection_enabled
-    assert Settings(_env_file=None, env="production", jwt_secret="s", graphql_introspection=True).introspection_enabled
+    assert not Settings(**PRODUCTION).introspection_enabled
+    assert Settings(**PRODUCTION, graphql_introspection=True).introspection_enabled
 
 
 def test_parlo_clock_freezes_time():
