@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -19,6 +20,7 @@ from starlette.routing import Route
 from parlo import __version__
 from parlo.clock import Clock, clock_from
 from parlo.components import Component, Services
+from parlo.security_headers import SecurityHeaders
 from parlo.settings import Settings
 from storage import Database, DatabaseUnavailable
 from storage.migrations import current_revision, head_revision, upgrade
@@ -90,6 +92,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     routes = [Route("/health", health, methods=["GET"])]
     for component in components:
         routes.extend(component.routes)
-    app = Starlette(routes=routes, lifespan=lifespan, debug=False)
+    app = Starlette(routes=routes, lifespan=lifespan, debug=False,
+                    middleware=[Middleware(SecurityHeaders, production=settings.is_production)])
     app.state.services = services
     return app

@@ -7,6 +7,13 @@ resolver runs, so the dashboard can send the person back to sign in. GraphiQL an
 introspection are on in development and off in production unless
 ``PARLO_GRAPHQL_INTROSPECTION=true``.
 
+Before Strawberry sees a request: a body over :data:`MAX_BODY` is refused (413) without
+being read whole, and a body that is not UTF-8 JSON gets 400, never a 500. Every error the
+endpoint writes itself is JSON ``{"data": null, "errors": [{"message": <Spanish>,
+"extensions": {"code": …}}]}``, the shape of GraphQL's own errors. Queries stop after
+:data:`schema.guards.QUERY_TIME_LIMIT` seconds, mutations after
+:data:`schema.guards.MUTATION_TIME_LIMIT` (a mutation's transaction rolls back).
+
 Responses are encoded with orjson: a full day's agenda is ~24 KB of JSON, which the standard
 library takes ~0.35 ms to write and orjson ~0.03 ms. orjson writes UTF-8 (``"Estética"``, not
 ``"Est\\u00e9tica"``: the same JSON) and refuses what it cannot represent exactly, such as an
@@ -15,25 +22,53 @@ integer beyond 64 bits; those few bodies go through ``json.dumps`` as before.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import uuid
 
 import orjson
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from cross_web import HTTPException
+from strawberry.types import ExecutionResult
 
 from parlo.components import Component, Services
+from parlo.request_body import BodyTooLarge, kilobytes, read_body, replay
 from parlo.whatsapp_app import outbox_notifier
 from resolvers.actors import actor_from_token
 from resolvers.context import Actor, Context
 from resolvers.errors import Problem, Suspended
 from schema.context import GraphQLContext
+from schema.guards import NOT_AUTHENTICATED, QUERY_TIME_LIMIT, TIMED_OUT, spanish
 from schema.schema import build_schema
 
+log = logging.getLogger("parlo.graphql")
+
 ACTOR_KEY = "parlo_actor"
+#: A request body larger than this is refused unread: the dashboard's largest is a few KB.
+MAX_BODY = 256 * 1024
+NOT_UTF8 = "El cuerpo de la petición no es texto UTF-8 válido."
+NOT_JSON = "El cuerpo de la petición no es JSON válido."
+#: Strawberry's own refusals, in the words the client gets.
+_HTTP_WORDS = {
+    "Unsupported content type": "Envía la petición como JSON (Content-Type: application/json).",
+    "No GraphQL query found in the request": "La petición no trae ninguna consulta GraphQL («query»).",
+    "GraphQL only supports GET and POST requests.": "GraphQL solo acepta peticiones GET y POST.",
+    "Not Found": "No encontré esa página.",
+    "Batching is not enabled": "Manda una sola operación por petición.",
+    "Unable to parse request body as JSON": NOT_JSON,
+}
+
+
+def error_response(message: str, code: str, status: int) -> JSONResponse:
+    """Every error this endpoint writes itself, in the shape of a GraphQL error."""
+    return JSONResponse({"data": None, "errors": [{"message": message, "extensions": {"code": code}}]},
+                        status_code=status)
 
 
 class ParloGraphQL(GraphQL):
@@ -43,8 +78,55 @@ class ParloGraphQL(GraphQL):
                          graphql_ide="graphiql" if introspection else None,
                          allow_queries_via_get=introspection, **kwargs)
         self.services = services
+        self.hide_suggestions = services.settings.is_production
         self.config = services.resolver_config()
         self.notify_outbox = outbox_notifier(services)  # delivery starts right after a commit, not at the next sweep
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Strawberry's, with its plain-text refusals answered as Spanish JSON errors."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as exc:
+            reason = _HTTP_WORDS.get(exc.reason, exc.reason)
+            response = error_response(reason, "BAD_REQUEST" if exc.status_code == 400 else "HTTP_ERROR",
+                                      exc.status_code)
+        await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """orjson: faster, and invalid UTF-8 is a 400 with a reason instead of a UnicodeDecodeError (500)."""
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            if isinstance(data, bytes):
+                try:
+                    data.decode("utf-8")
+                except UnicodeDecodeError:
+                    raise HTTPException(400, NOT_UTF8) from exc
+            raise HTTPException(400, NOT_JSON) from exc
+
+    async def execute_single(self, request, request_adapter, sub_response, context, root_value, request_data):
+        """Within the time limit (a mutation's guard lengthens it); past it, a Spanish error."""
+        try:
+            async with asyncio.timeout(QUERY_TIME_LIMIT) as deadline:
+                context.deadline = deadline
+                return await super().execute_single(request, request_adapter, sub_response, context, root_value,
+                                                    request_data)
+        except TimeoutError:
+            log.warning("GraphQL operation %s stopped at its time limit", request_data.operation_name or "(sin nombre)")
+            return ExecutionResult(data=None, errors=[GraphQLError(TIMED_OUT, extensions={"code": "TIMEOUT"})])
+
+    async def process_result(self, request, result):
+        """Errors in the client's words: limits in Spanish; no field suggestions in production."""
+        processed = await super().process_result(request, result)
+        for error in processed.get("errors") or ():
+            message, code = spanish(error.get("message", ""), hide_suggestions=self.hide_suggestions)
+            if code is not None:
+                error["extensions"] = {**(error.get("extensions") or {}), "code": code}
+            error["message"] = message
+        return processed
 
     def encode_json(self, data: object) -> bytes | str:
         try:
@@ -70,6 +152,14 @@ class GraphQLEndpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
+            if scope["method"] == "POST":
+                try:
+                    body = await read_body(scope, receive, MAX_BODY)
+                except BodyTooLarge:
+                    await error_response(f"La petición es demasiado grande: el máximo es {kilobytes(MAX_BODY)}.",
+                                         "BODY_TOO_LARGE", 413)(scope, receive, send)
+                    return
+                receive = replay(body, receive)
             request = Request(scope)
             header = request.headers.get("authorization", "")
             scheme, _, token = header.partition(" ")
@@ -80,10 +170,9 @@ class GraphQLEndpoint:
                     actor = await actor_from_token(self.services.db, token.strip(), secret=self.secret,
                                                    now=self.services.clock())
                 if isinstance(actor, Problem):
-                    status = 403 if isinstance(actor, Suspended) else 401
-                    code = "SUSPENDED" if isinstance(actor, Suspended) else "NOT_AUTHENTICATED"
-                    await JSONResponse({"data": None, "errors": [{"message": actor.message, "extensions": {"code": code}}]},
-                                       status_code=status)(scope, receive, send)
+                    suspended = isinstance(actor, Suspended)
+                    await error_response(actor.message, "SUSPENDED" if suspended else NOT_AUTHENTICATED,
+                                         403 if suspended else 401)(scope, receive, send)
                     return
                 scope.setdefault("state", {})[ACTOR_KEY] = actor
         await self.graphql(scope, receive, send)

@@ -115,7 +115,7 @@ async def list_organizations(ctx: Context, query: OrganizationFilter) -> list[Or
         statement = statement.where(Organization.id.in_(query.ids))
     statement = statement.order_by(Organization.created_at.desc(), Organization.id)
     async with ctx.db.session() as session:
-        return list((await session.scalars(statement.offset(query.offset).limit(min(query.limit, 500)))).all())
+        return list((await session.scalars(statement.offset(query.offset).limit(max(1, min(query.limit, 200))))).all())
 
 
 async def get_organization_by_id(ctx: Context, organization_id: uuid.UUID | None) -> Organization | Problem:

@@ -28,6 +28,7 @@ from resolvers.context import Context
 from schema.context import GraphQLContext
 from schema.errors import PROBLEM_TYPES, ProblemRaised
 from schema.execution import ParloExecution, thin_resolvers
+from schema.guards import OperationGuard
 from schema.mutations.admin import AdminMutations
 from schema.mutations.auth import AuthMutations
 from schema.mutations.availability import AvailabilityMutations
@@ -96,6 +97,7 @@ def build_schema(*, introspection: bool = True, short_roads: bool = True) -> Par
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
         lambda: MaskErrors(should_mask_error=_is_bug, error_message=GENERIC_ERROR),
+        OperationGuard,
     ]
     if not introspection:
         extensions.append(DisableIntrospection)

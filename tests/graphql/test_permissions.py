@@ -95,7 +95,11 @@ async def test_an_admin_cannot_touch_the_owner_nor_make_anyone_owner(client, sal
 
 
 async def test_anonymous_callers_only_reach_sign_in(client):
-    body = await gql(client, "{ me { __typename ... on Problem { message } } }")
-    assert body["data"]["me"] == {"__typename": "NotAuthenticated", "message": "Necesitas iniciar sesión."}
-    body = await gql(client, "mutation { createService(input: {name: \"X\", durationMinutes: 20, priceCents: 1}) { __typename } }")
-    assert body["data"]["createService"]["__typename"] == "NotAuthenticated"
+    """Anything but signing in, without a token, is the one authentication answer (README)."""
+    signed_out = {"data": None, "errors": [{"message": "Necesitas iniciar sesión.",
+                                            "extensions": {"code": "NOT_AUTHENTICATED"}}]}
+    assert await gql(client, "{ me { __typename ... on Problem { message } } }", expect_status=401) == signed_out
+    assert await gql(client, "mutation { createService(input: {name: \"X\", durationMinutes: 20, priceCents: 1}) "
+                             "{ __typename } }", expect_status=401) == signed_out
+    body = await gql(client, "mutation { requestMagicLink(phone: \"5512340001\") { __typename } }")
+    assert body["data"]["requestMagicLink"]["__typename"] == "MagicLinkRequested"
