@@ -16,6 +16,7 @@ import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -25,11 +26,15 @@ from messaging.inbound import InboundMessage, store_inbound
 from messaging.runtime import WorkQueue
 from messaging.signatures import public_request_url, signature_is_valid
 from messaging.status import record_provider_status
+from messaging.webhook_input import Refused, clean_form, clean_text
 from parlo.components import Component, Services
+from parlo.request_body import BodyTooLarge, read_body
 
 log = logging.getLogger("parlo.whatsapp")
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+#: Twilio's own ceiling for a webhook's payload (1 MB); a WhatsApp message's form is a few KB.
+WEBHOOK_MAX_BODY = 1024 * 1024
 
 
 class WhatsAppRuntime:
@@ -123,9 +128,15 @@ def _signed_by_twilio(services: Services, request: Request, form: dict[str, str]
     return signature_is_valid(token, url, form, request.headers.get("X-Twilio-Signature"))
 
 
-async def _form(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {key: str(value) for key, value in form.items()}
+async def _form(request: Request) -> dict[str, str] | Response:
+    """Twilio's urlencoded form, read with a ceiling (413 past it, 400 if it is not UTF-8)."""
+    try:
+        body = await read_body(request.scope, request.receive, WEBHOOK_MAX_BODY)
+        return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+    except BodyTooLarge:
+        return Response("demasiado grande", status_code=413, media_type="text/plain")
+    except UnicodeDecodeError:
+        return Response("no es UTF-8", status_code=400, media_type="text/plain")
 
 
 def whatsapp_component(services: Services) -> Component:
@@ -134,9 +145,15 @@ def whatsapp_component(services: Services) -> Component:
     async def incoming(request: Request) -> Response:
         started = time.perf_counter()
         form = await _form(request)
+        if isinstance(form, Response):
+            return form
         if not _signed_by_twilio(services, request, form):
             log.warning("Twilio webhook with a missing or wrong signature refused (%s)", request.client)
             return Response("firma inválida", status_code=403, media_type="text/plain")
+        form = clean_form(form)  # messaging/webhook_input.py: every field bounded before the database
+        if isinstance(form, Refused):
+            log.warning("Twilio webhook refused: %s (%s)", form.reason, request.client)
+            return Response(form.reason, status_code=400, media_type="text/plain")
         try:
             inbound = InboundMessage.from_form(form)
         except ValueError as exc:
@@ -154,8 +171,11 @@ def whatsapp_component(services: Services) -> Component:
 
     async def status(request: Request) -> Response:
         form = await _form(request)
+        if isinstance(form, Response):
+            return form
         if not _signed_by_twilio(services, request, form):
             return Response("firma inválida", status_code=403, media_type="text/plain")
+        form = {key: clean_text(value, 2000) for key, value in form.items()}
         sid = form.get("MessageSid") or form.get("SmsSid")
         word = form.get("MessageStatus") or form.get("SmsStatus")
         if sid and word:
