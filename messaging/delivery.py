@@ -43,6 +43,7 @@ from messaging.runtime import Messaging
 from messaging.senders import Outgoing, SendFailed, Sent
 from messaging.status import record_provider_status
 from messaging.templates import TemplateError, inside_session_window, render
+from resolvers.magic_links import redacted, spend_undelivered, wire_variables
 from resolvers.outbox import whatsapp_address
 from storage import (
     ContentType,
@@ -150,7 +151,10 @@ async def outgoing_for(m: Messaging, row: OutboundMessage) -> Outgoing:
     callback = f"{m.config.status_callback_url}?outbox={row.id}"
     if row.template_name is None:
         return Outgoing(str(row.id), to, from_, row.body or "", status_callback=callback)
-    rendered = render(row.template_name, row.template_variables or {}, now=m.now())
+    # A sign-in link exists only on the wire: the row names its token row (resolvers/magic_links.py).
+    variables = wire_variables(row.template_variables or {}, secret=m.config.resolver.jwt_secret,
+                               public_url=m.config.public_url)
+    rendered = render(row.template_name, variables, now=m.now())
     if inside_session_window(last_inbound_at, m.now()):
         return Outgoing(str(row.id), to, from_, rendered.body, status_callback=callback)
     sid = m.config.content_sids.get(row.template_name)
@@ -179,7 +183,7 @@ async def _record_sent(m: Messaging, row: OutboundMessage, outgoing: Outgoing, s
         fresh.sent_at = fresh.sent_at or now
         fresh.last_error = None
         if fresh.body is None:
-            fresh.body = outgoing.body  # what the customer read, for the history and `parlo chat`
+            fresh.body = redacted(outgoing.body)  # what the customer read (no sign-in token), for the history
         fresh.updated_at = now
         if fresh.kind != "reply" or fresh.conversation_id is None:
             await _into_history(m, session, fresh, outgoing, sent, now)
@@ -207,7 +211,7 @@ async def _into_history(m: Messaging, session, row: OutboundMessage, outgoing: O
     session.add(Message(conversation_id=conversation.id, organization_id=row.organization_id,
                         sequence=sequence + 1, direction=MessageDirection.OUTBOUND, sender_type=SenderType.SYSTEM,
                         content_type=ContentType.TEMPLATE if row.template_name else ContentType.TEXT,
-                        body=outgoing.body, provider_message_id=sent.provider_message_id, processed_at=now,
+                        body=redacted(outgoing.body), provider_message_id=sent.provider_message_id, processed_at=now,
                         created_at=now))
     conversation.last_message_at = now
 
@@ -226,6 +230,8 @@ async def _record_failure(m: Messaging, row: OutboundMessage, error: str, *, per
                     next_attempt_at=retry_at if retry_at else OutboundMessage.next_attempt_at, updated_at=now)
             .execution_options(synchronize_session=False)
         )
+        if give_up:
+            await spend_undelivered(session, row.template_variables, now)
     if give_up:
         report.failed += 1
         log.error("WhatsApp message %s to %s failed for good: %s", row.id, row.to_number, error)
@@ -319,7 +325,7 @@ async def recover_abandoned(m: Messaging) -> int:
                 OutboundMessage.provider_message_id.in_(candidates)))).all()) if candidates else set()
             found = next((sid for sid in candidates if sid not in taken), None)
             values = dict(status=DeliveryStatus.QUEUED, provider_message_id=found, sent_at=row.claimed_at,
-                          body=row.body or outgoing.body) if found else dict(status=DeliveryStatus.PENDING,
+                          body=row.body or redacted(outgoing.body)) if found else dict(status=DeliveryStatus.PENDING,
                                                                               next_attempt_at=now)
             await session.execute(update(OutboundMessage).where(
                 OutboundMessage.id == row.id, OutboundMessage.status == DeliveryStatus.SENDING)

@@ -3,17 +3,28 @@
 Only a SHA-256 of the link's token is stored, so a database leak gives no way in. The
 request always gets the same neutral answer, whether or not the phone belongs to anyone:
 the endpoint must not tell strangers who works where.
+
+The token is never written down either. It is an HMAC of its row's id under the server's
+secret (:func:`link_token`): the outbox row says only which token row it carries
+(``sign_in_token_id``), and the URL is rendered when the message is handed to Twilio
+(:func:`wire_variables`). So an owner or an admin reading the outbox (``failedMessages``)
+sees the message with the link redacted (:func:`redacted`), and a link whose delivery
+failed for good is spent at once (:func:`spend_undelivered`), not left valid for minutes.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
-import secrets
+import re
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers import outbox
 from resolvers.auth import ADMIN_SESSION_TTL, STAFF_SESSION_TTL, issue_admin_token, issue_staff_token
@@ -38,6 +49,51 @@ def hash_token(token: str) -> str:
 
 def magic_link_url(public_url: str, token: str) -> str:
     return f"{public_url.rstrip('/')}/entrar?token={token}"
+
+
+TOKEN_ROW = "sign_in_token_id"
+#: What an outbox reader sees where the link was.
+HIDDEN = "[liga oculta]"
+_LINK = re.compile(r"(/entrar\?token=)[A-Za-z0-9_\-%.=]+")
+
+
+def link_token(secret: str, token_id: uuid.UUID) -> str:
+    """The link's token: only who holds the server's secret can compute it from the row id."""
+    digest = hmac.new(secret.encode("utf-8"), b"parlo-magic-link:" + token_id.bytes, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def wire_variables(variables: dict[str, Any], *, secret: str, public_url: str) -> dict[str, Any]:
+    """A magic-link message's variables as sent: the URL rendered from the token row it names."""
+    token_id = variables.get(TOKEN_ROW)
+    if not token_id:
+        return variables
+    token = link_token(secret, uuid.UUID(str(token_id)))
+    return {**variables, "url": magic_link_url(public_url, token)}
+
+
+def redacted(text: str | None) -> str | None:
+    """Any sign-in link in a text, with its token hidden."""
+    return _LINK.sub(lambda found: found[1] + HIDDEN, text) if text else text
+
+
+def redacted_variables(variables: dict[str, Any]) -> dict[str, Any]:
+    """A message's variables as outbox readers see them: no token, no token row."""
+    if TOKEN_ROW in variables:
+        return {**{k: v for k, v in variables.items() if k != TOKEN_ROW}, "url": HIDDEN}
+    url = variables.get("url")
+    if isinstance(url, str) and _LINK.search(url):
+        return {**variables, "url": redacted(url)}
+    return variables
+
+
+async def spend_undelivered(session: AsyncSession, variables: dict[str, Any], now: datetime) -> None:
+    """A link WhatsApp could not deliver is spent: nobody should be able to use it later."""
+    token_id = (variables or {}).get(TOKEN_ROW)
+    if token_id:
+        await session.execute(update(AuthToken).where(AuthToken.id == uuid.UUID(str(token_id)),
+                                                      AuthToken.used_at.is_(None))
+                              .values(used_at=now, updated_at=now).execution_options(synchronize_session=False))
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,15 +135,16 @@ async def request_magic_link(ctx: Context, phone: str) -> MagicLinkRequested | V
             if recent >= MAX_LINKS_PER_WINDOW:
                 continue
             sent += 1
-            token = secrets.token_urlsafe(32)
+            token_id = uuid.uuid4()
             session.add(AuthToken(
-                organization_id=organization.id, staff_id=staff.id, token_hash=hash_token(token),
+                id=token_id, organization_id=organization.id, staff_id=staff.id,
+                token_hash=hash_token(link_token(ctx.config.jwt_secret, token_id)),
                 token_type=TokenType.MAGIC_LINK, expires_at=now + MAGIC_LINK_TTL, created_at=now, updated_at=now,
             ))
             outbox.enqueue(
                 session, now=now, to=staff.phone_number, organization_id=organization.id,
                 kind="magic_link", template_name="magic_link",
-                variables={"url": magic_link_url(ctx.config.public_url, token), "staff_name": staff.name,
+                variables={TOKEN_ROW: str(token_id), "staff_name": staff.name,
                            "organization_name": organization.name},
                 from_number=ctx.config.central_number,
             )

@@ -3,6 +3,7 @@ from datetime import datetime
 import strawberry
 from strawberry.scalars import JSON
 
+from resolvers.magic_links import redacted, redacted_variables
 from schema.types.enums import DeliveryStatus
 from schema.types.ids import to_id
 from storage import OutboundMessage as OutboundMessageRow
@@ -24,8 +25,10 @@ class OutboundMessage:
     next_attempt_at: datetime | None = strawberry.field(description="when it is (re)tried; PENDING rows only")
     sent_at: datetime | None
     delivered_at: datetime | None
-    body: str | None = strawberry.field(description="the text sent (templates: filled in once sent)")
-    variables: JSON = strawberry.field(description="the raw facts a template is written from")
+    body: str | None = strawberry.field(description="the text sent (templates: filled in once sent); sign-in "
+                                                     "links are shown redacted")
+    variables: JSON = strawberry.field(description="the raw facts a template is written from (sign-in links "
+                                                   "redacted)")
 
     @classmethod
     def of(cls, row: OutboundMessageRow) -> "OutboundMessage":
@@ -34,4 +37,5 @@ class OutboundMessage:
                    template_name=row.template_name, to_number=row.to_number, status=row.status,
                    attempts=row.attempts, last_error=row.last_error, created_at=row.created_at,
                    next_attempt_at=row.next_attempt_at if row.status == "pending" else None, sent_at=row.sent_at,
-                   delivered_at=row.delivered_at, body=row.body, variables=row.template_variables or {})
+                   delivered_at=row.delivered_at, body=redacted(row.body),
+                   variables=redacted_variables(row.template_variables or {}))

@@ -11,7 +11,7 @@ import httpx
 from sqlalchemy import select
 
 from resolvers.auth import issue_staff_token
-from resolvers.magic_links import hash_token, magic_link_url
+from resolvers.magic_links import hash_token, magic_link_url, wire_variables
 from storage import (
     AuthToken, Conversation, ConversationChannel, Database, Message, MessageDirection, OutboundMessage,
     SenderType, Staff, TokenType,
@@ -32,14 +32,16 @@ async def magic_link(db: Database, public_url: str, *, phone: str = OWNER_PHONE,
     return magic_link_url(public_url, token)
 
 
-async def link_sent_by_whatsapp(db: Database, phone: str = OWNER_PHONE) -> str:
-    """The URL in the newest magic-link message queued for this phone (what WhatsApp would deliver)."""
+async def link_sent_by_whatsapp(db: Database, settings, phone: str = OWNER_PHONE) -> str:
+    """The URL of the newest magic-link message queued for this phone, as WhatsApp gets it (the
+    outbox holds no link: the sender renders it, resolvers/magic_links.py)."""
     async with db.session() as session:
         row = await session.scalar(
             select(OutboundMessage).where(OutboundMessage.to_number.contains(phone), OutboundMessage.kind == "magic_link")
             .order_by(OutboundMessage.created_at.desc()))
     assert row is not None, "no magic link was queued"
-    return row.template_variables["url"]
+    return wire_variables(row.template_variables, secret=settings.jwt_secret.get_secret_value(),
+                          public_url=settings.public_url)["url"]
 
 
 async def owner_token(db: Database, secret: str, now: datetime, phone: str = OWNER_PHONE) -> str:

@@ -21,7 +21,7 @@ async def test_owner_asks_for_a_link_opens_it_and_lands_on_todays_agenda(page, d
     await page.get_by_role("button", name="Enviarme la liga").click()
     await expect(page.get_by_role("status").filter(has_text="te enviamos una liga")).to_be_visible()
 
-    link = await link_sent_by_whatsapp(db)
+    link = await link_sent_by_whatsapp(db, live_server.settings)
     assert link.startswith(f"{live_server.url}/entrar?token=")
     await page.goto(link)
 
