@@ -7,6 +7,7 @@ indistinguishable from one that does not exist (NotFound, never PermissionDenied
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -155,6 +156,39 @@ async def load_appointment(session: AsyncSession, ctx: Context, appointment_id: 
     if appointment is None or appointment.organization_id != ctx.actor.organization_id:
         return APPOINTMENT_NOT_FOUND
     if not owns(ctx.actor, appointment):
+        return APPOINTMENT_NOT_FOUND
+    return appointment
+
+
+async def lock_appointments(session: AsyncSession, org_id: uuid.UUID,
+                            appointment_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Appointment]:
+    """The organization's appointments with these ids, locked until the transaction ends, as they are now.
+
+    Every change to an appointment (cancel, move, mark, notes, a re-plan) reads it through
+    here, then checks its status: of two changes racing for one appointment, the second waits
+    for the first to commit and then sees what it did (a cancelled visit is not moved into a
+    "ghost" that holds its old stylist's time forever). PostgreSQL: ``SELECT … FOR UPDATE``,
+    in id order so two lockers of several rows cannot deadlock. SQLite: the write
+    transaction (``BEGIN IMMEDIATE``) already holds the whole database; the read is fresh.
+    ``populate_existing`` drops whatever the session had read before the lock.
+    """
+    ids = sorted(set(appointment_ids), key=str)
+    if not ids:
+        return {}
+    query = (select(Appointment).where(Appointment.organization_id == org_id, Appointment.id.in_(ids))
+             .order_by(Appointment.id).execution_options(populate_existing=True))
+    if session.bind.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return {a.id: a for a in await session.scalars(query)}
+
+
+async def lock_appointment(session: AsyncSession, ctx: Context, appointment_id: uuid.UUID) -> Appointment | Problem:
+    """:func:`load_appointment` with the row locked (see :func:`lock_appointments`)."""
+    org_id = ctx.actor.organization_id
+    if org_id is None:
+        return APPOINTMENT_NOT_FOUND
+    appointment = (await lock_appointments(session, org_id, [appointment_id])).get(appointment_id)
+    if appointment is None or not owns(ctx.actor, appointment):
         return APPOINTMENT_NOT_FOUND
     return appointment
 

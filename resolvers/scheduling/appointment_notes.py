@@ -17,8 +17,8 @@ from resolvers.permissions import Permission
 from resolvers.scheduling import notices
 from resolvers.scheduling.access import (
     allowed,
-    load_appointment,
     load_organization,
+    lock_appointment,
     organization_id,
 )
 from resolvers.scheduling.booking import MAX_NOTES
@@ -40,7 +40,7 @@ async def set_appointment_notes(ctx: Context, appointment_id: uuid.UUID, notes: 
         organization = await load_organization(session, org_id, for_write=True)
         if not isinstance(organization, Organization):
             return organization
-        appointment = await load_appointment(session, ctx, appointment_id)
+        appointment = await lock_appointment(session, ctx, appointment_id)
         if not isinstance(appointment, Appointment):
             return appointment
         if appointment.notes != text:

@@ -37,11 +37,12 @@ from resolvers.scheduling.access import (
     STAFF_NOT_FOUND,
     allowed,
     check_instant,
-    load_appointment,
     load_location,
     load_organization,
     load_place,
     load_place_and_customer,
+    lock_appointment,
+    lock_appointments,
     organization_id,
     phone_or_problem,
 )
@@ -592,7 +593,7 @@ async def _reschedule_once(
         organization = await load_organization(session, org_id, for_write=True)
         if not isinstance(organization, Organization):
             return organization
-        appointment = await load_appointment(session, ctx, appointment_id)
+        appointment = await lock_appointment(session, ctx, appointment_id)
         if not isinstance(appointment, Appointment):
             return appointment
         if problem := _inactive(appointment):
@@ -600,6 +601,8 @@ async def _reschedule_once(
         if actor.is_customer and appointment.starts_at <= now:
             return ValidationError("Esa cita ya empezó; ya no se puede mover.", field="id")
         visit = await _visit_of(session, appointment)
+        await lock_appointments(session, org_id, [a.id for a in visit])  # the rest of the visit moves with it
+        visit = [a for a in visit if a.status in ACTIVE_STATUSES]
         location = await load_location(session, org_id, appointment.location_id)
         if not isinstance(location, Location):
             return location
@@ -624,7 +627,14 @@ async def _reschedule_once(
         if not isinstance(chosen, solver.Assignment):
             return chosen
         previous_start = min(a.starts_at for a in visit)
+        before = {a.id: (a.starts_at, a.ends_at, a.staff_id, a.spot_id, a.updated_at) for a in visit}
         placed = _place_existing(by_service, chosen, now)
+        if all(before[a.id][:4] == (a.starts_at, a.ends_at, a.staff_id, a.spot_id) for a in visit):
+            for a in visit:  # asked to move it where it already is: nothing changes, nobody is told
+                a.updated_at = before[a.id][4]
+            customer = await session.get(Customer, appointment.customer_id)
+            return BookedAppointments(appointments=tuple(visit), customer=customer,
+                                      booking_group_id=appointment.booking_group_id)
         if staff_id is not None:  # the stylist named now is the one to keep on a re-plan
             for moved, booked in placed:
                 moved.staff_requested = booked.seat == 0
@@ -673,7 +683,7 @@ async def cancel_appointment(
         organization = await load_organization(session, org_id, for_write=True)
         if not isinstance(organization, Organization):
             return organization
-        appointment = await load_appointment(session, ctx, appointment_id)
+        appointment = await lock_appointment(session, ctx, appointment_id)
         if not isinstance(appointment, Appointment):
             return appointment
         if problem := _inactive(appointment):
@@ -733,11 +743,13 @@ async def mark_appointment(ctx: Context, appointment_id: uuid.UUID, status: Appo
         organization = await load_organization(session, org_id, for_write=True)
         if not isinstance(organization, Organization):
             return organization
-        appointment = await load_appointment(session, ctx, appointment_id)
+        appointment = await lock_appointment(session, ctx, appointment_id)
         if not isinstance(appointment, Appointment):
             return appointment
         if appointment.status is AppointmentStatus.CANCELLED:
             return ValidationError("Esa cita está cancelada.", field="id")
+        if appointment.status is status:  # marked already (twice from two screens): one activity line
+            return appointment
         if appointment.starts_at > now:
             return ValidationError("Esa cita todavía no empieza; márcala cuando haya comenzado.", field="id")
         appointment.status = status
