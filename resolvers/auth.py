@@ -4,6 +4,14 @@ The token is the only thing the dashboard keeps. It carries who the actor is
 (``kind`` = ``staff`` with ``sub`` = staff id and ``org`` = organization id, or ``admin``)
 and when it expires; permissions are always re-read from the database, so changing a
 staff member's level or suspending an organization takes effect at once.
+
+What a token says about time is checked against the service's clock, never the machine's
+(PyJWT would read the wall clock for ``iat``, so a ``PARLO_CLOCK`` ahead of real time
+refused every session), and its lifetime is capped when it is read, whatever its ``exp``
+says: a token forged or issued with a ten-year expiry still dies after
+:data:`MAX_LIFETIME` of its kind. A staff token also carries the person's session
+generation (``gen``); bumping it (sign out everywhere, a permission change, deactivation)
+revokes every session issued before.
 """
 
 from __future__ import annotations
@@ -17,6 +25,10 @@ import jwt
 ALGORITHM = "HS256"
 STAFF_SESSION_TTL = timedelta(days=7)
 ADMIN_SESSION_TTL = timedelta(hours=8)
+#: The longest a token of each kind is honoured, from its ``iat``, whatever its ``exp`` says.
+MAX_LIFETIME = {"staff": STAFF_SESSION_TTL, "admin": ADMIN_SESSION_TTL, "impersonation": ADMIN_SESSION_TTL}
+#: Clocks of two servers may differ a little: an ``iat`` this far ahead of ours is still fine.
+CLOCK_SKEW = timedelta(minutes=2)
 
 
 class InvalidToken(ValueError):
@@ -30,11 +42,13 @@ class TokenClaims:
     organization_id: uuid.UUID | None
     expires_at: datetime
     impersonated_by_admin: bool = False
+    #: The staff member's session generation when the token was issued (see actors.py).
+    generation: int = 0
 
 
 def issue_staff_token(
     *, staff_id: uuid.UUID, organization_id: uuid.UUID, secret: str, now: datetime,
-    ttl: timedelta = STAFF_SESSION_TTL, impersonated_by_admin: bool = False,
+    ttl: timedelta = STAFF_SESSION_TTL, impersonated_by_admin: bool = False, generation: int = 0,
 ) -> str:
     payload = {
         "kind": "staff",
@@ -42,6 +56,7 @@ def issue_staff_token(
         "org": str(organization_id),
         "iat": int(now.timestamp()),
         "exp": int((now + ttl).timestamp()),
+        "gen": generation,
     }
     if impersonated_by_admin:
         payload["imp"] = True
@@ -54,17 +69,29 @@ def issue_admin_token(*, secret: str, now: datetime, ttl: timedelta = ADMIN_SESS
 
 
 def read_token(token: str, *, secret: str, now: datetime) -> TokenClaims:
-    """Verify signature and expiry against the injected ``now`` (not the wall clock)."""
+    """Verify the signature, then every time claim against the injected ``now`` (not the wall clock)."""
     try:
         payload = jwt.decode(
-            token, secret, algorithms=[ALGORITHM], options={"verify_exp": False, "require": ["exp", "kind"]}
+            token, secret, algorithms=[ALGORITHM],
+            options={"verify_exp": False, "verify_iat": False, "verify_nbf": False,
+                     "require": ["exp", "iat", "kind"]},
         )
     except jwt.PyJWTError as exc:
         raise InvalidToken(str(exc)) from exc
-    expires_at = datetime.fromtimestamp(payload["exp"], tz=now.tzinfo)
+    try:
+        issued_at = datetime.fromtimestamp(int(payload["iat"]), tz=now.tzinfo)
+        expires_at = datetime.fromtimestamp(int(payload["exp"]), tz=now.tzinfo)
+    except (TypeError, ValueError, OverflowError, OSError) as exc:
+        raise InvalidToken("malformed time claims") from exc
+    kind = payload["kind"]
+    lifetime = MAX_LIFETIME.get("impersonation" if payload.get("imp") else kind)
+    if lifetime is None:
+        raise InvalidToken(f"unknown token kind {kind!r}")
+    if issued_at > now + CLOCK_SKEW:
+        raise InvalidToken("issued in the future")
+    expires_at = min(expires_at, issued_at + lifetime)  # the cap, whatever `exp` says
     if expires_at <= now:
         raise InvalidToken("expired")
-    kind = payload["kind"]
     try:
         if kind == "staff":
             return TokenClaims(
@@ -73,9 +100,8 @@ def read_token(token: str, *, secret: str, now: datetime) -> TokenClaims:
                 organization_id=uuid.UUID(payload["org"]),
                 expires_at=expires_at,
                 impersonated_by_admin=bool(payload.get("imp")),
+                generation=int(payload.get("gen", 0)),
             )
-        if kind == "admin":
-            return TokenClaims(kind="admin", staff_id=None, organization_id=None, expires_at=expires_at)
-    except (KeyError, ValueError) as exc:
+        return TokenClaims(kind="admin", staff_id=None, organization_id=None, expires_at=expires_at)
+    except (KeyError, ValueError, TypeError) as exc:
         raise InvalidToken("malformed claims") from exc
-    raise InvalidToken(f"unknown token kind {kind!r}")
