@@ -493,6 +493,7 @@ async def measure(args, stack: Stack, db: Database) -> list[str]:
     print(f"salons: {len(salons)} built through the GraphQL API in {time.perf_counter() - t0:.1f} s")
     work = Path(tempfile.mkdtemp(prefix="parlo-load-"))
     acknowledged: dict[str, int] = {}
+    problems: list[str] = []
     run = secrets.token_hex(3)
     try:
         # 1. bookings, with the worker delivering confirmations and owner notices meanwhile
@@ -509,6 +510,8 @@ async def measure(args, stack: Stack, db: Database) -> list[str]:
         show(f"bookAppointment succeeded, {args.connections} connections", booked["ok"] / booked["seconds"],
              booked["p50"] / 1000, booked["p99"] / 1000, f"   ({booked['bad']} refused, {booked['errors']} errors)")
         print(cpu.per_operation(before, cpu.sample(), booked["ok"]))
+        if not booked["ok"]:
+            problems.append("no booking succeeded (see the server log; raise --seconds on a loaded machine)")
         stack.stop_worker()
 
         # 2. webhooks into a stopped worker: acknowledged and stored; the backlog of figure 3
@@ -520,6 +523,8 @@ async def measure(args, stack: Stack, db: Database) -> list[str]:
         show(f"webhooks stored, {args.senders} senders, {args.connections} conn.", hooked["ok"] / hooked["seconds"],
              hooked["p50"] / 1000, hooked["p99"] / 1000, f"   ({hooked['bad']} refused, {hooked['errors']} errors)")
         print(cpu.per_operation(before, cpu.sample(), hooked["ok"]))
+        if not hooked["ok"]:
+            problems.append("no webhook was acknowledged")
 
         # 3. the rule engine drains that backlog
         stack.start_worker()
@@ -574,7 +579,7 @@ async def measure(args, stack: Stack, db: Database) -> list[str]:
                 break
             await asyncio.sleep(0.5)
         stack.stop_worker()
-        return await checks(db, acknowledged)
+        return problems + await checks(db, acknowledged)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -601,7 +606,7 @@ def main() -> None:
     parser.add_argument("--orgs", type=int, default=50)
     parser.add_argument("--senders", type=int, default=400)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--seconds", type=float, default=10, help="each wrk run (at least 5 on a loaded machine)")
     parser.add_argument("--server-workers", type=int, default=2)
     parser.add_argument("--worker-processes", type=int, default=2)
     parser.add_argument("--model-delay", type=float, default=1.0)
