@@ -23,7 +23,7 @@ acknowledged is stored exactly once (no duplicate MessageSid, none missing) and 
     .venv/bin/python bench/load.py                         # PostgreSQL on 127.0.0.1, Redis db 12
     .venv/bin/python bench/load.py --seconds 20 --orgs 100
     .venv/bin/python bench/load.py --database-url postgresql://postgres@127.0.0.1:9700/postgres   # e.g. Citus
-    .venv/bin/python bench/load.py --source /tmp/parlo-main   # run the servers from another checkout (A/B)
+    .venv/bin/python bench/load.py --compare /tmp/parlo-base  # A/B: this checkout and another, A B B A
 
 ``wrk`` comes from Debian (``apt-get install wrk``). The load generator shares the machine
 with the servers and the database: read every figure as a floor, and compare two runs only
@@ -183,6 +183,7 @@ class Salon:
     token: str
     service_id: str
     staff_ids: list[str]
+    spot_ids: list[str]
 
 
 async def gql(http: httpx.AsyncClient, query: str, variables: dict | None = None, token: str | None = None) -> dict:
@@ -219,7 +220,7 @@ async def build_salon(http: httpx.AsyncClient, admin: str, index: int) -> Salon:
     service = _one(await gql(http, """mutation($i: CreateServiceInput!) { createService(input: $i) { __typename
         ... on Problem { message } ... on Service { id } } }""",
         {"i": {"name": "Corte de cabello", "durationMinutes": SLOT_MINUTES, "priceCents": 15000}}, owner), "Service")
-    staff_ids = []
+    staff_ids, spot_ids = [], []
     for n in range(2):
         member = _one(await gql(http, """mutation($i: CreateStaffMemberInput!) { createStaffMember(input: $i) {
             __typename ... on Problem { message } ... on StaffMember { id } } }""",
@@ -228,11 +229,12 @@ async def build_salon(http: httpx.AsyncClient, admin: str, index: int) -> Salon:
         _one(await gql(http, """mutation($s: ID!, $h: [WeeklyHoursInput!]!) { setRecurringAvailability(staffId: $s,
             hours: $h) { __typename ... on Problem { message } } }""", {"s": member["id"], "h": week}, owner),
             "RecurringAvailabilitySet")
-        _one(await gql(http, """mutation($i: CreateSpotInput!) { createSpot(input: $i) { __typename
+        spot = _one(await gql(http, """mutation($i: CreateSpotInput!) { createSpot(input: $i) { __typename
             ... on Problem { message } ... on Spot { id } } }""",
             {"i": {"name": f"Silla {n + 1}", "serviceIds": [service["id"]]}}, owner), "Spot")
         staff_ids.append(member["id"])
-    return Salon(org_id, number, owner, service["id"], staff_ids)
+        spot_ids.append(spot["id"])
+    return Salon(org_id, number, owner, service["id"], staff_ids, spot_ids)
 
 
 async def build_salons(base: str, count: int) -> list[Salon]:
@@ -316,7 +318,11 @@ def run_wrk(base: str, script: str, data: Path, *, threads: int, connections: in
 
 
 def booking_lines(salons: list[Salon], count: int, path: Path, *, first_day: datetime) -> None:
-    """Distinct starts: request k books salon k % n at its (k // n)-th free start (a chair and a stylist each)."""
+    """Distinct starts: request k books salon k % n at its (k // n)-th free start.
+
+    Each start is booked twice, once per stylist, each with their own chair: left to choose,
+    two bookings at the same start would race for the same free chair (one is refused, rightly).
+    """
     with path.open("w") as f:
         for k in range(count):
             salon = salons[k % len(salons)]
@@ -328,6 +334,7 @@ def booking_lines(salons: list[Salon], count: int, path: Path, *, first_day: dat
             start = (first_day + timedelta(days=day)).replace(hour=OPEN) + timedelta(minutes=slot * SLOT_MINUTES)
             body = json.dumps({"query": BOOK, "variables": {"i": {
                 "serviceIds": [salon.service_id], "start": start.isoformat(), "staffId": salon.staff_ids[seat],
+                "spotId": salon.spot_ids[seat],
                 "customerPhone": f"+5256{k % 100_000_000:08d}", "customerName": f"Cliente {k}"}}})
             f.write(f"/graphql\tAuthorization=Bearer {salon.token};Content-Type=application/json\t{body}\n")
 
@@ -610,6 +617,9 @@ def main() -> None:
     parser.add_argument("--database-url", help="use this (migrated or empty) database as it is, e.g. on Citus")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/12", help="a Redis database for the bench alone")
     parser.add_argument("--source", type=Path, default=ROOT, help="the checkout whose parlo the servers run")
+    parser.add_argument("--compare", type=Path, help="a second checkout (e.g. `git archive REV | tar -x -C /tmp/base`): "
+                                                     "runs alternate between the two, A B B A …")
+    parser.add_argument("--rounds", type=int, default=2, help="with --compare: rounds of A and B")
     parser.add_argument("--orgs", type=int, default=50)
     parser.add_argument("--senders", type=int, default=400)
     parser.add_argument("--connections", type=int, default=16)
@@ -623,8 +633,33 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("bench/load.py needs wrk: apt-get install wrk")
+    if args.compare and args.database_url:
+        sys.exit("--compare needs a fresh database per run: give --url (a server), not --database-url")
 
+    sources = [args.source.resolve()]
+    if args.compare:
+        sources.append(args.compare.resolve())
+    order = []
+    for round_ in range(args.rounds if args.compare else 1):
+        order += sources if round_ % 2 == 0 else list(reversed(sources))  # A B, B A, …: drift cancels out
+    problems: list[str] = []
     print(machine_speed(), "(start)")
+    for index, source in enumerate(order):
+        if len(order) > 1:
+            print(f"\n=== run {index + 1} of {len(order)}: {source} ({_revision(source)})")
+        problems += run_once(args, source)
+        if len(order) > 1:
+            print(machine_speed(), f"(after run {index + 1})")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(machine_speed(), "(end)")
+    if problems:
+        print("FAILED CHECKS: " + "; ".join(problems))
+        sys.exit(1)
+    print("checks passed: 0 overlaps, 0 lost or duplicated messages, outbox delivered")
+
+
+def run_once(args, source: Path) -> list[str]:
+    """The four figures and the checks for the servers of one checkout, on a fresh database."""
     name = None
     if args.database_url:
         url = normalise_url(args.database_url)
@@ -633,9 +668,8 @@ def main() -> None:
         asyncio.run(_admin(args.url, f'CREATE DATABASE "{name}"'))
         url = make_url(normalise_url(args.url)).set(database=name).render_as_string(hide_password=False)
     clear_redis(args.redis)
-    stack = Stack(source=args.source.resolve(), database_url=url, redis_url=args.redis, port=free_port(),
+    stack = Stack(source=source, database_url=url, redis_url=args.redis, port=free_port(),
                   server_workers=args.server_workers, worker_processes=args.worker_processes)
-    problems: list[str] = []
     try:
         subprocess.run([sys.executable, "-m", "parlo.cli", "migrate"], cwd=stack.source, env=stack.env(), check=True,
                        stdout=subprocess.DEVNULL)
@@ -649,18 +683,12 @@ def main() -> None:
                 return await measure(args, stack, db)
             finally:
                 await db.dispose()
-        problems = asyncio.run(go())
+        return asyncio.run(go())
     finally:
         stack.stop()
         if name:
             asyncio.run(_admin(args.url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         clear_redis(args.redis)
-    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(machine_speed(), "(end)")
-    if problems:
-        print("FAILED CHECKS: " + "; ".join(problems))
-        sys.exit(1)
-    print("checks passed: 0 overlaps, 0 lost or duplicated messages, outbox delivered")
 
 
 def _revision(source: Path) -> str:
