@@ -67,7 +67,8 @@ from .parse import parse_frame
 from .phones import extract_phone, format_phone, format_phone_international, normalize_phone
 from .ratings import parse_rating
 from .services import MatchKind, ServiceCandidate, ServiceMatch, match_service
-from .times import PartOfDay, RangeKind, TimeRange, parse_part_of_day, parse_time, parse_time_range
+from .time_ranges import RangeKind, TimeRange, parse_time_range
+from .times import PartOfDay, parse_part_of_day, parse_time
 from .time_constraint import ClockBound, DayConstraint, Lean, TimeConstraint, Window
 from .when import When, parse_when
 

@@ -29,7 +29,8 @@ from datetime import time
 
 from . import intent_phrases as phrases
 from .time_constraint import ClockBound, Lean
-from .times import PartOfDay, RangeKind, find_parts_of_day, find_range_hits, find_times, resolve_hour
+from .time_ranges import RangeKind, find_range_hits
+from .times import PartOfDay, find_parts_of_day, find_times, resolve_hour
 
 __all__ = ["ClockMention", "find_clock_mentions"]
 

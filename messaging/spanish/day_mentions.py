@@ -36,6 +36,7 @@ from .time_constraint import DayConstraint
 __all__ = ["DayMention", "find_day_mentions"]
 
 SOON_MINUTES = 30  # "al rato": not before half an hour from now
+MAX_SINGLE_DAYS = 8  # a message naming more days than this is not one request
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +87,7 @@ _BOUND_RES = (  # "después del 15" takes a bare day number; "después de 5" doe
     re.compile(rf"\b(?P<op>{_BOUND_OPS})(?:\s+de)?\s+(?P<a>{_ATOM})"),
 )
 _LIST_RE = re.compile(  # commas are gone in the normal form: "lunes martes o miercoles"
-    rf"\b(?P<list>(?:{_ATOM})(?:\s+(?:el\s+)?(?:{_ATOM}))*\s+(?:o|u|y|e)\s+(?:el\s+|para\s+el\s+)?(?:{_ATOM}))"
+    rf"\b(?P<list>(?:{_ATOM})(?:\s+(?:el\s+)?(?:{_ATOM})){{0,6}}\s+(?:o|u|y|e)\s+(?:el\s+|para\s+el\s+)?(?:{_ATOM}))"
 )
 _LIST_ITEM_RE = re.compile(_ATOM)
 _SET_RES = (
@@ -208,7 +209,9 @@ def find_day_mentions(norm: str, now: datetime) -> list[DayMention]:
             day = _atom_day(match.group(group), today)
             if day is not None:
                 claim(DayMention(match.span(group), DayConstraint.on(day[0]), weekday=day[1]))
-    while (single := find_date(rest, today, normalized=True)) is not None:
+    for _ in range(MAX_SINGLE_DAYS):  # each search reads the whole message: a bound keeps long ones linear
+        if (single := find_date(rest, today, normalized=True)) is None:
+            break
         span, expression = single
         said = rest[span[0]:span[1]].strip()
         weekday = _WEEKDAY_ONLY_RE.fullmatch(said)

@@ -22,7 +22,7 @@ from datetime import time
 
 from .dates import WEEKDAYS
 from .normal_form import normalize
-from .times import RangeKind, find_time_range
+from .time_ranges import RangeKind, find_time_range
 
 __all__ = ["WeeklyHours", "parse_weekly_hours"]
 

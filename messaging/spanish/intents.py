@@ -59,7 +59,8 @@ from .normal_form import normalize
 from .people import find_staff
 from .phones import find_phone
 from .services import CATEGORIES, FILLER, QUALIFIERS, SALON_VOCABULARY, MatchKind, ServiceMatch, match_service
-from .times import PartOfDay, RangeKind, TimeRange, find_time_range, find_times, parse_part_of_day
+from .time_ranges import RangeKind, TimeRange, find_time_range
+from .times import PartOfDay, find_times, parse_part_of_day
 
 __all__ = ["Audience", "Intent", "Slots", "Understanding", "detect_intent"]
 

@@ -32,13 +32,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
+from . import frame_phrases as request_phrases
 from . import intent_phrases as phrases
 from .choices import _LEADING_FILLER, _NUMBERED_RE, _ORDINAL_RE, _ORDINALS, Choice, ChoiceKind, choose, parse_yes_no
 from .clock_mentions import ClockMention, find_clock_mentions
 from .day_mentions import DayMention, find_day_mentions
-from .frames import Act, AppointmentRef, Catalog, Frame, OfferChoice, ServiceMention, StaffMention
+from .frames import Act, AppointmentRef, Catalog, Frame, OfferChoice, StaffMention
 from .normal_form import normalize
 from .people import find_person_name, find_staff
 from .references import find_reference, reference_from
@@ -52,19 +53,19 @@ _ACT_PHRASES = (
     (Act.ASK_PERSON, phrases.HANDOFF),
     (Act.HELP, phrases.HELP),
     (Act.MOVE, phrases.RESCHEDULE),
-    (Act.MOVE, phrases.MOVE_MORE),
+    (Act.MOVE, request_phrases.MOVE_MORE),
     (Act.CANCEL, phrases.CANCEL),
-    (Act.SAME_AS_LAST, phrases.SAME_AS_LAST),
+    (Act.SAME_AS_LAST, request_phrases.SAME_AS_LAST),
     (Act.BOOK, phrases.BOOK),
-    (Act.BOOK, phrases.AVAILABILITY),
+    (Act.BOOK, request_phrases.AVAILABILITY),
     (Act.ASK_APPOINTMENTS, phrases.VIEW),
     (Act.ASK_PRICE, phrases.ASK_PRICES),
-    (Act.ASK_DURATION, phrases.ASK_DURATION),
+    (Act.ASK_DURATION, request_phrases.ASK_DURATION),
     (Act.ASK_HOURS, phrases.ASK_HOURS),
     (Act.ASK_LOCATION, phrases.ASK_LOCATION),
     (Act.ASK_SERVICES, phrases.ASK_SERVICES),
-    (Act.OTHER_OPTIONS, phrases.OTHER_OPTIONS),
-    (Act.RUNNING_LATE, phrases.RUNNING_LATE),
+    (Act.OTHER_OPTIONS, request_phrases.OTHER_OPTIONS),
+    (Act.RUNNING_LATE, request_phrases.RUNNING_LATE),
     (Act.THANK, phrases.THANKS),
     (Act.GOODBYE, phrases.GOODBYE),
     (Act.GREET, phrases.GREETING),
@@ -79,6 +80,9 @@ _NOT_ORDINAL_AFTER = frozenset(
     "vez veces semana semanas espacio hora horas cita citas lugar horario disponible dia dias quincena mes para".split()
 )
 _HORIZON_DAYS = 120
+#: What is read of a message. A request fits in far less; the bound keeps a 4,000-character
+#: message (WhatsApp's limit) from costing more than a short one many times over.
+MAX_CHARS = 600
 _ORDINAL_WORDS = frozenset(_ORDINALS) | {"ultima", "ultimo"}
 _DIGIT_RE = re.compile(r"\d")
 # Yes-words that are only a yes on their own: "ya" (ya llegué), "bueno" (bueno, quiero…), "eso" (eso de las 6).
@@ -107,11 +111,11 @@ def _ruled_out(norm: str, mentions: Sequence[DayMention | ClockMention]) -> set[
     for mention in sorted(mentions, key=lambda m: m.span):
         start, end = mention.span
         before = norm[max(floor, start - 24):start] if start > floor else ""
-        after = phrases.RULED_OUT_AFTER.match(norm, end)
+        after = request_phrases.RULED_OUT_AFTER.match(norm, end)
         if after is not None:
             ruled.add(mention.span)
             floor = after.end()
-        elif phrases.RULED_OUT_BEFORE.search(before):
+        elif request_phrases.RULED_OUT_BEFORE.search(before):
             ruled.add(mention.span)
             floor = end
         else:
@@ -187,7 +191,7 @@ def _time_constraint(days: Sequence[DayMention], clocks: Sequence[ClockMention],
     return TimeConstraint(days=day_constraint, not_before=not_before, **clock)
 
 
-def _choice(text: str, norm: str, blanked: str, offers: Sequence, reference: AppointmentRef | None,
+def _choice(text: str, norm: str, blanked: str, offers: Sequence,
             bare_reference_time: time | None) -> tuple[OfferChoice | None, bool]:
     """(the offer picked, whether the reply turns the offers down)."""
     if offers:
@@ -209,7 +213,7 @@ def _choice(text: str, norm: str, blanked: str, offers: Sequence, reference: App
         return OfferChoice(position=int(match.group(1)) - 1), False
     if bare_reference_time is not None:
         return OfferChoice(time=bare_reference_time), False
-    if phrases.CHOICE_POINTER.search(norm):
+    if request_phrases.CHOICE_POINTER.search(norm):
         return OfferChoice(), False
     return None, False
 
@@ -229,8 +233,9 @@ def parse_frame(
     """
     now = now_local.replace(tzinfo=None)
     today = now.date()
+    text = text[:MAX_CHARS]
     norm = normalize(text)
-    late_spans = [m.span() for m in phrases.RUNNING_LATE.finditer(norm)]
+    late_spans = [m.span() for m in request_phrases.RUNNING_LATE.finditer(norm)]
     days = find_day_mentions(norm, now)
     clocks = find_clock_mentions(_blank(norm, late_spans), [d.span for d in days])
     timeless = _blank(norm, [d.span for d in days] + [c.span for c in clocks])
@@ -248,7 +253,7 @@ def parse_frame(
     ruled_out_days = [d for d in request_days if d.span in ruled_out]
     ruled_out_clocks = [c for c in _timed(request_clocks) if c.span in ruled_out]
 
-    correction_words = bool(phrases.CORRECTION.search(norm))
+    correction_words = bool(request_phrases.CORRECTION.search(norm))
     new_days = [d for d in request_days if d not in ruled_out_days]
     new_clocks = [c for c in _timed(request_clocks) if c not in ruled_out_clocks]
     if Act.CANCEL in acts and Act.MOVE not in acts and (new_days or new_clocks) and (
@@ -286,7 +291,7 @@ def parse_frame(
     # yes / no
     said = parse_yes_no(text)
     yes_no = said.answer
-    if yes_no is False and (phrases.NOT_A_NO.search(norm) or not phrases.NEGATIVE_WORD.search(norm)):
+    if yes_no is False and (request_phrases.NOT_A_NO.search(norm) or not request_phrases.NEGATIVE_WORD.search(norm)):
         yes_no = None  # "no puedo el martes" states, "cámbiala" asks: neither answers no
     if yes_no is True and said.rest and next((w for w in norm.split() if w not in _LEADING_FILLER), "") in _WEAK_YES:
         yes_no = None  # "ya llegué", "bueno, quiero una cita", "eso de las 6": no answer
@@ -302,7 +307,7 @@ def parse_frame(
     if reference is not None and norm[reference.span[0]:].startswith("la ") and ref is not None and ref.time \
             and not acts & {Act.MOVE, Act.CANCEL, Act.ASK_APPOINTMENTS}:
         bare_time = ref.time  # "la de las 5": an offer, or an appointment; the dialogue knows which
-    choice, turned_down = _choice(text, norm, timeless, offers, ref, bare_time)
+    choice, turned_down = _choice(text, norm, timeless, offers, bare_time)
     if choice is not None:
         acts.add(Act.CHOOSE)
         if choice.index is not None or offers:
@@ -321,19 +326,19 @@ def parse_frame(
         acts -= {Act.CONFIRM, Act.DENY}
     if Act.OTHER_OPTIONS in acts:
         acts -= {Act.CONFIRM, Act.DENY, Act.ASK_HOURS, Act.ASK_SERVICES}
-    if details and (follow := phrases.FOLLOW_UP.match(norm)) and not acts & {Act.MOVE, Act.CANCEL, Act.BOOK, Act.CORRECT}:
+    if details and (follow := request_phrases.FOLLOW_UP.match(norm)) and not acts & {Act.MOVE, Act.CANCEL, Act.BOOK, Act.CORRECT}:
         acts.add(Act.FOLLOW_UP)
         if "tal" in follow.group():
             acts.discard(Act.GREET)  # "¿qué tal el jueves?" asks about Thursday
     if Act.ASK_DURATION in acts:
         acts.discard(Act.ASK_SERVICES)
-    if Act.BOOK in acts and not phrases.SERVICES_LIST.search(norm):
+    if Act.BOOK in acts and not request_phrases.SERVICES_LIST.search(norm):
         acts.discard(Act.ASK_SERVICES)
-    if Act.ASK_HOURS in acts and (phrases.AVAILABILITY.search(norm) or Act.BOOK in acts) and not phrases.OPENING_HOURS.search(norm):
+    if Act.ASK_HOURS in acts and (request_phrases.AVAILABILITY.search(norm) or Act.BOOK in acts) and not request_phrases.OPENING_HOURS.search(norm):
         acts.discard(Act.ASK_HOURS)
     if acts & {Act.MOVE, Act.CANCEL, Act.BOOK}:
         acts.discard(Act.ASK_APPOINTMENTS)
-    if Act.SAME_AS_LAST in acts and phrases.NOT_SAME.search(norm):
+    if Act.SAME_AS_LAST in acts and request_phrases.NOT_SAME.search(norm):
         acts.discard(Act.SAME_AS_LAST)
     if not acts & (_ACTIONS - {Act.CONFIRM}) and (
         request_services or unknown or Act.SAME_AS_LAST in acts
@@ -346,7 +351,7 @@ def parse_frame(
         services=tuple(mention for _, mention in request_services),
         unknown_services=unknown,
         staff=tuple(StaffMention(staff_id, name) for staff_id, name in staff),
-        any_staff=bool(phrases.ANY_STAFF.search(norm)),
+        any_staff=bool(request_phrases.ANY_STAFF.search(norm)),
         when=when,
         appointment=ref,
         choice=choice,

@@ -1,4 +1,4 @@
-"""Clock times, time ranges and parts of the day as salon customers and staff write them.
+"""Clock times and parts of the day as salon customers and staff write them (ranges: :mod:`time_ranges`).
 
 Rules (all on the normal form from :mod:`normal_form`):
 
@@ -11,14 +11,6 @@ Rules (all on the normal form from :mod:`normal_form`):
   ``las``, ``a la una``, ``de la``, a colon (``4:30``), ``y media``/``y cuarto``,
   am/pm, ``hrs``, or a part-of-day qualifier. ``la 2``, ``el 15`` or ``en 3 días`` are
   not times (an option number, a day, a count).
-* **Ranges.** ``de 2 a 3``, ``de 2 a 4 de la tarde``, ``entre 2 y 4``, ``2-4``, ``4 a 6``,
-  ``desde las 2 hasta las 4``; the first range of a message only. A qualifier after the end also applies to the start when
-  that keeps the start before the end (``de 11 a 2 de la tarde`` → 11:00–14:00). An end
-  that would fall before the start moves twelve hours later (``de 6 a 8`` → 18:00–20:00).
-  ``de 5 en adelante``, ``desde las 5``, ``a partir de las 5``, ``después de las 5`` run
-  until closing; ``antes de las 12``, ``hasta las 12`` run from opening; ``todo el día``
-  is the whole day. A single time (``las 4``) is :attr:`RangeKind.AT`: one slot, whose
-  length the caller knows.
 * **Parts of day.** ``en/por la mañana``, ``en la tarde``, ``en la noche``, ``al
   mediodía`` (as a part, besides being 12:00), ``esta tarde``, ``mañana temprano``.
 """
@@ -32,20 +24,7 @@ from datetime import time
 
 from .normal_form import normalize
 
-__all__ = [
-    "PartOfDay",
-    "RangeHit",
-    "RangeKind",
-    "TimeRange",
-    "find_parts_of_day",
-    "find_range_hits",
-    "find_time_range",
-    "find_times",
-    "parse_part_of_day",
-    "parse_time",
-    "parse_time_range",
-    "resolve_hour",
-]
+__all__ = ["PartOfDay", "find_parts_of_day", "find_times", "parse_part_of_day", "parse_time", "resolve_hour"]
 
 
 class PartOfDay(enum.Enum):
@@ -69,23 +48,6 @@ _WINDOWS = {
     PartOfDay.EVENING: (time(19, 0), time(23, 59)),
 }
 _PART_WORDS = {"manana": PartOfDay.MORNING, "tarde": PartOfDay.AFTERNOON, "noche": PartOfDay.EVENING}
-
-
-class RangeKind(enum.Enum):
-    BETWEEN = "between"  # de 2 a 3
-    FROM = "from"  # de 5 en adelante: until closing
-    UNTIL = "until"  # antes de las 12: from opening
-    AT = "at"  # las 4: one slot starting then
-    ALL_DAY = "all_day"  # todo el día
-
-
-@dataclass(frozen=True, slots=True)
-class TimeRange:
-    """A span of the day. ``start``/``end`` are None where the kind leaves them open."""
-
-    kind: RangeKind
-    start: time | None = None
-    end: time | None = None
 
 
 _HOUR_WORDS = {
@@ -115,40 +77,6 @@ _LEAD = r"(?P<lead>\b(?:a\s+las|a\s+la|de\s+las|de\s+la|para\s+las|para\s+la|com
 _SINGLE_RE = re.compile(_LEAD + _clock("t"))
 _QUARTER_TO_RE = re.compile(r"\bcuarto\s+para\s+(?:las|la)\s+" + _clock("t", with_y=False))
 _NOON_RE = re.compile(r"\b(?:a\s+|al\s+|el\s+|de\s+)?(mediodia|medio\s+dia|medianoche)\b")
-_OPT_LAS = r"(?:las?\s+)?"
-_RANGE_RES = (
-    re.compile(rf"\b(?:de|desde)\s+{_OPT_LAS}{_clock('a')}\s+(?:a|hasta)\s+{_OPT_LAS}{_clock('b')}"),
-    re.compile(rf"\bentre\s+{_OPT_LAS}{_clock('a', with_y=False)}\s+y\s+{_OPT_LAS}{_clock('b')}"),
-    re.compile(r"(?<![\d:])(?P<ah>\d{1,2})(?::(?P<am>\d{2}))?(?:\s*(?P<aampm>am|pm))?\s*-\s*"
-               r"(?P<bh>\d{1,2})(?::(?P<bm>\d{2}))?(?:\s*(?P<bampm>am|pm)\b|\s*(?P<bhrs>hrs|h)\b)?(?![\d-])"),
-    # "bloquea 4 a 6": bare clock hours only, so "el 15 a las 4" is never a range
-    re.compile(r"(?<![\d:/])(?P<ah>1[0-2]|0?[1-9])(?::(?P<am>\d{2}))?(?:\s*(?P<aampm>am|pm))?\s+a\s+"
-               r"(?P<bh>1[0-2]|0?[1-9])(?::(?P<bm>\d{2}))?(?:\s*(?P<bampm>am|pm)\b|\s+de\s+la\s+(?P<bpart>manana|tarde|noche)\b)?(?![\d/:])"),
-)
-_LEAD_LAS = r"(?:(?:a\s+las?|las?|como\s+a\s+las?|de\s+las?)\s+)?"
-# (pattern, 5:00 itself excluded?) — "después de las 5" is strict, "a partir de las 5" is not.
-_FROM_RES = (
-    (re.compile(rf"\b(?:de|desde)\s+{_OPT_LAS}{_clock('a')}\s+(?:en|para|pa)\s+(?:adelante|delante)\b"), False),
-    (re.compile(rf"\b{_LEAD_LAS}{_clock('a')}\s+(?:en\s+adelante|o\s+(?:despues|mas\s+tarde))\b"), False),
-    (re.compile(rf"\b(?:desde|a\s+partir\s+de)\s+{_OPT_LAS}{_clock('a')}"), False),
-    (re.compile(rf"\bdespues\s+de\s+{_OPT_LAS}{_clock('a')}"), True),
-)
-# (pattern, the end itself included?) — "hasta las 12" and "antes de las 12" exclude 12:00; "12 o antes" does not.
-_UNTIL_RES = (
-    (re.compile(rf"\b{_LEAD_LAS}{_clock('b')}\s+o\s+(?:antes|mas\s+temprano)\b"), True),
-    (re.compile(rf"\b(?:antes\s+de|hasta)\s+{_OPT_LAS}{_clock('b')}"), False),
-)
-# Times of day named by what happens then. (pattern, kind, hour, strict start)
-_IDIOM_RES = (
-    (re.compile(r"\b(?:despues|pasando)\s+(?:de|del)\s+(?:el\s+)?(?:mediodia|medio\s+dia)\b"), RangeKind.FROM, time(12), True),
-    (re.compile(r"\b(?:a\s+partir|desde)\s+(?:de|del)?\s*(?:el\s+)?(?:mediodia|medio\s+dia)\b"), RangeKind.FROM, time(12), False),
-    (re.compile(r"\b(?:antes|hasta)\s+(?:de|del)?\s*(?:el\s+)?(?:mediodia|medio\s+dia)\b"), RangeKind.UNTIL, time(12), False),
-    (re.compile(r"\bdespues\s+de\s+(?:comer|la\s+comida)\b"), RangeKind.FROM, time(15), False),
-    (re.compile(r"\bantes\s+de\s+(?:comer|la\s+comida)\b"), RangeKind.UNTIL, time(14), False),
-    (re.compile(r"\b(?:saliendo\s+del|despues\s+del|al\s+salir\s+del|cuando\s+salga\s+del)\s+(?:trabajo|jale|chamba|oficina)\b"),
-     RangeKind.FROM, time(18), False),
-)
-_ALL_DAY_RE = re.compile(r"\btodo\s+el\s+dia\b")
 _PART_RES = (
     (re.compile(r"\b(?:en|por|a|de|durante)\s+la\s+(manana|tarde|noche)\b"), None),
     (re.compile(r"\besta\s+manana\b"), PartOfDay.MORNING),
@@ -293,119 +221,8 @@ def parse_time(text: str, *, normalized: bool = False, bare: bool = False) -> ti
     return times[0][1] if times else None
 
 
-def _between(match: re.Match[str]) -> TimeRange | None:
-    first, last = _clock_from(match, "a"), _clock_from(match, "b")
-    if first is None or last is None:
-        return None
-    end = last.resolve()
-    if end is None:
-        return None
-    start = first.resolve()
-    if not first.qualified and last.qualified:
-        borrowed = first.resolve(meridiem=last.meridiem, part=last.part)
-        if borrowed is not None and end is not None and borrowed < end:
-            start = borrowed
-    if start is None:
-        return None
-    if end <= start and not last.qualified and end.hour < 12:
-        end = time(end.hour + 12, end.minute)
-    if end <= start:
-        return None
-    return TimeRange(RangeKind.BETWEEN, start, end)
-
-
-@dataclass(frozen=True, slots=True)
-class RangeHit:
-    """One range or bound said, where it was said, and whether its ends are included."""
-
-    span: tuple[int, int]
-    kind: RangeKind
-    start: time | None = None
-    end: time | None = None
-    strict_start: bool = False  # "después de las 5": 5:00 is not in it
-    inclusive_end: bool = False  # "12 o antes": 12:00 is in it
-
-    @property
-    def range(self) -> TimeRange:
-        return TimeRange(self.kind, self.start, self.end)
-
-
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
     return any(span[0] < b and a < span[1] for a, b in taken)
-
-
-_IDIOM_WORDS = ("medio", "comer", "comida", "trabajo", "jale", "chamba", "oficina")
-
-
-def find_range_hits(text: str, *, normalized: bool = False) -> list[RangeHit]:
-    """Every range and bound said, in order of appearance (a range claims its words before a bound)."""
-    norm = _norm(text, normalized)
-    hits: list[RangeHit] = []
-    taken: list[tuple[int, int]] = []
-
-    def add(hit: RangeHit) -> None:
-        if not _overlaps(hit.span, taken):
-            hits.append(hit)
-            taken.append(hit.span)
-
-    if _CLOCKISH_RE.search(norm):  # the patterns below all need an hour; most messages have none
-        for pattern in _RANGE_RES:
-            for match in pattern.finditer(norm):
-                found = _between(match)
-                if found is not None:
-                    add(RangeHit(match.span(), RangeKind.BETWEEN, found.start, found.end))
-        for pattern, strict in _FROM_RES:
-            for match in pattern.finditer(norm):
-                clock = _clock_from(match, "a")
-                start = clock.resolve() if clock else None
-                if start is not None:
-                    add(RangeHit(match.span(), RangeKind.FROM, start, None, strict_start=strict))
-        for pattern, inclusive in _UNTIL_RES:
-            for match in pattern.finditer(norm):
-                clock = _clock_from(match, "b")
-                end = clock.resolve() if clock else None
-                if end is not None:
-                    add(RangeHit(match.span(), RangeKind.UNTIL, None, end, inclusive_end=inclusive))
-    if any(word in norm for word in _IDIOM_WORDS):
-        for pattern, kind, moment, strict in _IDIOM_RES:
-            for match in pattern.finditer(norm):
-                if kind is RangeKind.FROM:
-                    add(RangeHit(match.span(), kind, moment, None, strict_start=strict))
-                else:
-                    add(RangeHit(match.span(), kind, None, moment))
-    if "todo" in norm:
-        for match in _ALL_DAY_RE.finditer(norm):
-            add(RangeHit(match.span(), RangeKind.ALL_DAY))
-    hits.sort(key=lambda hit: hit.span)
-    return hits
-
-
-_KIND_ORDER = {RangeKind.BETWEEN: 0, RangeKind.FROM: 1, RangeKind.UNTIL: 2, RangeKind.ALL_DAY: 3}
-
-
-def find_time_range(text: str, *, normalized: bool = False) -> tuple[tuple[int, int], TimeRange] | None:
-    """The first explicit time range with its span in the normal form (a range "de 2 a 4" before a bound)."""
-    hits = find_range_hits(text, normalized=normalized)
-    if not hits:
-        return None
-    first = min(hits, key=lambda hit: (_KIND_ORDER[hit.kind], hit.span))
-    return first.span, first.range
-
-
-def parse_time_range(text: str, *, normalized: bool = False, single_as_slot: bool = False) -> TimeRange | None:
-    """An explicit range ("de 2 a 3", "de 5 en adelante"), or None.
-
-    ``single_as_slot=True`` turns a lone time into a one-slot range (``las 4`` when blocking).
-    """
-    norm = _norm(text, normalized)
-    found = find_time_range(norm, normalized=True)
-    if found is not None:
-        return found[1]
-    if single_as_slot:
-        single = parse_time(norm, normalized=True)
-        if single is not None:
-            return TimeRange(RangeKind.AT, single, None)
-    return None
 
 
 def _part(match: re.Match[str], fixed: PartOfDay | None) -> PartOfDay:

@@ -13,7 +13,8 @@ from datetime import date, time
 
 from .dates import DateExpression, find_date
 from .normal_form import normalize
-from .times import PartOfDay, TimeRange, find_time_range, find_times, parse_part_of_day
+from .time_ranges import TimeRange, find_time_range
+from .times import PartOfDay, find_times, parse_part_of_day
 
 __all__ = ["When", "parse_when"]
 

@@ -104,3 +104,29 @@ def test_a_timezone_aware_now_is_read_as_the_salons_wall_clock():
 
     aware = NOW.replace(tzinfo=ZoneInfo("America/Mexico_City"))
     assert parse_frame("hoy", now_local=aware).when == parse_frame("hoy", now_local=NOW).when
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_at_all_reads_into_a_frame(text):
+    frame = parse_frame(text, now_local=NOW, catalog=CATALOG)
+    assert isinstance(frame.acts, tuple)
+
+
+_PIECES = ["el viernes", "a las 5", "de 2 a 4", "corte", "y", "o", "lunes", "no", "mejor", "la de las 11", "mañana",
+           "después de las", "del", "al", "entre", "🙂", "hoy", "?", ",", "cita", "12", "Pedro"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=60))
+def test_messages_made_of_salon_words_in_any_order_read_into_a_frame(pieces):
+    frame = parse_frame(" ".join(pieces), now_local=NOW, catalog=CATALOG)
+    for day in frame.when.candidate_days(NOW.date(), limit=10):
+        for window in frame.when.windows(day):
+            assert window.first <= window.last
+
+
+def test_a_very_long_message_is_read_from_its_start():
+    request = "Hola, quiero un corte el viernes después de las 5. "
+    frame = parse_frame(request + "bla " * 1000, now_local=NOW, catalog=CATALOG)
+    assert frame.has(Act.BOOK) and frame.when == W(days=on(15), after=ClockBound(time(17), False))
