@@ -60,8 +60,10 @@ _REFERENCE_BEFORE_RE = re.compile(r"\b(?:la|cita|turno|reservacion)\s*$")
 _NOON_RE = re.compile(r"\b(?:a|al|como\s+a|como\s+al)\s+(?:mediodia|medio\s+dia)\b")
 _LEANS = (
     (Lean.SOONEST, phrases.SOONEST),
-    (Lean.EARLY, re.compile(r"\blo\s+mas\s+temprano(?:\s+(?:posible|que\s+(?:se\s+pueda|puedas|tengas)))?\b")),
-    (Lean.LATE, re.compile(r"\blo\s+mas\s+tarde(?:\s+(?:posible|que\s+(?:se\s+pueda|puedas|tengas)))?\b")),
+    (Lean.EARLY, re.compile(
+        r"\blo\s+mas\s+temprano(?:\s+(?:posible|que\s+(?:se\s+pueda|puedas|tengas)))?\b|\bmas\s+temprano\s+posible\b")),
+    (Lean.LATE, re.compile(
+        r"\blo\s+mas\s+tarde(?:\s+(?:posible|que\s+(?:se\s+pueda|puedas|tengas)))?\b|\bmas\s+tarde\s+posible\b")),
     (Lean.EARLIER, re.compile(
         r"\bmas\s+(?:temprano|tempranito|antes)\b|\b(?:un\s+poco|algo|tantito|poquito|un\s+poquito)\s+antes\b")),
     (Lean.LATER, re.compile(

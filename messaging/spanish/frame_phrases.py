@@ -90,7 +90,7 @@ RULED_OUT_BEFORE = _re(
 )
 RULED_OUT_AFTER = _re(
     r"\s*(?:no(?:\s+(?:puedo|podre|me\s+queda|me\s+sirve|me\s+acomoda|alcanzo|voy|mejor|gracias)\b|\s*$|\s+(?:el|la|para|a|en|pero)\b)"
-    r"|ya\s+no\s+puedo\b)"
+    r"|ya\s+no\s+(?:puedo|alcanzo|llego|me\s+queda|me\s+da\s+tiempo)\b)"
 )
 SERVICES_LIST = _re(r"\b(?:servicios|que\s+(?:hacen|ofrecen)|catalogo|menu|lista\s+de\s+precios)\b")
 NEGATIVE_WORD = _re(r"\b(?:no|nel|nop|nah|negativo|nunca|olvidalo|dejalo|para\s+nada|ni\s+madres)\b")

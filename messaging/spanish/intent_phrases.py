@@ -231,6 +231,8 @@ STATS = _any(
 RESCHEDULE = _any(
     r"\b(?:cambiar|cambia|cambio|cambiame|cambiarla|cambiarlo|cambiala|cambialo|mover|mueve|muevela|muevelo|moverla|moverlo|reagendar|reagenda|reagendame|reagendarla|reprogramar|reprograma|reprogramarla|recorrer|recorrerla|recorre|recorreme|recorrela|posponer|pospon|adelantar|adelanta|adelantarla|atrasar|atrasa|atrasarla)\b",
     r"\bmejor\s+(?:otro\s+dia|otra\s+hora|otro\s+horario|otra\s+fecha)\b",
+    r"\breagend\w*|\breprogram\w*",
+    r"\b(?:cambiamos|movemos|recorremos|pasamos)\s+(?:la\s+cita|la\s+hora|mi\s+cita|para|al|a\s+las?)\b",
 )
 CANCEL = _any(
     r"\bcancel\w*",
@@ -238,13 +240,14 @@ CANCEL = _any(
     r"\bdesagend\w*",
     r"\bya\s+no\s+(?:voy|puedo|podre|podemos|vamos|quiero|voy\s+a\s+poder)\s+(?:a\s+)?(?:ir|asistir|llegar|la\s+cita|mi\s+cita)\b",
     r"\bno\s+(?:voy\s+a\s+poder|podre|puedo)\s+(?:ir|asistir|llegar)\b",
+    r"\bno\s+(?:voy\s+a\s+poder|podre)\s*(?:$|una\s+disculpa|disculpa|lo\s+siento|perdon|se\s+me\s+complico|me\s+salio)",
     r"\bsiempre\s+no\b",
     r"\b(?:quita|borra)(?:me|r)?\s+(?:mi\s+|la\s+)?cita\b",
     r"\bya\s+no\s+(?:la\s+)?necesito\b",
 )
 BOOK = _any(
     r"\b(?:agendar|agendame|agendarme|agendo|agenda\s+(?:me|una|un|para|a)|reservar|reservame|reserva\s+(?:una|un|para)|apartar|apartame|aparta\s+(?:una|un|para)|sacar\s+(?:una\s+)?cita|hacer\s+(?:una\s+)?cita|programar\s+(?:una\s+)?cita)\b",
-    r"\b(?:quiero|quisiera|queria|necesito|ocupo|me\s+gustaria|busco|me\s+das|me\s+puedes\s+dar|dame)\s+(?:una\s+|un\s+|otra\s+)?(?:cita|turno|lugar|espacio|reservacion)\b",
+    r"\b(?:quiero|quisiera|queria|necesito|ocupo|me\s+gustaria|busco|me\s+das|me\s+puedes\s+dar|dame)\s+(?:una\s+|un\s+|otra\s+|la\s+)?(?:cita|turno|lugar|espacio|reservacion)\b",
     r"\b(?:quiero|quisiera|queria|necesito|ocupo|me\s+gustaria|vengo|voy)\s+(?:a\s+)?(?:ir|pasar|cortarme|hacerme|arreglarme|pintarme)\b",
     r"\bme\s+(?:quiero|quisiera|queria|gustaria|voy\s+a)\s+(?:cortar|pintar|hacer|arreglar|rasurar|depilar|peinar)\b",
     r"\bcita\s+para\b",
@@ -260,7 +263,7 @@ VIEW = _any(
     r"\btengo\s+(?:alguna\s+)?cita\b",
     r"\bque\s+citas?\s+tengo\b",
     r"\bcuando\s+(?:es|era|tengo)\b",
-    r"\ba\s+que\s+hora\s+(?:es|era|tengo|quedo)\b",
+    r"\ba\s+que\s+hora\s+(?:es|era|tengo|quedo|quede|quedamos|me\s+toca)\b",
     r"\bsigue\s+en\s+pie\b",
     r"\bconfirmar\s+(?:mi\s+)?cita\b",
 )

@@ -80,6 +80,7 @@ _NOT_ORDINAL_AFTER = frozenset(
     "vez veces semana semanas espacio hora horas cita citas lugar horario disponible dia dias quincena mes para".split()
 )
 _HORIZON_DAYS = 120
+_ABOUT_AN_APPOINTMENT = frozenset({Act.MOVE, Act.CANCEL, Act.ASK_APPOINTMENTS})
 #: What is read of a message. A request fits in far less; the bound keeps a 4,000-character
 #: message (WhatsApp's limit) from costing more than a short one many times over.
 MAX_CHARS = 600
@@ -242,6 +243,8 @@ def parse_frame(
     services, unknown = find_service_mentions(timeless, catalog.services)
     acts = _said_acts(norm)
     reference = find_reference(norm, days, clocks, services)
+    if reference is not None and reference.kind == "own" and not acts & _ABOUT_AN_APPOINTMENT:
+        reference = None  # "quiero la cita más temprano posible": a cita to book, not one to find
 
     ref: AppointmentRef | None = reference.ref if reference else None
     ref_days = list(reference.days) if reference else []

@@ -45,6 +45,7 @@ _OWN_TIME_LEAD = re.compile(r"^\s*(?:de\s+(?:las?\s+)?|que\s+)")
 
 @dataclass(frozen=True, slots=True)
 class Reference:
+    kind: str  # "own" (mi cita, la cita), "bare" (la del…), "statement" (tengo cita…), "every" (mis citas)
     ref: AppointmentRef
     span: tuple[int, int]
     days: tuple[DayMention, ...]
@@ -120,7 +121,7 @@ def find_reference(
     if kind == "bare" and not (taken_days or taken_clocks or taken_services):
         return None
     ref = _build(taken_days, taken_clocks, [s for _, s in taken_services], every=kind == "every")
-    return Reference(ref, (anchor.start(), end), tuple(taken_days), tuple(taken_clocks), tuple(taken_services))
+    return Reference(kind, ref, (anchor.start(), end), tuple(taken_days), tuple(taken_clocks), tuple(taken_services))
 
 
 def reference_from(days: list[DayMention], clocks: list[ClockMention]) -> AppointmentRef:

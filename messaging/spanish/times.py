@@ -81,6 +81,8 @@ _PART_RES = (
     (re.compile(r"\b(?:en|por|a|de|durante)\s+la\s+(manana|tarde|noche)\b"), None),
     (re.compile(r"\besta\s+manana\b"), PartOfDay.MORNING),
     (re.compile(r"\b(?:en\s+la\s+|por\s+la\s+)?(?:tardecita|tardeada)\b"), PartOfDay.AFTERNOON),
+    (re.compile(r"\b(?:en\s+la\s+|por\s+la\s+)?mananita\b"), PartOfDay.MORNING),
+    (re.compile(r"\b(?:en\s+la\s+|por\s+la\s+)?nochecita\b"), PartOfDay.EVENING),
     (re.compile(r"\besta\s+(tarde|noche)\b"), None),
     (re.compile(r"\b(?:manana|hoy)\s+(?:muy\s+)?temprano\b"), PartOfDay.MORNING),
     (re.compile(r"\b(?:manana|hoy|lunes|martes|miercoles|jueves|viernes|sabado|domingo)\s+(tarde|noche)\b"), None),
