@@ -24,7 +24,7 @@ from sqlalchemy import case, func, literal, select, text, update
 from messaging.engine import Reply, Turn
 from messaging.inbound import sequence_lock_key
 from messaging.routing import Route, RouteKind, route_message
-from messaging.runtime import Messaging
+from messaging.runtime import Messaging, reading
 from resolvers.context import Actor, Context
 from resolvers.outbox import enqueue
 from storage import (
@@ -67,7 +67,7 @@ def _unprocessed(conversation_id: uuid.UUID):
 
 
 async def _next_pending(m: Messaging, conversation_id: uuid.UUID) -> _Pending | None:
-    async with m.db.session() as session:
+    async with reading(m.db) as session:
         row = (await session.execute(
             select(_MESSAGE, _CONVERSATION).join(Conversation, Message.conversation_id == Conversation.id)
             .where(*_unprocessed(conversation_id)).order_by(Message.sequence, Message.created_at).limit(1)
@@ -76,7 +76,7 @@ async def _next_pending(m: Messaging, conversation_id: uuid.UUID) -> _Pending | 
 
 
 async def _anything_pending(m: Messaging, conversation_id: uuid.UUID) -> bool:
-    async with m.db.session() as session:
+    async with reading(m.db) as session:
         return await session.scalar(select(Message.id).where(*_unprocessed(conversation_id)).limit(1)) is not None
 
 
@@ -105,7 +105,7 @@ async def process_conversation(m: Messaging, conversation_id: uuid.UUID) -> int:
 async def waiting_conversations(m: Messaging, *, older_than: timedelta | None = None) -> list[uuid.UUID]:
     """Conversations with an inbound message nobody processed (crash, lost queue task)."""
     cutoff = m.now() - (older_than if older_than is not None else m.config.stale_inbound)
-    async with m.db.session() as session:
+    async with reading(m.db) as session:
         return list((await session.scalars(
             select(Message.conversation_id).where(Message.direction == MessageDirection.INBOUND,
                                                   Message.processed_at.is_(None), Message.created_at <= cutoff)
@@ -131,7 +131,7 @@ async def _take_turn(m: Messaging, pending: _Pending) -> bool:
                                 phone=conversation.phone_number, central_number=m.config.central_number, now=now)
     level = None
     if route.staff_id:
-        async with m.db.session() as session:
+        async with reading(m.db) as session:
             level = await session.scalar(select(Staff.permission_level).where(Staff.id == route.staff_id))
 
     replies: list[Reply] = []

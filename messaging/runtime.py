@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.context import ResolverConfig
 from storage import Database
@@ -67,6 +68,23 @@ class MessagingConfig:
     @property
     def status_callback_url(self) -> str:
         return f"{self.public_url}/webhooks/twilio/status"
+
+
+@asynccontextmanager
+async def reading(db: Database) -> AsyncIterator[AsyncSession]:
+    """A session for reads that need no transaction: one statement, one consistent answer.
+
+    On PostgreSQL it runs in autocommit, so a read is one round trip instead of BEGIN,
+    SELECT, ROLLBACK (a worker makes several per turn). SQLite keeps the ordinary session.
+    """
+    if db.is_sqlite:
+        async with db.session() as session:
+            yield session
+        return
+    async with db.engine.connect() as conn:
+        auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        async with AsyncSession(bind=auto, expire_on_commit=False) as session:
+            yield session
 
 
 class WorkQueue(Protocol):
