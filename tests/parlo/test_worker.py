@@ -143,6 +143,7 @@ async def test_a_worker_answers_what_the_web_rings_on_redis_and_beats_there(db, 
         assert any(b.pid == os.getpid() for b in read_heartbeats(redis_settings))
     finally:
         await worker.stop()
+        await web.client().delete(web.key)  # what a stopped worker left unread (nothing, normally)
         await web.close()
     assert not any(b.pid == os.getpid() for b in read_heartbeats(redis_settings))
 
