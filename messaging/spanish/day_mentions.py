@@ -17,7 +17,10 @@ name several, and how they combine matters. Rules, in the order they claim words
    miércoles", "viernes y sábado" (any of those days).
 5. **Weekday sets**: "entre semana" (Monday–Friday), "los fines de semana", "en fin de
    semana" (Saturday–Sunday), "los sábados" (every Saturday); "cualquier día" says no day.
-6. **Single days and ranges** of :mod:`dates`: "mañana", "el viernes", "el 15", "la
+6. **One day named twice**: "hoy jueves", "mañana viernes" (as Parlo writes days) are one
+   day; if the weekday disagrees, the relative word wins ("mañana lunes" on a Thursday is
+   Friday).
+7. **Single days and ranges** of :mod:`dates`: "mañana", "el viernes", "el 15", "la
    próxima semana", "este fin de semana"… "hoy" and "esta tarde" also mean "from now".
 
 A day named by its weekday alone ("el viernes") also reports that weekday, so a
@@ -99,6 +102,7 @@ _PLURAL_WEEKDAY_RE = re.compile(r"\b(?:los\s+(?P<any>lunes|martes|miercoles|juev
 _WEEKDAY_ONLY_RE = re.compile(
     rf"(?:(?:el|este|para\s+el|al|del|de|proximo|el\s+proximo|para)\s+)?(?P<day>{_WEEKDAY})(?:\s+que\s+viene)?"
 )
+_NAMED_TWICE_RE = re.compile(rf"\b(?P<relative>hoy|pasado\s+manana|manana(?!\s+(?:en|por|de)\s+la\b))\s+(?:{_WEEKDAY})\b")
 _FROM_TO_WEEKDAYS_RE = re.compile(rf"\b(?P<a>{_WEEKDAY})\s+al?\s+(?P<b>{_WEEKDAY})\b")
 _DAYISH_RE = re.compile(rf"\b(?:{_WEEKDAY}|hoy|manana|\d{{1,2}})\b")
 _NOW_WORDS = ("rato", "hora", "min", "ahor", "momento", "mismo")
@@ -176,6 +180,10 @@ def find_day_mentions(norm: str, now: datetime) -> list[DayMention]:
         for mention in _now_mentions(rest, now):
             claim(mention)
     atoms = len(_DAYISH_RE.findall(rest))
+    for match in _NAMED_TWICE_RE.finditer(rest) if atoms >= 2 else ():
+        relative = {"hoy": 0, "manana": 1}.get(match.group("relative"), 2)
+        day = today + timedelta(days=relative)  # "mañana viernes", as Parlo writes it: one day, named twice
+        claim(DayMention(match.span(), DayConstraint.on(day), now if relative == 0 else None))
     for match in _WEEKDAY_SPAN_RE.finditer(rest) if atoms >= 2 else ():
         a, b = WEEKDAYS.index(match.group("a")), WEEKDAYS.index(match.group("b"))
         weekdays = range(a, b + 1) if a <= b else [*range(a, 7), *range(b + 1)]

@@ -114,7 +114,7 @@ ENGLISH_WORDS: dict[str, str] = {
     "first": "primera", "second": "segunda", "third": "tercera", "last": "ultima", "another": "otra",
     "with": "con", "and": "y", "or": "o", "for": "para", "my": "mi", "help": "ayuda",
     # English filler with no Spanish role
-    "the": "", "on": "", "in": "", "an": "", "is": "", "it": "", "i": "", "can": "", "do": "", "you": "",
+    "the": "", "on": "", "in": "", "an": "", "is": "", "it": "", "i": "y", "can": "", "do": "", "you": "",
     "have": "", "any": "", "some": "", "to": "a", "of": "", "get": "", "want": "", "would": "", "like": "",
     "need": "", "are": "", "there": "", "something": "algo", "anything": "algo",
 }

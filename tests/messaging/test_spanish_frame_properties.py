@@ -130,3 +130,14 @@ def test_a_very_long_message_is_read_from_its_start():
     request = "Hola, quiero un corte el viernes después de las 5. "
     frame = parse_frame(request + "bla " * 1000, now_local=NOW, catalog=CATALOG)
     assert frame.has(Act.BOOK) and frame.when == W(days=on(15), after=ClockBound(time(17), False))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=90), st.integers(min_value=7 * 4, max_value=21 * 4), st.booleans())
+def test_a_day_and_hour_as_parlo_writes_them_read_back_as_that_start(days_ahead, quarter, long_form):
+    from wording import at_time, day_reference, format_date
+
+    day, moment = NOW.date() + timedelta(days=days_ahead), time(quarter // 4, quarter % 4 * 15)
+    said = f"el {format_date(day, today=NOW.date())}" if long_form else day_reference(day, NOW.date())
+    when = parse_frame(f"{said} {at_time(moment)}", now_local=NOW, catalog=CATALOG).when
+    assert (when.day, when.times) == (day, (moment,)), said
