@@ -18,11 +18,8 @@ Then it decides, in this order:
    service named with nothing else to do is a booking; so is "lo de siempre". "¿Y el
    sábado?" is a follow-up. "¿Qué horarios tienes mañana?" asks for free times, not
    opening hours.
-3. **The time constraint** of the request: days said are intersected (alternatives were
-   kept as one mention); a later day that contradicts an earlier one replaces it; the
-   tightest bounds win; of several exact hours not joined by "o", the last one said wins
-   (people correct themselves mid-message); an exact hour is read in the part of day
-   said with it ("en la noche a las 8" is 8 PM) and then stands for itself.
+3. **The time constraint** of the request (:mod:`request_when`): days intersected, the
+   tightest bounds, the last exact hour said, hours read in the part of day said with them.
 
 The parser is pure: ``now_local`` is the business's local wall-clock time, passed in.
 """
@@ -31,8 +28,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
-from datetime import date, datetime, time
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time
 
 from . import frame_phrases as request_phrases
 from . import intent_phrases as phrases
@@ -43,9 +40,8 @@ from .frames import Act, AppointmentRef, Catalog, Frame, OfferChoice, StaffMenti
 from .normal_form import normalize
 from .people import find_person_name, find_staff
 from .references import find_reference, reference_from
+from .request_when import ruled_out, time_constraint_of, timed
 from .service_mentions import find_service_mentions
-from .time_constraint import ClockBound, DayConstraint, Lean, TimeConstraint
-from .times import PartOfDay
 
 __all__ = ["parse_frame"]
 
@@ -79,7 +75,6 @@ _ACTIONS = frozenset({
 _NOT_ORDINAL_AFTER = frozenset(
     "vez veces semana semanas espacio hora horas cita citas lugar horario disponible dia dias quincena mes para".split()
 )
-_HORIZON_DAYS = 120
 _ABOUT_AN_APPOINTMENT = frozenset({Act.MOVE, Act.CANCEL, Act.ASK_APPOINTMENTS})
 #: What is read of a message. A request fits in far less; the bound keeps a 4,000-character
 #: message (WhatsApp's limit) from costing more than a short one many times over.
@@ -98,98 +93,10 @@ def _blank(text: str, spans) -> str:
 
 
 def _said_acts(norm: str) -> set[Act]:
-    return {act for act, pattern in _ACT_PHRASES if pattern.search(norm)}
-
-
-def _ruled_out(norm: str, mentions: Sequence[DayMention | ClockMention]) -> set[tuple[int, int]]:
-    """Spans of the days and hours the writer rules out: "el viernes no puedo", "no puedo el martes".
-
-    A "no puedo" after one mention belongs to it, so it cannot also rule out the next
-    ("hoy no puedo, mañana sí").
-    """
-    ruled: set[tuple[int, int]] = set()
-    floor = 0
-    for mention in sorted(mentions, key=lambda m: m.span):
-        start, end = mention.span
-        before = norm[max(floor, start - 24):start] if start > floor else ""
-        after = request_phrases.RULED_OUT_AFTER.match(norm, end)
-        if after is not None:
-            ruled.add(mention.span)
-            floor = after.end()
-        elif request_phrases.RULED_OUT_BEFORE.search(before):
-            ruled.add(mention.span)
-            floor = end
-        else:
-            floor = max(floor, end)
-    return ruled
-
-
-def _timed(clocks: Sequence[ClockMention]) -> list[ClockMention]:
-    return [clock for clock in clocks if clock.times]
-
-
-def _days_constraint(days: Sequence[DayMention], today: date) -> tuple[DayConstraint | None, datetime | None, bool]:
-    said = [mention for mention in days if mention.days is not None or mention.not_before is not None]
-    if not said:
-        return None, None, False
-    combined: DayConstraint | None = None
-    for mention in said:
-        if mention.days is None:
-            continue
-        candidate = mention.days if combined is None else combined & mention.days
-        if next(candidate.days_from(today, limit=_HORIZON_DAYS), None) is None and combined is not None:
-            candidate = mention.days  # a later day that contradicts an earlier one replaces it
-        combined = candidate
-    not_before = max((m.not_before for m in said if m.not_before is not None), default=None)
-    if not_before is not None and combined is not None and not combined.admits(not_before.date()):
-        not_before = None  # "hoy" corrected to "el sábado"
-    return combined, not_before, any(m.soonest for m in said)
-
-
-def _in_part(moment: time, part: PartOfDay | None) -> time:
-    """A bare hour read in the part of day said with it: "en la noche a las 8" is 20:00."""
-    if part is None:
-        return moment
-    start, end = part.window
-    if not start <= moment < end and moment.hour < 12:
-        shifted = time(moment.hour + 12, moment.minute)
-        if start <= shifted < end or (part is PartOfDay.EVENING and shifted >= start):
-            return shifted
-    return moment
-
-
-def _clock_constraint(clocks: Sequence[ClockMention]) -> dict:
-    parts = [clock.part_of_day for clock in clocks if clock.part_of_day is not None]
-    part = parts[-1] if parts else None
-    timed = _timed(clocks)
-    times = tuple(_in_part(t, part) for t in timed[-1].times) if timed else ()
-    afters = [clock.after for clock in clocks if clock.after is not None]
-    befores = [clock.before for clock in clocks if clock.before is not None]
-    after = max(
-        (ClockBound(_in_part(b.time, part), b.inclusive) for b in afters),
-        key=lambda b: (b.time, not b.inclusive), default=None,
-    )
-    before = min(
-        (ClockBound(_in_part(b.time, part), b.inclusive) for b in befores),
-        key=lambda b: (b.time, b.inclusive), default=None,
-    )
-    leans = [clock.lean for clock in clocks if clock.lean is not None]
-    return {
-        "part_of_day": None if times else part,
-        "times": times,
-        "around": bool(timed and timed[-1].around),
-        "after": after,
-        "before": before,
-        "lean": leans[-1] if leans else None,
-    }
-
-
-def _time_constraint(days: Sequence[DayMention], clocks: Sequence[ClockMention], today: date) -> TimeConstraint:
-    day_constraint, not_before, soonest = _days_constraint(days, today)
-    clock = _clock_constraint(clocks)
-    if clock["lean"] is None and soonest:
-        clock["lean"] = Lean.SOONEST
-    return TimeConstraint(days=day_constraint, not_before=not_before, **clock)
+    acts = {act for act, pattern in _ACT_PHRASES if pattern.search(norm)}
+    if Act.SAME_AS_LAST in acts and request_phrases.NOT_SAME.search(norm):
+        acts.discard(Act.SAME_AS_LAST)  # "me da lo mismo": it does not matter, not "the same as last time"
+    return acts
 
 
 def _choice(text: str, norm: str, blanked: str, offers: Sequence,
@@ -219,6 +126,97 @@ def _choice(text: str, norm: str, blanked: str, offers: Sequence,
     return None, False
 
 
+@dataclass(slots=True)
+class _Reading:
+    """One message while it is being read: the mentions found and, step by step, whose they are."""
+
+    norm: str
+    acts: set[Act]
+    ref: AppointmentRef | None
+    ref_days: list[DayMention]
+    ref_clocks: list[ClockMention]
+    days: list[DayMention]  # the request's
+    clocks: list[ClockMention]  # the request's
+    ruled_out_days: list[DayMention] = field(default_factory=list)
+    ruled_out_clocks: list[ClockMention] = field(default_factory=list)
+
+    def refer(self, days: list[DayMention], clocks: list[ClockMention]) -> None:
+        """Move these mentions from the request to the appointment referred to."""
+        self.ref_days, self.ref_clocks = self.ref_days + days, self.ref_clocks + clocks
+        self.days = [d for d in self.days if d not in days]
+        self.clocks = [c for c in self.clocks if c not in clocks]
+        previous = self.ref
+        self.ref = replace(
+            reference_from(self.ref_days, self.ref_clocks),
+            services=previous.services if previous else (), every=previous.every if previous else False,
+        )
+
+
+def _assign(reading: _Reading, correction_words: bool) -> None:
+    """Rule 1 and the cancel/move decision: which days and hours are the appointment's."""
+    acts, hours = reading.acts, timed(reading.clocks)
+    new_days = [d for d in reading.days if d not in reading.ruled_out_days]
+    new_clocks = [c for c in hours if c not in reading.ruled_out_clocks]
+    if Act.CANCEL in acts and Act.MOVE not in acts and (new_days or new_clocks) and (
+        Act.BOOK in acts or correction_words or len(reading.days) >= 2 or len(hours) >= 2
+        or reading.ruled_out_days or reading.ruled_out_clocks
+    ):
+        acts.add(Act.MOVE)  # a cancel that asks for a new time is a move
+    if Act.MOVE in acts:
+        acts -= {Act.CANCEL, Act.BOOK}
+        old_days = reading.ruled_out_days or (reading.days[:1] if len(reading.days) >= 2 and not reading.ref_days else [])
+        old_clocks = reading.ruled_out_clocks or (hours[:1] if len(hours) >= 2 and not reading.ref_clocks else [])
+        if old_days or old_clocks:
+            reading.refer(old_days, old_clocks)
+    elif Act.CANCEL in acts or (Act.ASK_APPOINTMENTS in acts and Act.BOOK not in acts):
+        if reading.days or hours:
+            reading.refer(list(reading.days), hours)
+    else:
+        reading.days = [d for d in reading.days if d not in reading.ruled_out_days]
+        reading.clocks = [c for c in reading.clocks if c not in reading.ruled_out_clocks]
+    if reading.ref is None and acts & _ABOUT_AN_APPOINTMENT:
+        reading.ref = AppointmentRef()
+
+
+def _answer(text: str, norm: str, acts: set[Act]) -> bool | None:
+    """Yes, no, or neither: the yes/no of :mod:`choices`, minus what only looks like one."""
+    said = parse_yes_no(text)
+    yes_no = said.answer
+    if yes_no is False and (request_phrases.NOT_A_NO.search(norm) or not request_phrases.NEGATIVE_WORD.search(norm)):
+        return None  # "no puedo el martes" states, "cámbiala" asks: neither answers no
+    if yes_no is True and said.rest and next((w for w in norm.split() if w not in _LEADING_FILLER), "") in _WEAK_YES:
+        return None  # "ya llegué", "bueno, quiero una cita", "eso de las 6": no answer
+    if yes_no is False and acts & {Act.MOVE, Act.CANCEL}:
+        return None  # "ya no puedo ir, cancélala": the no is the cancel
+    return yes_no
+
+
+def _settle(acts: set[Act], norm: str, *, details: bool, correcting: bool, booking_words: bool) -> None:
+    """Rule 2: acts that one phrasing implies or rules out once everything else is known."""
+    if details and correcting and not acts & {Act.MOVE, Act.CANCEL}:
+        acts.add(Act.CORRECT)
+        acts -= {Act.CONFIRM, Act.DENY}
+    if Act.OTHER_OPTIONS in acts:
+        acts -= {Act.CONFIRM, Act.DENY, Act.ASK_HOURS, Act.ASK_SERVICES}
+    if details and (follow := request_phrases.FOLLOW_UP.match(norm)) and not acts & {
+        Act.MOVE, Act.CANCEL, Act.BOOK, Act.CORRECT
+    }:
+        acts.add(Act.FOLLOW_UP)
+        if "tal" in follow.group():
+            acts.discard(Act.GREET)  # "¿qué tal el jueves?" asks about Thursday
+    if Act.ASK_DURATION in acts:
+        acts.discard(Act.ASK_SERVICES)
+    if Act.BOOK in acts and not request_phrases.SERVICES_LIST.search(norm):
+        acts.discard(Act.ASK_SERVICES)
+    if Act.ASK_HOURS in acts and (request_phrases.AVAILABILITY.search(norm) or Act.BOOK in acts) \
+            and not request_phrases.OPENING_HOURS.search(norm):
+        acts.discard(Act.ASK_HOURS)  # "¿qué horarios tienes mañana?" asks for free times
+    if acts & {Act.MOVE, Act.CANCEL, Act.BOOK}:
+        acts.discard(Act.ASK_APPOINTMENTS)
+    if not acts & (_ACTIONS - {Act.CONFIRM}) and booking_words:
+        acts.add(Act.BOOK)  # "un corte", "lo de siempre", "cita mañana en la tarde": a booking
+
+
 def parse_frame(
     text: str,
     *,
@@ -233,7 +231,6 @@ def parse_frame(
     times Parlo just listed, if any, so "la segunda" or "a las 5" picks one of them.
     """
     now = now_local.replace(tzinfo=None)
-    today = now.date()
     text = text[:MAX_CHARS]
     norm = normalize(text)
     late_spans = [m.span() for m in request_phrases.RUNNING_LATE.finditer(norm)]
@@ -246,69 +243,26 @@ def parse_frame(
     if reference is not None and reference.kind == "own" and not acts & _ABOUT_AN_APPOINTMENT:
         reference = None  # "quiero la cita más temprano posible": a cita to book, not one to find
 
-    ref: AppointmentRef | None = reference.ref if reference else None
-    ref_days = list(reference.days) if reference else []
-    ref_clocks = list(reference.clocks) if reference else []
-    request_days = [d for d in days if d not in ref_days]
-    request_clocks = [c for c in clocks if c not in ref_clocks]
-    request_services = [s for s in services if not reference or s not in reference.services]
-    ruled_out = _ruled_out(norm, [*request_days, *_timed(request_clocks)])
-    ruled_out_days = [d for d in request_days if d.span in ruled_out]
-    ruled_out_clocks = [c for c in _timed(request_clocks) if c.span in ruled_out]
-
+    reading = _Reading(
+        norm, acts, reference.ref if reference else None,
+        list(reference.days) if reference else [], list(reference.clocks) if reference else [],
+        [d for d in days if not reference or d not in reference.days],
+        [c for c in clocks if not reference or c not in reference.clocks],
+    )
+    excluded = ruled_out(norm, [*reading.days, *timed(reading.clocks)])
+    reading.ruled_out_days = [d for d in reading.days if d.span in excluded]
+    reading.ruled_out_clocks = [c for c in timed(reading.clocks) if c.span in excluded]
     correction_words = bool(request_phrases.CORRECTION.search(norm))
-    new_days = [d for d in request_days if d not in ruled_out_days]
-    new_clocks = [c for c in _timed(request_clocks) if c not in ruled_out_clocks]
-    if Act.CANCEL in acts and Act.MOVE not in acts and (new_days or new_clocks) and (
-        Act.BOOK in acts or correction_words or len(request_days) >= 2 or len(_timed(request_clocks)) >= 2
-        or ruled_out_days or ruled_out_clocks
-    ):
-        acts.discard(Act.BOOK)
-        acts.add(Act.MOVE)  # a cancel that asks for a new time is a move
-    if Act.MOVE in acts:
-        acts -= {Act.CANCEL, Act.BOOK}
-        old_days = ruled_out_days or (request_days[:1] if len(request_days) >= 2 and not ref_days else [])
-        timed = _timed(request_clocks)
-        old_clocks = ruled_out_clocks or (timed[:1] if len(timed) >= 2 and not ref_clocks else [])
-        if old_days or old_clocks:
-            ref_days, ref_clocks = ref_days + old_days, ref_clocks + old_clocks
-            request_days = [d for d in request_days if d not in old_days]
-            request_clocks = [c for c in request_clocks if c not in old_clocks]
-            ref = reference_from(ref_days, ref_clocks) if ref is None else replace(
-                reference_from(ref_days, ref_clocks), services=ref.services, every=ref.every)
-    elif Act.CANCEL in acts or (Act.ASK_APPOINTMENTS in acts and not acts & {Act.BOOK}):
-        ref_days, ref_clocks = ref_days + request_days, ref_clocks + _timed(request_clocks)
-        if ref_days or ref_clocks:
-            ref = replace(reference_from(ref_days, ref_clocks), services=ref.services if ref else (),
-                          every=ref.every if ref else False)
-        request_days, request_clocks = [], [c for c in request_clocks if not c.times]
-    else:
-        request_days = [d for d in request_days if d not in ruled_out_days]
-        request_clocks = [c for c in request_clocks if c not in ruled_out_clocks]
-    if ref is None and acts & {Act.MOVE, Act.CANCEL, Act.ASK_APPOINTMENTS}:
-        ref = AppointmentRef()
+    _assign(reading, correction_words)
+    ref, when = reading.ref, time_constraint_of(reading.days, reading.clocks, now.date())
+    request_services = [s for s in services if not reference or s not in reference.services]
 
-    when = _time_constraint(request_days, request_clocks, today)
-    staff = find_staff(norm, catalog.staff)
-
-    # yes / no
-    said = parse_yes_no(text)
-    yes_no = said.answer
-    if yes_no is False and (request_phrases.NOT_A_NO.search(norm) or not request_phrases.NEGATIVE_WORD.search(norm)):
-        yes_no = None  # "no puedo el martes" states, "cámbiala" asks: neither answers no
-    if yes_no is True and said.rest and next((w for w in norm.split() if w not in _LEADING_FILLER), "") in _WEAK_YES:
-        yes_no = None  # "ya llegué", "bueno, quiero una cita", "eso de las 6": no answer
-    if yes_no is False and acts & {Act.MOVE, Act.CANCEL}:
-        yes_no = None  # "ya no puedo ir, cancélala": the no is the cancel
-    if yes_no is True:
-        acts.add(Act.CONFIRM)
-    elif yes_no is False:
-        acts.add(Act.DENY)
-
-    # choices
+    answer = _answer(text, norm, acts)
+    if answer is not None:
+        acts.add(Act.CONFIRM if answer else Act.DENY)
     bare_time = None
-    if reference is not None and norm[reference.span[0]:].startswith("la ") and ref is not None and ref.time \
-            and not acts & {Act.MOVE, Act.CANCEL, Act.ASK_APPOINTMENTS}:
+    if reference is not None and reference.kind == "bare" and ref is not None and ref.time \
+            and not acts & _ABOUT_AN_APPOINTMENT:
         bare_time = ref.time  # "la de las 5": an offer, or an appointment; the dialogue knows which
     choice, turned_down = _choice(text, norm, timeless, offers, bare_time)
     if choice is not None:
@@ -319,36 +273,17 @@ def parse_frame(
         acts.add(Act.OTHER_OPTIONS)
 
     person_name = find_person_name(text)
-    if person_name is not None:
+    staff = find_staff(norm, catalog.staff)
+    if person_name is not None:  # "a nombre de María": the writer, not the stylist María
         named = normalize(person_name).split()
         staff = [(staff_id, name) for staff_id, name in staff if normalize(name).split()[0] not in named]
     details = not when.is_empty or bool(request_services) or bool(staff)
-    if details and (correction_words or ruled_out_days or ruled_out_clocks or acts & {Act.DENY}) \
-            and not acts & {Act.MOVE, Act.CANCEL}:
-        acts.add(Act.CORRECT)
-        acts -= {Act.CONFIRM, Act.DENY}
-    if Act.OTHER_OPTIONS in acts:
-        acts -= {Act.CONFIRM, Act.DENY, Act.ASK_HOURS, Act.ASK_SERVICES}
-    if details and (follow := request_phrases.FOLLOW_UP.match(norm)) and not acts & {Act.MOVE, Act.CANCEL, Act.BOOK, Act.CORRECT}:
-        acts.add(Act.FOLLOW_UP)
-        if "tal" in follow.group():
-            acts.discard(Act.GREET)  # "¿qué tal el jueves?" asks about Thursday
-    if Act.ASK_DURATION in acts:
-        acts.discard(Act.ASK_SERVICES)
-    if Act.BOOK in acts and not request_phrases.SERVICES_LIST.search(norm):
-        acts.discard(Act.ASK_SERVICES)
-    if Act.ASK_HOURS in acts and (request_phrases.AVAILABILITY.search(norm) or Act.BOOK in acts) and not request_phrases.OPENING_HOURS.search(norm):
-        acts.discard(Act.ASK_HOURS)
-    if acts & {Act.MOVE, Act.CANCEL, Act.BOOK}:
-        acts.discard(Act.ASK_APPOINTMENTS)
-    if Act.SAME_AS_LAST in acts and request_phrases.NOT_SAME.search(norm):
-        acts.discard(Act.SAME_AS_LAST)
-    if not acts & (_ACTIONS - {Act.CONFIRM}) and (
-        request_services or unknown or Act.SAME_AS_LAST in acts
-        or (details and ref is None and phrases.CITA.search(norm))
-    ):
-        acts.add(Act.BOOK)  # "un corte", "lo de siempre", "cita mañana en la tarde": a booking
-
+    _settle(
+        acts, norm, details=details,
+        correcting=correction_words or bool(reading.ruled_out_days or reading.ruled_out_clocks) or Act.DENY in acts,
+        booking_words=bool(request_services or unknown or Act.SAME_AS_LAST in acts
+                           or (details and ref is None and phrases.CITA.search(norm))),
+    )
     return Frame(
         acts=tuple(sorted(acts, key=_ORDER.__getitem__)),
         services=tuple(mention for _, mention in request_services),
