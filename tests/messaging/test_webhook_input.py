@@ -79,7 +79,7 @@ async def test_a_status_callback_with_a_nul_byte_in_its_error_is_recorded(whatsa
     response = await post_signed(whatsapp, "/webhooks/twilio/status", form)
     assert response.status_code == 204
     async with db.session() as session:
-        stored = await session.get(OutboundMessage, row.id)
+        stored = await session.scalar(select(OutboundMessage).where(OutboundMessage.id == row.id))
     assert stored.last_error.startswith("Twilio 63016: fuera de ventana") and "\x00" not in stored.last_error
 
 

@@ -37,7 +37,7 @@ def _start(trial: int) -> datetime:
 
 async def _state(db, appointment_id):
     async with db.session() as s:
-        appointment = await s.get(Appointment, appointment_id)
+        appointment = await s.scalar(select(Appointment).where(Appointment.id == appointment_id))
         occupancy = (await s.scalars(select(Occupancy).where(Occupancy.appointment_id == appointment_id))).all()
         notices = (await s.scalars(select(OutboundMessage).where(OutboundMessage.appointment_id == appointment_id,
                                                                  OutboundMessage.kind == "notification"))).all()
