@@ -20,6 +20,7 @@ from starlette.routing import Route
 from parlo import __version__
 from parlo.clock import Clock, clock_from
 from parlo.components import Component, Services
+from parlo.logs import RequestContext
 from parlo.security_headers import SecurityHeaders
 from parlo.settings import Settings
 from storage import Database, DatabaseUnavailable
@@ -41,7 +42,8 @@ async def ensure_schema(settings: Settings) -> None:
         log.info("migrating the embedded database from %s to %s", current or "empty", head)
         await asyncio.to_thread(upgrade, settings.database_url)
     else:
-        raise DatabaseUnavailable(f"the database is at revision {current or 'empty'}, not {head}: run `parlo migrate`")
+        raise DatabaseUnavailable(f"la base de datos está en la revisión {current or 'vacía'} y el código espera {head}: "
+                                  "corre `parlo migrate` (en cada despliegue, antes de arrancar el servicio).")
 
 
 async def health(request: Request) -> JSONResponse:
@@ -92,7 +94,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     routes = [Route("/health", health, methods=["GET"])]
     for component in components:
         routes.extend(component.routes)
+    # RequestContext outermost: every line logged while serving a request, the headers' too, carries its id.
     app = Starlette(routes=routes, lifespan=lifespan, debug=False,
-                    middleware=[Middleware(SecurityHeaders, production=settings.is_production)])
+                    middleware=[Middleware(RequestContext),
+                                Middleware(SecurityHeaders, production=settings.is_production)])
     app.state.services = services
     return app

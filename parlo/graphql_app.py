@@ -40,6 +40,7 @@ from strawberry.types import ExecutionResult
 from parlo.components import Component, Services
 from parlo.request_body import BodyTooLarge, kilobytes, read_body, replay
 from parlo.whatsapp_app import outbox_notifier
+from resolvers import log_context
 from resolvers.actors import actor_from_token
 from resolvers.context import Actor, Context
 from resolvers.errors import Problem, Suspended
@@ -137,7 +138,7 @@ class ParloGraphQL(GraphQL):
     async def get_context(self, request, response) -> GraphQLContext:  # type: ignore[override]
         actor = request.scope.get("state", {}).get(ACTOR_KEY) or Actor.anonymous()
         ctx = Context(db=self.services.db, now=self.services.clock, actor=actor, config=self.config,
-                      correlation_id=request.headers.get("x-request-id") or uuid.uuid4().hex,
+                      correlation_id=log_context.request_id.get() or uuid.uuid4().hex,
                       outbox_notifier=self.notify_outbox)
         return GraphQLContext.build(ctx, request=request, response=response)
 
@@ -175,6 +176,7 @@ class GraphQLEndpoint:
                                          403 if suspended else 401)(scope, receive, send)
                     return
                 scope.setdefault("state", {})[ACTOR_KEY] = actor
+                log_context.bind_organization(actor.organization_id)
         await self.graphql(scope, receive, send)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from enum import Enum
 from functools import cached_property
+from typing import Literal
 
 from pydantic import AnyHttpUrl, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -54,6 +55,18 @@ class Settings(BaseSettings):
     clock: datetime | None = Field(default=None, validation_alias="PARLO_CLOCK")
     graphql_introspection: bool | None = Field(default=None, validation_alias="PARLO_GRAPHQL_INTROSPECTION")
     free_monthly_bookings: int = Field(default=50, ge=0, validation_alias="PARLO_FREE_MONTHLY_BOOKINGS")
+    #: DEBUG, INFO (default), WARNING or ERROR: the lowest level of the lines Parlo writes.
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        default="INFO", validation_alias="PARLO_LOG_LEVEL")
+    #: ``text`` (default, for people) or ``json`` (one object per line, for log collectors).
+    log_format: Literal["text", "json"] = Field(default="text", validation_alias="PARLO_LOG_FORMAT")
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _any_case(cls, value: object, info) -> object:
+        if not isinstance(value, str):
+            return value
+        return value.strip().upper() if info.field_name == "log_level" else value.strip().lower()
 
     @field_validator("database_url")
     @classmethod
