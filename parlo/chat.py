@@ -40,6 +40,7 @@ class ChatSession:
     to_address: str
     profile_name: str
     settle: Callable[[], "asyncio.Future | object"] | None = None
+    url: str | None = None  # a running server (--url), or None in-process
     printed: set[uuid.UUID] = field(default_factory=set)
     _sids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -50,18 +51,42 @@ class ChatSession:
                 **({"ProfileName": self.profile_name} if self.profile_name else {}), "WaId": self.sender_address.removeprefix("whatsapp:+"),
                 "SmsStatus": "received", "NumSegments": "1", "ApiVersion": "2010-04-01"}
 
-    async def send(self, text: str) -> None:
+    async def send(self, text: str) -> str:
+        """Post the message as Twilio would; returns its MessageSid."""
         from messaging.signatures import public_request_url, sign
 
         form = self.form(text)
         headers = {}
         token = self.settings.webhook_auth_token
         if token is not None:
-            headers["X-Twilio-Signature"] = sign(token, public_request_url(self.settings.public_url, "/webhooks/twilio"),
-                                                 form)
+            headers["X-Twilio-Signature"] = sign(token, public_request_url(self.public_url, "/webhooks/twilio"), form)
         response = await self.http.post("/webhooks/twilio", data=form, headers=headers)
         if response.status_code != 200:
             print(f"  (Parlo no aceptó el mensaje: HTTP {response.status_code} {response.text.strip()})", flush=True)
+        return form["MessageSid"]
+
+    @property
+    def public_url(self) -> str:
+        """The URL the server checks signatures against: its PARLO_PUBLIC_URL, or the --url it is reached at
+        when none is configured (``parlo serve`` then uses where it listens)."""
+        if self.url is not None and "public_url" not in self.settings.model_fields_set:
+            return self.url.rstrip("/")
+        return self.settings.public_url
+
+    async def why_silent(self, sid: str) -> str | None:
+        """After a wait without replies from a running server: say why, when we can tell."""
+        from storage import Message
+
+        async with self.db.session() as session:  # type: ignore[attr-defined]
+            processed = (await session.execute(select(Message.processed_at).where(
+                Message.provider_message_id == sid))).first()
+        if processed is None:
+            return ("(no veo tu mensaje en la base de datos de este comando: `parlo chat --url` lee las respuestas de "
+                    "la misma base que el servidor; córrelo en la misma carpeta o con el mismo DATABASE_URL)")
+        if processed[0] is None:
+            worker = "`parlo worker`" if self.settings.redis_url else "`parlo serve` con su cola (sin --no-worker)"
+            return f"(Parlo guardó tu mensaje pero nadie lo ha procesado: ¿está corriendo {worker}?)"
+        return None
 
     async def replies(self) -> list[tuple[str, str | None]]:
         """Replies to this phone that left the outbox since the chat began, not printed yet."""
@@ -99,8 +124,8 @@ class ChatSession:
             shown += 1
         return shown
 
-    async def wait_for_replies(self, *, seconds: float) -> None:
-        """Print replies until some arrived and things went quiet, or ``seconds`` passed."""
+    async def wait_for_replies(self, *, seconds: float) -> int:
+        """Print replies until some arrived and things went quiet, or ``seconds`` passed; how many."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
         got = 0
@@ -113,8 +138,15 @@ class ChatSession:
             if new:
                 quiet_since = loop.time()
             if got and quiet_since is not None and loop.time() - quiet_since > 0.6:
-                return
+                return got
             await asyncio.sleep(0.2)
+        return got
+
+    async def exchange(self, text: str, *, wait: float) -> None:
+        sid = await self.send(text)
+        if not await self.wait_for_replies(seconds=wait) and self.url is not None:
+            if (reason := await self.why_silent(sid)) is not None:
+                print(f"  {reason}", flush=True)
 
 
 def addresses_of(address: str) -> tuple[str, ...]:
@@ -172,7 +204,7 @@ async def chat(settings: Settings, *, sender: str, to: str, url: str | None, mes
     opener = remote(settings, url) if url else in_process(settings, sender_address)
     async with opener as (http, db, settle):
         session = ChatSession(http=http, settings=settings, db=db, sender_address=sender_address,
-                              to_address=to_address, profile_name=name, settle=settle)
+                              to_address=to_address, profile_name=name, settle=settle, url=url)
         await session.skip_earlier()
         where = url or "Parlo en este proceso"
         print(f"Chat de WhatsApp simulado: {sender_address.removeprefix('whatsapp:')} → "
@@ -180,8 +212,7 @@ async def chat(settings: Settings, *, sender: str, to: str, url: str | None, mes
         if messages:
             for text in messages:
                 print(f"{PROMPT}{text}", flush=True)
-                await session.send(text)
-                await session.wait_for_replies(seconds=wait)
+                await session.exchange(text, wait=wait)
             return
         interactive = sys.stdin.isatty()
         while True:
@@ -193,8 +224,7 @@ async def chat(settings: Settings, *, sender: str, to: str, url: str | None, mes
                 continue
             if not interactive:
                 print(f"{PROMPT}{text}", flush=True)
-            await session.send(text)
-            await session.wait_for_replies(seconds=wait)
+            await session.exchange(text, wait=wait)
         await session.wait_for_replies(seconds=1.0)
 
 

@@ -201,3 +201,28 @@ def _book_week(session, org, location, services, spots, staff_rows, customers, t
                 session.add(Occupancy(organization_id=org.id, appointment_id=appointment.id,
                                       spot_id=spot.id, starts_at=start_utc, ends_at=end_utc))
                 cursor = end
+
+
+def next_steps() -> str:
+    """What to try once the demo is loaded: who is who, and the commands to be each of them."""
+    people = "\n".join(
+        f"  {name:<16} {phone}  ({label})"
+        for (name, phone, level, _, _), label in zip(STAFF, ("dueño", "barbero", "administradora"))
+    )
+    owner, barber = STAFF[0][1], STAFF[1][1]
+    tries = [
+        ("parlo chat --as +5215599990001", "un cliente nuevo: «Hola, quiero una cita para un corte mañana»"),
+        (f"parlo chat --as {barber}", "Pedro, barbero: «¿qué tengo hoy?», «bloquea de 2 a 3»"),
+        (f"parlo chat --as {owner}", "Carlos, el dueño: «¿qué hay mañana?», «Pedro se enfermó, no viene mañana»"),
+        (f"parlo token --phone {owner} --link", "una liga para entrar al panel como Carlos (con `parlo serve`)"),
+        ("parlo serve", "y abre http://127.0.0.1:8000"),
+    ]
+    width = max(len(command) for command, _ in tries)
+    listed = "\n".join(f"  {command:<{width}}  # {what}" for command, what in tries)
+    return (
+        "El equipo (cada uno escribe desde su WhatsApp):\n"
+        f"{people}\n"
+        f"Clientes de ejemplo: {CUSTOMERS[0][0]} {CUSTOMERS[0][1]}, … ({len(CUSTOMERS)} en total). "
+        f"El salón contesta en {DEMO_NUMBER}.\n\n"
+        f"Qué probar:\n{listed}"
+    )
