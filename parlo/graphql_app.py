@@ -38,6 +38,7 @@ from cross_web import HTTPException
 from strawberry.types import ExecutionResult
 
 from parlo.components import Component, Services
+from parlo.graphiql_app import GraphiQL, graphiql_component
 from parlo.request_body import BodyTooLarge, kilobytes, read_body, replay
 from parlo.whatsapp_app import outbox_notifier
 from resolvers import log_context
@@ -75,8 +76,8 @@ def error_response(message: str, code: str, status: int) -> JSONResponse:
 class ParloGraphQL(GraphQL):
     def __init__(self, services: Services, **kwargs) -> None:
         introspection = services.settings.introspection_enabled
-        super().__init__(build_schema(introspection=introspection),
-                         graphql_ide="graphiql" if introspection else None,
+        # GraphiQL is ours (parlo.graphiql_app: vendored, works offline and under the CSP).
+        super().__init__(build_schema(introspection=introspection), graphql_ide=None,
                          allow_queries_via_get=introspection, **kwargs)
         self.services = services
         self.hide_suggestions = services.settings.is_production
@@ -150,8 +151,12 @@ class GraphQLEndpoint:
         self.services = services
         self.graphql = ParloGraphQL(services)
         self.secret = services.settings.jwt_secret.get_secret_value()
+        self.ide = GraphiQL() if services.settings.introspection_enabled else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.ide is not None and self.ide.wants(scope):
+            await self.ide.serve_page(scope, receive, send)
+            return
         if scope["type"] == "http":
             if scope["method"] == "POST":
                 try:
@@ -181,4 +186,8 @@ class GraphQLEndpoint:
 
 
 def graphql_component(services: Services) -> Component:
-    return Component(routes=[Route("/graphql", GraphQLEndpoint(services), methods=["GET", "POST"])])
+    endpoint = GraphQLEndpoint(services)
+    routes = [Route("/graphql", endpoint, methods=["GET", "POST"])]
+    if endpoint.ide is not None:
+        routes.extend(graphiql_component(endpoint.ide).routes)
+    return Component(routes=routes)
