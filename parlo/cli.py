@@ -257,6 +257,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="un servicio, p. ej. «Corte de cabello, $150, 45 min» (repetible)")
     init.add_argument("--staff", action="append", metavar="«NOMBRE, TELÉFONO»",
                       help="alguien más del equipo, p. ej. «Pedro Ramírez, 55 1111 2222» (repetible)")
+    init.add_argument("--previous-whatsapp", metavar="NÚMERO",
+                      help="el WhatsApp que tenía el negocio, para cambiarlo por --whatsapp (p. ej. al dejar el "
+                           "sandbox de Twilio)")
     init.add_argument("--no-input", action="store_true", help="nunca preguntes: falla si falta algo")
 
     command("demo", "carga el salón de demostración (se puede repetir)", cmd_demo)

@@ -59,6 +59,7 @@ class BusinessPlan:
     hours: list[tuple[int, time, time]]
     services: list[ServicePlan]
     staff: list[tuple[str, str]] = field(default_factory=list)
+    previous_whatsapp: str | None = None  # the salon's number until now (moving from the sandbox)
 
 
 # ---------------------------------------------------------------- reading what the person typed
@@ -175,6 +176,8 @@ def plan_from(args: argparse.Namespace, ask: Asker | None) -> BusinessPlan:
         business_type=business_type, owner_name=" ".join(owner_name.split()),
         owner_phone=_phone(owner_phone, what="tu WhatsApp"), hours=parse_hours(hours),
         services=[parse_service(s) for s in services], staff=[parse_person(p) for p in staff],
+        previous_whatsapp=_phone(args.previous_whatsapp, what="--previous-whatsapp")
+        if getattr(args, "previous_whatsapp", None) else None,
     )
 
 
@@ -215,10 +218,19 @@ async def apply_plan(settings: Settings, plan: BusinessPlan) -> Outcome:
     db = Database.connect(settings.database_url)
     try:
         platform = Context(db=db, now=clock, actor=Actor.system(None), config=config)
-        async with db.session() as session:
-            org = await session.scalar(select(Organization).where(Organization.whatsapp_number == plan.whatsapp))
         changes: list[str] = []
-        if org is None:
+        async with db.transaction(write=True) as session:
+            org = await session.scalar(select(Organization).where(Organization.whatsapp_number == plan.whatsapp))
+            if plan.previous_whatsapp and org is None:
+                org = await session.scalar(select(Organization).where(
+                    Organization.whatsapp_number == plan.previous_whatsapp))
+                if org is None:
+                    raise CommandError(f"no hay ningún negocio con el WhatsApp {plan.previous_whatsapp}: revisa "
+                                       "--previous-whatsapp, o quítalo para crear un negocio nuevo.")
+                org.whatsapp_number, org.whatsapp_status = plan.whatsapp, WhatsAppStatus.CONNECTED
+                changes.append(f"WhatsApp {plan.previous_whatsapp} → {plan.whatsapp}")
+            known = (org.id, org.name, org.timezone, org.business_type) if org is not None else None
+        if known is None:
             created = _checked(await create_organization(platform, OrganizationDraft(
                 name=plan.name, owner_name=plan.owner_name, owner_phone=plan.owner_phone,
                 business_type=plan.business_type, timezone=plan.timezone, whatsapp_number=plan.whatsapp,
@@ -228,14 +240,15 @@ async def apply_plan(settings: Settings, plan: BusinessPlan) -> Outcome:
                 row = await session.get(Organization, org_id)
                 row.whatsapp_status = WhatsAppStatus.CONNECTED  # you connected it yourself (docs/twilio.md)
         else:
-            org_id, is_new = org.id, False
+            org_id, is_new = known[0], False
         ctx = platform.acting_as(Actor.system(org_id))
 
-        if not is_new:
+        if known is not None:
+            _, name, zone, business_type = known
             rename = OrganizationChanges(
-                name=plan.name if plan.name != org.name else None,
-                timezone=plan.timezone if plan.timezone != org.timezone else None,
-                business_type=plan.business_type if plan.business_type and plan.business_type != org.business_type
+                name=plan.name if plan.name != name else None,
+                timezone=plan.timezone if plan.timezone != zone else None,
+                business_type=plan.business_type if plan.business_type and plan.business_type != business_type
                 else None)
             if any(v is not None for v in (rename.name, rename.timezone, rename.business_type)):
                 _checked(await update_organization(ctx, rename), "no pude actualizar el negocio")

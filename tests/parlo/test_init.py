@@ -88,6 +88,12 @@ def test_init_again_changes_nothing_and_then_only_what_changed(tmp_path, dialect
         assert "servicio nuevo: Uñas" in changed.stdout and "horario" in changed.stdout
         assert len(_read(url, select(Organization.id))) == 1
         assert len(_read(url, select(ServiceType.id))) == 3
+        # From the Twilio sandbox to the salon's own number: the same salon, moved.
+        salon = [("+52 55 8765 1111" if value == "+52 55 8765 0000" else value) for value in SALON]
+        moved = parlo("init", "--no-input", *salon, "--previous-whatsapp", "+52 55 8765 0000", cwd=tmp_path, env=env)
+        assert moved.returncode == 0, moved.stderr
+        assert "WhatsApp +525587650000 → +525587651111" in moved.stdout
+        assert _read(url, select(Organization.whatsapp_number)) == [("+525587651111",)]
 
 
 def test_init_without_a_terminal_names_every_missing_flag_in_one_line(tmp_path):
