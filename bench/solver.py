@@ -15,9 +15,9 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-from collections import Counter
 import sys
 import time as clock
+from collections import Counter
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from solver import (  # noqa: E402
     Assignment,
     Block,
-    NoAssignment,
     BookingRequest,
+    NoAssignment,
     Occupancy,
     Processing,
     ResourceKind,

@@ -15,7 +15,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from storage.database import normalise_url
 
-
 #: Signs webhooks in development when Twilio is not configured (``parlo chat``); never accepted in production.
 DEVELOPMENT_WEBHOOK_TOKEN = "parlo-development-webhook-token"
 

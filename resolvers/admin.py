@@ -118,14 +118,6 @@ async def list_organizations(ctx: Context, query: OrganizationFilter) -> list[Or
         return list((await session.scalars(statement.offset(query.offset).limit(max(1, min(query.limit, 200))))).all())
 
 
-async def get_organization_by_id(ctx: Context, organization_id: uuid.UUID | None) -> Organization | Problem:
-    if problem := _admin_problem(ctx):
-        return problem
-    async with ctx.db.session() as session:
-        organization = await session.get(Organization, organization_id) if organization_id else None
-    return organization if organization is not None else ORGANIZATION_NOT_FOUND
-
-
 async def activity(ctx: Context, *, first: int = 50, organization_id: uuid.UUID | None = None) -> list[ActivityEvent] | Problem:
     if problem := _admin_problem(ctx):
         return problem

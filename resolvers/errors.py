@@ -61,7 +61,3 @@ class Conflict(Problem):
 @dataclass(frozen=True, slots=True)
 class Suspended(Problem):
     message: str = "Esta cuenta está suspendida. Escríbenos para reactivarla."
-
-
-def is_problem(value: object) -> bool:
-    return isinstance(value, Problem)

@@ -243,7 +243,7 @@ def _add_hint(model: Any, plan: Plan, index: Any, hint: Assignment, staff, spots
     begin = plan.horizon.minute_floor(hint.start)
     model.add_hint(index, (begin - plan.lo) // plan.grid)
     pinned_first = plan.pinned_staff is not None
-    for step_index, step in enumerate(plan.steps):
+    for step_index in range(len(plan.steps)):
         steps = len(plan.steps)
         booked = [hint.services[seat * steps + step_index] for seat in range(plan.seats)]
         for chosen, options_per_seat, pinned in (

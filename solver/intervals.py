@@ -141,11 +141,6 @@ def contains(a: Intervals, start: int, end: int) -> bool:
     return i >= 0 and a[i][0] <= start and end <= a[i][1]
 
 
-def contains_point(a: Intervals, point: int) -> bool:
-    i = bisect_right(a, (point, 1 << 62)) - 1
-    return i >= 0 and a[i][0] <= point < a[i][1]
-
-
 def overlaps(a: Intervals, start: int, end: int) -> bool:
     """Whether [start, end) meets any range of a."""
     i = bisect_right(a, (start, 1 << 62)) - 1

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 import strawberry
 
 from resolvers import scheduling
@@ -7,7 +9,6 @@ from schema.types.appointment import Appointment
 from schema.types.enums import AppointmentStatus
 from schema.types.ids import from_id, optional_id
 from schema.types.payloads import Booking
-from datetime import datetime
 
 
 @strawberry.type

@@ -1,7 +1,12 @@
 import strawberry
 
 from resolvers import customers, staff_members
-from schema.inputs.people import CreateCustomerInput, CreateStaffMemberInput, UpdateCustomerInput, UpdateStaffMemberInput
+from schema.inputs.people import (
+    CreateCustomerInput,
+    CreateStaffMemberInput,
+    UpdateCustomerInput,
+    UpdateStaffMemberInput,
+)
 from schema.mutations.catalog import deleted
 from schema.mutations.results import CustomerChangeResult, DeleteResult, StaffMemberResult, outcome
 from schema.types.customer import Customer

@@ -1,5 +1,6 @@
 """Each mutation's result union: its payload, or one of the expected problems."""
 
+from resolvers.errors import Problem
 from schema.errors import as_graphql, result
 from schema.types.appointment import Appointment
 from schema.types.block import Block
@@ -19,7 +20,6 @@ from schema.types.payloads import (
 from schema.types.service import Service
 from schema.types.spot import Spot
 from schema.types.staff_member import StaffMember
-from resolvers.errors import Problem
 
 BookingResult = result("BookingResult", Booking)
 AppointmentChangeResult = result("AppointmentChangeResult", Appointment)

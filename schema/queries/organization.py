@@ -1,16 +1,16 @@
 import strawberry
 
 from resolvers import actors, catalog, locations, organizations, staff_members
+from resolvers.errors import Problem
 from schema.errors import as_graphql, raise_problem
 from schema.queries.results import MeResult, OrganizationResult
+from schema.types.ids import optional_id
 from schema.types.location import Location
 from schema.types.me import Me
 from schema.types.organization import Organization
 from schema.types.service import Service
 from schema.types.spot import Spot
 from schema.types.staff_member import StaffMember
-from schema.types.ids import optional_id
-from resolvers.errors import Problem
 
 
 def _one(value, convert):

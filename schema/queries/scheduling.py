@@ -7,12 +7,12 @@ from resolvers import rebooking, scheduling
 from resolvers.errors import Problem
 from schema.errors import as_graphql, raise_problem
 from schema.inputs.booking import SlotPreferencesInput
+from schema.mutations.rebooking import RebookingPlanResult
 from schema.queries.results import AppointmentResult, ScheduleResult
 from schema.types.appointment import Appointment
 from schema.types.block import Block
 from schema.types.enums import AppointmentStatus
 from schema.types.ids import from_id, optional_id
-from schema.mutations.rebooking import RebookingPlanResult
 from schema.types.pages import AppointmentConnection, PageInfo
 from schema.types.rebooking import RebookingPlan
 from schema.types.schedule import DaySchedule

@@ -3,11 +3,12 @@
 import strawberry
 
 from resolvers.context import ActorKind as _ActorKind
-from resolvers.scheduling import AgendaItemKind as _AgendaItemKind
-from resolvers.scheduling import PartOfDay as _PartOfDay
+from resolvers.scheduling import AgendaItemKind as _AgendaItemKind, PartOfDay as _PartOfDay
 from storage import (
     AppointmentSource as _AppointmentSource,
     AppointmentStatus as _AppointmentStatus,
+    ContentType as _ContentType,
+    ConversationChannel as _ConversationChannel,
     ConversationStatus as _ConversationStatus,
     DeliveryStatus as _DeliveryStatus,
     MessageDirection as _MessageDirection,
@@ -16,8 +17,6 @@ from storage import (
     SenderType as _SenderType,
     StaffRole as _StaffRole,
     WhatsAppStatus as _WhatsAppStatus,
-    ConversationChannel as _ConversationChannel,
-    ContentType as _ContentType,
 )
 
 AppointmentStatus = strawberry.enum(_AppointmentStatus, name="AppointmentStatus")

@@ -5,8 +5,7 @@ from datetime import datetime
 import strawberry
 
 from resolvers.admin import NewOrganization
-from resolvers.magic_links import AdminSession as AdminSessionValue
-from resolvers.magic_links import StaffSession as StaffSessionValue
+from resolvers.magic_links import AdminSession as AdminSessionValue, StaffSession as StaffSessionValue
 from resolvers.scheduling import BlockedTime, BookedAppointments
 from schema.types.appointment import Appointment
 from schema.types.block import Block

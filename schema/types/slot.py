@@ -4,10 +4,10 @@ from datetime import datetime
 import strawberry
 
 from resolvers.scheduling import SlotOption, SlotService
+from schema.types.ids import to_id
 from schema.types.service import Service
 from schema.types.spot import Spot
 from schema.types.staff_member import StaffMember
-from schema.types.ids import to_id
 
 
 async def _staff(info: strawberry.Info, staff_id: uuid.UUID | None) -> StaffMember | None:

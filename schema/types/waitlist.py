@@ -5,8 +5,7 @@ import strawberry
 
 from schema.types.ids import to_id
 from schema.types.service import Service
-from storage import WaitlistEntry as WaitlistRow
-from storage import WaitlistStatus as _WaitlistStatus
+from storage import WaitlistEntry as WaitlistRow, WaitlistStatus as _WaitlistStatus
 
 WaitlistStatus = strawberry.enum(_WaitlistStatus, name="WaitlistStatus")
 

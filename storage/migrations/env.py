@@ -9,8 +9,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from storage.base import Base
 import storage.models  # noqa: F401  (registers every table on Base.metadata)
+from storage.base import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -81,4 +81,5 @@ __all__ = [
     "WaitlistStatus",
     "WhatsAppStatus",
     "spot_services",
+    "staff_services",
 ]

@@ -42,7 +42,7 @@ async def snapshot(db, organization_id) -> list:
             else:
                 continue
             rows.append((table.name, sorted(map(repr, (await session.execute(query)).all()))))
-        for link, owner in ((staff_services, "staff_id"), (spot_services, "spot_id")):
+        for link in (staff_services, spot_services):
             rows.append((link.name, sorted(map(repr, (await session.execute(select(link))).all()))))
     return rows
 

@@ -63,7 +63,7 @@ def test_every_template_writes_its_text(name, facts, expected):
 
 
 def test_template_variables_for_twilio_are_numbered_strings():
-    for name, template in TEMPLATES.items():
+    for name in TEMPLATES:
         facts = {**BASE, "previous_starts_at": SATURDAY_3PM_CDMX, "url": "https://x", "limit": 50}
         variables = render(name, facts, now=FRIDAY_10AM_CDMX).content_variables
         assert variables and all(k.isdigit() and isinstance(v, str) for k, v in variables.items()), name

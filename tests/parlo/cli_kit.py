@@ -61,7 +61,7 @@ def wait_for_health(port: int, proc: subprocess.Popen, timeout: float = 90) -> h
         except httpx.TransportError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 output = proc.stdout.read() if proc.stdout else ""
-                raise AssertionError(f"parlo serve did not come up:\n{output}")
+                raise AssertionError(f"parlo serve did not come up:\n{output}") from None
             time.sleep(0.2)
 
 

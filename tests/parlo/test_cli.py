@@ -42,7 +42,7 @@ def test_serve_needs_nothing_else_on_a_fresh_machine(tmp_path):
                 break
             except httpx.TransportError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(proc.stdout.read().decode() if proc.stdout else "serve died")
+                    raise AssertionError(proc.stdout.read().decode() if proc.stdout else "serve died") from None
                 time.sleep(0.2)
         assert response.status_code == 200
         assert response.json()["database"] == "sqlite"

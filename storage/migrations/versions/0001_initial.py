@@ -5,7 +5,7 @@ at the end of upgrade(): on PostgreSQL the btree_gist extension and the two excl
 constraints that make overlapping occupancy of one staff member or one spot impossible.
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-22 04:11:15.023774
 """
 from alembic import op
