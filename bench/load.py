@@ -34,19 +34,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import json
 import os
 import secrets
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -63,7 +61,6 @@ from messaging.signatures import sign  # noqa: E402
 from parlo.settings import DEVELOPMENT_WEBHOOK_TOKEN  # noqa: E402
 from storage import Database  # noqa: E402
 from storage.database import normalise_url  # noqa: E402
-from storage.migrations import upgrade  # noqa: E402
 
 ZONE = ZoneInfo("America/Mexico_City")
 SECRET = "bench-load-secret-" + "x" * 40

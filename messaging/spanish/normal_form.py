@@ -55,7 +55,7 @@ _SHORTHANDS: dict[str, str] = {
     "dsp": "despues", "dspues": "despues", "dps": "despues", "tmprano": "temprano", "tempra": "temprano",
     "prox": "proxima", "sem": "semana", "hrs": "hrs", "mediodía": "mediodia", "medio-dia": "mediodia",
     "cancelame": "cancela", "cancelala": "cancela", "kiero": "quiero", "kisiera": "quisiera",
-    "aki": "aqui", "aca": "aqui", "grax": "gracias",
+    "aki": "aqui", "aca": "aqui",
     **{word: spanish for word, spanish in ENGLISH_WORDS.items() if word not in ("hrs",)},
 }
 

@@ -24,13 +24,13 @@ from collections.abc import Hashable
 from .frames import ServiceMention
 from .services import (
     _CLOSE,
+    CATEGORIES,
+    SALON_VOCABULARY,
     _candidate,
     _is_relevant,
     _prepare,
     _rank,
     _stem,
-    CATEGORIES,
-    SALON_VOCABULARY,
 )
 
 __all__ = ["find_service_mentions"]

@@ -15,7 +15,7 @@ from messaging.spanish import DayConstraint, OfferChoice, parse_frame
 
 from .frame_cases import (
     AFTERNOON, BOOK, BYE, CANCEL, CATALOG, CHOOSE, CORRECT, DURATION, EARLIER, EARLY, EVENING, FOLLOW, HELP,
-    HI, HOURS, LATE, LATE_ACT, LATER, MIDDAY, MINE, MORNING, MOVE, MY_APPOINTMENT, NO, NOW, OTHER, PERSON,
+    HI, HOURS, LATE, LATE_ACT, LATER, MINE, MORNING, MOVE, MY_APPOINTMENT, NO, NOW, OTHER, PERSON,
     PRICE, SAME, SERVICES, SOONEST, THANKS, WHERE, YES, F, R, S, W, after, before, d, days, either, from_,
     from_day, on, seen, t, today_from, until_day, upto, weekdays,
 )
