@@ -33,6 +33,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 
 from messaging.runtime import Messaging
+from resolvers import log_context
 from storage import Database
 
 log = logging.getLogger("parlo.whatsapp")
@@ -130,6 +131,7 @@ class ConversationConsumer:
     async def _run(self, conversation_id: uuid.UUID) -> None:
         from messaging.processing import process_conversation
 
+        log_context.task_id.set(f"conversation-{conversation_id.hex[:12]}")  # this task's log lines
         try:
             while True:
                 try:

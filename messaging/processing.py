@@ -25,6 +25,7 @@ from messaging.engine import Reply, Turn
 from messaging.inbound import sequence_lock_key
 from messaging.routing import Route, RouteKind, route_message
 from messaging.runtime import Messaging, reading
+from resolvers import log_context
 from resolvers.context import Actor, Context
 from resolvers.outbox import enqueue
 from storage import (
@@ -129,6 +130,7 @@ async def _take_turn(m: Messaging, pending: _Pending) -> bool:
     now = m.now()
     route = await route_message(m.db, business_number=conversation.business_number,
                                 phone=conversation.phone_number, central_number=m.config.central_number, now=now)
+    log_context.bind_organization(route.organization_id)  # this turn's log lines name the salon
     level = None
     if route.staff_id:
         async with reading(m.db) as session:

@@ -17,15 +17,14 @@ the database (:func:`poll_database`).
 
 from __future__ import annotations
 
-import hashlib
-import tempfile
-from pathlib import Path
-
 import asyncio
+import hashlib
 import logging
+import tempfile
 import uuid
 import weakref
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 from huey.consumer import Consumer
@@ -52,12 +51,17 @@ OUTBOX = "outbox"
 
 
 def make_huey(settings: Settings, *, immediate: bool = False, memory: bool = False) -> Huey:
+    from parlo.logs import track_tasks
+
     common = dict(immediate=immediate, utc=True, results=False)
     if memory:
-        return MemoryHuey("parlo", **common)
-    if settings.redis_url:
-        return RedisHuey("parlo", url=settings.redis_url, **common)
-    return SqliteHuey("parlo", filename=queue_file_for(settings.database_url), **common)
+        huey = MemoryHuey("parlo", **common)
+    elif settings.redis_url:
+        huey = RedisHuey("parlo", url=settings.redis_url, **common)
+    else:
+        huey = SqliteHuey("parlo", filename=queue_file_for(settings.database_url), **common)
+    track_tasks(huey)  # a task's log lines carry its id
+    return huey
 
 
 class RedisDoorbell:

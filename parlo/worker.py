@@ -186,10 +186,11 @@ def run_worker_process(settings: Settings, clock: Clock, options: WorkerOptions,
 def _child(options: WorkerOptions, name: str) -> None:
     """A spawned worker process: reads the same environment as its parent."""
     from parlo.clock import clock_from
+    from parlo.logs import configure_logging
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal's Ctrl-C reaches the parent, which sends SIGTERM
     settings = Settings()
+    configure_logging(settings)  # a spawned process starts with no logging of its own
     run_worker_process(settings, clock_from(settings.clock), options, name=name)
 
 
