@@ -23,6 +23,7 @@ from parlo.components import Component, Services
 from parlo.logs import RequestContext
 from parlo.security_headers import SecurityHeaders
 from parlo.settings import Settings
+from parlo.worker_watch import WorkerWatch, worker_status
 from storage import Database, DatabaseUnavailable
 from storage.migrations import current_revision, head_revision, upgrade
 
@@ -47,8 +48,15 @@ async def ensure_schema(settings: Settings) -> None:
 
 
 async def health(request: Request) -> JSONResponse:
+    """200 while the database answers (what a load balancer needs); the workers' heartbeats are
+    reported, not judged here: a web process without workers still stores every message."""
     services: Services = request.app.state.services
-    body = {"status": "ok", "database": services.db.dialect, "version": __version__}
+    body: dict = {"status": "ok", "database": services.db.dialect, "version": __version__}
+    try:
+        body["worker"] = (await worker_status(services.settings)).as_json()
+    except Exception:  # noqa: BLE001 - e.g. Redis down: say so, the database decides the status
+        log.warning("health check: could not read the workers' heartbeats", exc_info=True)
+        body["worker"] = {"alive": None, "detail": "no pude leer los latidos de los workers"}
     try:
         await services.db.ping()
     except DatabaseUnavailable:
@@ -66,12 +74,19 @@ def build_components(services: Services) -> list[Component]:
     return [graphql_component(services), whatsapp_component(services), dashboard_component(services)]
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock | None = None, migrate: bool = True) -> Starlette:
-    """Build the app. Opens no connection: the engine connects lazily, in the lifespan's loop."""
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None, migrate: bool = True,
+               watch_workers: bool = False) -> Starlette:
+    """Build the app. Opens no connection: the engine connects lazily, in the lifespan's loop.
+
+    ``watch_workers`` (``parlo serve``): warn in the log while no worker is alive, when the
+    worker is not embedded (parlo.worker_watch)."""
     settings = settings or Settings()
     services = Services(settings=settings, clock=clock or clock_from(settings.clock),
                         db=Database.connect(settings.database_url))
     components = build_components(services)
+    if watch_workers:
+        watch = WorkerWatch(settings)
+        components.append(Component(start=watch.start, stop=watch.stop))
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

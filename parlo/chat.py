@@ -85,7 +85,8 @@ class ChatSession:
                     "la misma base que el servidor; córrelo en la misma carpeta o con el mismo DATABASE_URL)")
         if processed[0] is None:
             worker = "`parlo worker`" if self.settings.redis_url else "`parlo serve` con su cola (sin --no-worker)"
-            return f"(Parlo guardó tu mensaje pero nadie lo ha procesado: ¿está corriendo {worker}?)"
+            return (f"(Parlo guardó tu mensaje pero nadie lo ha procesado: ¿está corriendo {worker}? "
+                    "`parlo doctor` lo revisa)")
         return None
 
     async def replies(self) -> list[tuple[str, str | None]]:

@@ -1,4 +1,4 @@
-"""``parlo`` — serve, migrate, worker, init, demo, token, chat, templates.
+"""``parlo`` — serve, migrate, worker, init, doctor, demo, token, chat, templates.
 
 Each command reads the settings once and passes them down. Whatever goes wrong reaches
 the person as one Spanish line that says how to fix it, with exit code 1
@@ -98,6 +98,22 @@ def cmd_init(args: argparse.Namespace) -> None:
     settings = load_settings()
     _quiet_logs()
     print(_run(init_business(settings, args)))
+
+
+def cmd_doctor(args: argparse.Namespace) -> None:
+    from parlo.doctor import run_doctor
+
+    try:
+        settings = load_settings()
+    except Exception as exc:  # noqa: BLE001 - the configuration itself is the first check
+        settings = None
+        problem = explain(exc)
+    else:
+        problem = None
+    _quiet_logs()
+    healthy = _run(run_doctor(settings, settings_problem=problem, as_json=args.json))
+    if not healthy:
+        sys.exit(1)
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -261,6 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="el WhatsApp que tenía el negocio, para cambiarlo por --whatsapp (p. ej. al dejar el "
                            "sandbox de Twilio)")
     init.add_argument("--no-input", action="store_true", help="nunca preguntes: falla si falta algo")
+
+    doctor = command("doctor", "revisa configuración y conexiones; cada problema con su arreglo", cmd_doctor)
+    doctor.add_argument("--json", action="store_true", help="salida para máquinas")
 
     command("demo", "carga el salón de demostración (se puede repetir)", cmd_demo)
 

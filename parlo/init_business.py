@@ -352,5 +352,5 @@ async def init_business(settings: Settings, args: argparse.Namespace) -> str:
         "Para probarlo por WhatsApp sin Twilio:\n"
         f"  parlo chat --to {plan.whatsapp} --as +5215599990001   # un cliente: «Hola, quiero una cita»\n"
         f"  parlo chat --to {plan.whatsapp} --as {plan.owner_phone}   # tú: «¿qué tengo hoy?»\n"
-        "Para conectar el número de verdad: docs/twilio.md."
+        "Para conectar el número de verdad: docs/twilio.md; para revisar todo: parlo doctor."
     )

@@ -45,7 +45,7 @@ def serving_app() -> Starlette:
     """The app as `parlo serve` runs it in each worker: built, then its long-lived objects frozen."""
     settings = Settings()
     remember_secrets(secrets_of(settings))  # this process's log lines mask them too
-    app = create_app(settings)
+    app = create_app(settings, watch_workers=True)
     gc.freeze()
     return app
 

@@ -2,8 +2,9 @@
 
 Pass ``FakeTwilio()`` as ``Client(http_client=...)`` (or ``parlo.tasks.TWILIO_HTTP_CLIENT``).
 It keeps the messages it accepted and answers what Parlo uses of the REST API: Messages
-(create, list), AvailablePhoneNumbers, IncomingPhoneNumbers and Messaging v2 Channels
-Senders. ``fail_next(503, 503)`` makes the next calls fail, like Twilio having a bad minute.
+(create, list), AvailablePhoneNumbers, IncomingPhoneNumbers, the Account (fetch) and
+Messaging v2 Channels Senders (create, fetch, list); with ``credentials`` set, other
+credentials get 401 like Twilio's. ``fail_next(503, 503)`` makes the next calls fail, like Twilio having a bad minute.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ class FakeTwilio(HttpClient):
     requests: list[tuple[str, str]] = field(default_factory=list)
     #: Bodies of WhatsApp templates by content SID, as Twilio would render them (for ``list``).
     available: list[str] = field(default_factory=lambda: ["+525522334455", "+525522334466"])
+    #: The credentials this account accepts (``auth=(sid, token)`` of each request); None accepts any.
+    credentials: tuple[str, str] | None = None
+    account_status: str = "active"
 
     def __post_init__(self) -> None:
         super().__init__(logger=None, is_async=False)  # type: ignore[arg-type]
@@ -69,6 +73,8 @@ class FakeTwilio(HttpClient):
         path = urlparse(url).path
         with self._lock:
             self.requests.append((method, path))
+            if self.credentials is not None and tuple(auth or ()) != self.credentials:
+                return self._error(401, "Authenticate", code=20003)
             if self._failures:
                 failure = self._failures.pop(0)
                 if isinstance(failure, BaseException):
@@ -102,6 +108,13 @@ class FakeTwilio(HttpClient):
             sender = {**(data if isinstance(data, dict) else {}), "sid": f"XE{next(self._ids):032d}", "status": "CREATING"}
             self.senders.append(sender)
             return self._json(201, sender)
+        if path.endswith(f"/Accounts/{ACCOUNT_SID}.json") and method == "GET":
+            return self._json(200, {"sid": ACCOUNT_SID, "friendly_name": "Cuenta de prueba",
+                                    "status": self.account_status, "type": "Full"})
+        if path.endswith("/Channels/Senders") and method == "GET":
+            return self._json(200, {"senders": self.senders, "meta": {
+                "page": 0, "page_size": 50, "first_page_url": path, "previous_page_url": None, "url": path,
+                "next_page_url": None, "key": "senders"}})
         if "/Channels/Senders/" in path and method == "GET":
             sid = path.rsplit("/", 1)[-1]
             found = next((s for s in self.senders if s["sid"] == sid), None)
