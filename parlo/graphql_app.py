@@ -28,13 +28,13 @@ import logging
 import uuid
 
 import orjson
+from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
-from cross_web import HTTPException
 from strawberry.types import ExecutionResult
 
 from parlo.components import Component, Services

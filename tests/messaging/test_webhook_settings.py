@@ -6,8 +6,8 @@ import httpx
 import pytest
 
 from parlo.settings import DEVELOPMENT_WEBHOOK_TOKEN, Environment, Settings
-from tests.parlo.test_production_refusals import GOOD as PRODUCTION
 from tests.messaging.whatsapp_kit import inbound_messages, post_signed, salon, twilio_form
+from tests.parlo.test_production_refusals import GOOD as PRODUCTION
 
 
 def test_skipping_signatures_is_refused_in_production():
