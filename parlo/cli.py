@@ -337,7 +337,8 @@ def main(argv: list[str] | None = None) -> None:
                 settings = Settings()
             except Exception:  # noqa: BLE001 - the settings may be what failed
                 pass
-            print(f"parlo {args.command}: {explain(exc, settings)}", file=sys.stderr, flush=True)
+            for line in explain(exc, settings).splitlines():  # one line per problem (several bad settings)
+                print(f"parlo {args.command}: {line}", file=sys.stderr, flush=True)
         sys.exit(1)
 
 

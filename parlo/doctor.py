@@ -265,9 +265,10 @@ async def check_openai(settings: Settings) -> Check:
 
 
 async def diagnose(settings: Settings | None, settings_problem: str | None = None) -> list[Check]:
-    if settings is None:
-        return [Check("Configuración", PROBLEM, settings_problem or "no pude leer la configuración.",
-                      "Corrige la variable en el entorno o en .env y vuelve a correr `parlo doctor`.")]
+    if settings is None:  # one check per refused setting
+        return [Check("Configuración", PROBLEM, line, "Corrige la variable en el entorno o en .env y vuelve a correr "
+                                                      "`parlo doctor`.")
+                for line in (settings_problem or "no pude leer la configuración.").splitlines()]
     checks = [Check("Configuración", OK, f"PARLO_ENV={settings.env.value}, base de datos {settings.backend_name}, "
                                          f"cola {'Redis' if settings.redis_url else 'SQLite'}."),
               check_public_url(settings)]

@@ -46,21 +46,24 @@ class CommandError(Exception):
 
 
 def settings_error(exc: ValidationError) -> str:
-    """pydantic's multi-line dump → ``configuración inválida: VARIABLE=«valor» …; corrígelo …``."""
-    parts = []
+    """pydantic's dump → one line per problem: ``configuración inválida: VARIABLE=«valor» …, corrígelo …``.
+
+    Our own validators' messages (production refusals, one Spanish sentence each with its
+    fix, joined by newlines) are kept as they are, one line each."""
+    lines = []
     for error in exc.errors():
         location = ".".join(str(part) for part in error.get("loc", ()) if part != "__root__")
         if error["type"] == "value_error":
-            # A message we wrote ourselves (a validator's ValueError): already a full sentence.
             reason = str(error.get("ctx", {}).get("error") or error["msg"]).removeprefix("Value error, ")
-            parts.append(f"{location}: {reason}" if location else reason)
+            for sentence in filter(None, (line.strip() for line in reason.splitlines())):
+                lines.append(f"{location}: {sentence}" if location and location not in sentence else sentence)
             continue
         template = _FIELD_ERRORS.get(error["type"])
         reason = template.format(**(error.get("ctx") or {})) if template else error["msg"]
         value = error.get("input")
         shown = f"=«{value}»" if isinstance(value, (str, int, float)) and location else ""
-        parts.append(f"{location.upper()}{shown} {reason}" if location else reason)
-    return f"configuración inválida: {'; '.join(parts)} ({ENV_HINT})."
+        lines.append(f"configuración inválida: {location.upper()}{shown} {reason} ({ENV_HINT}).")
+    return "\n".join(lines)
 
 
 def _chain(exc: BaseException) -> list[BaseException]:

@@ -16,18 +16,28 @@ def _one_line(done) -> str:
 
 
 def test_a_bad_setting_is_named_with_its_value_and_the_fix(tmp_path):
-    env = clean_env(PARLO_FREE_MONTHLY_BOOKINGS="muchas", PARLO_CLOCK="ayer")
-    line = _one_line(parlo("migrate", cwd=tmp_path, env=env))
+    line = _one_line(parlo("migrate", cwd=tmp_path, env=clean_env(PARLO_FREE_MONTHLY_BOOKINGS="muchas")))
     assert line.startswith("parlo migrate: configuración inválida:")
     assert "PARLO_FREE_MONTHLY_BOOKINGS=«muchas» debe ser un número entero" in line
-    assert "PARLO_CLOCK=«ayer» no es una fecha y hora ISO-8601" in line
     assert ".env" in line and "validation error" not in line
 
 
-def test_a_settings_refusal_written_in_spanish_is_printed_as_it_is(tmp_path):
+def test_several_bad_settings_are_one_line_each(tmp_path):
+    env = clean_env(PARLO_FREE_MONTHLY_BOOKINGS="muchas", PARLO_CLOCK="ayer")
+    done = parlo("migrate", cwd=tmp_path, env=env)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 2 and all(line.startswith("parlo migrate: configuración inválida:") for line in lines)
+    assert "PARLO_CLOCK=«ayer» no es una fecha y hora ISO-8601" in done.stderr
+
+
+def test_production_refusals_are_printed_as_written_one_line_each(tmp_path):
     env = clean_env(PARLO_ENV="production", PARLO_CLOCK="2026-01-16T10:00:00-06:00")
-    line = _one_line(parlo("serve", cwd=tmp_path, env=env))
-    assert "PARLO_CLOCK" in line and "Value error" not in line
+    done = parlo("serve", cwd=tmp_path, env=env)
+    assert done.returncode == 1 and "Traceback" not in done.stderr and "Value error" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) >= 2 and all(line.startswith("parlo serve: ") for line in lines)
+    assert any("PARLO_JWT_SECRET" in line for line in lines) and any("PARLO_CLOCK" in line for line in lines)
 
 
 def test_a_missing_sqlite_folder_says_to_create_it(tmp_path):
