@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from .intent_phrases import _any, _Keyed, _re
 
-
 MOVE_MORE = _Keyed("pas cambi recorr mueves otro otra", _any(  # "pásamela al jueves", "me la recorres", "cámbiame la hora"
     r"\b(?:pasamela|pasarla|pasala|pasarmela|pasarmelo|pasalo|me\s+la\s+(?:pasas|puedes\s+pasar|cambias|recorres|mueves))\b",
     r"\bla\s+(?:puedo|puedes|podemos|podrias)\s+(?:pasar|mover|cambiar|recorrer|adelantar|atrasar)\b",

@@ -31,8 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 
-from . import frame_phrases as request_phrases
-from . import intent_phrases as phrases
+from . import frame_phrases as request_phrases, intent_phrases as phrases
 from .choices import _LEADING_FILLER, _NUMBERED_RE, _ORDINAL_RE, _ORDINALS, Choice, ChoiceKind, choose, parse_yes_no
 from .clock_mentions import ClockMention, find_clock_mentions
 from .day_mentions import DayMention, find_day_mentions

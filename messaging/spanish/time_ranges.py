@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from datetime import time
 
-from .times import _clock, _clock_from, _CLOCKISH_RE, _norm, _overlaps, parse_time
+from .times import _CLOCKISH_RE, _clock, _clock_from, _norm, _overlaps, parse_time
 
 __all__ = ["RangeHit", "RangeKind", "TimeRange", "find_range_hits", "find_time_range", "parse_time_range"]
 
