@@ -37,6 +37,7 @@ from .salon import (
     Weights,
     Window,
 )
+from .units import Unit, units_of
 
 __all__ = [
     "NO_COMPATIBLE_SPOT",
@@ -58,6 +59,7 @@ __all__ = [
     "Spot",
     "StaffFreeBlock",
     "StaffMember",
+    "Unit",
     "Unplaceable",
     "Weights",
     "Window",
@@ -66,4 +68,5 @@ __all__ = [
     "mark_affected",
     "plan_conflicts",
     "suggest_rebooking",
+    "units_of",
 ]

@@ -8,6 +8,7 @@ from .candidates import day_of, days_by_index
 from .plan import CompactionPlan, Plan
 from .salon import Appointment, Salon, Window
 from .time_windows import FreeTime
+from .units import units_of
 
 
 def plan_conflicts(salon: Salon, plan: Plan | CompactionPlan) -> tuple[str, ...]:
@@ -15,19 +16,28 @@ def plan_conflicts(salon: Salon, plan: Plan | CompactionPlan) -> tuple[str, ...]
 
     Moved appointments, and affected ones left where they were, must sit inside their
     stylist's and chair's windows with a stylist who performs the service (the chosen one
-    when the customer chose); nobody and no chair may be in two appointments at once.
+    when the customer chose); nobody and no chair may be in two appointments at once. A
+    visit stays whole: its parts on one day, at their booked offsets, all placed or none.
     """
     problems: list[str] = []
-    by_id = {a.id: a for a in salon.appointments}
     staff = {m.id: m for m in salon.staff}
     spots = {s.id: s for s in salon.spots}
     salon_days = days_by_index(salon)
     dropped = {u.appointment_id for u in getattr(plan, "unplaceable", ())}
     moved = {move.appointment_id: move.after for move in plan.moves}
 
-    for key in dropped:
-        if key in by_id and not by_id[key].affected:
-            problems.append(f"{key}: unaffected appointment dropped")
+    for unit in units_of(salon.appointments):
+        gone = [part.id in dropped for part in unit.parts]
+        if any(gone) and not all(gone):
+            problems.append(f"visit {unit.id}: only some of its appointments were dropped")
+        if any(gone) and not unit.affected:
+            problems.append(f"visit {unit.id}: unaffected appointment dropped")
+        if any(gone) or len(unit.parts) == 1:
+            continue
+        starts = [moved[part.id].start if part.id in moved else part.start for part in unit.parts]
+        days = {moved[part.id].day if part.id in moved else part.day for part in unit.parts}
+        if len(days) > 1 or tuple(start - starts[0] for start in starts) != unit.offsets:
+            problems.append(f"visit {unit.id}: its appointments no longer keep their day and order as booked")
 
     final: list[tuple[Appointment, str, str | None, int]] = []
     for appointment in salon.appointments:

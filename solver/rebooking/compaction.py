@@ -4,7 +4,8 @@ Only customers who accept moves are moved, on the same day, within the shift win
 customer who chose their stylist keeps them. The model gives every working stylist one
 free block (an interval that must not overlap their appointments, inside one of their
 free windows) and maximises the blocks' total length, minus a price per appointment moved,
-per stylist change and per minute moved, with a cap on how many appointments may move. The current day is the hint, so "no change" is always there.
+per stylist change and per minute moved, with a cap on how many appointments may move.
+The current day is the hint, so "no change" is always there.
 """
 
 from __future__ import annotations
@@ -14,27 +15,33 @@ import math
 from ortools.sat.python import cp_model
 
 from .candidates import Reach, days_by_index, free_time, options_for
-from .optimal import SOLVER_PARAMETERS, FirstPlan, RebookingModel
+from .optimal import FirstPlan, RebookingModel, configure
 from .plan import CompactionPlan, Move, Placement, StaffFreeBlock
 from .problem import Problem, before
 from .salon import Appointment, CompactionPolicy, Salon, Weights, Window
 from .time_windows import FreeTime
+from .units import Unit
 
 
 def compact_day(salon: Salon, day: int, policy: CompactionPolicy) -> CompactionPlan:
-    """A plan that makes the day's largest free blocks larger while moving few appointments."""
+    """A plan that makes the day's largest free blocks larger while moving few appointments.
+
+    Parts of a visit of several services stay where they are (compaction moves single
+    appointments of customers who accept moves; moving a visit is a re-plan's job).
+    """
     salon_days = days_by_index(salon)
     span = Window(salon_days[day].start, salon_days[day].end)
     on_day = [a for a in salon.appointments if a.day == day]
-    movable = tuple(sorted((a for a in on_day if a.accepts_moves), key=lambda a: (a.start, a.id)))
+    movable = tuple(sorted((a for a in on_day if a.accepts_moves and a.visit_id is None), key=lambda a: (a.start, a.id)))
     moving_ids = {a.id for a in movable}
     pinned = [a for a in salon.appointments if a.id not in moving_ids]
     staff_free, spot_free = free_time(salon, pinned)
+    units = {a.id: Unit(a.id, (a,), (0,)) for a in movable}
     reaches = {
         a.id: Reach((day,), policy.shift_window_minutes, policy.granularity_minutes, staff_ids=(a.staff_id,) if policy.keep_staff else None) for a in movable
     }
-    options = {a.id: options_for(a, salon, salon_days, reaches[a.id], staff_free, spot_free) for a in movable}
-    movable = tuple(a for a in movable if a.start in options[a.id].staff_starts.get(a.staff_id, ()))
+    options = {a.id: options_for(units[a.id], salon, salon_days, reaches[a.id], staff_free, spot_free) for a in movable}
+    movable = tuple(a for a in movable if a.start in options[a.id].parts[0].staff_starts.get(a.staff_id, ()))
     working = [m for m in salon.staff if staff_free[m.id].within(span)]
     current = {a.id: before(a) for a in movable}
     blocks_before = _largest_blocks(salon, working, span, {})
@@ -42,7 +49,8 @@ def compact_day(salon: Salon, day: int, policy: CompactionPolicy) -> CompactionP
     if not movable or not working:
         return _compaction_plan(salon, day, on_day, movable, span, working, blocks_before, current, "optimal", 0.0, salon_days)
 
-    problem = Problem(salon, salon_days, movable, {a.id: options[a.id] for a in movable}, reaches, Weights())
+    problem = Problem(salon, salon_days, tuple(units[a.id] for a in movable), {a.id: options[a.id] for a in movable},
+                      reaches, Weights())
     model = RebookingModel(problem)
     m = model.model
     block_total = []
@@ -76,10 +84,11 @@ def compact_day(salon: Salon, day: int, policy: CompactionPolicy) -> CompactionP
     moved = [choice.moved for choice in model.choices.values()]
     shifts = [choice.shift for choice in model.choices.values()]
     m.add(sum(moved) <= math.floor(policy.max_moved_share * len(on_day)))
-    staff_changes = [
-        choice.placed - choice.staff[choice.appointment.staff_id] if choice.appointment.staff_id in choice.staff else choice.placed
-        for choice in model.choices.values()
-    ]
+    staff_changes = []
+    for choice in model.choices.values():
+        staff = choice.parts[0].staff
+        own = choice.unit.first.staff_id
+        staff_changes.append(choice.placed - staff[own] if own in staff else choice.placed)
     exchange = max(1, policy.minutes_moved_per_block_minute)
     price = policy.move_cost_minutes * sum(moved) + policy.staff_change_cost_minutes * sum(staff_changes)
     m.maximize(exchange * (sum(block_total) - price) - sum(shifts))
@@ -88,11 +97,8 @@ def compact_day(salon: Salon, day: int, policy: CompactionPolicy) -> CompactionP
     _hint_blocks(m, salon, block_hints, span)
 
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = policy.time_limit_seconds
-    solver.parameters.num_workers = max(1, policy.workers)
-    solver.parameters.random_seed = policy.random_seed
-    for name, value in SOLVER_PARAMETERS.items():
-        setattr(solver.parameters, name, value)
+    configure(solver, work_limit=policy.work_limit, time_limit=policy.time_limit_seconds,
+              workers=max(1, policy.workers), seed=policy.random_seed)
     status = solver.solve(m, FirstPlan())
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _compaction_plan(salon, day, on_day, movable, span, working, blocks_before, current, "feasible", solver.wall_time, salon_days)

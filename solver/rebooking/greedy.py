@@ -1,15 +1,17 @@
-"""The greedy baseline: each affected appointment, in order, takes the nearest free slot.
+"""The greedy baseline: each affected unit, in order, takes the nearest free slot.
 
 It is what a careful receptionist would do by hand, and the yardstick the CP-SAT plan must
-never lose to (the optimiser falls back to it, and the bench compares against it).
+never lose to (the optimiser falls back to it, and the bench compares against it). A visit
+of several services is placed whole: every part at its booked offset from the first.
 """
 
 from __future__ import annotations
 
-from .candidates import day_of, free_time
+from .candidates import Options, day_of, free_time
 from .plan import Placement, Plan
-from .problem import Problem, build_problem, score
+from .problem import Problem, before, build_problem, score
 from .salon import RebookingPolicy, Salon, Window
+from .time_windows import FreeTime
 
 
 def greedy_rebooking(salon: Salon, policy: RebookingPolicy) -> Plan:
@@ -20,46 +22,57 @@ def greedy_rebooking(salon: Salon, policy: RebookingPolicy) -> Plan:
 
 
 def greedy_placements(problem: Problem) -> dict[str, Placement | None]:
-    """Final placements of the movable appointments; unaffected ones never move here."""
-    affected = [a for a in problem.movable if a.affected]
-    affected_ids = {a.id for a in affected}
+    """Final placements of every movable appointment; unaffected units never move here."""
+    affected = [u for u in problem.units if u.affected]
+    affected_ids = {part.id for unit in affected for part in unit.parts}
     staying = [a for a in problem.salon.appointments if a.id not in affected_ids]
     staff_free, spot_free = free_time(problem.salon, staying)
-    placements: dict[str, Placement | None] = {a.id: None for a in affected}
-    placements.update({a.id: Placement(a.staff_id, a.spot_id, a.start, a.day) for a in problem.movable if not a.affected})
+    placements: dict[str, Placement | None] = {part.id: None for unit in affected for part in unit.parts}
+    placements.update({part.id: before(part) for unit in problem.units if not unit.affected for part in unit.parts})
+    days = problem.salon_days
 
-    for appointment in sorted(affected, key=lambda a: (a.start, a.id)):
-        option = problem.options[appointment.id]
-        days = problem.salon_days
+    for unit in sorted(affected, key=lambda u: (u.start, u.id)):
+        option = problem.options[unit.id]
 
         def nearness(start: int) -> tuple[int, int, int]:
             day = day_of(days, start)
-            return (day != appointment.day, abs(start - option.targets[day]), start)
+            return (day != unit.day, abs(start - option.targets[day]), start)
 
-        staff_order = sorted(option.staff_starts, key=lambda s: (s != appointment.staff_id, s))
-        spot_order = sorted(option.spot_starts or (), key=lambda p: (p != appointment.spot_id, p))
         for start in sorted(option.starts, key=nearness):
-            chosen = _first_fit(appointment, start, staff_order, spot_order, staff_free, spot_free, option.spot_starts is None)
+            chosen = _first_fit(option, start, staff_free, spot_free)
             if chosen is None:
                 continue
-            staff_id, spot_id = chosen
-            staff_free[staff_id] = staff_free[staff_id].take(appointment.staff_busy(start))
-            if spot_id is not None:
-                spot_free[spot_id] = spot_free[spot_id].take([Window(start, start + appointment.duration)])
-            placements[appointment.id] = Placement(staff_id, spot_id, start, day_of(days, start))
+            day = day_of(days, start)
+            for part_option, (staff_id, spot_id) in zip(option.parts, chosen):
+                part, at = part_option.appointment, start + part_option.offset
+                staff_free[staff_id] = staff_free[staff_id].take(part.staff_busy(at))
+                if spot_id is not None:
+                    spot_free[spot_id] = spot_free[spot_id].take([Window(at, at + part.duration)])
+                placements[part.id] = Placement(staff_id, spot_id, at, day)
             break
     return placements
 
 
-def _first_fit(appointment, start, staff_order, spot_order, staff_free, spot_free, needs_no_spot):
-    parts = appointment.staff_busy(start)
-    for staff_id in staff_order:
-        if not all(staff_free[staff_id].holds(part) for part in parts):
-            continue
-        if needs_no_spot:
-            return staff_id, None
-        for spot_id in spot_order:
-            if spot_free[spot_id].holds(Window(start, start + appointment.duration)):
-                return staff_id, spot_id
-        return None
-    return None
+def _first_fit(option: Options, start: int, staff_free: dict[str, FreeTime],
+               spot_free: dict[str, FreeTime]) -> list[tuple[str, str | None]] | None:
+    """A stylist and chair for every part at `start` (the booked ones first), or None."""
+    staff_free, spot_free = dict(staff_free), dict(spot_free)  # parts of one visit must not share a slot
+    chosen: list[tuple[str, str | None]] = []
+    for part_option in option.parts:
+        part, at = part_option.appointment, start + part_option.offset
+        parts = part.staff_busy(at)
+        whole = Window(at, at + part.duration)
+        staff_order = sorted(part_option.staff_starts, key=lambda s: (s != part.staff_id, s))
+        spot_order = sorted(part_option.spot_starts or (), key=lambda p: (p != part.spot_id, p))
+        staff_id = next((s for s in staff_order if all(staff_free[s].holds(w) for w in parts)), None)
+        if staff_id is None:
+            return None
+        spot_id = None
+        if part_option.spot_starts is not None:
+            spot_id = next((p for p in spot_order if spot_free[p].holds(whole)), None)
+            if spot_id is None:
+                return None
+            spot_free[spot_id] = spot_free[spot_id].take([whole])
+        staff_free[staff_id] = staff_free[staff_id].take(parts)
+        chosen.append((staff_id, spot_id))
+    return chosen

@@ -66,8 +66,10 @@ class Unplaceable:
 class PlanFigures:
     """How disruptive a plan is; `objective` uses the policy's priorities or weights.
 
-    `best_bound` is the solver's proven lower bound on the objective (equal to it when the
-    plan is optimal; None for the greedy baseline, which proves nothing).
+    Counts are of appointments (a visit of two services counts two), except
+    `unaffected_customers`: the uninvolved customers the plan moves (what the owner's cap
+    limits). `best_bound` is the solver's proven lower bound on the objective (equal to it
+    when the plan is optimal; None for the greedy baseline, which proves nothing).
     """
 
     affected: int
@@ -76,6 +78,7 @@ class PlanFigures:
     unplaced: int
     day_changes: int
     unaffected_moved: int
+    unaffected_customers: int
     staff_changes: int
     spot_changes: int
     minutes_moved: int
@@ -85,6 +88,9 @@ class PlanFigures:
 
 PlanStatus = Literal["optimal", "feasible"]
 PlanMethod = Literal["cp-sat", "greedy"]
+#: Why the search ended: it proved the plan best, it used its deterministic work budget (the
+#: same plan on every run), or the wall-clock guard cut it short (reproducibility not promised).
+StoppedBy = Literal["proof", "work_limit", "time_limit"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +98,9 @@ class Plan:
     """A rebooking plan.
 
     `method` says which search produced it: the CP-SAT plan, or the greedy baseline when
-    CP-SAT found nothing better in its time (the plan is never worse than greedy).
-    Times are the solver's own wall time, in seconds, from the start of the search.
+    CP-SAT found nothing better in its budget (the plan is never worse than greedy).
+    Times are the solver's own wall time, in seconds, from the start of the search; they
+    vary from run to run, the plan does not (unless `stopped_by` is "time_limit").
     """
 
     moves: tuple[Move, ...]
@@ -103,6 +110,8 @@ class Plan:
     method: PlanMethod
     seconds_to_first_plan: float
     solve_seconds: float
+    stopped_by: StoppedBy = "proof"
+    work_seconds: float = 0.0  # CP-SAT's deterministic time spent
 
 
 @dataclass(frozen=True, slots=True)

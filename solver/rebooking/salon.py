@@ -73,6 +73,11 @@ class Appointment:
     another one. `affected` means the disruption broke it (its stylist, chair or hours are
     gone). `accepts_moves` is the customer's setting for moves they did not cause
     (compaction, or making room); it is off by default.
+
+    Appointments sharing a `visit_id` are one visit (corte + barba, or two people booked
+    together): a plan moves them as one unit — same day, same order, the same gaps between
+    them as booked — or finds no place for any of them. `customer_id` lets the cap on
+    uninvolved customers count people, not appointments (None: each visit is its own).
     """
 
     id: str
@@ -86,6 +91,8 @@ class Appointment:
     staff_chosen: bool = False
     affected: bool = False
     accepts_moves: bool = False
+    visit_id: str | None = None
+    customer_id: str | None = None
 
     @property
     def end(self) -> int:
@@ -137,16 +144,25 @@ class RebookingPolicy:
     day or another. `move_to_days` are the other days affected appointments may go to (their
     own day is always allowed). `unaffected_moves` says which unaffected appointments may be
     nudged, within their own day, to let affected ones stay on theirs: none, only customers
-    who accept moves, or any. `weights=None` means strict priorities, in this order: most
-    affected appointments kept, fewest day changes, fewest unaffected moved, fewest staff
-    changes, fewest minutes moved, fewest chair changes. `workers=None` picks one CP-SAT
-    worker for small plans (fastest proofs) and two for large ones (neighbourhood search).
+    who accept moves, or any; `max_unaffected_customers` caps how many such customers one
+    plan may move (None: no cap). `weights=None` means strict priorities, in this order:
+    most affected appointments kept, fewest day changes, fewest unaffected moved, fewest
+    staff changes, fewest minutes moved, fewest chair changes.
+
+    Plans are reproducible: the search stops after `work_limit` deterministic seconds of
+    CP-SAT work (a count of the solver's own operations, about a second of one core each,
+    the same on every run), with a fixed seed and one worker (`workers` > 1 runs several,
+    interleaved so that they stay deterministic: much slower on two cores).
+    `time_limit_seconds` is only a wall-clock guard for a machine far slower than expected;
+    a plan it cuts short says so (`Plan.stopped_by`).
     """
 
     shift_window_minutes: int = 180
     move_to_days: tuple[int, ...] = ()
     unaffected_moves: UnaffectedMoves = "none"
-    time_limit_seconds: float = 5.0
+    max_unaffected_customers: int | None = None
+    work_limit: float = 0.4
+    time_limit_seconds: float = 60.0
     granularity_minutes: int = 15
     weights: Weights | None = None
     workers: int | None = None
@@ -167,7 +183,9 @@ class CompactionPolicy:
     Block minutes beyond `useful_block_minutes` (long enough for any walk-in) count a quarter,
     so the plan opens good blocks for several stylists rather than one huge one (None: all
     minutes count); each stylist whose block reaches that size is worth another
-    `useful_block_bonus_minutes`.
+    `useful_block_bonus_minutes`. Like rebooking, the search stops after `work_limit`
+    deterministic seconds (one worker, fixed seed: reproducible); `time_limit_seconds` is
+    the wall-clock guard.
     """
 
     shift_window_minutes: int = 120
@@ -178,7 +196,8 @@ class CompactionPolicy:
     keep_staff: bool = False
     useful_block_minutes: int | None = 120
     useful_block_bonus_minutes: int = 30
-    time_limit_seconds: float = 5.0
+    work_limit: float = 2.0
+    time_limit_seconds: float = 30.0
     granularity_minutes: int = 15
     workers: int = 1
     random_seed: int = 0

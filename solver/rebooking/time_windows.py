@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
 from .salon import Window
@@ -49,8 +49,34 @@ class FreeTime:
         self._starts = [w.start for w in self.windows]
 
     def holds(self, part: Window) -> bool:
-        index = bisect_right(self._starts, part.start) - 1
-        return index >= 0 and self.windows[index].end >= part.end
+        return self.holds_span(part.start, part.end)
+
+    def holds_span(self, start: int, end: int) -> bool:
+        """``holds(Window(start, end))`` without making the window (the candidate search asks it often)."""
+        index = bisect_right(self._starts, start) - 1
+        return index >= 0 and self.windows[index].end >= end
+
+    def fitting(self, starts: list[int], shape: tuple[tuple[int, int], ...]) -> tuple[int, ...]:
+        """The sorted ``starts`` at which every (offset, end offset) piece of ``shape`` is free.
+
+        A piece [t+a, t+b) fits a free window w exactly when w.start - a <= t <= w.end - b, so
+        each window gives a slice of the starts (found by bisection): the candidate search asks
+        this for every stylist and chair of every movable appointment.
+        """
+        found: tuple[int, ...] | None = None
+        for a, b in shape:
+            piece: list[int] = []
+            for window in self.windows:
+                lo, hi = bisect_left(starts, window.start - a), bisect_right(starts, window.end - b)
+                piece.extend(starts[lo:hi])
+            if found is None:
+                found = tuple(piece)
+            else:
+                allowed = set(piece)
+                found = tuple(t for t in found if t in allowed)
+            if not found:
+                return ()
+        return found or ()
 
     def take(self, parts: Iterable[Window]) -> FreeTime:
         return FreeTime(without(self.windows, parts))
