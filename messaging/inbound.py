@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from resolvers import log_context
 from resolvers.phones import InvalidPhone, normalise_phone
 from storage import (
     ContentType,
@@ -134,6 +135,7 @@ async def store_inbound(db: Database, inbound: InboundMessage, *, now: datetime,
                 changes["profile_name"] = inbound.profile_name
             if changes:
                 await session.execute(update(Conversation).where(Conversation.id == conversation.id).values(**changes))
+        log_context.bind_organization(conversation.organization_id)  # the webhook's log lines name the salon
         if db.dialect == "postgresql":
             # Serialise sequence numbers per conversation (not the processing lock: that is another key).
             await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": sequence_lock_key(conversation.id)})

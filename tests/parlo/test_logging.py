@@ -98,3 +98,30 @@ def test_text_is_the_default_and_the_level_is_a_setting():
     assert config["root"]["level"] == "WARNING"
     assert config["formatters"]["parlo"]["()"].endswith("TextFormatter")
     assert config["loggers"]["uvicorn.access"]["propagate"] is True
+
+
+async def test_a_webhook_logs_its_request_and_the_salon_it_reached(client, settings, db, clock):
+    from messaging.signatures import sign
+    from parlo.demo import load_demo
+    from tests.messaging.whatsapp_kit import twilio_form
+
+    org, _ = await load_demo(db, clock())
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(ContextFilter())
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("parlo.whatsapp")
+    logger.addHandler(handler)
+    previous = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        form = twilio_form(sender="+5215599990001", to="+525587654321")
+        signature = sign(settings.webhook_auth_token, settings.public_url + "/webhooks/twilio", form)
+        response = await client.post("/webhooks/twilio", data=form,
+                                     headers={"X-Twilio-Signature": signature, "X-Request-ID": "twilio-1"})
+        assert response.status_code == 200
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
+    stored = [line for line in _json_lines(stream.getvalue()) if "stored" in line["message"]]
+    assert stored and stored[0]["request_id"] == "twilio-1" and stored[0]["organization_id"] == str(org.id)
