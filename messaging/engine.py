@@ -34,6 +34,11 @@ class Turn:
     context: Context
     #: Name WhatsApp shows for the sender (a hint only: customers confirm their name).
     profile_name: str | None = None
+    #: When the turn must have its answer (event-loop time, ``loop.time()``); None = no bound.
+    #: Network waits (OpenAI) stop in time for the rule engine to answer before it.
+    deadline: float | None = None
+    #: The text was heard from a voice note, not typed.
+    spoken: bool = False
 
 
 @dataclass(frozen=True, slots=True)

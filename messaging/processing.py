@@ -14,6 +14,7 @@ that commit means the turn runs again; after it, the replies exist exactly once.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from messaging.engine import Reply, Turn
 from messaging.inbound import sequence_lock_key
 from messaging.routing import Route, RouteKind, route_message
 from messaging.runtime import Messaging, reading
+from messaging.voice import CANNOT_LISTEN, NOT_AUDIO, NOT_AUDIO_NOTHING_ELSE, NotHeard, understood
+from messaging.webhook_input import MAX_BODY
 from resolvers import log_context
 from resolvers.context import Actor, Context
 from resolvers.outbox import enqueue
@@ -42,15 +45,17 @@ from storage import (
 
 log = logging.getLogger("parlo.whatsapp")
 
-MEDIA_NOTICE = ("Por ahora solo entiendo mensajes de texto 🙏 ¿Me lo puedes escribir? "
-                "Muy pronto también podré escuchar notas de voz.")
+#: A message with nothing to read or hear (a location, a sticker, an empty body).
+MEDIA_NOTICE = "Por ahora solo leo mensajes de texto y escucho notas de voz 🙏 ¿Me lo puedes escribir?"
+#: Of a turn's budget, what a voice note may not use: the answer to it still has to be written.
+VOICE_RESERVE = 3.0
 TROUBLE_NOTICE = "Perdón, tuve un problema para contestarte. ¿Me lo puedes repetir en un momento?"
 
 
 #: What a turn reads of its message and conversation: columns, not ORM objects (a worker
 #: reads these for every turn, and twice more to see whether anything came in meanwhile).
 _MESSAGE = NamedColumns("pending_message", Message.id, Message.organization_id, Message.content_type, Message.body,
-                        Message.created_at)
+                        Message.created_at, Message.media_url, Message.media_content_type)
 _CONVERSATION = NamedColumns("pending_conversation", Conversation.id, Conversation.organization_id,
                              Conversation.business_number, Conversation.phone_number, Conversation.status,
                              Conversation.handed_off_until, Conversation.profile_name)
@@ -146,19 +151,31 @@ async def _take_turn(m: Messaging, pending: _Pending) -> bool:
     elif quiet:
         log.info("conversation %s is with staff; Parlo stays quiet", conversation.id)
     else:
-        if message.content_type is not ContentType.TEXT or not message.body.strip():
-            replies.append(Reply(MEDIA_NOTICE))  # media, voice notes, and bodiless ones (a location, a sticker)
-        if message.body.strip():
+        deadline = asyncio.get_running_loop().time() + m.config.turn_budget
+        text, heard = message.body.strip(), False
+        if message.content_type is ContentType.AUDIO:
+            text, notice = await _listen(m, message, conversation, deadline)
+            heard = bool(text)
+            if notice:
+                replies.append(Reply(notice))
+        elif message.content_type is not ContentType.TEXT:
+            replies.append(Reply(NOT_AUDIO if text else NOT_AUDIO_NOTHING_ELSE))  # a photo: its caption is answered
+        elif not text:
+            replies.append(Reply(MEDIA_NOTICE))  # bodiless (a location, a sticker)
+        if text:
             context = Context(db=m.db, now=m.clock, actor=_actor(route, level), config=m.config.resolver,
                               correlation_id=str(message.id), outbox_notifier=m.queue.outbox_waiting)
-            turn = Turn(conversation_id=conversation.id, message_id=message.id, text=message.body,
+            turn = Turn(conversation_id=conversation.id, message_id=message.id, text=text,
                         received_at=message.created_at, route=route, context=context,
-                        profile_name=conversation.profile_name)
+                        profile_name=conversation.profile_name, deadline=deadline, spoken=heard)
             try:
-                replies.extend(await m.engine.respond(turn))
+                answered = await m.engine.respond(turn)
             except Exception:  # noqa: BLE001 - a broken turn must not block the conversation
                 log.exception("the conversation engine failed on message %s", message.id)
-                replies.append(Reply(TROUBLE_NOTICE))
+                answered = [Reply(TROUBLE_NOTICE)]
+            if heard and answered:  # the person sees what Parlo heard before what it did about it
+                answered[0] = Reply(f"{understood(text)}\n\n{answered[0].body}")
+            replies.extend(answered)
 
     recorded = await _record_turn(m, message, conversation, route, replies)
     if recorded and route.kind is RouteKind.BUSINESS_ONBOARDING and m.numbers is not None:
@@ -171,6 +188,26 @@ async def _take_turn(m: Messaging, pending: _Pending) -> bool:
         except Exception:  # noqa: BLE001 - the sweep tries again
             log.exception("provisioning after onboarding failed; the sweep will retry")
     return recorded
+
+
+async def _listen(m: Messaging, message, conversation, deadline: float) -> tuple[str, str | None]:
+    """A voice note's text (heard now, or stored by an earlier try of this turn), or what to answer instead."""
+    if message.body.strip():
+        return message.body.strip(), None
+    if m.voice is None:
+        return "", CANNOT_LISTEN
+    left = deadline - asyncio.get_running_loop().time() - VOICE_RESERVE
+    heard = await m.voice.hear(message.media_url, message.media_content_type, within=left)
+    if isinstance(heard, NotHeard):
+        log.info("voice note %s not heard (%s); the sender is asked to write", message.id, heard.reason)
+        return "", heard.reply
+    text = heard.text[:MAX_BODY]
+    async with m.db.transaction(write=True) as session:  # heard once: a retried turn reads it back
+        where = [Message.id == message.id, Message.conversation_id == conversation.id]
+        if message.organization_id is not None:
+            where.append(Message.organization_id == message.organization_id)
+        await session.execute(update(Message).where(*where).values(body=text))
+    return text, None
 
 
 async def _give_up(m: Messaging, pending: _Pending) -> bool:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from messaging.engine import ConversationEngine
     from messaging.numbers import NumberProvider
     from messaging.senders import Sender
+    from messaging.voice import VoiceNotes
 
 log = logging.getLogger("parlo.whatsapp")
 
@@ -64,6 +65,9 @@ class MessagingConfig:
     #: A message whose turn keeps failing this long is answered with an apology and skipped,
     #: so one poisoned message cannot block its conversation.
     give_up_after: timedelta = timedelta(minutes=15)
+    #: Seconds a person may wait for a turn's answer, whatever is slow (OpenAI, a voice note):
+    #: the LLM is given what is left, and the rule engine answers when it runs out.
+    turn_budget: float = 12.0
 
     @property
     def status_callback_url(self) -> str:
@@ -166,6 +170,8 @@ class Messaging:
     config: MessagingConfig = field(default_factory=MessagingConfig)
     #: Buys/connects WhatsApp numbers (messaging.numbers); None where nothing needs it.
     numbers: "NumberProvider | None" = None
+    #: Hears voice notes (messaging.voice); None: the sender is asked to write instead.
+    voice: "VoiceNotes | None" = None
 
     def __post_init__(self) -> None:
         self.claims = ConversationClaims(self.db)

@@ -164,7 +164,7 @@ async def in_process(settings: Settings, sender_address: str) -> AsyncIterator[t
     from messaging.senders import LogSender
     from parlo.app import create_app
     from parlo.clock import clock_from
-    from parlo.tasks import make_engine, make_numbers, messaging_config
+    from parlo.tasks import make_engine, make_numbers, make_voice, messaging_config
     from parlo.whatsapp_app import runtime_of
 
     settings = settings.model_copy(update={"embedded_worker": False})
@@ -173,7 +173,7 @@ async def in_process(settings: Settings, sender_address: str) -> AsyncIterator[t
     services = app.state.services
     queue = InlineWorkQueue(only_to=addresses_of(sender_address))
     messaging = Messaging(db=services.db, clock=clock, sender=LogSender(), engine=make_engine(settings), queue=queue,
-                          config=messaging_config(settings), numbers=make_numbers(settings))
+                          config=messaging_config(settings), numbers=make_numbers(settings), voice=make_voice(settings))
     queue.bind(messaging)
     runtime_of(services).use_queue(queue)
     async with app.router.lifespan_context(app):

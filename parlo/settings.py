@@ -45,6 +45,19 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     openai_base_url: AnyHttpUrl | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
     openai_model: str = Field(default="gpt-4.1", validation_alias="OPENAI_MODEL")
+    #: OpenAI's audio transcription model for voice notes (heard in Spanish).
+    openai_transcription_model: str = Field(default="gpt-4o-mini-transcribe",
+                                            validation_alias="OPENAI_TRANSCRIPTION_MODEL")
+    #: The OpenAI circuit breaker: this many consecutive failures or timeouts within the
+    #: window open it; while open (the cool-down) the rule engine answers without waiting.
+    llm_breaker_failures: int = Field(default=3, ge=1, validation_alias="PARLO_LLM_BREAKER_FAILURES")
+    llm_breaker_window_seconds: float = Field(default=120.0, gt=0, validation_alias="PARLO_LLM_BREAKER_WINDOW_SECONDS")
+    llm_breaker_cooldown_seconds: float = Field(default=60.0, gt=0,
+                                                validation_alias="PARLO_LLM_BREAKER_COOLDOWN_SECONDS")
+    #: The longest a person waits for an answer to one message (OpenAI and voice notes included).
+    turn_budget_seconds: float = Field(default=12.0, ge=2, le=60, validation_alias="PARLO_TURN_BUDGET_SECONDS")
+    #: Where Twilio's REST API (and the media of incoming messages) is fetched from: tests and proxies.
+    twilio_api_base_url: str = Field(default="https://api.twilio.com", validation_alias="PARLO_TWILIO_API_BASE_URL")
 
     jwt_secret: SecretStr = Field(default=SecretStr("parlo-development-secret-change-me"), validation_alias="PARLO_JWT_SECRET")
     admin_password: SecretStr | None = Field(default=None, validation_alias="PARLO_ADMIN_PASSWORD")

@@ -82,7 +82,40 @@ def make_engine(settings: Settings):
 
         return AcknowledgementEngine()
     return build_engine(settings.openai_api_key.get_secret_value() if settings.openai_api_key else None,
-                        str(settings.openai_base_url) if settings.openai_base_url else None, settings.openai_model)
+                        str(settings.openai_base_url) if settings.openai_base_url else None, settings.openai_model,
+                        turn_deadline=settings.turn_budget_seconds, breaker=openai_breaker(settings))
+
+
+_BREAKERS: dict[tuple, Any] = {}
+_BREAKERS_LOCK = threading.Lock()
+
+
+def openai_breaker(settings: Settings):
+    """The process's one OpenAI circuit breaker (every engine and Huey thread of it shares it:
+    an outage seen by one turn spares the others)."""
+    import time
+
+    from messaging.breaker import BreakerPolicy, CircuitBreaker
+
+    policy = BreakerPolicy(failures=settings.llm_breaker_failures, window=settings.llm_breaker_window_seconds,
+                           cooldown=settings.llm_breaker_cooldown_seconds)
+    key = (str(settings.openai_base_url), policy)
+    with _BREAKERS_LOCK:
+        if key not in _BREAKERS:
+            _BREAKERS[key] = CircuitBreaker(policy, clock=time.monotonic)
+        return _BREAKERS[key]
+
+
+def make_voice(settings: Settings):
+    """Voice notes heard through Twilio's media and OpenAI's transcription, or None (asked to write)."""
+    from messaging.conversation.build import build_voice_notes
+
+    return build_voice_notes(
+        openai_api_key=settings.openai_api_key.get_secret_value() if settings.openai_api_key else None,
+        openai_base_url=str(settings.openai_base_url) if settings.openai_base_url else None,
+        transcription_model=settings.openai_transcription_model, twilio_account_sid=settings.twilio_account_sid,
+        twilio_auth_token=settings.twilio_auth_token.get_secret_value() if settings.twilio_auth_token else None,
+        twilio_api_base=settings.twilio_api_base_url, breaker=openai_breaker(settings))
 
 
 def messaging_config(settings: Settings):
@@ -91,6 +124,7 @@ def messaging_config(settings: Settings):
 
     return MessagingConfig(
         central_number=settings.central_number, public_url=settings.public_url,
+        turn_budget=settings.turn_budget_seconds,
         content_sids=dict(settings.twilio_content_sids),
         resolver=ResolverConfig(
             jwt_secret=settings.jwt_secret.get_secret_value(), public_url=settings.public_url,
@@ -176,7 +210,7 @@ def register(huey: Huey, settings: Settings, clock: Clock, *, doorbell: Doorbell
             local.db = Database.connect(settings.database_url, pool=True)
             # The engine may hold an async HTTP client (OpenAI): like the engine's pool, one per loop.
             local.messaging = Messaging(db=local.db, clock=clock, sender=sender, engine=make_engine(settings),
-                                        queue=tasks.queue, config=config, numbers=numbers)
+                                        queue=tasks.queue, config=config, numbers=numbers, voice=make_voice(settings))
         return local.messaging
 
     def run(work: Callable[[Messaging], Awaitable[Any]]) -> Any:

@@ -85,7 +85,7 @@ class ConversationWorker:
         from messaging.runtime import Messaging
         from parlo.heartbeat import Heart
         from parlo.queue import EmbeddedConsumer, RedisDoorbell, listen, make_huey
-        from parlo.tasks import make_engine, make_numbers, make_sender, messaging_config, register
+        from parlo.tasks import make_engine, make_numbers, make_sender, make_voice, messaging_config, register
 
         settings, options = self.settings, self.options
         loop = asyncio.get_running_loop()
@@ -96,7 +96,8 @@ class ConversationWorker:
                                        max_overflow=options.concurrency)
         messaging = Messaging(db=self.db, clock=self.clock, sender=make_sender(settings),
                               engine=make_engine(settings), queue=None,  # type: ignore[arg-type] - set below
-                              config=messaging_config(settings), numbers=make_numbers(settings))
+                              config=messaging_config(settings), numbers=make_numbers(settings),
+                              voice=make_voice(settings))
         self.consumer = ConversationConsumer(messaging, concurrency=options.concurrency)
         self.outbox = OutboxRunner(lambda: deliver_due(messaging), parallel=options.delivery_runs)
         self.queue = messaging.queue = LocalWorkQueue(self.consumer, self.outbox, loop, self.clock)

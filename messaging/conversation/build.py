@@ -1,10 +1,12 @@
-"""Pick the engine from settings: OpenAI with the rule engine as fallback, or the rules alone."""
+"""Pick the engine from settings: OpenAI with the rule engine as fallback, or the rules alone; and the ears."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from messaging.breaker import BreakerPolicy, CircuitBreaker
 from messaging.engine import ConversationEngine
+from messaging.voice import TWILIO_API, OpenAITranscriber, TwilioMedia, VoiceNotes
 
 from .fallback import FallbackEngine
 from .llm import LLMEngine
@@ -12,19 +14,44 @@ from .rules import RuleEngine
 
 
 def build_engine(openai_api_key: str | None, openai_base_url: str | None = None, openai_model: str = "gpt-4.1", *,
-                 request_timeout: float = 20.0, max_retries: int = 2, turn_deadline: float = 45.0,
-                 max_iterations: int = 6, http_client: Any = None) -> ConversationEngine:
+                 request_timeout: float = 10.0, max_retries: int = 1, turn_deadline: float = 12.0,
+                 max_iterations: int = 6, http_client: Any = None,
+                 breaker: CircuitBreaker | None = None) -> ConversationEngine:
     """``RuleEngine()`` without a key; otherwise ``FallbackEngine(LLMEngine(AsyncOpenAI…), RuleEngine())``.
 
     ``http_client`` (an ``httpx2.AsyncClient``, the transport openai ≥ 3 uses) is for tests
-    that serve a fake OpenAI in-process.
+    that serve a fake OpenAI in-process. ``breaker``: the process's OpenAI circuit breaker
+    (:mod:`messaging.breaker`); None, a breaker of this engine's own with the defaults.
+    ``turn_deadline`` caps the LLM even for a turn without a budget of its own.
     """
     rules = RuleEngine()
     if not openai_api_key:
         return rules
+    llm = LLMEngine(openai_client(openai_api_key, openai_base_url, request_timeout=request_timeout,
+                                  max_retries=max_retries, http_client=http_client),
+                    openai_model, max_iterations=max_iterations, request_timeout=request_timeout)
+    return FallbackEngine(llm, rules, deadline=turn_deadline,
+                          breaker=breaker if breaker is not None else CircuitBreaker(BreakerPolicy()))
+
+
+def openai_client(api_key: str, base_url: str | None = None, *, request_timeout: float = 10.0, max_retries: int = 1,
+                  http_client: Any = None) -> Any:
     from openai import AsyncOpenAI
 
-    client = AsyncOpenAI(api_key=openai_api_key, base_url=openai_base_url or None, timeout=request_timeout,
-                         max_retries=max_retries, **({"http_client": http_client} if http_client is not None else {}))
-    llm = LLMEngine(client, openai_model, max_iterations=max_iterations, request_timeout=request_timeout)
-    return FallbackEngine(llm, rules, deadline=turn_deadline)
+    return AsyncOpenAI(api_key=api_key, base_url=base_url or None, timeout=request_timeout, max_retries=max_retries,
+                       **({"http_client": http_client} if http_client is not None else {}))
+
+
+def build_voice_notes(*, openai_api_key: str | None, openai_base_url: str | None = None,
+                      transcription_model: str = "gpt-4o-mini-transcribe", twilio_account_sid: str | None = None,
+                      twilio_auth_token: str | None = None, twilio_api_base: str = TWILIO_API,
+                      breaker: CircuitBreaker | None = None, openai_http_client: Any = None,
+                      media_http_client: Any = None) -> VoiceNotes | None:
+    """Voice notes heard with Twilio's media and OpenAI's transcription; None without either
+    (the sender is then asked to write, :data:`messaging.voice.CANNOT_LISTEN`)."""
+    if not (openai_api_key and twilio_account_sid and twilio_auth_token):
+        return None
+    media = TwilioMedia(twilio_account_sid, twilio_auth_token, api_base=twilio_api_base, http_client=media_http_client)
+    client = openai_client(openai_api_key, openai_base_url, request_timeout=10.0, max_retries=0,
+                           http_client=openai_http_client)
+    return VoiceNotes(media, OpenAITranscriber(client, transcription_model), breaker=breaker)

@@ -1,8 +1,14 @@
 """The LLM first, the rule engine when it fails: the person never sees an error.
 
-The whole LLM turn runs under a deadline. On any failure the rule engine answers the
-same message, unless the model had already changed something this turn (a booking, a
-block…): then the reply states what was done, so nothing is done twice.
+The LLM gets what is left of the turn's budget (``Turn.deadline``, 12 s from the start of
+the turn by default) less a moment for the rule engine, never more than ``deadline``. On
+any failure, or a reply :mod:`.truth` refused, the rule engine answers the same message,
+unless the model had already changed something this turn (a booking, a block…): then the
+reply states what was done, so nothing is done twice.
+
+A :class:`messaging.breaker.CircuitBreaker` shared by the whole process counts OpenAI's
+failures and timeouts; while it is open the LLM is not called at all and the rule engine
+answers at once.
 """
 
 from __future__ import annotations
@@ -10,11 +16,12 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from messaging.breaker import CircuitBreaker
 from messaging.engine import ConversationEngine, Reply, Turn
 from messaging.routing import RouteKind
 from wording import format_date
 
-from .llm import LLMUnavailable
+from .llm import LLMEngine, LLMUnavailable, TurnLedger
 from .rules.base import at_hhmm, hhmm, local
 from .tools import ToolResult
 
@@ -39,25 +46,53 @@ def _done(name: str, result: ToolResult) -> str:
 RULES_ONLY = frozenset({RouteKind.STAFF_ONBOARDING, RouteKind.BUSINESS_ONBOARDING})
 
 
+#: Of the turn's budget, what the LLM may not use: the rule engine's answer after a timeout.
+RULES_RESERVE = 1.0
+
+
 class FallbackEngine:
-    def __init__(self, primary: ConversationEngine, fallback: ConversationEngine, *, deadline: float = 45.0,
-                 llm_onboarding: bool = False) -> None:
+    def __init__(self, primary: LLMEngine, fallback: ConversationEngine, *, deadline: float = 45.0,
+                 llm_onboarding: bool = False, breaker: CircuitBreaker | None = None) -> None:
         self.primary = primary
         self.fallback = fallback
         self.deadline = deadline
         self.llm_onboarding = llm_onboarding
+        self.breaker = breaker
+
+    def _time_left(self, turn: Turn) -> float:
+        if turn.deadline is None:
+            return self.deadline
+        return min(self.deadline, turn.deadline - asyncio.get_running_loop().time() - RULES_RESERVE)
 
     async def respond(self, turn: Turn) -> list[Reply]:
         if turn.route.kind in RULES_ONLY and not self.llm_onboarding:
             return await self.fallback.respond(turn)
+        permit = self.breaker.acquire() if self.breaker is not None else None
+        if self.breaker is not None and permit is None:
+            log.info("LLM skipped on message %s: the circuit breaker is open", turn.message_id)
+            return await self.fallback.respond(turn)
+        ledger = TurnLedger()
+        verdict = "none"  # what the breaker hears: "ok", "failed", or nothing (a bug of ours)
         try:
-            async with asyncio.timeout(self.deadline):
-                return await self.primary.respond(turn)
+            left = self._time_left(turn)
+            if left <= 0:
+                raise TimeoutError("no time left in the turn for the LLM")
+            async with asyncio.timeout(left):
+                replies = await self.primary.respond(turn, ledger)
+            verdict = "ok"
+            return replies
         except LLMUnavailable as exc:
+            verdict = "failed" if exc.outage else "ok"
             log.warning("LLM unavailable on message %s (%s); the rule engine answers", turn.message_id, exc)
-            if exc.writes:
-                return [Reply(_done(name, result)) for name, result in exc.writes[-1:]] + \
-                    [Reply("¿Te ayudo con algo más?")]
-        except Exception:  # noqa: BLE001 - a timeout or a bug: the rules answer instead
+        except TimeoutError:
+            verdict = "failed"
+            log.warning("LLM too slow on message %s; the rule engine answers", turn.message_id)
+        except Exception:  # noqa: BLE001 - a bug: the rules answer instead
             log.exception("LLM engine failed on message %s; the rule engine answers", turn.message_id)
+        finally:
+            if permit is not None:
+                {"ok": permit.succeeded, "failed": permit.failed}.get(verdict, permit.release)()
+        if ledger.writes:
+            return [Reply(_done(name, result)) for name, result in ledger.writes[-1:]] + \
+                [Reply("¿Te ayudo con algo más?")]
         return await self.fallback.respond(turn)

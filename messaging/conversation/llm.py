@@ -11,7 +11,9 @@ model; every call is traced. Guards the model cannot talk its way around:
 - times are ISO-8601 local, validated by the tools (:func:`.tools.local_instant`).
 
 Anything unexpected (API error, timeout, too many rounds, no text) raises
-:class:`LLMUnavailable`; :mod:`.fallback` then answers with the rule engine.
+:class:`LLMUnavailable`; :mod:`.fallback` then answers with the rule engine. So does a
+final text that :mod:`.truth` refuses: a claimed booking, move or cancellation no tool
+made this turn, or a reply that is not Spanish — it is never sent.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from storage import FlowSession, Message, MessageDirection
 from . import prompts
 from .profile import load_customer, load_profile
 from .tools import Tool, ToolContext, ToolResult, call_tool, tools_for
+from .truth import check_reply, done_tools
 
 log = logging.getLogger("parlo.conversation")
 
@@ -40,11 +43,27 @@ MEMORY_FLOW = "llm"
 
 
 class LLMUnavailable(RuntimeError):
-    """The model could not give an answer this turn. ``writes`` lists what it already changed."""
+    """The model could not give an answer this turn. ``writes`` lists what it already changed.
 
-    def __init__(self, message: str, writes: list[tuple[str, ToolResult]] | None = None) -> None:
+    ``outage``: OpenAI itself failed (an API error, no answer), which the circuit breaker
+    counts; False when OpenAI answered but the answer could not be used (an untrue reply,
+    too many rounds), which says nothing about OpenAI being down.
+    """
+
+    def __init__(self, message: str, writes: list[tuple[str, ToolResult]] | None = None, *,
+                 outage: bool = True) -> None:
         super().__init__(message)
         self.writes = writes or []
+        self.outage = outage
+
+
+@dataclass
+class TurnLedger:
+    """What the tools did in this turn, kept by the caller: a turn cut short by its deadline
+    still tells the fallback what was already changed."""
+
+    writes: list[tuple[str, ToolResult]] = field(default_factory=list)
+    succeeded: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
 
 @dataclass
@@ -64,10 +83,10 @@ class LLMEngine:
         self.max_tokens = max_tokens
         self.temperature = temperature
 
-    async def respond(self, turn: Turn) -> list[Reply]:
-        return [Reply(text) for text in await self.answer(turn)]
+    async def respond(self, turn: Turn, ledger: TurnLedger | None = None) -> list[Reply]:
+        return [Reply(text) for text in await self.answer(turn, ledger)]
 
-    async def answer(self, turn: Turn) -> list[str]:
+    async def answer(self, turn: Turn, ledger: TurnLedger | None = None) -> list[str]:
         route = turn.route
         ctx = turn.context
         now = ctx.now()
@@ -81,7 +100,8 @@ class LLMEngine:
         messages: list[dict[str, Any]] = [{"role": "system", "content": system},
                                           *await _history(ctx.db, turn), {"role": "user", "content": turn.text}]
         memory = await _load_memory(ctx.db, turn.conversation_id)
-        writes: list[tuple[str, ToolResult]] = []
+        ledger = ledger if ledger is not None else TurnLedger()
+        writes = ledger.writes
         by_name = {t.name: t for t in tools}
         sequence = 0
         for _ in range(self.max_iterations):
@@ -101,6 +121,11 @@ class LLMEngine:
                 text = (message.content or "").strip()
                 if not text:
                     raise LLMUnavailable("empty answer", writes)
+                untrue = check_reply(text, done_tools(ledger.succeeded))
+                if untrue is not None:
+                    log.warning("LLM reply not sent on message %s (%s): %r", turn.message_id, untrue.reason,
+                                text[:200])
+                    raise LLMUnavailable(f"reply not sent: {untrue.reason}", writes, outage=False)
                 await _save_memory(ctx.db, turn, memory, now)
                 return [text]
             messages.append({"role": "assistant", "content": message.content or None, "tool_calls": [
@@ -112,11 +137,13 @@ class LLMEngine:
                 sequence += 1
                 tool = by_name.get(call.function.name)
                 result = await self._run(tc, tool, call, route_kind, sequence, memory, wrote)
-                if tool is not None and tool.writes and result.ok:
-                    writes.append((tool.name, result))
+                if tool is not None and result.ok:
+                    ledger.succeeded.append((tool.name, _arguments(call)))
+                    if tool.writes:
+                        writes.append((tool.name, result))
                 wrote = wrote or bool(tool and tool.writes)
                 messages.append({"role": "tool", "tool_call_id": call.id, "content": result.for_model()})
-        raise LLMUnavailable("too many tool rounds", writes)
+        raise LLMUnavailable("too many tool rounds", writes, outage=False)
 
     async def _run(self, tc: ToolContext, tool: Tool | None, call, route_kind: str, sequence: int,
                    memory: _Memory, wrote: bool) -> ToolResult:
@@ -155,6 +182,14 @@ class LLMEngine:
             return prompts.customer_prompt(profile, customer, upcoming.data.get("appointments", [])
                                            if upcoming.ok else [], now)
         return prompts.staff_prompt(profile, member, now)
+
+
+def _arguments(call) -> dict[str, Any]:
+    try:
+        args = json.loads(call.function.arguments or "{}")
+    except ValueError:
+        return {}
+    return args if isinstance(args, dict) else {}
 
 
 async def _history(db, turn: Turn) -> list[dict[str, Any]]:

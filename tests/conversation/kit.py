@@ -134,10 +134,11 @@ class Chat:
         self.http, self.db, self.sender, self.to = http, db, sender, to
         self.transcript: list[tuple[str, str]] = []
 
-    async def send(self, text: str) -> list[str]:
+    async def send(self, text: str, **form: str) -> list[str]:
+        """``form``: more of Twilio's fields (``NumMedia``, ``MediaUrl0``, ``MediaContentType0``…)."""
         seen = {m.id for m in await self._replies()}
         response = await post_signed(self.http, "/webhooks/twilio",
-                                     twilio_form(sender=self.sender, to=self.to, body=text, sid=new_sid()))
+                                     twilio_form(sender=self.sender, to=self.to, body=text, sid=new_sid(), **form))
         assert response.status_code == 200
         await self.http.messaging.queue.drain()
         replies = [m.body for m in await self._replies() if m.id not in seen]
@@ -146,8 +147,8 @@ class Chat:
             print(f"\n> {text}\n" + "\n---\n".join(replies))
         return replies
 
-    async def say(self, text: str) -> str:
-        return "\n".join(await self.send(text))
+    async def say(self, text: str, **form: str) -> str:
+        return "\n".join(await self.send(text, **form))
 
     async def _replies(self) -> list[OutboundMessage]:
         async with self.db.session() as s:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-import pytest
 from sqlalchemy import select
 
 from messaging.templates import render
 
-from messaging.conversation.build import build_engine
 from storage import (
     AppointmentStatus,
     Availability,
@@ -21,7 +19,7 @@ from storage import (
     PermissionLevel,
     Staff,
 )
-from tests.conversation.fake_openai import BASE_URL, FakeOpenAI, call, calls, fail, last_tool_result, slow, \
+from tests.conversation.fake_openai import call, calls, fail, last_tool_result, slow, \
     system_prompt, text
 from tests.conversation.kit import (
     MX,
@@ -36,20 +34,6 @@ from tests.conversation.kit import (
 
 SATURDAY = date(2026, 1, 17)
 TODAY = date(2026, 1, 16)
-
-
-@pytest.fixture
-def fake() -> FakeOpenAI:
-    return FakeOpenAI()
-
-
-@pytest.fixture
-def llm_app(app_with_engine, clock, fake):
-    def build(**options):
-        engine = build_engine("sk-test", BASE_URL, "gpt-4.1", http_client=fake.http_client(),
-                              max_retries=options.pop("max_retries", 0), **options)
-        return app_with_engine(clock, engine)
-    return build
 
 
 def _times(result: dict) -> str:

@@ -76,7 +76,7 @@ async def test_old_and_new_mexican_mobile_forms_are_one_customer_and_one_convers
     assert replies[-1] == "whatsapp:+525512345678"  # answered where the person writes from now
 
 
-async def test_a_voice_note_is_kept_and_answered_that_only_text_is_understood(whatsapp, db, clock, fake_twilio):
+async def test_a_voice_note_without_openai_is_kept_and_the_sender_asked_to_write_it(whatsapp, db, clock, fake_twilio):
     shop = await salon(db, clock())
     form = twilio_form(sender="+525512345678", to=shop.number, body="", NumMedia="1",
                        MediaUrl0="https://api.twilio.com/2010-04-01/Accounts/AC/Messages/MM1/Media/ME1",
@@ -86,8 +86,8 @@ async def test_a_voice_note_is_kept_and_answered_that_only_text_is_understood(wh
     [message] = await inbound_messages(db)
     assert message.content_type.value == "audio" and message.media_url.endswith("/ME1")
     assert message.media_content_type == "audio/ogg"
-    [sent] = fake_twilio.messages
-    assert "solo entiendo mensajes de texto" in sent.body
+    [sent] = fake_twilio.messages  # the sender only: nobody else is bothered
+    assert "no puedo escuchar notas de voz" in sent.body and "escribes" in sent.body
 
 
 async def test_status_callbacks_only_move_a_message_forward(whatsapp, db, clock, fake_twilio):
