@@ -39,6 +39,9 @@ Understanding
     parse_rating(text) -> int | None                   "5", "⭐⭐⭐⭐", "excelente" -> 1..5.
     parse_service_list(text) -> tuple[ServiceOffer, ...]
         an owner's list, one per line ("Corte $150 45 min"): ServiceOffer(name, price_centavos, minutes).
+    parse_period(text, today) -> Period | None
+        the calendar period a question about numbers is about: "esta semana" (Monday–Sunday),
+        "la semana pasada", "el mes pasado", "del 1 al 15 de enero", "el lunes" (past tense: the last one).
     parse_weekly_hours(text) -> tuple[WeeklyHours, ...]
         "de lunes a viernes de 10 a 7, domingos cerrado": WeeklyHours(weekdays, start, end, closed).
     detect_intent(text, *, today, audience=Audience.CUSTOMER, services=None, staff_names=()) -> Understanding
@@ -64,6 +67,7 @@ from .names import parse_person_name
 from .normal_form import normalize
 from .offers import ServiceOffer, parse_service_list
 from .parse import parse_frame
+from .periods import Period, PeriodKind, parse_period
 from .phones import extract_phone, format_phone, format_phone_international, normalize_phone
 from .ratings import parse_rating
 from .services import MatchKind, ServiceCandidate, ServiceMatch, match_service
@@ -81,6 +85,8 @@ __all__ = [
     "Frame",
     "Lean",
     "OfferChoice",
+    "Period",
+    "PeriodKind",
     "ServiceMention",
     "StaffMention",
     "TimeConstraint",
@@ -113,6 +119,7 @@ __all__ = [
     "parse_date",
     "parse_frame",
     "parse_part_of_day",
+    "parse_period",
     "parse_person_name",
     "parse_rating",
     "parse_service_list",
