@@ -39,6 +39,8 @@ Understanding
     parse_rating(text) -> int | None                   "5", "⭐⭐⭐⭐", "excelente" -> 1..5.
     parse_service_list(text) -> tuple[ServiceOffer, ...]
         an owner's list, one per line ("Corte $150 45 min"): ServiceOffer(name, price_centavos, minutes).
+    read_figures(text) -> FiguresAsked(figures, scope, counting) | None
+        the salon figures a question asks for ("¿cuánto vendimos?" → REVENUE, "¿cuántas tengo?" → mine).
     parse_period(text, today) -> Period | None
         the calendar period a question about numbers is about: "esta semana" (Monday–Sunday),
         "la semana pasada", "el mes pasado", "del 1 al 15 de enero", "el lunes" (past tense: the last one).
@@ -66,6 +68,7 @@ from .intents import Audience, Intent, Slots, Understanding, detect_intent
 from .names import parse_person_name
 from .normal_form import normalize
 from .offers import ServiceOffer, parse_service_list
+from .figures import Figure, FiguresAsked, Scope, read_figures
 from .parse import parse_frame
 from .periods import Period, PeriodKind, parse_period
 from .phones import extract_phone, format_phone, format_phone_international, normalize_phone
@@ -84,7 +87,10 @@ __all__ = [
     "DayConstraint",
     "Frame",
     "Lean",
+    "Figure",
+    "FiguresAsked",
     "OfferChoice",
+    "Scope",
     "Period",
     "PeriodKind",
     "ServiceMention",
@@ -128,4 +134,5 @@ __all__ = [
     "parse_weekly_hours",
     "parse_when",
     "parse_yes_no",
+    "read_figures",
 ]
