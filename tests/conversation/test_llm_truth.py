@@ -20,6 +20,7 @@ from tests.conversation.kit import Chat, add_appointment, add_customer, appointm
 SATURDAY = date(2026, 1, 17)
 MONDAY = date(2026, 1, 19)
 JUAN = "+5215511112222"
+PEDRO = "+525512345002"  # Pedro Ramírez, staff of Barbería Don Carlos
 
 
 async def _juan_with_two_appointments(db, clock):
@@ -71,26 +72,34 @@ async def test_a_move_claimed_without_a_reschedule_is_not_sent(llm_app, fake, db
 
 
 async def test_a_claim_backed_by_a_successful_tool_this_turn_is_sent(llm_app, fake, db, clock):
-    shop = await _juan_with_two_appointments(db, clock)
-    saturday, _ = await appointments_of(db, shop)
-    fake.then(call("cancel_appointment", {"appointment_id": str(saturday.id)}),
-              text("Listo, cancelé tu cita del sábado. ¿Te ayudo con algo más?"))
+    shop = await don_carlos(db, clock())
+    fake.then(call("block_time", {"start_time": "2026-01-16T14:00", "end_time": "2026-01-16T15:00",
+                                  "reason": "comida"}),
+              text("Listo, bloqueé de 2:00 PM a 3:00 PM para tu comida ✓"))
     async with llm_app() as http:
-        reply = await Chat(http, db, JUAN, shop.number).say("cancela la del sábado")
-    assert reply == "Listo, cancelé tu cita del sábado. ¿Te ayudo con algo más?"
-    assert [a.status for a in await appointments_of(db, shop)] == [AppointmentStatus.CANCELLED,
-                                                                    AppointmentStatus.CONFIRMED]
+        reply = await Chat(http, db, PEDRO, shop.number).say("bloquea de 2 a 3 para mi comida")
+    assert reply == "Listo, bloqueé de 2:00 PM a 3:00 PM para tu comida ✓"
+    assert len(await _blocks(db)) == 1
 
 
 async def test_a_reply_claiming_more_than_was_done_reports_only_what_was_done(llm_app, fake, db, clock):
     shop = await _juan_with_two_appointments(db, clock)
-    saturday, _ = await appointments_of(db, shop)
-    fake.then(call("cancel_appointment", {"appointment_id": str(saturday.id)}),
-              text("Listo, cancelé tu cita y te agendé otra para el martes."))
+    fake.then(call("block_time", {"start_time": "2026-01-17T14:00", "end_time": "2026-01-17T15:00"}),
+              text("Listo, bloqueé mañana de 2 a 3 y cancelé la cita de Juan de las 4."))
     async with llm_app() as http:
-        replies = await Chat(http, db, JUAN, shop.number).send("cancela la del sábado y dame otra el martes")
-    assert replies == ["Listo, la cita quedó cancelada ✓", "¿Te ayudo con algo más?"]
-    assert len(await appointments_of(db, shop)) == 2  # nothing booked on Tuesday
+        replies = await Chat(http, db, PEDRO, shop.number).send("bloquea mañana de 2 a 3 y cancela la de Juan")
+    assert replies == ["Listo, bloqueé de 2:00 PM a 3:00 PM ✓", "¿Te ayudo con algo más?"]
+    assert [a.status for a in await appointments_of(db, shop)] == [AppointmentStatus.CONFIRMED] * 2
+    assert len(await _blocks(db)) == 1
+
+
+async def _blocks(db):
+    from sqlalchemy import select
+
+    from storage import Availability, AvailabilityKind
+
+    async with db.session() as s:
+        return list((await s.scalars(select(Availability).where(Availability.kind == AvailabilityKind.BLOCK))).all())
 
 
 async def test_an_untrue_reply_does_not_count_as_an_openai_failure(app_with_engine, clock, fake, db):
