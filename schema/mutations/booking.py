@@ -29,9 +29,10 @@ class BookingMutations:
             info.context.use_case, from_id(id), start, staff_id=optional_id(staff_id), spot_id=optional_id(spot_id),
             notify_customer=notify_customer), Booking.of)
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Cancel one appointment; the customer gets the notice unless notifyCustomer is "
+                                     "false (a customer cancelling their own is never notified of it).")
     async def cancel_appointment(self, info: strawberry.Info, id: strawberry.ID, reason: str | None = None,
-                                 notify_customer: bool = False) -> AppointmentChangeResult:
+                                 notify_customer: bool = True) -> AppointmentChangeResult:
         return outcome(await scheduling.cancel_appointment(info.context.use_case, from_id(id), reason=reason,
                                                            notify_customer=notify_customer), Appointment.of)
 
