@@ -1,0 +1,175 @@
+"""Blocking and unblocking time: "bloquea de 2 a 3 para mi comida", "quita el bloqueo de las 4"."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from messaging.spanish import (
+    RangeKind,
+    choose,
+    parse_yes_no,
+)
+from messaging.spanish.intents import Understanding
+from wording import (
+    time_span,
+    time_with_article,
+)
+
+from ..base import TurnState, at_hhmm, hhmm, local, numbered, time_words
+from .common import asked_day, denied, restart
+
+
+def _range_from(t: TurnState, u: Understanding, day: date) -> tuple[datetime, datetime] | None:
+    r = u.slots.time_range
+    zone = t.profile.zone
+    if r is None:
+        if u.slots.time is None:
+            return None
+        r_start, r_end = u.slots.time, None
+        kind = RangeKind.AT
+    else:
+        r_start, r_end, kind = r.start, r.end, r.kind
+    close = closing_time(t, day)
+    if kind is RangeKind.ALL_DAY:
+        return datetime.combine(day, time(0), zone), datetime.combine(day + timedelta(days=1), time(0), zone)
+    if kind is RangeKind.FROM or (kind is RangeKind.AT and r_end is None and False):
+        return datetime.combine(day, r_start, zone), datetime.combine(day, close, zone)
+    if kind is RangeKind.UNTIL:
+        return datetime.combine(day, opening_time(t, day), zone), datetime.combine(day, r_end or r_start, zone)
+    if r_end is None:  # "bloquea las 4": that hour
+        start = datetime.combine(day, r_start, zone)
+        return start, start + timedelta(hours=1)
+    return datetime.combine(day, r_start, zone), datetime.combine(day, r_end, zone)
+
+
+def closing_time(t: TurnState, day: date) -> time:
+    ranges = t.profile.hours.get(day.weekday())
+    end = ranges[-1][1] if ranges else time(21, 0)
+    return end if end != time(0) else time(23, 59)
+
+
+def opening_time(t: TurnState, day: date) -> time:
+    ranges = t.profile.hours.get(day.weekday())
+    return ranges[0][0] if ranges else time(8, 0)
+
+
+def _reason(text: str) -> str | None:
+    lowered = text.lower()
+    for word, reason in (("comida", "comida"), ("comer", "comida"), ("doctor", "doctor"), ("médico", "doctor"),
+                         ("salir temprano", "salgo temprano"), ("personal", "personal"), ("descanso", "descanso")):
+        if word in lowered:
+            return reason
+    return None
+
+
+async def start_block(t: TurnState, u: Understanding) -> None:
+    day = asked_day(t, u)
+    span = _range_from(t, u, day)
+    flow = t.start("block", "collecting_time_range", day=day.isoformat(), reason=_reason(t.text),
+                   leaving_early="temprano" in t.text.lower() or "salir" in t.text.lower())
+    if span is None:
+        t.say(f"¿De qué hora a qué hora bloqueo {t.day_words(day)}?")
+        return
+    flow.data["single"] = _single(u)
+    await _block(t, *span)
+
+
+def _single(u: Understanding) -> bool:
+    """"Bloquea las 4": one time said, not a range."""
+    r = u.slots.time_range
+    return r is None or (r.kind is RangeKind.AT and r.end is None)
+
+
+async def _block(t: TurnState, start: datetime, end: datetime) -> None:
+    flow = t.flow
+    result = await t.call("block_time", start_time=start.replace(tzinfo=None).isoformat(timespec="minutes"),
+                          end_time=end.replace(tzinfo=None).isoformat(timespec="minutes"), reason=flow.data.get("reason"))
+    if denied(t, result):
+        return
+    single_hour = end - start == timedelta(hours=1) and flow.data.pop("single", False)
+    what = time_with_article(start.time()) if single_hour else time_span(start.time(), end.time())
+    day = start.date()
+    when = "" if day == t.today else f" {t.day_words(day)}"
+    text = f"Listo, bloqueé {what}{when} ✓"
+    overlapping = result.data.get("overlapping") or []
+    if overlapping:
+        text += "\nOjo: " + "; ".join(f"{at_hhmm(a['start'])} tienes a {a['customer'] or 'un cliente'}"
+                                      for a in overlapping) + ". Esas citas siguen en pie."
+    flow.data.setdefault("blocked", []).append(what)
+    close = closing_time(t, day)
+    if flow.data.get("leaving_early") and end.time() < close and not flow.data.get("offered_more"):
+        flow.state = "offering_more"
+        flow.data.update(offered_more=True, more_from=end.replace(tzinfo=None).isoformat(timespec="minutes"))
+        text += f" ¿Quieres que también bloquee de {time_words(end.time()).split(' ')[1]} en adelante?"
+    else:
+        flow.state = "confirmed"
+        text += " ¿Algo más?"
+    t.say(text)
+
+
+async def on_block(t: TurnState, u: Understanding) -> None:
+    flow = t.flow
+    if flow.state == "collecting_time_range":
+        day = date.fromisoformat(flow.data["day"])
+        span = _range_from(t, u, u.slots.date.start if u.slots.date else day)
+        if span is None:
+            t.say("¿De qué hora a qué hora? Por ejemplo: «de 2 a 3».")
+            return
+        flow.data["single"] = _single(u)
+        await _block(t, *span)
+    elif flow.state == "offering_more":
+        answer = parse_yes_no(t.text)
+        if answer.answer is True:
+            start = datetime.fromisoformat(flow.data["more_from"]).replace(tzinfo=t.profile.zone)
+            end = datetime.combine(start.date(), closing_time(t, start.date()), t.profile.zone)
+            flow.data["leaving_early"] = False
+            await _block(t, start, end)
+        else:
+            flow.state = "confirmed"
+            blocked = flow.data.get("blocked") or ["ese horario"]
+            only = blocked[0]
+            t.say(f"Perfecto, solo {only} bloqueada{'s' if only.startswith('las ') else ''}. ¿Algo más?"
+                  if only.startswith(("la ", "las ")) else f"Perfecto, solo quedó bloqueado {only}. ¿Algo más?")
+    else:
+        await restart(t, u)
+
+
+async def unblock(t: TurnState, u: Understanding) -> None:
+    day = asked_day(t, u)
+    result = await t.call("list_blocks", date=day.isoformat())
+    if denied(t, result):
+        return
+    blocks = result.data["blocks"]
+    said = u.slots.time_range.start if u.slots.time_range else u.slots.time
+    if said is not None:
+        blocks = [b for b in blocks if local(b["start"]).time() <= said < local(b["end"]).time()] or \
+            [b for b in blocks if local(b["start"]).time() == said]
+    if not blocks:
+        t.say(f"No encontré bloqueos {t.day_words(day)}" + (f" a {time_words(said)}" if said else "") + ".")
+        return
+    if len(blocks) > 1:
+        t.start("unblock", "selecting_block", blocks=blocks)
+        t.say("¿Cuál bloqueo quito?\n" + "\n".join(
+            f"{i}. {hhmm(b['start'])} - {hhmm(b['end'])}" for i, b in enumerate(blocks, 1)))
+        return
+    await _unblock(t, blocks[0])
+
+
+async def _unblock(t: TurnState, block: dict[str, Any]) -> None:
+    result = await t.call("unblock_time", block_id=block["block_id"])
+    if denied(t, result):
+        return
+    t.flow = None
+    t.say(f"Listo, quité el bloqueo de {hhmm(block['start'])} a {hhmm(block['end'])} ✓ Ese tiempo ya está libre.")
+
+
+async def on_unblock(t: TurnState, u: Understanding) -> None:
+    blocks = t.flow.data["blocks"]
+    index = numbered(t.text, len(blocks))
+    if index is None:
+        index = choose(t.text, [local(b["start"]).time() for b in blocks]).index
+    if index is None:
+        t.say("¿Cuál? Dime el número.")
+        return
+    await _unblock(t, blocks[index])
