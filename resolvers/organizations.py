@@ -12,26 +12,29 @@ from resolvers.permissions import Permission
 from resolvers.scope import authorize
 from storage import Organization
 
-#: Settings an owner may change, with the check each value must pass.
-EDITABLE_SETTINGS: dict[str, tuple[type, str]] = {
-    "slot_granularity_minutes": (int, "la duración de cada espacio en la agenda"),
-    "reminder_hours_before": (int, "las horas de anticipación del recordatorio"),
-    "max_days_ahead": (int, "los días que se puede reservar por adelantado"),
-    "min_notice_minutes": (int, "los minutos mínimos de anticipación para reservar"),
-    "buffer_minutes": (int, "los minutos de limpieza entre citas"),
-    "welcome_message": (str, "el mensaje de bienvenida"),
-    "cancellation_policy": (str, "la política de cancelación"),
-    # Automatic messages (read by messaging.notifications.settings).
-    "second_reminder": (bool, "el segundo recordatorio"),
-    "second_reminder_hours_before": (int, "las horas de anticipación del segundo recordatorio"),
-    "daily_summary": (bool, "el resumen diario"),
-    "daily_summary_hour": (int, "la hora del resumen diario"),
-    "review_requests": (bool, "la solicitud de calificación"),
-    "review_request_delay_minutes": (int, "los minutos antes de pedir la calificación"),
-    "no_show_rebook": (bool, "la invitación a reagendar tras una falta"),
+#: Settings an owner may change: the kind of value, how to name it in Spanish, and for whole
+#: numbers the range its reader accepts (outside it the reader would quietly use the default,
+#: so the owner is told instead). Readers: ``scheduling.rules``, ``notification_settings``,
+#: ``rebooking.policy``; ``organization_settings`` shows the values in force.
+EDITABLE_SETTINGS: dict[str, tuple[type, str, tuple[int, int] | None]] = {
+    "slot_granularity_minutes": (int, "la duración de cada espacio en la agenda", None),
+    "reminder_hours_before": (int, "las horas de anticipación del recordatorio", (1, 24 * 7)),
+    "max_days_ahead": (int, "los días que se puede reservar por adelantado", (0, 365)),
+    "min_notice_minutes": (int, "los minutos mínimos de anticipación para reservar", (0, 7 * 24 * 60)),
+    "buffer_minutes": (int, "los minutos de limpieza entre citas", (0, 240)),
+    "welcome_message": (str, "el mensaje de bienvenida", None),
+    "cancellation_policy": (str, "la política de cancelación", None),
+    # Automatic messages (read by resolvers.notification_settings).
+    "second_reminder": (bool, "el segundo recordatorio", None),
+    "second_reminder_hours_before": (int, "las horas de anticipación del segundo recordatorio", (1, 23)),
+    "daily_summary": (bool, "el resumen diario", None),
+    "daily_summary_hour": (int, "la hora del resumen diario", (0, 23)),
+    "review_requests": (bool, "la solicitud de calificación", None),
+    "review_request_delay_minutes": (int, "los minutos antes de pedir la calificación", (0, 24 * 60)),
+    "no_show_rebook": (bool, "la invitación a reagendar tras una falta", None),
     # Rebooking suggestions (read by resolvers.rebooking.policy).
-    "rebooking_shift_window_minutes": (int, "cuánto se puede mover una cita al reacomodar"),
-    "rebooking_days_ahead": (int, "los días a los que se puede mover una cita"),
+    "rebooking_shift_window_minutes": (int, "cuánto se puede mover una cita al reacomodar", (0, 24 * 60)),
+    "rebooking_days_ahead": (int, "los días a los que se puede mover una cita", (0, 7)),
 }
 HOURS_OF_DAY = range(0, 24)
 GRANULARITIES = (5, 10, 15, 20, 30, 60)
@@ -54,27 +57,36 @@ async def get_organization(ctx: Context) -> Organization | Problem:
     return organization if organization is not None else NotFound()
 
 
+def _camel(key: str) -> str:
+    head, *rest = key.split("_")
+    return head + "".join(word.title() for word in rest)
+
+
 def _check_settings(settings: dict[str, Any]) -> dict[str, Any] | ValidationError:
+    """Problems name the API's field (``settings.dailySummaryHour``); values are stored under snake_case keys."""
     clean: dict[str, Any] = {}
     for key, value in settings.items():
+        where = f"settings.{_camel(key)}"
         if key not in EDITABLE_SETTINGS:
-            return ValidationError(f"No conozco el ajuste «{key}».", field=f"settings.{key}")
-        kind, label = EDITABLE_SETTINGS[key]
+            return ValidationError(f"No conozco el ajuste «{key}».", field=where)
+        kind, label, bounds = EDITABLE_SETTINGS[key]
         if value is None:
             clean[key] = None
             continue
         if kind is bool and not isinstance(value, bool):
-            return ValidationError(f"Revisa {label}: debe ser sí o no.", field=f"settings.{key}")
+            return ValidationError(f"Revisa {label}: debe ser sí o no.", field=where)
         if kind is int and (isinstance(value, bool) or not isinstance(value, int) or value < 0 or value > 10_000):
-            return ValidationError(f"Revisa {label}: debe ser un número entero.", field=f"settings.{key}")
+            return ValidationError(f"Revisa {label}: debe ser un número entero.", field=where)
         if kind is str and (not isinstance(value, str) or len(value) > 1000):
-            return ValidationError(f"Revisa {label}: debe ser un texto corto.", field=f"settings.{key}")
+            return ValidationError(f"Revisa {label}: debe ser un texto corto.", field=where)
         if key == "daily_summary_hour" and value not in HOURS_OF_DAY:
-            return ValidationError("La hora del resumen diario va de 0 a 23.", field=f"settings.{key}")
+            return ValidationError("La hora del resumen diario va de 0 a 23.", field=where)
         if key == "slot_granularity_minutes" and value not in GRANULARITIES:
             return ValidationError("Los espacios de la agenda pueden ser de 5, 10, 15, 20, 30 o 60 minutos.",
-                                   field=f"settings.{key}")
-        clean[key] = value
+                                   field=where)
+        if bounds is not None and not bounds[0] <= value <= bounds[1]:
+            return ValidationError(f"Revisa {label}: va de {bounds[0]} a {bounds[1]}.", field=where)
+        clean[key] = value.strip() if kind is str else value
     return clean
 
 

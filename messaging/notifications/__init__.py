@@ -21,11 +21,11 @@ waitlist_offer           next in line     an offer unanswered for 2 h passes on
 
 A reminder still waiting in the outbox (a retry) when its visit is cancelled or moved is
 withdrawn. Entry point: :func:`dispatch_due` (``parlo/tasks.py`` runs it every minute). Settings:
-:class:`NotificationSettings` (``settings.py`` lists the keys and defaults).
+:class:`NotificationSettings` (``resolvers/notification_settings.py`` lists the keys and defaults).
 """
 
 from messaging.notifications.dispatch import DispatchReport, dispatch_due
 from messaging.notifications.policy import DispatchPolicy
-from messaging.notifications.settings import NotificationSettings
+from resolvers.notification_settings import NotificationSettings
 
 __all__ = ["DispatchPolicy", "DispatchReport", "NotificationSettings", "dispatch_due"]

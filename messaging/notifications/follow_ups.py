@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.notifications.outbox_rows import Notice, already_written, write_once
 from messaging.notifications.policy import DispatchPolicy
-from messaging.notifications.settings import NotificationSettings
 from messaging.notifications.visits import Visit, visits_of
+from resolvers.notification_settings import NotificationSettings
 from storage import Appointment, AppointmentStatus, Organization
 
 REVIEW = "review_request"

@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.notifications.outbox_rows import Notice, already_written, write_once
 from messaging.notifications.policy import DispatchPolicy
-from messaging.notifications.settings import NotificationSettings
 from messaging.notifications.visits import UPCOMING, visits_of, with_whole_groups
+from resolvers.notification_settings import NotificationSettings
 from storage import Appointment, DeliveryStatus, Organization, OutboundMessage
 
 FIRST = "appointment_reminder"

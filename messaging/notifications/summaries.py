@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.notifications.outbox_rows import Notice, already_written, write_once
 from messaging.notifications.policy import DispatchPolicy
-from messaging.notifications.settings import NotificationSettings
+from resolvers.notification_settings import NotificationSettings
 from resolvers.scheduling.notices import NO_PHONE_PREFIX, notice_recipients
 from storage import Appointment, AppointmentStatus, Customer, Organization, ServiceType, Staff
 

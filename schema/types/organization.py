@@ -2,13 +2,14 @@ import uuid
 from datetime import datetime
 
 import strawberry
-from strawberry.scalars import JSON
 
 from resolvers import scheduling
 from resolvers.errors import Problem
+from resolvers.organization_settings import effective_settings
 from schema.types.enums import OrganizationStatus, WhatsAppStatus
 from schema.types.ids import to_id
 from schema.types.location import Location
+from schema.types.organization_settings import OrganizationSettings
 from schema.types.plan_usage import PlanUsage
 from storage import Organization as OrganizationRow
 
@@ -24,7 +25,7 @@ class Organization:
     whatsapp_status: WhatsAppStatus
     whatsapp_connected: bool
     plan: str
-    settings: JSON
+    settings: OrganizationSettings = strawberry.field(description="Every setting with the value in force.")
     created_at: datetime
     _row_id: strawberry.Private[uuid.UUID]
 
@@ -58,4 +59,4 @@ class Organization:
         return cls(id=to_id(row.id), name=row.name, business_type=row.business_type, timezone=row.timezone,
                    status=row.status, whatsapp_number=row.whatsapp_number, whatsapp_status=row.whatsapp_status,
                    whatsapp_connected=str(row.whatsapp_status) == "connected", plan=row.plan,
-                   settings=dict(row.settings or {}), created_at=row.created_at, _row_id=row.id)
+                   settings=OrganizationSettings.of(effective_settings(row)), created_at=row.created_at, _row_id=row.id)

@@ -44,3 +44,67 @@ async def test_cancelling_quietly_when_notify_customer_is_false(client, db, salo
                       {"id": str(salon.appointment.id)}, owner)
     assert body["cancelAppointment"]["__typename"] == "Appointment"
     assert await _sent_to(db, salon.salon.lupe.phone_number, "appointment_cancelled") == []
+
+
+# ---------------------------------------------------------------- Organization.settings
+
+SETTINGS = """settings { slotGranularityMinutes minNoticeMinutes maxDaysAhead bufferMinutes welcomeMessage
+  cancellationPolicy reminderHoursBefore secondReminder secondReminderHoursBefore dailySummary dailySummaryHour
+  reviewRequests reviewRequestDelayMinutes noShowRebook notifyAdminIds rebookingShiftWindowMinutes
+  rebookingDaysAhead rebookingUnaffectedMoves rebookingTimeLimitSeconds compactionShiftWindowMinutes
+  compactionMaxMovedShare }"""
+
+DEFAULTS = {
+    "slotGranularityMinutes": 15, "minNoticeMinutes": 0, "maxDaysAhead": 60, "bufferMinutes": 0,
+    "welcomeMessage": None, "cancellationPolicy": None, "reminderHoursBefore": 24, "secondReminder": False,
+    "secondReminderHoursBefore": 2, "dailySummary": True, "dailySummaryHour": 7, "reviewRequests": False,
+    "reviewRequestDelayMinutes": 60, "noShowRebook": True, "notifyAdminIds": [], "rebookingShiftWindowMinutes": 180,
+    "rebookingDaysAhead": 2, "rebookingUnaffectedMoves": "ACCEPTING", "rebookingTimeLimitSeconds": 5.0,
+    "compactionShiftWindowMinutes": 120, "compactionMaxMovedShare": 0.2,
+}
+
+
+async def test_a_new_salon_shows_every_setting_with_its_default(client, owner):
+    body = await call(client, f"{{ organization {{ {PROBLEM} ... on Organization {{ {SETTINGS} }} }} }}", token=owner)
+    assert body["organization"]["settings"] == DEFAULTS
+
+
+async def test_a_changed_setting_shows_its_value_and_null_puts_back_the_default(client, owner):
+    changed = await call(client, f"""mutation {{ updateOrganization(input: {{settings: {{reminderHoursBefore: 48,
+        bufferMinutes: 10, welcomeMessage: "  ¡Hola! Bienvenida a Lupita  ", noShowRebook: false}}}}) {{ {PROBLEM}
+        ... on Organization {{ {SETTINGS} }} }} }}""", token=owner)
+    settings = changed["updateOrganization"]["settings"]
+    assert settings == {**DEFAULTS, "reminderHoursBefore": 48, "bufferMinutes": 10,
+                        "welcomeMessage": "¡Hola! Bienvenida a Lupita", "noShowRebook": False}
+    reset = await call(client, f"""mutation {{ updateOrganization(input: {{settings: {{reminderHoursBefore: null}}}}) {{
+        {PROBLEM} ... on Organization {{ {SETTINGS} }} }} }}""", token=owner)
+    assert reset["updateOrganization"]["settings"] == {**settings, "reminderHoursBefore": 24}
+
+
+async def test_a_value_its_reader_would_ignore_is_refused_naming_the_field(client, owner):
+    body = await call(client, f"""mutation {{ updateOrganization(input: {{settings: {{reminderHoursBefore: 500}}}}) {{
+        {PROBLEM} ... on ValidationError {{ field }} }} }}""", token=owner)
+    assert body["updateOrganization"] == {"__typename": "ValidationError", "field": "settings.reminderHoursBefore",
+                                          "message": "Revisa las horas de anticipación del recordatorio: va de 1 a 168."}
+
+
+async def test_the_settings_shown_are_the_ones_the_salon_runs_on(client, db, salon, owner):
+    """A setting stored by hand with a value its reader cannot use shows the default actually used."""
+    from storage import Organization
+    async with db.transaction(write=True) as s:
+        org = await s.get(Organization, salon.org_id)
+        org.settings = {"slot_granularity_minutes": 7, "daily_summary": "no", "rebooking_unaffected_moves": "any",
+                        "notify_admin_ids": [str(salon.manager.id)]}
+    body = await call(client, f"{{ organization {{ ... on Organization {{ {SETTINGS} }} }} }}", token=owner)
+    assert body["organization"]["settings"] == {**DEFAULTS, "dailySummary": False, "rebookingUnaffectedMoves": "ANY",
+                                                "notifyAdminIds": [str(salon.manager.id)]}
+
+
+def test_every_editable_setting_is_in_the_input_and_shown():
+    from resolvers.organizations import EDITABLE_SETTINGS
+    from schema.schema import build_schema
+    schema = build_schema()
+    shown = {f.name for f in schema.get_type_by_name("OrganizationSettings").fields}
+    editable = {f.name for f in schema.get_type_by_name("OrganizationSettingsInput").fields}
+    assert editable <= shown
+    assert {f.python_name for f in schema.get_type_by_name("OrganizationSettingsInput").fields} == set(EDITABLE_SETTINGS)
