@@ -12,8 +12,8 @@ depends on who they are (customer, staff level, onboarding), never on what a mod
 - :mod:`.tools` — ``Tool``, ``ToolContext``, ``ToolResult``, ``registry()``,
   ``tools_for(ctx, route_kind)``, ``call_tool(tc, name, args, route_kind=...)`` (traced),
   ``DOCUMENTS`` (the GraphQL operations), ``local_instant`` (model times validated).
-- :mod:`.handoff` — tools without a GraphQL operation yet (handoff, own name, message a
-  customer, staff welcome, stats); :mod:`.onboarding_tools` — create_business, save_my_profile.
+- :mod:`.tools.handoff` — tools without a GraphQL operation yet (handoff, own name, message a
+  customer, staff welcome, stats); :mod:`.tools.onboarding` — create_business, save_my_profile.
 - :mod:`.rules` — ``RuleEngine``: state machines in ``FlowSession`` (customer, staff/owner)
   and ``OnboardingSession`` (staff, business), Spanish from :mod:`messaging.spanish`.
 - :mod:`.llm` — ``LLMEngine``: chat completions with tool calling; :mod:`.prompts` the

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from graphql import parse, validate
 
-from messaging.conversation import onboarding_tools
 from messaging.conversation.tools import DOCUMENTS, InvalidArguments, _schema, local_instant, registry, tools_for
 from resolvers.context import Actor, Context, ResolverConfig
 from storage import PermissionLevel
@@ -31,9 +30,9 @@ def _staff(level: PermissionLevel) -> Actor:
     return Actor.staff(organization_id=ORG, staff_id=uuid.uuid4(), level=level, phone="+525512345002")
 
 
-@pytest.mark.parametrize("name", sorted({**DOCUMENTS, **onboarding_tools.DOCUMENTS}))
+@pytest.mark.parametrize("name", sorted(DOCUMENTS))
 def test_every_operation_is_valid_against_the_schema(name):
-    document = {**DOCUMENTS, **onboarding_tools.DOCUMENTS}[name]
+    document = DOCUMENTS[name]
     assert validate(_schema()._schema, parse(document)) == []
 
 

@@ -18,24 +18,9 @@ from resolvers.context import Actor, ActorKind
 from resolvers.errors import Problem
 from storage import Staff
 
-from .profile import load_profile
-from .tools import (
-    Audience,
-    InvalidArguments,
-    Tool,
-    ToolContext,
-    ToolResult,
-    _problem,
-    _schema_of,
-    run_operation,
-)
-
-DOCUMENTS = {
-    "SetRecurringAvailability": """
-mutation SetRecurringAvailability($staffId: ID!, $hours: [WeeklyHoursInput!]!) {
-  setRecurringAvailability(staffId: $staffId, hours: $hours) { __typename ... on Problem { message } }
-}""",
-}
+from ..profile import load_profile
+from .base import Audience, InvalidArguments, Tool, ToolContext, ToolResult, _schema_of
+from .documents import DOCUMENTS, _problem, _schema, run_operation
 
 
 def _hours(rows: Any) -> list[dict[str, Any]]:
@@ -98,7 +83,6 @@ async def save_my_profile(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
                                                       Staff.organization_id == actor.organization_id)
                                   .values(name=name, updated_at=now))
     if args.get("hours"):
-        from messaging.conversation.tools import _schema
         from schema.schema import execute_as
 
         result = await execute_as(_schema(), tc.ctx, DOCUMENTS["SetRecurringAvailability"],

@@ -34,7 +34,7 @@ from storage import (
     Staff,
 )
 
-from .tools import InvalidArguments, ToolContext, ToolResult
+from .base import InvalidArguments, ToolContext, ToolResult
 
 #: How long Parlo stays quiet after a handoff unless staff hand the conversation back.
 HANDOFF_QUIET = timedelta(hours=24)

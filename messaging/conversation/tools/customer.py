@@ -1,0 +1,87 @@
+"""Runners for customers' own requests (staff use them on a customer's behalf too)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from resolvers.context import ActorKind
+
+from .base import InvalidArguments, ToolContext, ToolResult, _uuid, day_bounds, iso_local, local_day, local_instant
+from .documents import _problem, appointment_facts, run_operation
+
+PART_OF_DAY_HOURS = {"manana": (0, 12), "mediodia": (12, 15), "tarde": (12, 19), "noche": (19, 24)}
+
+
+async def check_availability(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+    zone = tc.zone
+    service_id = _uuid(args.get("service_id"), "El servicio")
+    first = local_day(args.get("date_from"))
+    last = local_day(args["date_to"]) if args.get("date_to") else first
+    if last < first or (last - first).days > 31:
+        raise InvalidArguments("El rango de fechas no es válido (máximo un mes).")
+    start, _ = day_bounds(first, zone)
+    _, end = day_bounds(last, zone)
+    start = max(start, tc.local_now())
+    if end <= start:
+        return ToolResult(True, {"slots": [], "note": "Ese día ya pasó."})
+    variables = {"serviceIds": [service_id], "from": start.isoformat(), "to": end.isoformat(), "limit": 200,
+                 "staffId": _uuid(args["staff_id"], "El empleado") if args.get("staff_id") else None}
+    found = await run_operation(tc, "AvailableSlots", variables)
+    if (problem := _problem(found, zone)) is not None:
+        return problem
+    hours = PART_OF_DAY_HOURS.get(str(args.get("part_of_day") or "").lower().replace("ñ", "n").replace("í", "i"))
+    seen: dict[str, dict[str, Any]] = {}
+    for slot in found:
+        local = datetime.fromisoformat(slot["start"]).astimezone(zone)
+        if hours and not hours[0] <= local.hour < hours[1]:
+            continue
+        key = iso_local(local, zone)
+        seen.setdefault(key, {"start": key, "staff_id": slot["staffId"], "staff": (slot.get("staff") or {}).get("name")})
+    return ToolResult(True, {"slots": [seen[k] for k in sorted(seen)]})
+
+
+async def book_appointment(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+    zone = tc.zone
+    start = local_instant(args.get("start_time"), zone)
+    service_ids = args.get("service_ids") or [args.get("service_id")]
+    payload: dict[str, Any] = {"serviceIds": [_uuid(s, "El servicio") for s in service_ids],
+                               "start": start.isoformat(), "notifyCustomer": False}
+    if args.get("staff_id"):
+        payload["staffId"] = _uuid(args["staff_id"], "El empleado")
+    if args.get("customer_name"):
+        payload["customerName"] = str(args["customer_name"])[:120]
+    if tc.ctx.actor.kind is not ActorKind.CUSTOMER:
+        payload["customerPhone"] = args.get("customer_phone")
+        payload["notifyCustomer"] = True
+    result = await run_operation(tc, "BookAppointment", {"input": payload})
+    if (problem := _problem(result, zone)) is not None:
+        return problem
+    return ToolResult(True, {"appointments": [appointment_facts(a, zone) for a in result["appointments"]]})
+
+
+async def my_appointments(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+    result = await run_operation(tc, "MyAppointments", {"from": tc.now().isoformat(),
+                                                        "status": ["PENDING", "CONFIRMED"]})
+    if (problem := _problem(result, tc.zone)) is not None:
+        return problem
+    return ToolResult(True, {"appointments": [appointment_facts(a, tc.zone) for a in result["nodes"]]})
+
+
+async def cancel_appointment(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+    notify = tc.ctx.actor.kind is not ActorKind.CUSTOMER and bool(args.get("notify_customer", False))
+    result = await run_operation(tc, "CancelAppointment", {"id": _uuid(args.get("appointment_id"), "La cita"),
+                                                           "reason": args.get("reason"), "notify": notify})
+    if (problem := _problem(result, tc.zone)) is not None:
+        return problem
+    return ToolResult(True, {"appointment": appointment_facts(result, tc.zone)})
+
+
+async def reschedule_appointment(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+    start = local_instant(args.get("new_start_time"), tc.zone)
+    notify = tc.ctx.actor.kind is not ActorKind.CUSTOMER
+    result = await run_operation(tc, "RescheduleAppointment", {"id": _uuid(args.get("appointment_id"), "La cita"),
+                                                               "start": start.isoformat(), "notify": notify})
+    if (problem := _problem(result, tc.zone)) is not None:
+        return problem
+    return ToolResult(True, {"appointments": [appointment_facts(a, tc.zone) for a in result["appointments"]]})

@@ -1,0 +1,189 @@
+"""The GraphQL operations the tools run in-process, and how their answers become results.
+
+Runners execute a named operation (:data:`DOCUMENTS`, through :func:`schema.schema.execute_as`)
+with the sender's :class:`~resolvers.context.Context`, so the resolvers' permission checks are
+the only ones that count. Where the schema has no operation yet the runner calls the use case
+directly behind the same interface; those are listed in :data:`NOT_IN_SCHEMA_YET`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .base import ToolContext, ToolResult, iso_local
+
+
+@lru_cache(maxsize=1)
+def _schema():
+    from schema.schema import build_schema
+
+    return build_schema(introspection=False)
+
+
+_PROBLEM = "__typename ... on Problem { message } ... on SlotTaken { alternatives { start staffId } }"
+_APPOINTMENT = ("id startsAt endsAt status localDate localStart priceCents "
+                "service { id name durationMinutes priceCents } staff { id name } customer { id name phone }")
+
+#: Every GraphQL operation the tools run, by operation name.
+DOCUMENTS: dict[str, str] = {
+    "AvailableSlots": """
+query AvailableSlots($serviceIds: [ID!]!, $from: DateTime!, $to: DateTime!, $staffId: ID, $limit: Int!) {
+  availableSlots(serviceIds: $serviceIds, from: $from, to: $to, staffId: $staffId, limit: $limit) {
+    start end staffId staff { name }
+  }
+}""",
+    "BookAppointment": f"""
+mutation BookAppointment($input: BookAppointmentInput!) {{
+  bookAppointment(input: $input) {{ {_PROBLEM} ... on Booking {{ startsAt appointments {{ {_APPOINTMENT} }} }} }}
+}}""",
+    "BookWalkIn": f"""
+mutation BookWalkIn($input: BookWalkInInput!) {{
+  bookWalkIn(input: $input) {{ {_PROBLEM} ... on Booking {{ startsAt appointments {{ {_APPOINTMENT} }} }} }}
+}}""",
+    "MyAppointments": f"""
+query MyAppointments($from: DateTime!, $status: [AppointmentStatus!]) {{
+  appointments(from: $from, status: $status, first: 20) {{ nodes {{ {_APPOINTMENT} }} }}
+}}""",
+    "Appointments": f"""
+query Appointments($from: DateTime!, $to: DateTime!, $staffId: ID, $status: [AppointmentStatus!]) {{
+  appointments(from: $from, to: $to, staffId: $staffId, status: $status, first: 100) {{ nodes {{ {_APPOINTMENT} }} }}
+}}""",
+    "CancelAppointment": f"""
+mutation CancelAppointment($id: ID!, $reason: String, $notify: Boolean!) {{
+  cancelAppointment(id: $id, reason: $reason, notifyCustomer: $notify) {{ {_PROBLEM} ... on Appointment {{ {_APPOINTMENT} }} }}
+}}""",
+    "RescheduleAppointment": f"""
+mutation RescheduleAppointment($id: ID!, $start: DateTime!, $notify: Boolean!) {{
+  rescheduleAppointment(id: $id, start: $start, notifyCustomer: $notify) {{
+    {_PROBLEM} ... on Booking {{ startsAt appointments {{ {_APPOINTMENT} }} }}
+  }}
+}}""",
+    "MarkAppointment": f"""
+mutation MarkAppointment($id: ID!, $status: AppointmentStatus!) {{
+  markAppointment(id: $id, status: $status) {{ {_PROBLEM} ... on Appointment {{ {_APPOINTMENT} }} }}
+}}""",
+    "SetAppointmentNotes": f"""
+mutation SetAppointmentNotes($id: ID!, $notes: String) {{
+  setAppointmentNotes(id: $id, notes: $notes) {{ {_PROBLEM} ... on Appointment {{ {_APPOINTMENT} notes }} }}
+}}""",
+    "Schedule": f"""
+query Schedule($date: Date!, $staffId: ID) {{
+  schedule(date: $date, staffId: $staffId) {{
+    {_PROBLEM}
+    ... on DaySchedule {{
+      date closed
+      staff {{
+        staff {{ id name }}
+        workingHours {{ localStart localEnd }}
+        entries {{ kind startsAt endsAt localStart localEnd reason appointment {{ {_APPOINTMENT} }} block {{ id }} }}
+      }}
+    }}
+  }}
+}}""",
+    "BlockTime": f"""
+mutation BlockTime($input: BlockTimeInput!) {{
+  blockTime(input: $input) {{
+    {_PROBLEM} ... on TimeBlocked {{ block {{ id startsAt endsAt reason }} overlapping {{ {_APPOINTMENT} }} }}
+  }}
+}}""",
+    "Blocks": """
+query Blocks($from: DateTime!, $to: DateTime!, $staffId: ID) {
+  blocks(from: $from, to: $to, staffId: $staffId) { id startsAt endsAt reason wholeLocation }
+}""",
+    "RemoveBlock": f"""
+mutation RemoveBlock($id: ID!) {{ removeBlock(id: $id) {{ {_PROBLEM} ... on Block {{ id startsAt endsAt }} }} }}""",
+    "CustomerHistory": f"""
+query CustomerHistory($search: String!) {{
+  customers(search: $search, first: 5) {{ nodes {{ id name phone notes appointments(first: 10) {{ {_APPOINTMENT} }} }} }}
+}}""",
+    "CreateStaffMember": f"""
+mutation CreateStaffMember($input: CreateStaffMemberInput!) {{
+  createStaffMember(input: $input) {{ {_PROBLEM} ... on StaffMember {{ id name phone permissionLevel }} }}
+}}""",
+    "UpdateStaffMember": f"""
+mutation UpdateStaffMember($id: ID!, $input: UpdateStaffMemberInput!) {{
+  updateStaffMember(id: $id, input: $input) {{ {_PROBLEM} ... on StaffMember {{ id name phone permissionLevel isActive }} }}
+}}""",
+    "SetBusinessHours": f"""
+mutation SetBusinessHours($hours: [WeeklyHoursInput!]!) {{
+  setBusinessHours(hours: $hours) {{ {_PROBLEM} ... on Location {{ id }} }}
+}}""",
+    "UpdateService": f"""
+mutation UpdateService($id: ID!, $input: UpdateServiceInput!) {{
+  updateService(id: $id, input: $input) {{ {_PROBLEM} ... on Service {{ id name durationMinutes priceCents }} }}
+}}""",
+    "CreateService": f"""
+mutation CreateService($input: CreateServiceInput!) {{
+  createService(input: $input) {{ {_PROBLEM} ... on Service {{ id name durationMinutes priceCents }} }}
+}}""",
+    "SuggestRebooking": f"""
+mutation SuggestRebooking($input: SuggestRebookingInput!) {{
+  suggestRebooking(input: $input) {{
+    {_PROBLEM}
+    ... on RebookingPlan {{
+      id optimal
+      moves {{ id appointmentId customerName serviceName affected
+               before {{ staffName startsAt }} after {{ staffName startsAt }} }}
+      unplaceable {{ appointmentId customerName serviceName startsAt message }}
+    }}
+  }}
+}}""",
+    "ApplyRebooking": f"""
+mutation ApplyRebooking($planId: ID!, $moveIds: [ID!]!) {{
+  applyRebooking(planId: $planId, moveIds: $moveIds) {{
+    {_PROBLEM} ... on RebookingApplied {{ noticesQueued applied {{ id }} refused {{ __typename }} }}
+  }}
+}}""",
+    "RequestMagicLink": f"""
+mutation RequestMagicLink($phone: String!) {{
+  requestMagicLink(phone: $phone) {{ {_PROBLEM} ... on MagicLinkRequested {{ message }} }}
+}}""",
+    "SetRecurringAvailability": """
+mutation SetRecurringAvailability($staffId: ID!, $hours: [WeeklyHoursInput!]!) {
+  setRecurringAvailability(staffId: $staffId, hours: $hours) { __typename ... on Problem { message } }
+}""",
+}
+
+#: Tools run as use cases until the schema has an operation for them (report to the schema owner).
+NOT_IN_SCHEMA_YET = ("update_my_name", "rate_my_visit", "handoff_to_human", "hand_back_conversation", "send_message_to_customer", "get_stats",
+                     "send_staff_welcome", "create_business", "finish_staff_onboarding")
+
+_PROBLEM_NAMES = frozenset({"NotFound", "PermissionDenied", "NotAuthenticated", "ValidationError",
+                            "OutsideHours", "SlotTaken", "Conflict", "Suspended"})
+
+
+class OperationFailed(RuntimeError):
+    """The operation itself broke (a bug or a malformed document): never shown to a person."""
+
+
+async def run_operation(tc: ToolContext, name: str, variables: dict[str, Any]) -> Any:
+    from schema.schema import execute_as
+
+    result = await execute_as(_schema(), tc.ctx, DOCUMENTS[name], variables, operation_name=name)
+    if result.errors:
+        raise OperationFailed(f"{name}: {[e.message for e in result.errors]}")
+    data = result.data or {}
+    return next(iter(data.values())) if len(data) == 1 else data
+
+
+def _problem(value: Any, zone: ZoneInfo) -> ToolResult | None:
+    if isinstance(value, dict) and value.get("__typename") in _PROBLEM_NAMES:
+        extra = {}
+        if value["__typename"] == "SlotTaken":
+            extra["alternatives"] = sorted({iso_local(a["start"], zone) for a in value.get("alternatives") or []})[:5]
+        return ToolResult(False, extra, message=value.get("message"), problem=value["__typename"])
+    return None
+
+
+def appointment_facts(a: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
+    return {
+        "appointment_id": a["id"], "start": iso_local(a["startsAt"], zone), "end": iso_local(a["endsAt"], zone),
+        "status": a["status"].lower(), "service": (a.get("service") or {}).get("name"),
+        "service_id": (a.get("service") or {}).get("id"), "price_cents": a.get("priceCents"),
+        "staff": (a.get("staff") or {}).get("name"), "staff_id": (a.get("staff") or {}).get("id"),
+        "customer": (a.get("customer") or {}).get("name"), "customer_phone": (a.get("customer") or {}).get("phone"),
+        "customer_id": (a.get("customer") or {}).get("id"),
+    }
+

@@ -1,0 +1,114 @@
+"""Runners for owners and admins: the team, business hours, services, rebooking."""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Any
+
+from .base import InvalidArguments, ToolContext, ToolResult, _uuid, iso_local, local_day
+from .documents import _problem, run_operation
+
+_LEVELS = {"owner": "OWNER", "admin": "ADMIN", "staff": "STAFF", "viewer": "VIEWER"}
+
+
+async def add_staff(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+    level = _LEVELS.get(str(args.get("permission_level") or "staff").lower(), "STAFF")
+    payload = {"name": str(args.get("name") or "").strip(), "phone": str(args.get("phone") or ""),
+               "permissionLevel": level,
+               "serviceIds": [_uuid(s, "El servicio") for s in args.get("service_ids") or []]}
+    result = await run_operation(tc, "CreateStaffMember", {"input": payload})
+    if (problem := _problem(result, tc.zone)) is not None:
+        return problem
+    return ToolResult(True, {"staff_id": result["id"], "name": result["name"], "phone": result["phone"]})
+
+
+async def remove_staff(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+    result = await run_operation(tc, "UpdateStaffMember", {"id": _uuid(args.get("staff_id"), "El empleado"),
+                                                           "input": {"isActive": False}})
+    if (problem := _problem(result, tc.zone)) is not None:
+        return problem
+    return ToolResult(True, {"staff_id": result["id"], "name": result["name"]})
+
+
+async def change_permissions(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+    level = _LEVELS.get(str(args.get("permission_level") or "").lower())
+    if level is None:
+        raise InvalidArguments("El permiso debe ser owner, admin, staff o viewer.")
+    result = await run_operation(tc, "UpdateStaffMember", {"id": _uuid(args.get("staff_id"), "El empleado"),
+                                                           "input": {"permissionLevel": level}})
+    if (problem := _problem(result, tc.zone)) is not None:
+        return problem
+    return ToolResult(True, {"staff_id": result["id"], "name": result["name"], "level": result["permissionLevel"]})
+
+
+async def change_business_hours(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+    hours = []
+    for row in args.get("hours") or []:
+        try:
+            weekday, start, end = int(row["weekday"]), time.fromisoformat(row["open"]), time.fromisoformat(row["close"])
+        except (KeyError, ValueError, TypeError) as exc:
+            raise InvalidArguments("Cada horario necesita weekday (0-6), open y close (HH:MM).") from exc
+        hours.append({"weekday": weekday, "start": start.isoformat(), "end": end.isoformat()})
+    result = await run_operation(tc, "SetBusinessHours", {"hours": hours})
+    if (problem := _problem(result, tc.zone)) is not None:
+        return problem
+    return ToolResult(True, {"hours": hours})
+
+
+async def update_service(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+    changes: dict[str, Any] = {}
+    if args.get("duration_minutes") is not None:
+        changes["durationMinutes"] = int(args["duration_minutes"])
+    if args.get("price_cents") is not None:
+        changes["priceCents"] = int(args["price_cents"])
+    if not changes:
+        raise InvalidArguments("Dime la nueva duración o el nuevo precio.")
+    result = await run_operation(tc, "UpdateService", {"id": _uuid(args.get("service_id"), "El servicio"),
+                                                       "input": changes})
+    if (problem := _problem(result, tc.zone)) is not None:
+        return problem
+    return ToolResult(True, {"service_id": result["id"], "name": result["name"],
+                             "duration_minutes": result["durationMinutes"], "price_cents": result["priceCents"]})
+
+
+_DISRUPTIONS = {"staff_out": "STAFF_OUT", "compact_day": "COMPACT_DAY"}
+
+
+async def suggest_rebooking(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+    kind = _DISRUPTIONS.get(str(args.get("kind") or "staff_out").lower())
+    if kind is None:
+        raise InvalidArguments("kind debe ser staff_out o compact_day.")
+    first = local_day(args.get("first_day") or args.get("day") or tc.local_now().date().isoformat())
+    last = local_day(args["last_day"]) if args.get("last_day") else first
+    payload: dict[str, Any] = {"kind": kind, "writeBlock": bool(args.get("write_block", False)),
+                               "reason": args.get("reason")}
+    if kind == "STAFF_OUT":
+        payload.update(staffId=_uuid(args.get("staff_id"), "El empleado"), firstDay=first.isoformat(),
+                       lastDay=last.isoformat())
+    else:
+        payload.update(day=first.isoformat())
+    result = await run_operation(tc, "SuggestRebooking", {"input": payload})
+    if (problem := _problem(result, tc.zone)) is not None:
+        return problem
+    return ToolResult(True, {
+        "plan_id": result["id"],
+        "moves": [{"move_id": m["id"], "appointment_id": m["appointmentId"], "customer": m["customerName"],
+                   "service": m["serviceName"], "affected": m["affected"],
+                   "before": {"staff": m["before"]["staffName"], "start": iso_local(m["before"]["startsAt"], tc.zone)},
+                   "after": {"staff": m["after"]["staffName"], "start": iso_local(m["after"]["startsAt"], tc.zone)}}
+                  for m in result["moves"]],
+        "unplaceable": [{"appointment_id": u["appointmentId"], "customer": u["customerName"],
+                         "service": u["serviceName"], "start": iso_local(u["startsAt"], tc.zone),
+                         "why": u["message"]} for u in result["unplaceable"]],
+    })
+
+
+async def apply_rebooking(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+    moves = [str(m)[:80] for m in args.get("move_ids") or [] if m]
+    result = await run_operation(tc, "ApplyRebooking", {"planId": str(args.get("plan_id") or "")[:80],
+                                                        "moveIds": moves})
+    if (problem := _problem(result, tc.zone)) is not None:
+        return problem
+    return ToolResult(True, {"applied": len(result["applied"]), "refused": len(result["refused"]),
+                             "notices": result["noticesQueued"]})
+
