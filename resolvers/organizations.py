@@ -35,6 +35,8 @@ EDITABLE_SETTINGS: dict[str, tuple[type, str, tuple[int, int] | None]] = {
     # Rebooking suggestions (read by resolvers.rebooking.policy).
     "rebooking_shift_window_minutes": (int, "cuánto se puede mover una cita al reacomodar", (0, 24 * 60)),
     "rebooking_days_ahead": (int, "los días a los que se puede mover una cita", (0, 7)),
+    "rebooking_max_unaffected_customers": (int, "cuántos clientes no afectados puede mover un plan", (0, 100)),
+    "rebooking_plan_minutes": (int, "los minutos que un plan sigue vigente", (1, 24 * 60)),
 }
 HOURS_OF_DAY = range(0, 24)
 GRANULARITIES = (5, 10, 15, 20, 30, 60)

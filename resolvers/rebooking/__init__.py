@@ -10,9 +10,13 @@ Use cases (``async def name(ctx, ...) -> Result | Problem``; owners and admins o
   Disruptions: ``StaffOut(staff_id, first_day, last_day, write_block, reason)``,
   ``StaffBlockOver(block_id)``, ``SpotOut(spot_id, first_day, last_day)``,
   ``ShortenedHours(day, opens_at, closes_at, write_block, reason)``, ``CompactDay(day)``.
-- ``apply_rebooking(ctx, plan_id, move_ids)`` → ``ApplyResult``: the chosen moves in one
-  write transaction, re-checked on fresh data; refused ones are reported, not applied;
-  one ``appointment_moved_proposal`` notice per moved customer.
+- ``apply_rebooking(ctx, plan_id, move_ids)`` → ``ApplyResult``: the *stored* plan's chosen
+  moves (a visit's moves together) in one write transaction, appointments locked and
+  re-checked on fresh data; refused ones are reported, not applied; the outage goes on the
+  calendar once (suggesting writes nothing); one ``appointment_moved_proposal`` notice per
+  visit. A plan older than ``rebooking_plan_minutes`` (30) is refused as expired.
+- ``replan_rebooking(ctx, plan_id, appointment_ids=None)`` → ``PlanResult``: a fresh plan for
+  the same disruption, just for those appointments (default: the affected ones not moved).
 - ``get_rebooking_plan(ctx, plan_id)`` → ``PlanResult``.
 - ``join_waitlist(ctx, service_id, day, *, customer_phone, customer_name)`` → ``WaitlistEntry``.
 - Offering freed time to the waitlist (``waitlist_offer`` notice, entry → offered) happens
@@ -39,6 +43,7 @@ from resolvers.rebooking.disruptions import (
 )
 from resolvers.rebooking.plans import get_rebooking_plan
 from resolvers.rebooking.policy import RebookingSettings
+from resolvers.rebooking.replan import replan_rebooking
 from resolvers.rebooking.suggest import suggest_rebooking
 from resolvers.rebooking.types import (
     ApplyResult,
@@ -82,5 +87,6 @@ __all__ = [
     "get_rebooking_plan",
     "join_waitlist",
     "pass_on_stale_offers",
+    "replan_rebooking",
     "suggest_rebooking",
 ]

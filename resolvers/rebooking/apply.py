@@ -1,12 +1,23 @@
 """``apply_rebooking``: write the moves the owner chose, in one transaction, on fresh data.
 
-Each chosen move is re-checked against the schedule as it is now (with the plan's
-disruption still taken out): the appointment must still be where the plan found it, and
-its new place must be free, inside working hours and in the future. Moves are checked
-together — a move may use time another chosen move frees — and a move that no longer
-fits is refused (and reported), which may in turn refuse the moves that counted on it.
-Written moves get the solver's occupancy rows (exactly as rescheduling writes them) and
-one customer notice each, asking them to confirm or pick another time.
+A plan is a document the owner approved: what is applied is the *stored* plan's moves and
+nothing else (never a plan recomputed behind the owner's back), and only while the plan is
+fresh (``rebooking_plan_minutes``, 30 by default; an older one is refused, say so, ask again).
+
+Each chosen move is re-checked against the schedule as it is now, with the appointments
+locked (``lock_appointments``) and the plan's disruption still taken out: the appointment
+must still be where the plan found it, and its new place must be free, inside working
+hours and in the future. Moves are checked together — a move may use time another chosen
+move frees — and a move that no longer fits is refused (and reported, with the offer of a
+fresh plan for just those: ``replan_rebooking``), which may in turn refuse the moves that
+counted on it. A visit (booking group) moves whole: choosing one of its moves chooses all,
+and one refused part keeps the whole visit where it was.
+
+Applying also puts the outage on the calendar, once (the stylist's block, the chair's
+unavailability, the shorter hours): the plan remembers the rows it wrote, and an identical
+row already there is not written again. Written moves get the solver's occupancy rows
+(exactly as rescheduling writes them) and one customer notice per visit, asking them to
+confirm or pick another time.
 """
 
 from __future__ import annotations
@@ -24,11 +35,18 @@ from resolvers.context import Context
 from resolvers.errors import Conflict, Problem, ValidationError
 from resolvers.outbox import enqueue
 from resolvers.permissions import Permission
+from resolvers.rebooking.outage import write_outage
+from resolvers.rebooking.payload import location_of, plan_from_row, taken_of, with_applied, with_outage
 from resolvers.rebooking.plans import PLAN_NOT_FOUND
-from resolvers.rebooking.payload import location_of, plan_from_row, taken_of, with_applied
 from resolvers.rebooking.types import ApplyResult, PlannedMove, RefusedMove
 from resolvers.scheduling import notices
-from resolvers.scheduling.access import allowed, load_location, load_organization, organization_id
+from resolvers.scheduling.access import (
+    allowed,
+    load_location,
+    load_organization,
+    lock_appointments,
+    organization_id,
+)
 from resolvers.scheduling.booking import _occupancy_rows, is_retryable_race
 from resolvers.scheduling.snapshot import load_snapshot
 from storage import (
@@ -60,6 +78,32 @@ def _why(conflicts: Sequence[solver.Conflict], move: PlannedMove) -> str:
     return f"Ya no cabe la cita de {who} en ese horario."
 
 
+def expired_problem(minutes: int) -> Conflict:
+    return Conflict(f"Ese plan ya venció: lo armé hace más de {minutes} minutos y la agenda pudo cambiar. "
+                    "Pídeme uno nuevo.")
+
+
+def _whole_visits(chosen: list[PlannedMove], plan_moves: Sequence[PlannedMove]) -> list[PlannedMove]:
+    """The chosen moves plus every other move of the same visits (a visit moves whole), in plan order."""
+    visits = {m.visit_id for m in chosen if m.visit_id is not None}
+    ids = {m.id for m in chosen} | {m.id for m in plan_moves if m.visit_id is not None and m.visit_id in visits}
+    return [m for m in plan_moves if m.id in ids]
+
+
+def _visit_refusals(refused: list[RefusedMove], candidates: list[PlannedMove]) -> tuple[list[PlannedMove],
+                                                                                     list[RefusedMove]]:
+    """A refused part keeps its whole visit where it was: its other parts are refused too."""
+    out = list(refused)
+    while True:
+        gone = {r.appointment_id for r in out}
+        visits = {m.visit_id for m in candidates if m.appointment_id in gone and m.visit_id is not None}
+        also = [m for m in candidates if m.visit_id in visits and m.appointment_id not in gone]
+        if not also:
+            return [m for m in candidates if m.appointment_id not in gone], out
+        out += [RefusedMove(m.id, m.appointment_id, f"La visita de {m.customer_name or 'el cliente'} se mueve "
+                                                    "completa, y otra parte ya no cabe; no la moví.") for m in also]
+
+
 def _booked(snapshot, move: PlannedMove) -> solver.BookedService | None:
     service = next((s for s in snapshot.salon.services if s.id == str(move.service_id)), None)
     if service is None:
@@ -77,8 +121,6 @@ async def apply_rebooking(ctx: Context, plan_id: uuid.UUID, move_ids: Sequence[s
     if denied := allowed(ctx.actor, Permission.REBOOK):
         return denied
     wanted = [str(i).strip() for i in move_ids if str(i).strip()]
-    if not wanted:
-        return ValidationError("Dime qué movimientos aplico.", field="moveIds")
     for round_number in range(RACE_RETRIES + 1):
         try:
             outcome = await _apply_once(ctx, org_id, plan_id, list(dict.fromkeys(wanted)))
@@ -104,16 +146,18 @@ async def _apply_once(ctx: Context, org_id: uuid.UUID, plan_id: uuid.UUID, wante
         if row is None or row.organization_id != org_id:
             return PLAN_NOT_FOUND
         plan = plan_from_row(row)
+        if plan.expired(now):
+            return expired_problem(round((plan.expires_at - plan.created_at).total_seconds() / 60))
         by_id = {m.id: m for m in plan.moves}
+        if not wanted and plan.moves:
+            return ValidationError("Dime qué movimientos aplico.", field="moveIds")
         unknown = [i for i in wanted if i not in by_id]
         if unknown:
             return ValidationError(f"El plan no tiene el movimiento {', '.join(unknown)}.", field="moveIds")
-        chosen = [by_id[i] for i in wanted]
+        chosen = _whole_visits([by_id[i] for i in wanted], plan.moves)
 
         refused: list[RefusedMove] = []
-        appointments = {a.id: a for a in await session.scalars(
-            select(Appointment).where(Appointment.organization_id == org_id,
-                                      Appointment.id.in_([m.appointment_id for m in chosen])))}
+        appointments = await lock_appointments(session, org_id, [m.appointment_id for m in chosen])
         candidates: list[PlannedMove] = []
         for move in chosen:
             appointment = appointments.get(move.appointment_id)
@@ -129,6 +173,13 @@ async def _apply_once(ctx: Context, org_id: uuid.UUID, plan_id: uuid.UUID, wante
                 refused.append(RefusedMove(move.id, move.appointment_id, f"La nueva hora de {who} ya pasó."))
             else:
                 candidates.append(move)
+        candidates, refused = _visit_refusals(refused, candidates)
+
+        outage_at = plan.outage_written_at
+        if outage_at is None and row.payload.get("request", {}).get("writes_outage"):
+            written_rows = await write_outage(session, org_id, location_of(row), taken_of(row), now)
+            row.payload = with_outage(row.payload, now, written_rows)
+            outage_at = now
 
         written: list[PlannedMove] = []
         queued = 0
@@ -147,8 +198,7 @@ async def _apply_once(ctx: Context, org_id: uuid.UUID, plan_id: uuid.UUID, wante
                     solver.ResourceKind.STAFF if is_staff else solver.ResourceKind.SPOT,
                     str(occupancy.staff_id if is_staff else occupancy.spot_id), occupancy.starts_at, occupancy.ends_at))
             salon = taken_of(row).applied_to(snapshot.salon)
-            accepted, dropped = _settle_moves(snapshot, salon, candidates, current, now, plan.moves)
-            refused.extend(dropped)
+            accepted, refused = _settle_moves(snapshot, salon, candidates, current, now, plan.moves, refused)
             if accepted:
                 written, queued = await _write(session, organization, snapshot, appointments, accepted, now)
 
@@ -162,7 +212,9 @@ async def _apply_once(ctx: Context, org_id: uuid.UUID, plan_id: uuid.UUID, wante
                 summary=f"Plan de reorganización aplicado: {len(written)} citas movidas",
                 subject_id=row.id, data={"plan_id": str(row.id), "moves": [m.id for m in written],
                                          "refused": [r.move_id for r in refused], "actor": ctx.actor.kind.value})
-        applied_plan = replace(plan, applied_at=row.applied_at, moves=tuple(
+        if outage_at is not None:
+            row.updated_at = now
+        applied_plan = replace(plan, applied_at=row.applied_at, outage_written_at=outage_at, moves=tuple(
             replace(m, applied_at=applied_at.get(m.id, m.applied_at)) for m in plan.moves))
         return ApplyResult(plan=applied_plan, applied=tuple(replace(m, applied_at=now) for m in written),
                            refused=tuple(sorted(refused, key=lambda r: int(r.move_id) if r.move_id.isdigit() else 0)),
@@ -185,14 +237,16 @@ def _needs(move: PlannedMove, plan_moves: Sequence[PlannedMove], accepted: list[
 
 def _settle_moves(snapshot, salon: solver.Salon, candidates: list[PlannedMove],
                   current: dict[uuid.UUID, list[solver.Occupancy]], now: datetime,
-                  plan_moves: Sequence[PlannedMove]) -> tuple[list[tuple[PlannedMove, solver.BookedService]],
-                                                              list[RefusedMove]]:
-    """The chosen moves that fit together; a refused move keeps its old time, which may refuse others."""
+                  plan_moves: Sequence[PlannedMove], refused: list[RefusedMove]
+                  ) -> tuple[list[tuple[PlannedMove, solver.BookedService]], list[RefusedMove]]:
+    """The chosen moves that fit together; a refused move keeps its old time (its whole visit
+    too), which may refuse others."""
     booked = {m.id: _booked(snapshot, m) for m in candidates}
-    refused = [RefusedMove(m.id, m.appointment_id, f"El servicio de la cita de {m.customer_name or 'el cliente'} "
-                                                   "ya no está activo; no la moví.")
-               for m in candidates if booked[m.id] is None]
-    accepted = [m for m in candidates if booked[m.id] is not None]
+    refused = refused + [RefusedMove(m.id, m.appointment_id, f"El servicio de la cita de "
+                                                             f"{m.customer_name or 'el cliente'} ya no está activo; "
+                                                             "no la moví.")
+                         for m in candidates if booked[m.id] is None]
+    accepted, refused = _visit_refusals(refused, [m for m in candidates if booked[m.id] is not None])
     while True:
         staying = [o for r in refused for o in current.get(r.appointment_id, ())]
         failing = None
@@ -213,6 +267,7 @@ def _settle_moves(snapshot, salon: solver.Salon, candidates: list[PlannedMove],
         message = (f"La cita de {move.customer_name or 'el cliente'} solo cabe si también aplico el "
                    f"{' y el '.join(needs)}." if needs else _why(conflicts, move))
         refused.append(RefusedMove(move.id, move.appointment_id, message))
+        accepted, refused = _visit_refusals(refused, accepted)
 
 
 def _parts(booked: solver.BookedService) -> tuple[str, str, str | None, datetime]:
@@ -238,37 +293,57 @@ async def _write(session, organization: Organization, snapshot, appointments: di
     customers = {c.id: c for c in await session.scalars(
         select(Customer).where(Customer.id.in_({a.customer_id for a, _ in placed})))}
     queued = 0
-    for move, _ in accepted:
-        customer = customers.get(move.customer_id)
+    for moves in _notices(m for m, _ in accepted):
+        first = moves[0]
+        customer = customers.get(first.customer_id)
         if customer is None or not notices.has_phone(customer):
             continue
         enqueue(
             session, now=now, to=customer.phone_number, organization_id=organization.id, kind="notification",
-            template_name="appointment_moved_proposal", variables=move_facts(organization, snapshot, move, customer),
-            dedupe_key=f"appointment_moved_proposal:{move.appointment_id}:{_iso(move.after.starts_at)}",
-            appointment_id=move.appointment_id, from_number=organization.whatsapp_number,
+            template_name="appointment_moved_proposal", variables=move_facts(organization, snapshot, moves, customer),
+            dedupe_key=f"appointment_moved_proposal:{first.appointment_id}:{_iso(first.after.starts_at)}",
+            appointment_id=first.appointment_id, from_number=organization.whatsapp_number,
         )
         queued += 1
     return [m for m, _ in accepted], queued
+
+
+def _notices(moves) -> list[list[PlannedMove]]:
+    """The moves each notice tells: one notice per customer per visit, its parts in time order."""
+    grouped: dict[tuple, list[PlannedMove]] = {}
+    for move in moves:
+        grouped.setdefault((move.visit_id or move.appointment_id, move.customer_id), []).append(move)
+    return [sorted(g, key=lambda m: (m.after.starts_at, m.id)) for g in grouped.values()]
 
 
 def _iso(value: datetime) -> str:
     return value.isoformat().replace("+00:00", "Z")
 
 
-def move_facts(organization: Organization, snapshot, move: PlannedMove, customer: Customer) -> dict:
-    """Raw facts for ``appointment_moved_proposal`` (names as ``messaging.templates`` expects them)."""
-    return {
-        "appointment_id": str(move.appointment_id),
+def move_facts(organization: Organization, snapshot, moves: Sequence[PlannedMove], customer: Customer) -> dict:
+    """Raw facts for ``appointment_moved_proposal`` (names as ``messaging.templates`` expects them):
+    one visit, however many services it has (``service_names``), from its first part's times."""
+    first = moves[0]
+    before_first = min(moves, key=lambda m: m.before.starts_at)
+    staff = {m.after.staff_name for m in moves}
+    before_staff = {m.before.staff_name for m in moves}
+    facts = {
+        "appointment_id": str(first.appointment_id),
         "business_name": organization.name,
         "location_name": snapshot.location.name,
         "customer_name": customer.name,
-        "service_name": move.service_name,
-        "previous_starts_at": _iso(move.before.starts_at),
-        "starts_at": _iso(move.after.starts_at),
+        "service_name": first.service_name,
+        "previous_starts_at": _iso(before_first.before.starts_at),
+        "starts_at": _iso(first.after.starts_at),
         "timezone": organization.timezone,
-        "previous_staff_name": move.before.staff_name,
-        "staff_name": move.after.staff_name,
-        "staff_changed": move.before.staff_id != move.after.staff_id,
-        "already_moved": True,  # the appointment is at the new time now: confirm it, or pick another
+        "already_moved": True,  # the visit is at the new time now: confirm it, or pick another
     }
+    if len(moves) > 1:
+        facts["service_names"] = [m.service_name for m in moves]
+        facts["appointment_ids"] = [str(m.appointment_id) for m in moves]
+    if len(staff) == 1:
+        facts["staff_name"] = first.after.staff_name
+        if len(before_staff) == 1:
+            facts["previous_staff_name"] = before_first.before.staff_name
+            facts["staff_changed"] = staff != before_staff
+    return facts

@@ -33,13 +33,14 @@ MAX_DISRUPTION_DAYS = 14
 class StaffOut:
     """A stylist is out from ``first_day`` to ``last_day`` (local dates, inclusive).
 
-    ``write_block`` also takes the days off their calendar (one block, in the plan's transaction).
+    ``write_block`` (on unless the owner says otherwise, on every path): applying the plan also
+    takes the days off their calendar, one block, once. Suggesting writes nothing.
     """
 
     staff_id: uuid.UUID
     first_day: date
     last_day: date | None = None
-    write_block: bool = False
+    write_block: bool = True
     reason: str | None = None
     kind: DisruptionKind = field(default=DisruptionKind.STAFF_OUT, init=False)
 
@@ -66,13 +67,14 @@ class SpotOut:
 class ShortenedHours:
     """One day the salon opens at ``opens_at`` and/or closes at ``closes_at`` (local times).
 
-    ``write_block`` also stores the closed stretches as location-wide blocks.
+    ``write_block`` (on by default): applying the plan also stores the closed stretches as
+    location-wide blocks, once.
     """
 
     day: date
     opens_at: time | None = None
     closes_at: time | None = None
-    write_block: bool = False
+    write_block: bool = True
     reason: str | None = None
     kind: DisruptionKind = field(default=DisruptionKind.SHORTENED_HOURS, init=False)
 
@@ -86,6 +88,34 @@ class CompactDay:
 
 
 Disruption = StaffOut | StaffBlockOver | SpotOut | ShortenedHours | CompactDay
+
+
+def disruption_json(disruption: Disruption) -> dict:
+    """The request as asked, so a plan can be made again for the moves that no longer fit."""
+    out: dict = {"kind": disruption.kind.value}
+    for name in disruption.__slots__:
+        value = getattr(disruption, name)
+        if name == "kind" or value is None:
+            continue
+        out[name] = value if isinstance(value, (bool, str)) else str(value) if isinstance(value, uuid.UUID) \
+            else value.isoformat()
+    return out
+
+
+def disruption_of(data: dict) -> Disruption | None:
+    kinds = {DisruptionKind.STAFF_OUT: StaffOut, DisruptionKind.STAFF_BLOCK: StaffBlockOver,
+             DisruptionKind.SPOT_OUT: SpotOut, DisruptionKind.SHORTENED_HOURS: ShortenedHours,
+             DisruptionKind.COMPACT_DAY: CompactDay}
+    try:
+        cls = kinds[DisruptionKind(data["kind"])]
+    except (KeyError, ValueError):
+        return None
+    readers = {"staff_id": uuid.UUID, "block_id": uuid.UUID, "spot_id": uuid.UUID, "first_day": date.fromisoformat,
+               "last_day": date.fromisoformat, "day": date.fromisoformat, "opens_at": time.fromisoformat,
+               "closes_at": time.fromisoformat}
+    args = {name: readers[name](value) if name in readers else value
+            for name, value in data.items() if name != "kind" and name in cls.__slots__}
+    return cls(**args)
 
 
 @dataclass(frozen=True, slots=True)

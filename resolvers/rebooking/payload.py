@@ -1,8 +1,10 @@
 """A plan as stored in ``RebookingPlan.payload`` (JSON) and back.
 
 Instants are ISO-8601 UTC; ids are strings. The payload also keeps the time the disruption
-took out (``taken``), so applying re-checks against the same disruption, and which moves
-were applied when.
+took out (``taken``), so applying re-checks against the same disruption; the request as
+asked (``request``), so a fresh plan can be made for moves that no longer fit; when the
+plan expires; which moves were applied when; and when (and as which rows) applying put the
+outage on the calendar (``outage``), so it is written once.
 """
 
 from __future__ import annotations
@@ -48,11 +50,13 @@ def _placement_of(d: dict[str, Any]) -> PlacementAt:
                        _instant(d["starts_at"]), _instant(d["ends_at"]))
 
 
-def plan_payload(plan: PlanResult, taken: TimeTaken, location_id: uuid.UUID) -> dict[str, Any]:
+def plan_payload(plan: PlanResult, taken: TimeTaken, location_id: uuid.UUID, request: dict[str, Any]) -> dict[str, Any]:
     facts = plan.disruption
     return {
         "version": VERSION,
         "location_id": str(location_id),
+        "request": request,
+        "expires_at": _iso(plan.expires_at),
         "timezone": plan.timezone,
         "optimal": plan.optimal,
         "method": plan.method,
@@ -70,12 +74,15 @@ def plan_payload(plan: PlanResult, taken: TimeTaken, location_id: uuid.UUID) -> 
             {"id": m.id, "appointment_id": str(m.appointment_id), "customer_id": str(m.customer_id),
              "customer_name": m.customer_name, "service_id": str(m.service_id), "service_name": m.service_name,
              "before": _placement(m.before), "after": _placement(m.after), "affected": m.affected,
-             "minutes_moved": m.minutes_moved, "changes_day": m.changes_day, "applied_at": _iso(m.applied_at)}
+             "minutes_moved": m.minutes_moved, "changes_day": m.changes_day, "applied_at": _iso(m.applied_at),
+             "visit_id": str(m.visit_id) if m.visit_id else None}
             for m in plan.moves
         ],
         "unplaceable": [
             {"appointment_id": str(u.appointment_id), "customer_name": u.customer_name, "service_name": u.service_name,
-             "staff_name": u.staff_name, "starts_at": _iso(u.starts_at), "reason": u.reason, "message": u.message}
+             "staff_name": u.staff_name, "starts_at": _iso(u.starts_at), "reason": u.reason, "message": u.message,
+             "customer_id": str(u.customer_id) if u.customer_id else None,
+             "visit_id": str(u.visit_id) if u.visit_id else None}
             for u in plan.unplaceable
         ],
         "free_blocks": [
@@ -103,12 +110,14 @@ def plan_from_row(row: RebookingPlan) -> PlanResult:
             customer_name=m["customer_name"], service_id=uuid.UUID(m["service_id"]), service_name=m["service_name"],
             before=_placement_of(m["before"]), after=_placement_of(m["after"]), affected=m["affected"],
             minutes_moved=m["minutes_moved"], changes_day=m["changes_day"], applied_at=_instant(m.get("applied_at")),
+            visit_id=_uuid(m.get("visit_id")),
         )
         for m in data["moves"]
     )
     unplaceable = tuple(
         UnplaceableAppointment(uuid.UUID(u["appointment_id"]), u["customer_name"], u["service_name"], u["staff_name"],
-                               _instant(u["starts_at"]), u["reason"], u["message"])
+                               _instant(u["starts_at"]), u["reason"], u["message"], _uuid(u.get("customer_id")),
+                               _uuid(u.get("visit_id")))
         for u in data["unplaceable"]
     )
     free_blocks = tuple(
@@ -120,6 +129,7 @@ def plan_from_row(row: RebookingPlan) -> PlanResult:
         optimal=data["optimal"], method=data["method"], moves=moves, unplaceable=unplaceable,
         figures=PlanFiguresOut(**data["figures"]), free_blocks=free_blocks, created_at=row.created_at,
         applied_at=row.applied_at, requested_by_staff_id=row.requested_by_staff_id,
+        expires_at=_instant(data.get("expires_at")), outage_written_at=_instant((data.get("outage") or {}).get("at")),
     )
 
 
@@ -129,6 +139,14 @@ def taken_of(row: RebookingPlan) -> TimeTaken:
 
 def location_of(row: RebookingPlan) -> uuid.UUID:
     return uuid.UUID(row.payload["location_id"])
+
+
+def request_of(row: RebookingPlan) -> dict[str, Any] | None:
+    return row.payload.get("request")
+
+
+def with_outage(payload: dict[str, Any], at: datetime, row_ids: list[uuid.UUID]) -> dict[str, Any]:
+    return {**payload, "outage": {"at": _iso(at), "rows": [str(i) for i in row_ids]}}
 
 
 def with_applied(payload: dict[str, Any], applied: dict[str, datetime]) -> dict[str, Any]:

@@ -9,7 +9,12 @@ Keys (all optional; a bad value falls back to its default rather than break the 
 - ``rebooking_unaffected_moves`` ("accepting"): which unaffected appointments may be nudged,
   on their own day, to let more affected ones stay on theirs: "none", "accepting" (only
   customers who accept moves) or "any".
-- ``rebooking_time_limit_seconds`` (5): the optimiser's time budget.
+- ``rebooking_max_unaffected_customers`` (3): the most customers the disruption did not touch
+  that one plan may move to make room (0: nobody uninvolved moves).
+- ``rebooking_plan_minutes`` (30): how long a plan may be applied after it was made; an older
+  plan is refused ("pídeme uno nuevo"), since the agenda has moved on since the owner read it.
+- ``rebooking_time_limit_seconds`` (5): a wall-clock guard only (the search itself stops after a
+  deterministic amount of work, so the same request gives the same plan).
 - ``compaction_shift_window_minutes`` (120) and ``compaction_max_moved_share`` (0.2): for
   "compacta la agenda", how far a customer who accepts moves may be moved and which share
   of the day's appointments may move at most.
@@ -18,6 +23,7 @@ Keys (all optional; a bad value falls back to its default rather than break the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from solver.rebooking import CompactionPolicy, RebookingPolicy
@@ -45,6 +51,8 @@ class RebookingSettings:
     days_ahead: int = 2
     unaffected_moves: str = "accepting"
     time_limit_seconds: float = 5.0
+    max_unaffected_customers: int = 3
+    plan_minutes: int = 30
     compaction_shift_window_minutes: int = 120
     compaction_max_moved_share: float = 0.2
 
@@ -57,9 +65,15 @@ class RebookingSettings:
             days_ahead=_whole(settings, "rebooking_days_ahead", 2, 0, 7),
             unaffected_moves=unaffected if unaffected in UNAFFECTED_MOVES else "accepting",
             time_limit_seconds=_number(settings, "rebooking_time_limit_seconds", 5.0, 0.1, 60.0),
+            max_unaffected_customers=_whole(settings, "rebooking_max_unaffected_customers", 3, 0, 100),
+            plan_minutes=_whole(settings, "rebooking_plan_minutes", 30, 1, 24 * 60),
             compaction_shift_window_minutes=_whole(settings, "compaction_shift_window_minutes", 120, 0, 24 * 60),
             compaction_max_moved_share=_number(settings, "compaction_max_moved_share", 0.2, 0.0, 1.0),
         )
+
+    @property
+    def plan_lifetime(self) -> timedelta:
+        return timedelta(minutes=self.plan_minutes)
 
     def rebooking_policy(self, *, move_to_days: tuple[int, ...], granularity: int) -> RebookingPolicy:
         """"any" is passed as "accepting": the salon builder marks every movable appointment as accepting
@@ -68,6 +82,7 @@ class RebookingSettings:
             shift_window_minutes=self.shift_window_minutes,
             move_to_days=move_to_days,
             unaffected_moves="none" if self.unaffected_moves == "none" else "accepting",
+            max_unaffected_customers=self.max_unaffected_customers,
             time_limit_seconds=self.time_limit_seconds,
             granularity_minutes=granularity,
         )

@@ -8,9 +8,12 @@ processing, the chair throughout, clean-up included (exactly `solver.occupancy_f
 
 Which appointments may move:
 - affected: at this location, the disruption takes time they use, they no longer fit, and
-  they have not begun (a multi-service visit's appointments are planned one by one);
-- nudgeable (the optimiser decides whether to): not begun, at this location, a single-service
-  visit, and the customer accepts moves (or the owner's setting says any may move);
+  they have not begun. The appointments of one booking group (corte + barba, two people
+  booked together) are one visit: the optimiser moves them as a unit, same day, same order,
+  the same gaps (``visit_id``); a visit already under way (or partly elsewhere) cannot move
+  whole, so what is left of it is planned part by part;
+- nudgeable (the optimiser decides whether to): not begun, at this location, and the
+  customer accepts moves (or the owner's setting says any may move);
 - everything else is pinned where it is (its time stays taken).
 """
 
@@ -45,6 +48,23 @@ class SalonModel:
 
     def day_index(self, day: date) -> int:
         return (day - self.horizon.first_day).days
+
+    def visit_of(self, row: Appointment) -> uuid.UUID | None:
+        """The booking group the optimiser moved this appointment with (None: it moved alone)."""
+        shape = self._shapes.get(str(row.id))
+        return uuid.UUID(shape.visit_id) if shape is not None and shape.visit_id else None
+
+    @property
+    def _shapes(self) -> dict[str, rb.Appointment]:
+        return {a.id: a for a in self.salon.appointments}
+
+    def only_affecting(self, appointment_ids: set[str]) -> "SalonModel":
+        """The same salon with only these affected appointments (or their visits) to place; the
+        other affected ones stay where they are, out of the plan."""
+        keep = {a.visit_id for a in self.salon.appointments if a.id in appointment_ids and a.visit_id}
+        shapes = tuple(a if not a.affected or a.id in appointment_ids or (a.visit_id and a.visit_id in keep)
+                       else replace(a, affected=False, accepts_moves=False) for a in self.salon.appointments)
+        return replace(self, salon=replace(self.salon, appointments=shapes))
 
 
 def _windows(intervals, floor: int) -> tuple[rb.Window, ...]:
@@ -103,10 +123,15 @@ def build_salon_model(
     days = tuple(rb.SalonDay(i, horizon.day_starts[i], horizon.day_starts[i + 1]) for i in range(horizon.days))
     services = {s.id: s for s in disrupted.services}
 
+    # A visit moves whole; one under way, partly elsewhere or with a retired service cannot.
     group_sizes: dict[uuid.UUID, int] = {}
+    pinned_groups: set[uuid.UUID] = set()
     for row in rows:
         if row.booking_group_id is not None:
             group_sizes[row.booking_group_id] = group_sizes.get(row.booking_group_id, 0) + 1
+            if (row.starts_at < now or row.location_id != snapshot.location.id or row.staff_id is None
+                    or str(row.service_type_id) not in services):
+                pinned_groups.add(row.booking_group_id)
 
     shapes = []
     by_id: dict[str, Appointment] = {}
@@ -125,17 +150,19 @@ def build_salon_model(
             duration = max(1, math.ceil((row.ends_at - row.starts_at).total_seconds() / 60))
             processing = None
         customer = customers.get(row.customer_id)
-        single = row.booking_group_id is None or group_sizes.get(row.booking_group_id, 1) == 1
+        group = row.booking_group_id
+        visit = group if group_sizes.get(group, 0) > 1 and group not in pinned_groups else None
         here = row.location_id == snapshot.location.id  # elsewhere: its stylist's time stays taken, nothing more
-        movable = service is not None and not begun and single and here
+        movable = service is not None and not begun and here
         shape = rb.Appointment(
             id=str(row.id), service_id=str(row.service_type_id), duration=duration, staff_id=str(row.staff_id),
             spot_id=str(row.spot_id) if row.spot_id else None, start=start, day=day, processing=processing,
             staff_chosen=bool(row.staff_requested),
             accepts_moves=movable and (everyone_may_move or bool(customer and customer.accepts_moves)),
+            visit_id=str(visit) if visit is not None else None, customer_id=str(row.customer_id),
         )
         end = row.starts_at + timedelta(minutes=duration)
-        affected = (service is not None and not begun and here
+        affected = (movable
                     and taken.touches(shape.staff_id, shape.spot_id, row.starts_at, end)
                     and not _fits(shape, staff_by_id, spots_by_id))
         if affected:

@@ -1,13 +1,16 @@
 """``suggest_rebooking``: read the salon, ask the optimiser, store the plan, answer with datetimes.
 
 The solve runs outside any transaction (a few seconds at most, on a worker thread); only
-storing the plan (and the block, when asked to write it) is a short write transaction.
+storing the plan is a short write transaction. Suggesting writes nothing else: the outage
+(a stylist's block, a chair's unavailability, shorter hours) goes on the calendar when the
+owner applies the plan (``apply``), so a plan never applied leaves the calendar as it was.
 """
 
 from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -31,6 +34,7 @@ from resolvers.rebooking.disruptions import (
     StaffOut,
     TimeTaken,
     days_between,
+    disruption_json,
     local_midnight,
     shortened_day,
     whole_days,
@@ -85,12 +89,15 @@ UNPLACEABLE_MESSAGES = {
 
 @dataclass(frozen=True, slots=True)
 class _Resolved:
-    """A disruption checked against the database: the time it takes and the facts to tell."""
+    """A disruption checked against the database: the time it takes and the facts to tell.
+
+    ``writes_outage``: applying the plan puts ``taken`` on the calendar (a staff block, a
+    chair's unavailability, location blocks for shorter hours).
+    """
 
     taken: TimeTaken
     facts: DisruptionFacts
-    staff_block: tuple[uuid.UUID, solver.Block] | None = None  # (staff id, block) to write
-    location_blocks: tuple[solver.Block, ...] = ()  # to write as location-wide blocks
+    writes_outage: bool = False
 
 
 def _day_range(first: date, last: date | None, today: date, field: str) -> tuple[date, date] | ValidationError:
@@ -119,7 +126,7 @@ async def _resolve(session: AsyncSession, org_id: uuid.UUID, location: Location,
         facts = DisruptionFacts(DisruptionKind.STAFF_OUT, first, last, staff_id=member.id, staff_name=member.name,
                                 reason=reason, block_written=disruption.write_block)
         return _Resolved(TimeTaken(days_between(first, last), staff_blocks={str(member.id): (block,)}), facts,
-                         staff_block=(member.id, block) if disruption.write_block else None)
+                         writes_outage=disruption.write_block)
     if isinstance(disruption, StaffBlockOver):
         row = await session.get(Availability, disruption.block_id)
         if row is None or row.organization_id != org_id or row.kind is not AvailabilityKind.BLOCK:
@@ -149,7 +156,9 @@ async def _resolve(session: AsyncSession, org_id: uuid.UUID, location: Location,
         first, last = span
         block = whole_days(first, last, zone, "Fuera de servicio")
         return _Resolved(TimeTaken(days_between(first, last), spot_blocks={str(spot.id): (block,)}),
-                         DisruptionFacts(DisruptionKind.SPOT_OUT, first, last, spot_id=spot.id, spot_name=spot.name))
+                         DisruptionFacts(DisruptionKind.SPOT_OUT, first, last, spot_id=spot.id, spot_name=spot.name,
+                                         block_written=True),
+                         writes_outage=True)
     if isinstance(disruption, ShortenedHours):
         if disruption.opens_at is None and disruption.closes_at is None:
             return ValidationError("Dime a qué hora abres o a qué hora cierras ese día.", field="closesAt")
@@ -163,7 +172,7 @@ async def _resolve(session: AsyncSession, org_id: uuid.UUID, location: Location,
                                 opens_at=disruption.opens_at, closes_at=disruption.closes_at, reason=reason,
                                 block_written=disruption.write_block)
         return _Resolved(TimeTaken((disruption.day,), location_blocks=blocks), facts,
-                         location_blocks=blocks if disruption.write_block else ())
+                         writes_outage=disruption.write_block)
     if isinstance(disruption, CompactDay):
         if disruption.day < today:
             return ValidationError("Ese día ya pasó.", field="day")
@@ -188,9 +197,13 @@ async def _appointments(session: AsyncSession, org_id: uuid.UUID, start: datetim
     return rows, customers
 
 
-async def suggest_rebooking(ctx: Context, disruption: Disruption, *,
-                            location_id: uuid.UUID | None = None) -> PlanResult | Problem:
-    """The least disruptive plan for what happened; stored so the owner can apply some or all of it."""
+async def suggest_rebooking(ctx: Context, disruption: Disruption, *, location_id: uuid.UUID | None = None,
+                            only: Collection[uuid.UUID] | None = None) -> PlanResult | Problem:
+    """The least disruptive plan for what happened; stored so the owner can apply some or all of it.
+
+    ``only``: plan just these affected appointments (the rest stay where they are): the fresh
+    plan for the moves of an earlier plan that no longer fit.
+    """
     org_id = organization_id(ctx)
     if not isinstance(org_id, uuid.UUID):
         return org_id
@@ -220,6 +233,8 @@ async def suggest_rebooking(ctx: Context, disruption: Disruption, *,
     model = build_salon_model(snapshot, resolved.taken, rows, customers, first_day=first_day, last_day=last_day,
                               now=now, everyone_may_move=settings.unaffected_moves == "any"
                               and disruption.kind is not DisruptionKind.COMPACT_DAY)
+    if only is not None:
+        model = model.only_affecting({str(i) for i in only})
     granularity = snapshot.rules.granularity_minutes
     if disruption.kind is DisruptionKind.COMPACT_DAY:
         policy = settings.compaction_policy(granularity=granularity)
@@ -238,7 +253,8 @@ async def suggest_rebooking(ctx: Context, disruption: Disruption, *,
         moves, unplaceable, optimal, method = plan.moves, plan.unplaceable, plan.status == "optimal", plan.method
         f = plan.figures
         figures = PlanFiguresOut(f.affected, f.kept, f.kept_on_day, f.unplaced, f.day_changes, f.unaffected_moved,
-                                 f.staff_changes, f.minutes_moved, f.objective, f.best_bound, round(plan.solve_seconds, 3))
+                                 f.staff_changes, f.minutes_moved, f.objective, f.best_bound, round(plan.solve_seconds, 3),
+                                 spot_changes=f.spot_changes, unaffected_customers=f.unaffected_customers)
         free_blocks = ()
 
     plan_id = uuid.uuid4()
@@ -246,21 +262,13 @@ async def suggest_rebooking(ctx: Context, disruption: Disruption, *,
         id=plan_id, kind=disruption.kind, disruption=resolved.facts, timezone=organization.timezone, optimal=optimal,
         method=method, moves=_moves(model, snapshot, moves), unplaceable=_unplaceable(model, snapshot, unplaceable),
         figures=figures, free_blocks=free_blocks, created_at=now, applied_at=None,
-        requested_by_staff_id=ctx.actor.staff_id,
+        requested_by_staff_id=ctx.actor.staff_id, expires_at=now + settings.plan_lifetime,
     )
+    request = {**disruption_json(disruption), "location_id": str(location.id), "writes_outage": resolved.writes_outage}
     async with ctx.db.transaction(write=True) as session:
-        if resolved.staff_block is not None:
-            staff_id, block = resolved.staff_block
-            session.add(Availability(id=uuid.uuid4(), organization_id=org_id, staff_id=staff_id, location_id=None,
-                                     kind=AvailabilityKind.BLOCK, starts_at=block.start, ends_at=block.end,
-                                     reason=block.reason, is_available=False, created_at=now, updated_at=now))
-        for block in resolved.location_blocks:
-            session.add(Availability(id=uuid.uuid4(), organization_id=org_id, staff_id=None, location_id=location.id,
-                                     kind=AvailabilityKind.BLOCK, starts_at=block.start, ends_at=block.end,
-                                     reason=block.reason, is_available=False, created_at=now, updated_at=now))
         session.add(RebookingPlan(id=plan_id, organization_id=org_id, kind=disruption.kind.value,
                                   requested_by_staff_id=ctx.actor.staff_id,
-                                  payload=plan_payload(result, resolved.taken, location.id),
+                                  payload=plan_payload(result, resolved.taken, location.id, request),
                                   created_at=now, updated_at=now))
         notices.activity(session, now=now, organization=organization, kind="rebooking_suggested",
                          summary=f"Plan de reorganización: {len(result.moves)} movimientos, "
@@ -305,7 +313,7 @@ def _moves(model: SalonModel, snapshot, moves) -> tuple[PlannedMove, ...]:
             customer_name=customer.name if customer else None, service_id=row.service_type_id,
             service_name=service.name if service else "", before=_placement(model, snapshot, row, move.before),
             after=_placement(model, snapshot, row, move.after), affected=move.affected,
-            minutes_moved=move.minutes_moved, changes_day=move.changes_day,
+            minutes_moved=move.minutes_moved, changes_day=move.changes_day, visit_id=model.visit_of(row),
         ))
     return tuple(out)
 
@@ -319,7 +327,8 @@ def _unplaceable(model: SalonModel, snapshot, unplaceable) -> tuple[UnplaceableA
         staff_name = _staff_name(snapshot, str(row.staff_id))
         message = UNPLACEABLE_MESSAGES.get(item.reason, "no encontré otro lugar").format(staff=staff_name)
         out.append(UnplaceableAppointment(row.id, customer.name if customer else None, service.name if service else "",
-                                          staff_name, row.starts_at, item.reason, message))
+                                          staff_name, row.starts_at, item.reason, message, row.customer_id,
+                                          model.visit_of(row)))
     return tuple(sorted(out, key=lambda u: (u.starts_at, str(u.appointment_id))))
 
 

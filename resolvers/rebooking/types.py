@@ -54,6 +54,7 @@ class PlannedMove:
     minutes_moved: int  # in time of day
     changes_day: bool
     applied_at: datetime | None = None
+    visit_id: uuid.UUID | None = None  # the booking group: its moves are applied together or not at all
 
     @property
     def changes_staff(self) -> bool:
@@ -71,11 +72,18 @@ class UnplaceableAppointment:
     starts_at: datetime
     reason: str
     message: str  # the reason in Spanish, for the owner
+    customer_id: uuid.UUID | None = None
+    visit_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class PlanFiguresOut:
-    """How disruptive the plan is (the solver's figures) and whether that is proven best."""
+    """How disruptive the plan is (the solver's figures) and whether that is proven best.
+
+    The objective is lexicographic: unplaced, then day changes, then uninvolved moves, staff
+    changes, minutes and chair changes, each weighted above everything below it, so it is a
+    large number (beyond 32 bits on a busy salon); the levels themselves are the small figures.
+    """
 
     affected: int
     kept: int
@@ -88,6 +96,8 @@ class PlanFiguresOut:
     objective: int
     best_bound: int | None
     solve_seconds: float
+    spot_changes: int = 0
+    unaffected_customers: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,10 +127,15 @@ class PlanResult:
     created_at: datetime
     applied_at: datetime | None
     requested_by_staff_id: uuid.UUID | None
+    expires_at: datetime | None = None  # applying after this is refused: the agenda has moved on
+    outage_written_at: datetime | None = None  # when applying put the outage on the calendar
 
     @property
     def affected_count(self) -> int:
         return self.figures.affected
+
+    def expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and now >= self.expires_at
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,8 @@ class OrganizationSettingsInput:
     no_show_rebook: bool | None = strawberry.UNSET
     rebooking_shift_window_minutes: int | None = strawberry.UNSET
     rebooking_days_ahead: int | None = strawberry.UNSET
+    rebooking_max_unaffected_customers: int | None = strawberry.UNSET
+    rebooking_plan_minutes: int | None = strawberry.UNSET
 
     def to_changes(self) -> dict[str, Any]:
         """Stored keys (snake_case) of the fields sent; None resets one to its default."""

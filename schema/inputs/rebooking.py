@@ -11,7 +11,9 @@ from schema.types.rebooking import DisruptionKind
 
 @strawberry.input(description="What happened. STAFF_OUT: staffId, firstDay[, lastDay, writeBlock, reason]. "
                               "STAFF_BLOCK: blockId. SPOT_OUT: spotId, firstDay[, lastDay]. "
-                              "SHORTENED_HOURS: day, opensAt and/or closesAt[, writeBlock, reason]. COMPACT_DAY: day.")
+                              "SHORTENED_HOURS: day, opensAt and/or closesAt[, writeBlock, reason]. COMPACT_DAY: day. "
+                              "writeBlock (default true, as on WhatsApp and the dashboard): applying the plan puts "
+                              "the outage on the calendar, once; suggesting never writes it.")
 class SuggestRebookingInput:
     kind: DisruptionKind
     staff_id: strawberry.ID | None = strawberry.UNSET
@@ -22,7 +24,7 @@ class SuggestRebookingInput:
     day: date | None = strawberry.UNSET
     opens_at: time | None = strawberry.UNSET
     closes_at: time | None = strawberry.UNSET
-    write_block: bool = False
+    write_block: bool = True
     reason: str | None = strawberry.UNSET
     location_id: strawberry.ID | None = strawberry.UNSET
 

@@ -34,6 +34,14 @@ class RebookingMutations:
         return outcome(await rebooking.apply_rebooking(info.context.use_case, from_id(plan_id), [str(m) for m in move_ids]),
                        RebookingApplied.of)
 
+    @strawberry.mutation(description="A fresh plan for the same disruption, just for these appointments of a plan "
+                                     "(default: the affected ones it has not moved, e.g. moves refused on apply).")
+    async def replan_rebooking(self, info: strawberry.Info, plan_id: strawberry.ID,
+                               appointment_ids: list[strawberry.ID] | None = None) -> RebookingPlanResult:
+        ids = [from_id(i) for i in appointment_ids] if appointment_ids is not None else None
+        return outcome(await rebooking.replan_rebooking(info.context.use_case, from_id(plan_id), ids),
+                       RebookingPlan.of)
+
     @strawberry.mutation(description="Wait for a freed slot of a service on a local day (first come, first served).")
     async def join_waitlist(self, info: strawberry.Info, service_id: strawberry.ID, day: date,
                             customer_phone: str | None = None, customer_name: str | None = None) -> WaitlistResult:

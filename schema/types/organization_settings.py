@@ -40,6 +40,10 @@ class OrganizationSettings:
     rebooking_unaffected_moves: RebookingUnaffectedMoves = strawberry.field(
         description="Which untouched appointments a rebooking may nudge (default ACCEPTING).")
     rebooking_time_limit_seconds: float = strawberry.field(description="The optimiser's time budget (default 5).")
+    rebooking_max_unaffected_customers: int = strawberry.field(
+        description="The most customers the disruption did not touch one plan may move (default 3).")
+    rebooking_plan_minutes: int = strawberry.field(
+        description="How long a plan may be applied after it was made (default 30).")
     compaction_shift_window_minutes: int = strawberry.field(
         description="How far \"compacta la agenda\" may move a customer who accepts moves (default 120).")
     compaction_max_moved_share: float = strawberry.field(
@@ -62,6 +66,8 @@ class OrganizationSettings:
             rebooking_shift_window_minutes=rebooking.shift_window_minutes, rebooking_days_ahead=rebooking.days_ahead,
             rebooking_unaffected_moves=RebookingUnaffectedMoves(rebooking.unaffected_moves),
             rebooking_time_limit_seconds=rebooking.time_limit_seconds,
+            rebooking_max_unaffected_customers=rebooking.max_unaffected_customers,
+            rebooking_plan_minutes=rebooking.plan_minutes,
             compaction_shift_window_minutes=rebooking.compaction_shift_window_minutes,
             compaction_max_moved_share=rebooking.compaction_max_moved_share,
         )

@@ -1,4 +1,5 @@
 from datetime import date, datetime, time
+from typing import NewType
 
 import strawberry
 
@@ -17,6 +18,11 @@ from resolvers.rebooking import (
 from schema.types.ids import to_id
 
 DisruptionKind = strawberry.enum(_DisruptionKind, name="DisruptionKind")
+
+#: Lexicographic objectives pass 2^31 (and 2^53) on a busy salon: written as a decimal string.
+BigInt = strawberry.scalar(
+    NewType("BigInt", int), serialize=lambda v: str(int(v)), parse_value=lambda v: int(v),
+    description="An integer of any size, written as a decimal string (\"12345678901234\").")
 
 
 def _optional_id(value):
@@ -74,6 +80,8 @@ class RebookingMove:
     changes_day: bool
     changes_staff: bool
     applied_at: datetime | None
+    visit_id: strawberry.ID | None = strawberry.field(
+        description="The visit (booking group) this move belongs to: its moves are applied together.")
 
     @classmethod
     def of(cls, v: PlannedMove) -> "RebookingMove":
@@ -81,7 +89,7 @@ class RebookingMove:
                    customer_name=v.customer_name, service_id=to_id(v.service_id), service_name=v.service_name,
                    before=RebookingPlacement.of(v.before), after=RebookingPlacement.of(v.after), affected=v.affected,
                    minutes_moved=v.minutes_moved, changes_day=v.changes_day, changes_staff=v.changes_staff,
-                   applied_at=v.applied_at)
+                   applied_at=v.applied_at, visit_id=_optional_id(v.visit_id))
 
 
 @strawberry.type(description="An affected appointment the plan could not keep, with the reason in Spanish.")
@@ -100,7 +108,9 @@ class UnplaceableAppointment:
                    staff_name=v.staff_name, starts_at=v.starts_at, reason=v.reason, message=v.message)
 
 
-@strawberry.type(description="How disruptive the plan is.")
+@strawberry.type(description="How disruptive the plan is. The plan minimises, in this order: unplaced, dayChanges, "
+                              "unaffectedMoved, staffChanges, minutesMoved, spotChanges (each an Int); `objective` "
+                              "weighs them into one number, too large for Int, so it is a BigInt.")
 class RebookingFigures:
     affected: int
     kept: int
@@ -108,18 +118,22 @@ class RebookingFigures:
     unplaced: int
     day_changes: int
     unaffected_moved: int
+    unaffected_customers: int = strawberry.field(description="Customers the disruption did not touch whom the plan "
+                                                             "moves (capped by rebooking_max_unaffected_customers).")
     staff_changes: int
     minutes_moved: int
-    objective: int
-    best_bound: int | None
+    spot_changes: int
+    objective: BigInt
+    best_bound: BigInt | None
     solve_seconds: float
 
     @classmethod
     def of(cls, v: PlanFiguresOut) -> "RebookingFigures":
         return cls(affected=v.affected, kept=v.kept, kept_on_day=v.kept_on_day, unplaced=v.unplaced,
-                   day_changes=v.day_changes, unaffected_moved=v.unaffected_moved, staff_changes=v.staff_changes,
-                   minutes_moved=v.minutes_moved, objective=v.objective, best_bound=v.best_bound,
-                   solve_seconds=v.solve_seconds)
+                   day_changes=v.day_changes, unaffected_moved=v.unaffected_moved,
+                   unaffected_customers=v.unaffected_customers, staff_changes=v.staff_changes,
+                   minutes_moved=v.minutes_moved, spot_changes=v.spot_changes, objective=v.objective,
+                   best_bound=v.best_bound, solve_seconds=v.solve_seconds)
 
 
 @strawberry.type(description="Compaction: a stylist's largest free stretch that day, before and after (minutes).")
@@ -149,6 +163,9 @@ class RebookingPlan:
     free_blocks: list[FreeBlockChange]
     created_at: datetime
     applied_at: datetime | None
+    expires_at: datetime | None = strawberry.field(description="Applying after this is refused: ask for a new plan.")
+    outage_written_at: datetime | None = strawberry.field(
+        description="When applying put the outage on the calendar (a stylist's block, a chair out); null: not yet.")
 
     @classmethod
     def of(cls, v: PlanResult) -> "RebookingPlan":
@@ -156,7 +173,8 @@ class RebookingPlan:
                    optimal=v.optimal, method=v.method, moves=[RebookingMove.of(m) for m in v.moves],
                    unplaceable=[UnplaceableAppointment.of(u) for u in v.unplaceable],
                    figures=RebookingFigures.of(v.figures), free_blocks=[FreeBlockChange.of(f) for f in v.free_blocks],
-                   created_at=v.created_at, applied_at=v.applied_at)
+                   created_at=v.created_at, applied_at=v.applied_at, expires_at=v.expires_at,
+                   outage_written_at=v.outage_written_at)
 
 
 @strawberry.type

@@ -242,6 +242,9 @@ async def test_closing_early_moves_the_late_visits_earlier(db, clock):
     plan = await suggest_rebooking(context(db, clock, owner(salon)),
                                    ShortenedHours(TOMORROW, closes_at=time(13), write_block=True))
     assert plan.disruption.closes_at == time(13) and plan.disruption.block_written
+    assert await fetch(db, Availability, Availability.kind == AvailabilityKind.BLOCK) == []  # suggesting writes nothing
+    applied = await apply_rebooking(context(db, clock, owner(salon)), plan.id, [m.id for m in plan.moves])
+    assert isinstance(applied, ApplyResult) and applied.plan.outage_written_at == clock()
     (closed,) = await fetch(db, Availability, Availability.kind == AvailabilityKind.BLOCK)
     assert (closed.staff_id, closed.location_id) == (None, salon.location.id)
     assert (closed.starts_at, closed.ends_at) == (local(17, 13), local(18, 0))

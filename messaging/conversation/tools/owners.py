@@ -80,7 +80,7 @@ async def suggest_rebooking(tc: ToolContext, args: dict[str, Any]) -> ToolResult
         raise InvalidArguments("kind debe ser staff_out o compact_day.")
     first = local_day(args.get("first_day") or args.get("day") or tc.local_now().date().isoformat())
     last = local_day(args["last_day"]) if args.get("last_day") else first
-    payload: dict[str, Any] = {"kind": kind, "writeBlock": bool(args.get("write_block", False)),
+    payload: dict[str, Any] = {"kind": kind, "writeBlock": bool(args.get("write_block", True)),
                                "reason": args.get("reason")}
     if kind == "STAFF_OUT":
         payload.update(staffId=_uuid(args.get("staff_id"), "El empleado"), firstDay=first.isoformat(),
