@@ -31,9 +31,9 @@ APPLY = """mutation($p: ID!, $m: [ID!]!) { applyRebooking(planId: $p, moveIds: $
   ... on Problem { message }
   ... on RebookingApplied { applied { id } refused { moveId appointmentId message } noticesQueued
                             plan { outageWrittenAt } } } }"""
-REPLAN = f"""mutation($p: ID!, $a: [ID!]) {{ replanRebooking(planId: $p, appointmentIds: $a) {{ __typename
-  ... on Problem {{ message }}
-  ... on RebookingPlan {{ id figures {{ affected kept }} moves {{ id appointmentId affected after {{ startsAt }} }} }} }} }}"""
+REPLAN = """mutation($p: ID!, $a: [ID!]) { replanRebooking(planId: $p, appointmentIds: $a) { __typename
+  ... on Problem { message }
+  ... on RebookingPlan { id figures { affected kept } moves { id appointmentId affected after { startsAt } } } } }"""
 
 
 async def suggest(client, token: str, **request) -> dict:
