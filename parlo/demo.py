@@ -36,6 +36,7 @@ from storage import (
 )
 
 DEMO_NUMBER = "+525587654321"
+DEMO_PLAN = "pro"
 TIMEZONE = "America/Mexico_City"
 BUSINESS_HOURS = {
     "0": [["09:00", "20:00"]], "1": [["09:00", "20:00"]], "2": [["09:00", "20:00"]],
@@ -94,6 +95,9 @@ async def load_demo(db: Database, now: datetime) -> tuple[Organization, bool]:
             name="Barbería Don Carlos", business_type="barbería", timezone=TIMEZONE,
             status=OrganizationStatus.ACTIVE, whatsapp_number=DEMO_NUMBER,
             whatsapp_status=WhatsAppStatus.CONNECTED, settings={}, created_at=now, updated_at=now,
+            # A barbershop this busy books more than the free plan's monthly allowance in its demo
+            # week alone; on the free plan every booking would carry the upsell (issue 22).
+            plan=DEMO_PLAN,
         )
         session.add(org)
         await session.flush()

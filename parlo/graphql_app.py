@@ -45,6 +45,7 @@ from resolvers import log_context
 from resolvers.actors import actor_from_token
 from resolvers.context import Actor, Context
 from resolvers.errors import Problem, Suspended
+from resolvers.phones import display_phone
 from schema.context import GraphQLContext
 from schema.guards import NOT_AUTHENTICATED, QUERY_TIME_LIMIT, TIMED_OUT, spanish
 from schema.schema import build_schema
@@ -177,6 +178,8 @@ class GraphQLEndpoint:
                                                    now=self.services.clock())
                 if isinstance(actor, Problem):
                     suspended = isinstance(actor, Suspended)
+                    if suspended:
+                        actor = Suspended.with_contact(display_phone(self.services.settings.central_number))
                     await error_response(actor.message, "SUSPENDED" if suspended else NOT_AUTHENTICATED,
                                          403 if suspended else 401)(scope, receive, send)
                     return

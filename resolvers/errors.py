@@ -60,4 +60,9 @@ class Conflict(Problem):
 
 @dataclass(frozen=True, slots=True)
 class Suspended(Problem):
-    message: str = "Esta cuenta está suspendida. Escríbenos para reactivarla."
+    message: str = "Esta cuenta está suspendida. Escríbele a Parlo por WhatsApp para reactivarla."
+
+    @classmethod
+    def with_contact(cls, number_shown: str) -> Suspended:
+        """The same refusal, with the way back: Parlo's WhatsApp number (e.g. "55 0000 0000")."""
+        return cls(f"Esta cuenta está suspendida. Para reactivarla, escríbele a Parlo por WhatsApp al {number_shown}.")

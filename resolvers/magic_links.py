@@ -30,7 +30,7 @@ from resolvers import outbox
 from resolvers.auth import ADMIN_SESSION_TTL, STAFF_SESSION_TTL, issue_admin_token, issue_staff_token
 from resolvers.context import Context
 from resolvers.errors import NotAuthenticated, PermissionDenied, Problem, Suspended, ValidationError
-from resolvers.phones import InvalidPhone, normalise_phone
+from resolvers.phones import InvalidPhone, display_phone, normalise_phone
 from storage import AuthToken, Organization, OrganizationStatus, Staff, TokenType
 
 MAGIC_LINK_TTL = timedelta(minutes=15)
@@ -176,7 +176,7 @@ async def verify_magic_link(ctx: Context, token: str) -> StaffSession | Problem:
         return LINK_NOT_VALID
     staff, organization = row
     if organization.status in (OrganizationStatus.SUSPENDED, OrganizationStatus.CHURNED):
-        return Suspended()
+        return Suspended.with_contact(display_phone(ctx.config.central_number))
     session_token = issue_staff_token(staff_id=staff.id, organization_id=organization.id,
                                       secret=ctx.config.jwt_secret, now=now)
     return StaffSession(token=session_token, expires_at=now + STAFF_SESSION_TTL, staff=staff, organization=organization)

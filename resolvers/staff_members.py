@@ -31,6 +31,19 @@ class StaffDraft:
     service_ids: tuple[uuid.UUID, ...] = ()
     default_spot_id: uuid.UUID | None = None
     location_id: uuid.UUID | None = None
+    #: False (the default): the newcomer has no working hours until the owner picks them, so
+    #: nobody books them — and no rebooking plan moves appointments to them — before the owner
+    #: decided. True: they work whenever the location is open ("igual que el negocio").
+    same_hours_as_business: bool = False
+
+
+#: Staff.settings key: False while a new member waits for the owner to choose their hours.
+#: Absent (every member added before this rule) means chosen.
+HOURS_CHOSEN = "hours_chosen"
+
+
+def hours_chosen(member: Staff) -> bool:
+    return (member.settings or {}).get(HOURS_CHOSEN, True) is not False
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +119,8 @@ async def create_staff(ctx: Context, draft: StaffDraft) -> Staff | Problem:
             organization_id=organization_id, location_id=location_id, name=name, phone_number=phone,
             role=StaffRole.OWNER if draft.permission_level is PermissionLevel.OWNER else StaffRole.EMPLOYEE,
             permission_level=draft.permission_level, is_active=True, default_spot_id=draft.default_spot_id,
-            settings={}, created_at=now, updated_at=now,
+            settings={} if draft.same_hours_as_business else {HOURS_CHOSEN: False},
+            created_at=now, updated_at=now,
         )
         member.services = services
         session.add(member)

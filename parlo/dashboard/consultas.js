@@ -11,7 +11,8 @@ const CITA = `
   staff { id name }
   spot { id name }`;
 
-const PERSONA = `id name phone phoneDisplay permissionLevel isActive services { id } defaultSpot { id }`;
+const PERSONA = `id name phone phoneDisplay permissionLevel isActive hoursChosen services { id } defaultSpot { id }
+  weeklyHours { weekday start end }`;
 
 // ------------------------------------------------------------------ sign-in
 
@@ -130,11 +131,6 @@ export const BORRAR_SERVICIO = `mutation BorrarServicio($id: ID!) { deleteServic
 
 export const CREAR_PERSONA = `mutation CrearPersona($input: CreateStaffMemberInput!) { createStaffMember(input: $input) { ${PROBLEMA} } }`;
 export const EDITAR_PERSONA = `mutation EditarPersona($id: ID!, $input: UpdateStaffMemberInput!) { updateStaffMember(id: $id, input: $input) { ${PROBLEMA} } }`;
-// The schema has no "weekly hours of a staff member" query yet: read them from the working
-// hours of the next seven days' agendas, in one request (aliases d0…d6).
-export const horasPersona = (fechas) => `query HorasPersona($staffId: ID!) {
-  ${fechas.map((f, i) => `d${i}: schedule(date: "${f}", staffId: $staffId) {
-    ... on DaySchedule { date staff { staff { id } workingHours { localStart localEnd } } } }`).join("\n  ")} }`;
 export const GUARDAR_HORAS = `mutation GuardarHoras($staffId: ID!, $hours: [WeeklyHoursInput!]!) {
   setRecurringAvailability(staffId: $staffId, hours: $hours) { ${PROBLEMA} } }`;
 
@@ -168,7 +164,7 @@ export const CONVERSACION = `query Conversacion($id: ID!) {
     messages { id body direction senderType createdAt } } } }`;
 
 export const ACTIVIDAD = `query Actividad($first: Int) {
-  activity(first: $first) { id kind summary createdAt organization { id name } } }`;
+  activity(first: $first) { id kind sentence createdAt organization { id name } } }`;
 
 // ------------------------------------------------------------------ rebooking (issue 8)
 

@@ -4,7 +4,7 @@
 
 import { gql, exito } from "./api.js";
 import * as Q from "./consultas.js";
-import { instanteUTC, inicioSemana, hoy, sumarDias, diaSemana } from "./fechas.js";
+import { instanteUTC } from "./fechas.js";
 
 const codigo = (valor) => (valor == null ? null : String(valor).toLowerCase());
 const mayus = (valor) => (valor == null ? null : String(valor).toUpperCase());
@@ -41,7 +41,9 @@ const servicio = (s) => ({ id: s.id, nombre: s.name, descripcion: s.description,
   precio: s.priceCents, activo: s.isActive });
 const persona = (p) => ({ id: p.id, nombre: p.name, telefono: p.phone, telefonoVisible: p.phoneDisplay,
   nivel: codigo(p.permissionLevel), activo: p.isActive, servicios: (p.services ?? []).map((s) => s.id),
-  lugarId: p.defaultSpot?.id ?? null });
+  lugarId: p.defaultSpot?.id ?? null, horarioElegido: p.hoursChosen !== false,
+  // Their own weekly ranges; none (with hours chosen) means "igual que el negocio".
+  horas: (p.weeklyHours ?? []).map((r) => ({ dia: r.weekday, desde: r.start.slice(0, 5), hasta: r.end.slice(0, 5) })) });
 const sucursal = (l) => ({ id: l.id, nombre: l.name, direccion: l.address, principal: l.isPrimary, activa: l.isActive,
   horario: l.businessHours.map((d) => ({ dia: d.weekday, cerrado: d.closed, rangos: d.ranges.map((r) => [r.opens, r.closes]) })),
   diasCerrados: l.closedDays ?? [] });
@@ -252,31 +254,18 @@ export async function borrarServicio(id) {
   exito((await gql(Q.BORRAR_SERVICIO, { id })).deleteService);
 }
 
-export async function guardarPersonal(id, { nombre, telefono, nivel, lugar, servicios }) {
+export async function guardarPersonal(id, { nombre, telefono, nivel, lugar, servicios, horario }) {
   const input = { name: nombre, phone: telefono, permissionLevel: mayus(nivel), serviceIds: servicios,
     defaultSpotId: lugar || null };
   if (id) exito((await gql(Q.EDITAR_PERSONA, { id, input })).updateStaffMember);
-  else exito((await gql(Q.CREAR_PERSONA, { input })).createStaffMember);
+  else exito((await gql(Q.CREAR_PERSONA, { input: { ...input, sameHoursAsBusiness: horario === "negocio" } })).createStaffMember);
 }
 
 export async function activarPersonal(id, activo) {
   exito((await gql(Q.EDITAR_PERSONA, { id, input: { isActive: activo } })).updateStaffMember);
 }
 
-export async function cargarHorasPersonal(staffId, zona) {
-  const inicio = inicioSemana(hoy(zona));
-  const fechas = [0, 1, 2, 3, 4, 5, 6].map((i) => sumarDias(inicio, i + 7));
-  const d = await gql(Q.horasPersona(fechas), { staffId });
-  const horas = [];
-  fechas.forEach((fecha, i) => {
-    const dia = d[`d${i}`];
-    const suya = dia?.staff?.find((s) => s.staff.id === staffId);
-    const rango = suya?.workingHours?.[0];
-    if (rango) horas.push({ dia: diaSemana(fecha), desde: rango.localStart.slice(0, 5), hasta: rango.localEnd.slice(0, 5) });
-  });
-  return horas;
-}
-
+/** Save a person's weekly ranges (several a day allowed); an empty list means "igual que el negocio". */
 export async function guardarHorasPersonal(staffId, rangos) {
   const hours = rangos.map((r) => ({ weekday: r.dia, start: r.desde, end: r.hasta }));
   exito((await gql(Q.GUARDAR_HORAS, { staffId, hours })).setRecurringAvailability);
@@ -339,6 +328,6 @@ export async function cargarConversacion(id) {
 
 export async function cargarActividad() {
   const d = await gql(Q.ACTIVIDAD, { first: 100 });
-  return d.activity.map((e) => ({ id: e.id, resumen: e.summary, creado: e.createdAt,
+  return d.activity.map((e) => ({ id: e.id, resumen: e.sentence, creado: e.createdAt,
     organizacion: e.organization && { id: e.organization.id, nombre: e.organization.name } }));
 }

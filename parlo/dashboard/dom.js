@@ -83,11 +83,15 @@ export function dialogo(titulo, construir) {
   });
 }
 
-/** A short message at the bottom of the screen (success or error). */
+/**
+ * A short message at the bottom of the screen (success or error). One at a time: a new one
+ * replaces the one showing, so toasts never pile up over the calendar; tapping closes it.
+ */
 export function avisar(texto, tipo = "ok") {
   const zona = document.getElementById("avisos");
-  const aviso = h("div", { class: ["aviso", tipo], role: tipo === "error" ? "alert" : "status" }, texto);
-  zona.append(aviso);
+  const aviso = h("div", { class: ["aviso", tipo], role: tipo === "error" ? "alert" : "status",
+    onclick: () => aviso.remove() }, texto);
+  zona.replaceChildren(aviso);
   setTimeout(() => aviso.remove(), tipo === "error" ? 9000 : 4500);
 }
 

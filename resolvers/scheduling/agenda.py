@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -149,6 +149,7 @@ async def day_schedule(
         return horizon.instant(minute).astimezone(zone)
 
     min_gap = BookingRules.of(organization).granularity_minutes
+    bookable_from = next_step(ctx.now(), min_gap).astimezone(zone)
     solver_staff = {m.id: m for m in salon.staff}
     days = []
     for member in sorted(people, key=lambda m: (m.name, str(m.id))):
@@ -164,9 +165,11 @@ async def day_schedule(
             for b in blocks
             if (b.staff_id == member.id or b.staff_id is None) and b.starts_at < day_end and b.ends_at > day_start
         ]
+        shown = [(a.starts_at, a.ends_at) for a in by_staff.get(member.id, ())]
         items += [
-            AgendaItem(AgendaItemKind.FREE, local(a), local(b))
-            for a, b in calendars.staff_free(model) if b - a >= min_gap
+            AgendaItem(AgendaItemKind.FREE, start, end)
+            for start, end in open_gaps(((local(a), local(b)) for a, b in calendars.staff_free(model)),
+                                        taken=shown, not_before=bookable_from, min_minutes=min_gap)
         ]
         items.sort(key=lambda i: (i.start, _KIND_ORDER[i.kind]))
         working = tuple(TimeRange(local(a), local(b)) for a, b in calendars.staff_working(model))
@@ -174,6 +177,33 @@ async def day_schedule(
     business = tuple(TimeRange(local(a), local(b)) for a, b in calendars.business_hours)
     return DaySchedule(day=day, timezone=organization.timezone, location_id=location.id, business_hours=business,
                        closed=not business, staff=tuple(days), customers=customers, services=services, spots=spots)
+
+
+def next_step(instant: datetime, minutes: int) -> datetime:
+    """The first slot boundary (every ``minutes`` on the clock) at or after ``instant``."""
+    step = timedelta(minutes=max(1, minutes))
+    midnight = instant.replace(hour=0, minute=0, second=0, microsecond=0)
+    elapsed = instant - midnight
+    return midnight + step * -(-elapsed // step)
+
+
+def open_gaps(free: Iterable[tuple[datetime, datetime]], *, taken: Iterable[tuple[datetime, datetime]],
+              not_before: datetime, min_minutes: int) -> list[tuple[datetime, datetime]]:
+    """Free time the agenda may offer: not in the past, and never under an appointment it draws.
+
+    The calendars free what no longer holds a chair (a no-show releases its occupancy), but
+    the agenda still draws that appointment, and a "Libre" drawn over it — or a gap that has
+    already started — is an offer that fails when taken ("Esa hora ya pasó").
+    """
+    busy = sorted(taken)
+    gaps = []
+    for start, end in free:
+        pieces = [(max(start, not_before), end)]
+        for busy_start, busy_end in busy:
+            pieces = [(x, y) for a, b in pieces
+                      for x, y in ((a, min(b, busy_start)), (max(a, busy_end), b)) if x < y]
+        gaps += [(a, b) for a, b in pieces if b - a >= timedelta(minutes=min_minutes)]
+    return gaps
 
 
 def encode_cursor(appointment: Appointment) -> str:

@@ -206,6 +206,10 @@ async def set_recurring_availability(
             for h in sorted(hours, key=lambda h: (h.weekday, h.start))
         ]
         session.add_all(rows)
+        if (member.settings or {}).get("hours_chosen", True) is False:
+            # The owner chose (an empty week: the business's hours): the newcomer becomes bookable.
+            member.settings = {k: v for k, v in member.settings.items() if k != "hours_chosen"}
+            member.updated_at = now
     return rows
 
 

@@ -292,11 +292,21 @@ def _calendar(availability: Iterable[AvailabilityRow], staff: dict[uuid.UUID, St
     return _Calendar(weekly, exceptions, staff_blocks, closed_dates, location_blocks, block_rows)
 
 
+def _weekly_hours(member: Staff, calendar: _Calendar) -> tuple[solver.WeeklyHours, ...] | None:
+    """Their own weekly rows; none means the location's hours — unless the member is new and the
+    owner has not chosen their hours yet (staff_members.HOURS_CHOSEN): then no hours at all."""
+    if member.id in calendar.weekly:
+        return tuple(calendar.weekly[member.id])
+    if (member.settings or {}).get("hours_chosen", True) is False:
+        return ()
+    return None
+
+
 def _solver_staff(member: Staff, calendar: _Calendar, service_ids: Iterable[uuid.UUID]) -> solver.Staff:
     return solver.Staff(
         id=str(member.id),
         service_ids=frozenset(str(s) for s in service_ids),
-        weekly_hours=tuple(calendar.weekly[member.id]) if member.id in calendar.weekly else None,
+        weekly_hours=_weekly_hours(member, calendar),
         exceptions=tuple(dict.fromkeys(calendar.exceptions.get(member.id, ()))),
         blocks=tuple(calendar.staff_blocks.get(member.id, ())),
     )

@@ -15,12 +15,16 @@ class CreateStaffMemberInput:
     service_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
     default_spot_id: strawberry.ID | None = strawberry.UNSET
     location_id: strawberry.ID | None = strawberry.UNSET
+    same_hours_as_business: bool = strawberry.field(default=False, description=(
+        "True: works whenever the location is open. False (default): no working hours, so not bookable, "
+        "until setRecurringAvailability sets them (an empty week there means the business's hours)."))
 
     def to_draft(self) -> StaffDraft:
         return StaffDraft(name=self.name, phone=self.phone, permission_level=self.permission_level,
                           service_ids=tuple(from_id(i) for i in self.service_ids),
                           default_spot_id=optional_id(given(self.default_spot_id)),
-                          location_id=optional_id(given(self.location_id)))
+                          location_id=optional_id(given(self.location_id)),
+                          same_hours_as_business=self.same_hours_as_business)
 
 
 @strawberry.input(description="Only the fields sent change. defaultSpotId: null clears it.")

@@ -1,6 +1,6 @@
 import strawberry
 
-from resolvers import admin
+from resolvers import activity_feed, admin
 from resolvers.errors import Problem
 from schema.errors import as_graphql, raise_problem
 from schema.queries.results import PlatformStatsResult
@@ -30,4 +30,5 @@ class AdminQueries:
                        organization_id: strawberry.ID | None = None) -> list[ActivityEvent]:
         rows = raise_problem(await admin.activity(info.context.use_case, first=first,
                                                   organization_id=optional_id(organization_id)))
-        return [ActivityEvent.of(r) for r in rows]
+        said = await activity_feed.sentences(info.context.use_case, rows)
+        return [ActivityEvent.of(r, said.get(r.id)) for r in rows]

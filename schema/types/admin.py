@@ -38,7 +38,10 @@ class PlatformStats:
 class ActivityEvent:
     id: strawberry.ID
     kind: str
-    summary: str
+    summary: str = strawberry.field(description="The short technical note stored with the event.")
+    sentence: str = strawberry.field(description=(
+        "The event as a Spanish sentence for people: who did what, to whom, when "
+        "(\"Un administrador de Parlo suspendió Estética Luna el miércoles 2 de diciembre, 2:30 PM.\")."))
     data: JSON
     created_at: datetime
     organization_id: strawberry.ID | None
@@ -52,8 +55,9 @@ class ActivityEvent:
         return Organization.of(row) if row else None
 
     @classmethod
-    def of(cls, row: ActivityEventRow) -> "ActivityEvent":
-        return cls(id=to_id(row.id), kind=row.kind, summary=row.summary, data=dict(row.data or {}),
+    def of(cls, row: ActivityEventRow, sentence: str | None = None) -> "ActivityEvent":
+        return cls(id=to_id(row.id), kind=row.kind, summary=row.summary, sentence=sentence or row.summary,
+                   data=dict(row.data or {}),
                    created_at=row.created_at,
                    organization_id=to_id(row.organization_id) if row.organization_id else None,
                    _organization_id=row.organization_id)

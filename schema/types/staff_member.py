@@ -21,6 +21,8 @@ class StaffMember:
     permission_level: PermissionLevel
     is_active: bool
     has_written: bool = strawberry.field(description="Has written to Parlo at least once (onboarded).")
+    hours_chosen: bool = strawberry.field(description=(
+        "False while a newly added member waits for the owner to set their hours: until then nobody can book them."))
     created_at: datetime
     _row_id: strawberry.Private[uuid.UUID]
     _default_spot_id: strawberry.Private[uuid.UUID | None]
@@ -57,4 +59,5 @@ class StaffMember:
                    role=row.role,
                    permission_level=row.permission_level, is_active=row.is_active,
                    has_written=row.first_message_at is not None, created_at=row.created_at,
+                   hours_chosen=(row.settings or {}).get("hours_chosen", True) is not False,
                    _row_id=row.id, _default_spot_id=row.default_spot_id)

@@ -167,10 +167,15 @@ async def demo(db, live_server):
     return org
 
 
-async def open_page(browser, live_server: LiveServer, *, width: int = 1280):
+#: The two screens issue 22 asks for: a laptop and a phone.
+DESKTOP = (1280, 800)
+PHONE = (390, 844)
+
+
+async def open_page(browser, live_server: LiveServer, *, width: int = DESKTOP[0]):
     """A fresh browser profile (no session) at the given width, clock frozen like the server's."""
     context = await browser.new_context(
-        viewport={"width": width, "height": 900 if width > 500 else 780}, locale="es-MX",
+        viewport={"width": width, "height": DESKTOP[1] if width > 500 else PHONE[1]}, locale="es-MX",
         timezone_id="America/Mexico_City", base_url=live_server.url,
     )
     context.set_default_timeout(15_000)
@@ -199,7 +204,7 @@ async def page(db, browser, live_server) -> AsyncIterator[object]:
 
 @pytest.fixture
 async def phone(db, browser, live_server) -> AsyncIterator[object]:
-    page = await open_page(browser, live_server, width=360)
+    page = await open_page(browser, live_server, width=PHONE[0])
     try:
         yield page
     finally:

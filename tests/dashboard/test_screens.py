@@ -1,4 +1,4 @@
-"""Every screen at a laptop's 1280 px and a phone's 360 px: Spanish only, nothing wider than
+"""Every screen at a laptop's 1280 px and a phone's 390 px: Spanish only, nothing wider than
 the screen, every control labelled; screenshots kept in artifacts/screenshots/."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.async_api import expect
 
-from tests.dashboard.conftest import ADMIN_PASSWORD, FRIDAY_MORNING, close_page, open_page, screenshot
+from tests.dashboard.conftest import ADMIN_PASSWORD, DESKTOP, FRIDAY_MORNING, PHONE, close_page, open_page, screenshot
 from tests.dashboard.salon import add_conversation, magic_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -59,7 +59,7 @@ async def check_screen(page, name: str, route: str, heading: str) -> None:
     await screenshot(page, name)
 
 
-@pytest.mark.parametrize("width", [1280, 360])
+@pytest.mark.parametrize("width", [DESKTOP[0], PHONE[0]])
 async def test_owner_screens_are_spanish_labelled_and_fit(browser, live_server, demo, db, width):
     page = await open_page(browser, live_server, width=width)
     try:
@@ -81,7 +81,7 @@ async def test_owner_screens_are_spanish_labelled_and_fit(browser, live_server, 
         await close_page(page, live_server)
 
 
-@pytest.mark.parametrize("width", [1280, 360])
+@pytest.mark.parametrize("width", [DESKTOP[0], PHONE[0]])
 async def test_admin_screens_are_spanish_labelled_and_fit(browser, live_server, demo, db, width):
     await add_conversation(db, demo.id, FRIDAY_MORNING)
     page = await open_page(browser, live_server, width=width)

@@ -147,7 +147,7 @@ async function conversacion(principal, id) {
 async function actividad(principal) {
   const eventos = await cargarActividad();
   replace(principal, h("h1", {}, "Actividad reciente"),
-    eventos.length ? h("ul", { class: "lista-simple" }, eventos.map((e) => h("li", {},
+    eventos.length ? h("ul", { class: "lista-simple", "aria-label": "Actividad" }, eventos.map((e) => h("li", {},
       h("div", { class: "ayuda" }, momento(e.creado, ZONA)),
       h("div", {}, e.resumen),
       e.organizacion ? h("a", { href: `#/admin/organizaciones?q=${encodeURIComponent(e.organizacion.nombre)}` }, e.organizacion.nombre) : null)))

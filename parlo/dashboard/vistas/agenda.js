@@ -125,21 +125,18 @@ async function dibujarDia(estado, app, recargar) {
   if (!columnas.length) {
     return { nodo: h("p", { class: "vacio" }, "Nadie del equipo trabaja este día."), huella: "vacio" };
   }
-  // The visible hours: business hours, stretched to fit anything scheduled outside them.
-  let inicio = 24 * 60;
-  let fin = 0;
-  const rangos = [...dia.horario, ...columnas.flatMap((c) => [...c.trabajo, ...c.items])];
-  for (const r of rangos) {
-    inicio = Math.min(inicio, minutosDelDia(r.ini, zona));
-    const f = fechaLocal(r.fin, zona) > estado.fecha ? 24 * 60 : minutosDelDia(r.fin, zona);
-    fin = Math.max(fin, f);
-  }
-  if (inicio >= fin) { inicio = 9 * 60; fin = 20 * 60; }
+  // The visible hours: business hours, stretched to fit any appointment outside them — never
+  // a block (a whole-day block would stretch the grid from 12:00 AM to midnight). On a closed
+  // day, whoever works anyway sets the hours.
+  const { inicio: ini0, fin: fin0 } = horasVisibles(dia, columnas, estado.fecha, zona);
+  let inicio = ini0;
+  let fin = fin0;
   inicio = Math.floor(inicio / 60) * 60;
   fin = Math.ceil(fin / 60) * 60;
   const altoHora = 64;
   const px = (min) => `${((min - inicio) / 60) * altoHora}px`;
   const minDe = (instante) => (fechaLocal(instante, zona) > estado.fecha ? 24 * 60 : minutosDelDia(instante, zona));
+  const minDeIni = (instante) => (fechaLocal(instante, zona) < estado.fecha ? 0 : minutosDelDia(instante, zona));
   const alto = ((fin - inicio) / 60) * altoHora;
 
   const horas = h("div", { class: "horas", "aria-hidden": "true" });
@@ -172,8 +169,9 @@ async function dibujarDia(estado, app, recargar) {
     }
     for (const item of col.items) {
       if (item.tipo === "cita" && !pasa(item.cita)) continue;
-      const a = minDe(item.ini);
-      const b = minDe(item.fin);
+      const a = Math.max(inicio, item.tipo === "cita" ? minDe(item.ini) : minDeIni(item.ini));
+      const b = Math.min(fin, minDe(item.fin));
+      if (b <= a) continue;
       const nodo = bloqueDia(item, col, app, estado, recargar);
       if (!nodo) continue;
       nodo.style.top = px(a);
@@ -196,6 +194,22 @@ async function dibujarDia(estado, app, recargar) {
   rejilla.style.setProperty("--columnas", String(columnas.length));
   const aviso = dia.cerrado ? h("p", { class: "nota" }, "El negocio está cerrado este día.") : null;
   return { nodo: h("div", {}, aviso, h("div", { class: "dia" }, rejilla)), huella: huella.join("\n") + dia.cerrado };
+}
+
+/** [inicio, fin) in minutes of the local day that the grid shows. */
+export function horasVisibles(dia, columnas, fecha, zona) {
+  const minIni = (instante) => (fechaLocal(instante, zona) < fecha ? 0 : minutosDelDia(instante, zona));
+  const minFin = (instante) => (fechaLocal(instante, zona) > fecha ? 24 * 60 : minutosDelDia(instante, zona));
+  const base = dia.horario.length ? dia.horario : columnas.flatMap((c) => c.trabajo);
+  const citas = columnas.flatMap((c) => c.items.filter((i) => i.tipo === "cita"));
+  let inicio = 24 * 60;
+  let fin = 0;
+  for (const r of [...base, ...citas]) {
+    inicio = Math.min(inicio, minIni(r.ini));
+    fin = Math.max(fin, minFin(r.fin));
+  }
+  if (inicio >= fin) { inicio = 9 * 60; fin = 20 * 60; }
+  return { inicio, fin };
 }
 
 function bloqueDia(item, col, app, estado, recargar) {

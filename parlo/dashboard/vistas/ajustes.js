@@ -6,7 +6,7 @@ import { DIAS, dinero, duracion, horaDeTexto } from "../fechas.js";
 import { NIVELES, WHATSAPP, PLANES, etiqueta, telefonoLegible } from "../etiquetas.js";
 import {
   cargarNegocio, guardarNegocio, cargarSucursales, guardarSucursal, guardarHorario, guardarServicio, borrarServicio,
-  guardarPersonal, activarPersonal, cargarHorasPersonal, guardarHorasPersonal, guardarLugar, borrarLugar,
+  guardarPersonal, activarPersonal, guardarHorasPersonal, guardarLugar, borrarLugar,
 } from "../datos.js";
 
 const PESTANAS = [
@@ -219,7 +219,13 @@ async function pintarPersonal(cuerpo, app, puede, recargar) {
           h("strong", {}, p.nombre), ` · ${etiqueta(NIVELES, p.nivel)}`, p.activo ? "" : " (desactivado)",
           h("div", { class: "ayuda" }, p.telefonoVisible ?? p.telefono),
           h("div", { class: "ayuda" }, `Servicios: ${p.servicios.map(nombreServ).filter(Boolean).join(", ") || "ninguno"}`),
-          h("div", { class: "ayuda" }, `Lugar: ${lugares.find((l) => l.id === p.lugarId)?.nombre ?? "sin asignar"}`)),
+          h("div", { class: "ayuda" }, `Horario: ${resumenHorario(p)}`),
+          h("div", { class: "ayuda" }, `Lugar: ${lugares.find((l) => l.id === p.lugarId)?.nombre ?? "sin asignar"}`),
+          p.activo && (!p.horarioElegido || !p.servicios.length)
+            ? h("p", { class: "nota", role: "note" }, "Todavía no se le puede agendar: ",
+              !p.servicios.length && !p.horarioElegido ? "elige sus servicios y su horario."
+                : !p.servicios.length ? "elige sus servicios." : "elige su horario.")
+            : null),
         puede ? [
           h("button", { type: "button", class: "chico", "aria-label": `Editar a ${p.nombre}`, onclick: () => editarPersonal(p, app, recargar) }, "Editar"),
           h("button", { type: "button", class: "chico", "aria-label": `Horario de ${p.nombre}`, onclick: () => editarHoras(p, app, recargar) }, "Horario"),
@@ -233,40 +239,98 @@ async function pintarPersonal(cuerpo, app, puede, recargar) {
 
 async function editarPersonal(p, app, recargar) {
   const { servicios, lugares } = app.catalogo;
+  // A newcomer does nothing until the owner says so: no service pre-checked (some need a
+  // special spot), and no hours unless the owner picks "igual que el negocio" — otherwise a
+  // rebooking plan could fill their day before anyone decided they work (issue 22).
   const casillas = h("fieldset", {}, h("legend", {}, "Servicios que hace"),
-    servicios.map((s) => {
-      const c = h("input", { type: "checkbox", id: `ps-${s.id}`, value: s.id, checked: p ? p.servicios.includes(s.id) : true });
+    p ? null : h("p", { class: "ayuda" }, "Marca solo los que sí hace. Sin servicios, nadie le puede agendar."),
+    servicios.filter((s) => s.activo || p?.servicios.includes(s.id)).map((s) => {
+      const c = h("input", { type: "checkbox", id: `ps-${s.id}`, value: s.id, checked: p ? p.servicios.includes(s.id) : false });
       return h("div", { class: "casilla" }, c, h("label", { for: c.id }, s.nombre));
     }));
   casillas.leer = () => [...casillas.querySelectorAll("input:checked")].map((c) => c.value);
-  await formularioDialogo(p ? `Editar a ${p.nombre}` : "Agregar persona", [
+  const campos = [
     ["nombre", "Nombre", h("input", { type: "text", required: true, value: p?.nombre ?? "" })],
     ["telefono", "WhatsApp", h("input", { type: "tel", required: true, value: p?.telefono ?? "", inputmode: "tel" })],
     ["nivel", "Permisos", selector(Object.entries(NIVELES).map(([value, label]) => ({ value, label })), p?.nivel ?? "staff")],
     ["lugar", "Lugar de siempre", selector([{ value: "", label: "Sin asignar" },
       ...lugares.filter((l) => l.activo).map((l) => ({ value: l.id, label: l.nombre }))], p?.lugarId ?? "")],
     ["servicios", null, casillas],
-  ], (v) => guardarPersonal(p?.id ?? null, v), p ? "Cambios guardados." : "Persona agregada. Le enviaremos un WhatsApp de bienvenida.", recargar);
+  ];
+  if (!p) {
+    const opcion = (valor, texto, marcada) => {
+      const r = h("input", { type: "radio", name: "horario-nuevo", id: `horario-${valor}`, value: valor, checked: marcada });
+      return h("div", { class: "casilla" }, r, h("label", { for: r.id }, texto));
+    };
+    const horario = h("fieldset", {}, h("legend", {}, "Horario"),
+      opcion("despues", "Lo elijo después (mientras, no se le puede agendar)", true),
+      opcion("negocio", "Igual que el negocio", false));
+    horario.leer = () => horario.querySelector("input:checked")?.value ?? "despues";
+    campos.push(["horario", null, horario]);
+  }
+  await formularioDialogo(p ? `Editar a ${p.nombre}` : "Agregar persona", campos,
+    (v) => guardarPersonal(p?.id ?? null, v),
+    p ? "Cambios guardados." : "Persona agregada. Le enviaremos un WhatsApp de bienvenida.", recargar,
+    p ? null : h("p", { class: "nota", role: "note" },
+      "Nadie le podrá agendar hasta que tenga servicios y horario: tú decides cuáles. Así no se le asigna nada antes de tiempo."));
+}
+
+function resumenHorario(p) {
+  if (!p.horarioElegido) return "sin elegir";
+  if (!p.horas.length) return "igual que el negocio";
+  const porDia = DIAS.map((nombre, dia) => [nombre, p.horas.filter((r) => r.dia === dia)]).filter(([, rs]) => rs.length);
+  return porDia.map(([nombre, rs]) => `${nombre.slice(0, 3)} ${rs.map((r) => `${r.desde}–${r.hasta}`).join(" y ")}`).join(", ");
 }
 
 async function editarHoras(p, app, recargar) {
-  const horas = await cargarHorasPersonal(p.id, app.zona);
+  // Several ranges a day, like business hours (a split shift: 10–14 and 16–20).
   const filas = DIAS.map((nombre, dia) => {
-    const rango = horas.find((r) => r.dia === dia);
-    const trabaja = h("input", { type: "checkbox", id: `trabaja-${dia}`, checked: Boolean(rango) });
-    const desde = h("input", { type: "time", value: rango?.desde ?? "10:00", step: 900, "aria-label": `${nombre}: entra` });
-    const hasta = h("input", { type: "time", value: rango?.hasta ?? "19:00", step: 900, "aria-label": `${nombre}: sale` });
-    const fila = h("div", { class: "horario-dia" }, h("div", { class: "casilla" }, trabaja, h("label", { for: trabaja.id }, nombre)),
-      h("div", { class: "rangos" }, desde, "a", hasta));
-    fila.leer = () => (trabaja.checked ? { dia, desde: desde.value, hasta: hasta.value } : null);
+    const suyos = p.horas.filter((r) => r.dia === dia);
+    const trabaja = h("input", { type: "checkbox", id: `trabaja-${dia}`, checked: suyos.length > 0 });
+    const rangos = h("div", { class: "rangos" });
+    const mas = h("button", { type: "button", class: "chico", onclick: () => agregarRango("16:00", "20:00") }, "+ Turno");
+    const agregarRango = (desde, hasta) => {
+      const a = h("input", { type: "time", value: desde, step: 900, "aria-label": `${nombre}: entra` });
+      const b = h("input", { type: "time", value: hasta, step: 900, "aria-label": `${nombre}: sale` });
+      const grupo = h("span", { class: "fila rango" }, a, "a", b,
+        h("button", { type: "button", class: "chico", "aria-label": `Quitar turno del ${nombre}`, onclick: () => grupo.remove() }, "×"));
+      rangos.insertBefore(grupo, mas);
+    };
+    rangos.append(mas);
+    for (const r of suyos.length ? suyos : [{ desde: "10:00", hasta: "19:00" }]) agregarRango(r.desde, r.hasta);
+    const sincronizar = () => { rangos.hidden = !trabaja.checked; };
+    trabaja.addEventListener("change", sincronizar);
+    sincronizar();
+    const fila = h("div", { class: "horario-dia" }, h("div", { class: "casilla" }, trabaja, h("label", { for: trabaja.id }, nombre)), rangos);
+    fila.leer = () => (trabaja.checked ? [...rangos.querySelectorAll(".rango")].map((g) => {
+      const [a, b] = g.querySelectorAll("input");
+      return { dia, desde: a.value, hasta: b.value };
+    }) : []);
     return fila;
   });
-  const contenedor = h("div", {}, filas);
-  contenedor.leer = () => filas.map((f) => f.leer()).filter(Boolean);
+  const contenedor = h("div", {},
+    h("p", { class: "ayuda" }, p.horarioElegido
+      ? (p.horas.length ? "Marca los días que trabaja; «+ Turno» agrega otro horario el mismo día." : "Ahora trabaja igual que el negocio.")
+      : "Todavía no tiene horario: nadie le puede agendar hasta que lo guardes."),
+    h("div", { class: "fila" }, h("button", { type: "button", class: "chico", onclick: async (e) => {
+      e.currentTarget.disabled = true;
+      try {
+        await guardarHorasPersonal(p.id, []);
+        document.querySelector("dialog.dialogo")?.dispatchEvent(new Event("cancel"));
+        avisar(`${p.nombre} trabaja igual que el negocio.`);
+        await recargar();
+      } catch (err) {
+        avisar(err.message, "error");
+        e.currentTarget.disabled = false;
+      }
+    } }, "Igual que el negocio")),
+    filas);
+  contenedor.leer = () => filas.flatMap((f) => f.leer());
   await formularioDialogo(`Horario de ${p.nombre}`, [["horas", null, contenedor]],
     (v) => {
       const malo = v.horas.find((r) => !r.desde || !r.hasta || r.desde >= r.hasta);
       if (malo) throw new Error(`Revisa el ${DIAS[malo.dia]}: la salida debe ser después de la entrada (${horaDeTexto(malo.desde || "00:00")}).`);
+      if (!v.horas.length) throw new Error("Marca al menos un día, o elige «Igual que el negocio».");
       return guardarHorasPersonal(p.id, v.horas);
     }, "Horario guardado.", recargar);
 }
@@ -323,7 +387,7 @@ async function editarLugar(l, app, recargar) {
 
 // ------------------------------------------------------------------ shared dialogs
 
-async function formularioDialogo(titulo, campos, guardar, exitoTexto, recargar) {
+async function formularioDialogo(titulo, campos, guardar, exitoTexto, recargar, nota = null) {
   const hecho = await dialogo(titulo, (cerrar) => {
     const error = cajaError();
     const boton = h("button", { type: "submit", class: "primario" }, "Guardar");
@@ -335,7 +399,7 @@ async function formularioDialogo(titulo, campos, guardar, exitoTexto, recargar) 
       }
       return campo(etiquetaTexto, control);
     });
-    const f = h("form", {}, partes, error,
+    const f = h("form", {}, nota, partes, error,
       h("div", { class: "fila derecha" }, h("button", { type: "button", onclick: () => cerrar(false) }, "Cancelar"), boton));
     f.addEventListener("submit", async (e) => {
       e.preventDefault();

@@ -138,7 +138,7 @@ export async function vistaNuevaCita(principal, params, app) {
         personal: quien.value || elegido?.personalId || null, lugar: donde.value || elegido?.lugarId || null,
         ini, notas: notas.value || null, sucursal: params.get("sucursal") || null,
       });
-      avisar(r.aviso ? `Cita agendada. ${r.aviso}` : "Cita agendada.");
+      avisar(avisoDePlanUnaVez(r.aviso) ? `Cita agendada. ${r.aviso}` : "Cita agendada.");
       app.ir(`#/agenda?fecha=${fechaLocal(ini, zona)}`);
     } catch (err) {
       const alternativas = err.datos?.alternatives ?? [];
@@ -276,6 +276,32 @@ export async function vistaCita(principal, params, app) {
       accion("Cancelar cita", "peligro", async () => cancelarDialogo(cita, app))) : null));
 }
 
+/**
+ * The free plan's warning rides on every booking past the allowance; the owner needs it once a
+ * month, not on every toast (Ajustes › Negocio keeps the count). True when it should show now.
+ */
+function avisoDePlanUnaVez(aviso) {
+  if (!aviso) return false;
+  const clave = "parlo.aviso-plan";
+  const mes = new Date().toISOString().slice(0, 7);
+  if (localStorage.getItem(clave) === mes) return false;
+  localStorage.setItem(clave, mes);
+  return true;
+}
+
+/** Buttons for the free times the server proposes when the chosen one is taken. */
+export function botonesAlternativas(alternativas, zona, fechaActual, elegir) {
+  return [
+    h("p", {}, "Horarios cercanos que sí están libres:"),
+    h("div", { class: "horarios-libres", role: "group", "aria-label": "Horarios propuestos" },
+      alternativas.slice(0, 6).map((alt) => {
+        const ini = alt.start ?? alt.startsAt;
+        return h("button", { type: "button", class: "chico", onclick: () => elegir(alt, ini) },
+          `${fechaLocal(ini, zona) === fechaActual ? "" : `${fechaLarga(fechaLocal(ini, zona))}, `}${hora(ini, zona)}`);
+      })),
+  ];
+}
+
 function dato(titulo, valor) {
   return h("div", {}, h("dt", { class: "etiqueta" }, titulo), h("dd", {}, valor));
 }
@@ -387,7 +413,17 @@ async function reprogramarDialogo(cita, app) {
         await reprogramar(cita.id, { ini, personal: quien.value || null, lugar: donde.value || null, avisar: avisarCliente.checked });
         cerrar(ini);
       } catch (err) {
-        error.mostrar(err.message);
+        // "Te propongo estos horarios" must come with them: the server's alternatives, as buttons.
+        const alternativas = err.datos?.alternatives ?? [];
+        error.mostrar(err.message, alternativas.length ? botonesAlternativas(alternativas, zona, fecha.value, (alt, ini) => {
+          fecha.value = fechaLocal(ini, zona);
+          horaCampo.value = horaInput(ini, zona);
+          const quienAlt = alt.staffId ?? alt.staff?.id;
+          if (quienAlt && [...quien.options].some((o) => o.value === quienAlt)) quien.value = quienAlt;
+          error.ocultar();
+          boton.focus();
+        }) : []);
+        if (err.tipo === "SlotTaken" || err.tipo === "OutsideHours") buscar();
         boton.disabled = false;
       }
     });

@@ -16,9 +16,11 @@ export function vistaEntrar(raiz, app, aviso) {
     campo("Tu número de WhatsApp", telefono, "El mismo con el que le escribes a Parlo."),
     error, listo,
     h("div", { class: "fila" }, boton));
+  const notaVieja = aviso ? h("div", { class: "nota", role: "status" }, aviso) : null;
   formulario.addEventListener("submit", async (e) => {
     e.preventDefault();
     error.ocultar();
+    notaVieja?.remove(); // "Tu sesión terminó" is history once a new link is on its way
     listo.hidden = true;
     boton.disabled = true;
     try {
@@ -38,7 +40,7 @@ export function vistaEntrar(raiz, app, aviso) {
       h("div", { class: "marca-grande", "aria-hidden": "true" }, "Parlo"),
       h("h1", {}, "Iniciar sesión"),
       h("p", {}, "Te mandamos por WhatsApp una liga para entrar a tu panel. Tu sesión dura 7 días."),
-      aviso ? h("div", { class: "nota", role: "status" }, aviso) : null,
+      notaVieja,
       formulario,
       h("p", { class: "ayuda" }, "También puedes escribirle “entrar” a Parlo por WhatsApp."),
     ),
