@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from resolvers.service_colours import PALETTE
 from storage import (
     Appointment,
     AppointmentSource,
@@ -109,9 +110,9 @@ async def load_demo(db: Database, now: datetime) -> tuple[Organization, bool]:
         services = {
             s.key: ServiceType(
                 organization_id=org.id, name=s.name, description=s.description,
-                duration_minutes=s.minutes, price_cents=s.pesos * 100,
+                duration_minutes=s.minutes, price_cents=s.pesos * 100, color=PALETTE[i % len(PALETTE)],
             )
-            for s in SERVICES
+            for i, s in enumerate(SERVICES)
         }
         session.add_all(services.values())
         await session.flush()

@@ -17,6 +17,7 @@ from resolvers.errors import Conflict, NotFound, Problem, ValidationError
 from resolvers.input_checks import clean_name, is_referenced, optional_text, rows_of_organization, whole_number
 from resolvers.permissions import Permission
 from resolvers.scope import authorize, catalogue_reader
+from resolvers.service_colours import clean_colour, next_free_colour
 from storage import Appointment, Location, ServiceType, Spot, Staff
 
 SERVICE_NOT_FOUND = NotFound("No encontré ese servicio.")
@@ -33,6 +34,7 @@ class ServiceDraft:
     buffer_after_minutes: int = 0
     processing_offset_minutes: int | None = None
     processing_minutes: int | None = None
+    color: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,7 @@ class ServiceChanges:
     processing_minutes: int | None = None
     clear_processing: bool = False
     is_active: bool | None = None
+    color: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +111,15 @@ async def create_service(ctx: Context, draft: ServiceDraft) -> ServiceType | Pro
                                      draft.processing_offset_minutes, draft.processing_minutes)
     if problem:
         return problem
+    colour = clean_colour(draft.color) if draft.color is not None else None
+    if isinstance(colour, Problem):
+        return colour
     now = ctx.now()
     async with ctx.db.transaction(write=True) as session:
+        if colour is None:
+            used = (await session.scalars(select(ServiceType.color).where(
+                ServiceType.organization_id == organization_id))).all()
+            colour = next_free_colour(used)
         duplicate = await session.scalar(select(ServiceType.id).where(
             ServiceType.organization_id == organization_id, ServiceType.name == name, ServiceType.is_active.is_(True)))
         if duplicate is not None:
@@ -119,7 +129,7 @@ async def create_service(ctx: Context, draft: ServiceDraft) -> ServiceType | Pro
             duration_minutes=draft.duration_minutes, price_cents=draft.price_cents, currency="MXN",
             buffer_after_minutes=draft.buffer_after_minutes,
             processing_offset_minutes=draft.processing_offset_minutes, processing_minutes=draft.processing_minutes,
-            is_active=True, settings={}, created_at=now, updated_at=now,
+            is_active=True, color=colour, settings={}, created_at=now, updated_at=now,
         )
         session.add(service)
     return service
@@ -133,6 +143,9 @@ async def update_service(ctx: Context, service_id: uuid.UUID, changes: ServiceCh
     name = clean_name(changes.name, field="name", label="el nombre del servicio") if changes.name is not None else None
     if isinstance(name, Problem):
         return name
+    colour = clean_colour(changes.color) if changes.color is not None else None
+    if isinstance(colour, Problem):
+        return colour
     async with ctx.db.transaction(write=True) as session:
         service = await session.scalar(select(ServiceType).where(
             ServiceType.id == service_id, ServiceType.organization_id == organization_id))
@@ -159,6 +172,8 @@ async def update_service(ctx: Context, service_id: uuid.UUID, changes: ServiceCh
         service.processing_offset_minutes, service.processing_minutes = offset, processing
         if changes.is_active is not None:
             service.is_active = changes.is_active
+        if colour is not None:
+            service.color = colour
         service.updated_at = ctx.now()
     return service
 

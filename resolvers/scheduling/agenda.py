@@ -71,7 +71,7 @@ _SHOWN_SERVICE = NamedColumns(
     "service", ServiceType.id, ServiceType.name, ServiceType.description, ServiceType.duration_minutes,
     ServiceType.price_cents, ServiceType.currency, ServiceType.buffer_after_minutes,
     ServiceType.processing_offset_minutes, ServiceType.processing_minutes, ServiceType.is_active,
-    ServiceType.created_at,
+    ServiceType.created_at, ServiceType.color,
 )
 _SHOWN_SPOT = NamedColumns("spot", Spot.id, Spot.name, Spot.display_order, Spot.is_active, Spot.location_id)
 # Built once (bind parameters): see snapshot.py on what building a statement costs.

@@ -14,12 +14,14 @@ class CreateServiceInput:
     buffer_after_minutes: int = 0
     processing_offset_minutes: int | None = strawberry.UNSET
     processing_minutes: int | None = strawberry.UNSET
+    color: str | None = strawberry.field(default=strawberry.UNSET, description=(
+        "\"#RRGGBB\" for the calendars; left out, the first colour of the palette no other service uses."))
 
     def to_draft(self) -> ServiceDraft:
         return ServiceDraft(name=self.name, duration_minutes=self.duration_minutes, price_cents=self.price_cents,
                             description=given(self.description), buffer_after_minutes=self.buffer_after_minutes,
                             processing_offset_minutes=given(self.processing_offset_minutes),
-                            processing_minutes=given(self.processing_minutes))
+                            processing_minutes=given(self.processing_minutes), color=given(self.color))
 
 
 @strawberry.input(description="Only the fields sent change. processingMinutes: null removes the processing segment.")
@@ -32,6 +34,7 @@ class UpdateServiceInput:
     processing_offset_minutes: int | None = strawberry.UNSET
     processing_minutes: int | None = strawberry.UNSET
     is_active: bool | None = strawberry.UNSET
+    color: str | None = strawberry.field(default=strawberry.UNSET, description="\"#RRGGBB\" for the calendars.")
 
     def to_changes(self) -> ServiceChanges:
         clear = was_sent(self.processing_minutes) and self.processing_minutes is None
@@ -40,7 +43,7 @@ class UpdateServiceInput:
                               buffer_after_minutes=given(self.buffer_after_minutes),
                               processing_offset_minutes=given(self.processing_offset_minutes),
                               processing_minutes=given(self.processing_minutes), clear_processing=clear,
-                              is_active=given(self.is_active))
+                              is_active=given(self.is_active), color=given(self.color))
 
 
 @strawberry.input

@@ -50,6 +50,8 @@ class ServiceType(IdMixin, TenantMixin, TimestampsMixin, Base):
     processing_offset_minutes: Mapped[int | None] = mapped_column(Integer)
     processing_minutes: Mapped[int | None] = mapped_column(Integer)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: "#RRGGBB": how the dashboard's calendars paint this service (the owner picks it).
+    color: Mapped[str | None] = mapped_column(String(7))
     settings: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
 
 

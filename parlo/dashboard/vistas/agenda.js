@@ -62,6 +62,7 @@ export async function vistaAgenda(principal, params, app) {
   const puedeEditar = app.yo.nivel !== "viewer";
   const enlaceNueva = `#/cita/nueva?fecha=${estado.fecha}${estado.personal ? `&personal=${estado.personal}` : ""}${estado.sucursal ? `&sucursal=${estado.sucursal}` : ""}`;
 
+  principal.classList.add("agenda");
   replace(principal,
     h("div", { class: "herramientas" },
       h("h1", { class: "titulo-fecha" }, mayuscula(tituloTexto)),
@@ -70,16 +71,18 @@ export async function vistaAgenda(principal, params, app) {
           "aria-label": estado.vista === "semana" ? "Semana anterior" : "Día anterior" }, "‹"),
         h("button", { onclick: () => cambiar({ fecha: hoy(zona) }) }, "Hoy"),
         h("button", { onclick: () => cambiar({ fecha: sumarDias(estado.fecha, paso) }),
-          "aria-label": estado.vista === "semana" ? "Semana siguiente" : "Día siguiente" }, "›"),
-        selFecha),
-      h("div", { class: "segmentos", role: "group", "aria-label": "Vista" },
-        VISTAS.map(([v, texto]) => h("button", { "aria-pressed": String(v === estado.vista),
-          onclick: () => cambiar({ vista: v }) }, texto)))),
+          "aria-label": estado.vista === "semana" ? "Semana siguiente" : "Día siguiente" }, "›")),
+      h("div", { class: "fila vista-fecha" },
+        h("div", { class: "segmentos", role: "group", "aria-label": "Vista" },
+          VISTAS.map(([v, texto]) => h("button", { "aria-pressed": String(v === estado.vista),
+            onclick: () => cambiar({ vista: v }) }, texto))),
+        selFecha)),
     puedeEditar ? h("div", { class: "acciones-agenda" },
       h("a", { class: "boton primario", href: enlaceNueva }, "Nueva cita"),
       h("a", { class: "boton", href: "#/cita/sin-cita" }, "Cliente sin cita"),
       h("a", { class: "boton", href: `#/bloqueos?fecha=${estado.fecha}` }, "Bloquear horario")) : null,
-    h("details", { class: "caja-filtros", open: activos > 0 || matchMedia("(min-width: 900px)").matches },
+    // Closed unless a filter is on: open, they took 110 px above the grid.
+    h("details", { class: "caja-filtros", open: activos > 0 },
       h("summary", {}, activos ? `Filtros (${activos})` : "Filtros"), filtros),
     contenido,
     h("p", {}, actualizado));
@@ -92,6 +95,7 @@ export async function vistaAgenda(principal, params, app) {
       if (!silencioso || huella !== ultimaHuella) {
         // Keep focus where it was when a refresh changes nothing on screen.
         replace(contenido, dibujo.nodo);
+        dibujo.alMostrar?.();
       }
       ultimaHuella = huella;
       contenido.setAttribute("aria-busy", "false");
@@ -193,7 +197,28 @@ async function dibujarDia(estado, app, recargar) {
     cabezas, horas, cuerpos);
   rejilla.style.setProperty("--columnas", String(columnas.length));
   const aviso = dia.cerrado ? h("p", { class: "nota" }, "El negocio está cerrado este día.") : null;
-  return { nodo: h("div", {}, aviso, h("div", { class: "dia" }, rejilla)), huella: huella.join("\n") + dia.cerrado };
+  const { marco, alMostrar } = marcoDesplazable(rejilla, "dia", columnas.length, "a todo el equipo");
+  return { nodo: h("div", {}, aviso, marco), huella: huella.join("\n") + dia.cerrado, alMostrar };
+}
+
+/**
+ * The grid's scrolling frame. On a phone only two or three columns fit: a visible hint says
+ * there are more to the side (and scrolls there when tapped), the time column stays put, and
+ * the frame's right edge fades while something is hidden past it.
+ */
+function marcoDesplazable(rejilla, clase, columnas, quienes) {
+  const marco = h("div", { class: clase }, rejilla);
+  const pista = h("button", { type: "button", class: "pista-lado chico", hidden: true,
+    onclick: () => marco.scrollBy({ left: marco.clientWidth * 0.8, behavior: "smooth" }) },
+  `Desliza para ver ${quienes} (${columnas}) →`);
+  const revisar = () => {
+    const escondido = marco.scrollWidth - marco.clientWidth - marco.scrollLeft > 4;
+    marco.classList.toggle("hay-mas", escondido);
+    pista.hidden = marco.scrollWidth <= marco.clientWidth + 4;
+    pista.disabled = !escondido;
+  };
+  marco.addEventListener("scroll", revisar, { passive: true });
+  return { marco: h("div", { class: "marco-rejilla" }, pista, marco), alMostrar: () => requestAnimationFrame(revisar) };
 }
 
 /** [inicio, fin) in minutes of the local day that the grid shows. */
