@@ -165,7 +165,10 @@ async def day_schedule(
             for b in blocks
             if (b.staff_id == member.id or b.staff_id is None) and b.starts_at < day_end and b.ends_at > day_start
         ]
-        shown = [(a.starts_at, a.ends_at) for a in by_staff.get(member.id, ())]
+        # A no-show gave its time back to the calendars, but the agenda still draws it; processing
+        # time inside a drawn appointment stays free for the stylist (their occupancy says so).
+        shown = [(a.starts_at, a.ends_at) for a in by_staff.get(member.id, ())
+                 if a.status is AppointmentStatus.NO_SHOW]
         items += [
             AgendaItem(AgendaItemKind.FREE, start, end)
             for start, end in open_gaps(((local(a), local(b)) for a, b in calendars.staff_free(model)),
@@ -189,7 +192,7 @@ def next_step(instant: datetime, minutes: int) -> datetime:
 
 def open_gaps(free: Iterable[tuple[datetime, datetime]], *, taken: Iterable[tuple[datetime, datetime]],
               not_before: datetime, min_minutes: int) -> list[tuple[datetime, datetime]]:
-    """Free time the agenda may offer: not in the past, and never under an appointment it draws.
+    """Free time the agenda may offer: not in the past, and never under ``taken`` (no-shows).
 
     The calendars free what no longer holds a chair (a no-show releases its occupancy), but
     the agenda still draws that appointment, and a "Libre" drawn over it — or a gap that has
