@@ -38,6 +38,7 @@ from schema.mutations.organization import OrganizationMutations
 from schema.mutations.people import PeopleMutations
 from schema.mutations.rebooking import RebookingMutations
 from schema.queries.admin import AdminQueries
+from schema.queries.figures import FiguresQueries
 from schema.queries.notifications import NotificationQueries
 from schema.queries.organization import OrganizationQueries
 from schema.queries.people import PeopleQueries
@@ -53,7 +54,8 @@ GENERIC_ERROR = "Algo salió mal de nuestro lado. Intenta de nuevo en un momento
 
 
 @strawberry.type(description="Everything the dashboard, API clients, the AI tools and the rule engine read.")
-class Query(OrganizationQueries, SchedulingQueries, PeopleQueries, AdminQueries, NotificationQueries):
+class Query(OrganizationQueries, SchedulingQueries, PeopleQueries, AdminQueries, NotificationQueries,
+            FiguresQueries):
     pass
 
 
