@@ -25,6 +25,7 @@ from wording import at_time, capitalize_first, contract, day_reference, format_d
 
 QUESTION_MANY = "¿Aplico todo? Responde «aplica todo», «aplica 1, 3» o «no»."
 QUESTION_ONE = "¿Lo aplico? Responde «aplica todo» o «no»."
+QUESTION_NONE = "¿Lo aplico? Responde «aplica» o «no»."
 
 
 def _first_name(name: str | None) -> str:
@@ -127,13 +128,52 @@ def plan_message(plan: PlanResult, *, today: date) -> str:
                 count = len(plan.unplaceable)
                 lines.append(f"No pude mover {count}:")
         lines += [_unplaceable_line(u, zone, today, with_day) for u in plan.unplaceable]
-    if not moves:
-        lines.append("Avísales o busca otro horario con ellos.")
-        return "\n".join(lines)
-    if not plan.optimal:
+    if plan.unplaceable:
+        lines.append("Al aplicar, a quien no pude mover le escribo con otras opciones (otro día u otra persona) "
+                     "o la lista de espera, y su cita queda marcada «necesita nueva hora».")
+    if plan.disruption.block_written and plan.kind is not DisruptionKind.COMPACT_DAY:
+        lines.append(_outage_note(plan))
+    if moves and not plan.optimal:
         lines.append("(Es el mejor plan que encontré en el tiempo que tenía.)")
-    lines.append(QUESTION_ONE if len(moves) == 1 else QUESTION_MANY)
+    lines.append(QUESTION_NONE if not moves else QUESTION_ONE if len(moves) == 1 else QUESTION_MANY)
     return "\n".join(lines)
+
+
+def _outage_note(plan: PlanResult) -> str:
+    d = plan.disruption
+    if d.kind is DisruptionKind.STAFF_OUT:
+        return f"También bloqueo a {_first_name(d.staff_name)} en tu agenda esos días."
+    if d.kind is DisruptionKind.SPOT_OUT:
+        return f"También marco {d.spot_name} como fuera de servicio esos días."
+    if d.kind is DisruptionKind.SHORTENED_HOURS:
+        return "También bloqueo en tu agenda las horas en que no abres."
+    return ""
+
+
+def apply_summary(applied: int, refused: Sequence[tuple[str, str]], *, unplaced_told: int = 0,
+                  expired: str | None = None) -> str:
+    """What the owner reads after "aplica …" (from the stored plan): moved, told, not moved and why.
+
+    ``refused`` are (move number, reason) pairs; when there are any, the owner is offered a
+    fresh plan for just those (``REPLAN_QUESTION``)."""
+    if expired:
+        return f"{expired} {REPLAN_ALL_QUESTION}"
+    lines = []
+    if applied:
+        lines.append(f"Listo ✓ Moví {applied} {'cita' if applied == 1 else 'citas'} y "
+                     + ("le avisé al cliente." if applied == 1 else "les avisé a los clientes."))
+    if unplaced_told:
+        lines.append(f"A {unplaced_told} {'cliente' if unplaced_told == 1 else 'clientes'} sin lugar les escribí "
+                     "con otras opciones; sus citas quedan como «necesita nueva hora».")
+    if refused:
+        lines.append("Estas ya no se pudieron mover, no las toqué:" if applied else "No pude mover ninguna:")
+        lines += [f"{number}) {why}" for number, why in refused]
+        lines.append(REPLAN_QUESTION)
+    return "\n".join(lines) or "Listo ✓ Quedó aplicado."
+
+
+REPLAN_QUESTION = "¿Te armo un plan nuevo solo para esas? Responde «sí» o «no»."
+REPLAN_ALL_QUESTION = "¿Te armo uno nuevo? Responde «sí» o «no»."
 
 
 class AnswerKind(str, Enum):

@@ -70,8 +70,11 @@ def test_the_plan_reads_as_one_message_with_numbered_moves_and_the_question():
         "2) Luis Ramírez, arreglo de barba, 5:00 PM con Pedro → el lunes a las 12:30 PM con Carlos\n"
         "No pude mover 1:\n"
         "• Ana Torres, corte y barba, 6:00 PM con Pedro: la agenda ya está llena a esas horas\n"
+        "Al aplicar, a quien no pude mover le escribo con otras opciones (otro día u otra persona) o la lista de "
+        "espera, y su cita queda marcada «necesita nueva hora».\n"
         "¿Aplico todo? Responde «aplica todo», «aplica 1, 3» o «no»."
     )
+    assert "del el" not in text and "de el " not in text and " a el " not in text
 
 
 def test_a_plan_that_is_not_proven_best_says_so_and_one_move_asks_simply():

@@ -133,7 +133,19 @@ mutation SuggestRebooking($input: SuggestRebookingInput!) {{
     "ApplyRebooking": f"""
 mutation ApplyRebooking($planId: ID!, $moveIds: [ID!]!) {{
   applyRebooking(planId: $planId, moveIds: $moveIds) {{
-    {_PROBLEM} ... on RebookingApplied {{ noticesQueued applied {{ id }} refused {{ __typename }} }}
+    {_PROBLEM} ... on RebookingApplied {{ noticesQueued applied {{ id }} refused {{ moveId appointmentId message }} }}
+  }}
+}}""",
+    "ReplanRebooking": f"""
+mutation ReplanRebooking($planId: ID!, $appointmentIds: [ID!]) {{
+  replanRebooking(planId: $planId, appointmentIds: $appointmentIds) {{
+    {_PROBLEM}
+    ... on RebookingPlan {{
+      id optimal
+      moves {{ id appointmentId customerName serviceName affected
+               before {{ staffName startsAt }} after {{ staffName startsAt }} }}
+      unplaceable {{ appointmentId customerName serviceName startsAt message }}
+    }}
   }}
 }}""",
     "RequestMagicLink": f"""

@@ -90,6 +90,22 @@ async def suggest_rebooking(tc: ToolContext, args: dict[str, Any]) -> ToolResult
     result = await run_operation(tc, "SuggestRebooking", {"input": payload})
     if (problem := _problem(result, tc.zone)) is not None:
         return problem
+    return _plan(tc, result)
+
+
+async def replan_rebooking(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+    """A fresh plan for the appointments of a plan that could not be moved (or all its pending ones)."""
+    ids = args.get("appointment_ids")
+    variables: dict[str, Any] = {"planId": str(args.get("plan_id") or "")[:80]}
+    if ids:
+        variables["appointmentIds"] = [str(i)[:80] for i in ids if i]
+    result = await run_operation(tc, "ReplanRebooking", variables)
+    if (problem := _problem(result, tc.zone)) is not None:
+        return problem
+    return _plan(tc, result)
+
+
+def _plan(tc: ToolContext, result: dict[str, Any]) -> ToolResult:
     return ToolResult(True, {
         "plan_id": result["id"],
         "moves": [{"move_id": m["id"], "appointment_id": m["appointmentId"], "customer": m["customerName"],
@@ -110,5 +126,7 @@ async def apply_rebooking(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
     if (problem := _problem(result, tc.zone)) is not None:
         return problem
     return ToolResult(True, {"applied": len(result["applied"]), "refused": len(result["refused"]),
-                             "notices": result["noticesQueued"]})
+                             "notices": result["noticesQueued"],
+                             "refused_moves": [{"move_id": r["moveId"], "appointment_id": r["appointmentId"],
+                                                "why": r["message"]} for r in result["refused"]]})
 

@@ -40,6 +40,7 @@ from .owners import (
     change_business_hours,
     change_permissions,
     remove_staff,
+    replan_rebooking,
     suggest_rebooking,
     update_service,
 )
@@ -174,6 +175,10 @@ def _registry() -> dict[str, Tool]:
              "avisa a cada cliente.",
              _schema_of({"plan_id": _ID, "move_ids": {"type": "array", "items": _ID}}, ("plan_id", "move_ids")),
              S, apply_rebooking, writes=True, permission=Permission.REBOOK, operation="ApplyRebooking"),
+        Tool("replan_rebooking", "Arma un plan nuevo para las citas de un plan que ya no se pudieron mover (o que "
+             "venció); no cambia nada hasta apply_rebooking.",
+             _schema_of({"plan_id": _ID, "appointment_ids": {"type": "array", "items": _ID}}, ("plan_id",)),
+             S, replan_rebooking, permission=Permission.REBOOK, operation="ReplanRebooking"),
         *onboarding.TOOLS,
     ]
     return {t.name: t for t in tools}

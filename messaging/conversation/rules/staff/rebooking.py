@@ -1,18 +1,30 @@
-"""Someone is out or the day is gappy: propose where the appointments go, apply on yes."""
+"""Someone is out or the day is gappy: propose a plan, apply *that* plan on yes.
+
+The plan the owner reads is the stored plan (``suggest_rebooking``), worded by
+``messaging.rebooking_text`` like everywhere else; "aplica todo" / "aplica 1, 3" apply
+its moves by number and nothing else (never a plan recomputed behind the owner's back).
+Moves that no longer fit are refused by the use case and named; the owner is offered a
+fresh plan for just those (``replan_rebooking``), and an expired plan is offered anew.
+"""
 
 from __future__ import annotations
 
-from messaging.rebooking_text import AnswerKind, parse_plan_answer
-from messaging.spanish import (
-    Intent,
-)
-from messaging.spanish.intents import Understanding
-from wording import (
-    contract,
-)
+import uuid
 
-from ..base import TurnState, at_hhmm, hhmm, local
-from .common import asked_day, denied, short_service
+from messaging.rebooking_text import (
+    AnswerKind,
+    apply_summary,
+    declined_message,
+    parse_plan_answer,
+    plan_message,
+    unclear_message,
+)
+from messaging.spanish import Intent, parse_yes_no
+from messaging.spanish.intents import Understanding
+from resolvers.rebooking import PlanResult, get_rebooking_plan
+
+from ..base import TurnState
+from .common import asked_day, denied
 
 
 async def start_rebooking(t: TurnState, u: Understanding) -> None:
@@ -25,7 +37,7 @@ async def start_rebooking(t: TurnState, u: Understanding) -> None:
             t.say("¿Quién va a faltar? Dime su nombre.")
             return
         args = {"kind": "staff_out", "staff_id": str(people[0].id), "first_day": day.isoformat(),
-                "reason": "No viene"}
+                "reason": "No viene", "write_block": True}
         who = people[0].name.split()[0]
     else:
         args = {"kind": "compact_day", "day": day.isoformat()}
@@ -33,64 +45,66 @@ async def start_rebooking(t: TurnState, u: Understanding) -> None:
     result = await t.call("suggest_rebooking", **args)
     if denied(t, result):
         return
-    plan = result.data
-    moves = [m for m in plan["moves"] if m["affected"] or u.intent is Intent.COMPACT_SCHEDULE]
-    if not plan["moves"] and not plan["unplaceable"]:
+    if not result.data["moves"] and not result.data["unplaceable"]:
         t.say(f"{who} no tiene citas {t.day_words(day)}; no hay nada que mover." if who else
               f"La agenda de {t.day_words(day)} ya está compacta; no hay nada que mover.")
         return
-    lines = [f"{m['move_id']}) {hhmm(m['before']['start'])} {m['customer'] or 'Cliente'} ({short_service(m['service'])}) → "
-             + (f"con {m['after']['staff'].split()[0]}" if m["after"]["staff"] != m["before"]["staff"] else "")
-             + ("" if m["after"]["start"] == m["before"]["start"] else
-                f"{' ' if m['after']['staff'] != m['before']['staff'] else ''}{at_hhmm(m['after']['start'])}"
-                + (f" {contract('de', t.day_words(local(m['after']['start']).date()))}"
-                   if local(m['after']['start']).date() != local(m['before']['start']).date() else ""))
-             for m in plan["moves"]]
-    count = len(moves) + len(plan["unplaceable"])
-    text = (f"{who} tiene {count} cita{'s' if count != 1 else ''} {t.day_words(day)}. Te propongo:\n"
-            if who else f"Para compactar {t.day_words(day)} te propongo:\n") + "\n".join(lines)
-    if plan["unplaceable"]:
-        text += "\n\nNo pude acomodar:\n" + "\n".join(
-            f"• {hhmm(x['start'])} {x['customer'] or 'Cliente'} ({short_service(x['service'])})"
-            for x in plan["unplaceable"])
-    text += f"\n\n{APPLY_HINT} Le aviso a cada cliente." if plan["moves"] else \
-        "\n\nEsas citas habría que reagendarlas con cada cliente."
-    if plan["moves"]:
-        t.start("rebook", "confirming", args=args, plan_id=plan["plan_id"],
-                move_ids=[m["move_id"] for m in plan["moves"]],
-                appointments={m["move_id"]: m["appointment_id"] for m in plan["moves"]})
-    t.say(text)
+    await _show(t, result.data["plan_id"])
 
 
-APPLY_HINT = "¿Aplico todo? Responde «aplica todo», «aplica 1, 3» o «no»."
+async def _show(t: TurnState, plan_id: str) -> None:
+    """The stored plan in one message, and the flow waiting for the owner's answer to *it*."""
+    plan = await get_rebooking_plan(t.tc.ctx, uuid.UUID(plan_id))
+    if not isinstance(plan, PlanResult):
+        t.say(plan.message)
+        return
+    t.start("rebook", "confirming", plan_id=plan_id, move_ids=[m.id for m in plan.moves])
+    t.say(plan_message(plan, today=t.today))
 
 
 async def on_rebooking(t: TurnState, u: Understanding) -> None:
+    if t.flow.state == "offering_replan":
+        await _on_replan(t)
+        return
     flow = t.flow
     answer = parse_plan_answer(t.text, flow.data["move_ids"])
     if answer.kind is AnswerKind.DECLINE:
         flow.state = "closed"
-        t.say("Va, no moví nada.")
+        t.say(declined_message())
         return
     if answer.kind is AnswerKind.UNCLEAR:
-        missing = ", ".join(str(n) for n in answer.unknown)
-        t.say((f"No tengo la {missing} en la lista. " if missing else "") + APPLY_HINT)
+        t.say(unclear_message(answer, len(flow.data["move_ids"])))
         return
-    plan_id, move_ids = flow.data["plan_id"], list(answer.move_ids)
-    if flow.data["args"].get("kind") == "staff_out":  # now also take the day off their calendar
-        fresh = await t.call("suggest_rebooking", **flow.data["args"], write_block=True)
-        if fresh.ok and fresh.data["moves"]:
-            # The fresh plan numbers its moves anew: keep the owner's choice by appointment.
-            chosen = {flow.data.get("appointments", {}).get(i) for i in move_ids}
-            plan_id = fresh.data["plan_id"]
-            move_ids = [m["move_id"] for m in fresh.data["moves"]
-                        if answer.kind is AnswerKind.APPLY_ALL or m["appointment_id"] in chosen]
-    result = await t.call("apply_rebooking", plan_id=plan_id, move_ids=move_ids)
+    result = await t.call("apply_rebooking", plan_id=flow.data["plan_id"], move_ids=list(answer.move_ids))
+    if not result.ok and "venció" in (result.message or ""):
+        flow.state = "offering_replan"
+        flow.data["appointment_ids"] = None
+        t.say(apply_summary(0, (), expired=result.message))
+        return
     if denied(t, result):
         return
-    flow.state = "confirmed"
-    done = result.data["applied"]
-    text = f"Listo ✓ Moví {done} cita{'s' if done != 1 else ''} y les avisé a los clientes."
-    if result.data["refused"]:
-        text += f" {result.data['refused']} ya no se pudieron mover; revísalas en el panel."
-    t.say(text)
+    refused = result.data.get("refused_moves") or []
+    t.say(apply_summary(result.data["applied"], [(r["move_id"], r["why"]) for r in refused],
+                        unplaced_told=result.data.get("unplaced_told", 0)))
+    if refused:
+        flow.state = "offering_replan"
+        flow.data["appointment_ids"] = [r["appointment_id"] for r in refused if r.get("appointment_id")]
+    else:
+        flow.state = "confirmed"
+
+
+async def _on_replan(t: TurnState) -> None:
+    flow = t.flow
+    if parse_yes_no(t.text).answer is not True:
+        flow.state = "closed"
+        t.say("Va, esas citas se quedan como están.")
+        return
+    result = await t.call("replan_rebooking", plan_id=flow.data["plan_id"],
+                          appointment_ids=flow.data.get("appointment_ids"))
+    if denied(t, result):
+        return
+    if not result.data["moves"] and not result.data["unplaceable"]:
+        flow.state = "closed"
+        t.say("Ya no queda nada que mover.")
+        return
+    await _show(t, result.data["plan_id"])
