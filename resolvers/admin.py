@@ -17,6 +17,7 @@ from resolvers.context import ActorKind, Context
 from resolvers.errors import Conflict, NotAuthenticated, NotFound, PermissionDenied, Problem, Suspended
 from resolvers.input_checks import clean_name, clean_phone, clean_timezone
 from resolvers.magic_links import StaffSession
+from resolvers.pagination import Page, page_size, page_window, read_page
 from storage import (
     ActivityEvent,
     Appointment,
@@ -74,8 +75,8 @@ class NewOrganization:
 class OrganizationFilter:
     search: str | None = None
     status: OrganizationStatus | None = None
-    limit: int = 100
-    offset: int = 0
+    first: int | None = None
+    after: str | None = None
     ids: tuple[uuid.UUID, ...] = field(default_factory=tuple)
 
 
@@ -102,9 +103,14 @@ async def platform_stats(ctx: Context) -> PlatformStats | Problem:
     )
 
 
-async def list_organizations(ctx: Context, query: OrganizationFilter) -> list[Organization] | Problem:
+async def list_organizations(ctx: Context, query: OrganizationFilter) -> Page[Organization] | Problem:
+    """Newest first, a page at a time (``first``/``after``, like every list)."""
     if problem := _admin_problem(ctx):
         return problem
+    window = page_window(query.first, query.after)
+    if isinstance(window, Problem):
+        return window
+    offset, limit = window
     statement = select(Organization)
     if query.search and query.search.strip():
         statement = statement.where(func.lower(Organization.name).contains(query.search.strip().lower(),
@@ -115,16 +121,19 @@ async def list_organizations(ctx: Context, query: OrganizationFilter) -> list[Or
         statement = statement.where(Organization.id.in_(query.ids))
     statement = statement.order_by(Organization.created_at.desc(), Organization.id)
     async with ctx.db.session() as session:
-        return list((await session.scalars(statement.offset(query.offset).limit(max(1, min(query.limit, 200))))).all())
+        return await read_page(session, statement, offset, limit)
 
 
 async def activity(ctx: Context, *, first: int = 50, organization_id: uuid.UUID | None = None) -> list[ActivityEvent] | Problem:
     if problem := _admin_problem(ctx):
         return problem
+    size = page_size(first)
+    if isinstance(size, Problem):
+        return size
     statement = select(ActivityEvent)
     if organization_id is not None:
         statement = statement.where(ActivityEvent.organization_id == organization_id)
-    statement = statement.order_by(ActivityEvent.created_at.desc(), ActivityEvent.id).limit(max(1, min(first, 200)))
+    statement = statement.order_by(ActivityEvent.created_at.desc(), ActivityEvent.id).limit(size)
     async with ctx.db.session() as session:
         return list((await session.scalars(statement)).all())
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from resolvers.context import Context
 from resolvers.errors import NotFound, Problem
-from resolvers.pagination import Page, page_of, page_window
+from resolvers.pagination import Page, page_of, page_window, read_page
 from resolvers.permissions import Permission
 from resolvers.phones import InvalidPhone, normalise_phone
 from resolvers.scope import authorize
@@ -44,13 +44,12 @@ async def list_conversations(ctx: Context, *, phone: str | None = None, status: 
         try:
             query = query.where(Conversation.phone_number == normalise_phone(phone))
         except InvalidPhone:
-            return page_of([], offset, limit)
+            return page_of([], offset, limit, 0)
     if status is not None:
         query = query.where(Conversation.status == status)
     query = query.order_by(Conversation.last_message_at.desc().nulls_last(), Conversation.id)
     async with ctx.db.session() as session:
-        rows = list((await session.scalars(query.offset(offset).limit(limit + 1))).all())
-    return page_of(rows, offset, limit)
+        return await read_page(session, query, offset, limit)
 
 
 async def get_conversation(ctx: Context, conversation_id: uuid.UUID | None) -> Conversation | Problem:

@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 from resolvers.context import Context
 from resolvers.errors import Conflict, NotFound, PermissionDenied, Problem
 from resolvers.input_checks import clean_name, clean_phone, is_referenced, optional_text
-from resolvers.pagination import Page, page_of, page_window
+from resolvers.pagination import Page, page_of, page_window, read_page
 from resolvers.permissions import Permission
 from resolvers.scope import authorize, organization_of
 from storage import Appointment, Customer
@@ -55,7 +55,8 @@ async def list_customers(ctx: Context, *, search: str | None = None, first: int 
     offset, limit = window
     if ctx.actor.is_customer:
         own = await get_customer(ctx, ctx.actor.customer_id)
-        return page_of([own] if isinstance(own, Customer) and offset == 0 else [], offset, limit)
+        mine = [own] if isinstance(own, Customer) else []
+        return page_of(mine if offset == 0 else [], offset, limit, len(mine))
     organization_id = authorize(ctx, Permission.VIEW_CUSTOMERS)
     if isinstance(organization_id, Problem):
         return organization_id
@@ -64,8 +65,7 @@ async def list_customers(ctx: Context, *, search: str | None = None, first: int 
         query = query.where(_search_filter(search))
     query = query.order_by(Customer.name.is_(None), func.lower(Customer.name), Customer.id)
     async with ctx.db.session() as session:
-        rows = list((await session.scalars(query.offset(offset).limit(limit + 1))).all())
-    return page_of(rows, offset, limit)
+        return await read_page(session, query, offset, limit)
 
 
 async def get_customer(ctx: Context, customer_id: uuid.UUID | None) -> Customer | Problem:

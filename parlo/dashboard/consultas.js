@@ -145,8 +145,9 @@ export const ESTADISTICAS = `query Estadisticas { platformStats { ${PROBLEMA} ..
 
 export const ORGANIZACIONES = `query Organizaciones($search: String, $status: OrganizationStatus) {
   organizations(search: $search, status: $status, first: 200) {
-    id name businessType status plan whatsappStatus createdAt staffCount customerCount appointmentCount
-    locations { id name address } } }`;
+    nodes { id name businessType status plan whatsappStatus createdAt staffCount customerCount appointmentCount
+      locations { id name address } }
+    totalCount } }`;
 
 export const ESTADO_ORGANIZACION = `mutation EstadoOrganizacion($id: ID!, $status: OrganizationStatus!) {
   setOrganizationStatus(id: $id, status: $status) { ${PROBLEMA} } }`;

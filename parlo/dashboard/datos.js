@@ -296,7 +296,7 @@ export async function cargarEstadisticas() {
 
 export async function cargarOrganizaciones({ busqueda, estado }) {
   const d = await gql(Q.ORGANIZACIONES, { search: busqueda || null, status: estado ? mayus(estado) : null });
-  return d.organizations.map((o) => ({
+  return d.organizations.nodes.map((o) => ({
     id: o.id, nombre: o.name, tipo: o.businessType, estado: codigo(o.status), plan: o.plan,
     whatsappEstado: codigo(o.whatsappStatus), creada: o.createdAt, equipo: o.staffCount, clientes: o.customerCount,
     citas: o.appointmentCount, sucursales: o.locations.map((l) => ({ nombre: l.name, direccion: l.address })),

@@ -8,6 +8,7 @@ from schema.types.admin import ActivityEvent, PlatformStats
 from schema.types.enums import OrganizationStatus
 from schema.types.ids import optional_id
 from schema.types.organization import Organization
+from schema.types.pages import OrganizationConnection, page_info
 
 
 @strawberry.type
@@ -17,13 +18,14 @@ class AdminQueries:
         value = await admin.platform_stats(info.context.use_case)
         return as_graphql(value) if isinstance(value, Problem) else PlatformStats.of(value)
 
-    @strawberry.field(description="Admin only: every organization, newest first.")
+    @strawberry.field(description="Admin only: every organization, newest first, a page at a time.")
     async def organizations(self, info: strawberry.Info, search: str | None = None,
-                            status: OrganizationStatus | None = None, first: int = 100,
-                            offset: int = 0) -> list[Organization]:
-        rows = raise_problem(await admin.list_organizations(info.context.use_case, admin.OrganizationFilter(
-            search=search, status=status, limit=first, offset=max(0, offset))))
-        return [Organization.of(r) for r in rows]
+                            status: OrganizationStatus | None = None, first: int = 50,
+                            after: str | None = None) -> OrganizationConnection:
+        page = raise_problem(await admin.list_organizations(info.context.use_case, admin.OrganizationFilter(
+            search=search, status=status, first=first, after=after)))
+        return OrganizationConnection(nodes=[Organization.of(r) for r in page.items], page_info=page_info(page),
+                                      total_count=page.total_count)
 
     @strawberry.field(description="Admin only: the activity feed, newest first.")
     async def activity(self, info: strawberry.Info, first: int = 50,

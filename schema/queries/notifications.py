@@ -4,6 +4,7 @@ import strawberry
 from sqlalchemy import select
 
 from resolvers.errors import PermissionDenied
+from resolvers.pagination import page_size
 from resolvers.reads import read_session
 from schema.errors import raise_problem
 from schema.types.ids import optional_id
@@ -30,9 +31,10 @@ class NotificationQueries:
     async def failed_messages(self, info: strawberry.Info, first: int = 50,
                               organization_id: strawberry.ID | None = None) -> list[OutboundMessage]:
         scope = raise_problem(_scope(info.context.use_case.actor, optional_id(organization_id)))
+        size = raise_problem(page_size(first))
         query = (select(OutboundMessageRow).where(OutboundMessageRow.status == DeliveryStatus.FAILED)
                  .order_by(OutboundMessageRow.updated_at.desc(), OutboundMessageRow.id)
-                 .limit(max(1, min(first, 500))))
+                 .limit(size))
         if scope is not None:
             query = query.where(OutboundMessageRow.organization_id == scope)
         async with read_session(info.context.use_case.db) as session:

@@ -8,18 +8,18 @@ from schema.types.conversation import Conversation
 from schema.types.customer import Customer
 from schema.types.enums import ConversationStatus
 from schema.types.ids import from_id, optional_id
-from schema.types.pages import ConversationConnection, CustomerConnection, PageInfo
+from schema.types.pages import ConversationConnection, CustomerConnection, page_info
 
 
 @strawberry.type
 class PeopleQueries:
     @strawberry.field(description="Customers by name or phone, alphabetically.")
-    async def customers(self, info: strawberry.Info, search: str | None = None, first: int | None = 50,
+    async def customers(self, info: strawberry.Info, search: str | None = None, first: int = 50,
                         after: str | None = None) -> CustomerConnection:
         page = raise_problem(await customers.list_customers(info.context.use_case, search=search, first=first,
                                                             after=after))
-        return CustomerConnection(nodes=[Customer.of(r) for r in page.items],
-                                  page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor))
+        return CustomerConnection(nodes=[Customer.of(r) for r in page.items], page_info=page_info(page),
+                                  total_count=page.total_count)
 
     @strawberry.field(description="One customer, with appointment history.")
     async def customer(self, info: strawberry.Info, id: strawberry.ID) -> CustomerResult:
@@ -29,12 +29,12 @@ class PeopleQueries:
     @strawberry.field(description="WhatsApp conversations, newest first. Admins see every organization (filter with organizationId).")
     async def conversations(self, info: strawberry.Info, phone: str | None = None,
                             status: ConversationStatus | None = None, organization_id: strawberry.ID | None = None,
-                            first: int | None = 50, after: str | None = None) -> ConversationConnection:
+                            first: int = 50, after: str | None = None) -> ConversationConnection:
         page = raise_problem(await conversations.list_conversations(
             info.context.use_case, phone=phone, status=status, organization_id=optional_id(organization_id),
             first=first, after=after))
-        return ConversationConnection(nodes=[Conversation.of(r) for r in page.items],
-                                      page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor))
+        return ConversationConnection(nodes=[Conversation.of(r) for r in page.items], page_info=page_info(page),
+                                      total_count=page.total_count)
 
     @strawberry.field(description="One conversation with its messages in both directions.")
     async def conversation(self, info: strawberry.Info, id: strawberry.ID) -> ConversationResult:

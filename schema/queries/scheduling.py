@@ -13,7 +13,7 @@ from schema.types.appointment import Appointment
 from schema.types.block import Block
 from schema.types.enums import AppointmentStatus
 from schema.types.ids import from_id, optional_id
-from schema.types.pages import AppointmentConnection, PageInfo
+from schema.types.pages import AppointmentConnection, page_info
 from schema.types.rebooking import RebookingPlan
 from schema.types.schedule import DaySchedule
 from schema.types.slot import Slot
@@ -34,7 +34,7 @@ class SchedulingQueries:
             service_id=optional_id(service_id), status=status or None, customer_id=optional_id(customer_id),
             first=first, after=after))
         return AppointmentConnection(nodes=[Appointment.of(a) for a in page.items], total_count=page.total_count,
-                                     page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor))
+                                     page_info=page_info(page))
 
     @strawberry.field
     async def appointment(self, info: strawberry.Info, id: strawberry.ID) -> AppointmentResult:

@@ -4,7 +4,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from resolvers.pagination import page_size
 from resolvers.phones import display_phone
+from schema.errors import raise_problem
 from schema.types.ids import to_id
 from storage import Customer as CustomerRow
 
@@ -33,8 +35,9 @@ class Customer:
     ]:
         from schema.types.appointment import Appointment
 
+        size = raise_problem(page_size(first))
         rows = await info.context.loaders.appointments_of_customer.load(self._row_id)
-        return [Appointment.of(r) for r in rows[: max(0, min(first, 500))]]
+        return [Appointment.of(r) for r in rows[:size]]
 
     @classmethod
     def of(cls, row: CustomerRow) -> "Customer":

@@ -108,3 +108,81 @@ def test_every_editable_setting_is_in_the_input_and_shown():
     editable = {f.name for f in schema.get_type_by_name("OrganizationSettingsInput").fields}
     assert editable <= shown
     assert {f.python_name for f in schema.get_type_by_name("OrganizationSettingsInput").fields} == set(EDITABLE_SETTINGS)
+
+
+# ---------------------------------------------------------------- paging
+
+
+def test_every_list_pages_the_same_way():
+    """Connections: first: Int! = 50, after, nodes, pageInfo, totalCount. Plain lists: first: Int! = 50. No offsets."""
+    from graphql import GraphQLNonNull, is_list_type
+
+    from schema.schema import build_schema
+    schema = build_schema()._schema
+    connections = 0
+    for type_ in schema.type_map.values():
+        for name, field in getattr(type_, "fields", {}).items() if hasattr(type_, "interfaces") else ():
+            assert "offset" not in field.args, (type_.name, name)
+            if "first" in field.args:
+                first = field.args["first"]
+                assert isinstance(first.type, GraphQLNonNull) and first.default_value == 50, (type_.name, name)
+            result = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
+            if getattr(result, "name", "").endswith("Connection"):
+                connections += 1
+                assert {"first", "after"} <= set(field.args), (type_.name, name)
+                assert {"nodes", "pageInfo", "totalCount"} <= set(result.fields), result.name
+            elif is_list_type(result) and "first" not in field.args and type_ is schema.query_type:
+                assert name in {"locations", "services", "staff", "spots", "blocks", "availableSlots"}, name
+    assert connections == 4  # appointments, customers, conversations, organizations
+
+
+async def _many_organizations(db, clock, count: int) -> list[str]:
+    import uuid
+    from datetime import timedelta
+
+    from storage import Organization, OrganizationStatus
+    now = clock()
+    names = []
+    async with db.transaction(write=True) as s:
+        for i in range(count):
+            name = f"Salón {i:02d}"
+            s.add(Organization(id=uuid.uuid4(), name=name, timezone="America/Mexico_City", plan="free", settings={},
+                               status=OrganizationStatus.ACTIVE, created_at=now + timedelta(minutes=i),
+                               updated_at=now))
+            names.append(name)
+    return names[::-1]  # newest first
+
+
+async def test_admins_page_through_organizations_with_a_cursor(client, db, clock):
+    from tests.graphql.helpers import admin_token
+    names = await _many_organizations(db, clock, 7)
+    admin = admin_token(clock())
+    query = """query($after: String) { organizations(search: "salón", first: 3, after: $after) {
+        nodes { name } pageInfo { hasNextPage endCursor } totalCount } }"""
+    seen, after, pages = [], None, 0
+    while True:
+        page = (await call(client, query, {"after": after}, admin))["organizations"]
+        pages += 1
+        assert page["totalCount"] == 7
+        seen += [n["name"] for n in page["nodes"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == names and pages == 3
+
+
+async def test_customers_and_conversations_count_every_match_on_every_page(client, salon, owner):
+    one = await call(client, "{ customers(first: 1) { nodes { name } pageInfo { hasNextPage } totalCount } }", token=owner)
+    assert one["customers"]["totalCount"] == 2 and len(one["customers"]["nodes"]) == 1
+    assert one["customers"]["pageInfo"]["hasNextPage"] is True
+    found = await call(client, "{ customers(search: \"lupe\") { nodes { name } totalCount } }", token=owner)
+    assert found["customers"] == {"nodes": [{"name": "Lupe"}], "totalCount": 1}
+    talks = await call(client, "{ conversations(first: 1) { nodes { id } totalCount } }", token=owner)
+    assert talks["conversations"]["totalCount"] == 1
+
+
+@pytest.mark.parametrize("field", ["customers", "conversations", "organizations", "activity", "failedMessages"])
+async def test_a_page_of_none_is_refused_in_spanish(client, clock, salon, field):
+    from tests.graphql.helpers import admin_token
+    body = await gql(client, f"{{ {field}(first: 0) {{ __typename }} }}", token=admin_token(clock()))
+    assert body["errors"][0]["message"] == "Pide entre 1 y 200 resultados por página.", body

@@ -174,17 +174,17 @@ async def test_admins_see_the_platform_and_every_organizations_conversations(cli
     stats = await call(client, "{ platformStats { ... on PlatformStats { organizations appointments customers messages organizationsByStatus { status count } } } }",
                        token=admin)
     assert stats["platformStats"]["organizations"] == 2 and stats["platformStats"]["messages"] == 4
-    orgs = await call(client, "{ organizations(search: \"enfrente\") { name staffCount customerCount appointmentCount locations { name } } }",
+    orgs = await call(client, "{ organizations(search: \"enfrente\") { nodes { name staffCount customerCount appointmentCount locations { name } } totalCount } }",
                       token=admin)
-    assert orgs["organizations"] == [{"name": "Barbería Enfrente", "staffCount": 4, "customerCount": 2,
-                                      "appointmentCount": 1, "locations": [{"name": "Centro"}]}]
+    assert orgs["organizations"] == {"nodes": [{"name": "Barbería Enfrente", "staffCount": 4, "customerCount": 2,
+                                                "appointmentCount": 1, "locations": [{"name": "Centro"}]}], "totalCount": 1}
     everything = await call(client, "{ conversations { nodes { organizationId } } }", token=admin)
     assert {c["organizationId"] for c in everything["conversations"]["nodes"]} == {str(salon.org_id), str(other.org_id)}
     one = await call(client, "query($o: ID) { conversations(organizationId: $o) { nodes { organizationId } } }",
                      {"o": str(other.org_id)}, admin)
     assert {c["organizationId"] for c in one["conversations"]["nodes"]} == {str(other.org_id)}
-    suspended = await call(client, "{ organizations(status: SUSPENDED) { name } }", token=admin)
-    assert suspended["organizations"] == []
+    suspended = await call(client, "{ organizations(status: SUSPENDED) { nodes { name } totalCount } }", token=admin)
+    assert suspended["organizations"] == {"nodes": [], "totalCount": 0}
 
 
 async def test_an_admin_creates_an_organization_the_way_onboarding_does(client, clock):

@@ -97,7 +97,7 @@ def test_the_dashboards_heaviest_screens_fit_the_budget():
     day = """query($date: Date!) { schedule(date: $date) { ... on DaySchedule { staff { staff { id name }
         workingHours { startsAt endsAt } entries { kind startsAt endsAt appointment { %s } block { id reason } } } } } }""" % CITA
     page = "{ appointments(first: 200) { nodes { %s } pageInfo { hasNextPage } totalCount } }" % CITA
-    organizations = "{ organizations(first: 200) { id name staffCount locations { id name address } } }"
+    organizations = "{ organizations(first: 200) { nodes { id name staffCount locations { id name address } } } }"
     week = "{ " + " ".join(f"d{i}: schedule(date: \"2026-01-1{i}\") {{ ... on DaySchedule {{ staff {{ "
                            f"workingHours {{ startsAt }} }} }} }}" for i in range(7)) + " }"
     for query in (day, page, organizations, week):
