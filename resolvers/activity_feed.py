@@ -84,8 +84,10 @@ async def sentences(ctx: Context, events: Sequence[ActivityEvent]) -> dict[uuid.
         if appointment_ids:
             for appointment_id, starts_at, customer, service in await session.execute(
                     select(Appointment.id, Appointment.starts_at, Customer.name, ServiceType.name)
-                    .join(Customer, Customer.id == Appointment.customer_id)
-                    .join(ServiceType, ServiceType.id == Appointment.service_type_id)
+                    .join(Customer, (Customer.id == Appointment.customer_id)
+                          & (Customer.organization_id == Appointment.organization_id))
+                    .join(ServiceType, (ServiceType.id == Appointment.service_type_id)
+                          & (ServiceType.organization_id == Appointment.organization_id))
                     .where(Appointment.id.in_(appointment_ids))):
                 visits[appointment_id] = (starts_at, customer, service)
         if staff_ids:

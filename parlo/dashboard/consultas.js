@@ -33,7 +33,7 @@ export const YO = `query Yo { me { ${PROBLEMA} ... on Me {
 // ------------------------------------------------------------------ catalog
 
 export const CATALOGO = `query Catalogo {
-  services(includeInactive: true) { id name description durationMinutes priceCents isActive }
+  services(includeInactive: true) { id name description durationMinutes priceCents isActive color }
   staff(includeInactive: true) { ${PERSONA} }
   spots(includeInactive: true) { id name displayOrder isActive services { id } location { id } }
   locations { id name address isPrimary isActive businessHours { weekday closed ranges { opens closes } } } }`;

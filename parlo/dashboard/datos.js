@@ -38,7 +38,7 @@ export async function cargarCatalogo() {
 }
 
 const servicio = (s) => ({ id: s.id, nombre: s.name, descripcion: s.description, duracion: s.durationMinutes,
-  precio: s.priceCents, activo: s.isActive });
+  precio: s.priceCents, activo: s.isActive, color: s.color });
 const persona = (p) => ({ id: p.id, nombre: p.name, telefono: p.phone, telefonoVisible: p.phoneDisplay,
   nivel: codigo(p.permissionLevel), activo: p.isActive, servicios: (p.services ?? []).map((s) => s.id),
   lugarId: p.defaultSpot?.id ?? null, horarioElegido: p.hoursChosen !== false,
@@ -242,8 +242,9 @@ export async function guardarHorario(sucursalId, dias, cerrados) {
   exito((await gql(Q.HORARIO_NEGOCIO, { hours, closedDays: cerrados, locationId: sucursalId })).setBusinessHours);
 }
 
-export async function guardarServicio(id, { nombre, duracion, precio, descripcion, activo }) {
+export async function guardarServicio(id, { nombre, duracion, precio, descripcion, activo, color }) {
   const base = { name: nombre, durationMinutes: duracion, priceCents: precio, description: descripcion || null };
+  if (color) base.color = color;
   if (id) exito((await gql(Q.EDITAR_SERVICIO, { id, input: { ...base, isActive: activo } })).updateService);
   else {
     exito((await gql(Q.CREAR_SERVICIO, { input: base })).createService);

@@ -1,5 +1,11 @@
 // Spanish names for the server's enums (the server speaks in codes; people read these).
 
+/** The palette the server uses for defaults (resolvers/service_colours.py), by name. */
+export const COLORES = [
+  ["#2563EB", "Azul"], ["#EA580C", "Naranja"], ["#7C3AED", "Morado"], ["#0D9488", "Verde azulado"], ["#DB2777", "Rosa"],
+  ["#65A30D", "Verde limón"], ["#CA8A04", "Mostaza"], ["#0891B2", "Cian"], ["#DC2626", "Rojo"], ["#4B5563", "Gris"],
+];
+
 export const ESTADOS = {
   pending: "Por confirmar",
   confirmed: "Confirmada",

@@ -177,7 +177,7 @@ async def test_week_view_shows_seven_days_and_opens_a_day(owner_page):
     page = owner_page
     await page.get_by_role("button", name="Semana").click()
     await expect(page.get_by_role("heading", name="Semana del lunes 12 de enero")).to_be_visible()
-    days = page.locator("section.semana-dia")
+    days = page.locator(".semana-rejilla .columna")
     await expect(days).to_have_count(7)
     await screenshot(page, "agenda-semana")
     await page.get_by_role("button", name="Ver el miércoles 14 de enero").click()

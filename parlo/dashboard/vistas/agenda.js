@@ -5,10 +5,12 @@
 import { h, replace, campo, selector, dialogo, avisar, cajaError } from "../dom.js";
 import {
   fechaLarga, fechaCorta, hora, hoy, sumarDias, inicioSemana, minutosDelDia, horaDeMinutos, horaInput,
-  fechaLocal, dinero,
+  fechaLocal, dinero, diaSemana,
 } from "../fechas.js";
 import { ESTADOS, ORIGENES, etiqueta } from "../etiquetas.js";
 import { cargarDia, cargarCitas, cargarBloqueos, quitarBloqueo } from "../datos.js";
+import { colorDe, leyenda, pintar } from "../colores.js";
+import { permitirMover } from "./mover.js";
 
 const CADA = 30_000;
 const VISTAS = [["dia", "Día"], ["semana", "Semana"], ["lista", "Lista"]];
@@ -113,7 +115,7 @@ export async function vistaAgenda(principal, params, app) {
 }
 
 async function dibujar(estado, app, cambiar, recargar) {
-  if (estado.vista === "semana") return dibujarSemana(estado, app, cambiar);
+  if (estado.vista === "semana") return dibujarSemana(estado, app, cambiar, recargar);
   if (estado.vista === "lista") return dibujarLista(estado, app);
   return dibujarDia(estado, app, recargar);
 }
@@ -150,11 +152,14 @@ async function dibujarDia(estado, app, recargar) {
   const cabezas = [h("div", { class: "dia-cabeza esquina", "aria-hidden": "true" })];
   const cuerpos = [];
   const huella = [];
+  const movibles = new Map();
+  const servicios = new Set();
   for (const col of columnas) {
     const citas = col.items.filter((i) => i.tipo === "cita");
     cabezas.push(h("div", { class: "dia-cabeza", "aria-hidden": "true" }, col.nombre,
       h("small", {}, col.trabajo.length ? `${citas.length} ${citas.length === 1 ? "cita" : "citas"}` : "No trabaja")));
-    const cuerpo = h("div", { class: "columna", role: "list",
+    const cuerpo = h("div", { class: "columna", role: "list", "data-fecha": estado.fecha, "data-personal": col.id,
+      "data-nombre": col.nombre,
       "aria-label": `Agenda de ${col.nombre}: ${col.trabajo.length ? `${citas.length} ${citas.length === 1 ? "cita" : "citas"}` : "no trabaja"}` });
     cuerpo.style.height = `${alto}px`;
     cuerpo.style.gridRow = "2";
@@ -180,6 +185,10 @@ async function dibujarDia(estado, app, recargar) {
       if (!nodo) continue;
       nodo.style.top = px(a);
       nodo.style.height = `${Math.max(((b - a) / 60) * altoHora - 2, 18)}px`;
+      if (item.tipo === "cita") {
+        movibles.set(item.cita.id, { ...item.cita, personal: { id: col.id, nombre: col.nombre } });
+        servicios.add(item.cita.servicio?.id);
+      }
       cuerpo.append(h("div", { role: "listitem" }, nodo));
       huella.push(`${col.id}|${item.tipo}|${item.ini}|${item.fin}|${item.cita?.id ?? item.bloqueo?.id ?? ""}|${item.cita?.estado ?? ""}`);
     }
@@ -196,9 +205,41 @@ async function dibujarDia(estado, app, recargar) {
   const rejilla = h("div", { class: "dia-rejilla", role: "group", "aria-label": `Agenda del ${fechaLarga(estado.fecha)}` },
     cabezas, horas, cuerpos);
   rejilla.style.setProperty("--columnas", String(columnas.length));
+  if (app.yo.nivel !== "viewer") permitirMover(rejilla, { inicio, fin, altoHora, citas: soloActivas(movibles), app, recargar });
   const aviso = dia.cerrado ? h("p", { class: "nota" }, "El negocio está cerrado este día.") : null;
   const { marco, alMostrar } = marcoDesplazable(rejilla, "dia", columnas.length, "a todo el equipo");
-  return { nodo: h("div", {}, aviso, marco), huella: huella.join("\n") + dia.cerrado, alMostrar };
+  return {
+    nodo: h("div", {}, aviso, marco, servicios.size ? leyenda(app, servicios) : null, impresion(estado, columnas, app)),
+    huella: huella.join("\n") + dia.cerrado, alMostrar,
+  };
+}
+
+/**
+ * What the printer gets (print stylesheet): the chosen day's whole agenda, one section per
+ * stylist, every appointment and block as a row — never the scrolled window of the grid, never
+ * the menus. Hidden on screen.
+ */
+function impresion(estado, columnas, app) {
+  const zona = app.zona;
+  return h("section", { class: "impresion", "aria-label": "Agenda para imprimir" },
+    h("h2", {}, `${app.yo.negocio} · ${mayuscula(fechaLarga(estado.fecha))}`),
+    columnas.map((col) => {
+      const filas = col.items.filter((i) => i.tipo !== "libre").sort((a, b) => a.ini.localeCompare(b.ini));
+      return h("div", { class: "impresion-persona" },
+        h("h3", {}, col.nombre),
+        filas.length ? h("table", {}, h("tbody", {}, filas.map((i) => h("tr", {},
+          h("td", {}, `${hora(i.ini, zona)} – ${hora(i.fin, zona)}`),
+          h("td", {}, i.tipo === "cita" ? (i.cita.cliente?.nombre ?? "Cliente") : (i.motivo || "Bloqueado")),
+          h("td", {}, i.tipo === "cita" ? (i.cita.servicio?.nombre ?? "") : "Bloqueo"),
+          h("td", {}, i.tipo === "cita" ? etiqueta(ESTADOS, i.cita.estado) : ""),
+          h("td", {}, i.tipo === "cita" && i.cita.cliente?.telefonoVisible ? i.cita.cliente.telefonoVisible : "")))))
+          : h("p", {}, col.trabajo.length ? "Sin citas." : "No trabaja."));
+    }));
+}
+
+/** Only what can still move: a pending or confirmed appointment. */
+function soloActivas(citas) {
+  return new Map([...citas].filter(([, c]) => c.estado === "pending" || c.estado === "confirmed"));
 }
 
 /**
@@ -241,13 +282,7 @@ function bloqueDia(item, col, app, estado, recargar) {
   const zona = app.zona;
   const rango = `${hora(item.ini, zona)} – ${hora(item.fin, zona)}`;
   if (item.tipo === "cita") {
-    const c = item.cita;
-    return h("a", {
-      class: ["bloque", "cita", c.estado], href: `#/cita/${c.id}`,
-      "aria-label": `${rango}, ${c.cliente?.nombre ?? "Cliente"}, ${c.servicio?.nombre ?? ""}, ${etiqueta(ESTADOS, c.estado)}`,
-    }, h("strong", {}, `${hora(item.ini, zona)} ${c.cliente?.nombre ?? "Cliente"}`),
-    h("span", {}, c.servicio?.nombre ?? ""),
-    h("span", {}, etiqueta(ESTADOS, c.estado)));
+    return bloqueCita(item.cita, app, { rango, conPersona: false });
   }
   if (item.tipo === "bloqueo") {
     const motivo = item.motivo || "Bloqueado";
@@ -269,6 +304,23 @@ function bloqueDia(item, col, app, estado, recargar) {
     }, h("span", {}, minutos >= 30 ? `Libre · ${rango}` : "Libre"));
   }
   return null;
+}
+
+/** An appointment on a grid: its service's colour, its status as a badge and a pattern. */
+function bloqueCita(c, app, { rango, conPersona }) {
+  const zona = app.zona;
+  const activa = c.estado === "pending" || c.estado === "confirmed";
+  const puede = activa && app.yo.nivel !== "viewer";
+  const nodo = h("a", {
+    class: ["bloque", "cita", c.estado], href: `#/cita/${c.id}`, draggable: "false",
+    "data-cita": puede ? c.id : null,
+    "aria-label": `${rango}, ${c.cliente?.nombre ?? "Cliente"}, ${c.servicio?.nombre ?? ""}`
+      + `${conPersona && c.personal?.nombre ? ` con ${c.personal.nombre}` : ""}, ${etiqueta(ESTADOS, c.estado)}`,
+    title: puede ? "Arrastra para mover (o Alt + flechas y Enter)" : null,
+  }, h("strong", {}, `${hora(c.ini, zona)} ${c.cliente?.nombre ?? "Cliente"}`),
+  h("span", {}, `${c.servicio?.nombre ?? ""}${conPersona && c.personal?.nombre ? ` · ${c.personal.nombre.split(" ")[0]}` : ""}`),
+  h("span", { class: ["insignia", c.estado] }, etiqueta(ESTADOS, c.estado)));
+  return pintar(nodo, colorDe(app, c.servicio?.id));
 }
 
 async function confirmarQuitar(item, app, recargar) {
@@ -300,35 +352,156 @@ async function confirmarQuitar(item, app, recargar) {
 
 // ------------------------------------------------------------------ week
 
-async function dibujarSemana(estado, app, cambiar) {
+/**
+ * The week as a time grid: one column per day, hours as rows, the day grid's behaviour (colour
+ * by service, status badges, blocks, drag to move). With a stylist chosen it is that person's
+ * week; otherwise everyone's appointments of a day share its column, side by side when they
+ * overlap.
+ */
+async function dibujarSemana(estado, app, cambiar, recargar) {
   const zona = app.zona;
   const lunes = inicioSemana(estado.fecha);
-  const domingo = sumarDias(lunes, 7);
-  const [citas, bloqueos] = await Promise.all([
-    cargarCitas({ desde: lunes, hasta: domingo, personal: estado.personal, servicio: estado.servicio, estado: estado.estado }, zona),
-    cargarBloqueos(lunes, domingo, zona, estado.personal || null),
+  const fechas = [0, 1, 2, 3, 4, 5, 6].map((i) => sumarDias(lunes, i));
+  const [todas, bloqueos] = await Promise.all([
+    cargarCitas({ desde: lunes, hasta: sumarDias(lunes, 7), personal: estado.personal, servicio: estado.servicio,
+      estado: estado.estado }, zona),
+    cargarBloqueos(lunes, sumarDias(lunes, 7), zona, estado.personal || null),
   ]);
-  const porDia = new Map();
-  for (let i = 0; i < 7; i += 1) porDia.set(sumarDias(lunes, i), { citas: [], bloqueos: [] });
-  for (const c of citas) porDia.get(fechaLocal(c.ini, zona))?.citas.push(c);
-  for (const b of bloqueos) porDia.get(fechaLocal(b.ini, zona))?.bloqueos.push(b);
+  // Cancelled visits leave the grid unless they are what the filter asks for.
+  const citas = todas.filter((c) => c.estado !== "cancelled" || estado.estado === "cancelled");
+  const sucursal = app.catalogo.sucursales.find((l) => l.id === estado.sucursal)
+    ?? app.catalogo.sucursales.find((l) => l.principal) ?? app.catalogo.sucursales[0];
+  const { inicio, fin } = horasDeSemana(sucursal, citas, zona);
+  const altoHora = 56;
+  const px = (min) => `${((min - inicio) / 60) * altoHora}px`;
   const hoyLocal = hoy(zona);
-  const dias = [...porDia.entries()].map(([fecha, { citas: cs, bloqueos: bs }]) =>
-    h("section", { class: ["semana-dia", fecha === hoyLocal && "hoy"], "aria-label": fechaLarga(fecha) },
-      h("h3", {}, h("span", {}, fechaCorta(fecha)),
-        h("button", { type: "button", class: "chico", onclick: () => cambiar({ fecha, vista: "dia" }),
-          "aria-label": `Ver el ${fechaLarga(fecha)}` }, `${cs.length} ${cs.length === 1 ? "cita" : "citas"}`)),
-      cs.length || bs.length ? h("ul", {},
-        bs.map((b) => h("li", { class: "bloqueo" }, `${hora(b.ini, zona)}–${hora(b.fin, zona)} ${b.motivo || "Bloqueado"}${b.personalNombre ? ` · ${b.personalNombre}` : ""}`)),
-        cs.sort((a, b) => a.ini.localeCompare(b.ini)).map((c) => h("li", {},
-          h("button", { type: "button", class: c.estado, onclick: () => app.ir(`#/cita/${c.id}`),
-            "aria-label": `${hora(c.ini, zona)}, ${c.cliente?.nombre ?? "Cliente"}, ${c.servicio?.nombre ?? ""} con ${c.personal?.nombre ?? ""}, ${etiqueta(ESTADOS, c.estado)}` },
-          `${hora(c.ini, zona)} ${c.cliente?.nombre ?? "Cliente"} · ${c.personal?.nombre?.split(" ")[0] ?? ""}`))))
-        : h("p", { class: "ayuda" }, "Sin citas")));
+
+  const horas = h("div", { class: "horas", "aria-hidden": "true" });
+  for (let m = inicio; m < fin; m += 60) horas.append(h("div", {}, horaDeMinutos(m)));
+  horas.style.gridRow = "2";
+  const cabezas = [h("div", { class: "dia-cabeza esquina", "aria-hidden": "true" })];
+  const cuerpos = [];
+  const movibles = new Map();
+  const servicios = new Set();
+  const persona = estado.personal ? app.catalogo.personal.find((p) => p.id === estado.personal) : null;
+  for (const fecha of fechas) {
+    const delDia = citas.filter((c) => fechaLocal(c.ini, zona) === fecha).sort((a, b) => a.ini.localeCompare(b.ini));
+    const cuantas = `${delDia.length} ${delDia.length === 1 ? "cita" : "citas"}`;
+    cabezas.push(h("div", { class: ["dia-cabeza", fecha === hoyLocal && "hoy"] },
+      h("button", { type: "button", class: "enlace-dia", onclick: () => cambiar({ fecha, vista: "dia" }),
+        "aria-label": `Ver el ${fechaLarga(fecha)}` }, mayuscula(fechaCorta(fecha))),
+      h("small", {}, cuantas)));
+    const cuerpo = h("div", { class: ["columna", fecha === hoyLocal && "hoy"], role: "list", "data-fecha": fecha,
+      "data-personal": persona?.id ?? null, "data-nombre": persona?.nombre ?? null,
+      "aria-label": `${mayuscula(fechaLarga(fecha))}: ${cuantas}` });
+    cuerpo.style.height = px(fin);
+    cuerpo.style.gridRow = "2";
+    const cerrado = sucursal?.horario.find((d) => d.dia === diaSemana(fecha));
+    if (!cerrado || cerrado.cerrado || !cerrado.rangos.length) cuerpo.classList.add("cerrado");
+    for (const b of bloqueos) {
+      const [a, z] = tramoDelDia(b.ini, b.fin, fecha, zona);
+      const desde = Math.max(a, inicio);
+      const hasta = Math.min(z, fin);
+      if (hasta <= desde) continue;
+      const nodo = h("div", { class: ["bloque", "bloqueo"],
+        "aria-label": `${hora(b.ini, zona)} – ${hora(b.fin, zona)}, bloqueado: ${b.motivo || "Bloqueado"}${b.personalNombre ? ` (${b.personalNombre})` : " (todo el negocio)"}` },
+      h("strong", {}, b.motivo || "Bloqueado"), b.personalNombre && !persona ? h("span", {}, b.personalNombre) : null);
+      nodo.style.top = px(desde);
+      nodo.style.height = `${((hasta - desde) / 60) * altoHora - 2}px`;
+      cuerpo.append(h("div", { role: "listitem" }, nodo));
+    }
+    for (const { cita: c, carril, carriles } of carrilesDe(delDia)) {
+      const a = Math.max(inicio, minutosDelDia(c.ini, zona));
+      const z = Math.min(fin, fechaLocal(c.fin, zona) > fecha ? 24 * 60 : minutosDelDia(c.fin, zona));
+      const nodo = bloqueCita(c, app, { rango: `${fechaLarga(fecha)}, ${hora(c.ini, zona)} – ${hora(c.fin, zona)}`, conPersona: !persona });
+      nodo.style.top = px(a);
+      nodo.style.height = `${Math.max(((z - a) / 60) * altoHora - 2, 18)}px`;
+      nodo.style.left = `calc(${(carril / carriles) * 100}% + 2px)`;
+      nodo.style.width = `calc(${100 / carriles}% - 4px)`;
+      nodo.style.right = "auto";
+      movibles.set(c.id, c);
+      servicios.add(c.servicio?.id);
+      cuerpo.append(h("div", { role: "listitem" }, nodo));
+    }
+    if (fecha === hoyLocal) {
+      const ahora = minutosDelDia(Date.now(), zona);
+      if (ahora >= inicio && ahora <= fin) {
+        const linea = h("div", { class: "linea-ahora", "aria-hidden": "true" });
+        linea.style.top = px(ahora);
+        cuerpo.append(linea);
+      }
+    }
+    cuerpos.push(cuerpo);
+  }
+  const rejilla = h("div", { class: "dia-rejilla semana-rejilla", role: "group",
+    "aria-label": `Semana del ${fechaLarga(lunes)}${persona ? ` de ${persona.nombre}` : ""}` }, cabezas, horas, cuerpos);
+  rejilla.style.setProperty("--columnas", "7");
+  rejilla.style.setProperty("--alto-hora", `${altoHora}px`);
+  if (app.yo.nivel !== "viewer") permitirMover(rejilla, { inicio, fin, altoHora, citas: soloActivas(movibles), app, recargar });
+  const { marco, alMostrar } = marcoDesplazable(rejilla, "dia", 7, "toda la semana");
   return {
-    nodo: h("div", { class: "semana" }, dias),
-    huella: citas.map((c) => `${c.id}${c.estado}${c.ini}`).join() + bloqueos.map((b) => b.id).join(),
+    nodo: h("div", {}, persona ? h("p", { class: "ayuda" }, `La semana de ${persona.nombre}.`) : null, marco,
+      servicios.size ? leyenda(app, servicios) : null),
+    huella: citas.map((c) => `${c.id}${c.estado}${c.ini}${c.personal?.id}`).join() + bloqueos.map((b) => b.id).join(),
+    alMostrar,
   };
+}
+
+/** [start, end) in minutes of `fecha` covered by an interval that may span several days. */
+function tramoDelDia(ini, fin, fecha, zona) {
+  const fi = fechaLocal(ini, zona);
+  const ff = fechaLocal(fin, zona);
+  if (fi > fecha || ff < fecha) return [0, 0];
+  return [fi < fecha ? 0 : minutosDelDia(ini, zona), ff > fecha ? 24 * 60 : minutosDelDia(fin, zona)];
+}
+
+/** The week's visible hours: the location's opening hours on any day, plus appointments outside them. */
+function horasDeSemana(sucursal, citas, zona) {
+  let inicio = 24 * 60;
+  let fin = 0;
+  for (const d of sucursal?.horario ?? []) {
+    if (d.cerrado) continue;
+    for (const [abre, cierra] of d.rangos) {
+      inicio = Math.min(inicio, minutosDeTexto(abre));
+      fin = Math.max(fin, cierra === "00:00" ? 24 * 60 : minutosDeTexto(cierra));
+    }
+  }
+  for (const c of citas) {
+    inicio = Math.min(inicio, minutosDelDia(c.ini, zona));
+    fin = Math.max(fin, fechaLocal(c.fin, zona) > fechaLocal(c.ini, zona) ? 24 * 60 : minutosDelDia(c.fin, zona));
+  }
+  if (inicio >= fin) { inicio = 9 * 60; fin = 20 * 60; }
+  return { inicio: Math.floor(inicio / 60) * 60, fin: Math.ceil(fin / 60) * 60 };
+}
+
+function minutosDeTexto(hhmm) {
+  const [hh, mm] = hhmm.split(":").map(Number);
+  return hh * 60 + mm;
+}
+
+/** Side-by-side lanes for overlapping appointments of one column: [{cita, carril, carriles}]. */
+export function carrilesDe(citas) {
+  const salida = [];
+  let grupo = [];
+  let finGrupo = "";
+  const cerrar = () => {
+    const carriles = [];
+    for (const c of grupo) {
+      let i = carriles.findIndex((finCarril) => finCarril <= c.ini);
+      if (i < 0) { i = carriles.length; carriles.push(""); }
+      carriles[i] = c.fin;
+      salida.push({ cita: c, carril: i, carriles: 0 });
+    }
+    for (const s of salida.slice(salida.length - grupo.length)) s.carriles = carriles.length;
+    grupo = [];
+  };
+  for (const c of [...citas].sort((a, b) => a.ini.localeCompare(b.ini))) {
+    if (grupo.length && c.ini >= finGrupo) cerrar();
+    grupo.push(c);
+    finGrupo = grupo.length === 1 || c.fin > finGrupo ? c.fin : finGrupo;
+  }
+  if (grupo.length) cerrar();
+  return salida;
 }
 
 // ------------------------------------------------------------------ list

@@ -3,7 +3,8 @@
 
 import { h, replace, campo, selector, dialogo, avisar, cajaError } from "../dom.js";
 import { DIAS, dinero, duracion, horaDeTexto } from "../fechas.js";
-import { NIVELES, WHATSAPP, PLANES, etiqueta, telefonoLegible } from "../etiquetas.js";
+import { NIVELES, WHATSAPP, PLANES, COLORES, etiqueta, telefonoLegible } from "../etiquetas.js";
+import { pintar } from "../colores.js";
 import {
   cargarNegocio, guardarNegocio, cargarSucursales, guardarSucursal, guardarHorario, guardarServicio, borrarServicio,
   guardarPersonal, activarPersonal, guardarHorasPersonal, guardarLugar, borrarLugar,
@@ -184,7 +185,8 @@ async function pintarServicios(cuerpo, app, puede, recargar) {
       onclick: () => editarServicio(null, recargar) }, "Agregar servicio")) : null,
     h("ul", { class: "lista-simple", "aria-label": "Servicios" }, servicios.map((s) => h("li", { class: s.activo ? "" : "inactivo" },
       h("div", { class: "fila" },
-        h("div", { style: { flex: "1 1 220px" } }, h("strong", {}, s.nombre), s.activo ? "" : " (oculto)",
+        h("div", { style: { flex: "1 1 220px" } },
+          pintar(h("span", { class: "muestra", "aria-hidden": "true" }), s.color), " ", h("strong", {}, s.nombre), s.activo ? "" : " (oculto)",
           h("div", { class: "ayuda" }, `${duracion(s.duracion)} · ${dinero(s.precio)}${s.descripcion ? ` · ${s.descripcion}` : ""}`)),
         puede ? [
           h("button", { type: "button", class: "chico", "aria-label": `Editar ${s.nombre}`, onclick: () => editarServicio(s, recargar) }, "Editar"),
@@ -200,9 +202,18 @@ async function editarServicio(s, recargar) {
     ["duracion", "Duración (minutos)", h("input", { type: "number", required: true, min: 5, max: 600, step: 5, value: s?.duracion ?? 30 })],
     ["precio", "Precio (pesos)", h("input", { type: "number", required: true, min: 0, step: "0.01", value: s ? s.precio / 100 : 0 })],
     ["descripcion", "Descripción", h("textarea", { rows: 2, value: s?.descripcion ?? "", placeholder: "Opcional" })],
+    ["color", "Color en la agenda", selectorColor(s?.color ?? null)],
     ["activo", "Visible para agendar", h("input", { type: "checkbox", checked: s ? s.activo : true })],
   ], (v) => guardarServicio(s?.id ?? null, { ...v, duracion: Number(v.duracion), precio: Math.round(Number(v.precio) * 100) }),
   "Servicio guardado.", recargar);
+}
+
+/** A named colour from the palette, or any other (a new service left on "Automático" gets a free one). */
+function selectorColor(actual) {
+  const opciones = [...(actual ? [] : [{ value: "", label: "Automático (uno que no se repita)" }]),
+    ...COLORES.map(([value, label]) => ({ value, label }))];
+  if (actual && !COLORES.some(([v]) => v === actual)) opciones.push({ value: actual, label: `Personalizado (${actual})` });
+  return selector(opciones, actual ?? "");
 }
 
 // ------------------------------------------------------------------ team
