@@ -7,7 +7,7 @@
 import { alExpirarSesion, ErrorParlo } from "./api.js";
 import { h, replace, avisar } from "./dom.js";
 import { cerrarSesion, esSuplantacion, recibirTraspaso, sesionActual } from "./sesion.js";
-import { cargarYo, cargarCatalogo } from "./datos.js";
+import { cargarYo, cargarCatalogo, buscarClientes } from "./datos.js";
 import { vistaEntrar, vistaEntrarAdmin, canjearLiga } from "./vistas/entrar.js";
 import { vistaAgenda } from "./vistas/agenda.js";
 import { vistaNuevaCita, vistaCita, vistaVisitaSinCita } from "./vistas/cita.js";
@@ -114,6 +114,7 @@ function encabezado(menu, actual, nombreNegocio) {
       h("nav", { "aria-label": "Secciones" },
         menu.map(([clave, href, texto]) =>
           h("a", { href, "aria-current": clave === actual ? "page" : null }, texto))),
+      menu === MENU_PERSONAL ? buscadorGlobal() : null,
       h("span", { class: "negocio" }, nombreNegocio),
       h("button", { class: "salir chico", onclick: salir }, "Cerrar sesión")),
     esSuplantacion()
@@ -121,6 +122,64 @@ function encabezado(menu, actual, nombreNegocio) {
         `Estás viendo el panel de ${app.yo.negocio} como administrador de Parlo.`)
       : null,
   ];
+}
+
+/**
+ * The top bar's customer search (name or phone, from any screen): a few matches as links, Enter
+ * opens the first. On a phone it folds into a "Buscar" button so the agenda keeps its height.
+ */
+function buscadorGlobal() {
+  const lista = h("ul", { class: "resultados", id: "resultados-busqueda", "aria-label": "Clientes encontrados", hidden: true });
+  const campoBusqueda = h("input", { type: "search", placeholder: "Buscar cliente…", autocomplete: "off",
+    "aria-label": "Buscar cliente por nombre o teléfono", "aria-controls": "resultados-busqueda" });
+  const caja = h("div", { class: "buscador", role: "search" }, campoBusqueda, lista);
+  const abrir = h("button", { type: "button", class: "chico abrir-busqueda", "aria-expanded": "false",
+    "aria-label": "Buscar cliente", onclick: () => {
+      const abierto = caja.classList.toggle("abierto");
+      abrir.setAttribute("aria-expanded", String(abierto));
+      if (abierto) campoBusqueda.focus();
+    } }, "Buscar");
+  let turno = 0;
+  let espera = null;
+  const cerrar = () => { lista.hidden = true; lista.replaceChildren(); };
+  const buscar = async () => {
+    const texto = campoBusqueda.value.trim();
+    const mio = ++turno;
+    if (texto.length < 2) return cerrar();
+    try {
+      const encontrados = (await buscarClientes(texto)).slice(0, 8);
+      if (mio !== turno) return undefined; // a newer search is on its way
+      replace(lista, encontrados.length
+        ? encontrados.map((c) => h("li", {}, h("a", { href: `#/clientes/${c.id}`, onclick: () => { campoBusqueda.value = ""; cerrar(); } },
+          c.nombre ?? c.telefonoVisible ?? c.telefono, c.nombre ? h("small", {}, ` · ${c.telefonoVisible ?? c.telefono}`) : null)))
+        : h("li", { class: "ayuda" }, "Nadie con ese nombre o teléfono."));
+      lista.hidden = false;
+    } catch (e) {
+      replace(lista, h("li", { class: "ayuda" }, mensajeDe(e)));
+      lista.hidden = false;
+    }
+    return undefined;
+  };
+  campoBusqueda.addEventListener("input", () => { clearTimeout(espera); espera = setTimeout(buscar, 200); });
+  campoBusqueda.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") { campoBusqueda.value = ""; cerrar(); }
+    if (e.key === "Enter") {
+      e.preventDefault();
+      const primero = lista.querySelector("a");
+      if (primero) primero.click();
+      else buscar();
+    }
+    if (e.key === "ArrowDown") { e.preventDefault(); lista.querySelector("a")?.focus(); }
+  });
+  lista.addEventListener("keydown", (e) => {
+    const enlaces = [...lista.querySelectorAll("a")];
+    const i = enlaces.indexOf(document.activeElement);
+    if (e.key === "ArrowDown" && i >= 0) { e.preventDefault(); enlaces[Math.min(i + 1, enlaces.length - 1)].focus(); }
+    if (e.key === "ArrowUp" && i >= 0) { e.preventDefault(); (i === 0 ? campoBusqueda : enlaces[i - 1]).focus(); }
+    if (e.key === "Escape") { campoBusqueda.focus(); cerrar(); }
+  });
+  document.addEventListener("click", (e) => { if (!caja.contains(e.target) && e.target !== abrir) cerrar(); });
+  return [abrir, caja];
 }
 
 async function pintarPersonal(camino, params) {

@@ -185,3 +185,31 @@ async def test_printing_shows_the_whole_day_per_stylist_and_no_navigation(owner_
     # …including the last appointment of the day (the grid on screen scrolls; paper does not).
     await expect(printed).to_contain_text("6:30 PM")
     await page.screenshot(path="artifacts/screenshots/impresion-dia-1280.png", full_page=True)
+
+
+async def test_the_top_bar_finds_a_customer_by_name_or_phone_and_opens_them(owner_page):
+    page = owner_page
+    search = page.get_by_role("searchbox", name="Buscar cliente por nombre o teléfono")
+    await search.fill("juan")
+    found = page.get_by_role("list", name="Clientes encontrados")
+    await expect(found.get_by_role("link", name=re.compile(r"^Juan Pérez"))).to_be_visible()
+    await search.fill("1111 0005")  # Roberto García's number, as typed
+    await expect(found.get_by_role("link", name=re.compile(r"^Roberto García"))).to_be_visible()
+    await search.press("Enter")
+    await expect(page.get_by_role("heading", name="Roberto García")).to_be_visible()
+    await expect(found).to_be_hidden()
+
+
+async def test_on_a_phone_the_search_folds_into_a_button(phone, demo, db, live_server):
+    from tests.dashboard.conftest import FRIDAY_MORNING
+    from tests.dashboard.salon import magic_link
+
+    await phone.goto(await magic_link(db, live_server.url, now=FRIDAY_MORNING))
+    await expect(phone.get_by_role("heading", name="Viernes 16 de enero")).to_be_visible()
+    search = phone.get_by_role("searchbox", name="Buscar cliente por nombre o teléfono")
+    await expect(search).to_be_hidden()
+    await phone.get_by_role("button", name="Buscar cliente").click()
+    await search.fill("ana")
+    await phone.get_by_role("link", name=re.compile(r"^Ana Torres")).click()
+    await expect(phone.get_by_role("heading", name="Ana Torres")).to_be_visible()
+    await screenshot(phone, "telefono-cliente-desde-busqueda")
