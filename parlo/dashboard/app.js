@@ -130,11 +130,11 @@ function encabezado(menu, actual, nombreNegocio) {
  */
 function buscadorGlobal() {
   const lista = h("ul", { class: "resultados", id: "resultados-busqueda", "aria-label": "Clientes encontrados", hidden: true });
-  const campoBusqueda = h("input", { type: "search", placeholder: "Buscar cliente…", autocomplete: "off",
-    "aria-label": "Buscar cliente por nombre o teléfono", "aria-controls": "resultados-busqueda" });
+  const campoBusqueda = h("input", { type: "search", placeholder: "Buscar cliente (nombre o tel.)…", autocomplete: "off",
+    "aria-label": "Búsqueda rápida de clientes", "aria-controls": "resultados-busqueda" });
   const caja = h("div", { class: "buscador", role: "search" }, campoBusqueda, lista);
   const abrir = h("button", { type: "button", class: "chico abrir-busqueda", "aria-expanded": "false",
-    "aria-label": "Buscar cliente", onclick: () => {
+    "aria-label": "Abrir la búsqueda de clientes", onclick: () => {
       const abierto = caja.classList.toggle("abierto");
       abrir.setAttribute("aria-expanded", String(abierto));
       if (abierto) campoBusqueda.focus();

@@ -21,7 +21,7 @@ export function pintar(nodo, color) {
 /** The legend under a calendar: the services on screen by colour, and how each status looks. */
 export function leyenda(app, servicioIds) {
   const servicios = app.catalogo.servicios.filter((s) => servicioIds.has(s.id));
-  return h("div", { class: "leyenda", role: "note", "aria-label": "Leyenda" },
+  return h("section", { class: "leyenda", "aria-label": "Leyenda" },
     h("ul", { class: "leyenda-servicios", "aria-label": "Colores por servicio" },
       servicios.map((s) => h("li", {}, pintar(h("span", { class: "muestra", "aria-hidden": "true" }), s.color), s.nombre))),
     h("ul", { class: "leyenda-estados", "aria-label": "Estados" },

@@ -82,7 +82,7 @@ async def test_colours_follow_the_service_setting_with_status_and_a_legend(owner
     if await beard.count():
         assert await beard.evaluate("el => getComputedStyle(el).borderLeftColor") != "rgb(219, 39, 119)"
     await expect(haircut.locator(".insignia")).to_have_text(re.compile("Confirmada|Completada|No asistió|Por confirmar"))
-    legend = page.get_by_role("note", name="Leyenda")
+    legend = page.get_by_role("region", name="Leyenda")
     await expect(legend.get_by_role("list", name="Colores por servicio")).to_contain_text("Corte de cabello")
     await expect(legend.get_by_role("list", name="Estados")).to_contain_text("No asistió")
 
@@ -189,7 +189,7 @@ async def test_printing_shows_the_whole_day_per_stylist_and_no_navigation(owner_
 
 async def test_the_top_bar_finds_a_customer_by_name_or_phone_and_opens_them(owner_page):
     page = owner_page
-    search = page.get_by_role("searchbox", name="Buscar cliente por nombre o teléfono")
+    search = page.get_by_role("searchbox", name="Búsqueda rápida de clientes")
     await search.fill("juan")
     found = page.get_by_role("list", name="Clientes encontrados")
     await expect(found.get_by_role("link", name=re.compile(r"^Juan Pérez"))).to_be_visible()
@@ -206,9 +206,9 @@ async def test_on_a_phone_the_search_folds_into_a_button(phone, demo, db, live_s
 
     await phone.goto(await magic_link(db, live_server.url, now=FRIDAY_MORNING))
     await expect(phone.get_by_role("heading", name="Viernes 16 de enero")).to_be_visible()
-    search = phone.get_by_role("searchbox", name="Buscar cliente por nombre o teléfono")
+    search = phone.get_by_role("searchbox", name="Búsqueda rápida de clientes")
     await expect(search).to_be_hidden()
-    await phone.get_by_role("button", name="Buscar cliente").click()
+    await phone.get_by_role("button", name="Abrir la búsqueda de clientes").click()
     await search.fill("ana")
     await phone.get_by_role("link", name=re.compile(r"^Ana Torres")).click()
     await expect(phone.get_by_role("heading", name="Ana Torres")).to_be_visible()

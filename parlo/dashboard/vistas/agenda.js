@@ -98,6 +98,8 @@ export async function vistaAgenda(principal, params, app) {
         // Keep focus where it was when a refresh changes nothing on screen.
         replace(contenido, dibujo.nodo);
         dibujo.alMostrar?.();
+        // User Timing: when the calendar is on screen (bench/dashboard.py reads it).
+        if (!silencioso) performance.mark(`agenda-${estado.vista}-dibujada`);
       }
       ultimaHuella = huella;
       contenido.setAttribute("aria-busy", "false");
