@@ -39,6 +39,7 @@ from strawberry.types import ExecutionResult
 
 from parlo.components import Component, Services
 from parlo.graphiql_app import GraphiQL, graphiql_component
+from parlo.rate_limits import sign_in_limits
 from parlo.request_body import BodyTooLarge, kilobytes, read_body, replay
 from parlo.whatsapp_app import outbox_notifier
 from resolvers import log_context
@@ -84,6 +85,7 @@ class ParloGraphQL(GraphQL):
         self.hide_suggestions = services.settings.is_production
         self.config = services.resolver_config()
         self.notify_outbox = outbox_notifier(services)  # delivery starts right after a commit, not at the next sweep
+        self.sign_in_limits = sign_in_limits(services.settings, services.db, services.clock)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Strawberry's, with its plain-text refusals answered as Spanish JSON errors."""
@@ -141,7 +143,8 @@ class ParloGraphQL(GraphQL):
         actor = request.scope.get("state", {}).get(ACTOR_KEY) or Actor.anonymous()
         ctx = Context(db=self.services.db, now=self.services.clock, actor=actor, config=self.config,
                       correlation_id=log_context.request_id.get() or uuid.uuid4().hex,
-                      outbox_notifier=self.notify_outbox)
+                      outbox_notifier=self.notify_outbox, sign_in_limits=self.sign_in_limits,
+                      client_address=request.client.host if request.client else None)
         return GraphQLContext.build(ctx, request=request, response=response)
 
 

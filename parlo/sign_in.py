@@ -46,7 +46,8 @@ async def find_staff(settings: Settings, phone: str, organization_id: str | None
 
 def staff_token(settings: Settings, staff: Staff, org: Organization, *, now: datetime) -> str:
     return issue_staff_token(staff_id=staff.id, organization_id=org.id,
-                             secret=settings.jwt_secret.get_secret_value(), now=now)
+                             secret=settings.jwt_secret.get_secret_value(), now=now,
+                             generation=staff.session_generation)
 
 
 async def sign_in_link(settings: Settings, staff: Staff, org: Organization, *, now: datetime,

@@ -2,7 +2,9 @@
 
 A token only names the staff member; their permission level, whether they are still
 active and whether their organization is suspended are read on every request, so a
-demotion or a suspension takes effect at once (spec 5.3.8).
+demotion or a suspension takes effect at once (spec 5.3.8). The token's session generation
+is compared with the person's on the same read: a token issued before "cerrar sesión en
+todos lados", a permission change, a deactivation or a new phone is refused.
 """
 
 from __future__ import annotations
@@ -19,12 +21,15 @@ from resolvers.reads import read_session
 from storage import Database, Organization, OrganizationStatus, Staff
 
 SESSION_EXPIRED = NotAuthenticated("Tu sesión expiró o no es válida. Vuelve a entrar con tu liga de WhatsApp.")
+SESSION_REVOKED = NotAuthenticated("Esta sesión se cerró (en todos lados o por un cambio en tu acceso). "
+                                   "Vuelve a entrar con tu liga de WhatsApp.")
 STAFF_INACTIVE = NotAuthenticated("Tu acceso a este negocio ya no está activo. Habla con el dueño.")
 #: Organizations whose people may not sign in.
 LOCKED_OUT = (OrganizationStatus.SUSPENDED, OrganizationStatus.CHURNED)
 # Built once: every request runs it, and building a select costs more than PostgreSQL answering it.
 _STAFF_STANDING = (
-    select(Staff.is_active, Staff.permission_level, Staff.phone_number, Organization.status)
+    select(Staff.is_active, Staff.permission_level, Staff.phone_number, Organization.status,
+           Staff.session_generation)
     .join(Organization, Organization.id == Staff.organization_id)
     .where(Staff.id == bindparam("staff_id"), Staff.organization_id == bindparam("organization_id"))
 )
@@ -42,11 +47,13 @@ async def actor_from_token(db: Database, token: str, *, secret: str, now: dateti
             _STAFF_STANDING, {"staff_id": claims.staff_id, "organization_id": claims.organization_id})).first()
     if row is None:
         return SESSION_EXPIRED
-    is_active, level, phone, status = row
+    is_active, level, phone, status, generation = row
     if status in LOCKED_OUT:
         return Suspended()
     if not is_active:
         return STAFF_INACTIVE
+    if claims.generation != generation:
+        return SESSION_REVOKED
     return Actor.staff(organization_id=claims.organization_id, staff_id=claims.staff_id, level=level,
                        phone=phone, impersonated_by_admin=claims.impersonated_by_admin)
 

@@ -221,5 +221,6 @@ async def impersonate(ctx: Context, organization_id: uuid.UUID | None) -> StaffS
         session.add(_event("impersonation", f"Un administrador entró como {organization.name}",
                            organization_id=organization.id, now=now, subject_id=owner.id))
     token = issue_staff_token(staff_id=owner.id, organization_id=organization.id, secret=ctx.config.jwt_secret,
-                              now=now, ttl=ADMIN_SESSION_TTL, impersonated_by_admin=True)
+                              now=now, ttl=ADMIN_SESSION_TTL, impersonated_by_admin=True,
+                              generation=owner.session_generation)
     return StaffSession(token=token, expires_at=now + ADMIN_SESSION_TTL, staff=owner, organization=organization)

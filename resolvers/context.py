@@ -12,8 +12,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from storage import Database, PermissionLevel
+
+if TYPE_CHECKING:
+    from resolvers.sign_in_limits import SignInLimits
 
 
 class ActorKind(str, Enum):
@@ -92,6 +96,10 @@ class Context:
     correlation_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     #: Called after a commit that wrote outbox rows, so delivery starts now (set by parlo/).
     outbox_notifier: Callable[[], Awaitable[None]] | None = None
+    #: The caller's IP address (HTTP requests; uvicorn resolves it behind a trusted proxy).
+    client_address: str | None = None
+    #: The deployment's sign-in rate limits (Redis or the database); None: the database's.
+    sign_in_limits: SignInLimits | None = None
 
     async def outbox_written(self) -> None:
         if self.outbox_notifier is not None:
@@ -99,4 +107,13 @@ class Context:
 
     def acting_as(self, actor: Actor) -> "Context":
         return Context(db=self.db, now=self.now, actor=actor, config=self.config,
-                       correlation_id=self.correlation_id, outbox_notifier=self.outbox_notifier)
+                       correlation_id=self.correlation_id, outbox_notifier=self.outbox_notifier,
+                       client_address=self.client_address, sign_in_limits=self.sign_in_limits)
+
+    def limits(self) -> SignInLimits:
+        """The sign-in limits to count with: the deployment's, else counters in this database."""
+        if self.sign_in_limits is not None:
+            return self.sign_in_limits
+        from resolvers.sign_in_limits import SignInLimits
+
+        return SignInLimits.in_database(self.db, self.now)

@@ -66,3 +66,12 @@ class Suspended(Problem):
     def with_contact(cls, number_shown: str) -> Suspended:
         """The same refusal, with the way back: Parlo's WhatsApp number (e.g. "55 0000 0000")."""
         return cls(f"Esta cuenta está suspendida. Para reactivarla, escríbele a Parlo por WhatsApp al {number_shown}.")
+
+
+@dataclass(frozen=True, slots=True)
+class TooManyAttempts(Problem):
+    """A sign-in rate limit is used up (resolvers/sign_in_limits.py): wait, then try again."""
+
+    message: str = "Demasiados intentos. Espera unos minutos y vuelve a intentarlo."
+    #: How long the window that refused lasts: the wait is at most this.
+    retry_after_seconds: int = 900

@@ -29,8 +29,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from resolvers import outbox
 from resolvers.auth import ADMIN_SESSION_TTL, STAFF_SESSION_TTL, issue_admin_token, issue_staff_token
 from resolvers.context import Context
-from resolvers.errors import NotAuthenticated, PermissionDenied, Problem, Suspended, ValidationError
+from resolvers.errors import NotAuthenticated, PermissionDenied, Problem, Suspended, TooManyAttempts, ValidationError
 from resolvers.phones import InvalidPhone, display_phone, normalise_phone
+from resolvers.sign_in_limits import ADMIN_LOGIN, REQUEST_MAGIC_LINK, VERIFY_MAGIC_LINK
 from storage import AuthToken, Organization, OrganizationStatus, Staff, TokenType
 
 MAGIC_LINK_TTL = timedelta(minutes=15)
@@ -38,6 +39,8 @@ MAGIC_LINK_TTL = timedelta(minutes=15)
 #: so nobody can flood a stylist's WhatsApp through the sign-in page.
 MAX_LINKS_PER_WINDOW = 3
 NEUTRAL_ANSWER = "Si ese número está registrado, te enviamos una liga por WhatsApp para entrar. Vence en 15 minutos."
+#: Our tokens are 43 characters; anything much longer is not one (and is not hashed).
+MAX_TOKEN_LENGTH = 128
 LINK_NOT_VALID = NotAuthenticated("Esa liga ya no sirve: pide una nueva desde la página de entrada.")
 WRONG_PASSWORD = NotAuthenticated("Contraseña incorrecta.")
 ADMIN_DISABLED = PermissionDenied("El acceso de administrador está desactivado en este servidor.")
@@ -115,11 +118,19 @@ class AdminSession:
     expires_at: datetime
 
 
-async def request_magic_link(ctx: Context, phone: str) -> MagicLinkRequested | ValidationError:
+async def request_magic_link(ctx: Context, phone: str) -> MagicLinkRequested | ValidationError | TooManyAttempts:
+    """Counted per address and per phone (every request: each may send a WhatsApp), known or not."""
     try:
         e164 = normalise_phone(phone)
     except InvalidPhone as exc:
-        return ValidationError(str(exc), field="phone")
+        e164, invalid = None, ValidationError(str(exc), field="phone")
+    else:
+        invalid = None
+    attempt = await ctx.limits().attempt(REQUEST_MAGIC_LINK, address=ctx.client_address, account=e164)
+    if isinstance(attempt, TooManyAttempts):
+        return attempt
+    if invalid is not None:
+        return invalid
     now = ctx.now()
     async with ctx.db.transaction(write=True) as session:
         rows = (await session.execute(
@@ -154,8 +165,24 @@ async def request_magic_link(ctx: Context, phone: str) -> MagicLinkRequested | V
 
 
 async def verify_magic_link(ctx: Context, token: str) -> StaffSession | Problem:
-    """Spend the link (once, even under a race) and open a 7-day session."""
+    """Spend the link (once, even under a race) and open a 7-day session.
+
+    Every token that does not sign in counts against the caller's address, malformed ones
+    included: guessing links is locked out like guessing the admin password.
+    """
+    attempt = await ctx.limits().attempt(VERIFY_MAGIC_LINK, address=ctx.client_address, account=None)
+    if isinstance(attempt, TooManyAttempts):
+        return attempt
+    signed_in = await _spend_link(ctx, token)
+    if isinstance(signed_in, StaffSession):
+        await attempt.succeeded()
+    return signed_in
+
+
+async def _spend_link(ctx: Context, token: str) -> StaffSession | Problem:
     now = ctx.now()
+    if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN_LENGTH:
+        return LINK_NOT_VALID
     async with ctx.db.transaction(write=True) as session:
         spent = await session.execute(
             update(AuthToken)
@@ -178,16 +205,21 @@ async def verify_magic_link(ctx: Context, token: str) -> StaffSession | Problem:
     if organization.status in (OrganizationStatus.SUSPENDED, OrganizationStatus.CHURNED):
         return Suspended.with_contact(display_phone(ctx.config.central_number))
     session_token = issue_staff_token(staff_id=staff.id, organization_id=organization.id,
-                                      secret=ctx.config.jwt_secret, now=now)
+                                      secret=ctx.config.jwt_secret, now=now, generation=staff.session_generation)
     return StaffSession(token=session_token, expires_at=now + STAFF_SESSION_TTL, staff=staff, organization=organization)
 
 
 async def admin_login(ctx: Context, password: str) -> AdminSession | Problem:
+    """The password, within the limits: the 11th wrong one in 15 minutes is refused unchecked."""
     expected = ctx.config.admin_password
     if not expected:
         return ADMIN_DISABLED
+    attempt = await ctx.limits().attempt(ADMIN_LOGIN, address=ctx.client_address, account="admin")
+    if isinstance(attempt, TooManyAttempts):
+        return attempt
     if not hmac.compare_digest(password.encode("utf-8"), expected.encode("utf-8")):
         return WRONG_PASSWORD
+    await attempt.succeeded()
     now = ctx.now()
     return AdminSession(token=issue_admin_token(secret=ctx.config.jwt_secret, now=now),
                         expires_at=now + ADMIN_SESSION_TTL)

@@ -152,6 +152,7 @@ async def update_staff(ctx: Context, staff_id: uuid.UUID, changes: StaffChanges)
             or (changes.permission_level is not None and changes.permission_level is not PermissionLevel.OWNER))
         if stops_being_owner and await _active_owners(session, organization_id) <= 1:
             return LAST_OWNER
+        ends_sessions = ends_their_sessions(member, changes, phone)
         if phone is not None:
             if await _phone_taken(session, organization_id, phone, other_than=member.id):
                 return Conflict("Ya hay alguien del equipo con ese número.")
@@ -177,8 +178,18 @@ async def update_staff(ctx: Context, staff_id: uuid.UUID, changes: StaffChanges)
             member.role = StaffRole.OWNER if changes.permission_level is PermissionLevel.OWNER else StaffRole.EMPLOYEE
         if changes.is_active is not None:
             member.is_active = changes.is_active
+        if ends_sessions:
+            member.session_generation += 1  # two edits at once may both write n+1: old sessions still end
         member.updated_at = ctx.now()
     return member
+
+
+def ends_their_sessions(member: Staff, changes: StaffChanges, phone: str | None) -> bool:
+    """A change that should sign the person out everywhere: what they may do, whether they still
+    work here, or the phone their sign-in links go to (a lost phone is why one changes it)."""
+    return ((changes.permission_level is not None and changes.permission_level is not member.permission_level)
+            or (changes.is_active is False and member.is_active)
+            or (phone is not None and phone != member.phone_number))
 
 
 async def delete_staff(ctx: Context, staff_id: uuid.UUID) -> uuid.UUID | Problem:

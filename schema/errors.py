@@ -58,6 +58,11 @@ class Suspended(Problem):
     pass
 
 
+@strawberry.type(description="Too many sign-in attempts: wait, then try again (only sign-in results have it).")
+class TooManyAttempts(Problem):
+    retry_after_seconds: int = strawberry.field(description="The longest the wait can be, in seconds.")
+
+
 PROBLEM_TYPES = (NotFound, PermissionDenied, NotAuthenticated, ValidationError, OutsideHours, SlotTaken,
                  Conflict, Suspended)
 
@@ -67,15 +72,17 @@ def as_graphql(problem: found.Problem) -> Problem:
         return SlotTaken(message=problem.message, alternatives=[Slot.of(a) for a in problem.alternatives])
     if isinstance(problem, found.ValidationError):
         return ValidationError(message=problem.message, field=problem.field)
+    if isinstance(problem, found.TooManyAttempts):
+        return TooManyAttempts(message=problem.message, retry_after_seconds=problem.retry_after_seconds)
     for kind in (NotFound, PermissionDenied, NotAuthenticated, OutsideHours, Conflict, Suspended):
         if type(problem).__name__ == kind.__name__:
             return kind(message=problem.message)
     return Conflict(message=problem.message)  # a Problem subclass added later still reaches the user
 
 
-def result(name: str, success: type, description: str | None = None):
-    """``Annotated[Union[success, *PROBLEM_TYPES], strawberry.union(name)]``."""
-    return Annotated[Union[(success, *PROBLEM_TYPES)], strawberry.union(name, description=description)]
+def result(name: str, success: type, description: str | None = None, extra: tuple[type, ...] = ()):
+    """``Annotated[Union[success, *PROBLEM_TYPES, *extra], strawberry.union(name)]``."""
+    return Annotated[Union[(success, *PROBLEM_TYPES, *extra)], strawberry.union(name, description=description)]
 
 
 class ProblemRaised(Exception):

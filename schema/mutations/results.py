@@ -1,7 +1,7 @@
 """Each mutation's result union: its payload, or one of the expected problems."""
 
 from resolvers.errors import Problem
-from schema.errors import as_graphql, result
+from schema.errors import TooManyAttempts, as_graphql, result
 from schema.types.appointment import Appointment
 from schema.types.block import Block
 from schema.types.customer import Customer
@@ -14,6 +14,7 @@ from schema.types.payloads import (
     MagicLinkRequested,
     OrganizationCreated,
     RecurringAvailabilitySet,
+    SignedOutEverywhere,
     StaffSession,
     TimeBlocked,
 )
@@ -34,9 +35,10 @@ CustomerChangeResult = result("CustomerChangeResult", Customer)
 DeleteResult = result("DeleteResult", Deleted)
 OrganizationChangeResult = result("OrganizationChangeResult", Organization)
 CreateOrganizationResult = result("CreateOrganizationResult", OrganizationCreated)
-StaffSessionResult = result("StaffSessionResult", StaffSession)
-AdminSessionResult = result("AdminSessionResult", AdminSession)
-MagicLinkResult = result("MagicLinkResult", MagicLinkRequested)
+StaffSessionResult = result("StaffSessionResult", StaffSession, extra=(TooManyAttempts,))
+AdminSessionResult = result("AdminSessionResult", AdminSession, extra=(TooManyAttempts,))
+MagicLinkResult = result("MagicLinkResult", MagicLinkRequested, extra=(TooManyAttempts,))
+SignOutResult = result("SignOutResult", SignedOutEverywhere)
 
 
 def outcome(value, convert):

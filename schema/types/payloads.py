@@ -95,3 +95,9 @@ class AdminSession:
 @strawberry.type
 class MagicLinkRequested:
     message: str
+
+
+@strawberry.type(description="Every session of that person ended (they sign in again with a new link).")
+class SignedOutEverywhere:
+    staff_id: strawberry.ID
+    message: str

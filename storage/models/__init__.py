@@ -36,6 +36,7 @@ from storage.models.enums import (
 )
 from storage.models.organization import Location, Organization
 from storage.models.outbox import OutboundMessage
+from storage.models.sign_in import SignInCounter
 from storage.models.staff import Availability, Staff, staff_services
 
 __all__ = [
@@ -72,6 +73,7 @@ __all__ = [
     "ResourceKind",
     "SenderType",
     "ServiceType",
+    "SignInCounter",
     "Spot",
     "Staff",
     "StaffRole",

@@ -40,6 +40,9 @@ class Staff(IdMixin, TenantMixin, TimestampsMixin, Base):
     first_message_at: Mapped[datetime | None]
     default_spot_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("spots.id", ondelete="SET NULL"))
     settings: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    #: Sessions carry the generation they were issued in; bumping it (sign out everywhere, a
+    #: permission change, deactivation, a new phone) ends every session issued before.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     services: Mapped[list[ServiceType]] = relationship(secondary=staff_services, lazy="raise")
 

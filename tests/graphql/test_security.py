@@ -8,8 +8,9 @@ import httpx
 import pytest
 
 from parlo.app import create_app
+from resolvers.auth import issue_staff_token
 from schema.schema import CACHE_SIZE, GENERIC_ERROR, MAX_ALIASES, MAX_DEPTH
-from tests.graphql.helpers import admin_token, full_salon, gql, staff_token
+from tests.graphql.helpers import SECRET, admin_token, full_salon, gql, staff_token
 
 
 @pytest.fixture
@@ -78,12 +79,16 @@ async def test_a_suspended_organization_is_refused_at_once(client, salon, clock)
 
 
 async def test_a_deactivated_staff_member_loses_access_and_a_demotion_applies_at_once(client, salon, clock):
+    """A demotion ends the person's sessions (test_sign_out_everywhere); the new one has the new level."""
     owner = staff_token(salon.salon, salon.salon.ana, clock())
     manager = staff_token(salon.salon, salon.manager, clock())
     body = await gql(client, "{ me { ... on Me { permissionLevel } } }", token=manager)
     assert body["data"]["me"]["permissionLevel"] == "ADMIN"
     await gql(client, "mutation($id: ID!) { updateStaffMember(id: $id, input: {permissionLevel: VIEWER}) { __typename } }",
               {"id": str(salon.manager.id)}, token=owner)
+    await gql(client, "{ me { __typename } }", token=manager, expect_status=401)
+    manager = issue_staff_token(staff_id=salon.manager.id, organization_id=salon.org_id, secret=SECRET, now=clock(),
+                                generation=1)
     body = await gql(client, "{ me { ... on Me { permissionLevel } } }", token=manager)
     assert body["data"]["me"]["permissionLevel"] == "VIEWER"
     await gql(client, "mutation($id: ID!) { updateStaffMember(id: $id, input: {isActive: false}) { __typename } }",

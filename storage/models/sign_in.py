@@ -1,0 +1,27 @@
+"""Counters of sign-in attempts, for the rate limits when there is no Redis.
+
+Global, not a tenant table: a counter is keyed by what an attacker varies (an IP address,
+a phone number typed on the sign-in page, "the admin"), none of which belongs to one
+organization. On Citus it is a reference table (see the migration), so every node can
+answer it. Rows are tiny and short-lived: :mod:`storage.sign_in_counters` resets an
+expired one on its next hit and sweeps old ones now and then.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.base import Base
+
+
+class SignInCounter(Base):
+    __tablename__ = "sign_in_counters"
+
+    #: The `limits` library's key: namespace, action, scope, who, and the window.
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    #: When this window ends; the next hit after it starts a new window at 0.
+    expires_at: Mapped[datetime] = mapped_column(index=True)
