@@ -82,7 +82,7 @@ async def test_a_burst_of_wrong_passwords_gets_exactly_ten_checked(client):
 
 
 async def test_the_lockout_grows_to_the_hour_and_then_to_the_day(client, clock):
-    for window in range(2):  # 10 + 10 wrong, fifteen minutes apart: 20 in the hour
+    for _quarter in range(2):  # 10 + 10 wrong, fifteen minutes apart: 20 in the hour
         for _ in range(10):
             assert (await _login(client, WRONG))["__typename"] == "NotAuthenticated"
         clock.advance(timedelta(minutes=15))
