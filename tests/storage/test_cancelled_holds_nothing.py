@@ -37,7 +37,7 @@ GHOSTS = text("""SELECT count(*) FROM occupancy o JOIN appointments a
 async def booked(db, clock):
     async with db.engine.connect() as conn:
         if (await conn.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'citus'"))).scalar():
-            pytest.skip("on Citus the trigger is not installed (see migration 0003)")
+            pytest.skip("on Citus the trigger is not installed (see the migration sessions_and_sign_in_limits)")
     salon = await make_salon(db, clock())
     ctx = context(db, clock, as_staff(salon, salon.ana))
     result = await book_appointment(ctx, BookingRequest((salon.corte.id,), datetime(2026, 1, 19, 11, tzinfo=CDMX),

@@ -15,16 +15,16 @@
   appointment is not possible; there the row locks in ``resolvers.scheduling.access`` and
   the same-transaction writes hold the rule.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 """
 import sqlalchemy as sa
 from alembic import op
 
 from storage.types import UTCDateTime
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
