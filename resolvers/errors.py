@@ -45,12 +45,36 @@ class OutsideHours(Problem):
     message: str = "Ese horario está fuera del horario de atención."
 
 
+#: What a SlotTaken found busy: the stylist (or every stylist who does the service), or every
+#: spot (chair, bed…) that hosts it. None: a race was lost and either could have been.
+TAKEN_STAFF = "staff"
+TAKEN_SPOT = "spot"
+
+
 @dataclass(frozen=True, slots=True)
 class SlotTaken(Problem):
-    """Somebody else got the time first; ``alternatives`` are bookable options (slot values)."""
+    """Somebody else got the time first; ``alternatives`` are bookable options (slot values).
+
+    ``taken`` says what is busy (:data:`TAKEN_STAFF` or :data:`TAKEN_SPOT`), ``staff_id`` the
+    stylist who was asked for when they are the one busy.
+    """
 
     message: str = "Ese horario ya se ocupó."
     alternatives: tuple[Any, ...] = field(default_factory=tuple)
+    taken: str | None = None
+    staff_id: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class OffGrid(Problem):
+    """The start is between the salon's slots (12:22 when visits start every 15 minutes).
+
+    ``alternatives`` are the bookable grid starts nearest to it (slot values).
+    """
+
+    message: str = "Las citas empiezan en los horarios de la agenda."
+    alternatives: tuple[Any, ...] = field(default_factory=tuple)
+    granularity_minutes: int = 15
 
 
 @dataclass(frozen=True, slots=True)

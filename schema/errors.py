@@ -5,6 +5,7 @@ client can select ``... on Problem { message }`` once for every failure. List qu
 turn a problem into a GraphQL error whose ``extensions.code`` names it (see ``raise_problem``).
 """
 
+from enum import Enum
 from typing import Annotated, Union
 
 import strawberry
@@ -43,9 +44,25 @@ class OutsideHours(Problem):
     pass
 
 
-@strawberry.type
+@strawberry.enum(description="What made a time unavailable.")
+class TakenResource(Enum):
+    STAFF = strawberry.enum_value("staff", description="The stylist asked for (staffId), or everyone who does it.")
+    SPOT = strawberry.enum_value("spot", description="Every chair, bed or station that hosts the service.")
+
+
+@strawberry.type(description="The time is taken; the message says by what (a person, or no free chair).")
 class SlotTaken(Problem):
     alternatives: list[Slot] = strawberry.field(description="Bookable options near the requested time.")
+    taken: TakenResource | None = strawberry.field(
+        description="What is busy; null when someone else booked the time a moment ago.")
+    staff_id: strawberry.ID | None = strawberry.field(description="The stylist asked for, when they are the one busy.")
+
+
+@strawberry.type(description="A customer's start between the salon's slots (12:22 when visits start every 15 "
+                             "minutes).")
+class OffGrid(Problem):
+    alternatives: list[Slot] = strawberry.field(description="The nearest bookable starts on the grid.")
+    granularity_minutes: int = strawberry.field(description="Minutes between the salon's starts.")
 
 
 @strawberry.type
@@ -64,12 +81,17 @@ class TooManyAttempts(Problem):
 
 
 PROBLEM_TYPES = (NotFound, PermissionDenied, NotAuthenticated, ValidationError, OutsideHours, SlotTaken,
-                 Conflict, Suspended)
+                 OffGrid, Conflict, Suspended)
 
 
 def as_graphql(problem: found.Problem) -> Problem:
     if isinstance(problem, found.SlotTaken):
-        return SlotTaken(message=problem.message, alternatives=[Slot.of(a) for a in problem.alternatives])
+        return SlotTaken(message=problem.message, alternatives=[Slot.of(a) for a in problem.alternatives],
+                         taken=TakenResource(problem.taken) if problem.taken else None,
+                         staff_id=strawberry.ID(str(problem.staff_id)) if problem.staff_id else None)
+    if isinstance(problem, found.OffGrid):
+        return OffGrid(message=problem.message, alternatives=[Slot.of(a) for a in problem.alternatives],
+                       granularity_minutes=problem.granularity_minutes)
     if isinstance(problem, found.ValidationError):
         return ValidationError(message=problem.message, field=problem.field)
     if isinstance(problem, found.TooManyAttempts):

@@ -28,7 +28,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import solver
 from resolvers.context import Context
-from resolvers.errors import NotFound, OutsideHours, PermissionDenied, Problem, SlotTaken, ValidationError
+from resolvers.errors import (
+    TAKEN_SPOT,
+    TAKEN_STAFF,
+    NotFound,
+    OffGrid,
+    OutsideHours,
+    PermissionDenied,
+    Problem,
+    SlotTaken,
+    ValidationError,
+)
 from resolvers.permissions import Permission
 from resolvers.scheduling import notices
 from resolvers.scheduling.access import (
@@ -46,6 +56,7 @@ from resolvers.scheduling.access import (
     organization_id,
     phone_or_problem,
 )
+from resolvers.scheduling.rules import BookingRules
 from resolvers.scheduling.slots import (
     VISIT_REACH,
     check_visit,
@@ -72,7 +83,7 @@ from storage import (
     is_exclusion_violation,
     is_retryable_conflict,
 )
-from wording import time_span, weekday_name
+from wording import duration_words, format_time, join_words, time_span, weekday_name
 
 #: Staff may register a visit that began a few minutes ago (the client is already in the chair).
 STAFF_GRACE = timedelta(minutes=15)
@@ -83,10 +94,33 @@ ONE_MINUTE = timedelta(minutes=1)
 
 
 class _Taken:
-    """The time is taken: alternatives are computed after the transaction, on fresh data."""
+    """The time is taken: alternatives are computed after the transaction, on fresh data.
 
-    def __init__(self, message: str) -> None:
+    ``taken`` is what is busy (``TAKEN_STAFF``/``TAKEN_SPOT``; None when a race was lost),
+    ``staff_id`` the stylist asked for when they are the one busy.
+    """
+
+    def __init__(self, message: str, *, taken: str | None = None, staff_id: uuid.UUID | None = None) -> None:
         self.message = message
+        self.taken = taken
+        self.staff_id = staff_id
+
+
+class _OffGrid(_Taken):
+    """A customer's start between the salon's slots: answered with the nearest bookable grid starts."""
+
+    def __init__(self, local_start: datetime, granularity: int) -> None:
+        super().__init__("")
+        self.local_start = local_start
+        self.granularity = granularity
+
+
+def off_grid(start: datetime, zone, granularity: int) -> _OffGrid | None:
+    """The grid is anchored at local midnight (solver.SalonOptions): 12:22 is off a 15-minute grid."""
+    local = start.astimezone(zone)
+    if (local.hour * 60 + local.minute) % granularity:
+        return _OffGrid(local, granularity)
+    return None
 
 
 def _minute(value: datetime) -> datetime:
@@ -102,12 +136,38 @@ def _clean(text: str | None, limit: int) -> str | None:
 # ---------------------------------------------------------------- solver → problems
 
 
+def _spot_word(snapshot: Snapshot, service_ids: Sequence[uuid.UUID]) -> str:
+    """ "silla" when every spot that hosts the services is a "Silla …", "sillón", "cabina"…; else "lugar"."""
+    hosting = [spot for spot_id, spot in snapshot.spots.items()
+               if set(service_ids) & snapshot.spot_service_ids.get(spot_id, frozenset())]
+    words = {(spot.name or "").split()[0].lower() for spot in hosting if (spot.name or "").split()}
+    return words.pop() if len(words) == 1 and len(hosting) == len([s for s in hosting if s.name]) else "lugar"
+
+
+def _busy(snapshot: Snapshot, taken: str, *, staff_id: uuid.UUID | None,
+          service_ids: Sequence[uuid.UUID]) -> _Taken:
+    """What is really taken, in Spanish: the stylist asked for, the whole team, or every spot."""
+    if taken == TAKEN_SPOT:
+        return _Taken(f"A esa hora no hay {_spot_word(snapshot, service_ids)} libre para ese servicio.", taken=taken)
+    if staff_id in snapshot.staff:
+        return _Taken(f"{snapshot.staff[staff_id].name} ya tiene cita a esa hora.", taken=taken, staff_id=staff_id)
+    return _Taken("A esa hora todo el equipo que hace ese servicio está ocupado.", taken=taken)
+
+
+def _what_is_taken(snapshot: Snapshot, request: solver.BookingRequest, now: datetime) -> str:
+    """Spots when the visit would fit if no spot were busy (people free, chairs full); else the people."""
+    salon = snapshot.salon
+    people_only = replace(salon, occupancy=tuple(o for o in salon.occupancy
+                                                 if o.resource_kind is solver.ResourceKind.STAFF))
+    return TAKEN_SPOT if solver.explain_no_slots(people_only, request, now) is None else TAKEN_STAFF
+
+
 def _why_not(snapshot: Snapshot, reason: solver.Reason, *, staff_id: uuid.UUID | None, start: datetime,
-             now: datetime, group_size: int) -> Problem | _Taken:
+             now: datetime, group_size: int, busy: _Taken | None = None) -> Problem | _Taken:
     R = solver.Reason
     staff_name = snapshot.staff[staff_id].name if staff_id in snapshot.staff else None
     if reason in (R.FULLY_BOOKED, R.SLOT_TAKEN):
-        return _Taken(f"{staff_name} ya tiene cita a esa hora." if staff_name else "Ese horario ya está ocupado.")
+        return busy or _Taken(f"{staff_name} ya tiene cita a esa hora." if staff_name else "Ese horario ya está ocupado.")
     if reason is R.CLOSED:
         return OutsideHours(f"A esa hora el negocio está cerrado. {_opening_hours(snapshot, start)}")
     if reason is R.STAFF_NOT_WORKING:
@@ -163,7 +223,14 @@ async def _choose(snapshot: Snapshot, request: solver.BookingRequest, now: datet
     CP-SAT's optimum (tests/solver/test_solver_properties.py proves they agree) and it is the
     very assignment `available_slots` offered. A group: CP-SAT (`assign_booking`) chooses
     the seats together, in a worker thread (milliseconds of CPU, off the event loop).
+
+    ``enforce_window``: the customer's rules, i.e. the booking window and the slot grid (staff
+    may book any minute: a visit that began a moment ago, a time agreed on the phone).
     """
+    if enforce_window:
+        granularity = BookingRules.of(snapshot.organization).granularity_minutes
+        if (outside := off_grid(start, snapshot.zone, granularity)) is not None:
+            return outside
     if request.group_size == 1:
         found = solver.available_slots(snapshot.salon, request, now)
         if found:
@@ -173,13 +240,23 @@ async def _choose(snapshot: Snapshot, request: solver.BookingRequest, now: datet
                 snapshot.salon, request, now)
     else:
         chosen = await asyncio.to_thread(solver.assign_booking, snapshot.salon, request, now)
+    service_ids = [uuid.UUID(s) for s in request.service_ids]
     if isinstance(chosen, solver.NoAssignment):
-        return _why_not(snapshot, chosen.reason, staff_id=staff_id, start=start, now=now, group_size=request.group_size)
+        busy = None
+        if chosen.reason in (solver.Reason.FULLY_BOOKED, solver.Reason.SLOT_TAKEN):
+            busy = _busy(snapshot, _what_is_taken(snapshot, request, now), staff_id=staff_id, service_ids=service_ids)
+        return _why_not(snapshot, chosen.reason, staff_id=staff_id, start=start, now=now,
+                        group_size=request.group_size, busy=busy)
     conflicts = solver.recheck_assignment(snapshot.salon, chosen, now, enforce_booking_window=enforce_window)
     if conflicts:
-        reasons = {c.reason for c in conflicts}
-        worst = solver.Reason.SLOT_TAKEN if solver.Reason.SLOT_TAKEN in reasons else conflicts[0].reason
-        return _why_not(snapshot, worst, staff_id=staff_id, start=start, now=now, group_size=request.group_size)
+        overlapping = [c for c in conflicts if c.reason is solver.Reason.SLOT_TAKEN]
+        worst = solver.Reason.SLOT_TAKEN if overlapping else conflicts[0].reason
+        busy = None
+        if overlapping:
+            taken = TAKEN_STAFF if any(c.resource_kind == "staff" for c in overlapping) else TAKEN_SPOT
+            busy = _busy(snapshot, taken, staff_id=staff_id, service_ids=service_ids)
+        return _why_not(snapshot, worst, staff_id=staff_id, start=start, now=now, group_size=request.group_size,
+                        busy=busy)
     return chosen
 
 
@@ -297,15 +374,34 @@ def is_retryable_race(exc: BaseException) -> bool:
     return is_retryable_conflict(exc)
 
 
-def _slot_taken(lost: _Taken, options: tuple[SlotOption, ...]) -> SlotTaken:
+def _slot_taken(lost: _Taken, options: tuple[SlotOption, ...]) -> SlotTaken | OffGrid:
+    if isinstance(lost, _OffGrid):
+        return _off_grid_problem(lost, options)
     suffix = " Te propongo estos horarios." if options else " No encontré otro horario cercano."
-    return SlotTaken(lost.message + suffix, alternatives=options)
+    return SlotTaken(lost.message + suffix, alternatives=options, taken=lost.taken, staff_id=lost.staff_id)
+
+
+def _off_grid_problem(lost: _OffGrid, options: tuple[SlotOption, ...]) -> OffGrid:
+    """ "Las citas empiezan cada 15 minutos; 12:22 PM no es uno de esos horarios. Lo más cercano: …" """
+    local = lost.local_start
+    message = (f"Las citas empiezan cada {duration_words(lost.granularity)}; "
+               f"{format_time(local.time())} no es uno de esos horarios.")
+    nearest = sorted(options, key=lambda o: abs((o.start - local).total_seconds()))[:2]
+    same_day = [o for o in sorted(nearest, key=lambda o: o.start) if o.start.astimezone(local.tzinfo).date() == local.date()]
+    if same_day:
+        times = join_words([format_time(o.start.astimezone(local.tzinfo).time()) for o in same_day], "o")
+        message += f" Lo más cercano que hay: {times}."
+    elif options:
+        message += " Te propongo estos horarios."
+    else:
+        message += " No encontré otro horario cercano."
+    return OffGrid(message, alternatives=options, granularity_minutes=lost.granularity)
 
 
 async def _settle(
     ctx: Context,
     attempt: Callable[[], Awaitable[BookedAppointments | Problem | _Taken]],
-    taken: Callable[[_Taken], Awaitable[SlotTaken]],
+    taken: Callable[[_Taken], Awaitable[SlotTaken | OffGrid]],
 ) -> BookedAppointments | Problem:
     """Run one schedule-writing transaction; a lost race becomes SlotTaken with alternatives.
 
@@ -421,12 +517,12 @@ async def book_walk_in(ctx: Context, request: WalkInRequest) -> BookedAppointmen
     if isinstance(result, SlotTaken):
         message = ("Ahorita no hay quien lo atienda. Lo más pronto que hay:" if result.alternatives
                    else "Ahorita no hay quien lo atienda y no encontré un horario cercano.")
-        return SlotTaken(message, alternatives=result.alternatives)
+        return SlotTaken(message, alternatives=result.alternatives, taken=result.taken, staff_id=result.staff_id)
     return result
 
 
 async def _book(ctx: Context, visit: _Visit) -> BookedAppointments | Problem:
-    async def taken(lost: _Taken) -> SlotTaken:
+    async def taken(lost: _Taken) -> SlotTaken | OffGrid:
         options = await alternatives(ctx, visit.org_id, visit.location_id, visit.service_ids, wanted=visit.start,
                                      group_size=visit.group_size, staff_id=visit.staff_id, spot_id=visit.spot_id)
         return _slot_taken(lost, options)
@@ -563,7 +659,7 @@ async def reschedule_appointment(
         return ValidationError("Esa hora ya pasó. Elige una hora a partir de ahora.", field="start")
     seen = _Moving(pinned=staff_id)
 
-    async def taken(lost: _Taken) -> SlotTaken:
+    async def taken(lost: _Taken) -> SlotTaken | OffGrid:
         options = await alternatives(ctx, org_id, seen.location_id, seen.service_ids, wanted=start,
                                      group_size=seen.group_size, staff_id=seen.pinned, spot_id=spot_id)
         return _slot_taken(lost, options)

@@ -186,3 +186,90 @@ async def test_a_page_of_none_is_refused_in_spanish(client, clock, salon, field)
     from tests.graphql.helpers import admin_token
     body = await gql(client, f"{{ {field}(first: 0) {{ __typename }} }}", token=admin_token(clock()))
     assert body["errors"][0]["message"] == "Pide entre 1 y 200 resultados por página.", body
+
+
+# ---------------------------------------------------------------- OffGrid and what SlotTaken says is taken
+
+BOOK = """mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) {
+  __typename ... on Problem { message }
+  ... on OffGrid { granularityMinutes alternatives { start } }
+  ... on SlotTaken { taken staffId alternatives { start } }
+  ... on Booking { startsAt } } }"""
+SATURDAY = "2026-01-17T{}:00-06:00"  # the salon is in Mexico City (UTC-6), open 9:00-19:00
+
+
+async def _as_customer(db, clock, salon, start: str, **extra):
+    from schema.schema import build_schema, execute_as
+    from tests.resolvers.factories import as_customer, context
+    ctx = context(db, clock, as_customer(salon.salon, salon.salon.lupe))
+    result = await execute_as(build_schema(), ctx, BOOK, {"input": {"serviceIds": [str(salon.salon.corte.id)],
+                                                                     "start": SATURDAY.format(start), **extra}})
+    assert not result.errors, result.errors
+    return result.data["bookAppointment"]
+
+
+async def test_a_customer_start_off_the_grid_says_so_and_offers_the_grid_times_around_it(db, clock, salon):
+    answer = await _as_customer(db, clock, salon, "12:22")
+    assert answer["__typename"] == "OffGrid" and answer["granularityMinutes"] == 15
+    assert answer["message"] == ("Las citas empiezan cada 15 minutos; 12:22 PM no es uno de esos horarios. "
+                                 "Lo más cercano que hay: 12:15 PM o 12:30 PM.")
+    starts = {a["start"] for a in answer["alternatives"]}
+    assert {"2026-01-17T18:15:00+00:00", "2026-01-17T18:30:00+00:00"} <= starts
+    on_grid = await _as_customer(db, clock, salon, "12:15")
+    assert on_grid["__typename"] == "Booking"
+
+
+async def test_the_grid_is_the_salons_own(db, clock, salon):
+    from storage import Organization
+    async with db.transaction(write=True) as s:
+        (await s.get(Organization, salon.org_id)).settings = {"slot_granularity_minutes": 20}
+    answer = await _as_customer(db, clock, salon, "12:30")
+    assert answer["__typename"] == "OffGrid" and answer["granularityMinutes"] == 20
+    assert "cada 20 minutos" in answer["message"] and "12:20 PM o 12:40 PM" in answer["message"]
+    assert (await _as_customer(db, clock, salon, "12:40"))["__typename"] == "Booking"
+
+
+async def test_staff_may_still_book_any_minute(client, salon, owner):
+    body = await call(client, BOOK, {"input": {"serviceIds": [str(salon.salon.corte.id)], "start": SATURDAY.format("12:22"),
+                                               "customerPhone": "55 1234 7777"}}, owner)
+    assert body["bookAppointment"]["__typename"] == "Booking"
+
+
+async def _staff_books(client, owner, salon, staff, phone):
+    return (await call(client, BOOK, {"input": {"serviceIds": [str(salon.salon.corte.id)],
+                                                "start": SATURDAY.format("15:00"), "customerPhone": phone,
+                                                **({"staffId": str(staff.id)} if staff else {})}}, owner))["bookAppointment"]
+
+
+async def test_when_every_chair_is_busy_it_says_no_chair_is_free_not_that_the_stylist_is_busy(client, salon, owner):
+    s = salon.salon
+    assert (await _staff_books(client, owner, salon, s.ana, "55 1234 7001"))["__typename"] == "Booking"
+    assert (await _staff_books(client, owner, salon, s.beto, "55 1234 7002"))["__typename"] == "Booking"
+    vero = await _staff_books(client, owner, salon, s.vero, "55 1234 7003")  # Vero is free; both chairs are not
+    assert vero["__typename"] == "SlotTaken" and vero["taken"] == "SPOT" and vero["staffId"] is None
+    assert vero["message"].startswith("A esa hora no hay silla libre") and "Vero" not in vero["message"]
+    anyone = await _staff_books(client, owner, salon, None, "55 1234 7004")
+    assert anyone["taken"] == "SPOT" and "silla" in anyone["message"]
+
+
+async def test_when_the_stylist_is_busy_it_names_them(client, salon, owner):
+    s = salon.salon
+    assert (await _staff_books(client, owner, salon, s.ana, "55 1234 7001"))["__typename"] == "Booking"
+    again = await _staff_books(client, owner, salon, s.ana, "55 1234 7002")  # a chair is still free
+    assert again == {**again, "__typename": "SlotTaken", "taken": "STAFF", "staffId": str(s.ana.id)}
+    assert again["message"].startswith("Ana ya tiene cita a esa hora.")
+
+
+async def test_when_everyone_who_does_it_is_busy_it_says_the_team_is(client, salon, owner):
+    s = salon.salon
+
+    async def book(service, staff, phone):
+        return (await call(client, BOOK, {"input": {"serviceIds": [str(service.id)], "start": SATURDAY.format("15:00"),
+                                                    "customerPhone": phone, **({"staffId": str(staff.id)} if staff else {})}},
+                           owner))["bookAppointment"]
+
+    assert (await book(s.tinte, s.ana, "55 1234 7001"))["__typename"] == "Booking"  # the colour chair
+    assert (await book(s.corte, s.beto, "55 1234 7002"))["__typename"] == "Booking"  # Silla 1
+    barba = await book(s.barba, None, "55 1234 7003")  # Silla 2 is free; Ana and Beto, who do barba, are not
+    assert barba["__typename"] == "SlotTaken" and barba["taken"] == "STAFF" and barba["staffId"] is None
+    assert barba["message"].startswith("A esa hora todo el equipo que hace ese servicio está ocupado.")

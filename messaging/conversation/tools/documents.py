@@ -22,7 +22,8 @@ def _schema():
     return build_schema(introspection=False)
 
 
-_PROBLEM = "__typename ... on Problem { message } ... on SlotTaken { alternatives { start staffId } }"
+_PROBLEM = ("__typename ... on Problem { message } ... on SlotTaken { alternatives { start staffId } }"
+            " ... on OffGrid { alternatives { start staffId } }")
 _APPOINTMENT = ("id startsAt endsAt status localDate localStart priceCents "
                 "service { id name durationMinutes priceCents } staff { id name } customer { id name phone }")
 
@@ -163,7 +164,7 @@ NOT_IN_SCHEMA_YET = ("update_my_name", "rate_my_visit", "handoff_to_human", "han
                      "send_staff_welcome", "create_business", "finish_staff_onboarding")
 
 _PROBLEM_NAMES = frozenset({"NotFound", "PermissionDenied", "NotAuthenticated", "ValidationError",
-                            "OutsideHours", "SlotTaken", "Conflict", "Suspended"})
+                            "OutsideHours", "SlotTaken", "OffGrid", "Conflict", "Suspended"})
 
 
 class OperationFailed(RuntimeError):
@@ -183,7 +184,7 @@ async def run_operation(tc: ToolContext, name: str, variables: dict[str, Any]) -
 def _problem(value: Any, zone: ZoneInfo) -> ToolResult | None:
     if isinstance(value, dict) and value.get("__typename") in _PROBLEM_NAMES:
         extra = {}
-        if value["__typename"] == "SlotTaken":
+        if value["__typename"] in ("SlotTaken", "OffGrid"):
             extra["alternatives"] = sorted({iso_local(a["start"], zone) for a in value.get("alternatives") or []})[:5]
         return ToolResult(False, extra, message=value.get("message"), problem=value["__typename"])
     return None
