@@ -59,6 +59,12 @@ export const CITAS = `query Citas($from: DateTime, $to: DateTime, $staffId: ID, 
       customerId: $customerId, first: $first, after: $after) {
     nodes { ${CITA} } pageInfo { hasNextPage endCursor } totalCount } }`;
 
+// The same figures the owner gets on WhatsApp ("¿cuánto llevo hoy?"): resolvers/stats.py.
+export const CIFRAS = `query Cifras($firstDay: Date!, $lastDay: Date, $staffId: ID) {
+  dayFigures(firstDay: $firstDay, lastDay: $lastDay, staffId: $staffId) { ${PROBLEMA} ... on Figures {
+    appointments completed noShows scheduled revenueCents expectedRevenueCents
+    byStaff { staffId name appointments completed noShows revenueCents } } } }`;
+
 export const CITA_UNA = `query Cita($id: ID!) { appointment(id: $id) { ${PROBLEMA} ... on Appointment { ${CITA} } } }`;
 
 export const BLOQUEOS = `query Bloqueos($from: DateTime!, $to: DateTime!, $staffId: ID) {

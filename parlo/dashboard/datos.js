@@ -97,6 +97,16 @@ export async function cargarCitas({ desde, hasta, personal, servicio: servicioId
   return todas;
 }
 
+/** Day totals, from the owner's WhatsApp figures (one resolver: the numbers always agree). */
+export async function cargarCifras(desde, hasta, personal) {
+  const f = exito((await gql(Q.CIFRAS, { firstDay: desde, lastDay: hasta || null, staffId: personal || null })).dayFigures);
+  return {
+    citas: f.appointments, completadas: f.completed, noAsistio: f.noShows, pendientes: f.scheduled,
+    ingresos: f.revenueCents, esperado: f.expectedRevenueCents,
+    porPersona: f.byStaff.map((s) => ({ id: s.staffId, nombre: s.name, citas: s.appointments })),
+  };
+}
+
 export async function cargarCita(id) {
   return cita(exito((await gql(Q.CITA_UNA, { id })).appointment));
 }

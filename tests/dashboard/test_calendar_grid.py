@@ -213,3 +213,20 @@ async def test_on_a_phone_the_search_folds_into_a_button(phone, demo, db, live_s
     await phone.get_by_role("link", name=re.compile(r"^Ana Torres")).click()
     await expect(phone.get_by_role("heading", name="Ana Torres")).to_be_visible()
     await screenshot(phone, "telefono-cliente-desde-busqueda")
+
+
+async def test_day_totals_equal_the_figures_graphql_gives_the_owner(owner_page, api):
+    page = owner_page
+    figures = (await api.run("""query { dayFigures(firstDay: "2026-01-16") { ... on Figures {
+        appointments expectedRevenueCents byStaff { name appointments } } } }"""))["dayFigures"]
+    totals = page.get_by_role("region", name="Totales del día")
+    await expect(totals).to_contain_text(f"{figures['appointments']} citas")
+    pesos = figures["expectedRevenueCents"] // 100
+    await expect(totals).to_contain_text(f"${pesos:,} esperado")
+    per_person = totals.get_by_role("list", name="Citas por persona")
+    for member in figures["byStaff"]:
+        await expect(per_person).to_contain_text(f"{member['name'].split()[0]}: {member['appointments']}")
+    # A booking changes both the same way.
+    await api.book(service="Arreglo de barba", staff="Pedro Ramírez", start=friday(11), phone="+525511110003")
+    await page.reload()
+    await expect(totals).to_contain_text(f"{figures['appointments'] + 1} citas")

@@ -164,3 +164,27 @@ async def test_when_nobody_is_free_a_walk_in_is_offered_the_soonest_times(owner_
     await soonest.click()
     await expect(page.get_by_text("Cita agendada.")).to_be_visible()
     await expect(page.get_by_role("link", name=re.compile(r"Don Beto, Arreglo de barba"))).to_be_visible()
+
+
+async def test_staff_hours_take_several_ranges_a_day_like_business_hours(owner_page, db):
+    page = owner_page
+    await page.goto("/#/ajustes/personal")
+    pedro = page.get_by_role("listitem").filter(has_text="Pedro Ramírez")
+    await pedro.get_by_role("button", name="Horario de Pedro Ramírez").click()
+    dialog = page.get_by_role("dialog", name="Horario de Pedro Ramírez")
+    await dialog.get_by_label("lunes", exact=True).check()
+    await dialog.get_by_label("lunes: entra").fill("10:00")
+    await dialog.get_by_label("lunes: sale").fill("14:00")
+    monday = dialog.locator(".horario-dia", has=page.get_by_label("lunes", exact=True))
+    await monday.get_by_role("button", name="+ Turno").click()
+    await dialog.get_by_label("lunes: entra").nth(1).fill("16:00")
+    await dialog.get_by_label("lunes: sale").nth(1).fill("20:00")
+    await dialog.get_by_role("button", name="Guardar").click()
+    await expect(page.get_by_text("Horario guardado.")).to_be_visible()
+    await expect(pedro).to_contain_text("lun 10:00–14:00 y 16:00–20:00")
+    async with db.session() as session:
+        staff = await session.scalar(select(Staff).where(Staff.name == "Pedro Ramírez"))
+        rows = (await session.scalars(select(Availability).where(
+            Availability.staff_id == staff.id, Availability.kind == AvailabilityKind.RECURRING,
+            Availability.day_of_week == 0).order_by(Availability.start_time))).all()
+    assert [(r.start_time.hour, r.end_time.hour) for r in rows] == [(10, 14), (16, 20)]

@@ -8,7 +8,7 @@ import {
   fechaLocal, dinero, diaSemana,
 } from "../fechas.js";
 import { ESTADOS, ORIGENES, etiqueta } from "../etiquetas.js";
-import { cargarDia, cargarCitas, cargarBloqueos, quitarBloqueo } from "../datos.js";
+import { cargarDia, cargarCitas, cargarBloqueos, quitarBloqueo, cargarCifras } from "../datos.js";
 import { colorDe, leyenda, pintar } from "../colores.js";
 import { permitirMover } from "./mover.js";
 
@@ -126,7 +126,10 @@ async function dibujar(estado, app, cambiar, recargar) {
 
 async function dibujarDia(estado, app, recargar) {
   const zona = app.zona;
-  const dia = await cargarDia(estado.fecha, { personal: estado.personal || null, sucursal: estado.sucursal || null });
+  const [dia, cifras] = await Promise.all([
+    cargarDia(estado.fecha, { personal: estado.personal || null, sucursal: estado.sucursal || null }),
+    cifrasO(estado.fecha, null, estado.personal),
+  ]);
   const pasa = (cita) => (!estado.servicio || cita.servicio?.id === estado.servicio)
     && (!estado.estado || cita.estado === estado.estado);
   const columnas = dia.personal.filter((p) => !estado.personal || p.id === estado.personal);
@@ -211,8 +214,9 @@ async function dibujarDia(estado, app, recargar) {
   const aviso = dia.cerrado ? h("p", { class: "nota" }, "El negocio está cerrado este día.") : null;
   const { marco, alMostrar } = marcoDesplazable(rejilla, "dia", columnas.length, "a todo el equipo");
   return {
-    nodo: h("div", {}, aviso, marco, servicios.size ? leyenda(app, servicios) : null, impresion(estado, columnas, app)),
-    huella: huella.join("\n") + dia.cerrado, alMostrar,
+    nodo: h("div", { class: "vista-rejilla" }, aviso, totales(cifras, "del día", app), marco,
+      servicios.size ? leyenda(app, servicios) : null, impresion(estado, columnas, app)),
+    huella: huella.join("\n") + dia.cerrado + JSON.stringify(cifras), alMostrar,
   };
 }
 
@@ -237,6 +241,31 @@ function impresion(estado, columnas, app) {
           h("td", {}, i.tipo === "cita" && i.cita.cliente?.telefonoVisible ? i.cita.cliente.telefonoVisible : "")))))
           : h("p", {}, col.trabajo.length ? "Sin citas." : "No trabaja."));
     }));
+}
+
+/** The figures, or null when this server or this person has none to give (the grid still shows). */
+async function cifrasO(desde, hasta, personal) {
+  try {
+    return await cargarCifras(desde, hasta, personal);
+  } catch (e) {
+    if (e.tipo === "NoDisponible" || e.tipo === "PermissionDenied") return null;
+    throw e;
+  }
+}
+
+/**
+ * Totals over the grid: appointments, expected revenue (completed plus still booked), and how
+ * many each person has — the numbers the owner gets on WhatsApp, from the same resolver.
+ */
+function totales(cifras, cuando, app) {
+  if (!cifras) return null;
+  const propio = app.yo.nivel === "staff" || app.yo.nivel === "viewer";
+  return h("section", { class: "totales", "aria-label": `Totales ${cuando}` },
+    h("div", { class: "total" }, h("strong", {}, String(cifras.citas)), cifras.citas === 1 ? " cita" : " citas"),
+    h("div", { class: "total" }, h("strong", {}, dinero(cifras.esperado)), " esperado"),
+    cifras.ingresos ? h("div", { class: "total" }, h("strong", {}, dinero(cifras.ingresos)), " cobrado") : null,
+    !propio && cifras.porPersona.length ? h("ul", { class: "por-persona", "aria-label": "Citas por persona" },
+      cifras.porPersona.map((p) => h("li", {}, `${p.nombre.split(" ")[0]}: ${p.citas}`))) : null);
 }
 
 /** Only what can still move: a pending or confirmed appointment. */
@@ -364,10 +393,11 @@ async function dibujarSemana(estado, app, cambiar, recargar) {
   const zona = app.zona;
   const lunes = inicioSemana(estado.fecha);
   const fechas = [0, 1, 2, 3, 4, 5, 6].map((i) => sumarDias(lunes, i));
-  const [todas, bloqueos] = await Promise.all([
+  const [todas, bloqueos, cifras] = await Promise.all([
     cargarCitas({ desde: lunes, hasta: sumarDias(lunes, 7), personal: estado.personal, servicio: estado.servicio,
       estado: estado.estado }, zona),
     cargarBloqueos(lunes, sumarDias(lunes, 7), zona, estado.personal || null),
+    cifrasO(lunes, sumarDias(lunes, 6), estado.personal),
   ]);
   // Cancelled visits leave the grid unless they are what the filter asks for.
   const citas = todas.filter((c) => c.estado !== "cancelled" || estado.estado === "cancelled");
@@ -442,9 +472,10 @@ async function dibujarSemana(estado, app, cambiar, recargar) {
   if (app.yo.nivel !== "viewer") permitirMover(rejilla, { inicio, fin, altoHora, citas: soloActivas(movibles), app, recargar });
   const { marco, alMostrar } = marcoDesplazable(rejilla, "dia", 7, "toda la semana");
   return {
-    nodo: h("div", {}, persona ? h("p", { class: "ayuda" }, `La semana de ${persona.nombre}.`) : null, marco,
-      servicios.size ? leyenda(app, servicios) : null),
-    huella: citas.map((c) => `${c.id}${c.estado}${c.ini}${c.personal?.id}`).join() + bloqueos.map((b) => b.id).join(),
+    nodo: h("div", { class: "vista-rejilla" }, persona ? h("p", { class: "ayuda" }, `La semana de ${persona.nombre}.`) : null,
+      totales(cifras, "de la semana", app), marco, servicios.size ? leyenda(app, servicios) : null),
+    huella: citas.map((c) => `${c.id}${c.estado}${c.ini}${c.personal?.id}`).join() + bloqueos.map((b) => b.id).join()
+      + JSON.stringify(cifras),
     alMostrar,
   };
 }
