@@ -19,6 +19,7 @@ appointment_cancelled     business_name, service_name, starts_at, timezone, reas
 appointment_rescheduled   business_name, service_name, previous_starts_at, starts_at, timezone, staff_name?
 new_booking               service_name, starts_at, timezone, customer_name?, customer_phone?, staff_name?   (to staff)
 customer_cancelled        service_name, starts_at, timezone, customer_name?, customer_phone?, staff_name?   (to staff)
+customer_rescheduled      service_name, previous_starts_at, starts_at, timezone, customer_name?, customer_phone?, staff_name?   (to staff)
 employee_welcome          business_name, staff_name, business_number?
 magic_link                url, business_name?, minutes_valid?
 plan_limit                business_name, limit, used?
@@ -237,6 +238,15 @@ def _customer_cancelled(f: _Facts) -> Rendered:
     return Rendered(body, {"1": customer, "2": service, "3": day, "4": hour})
 
 
+def _customer_rescheduled(f: _Facts) -> Rendered:
+    day, hour, service, customer = f.day("starts_at"), f.time("starts_at"), f.service(), f.customer()
+    before_day = f.day("previous_starts_at")
+    staff = f.optional("staff_name")
+    body = _with(f"🔄 {customer} cambió su cita de {service} {contract('de', before_day)} {f.at('previous_starts_at')} "
+                 f"a {day} {f.at('starts_at')}", f" con {staff}" if staff else None, ".")
+    return Rendered(body, {"1": customer, "2": service, "3": before_day, "4": day, "5": hour})
+
+
 def _employee_welcome(f: _Facts) -> Rendered:
     business, staff = f.text("business_name"), f.text("staff_name")
     number = f.optional("business_number")
@@ -418,6 +428,8 @@ TEMPLATES: dict[str, Template] = {
                                                                             "staff_name"), _new_booking),
         Template("customer_cancelled", ("service_name", "starts_at", "timezone"), ("customer_name", "customer_phone",
                                                                                   "staff_name"), _customer_cancelled),
+        Template("customer_rescheduled", ("service_name", "previous_starts_at", "starts_at", "timezone"),
+                 ("customer_name", "customer_phone", "staff_name"), _customer_rescheduled),
         Template("employee_welcome", ("business_name", "staff_name"), ("business_number",), _employee_welcome),
         Template("magic_link", ("url",), ("business_name", "minutes_valid"), _magic_link),
         Template("plan_limit", ("business_name", "limit"), ("used",), _plan_limit),
@@ -453,6 +465,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "appointment_rescheduled": {**_VISIT, "previous_starts_at": "2026-01-17T19:00:00Z"},
     "new_booking": {**_VISIT, "customer_phone": "+525512345678"},
     "customer_cancelled": {**_VISIT, "customer_phone": "+525512345678"},
+    "customer_rescheduled": {**_VISIT, "previous_starts_at": "2026-01-17T19:00:00Z", "customer_phone": "+525512345678"},
     "employee_welcome": {"business_name": "Barbería Don Carlos", "staff_name": "Pedro",
                          "business_number": "+525587654321"},
     "magic_link": {"url": "https://parlo.mx/entrar?token=abc123", "business_name": "Barbería Don Carlos",

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from .intent_phrases import _any, _Keyed, _re
 
-MOVE_MORE = _Keyed("pas cambi recorr mueves otro otra", _any(  # "pásamela al jueves", "me la recorres", "cámbiame la hora"
+MOVE_MORE = _Keyed("pas cambi recorr muev adelant atras otro otra", _any(  # "pásamela al jueves", "me la recorres", "cámbiame la hora"
+    # "¿me cambias la cita a las 6?", "¿me recorres la cita?", "¿adelantas mi cita?": a verb of moving on "la cita"
+    r"\b(?:cambias|cambies|recorres|recorras|mueves|muevas|pasas|pases|adelantas|adelantes|atrasas|atrases)"
+    r"\s+(?:la|mi|tu)\s+(?:cita|hora|reservacion)\b",
     r"\b(?:pasamela|pasarla|pasala|pasarmela|pasarmelo|pasalo|me\s+la\s+(?:pasas|puedes\s+pasar|cambias|recorres|mueves))\b",
     r"\bla\s+(?:puedo|puedes|podemos|podrias)\s+(?:pasar|mover|cambiar|recorrer|adelantar|atrasar)\b",
     r"\bpasa(?:me|r)?\s+(?:la|mi)\s+cita\b",

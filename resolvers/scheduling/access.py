@@ -19,7 +19,7 @@ from resolvers.errors import NotAuthenticated, NotFound, Problem, Suspended, Val
 from resolvers.permissions import Permission, check
 from resolvers.phones import InvalidPhone, normalise_phone
 from resolvers.scheduling.rules import MAX_RANGE_DAYS
-from storage import Appointment, Customer, Location, Organization, OrganizationStatus
+from storage import ACTIVE_STATUSES, Appointment, Customer, Location, Organization, OrganizationStatus
 
 NO_ORGANIZATION = ValidationError("Primero elige un negocio.", field="organizationId")
 APPOINTMENT_NOT_FOUND = NotFound("No encontré esa cita.")
@@ -158,6 +158,20 @@ async def load_appointment(session: AsyncSession, ctx: Context, appointment_id: 
     if not owns(ctx.actor, appointment):
         return APPOINTMENT_NOT_FOUND
     return appointment
+
+
+async def visit_of(session: AsyncSession, appointment: Appointment) -> list[Appointment]:
+    """The appointment and the other active ones of its booking group: a visit moves as one."""
+    if appointment.booking_group_id is None:
+        return [appointment]
+    rows = await session.scalars(
+        select(Appointment).where(
+            Appointment.organization_id == appointment.organization_id,
+            Appointment.booking_group_id == appointment.booking_group_id,
+            Appointment.status.in_(ACTIVE_STATUSES),
+        )
+    )
+    return sorted(rows, key=lambda a: (a.starts_at, str(a.id)))
 
 
 async def lock_appointments(session: AsyncSession, org_id: uuid.UUID,

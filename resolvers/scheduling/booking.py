@@ -55,6 +55,7 @@ from resolvers.scheduling.access import (
     lock_appointments,
     organization_id,
     phone_or_problem,
+    visit_of,
 )
 from resolvers.scheduling.rules import BookingRules
 from resolvers.scheduling.slots import (
@@ -340,8 +341,11 @@ def _summary(snapshot: Snapshot, customer: Customer, appointments: Sequence[Appo
 async def alternatives(
     ctx: Context, org_id: uuid.UUID, location_id: uuid.UUID | None, service_ids: Sequence[uuid.UUID], *,
     wanted: datetime, group_size: int, staff_id: uuid.UUID | None, spot_id: uuid.UUID | None,
+    without: Sequence[uuid.UUID] = (),
 ) -> tuple[SlotOption, ...]:
-    """The bookable starts nearest the one that was taken (same stylist first), on fresh data."""
+    """The bookable starts nearest the one that was taken (same stylist first), on fresh data.
+
+    ``without``: the appointments of a visit being moved, which do not count as busy."""
     now = ctx.now()
     start = max(now, wanted - timedelta(hours=3))
     end = max(wanted, now) + timedelta(days=2)
@@ -350,7 +354,7 @@ async def alternatives(
         if not isinstance(place, tuple):
             return ()
         organization, location = place
-        snapshot = await load_snapshot(session, organization, location, start, end,
+        snapshot = await load_snapshot(session, organization, location, start, end, without_appointments=without,
                                        rules=rules_for(ctx.actor, organization), busy_margin=VISIT_REACH)
     day = wanted.astimezone(snapshot.zone).date()
     for pinned_staff in dict.fromkeys((staff_id, None)):
@@ -610,20 +614,6 @@ async def _write_visit(session: AsyncSession, ctx: Context, snapshot: Snapshot, 
 # ---------------------------------------------------------------- changing a booked visit
 
 
-async def _visit_of(session: AsyncSession, appointment: Appointment) -> list[Appointment]:
-    """The appointment and the other active ones of its booking group (the visit moves together)."""
-    if appointment.booking_group_id is None:
-        return [appointment]
-    rows = await session.scalars(
-        select(Appointment).where(
-            Appointment.organization_id == appointment.organization_id,
-            Appointment.booking_group_id == appointment.booking_group_id,
-            Appointment.status.in_(ACTIVE_STATUSES),
-        )
-    )
-    return sorted(rows, key=lambda a: (a.starts_at, str(a.id)))
-
-
 def _inactive(appointment: Appointment) -> ValidationError | None:
     if appointment.status is AppointmentStatus.CANCELLED:
         return ValidationError("Esa cita ya estaba cancelada.", field="id")
@@ -661,7 +651,8 @@ async def reschedule_appointment(
 
     async def taken(lost: _Taken) -> SlotTaken | OffGrid:
         options = await alternatives(ctx, org_id, seen.location_id, seen.service_ids, wanted=start,
-                                     group_size=seen.group_size, staff_id=seen.pinned, spot_id=spot_id)
+                                     group_size=seen.group_size, staff_id=seen.pinned, spot_id=spot_id,
+                                     without=seen.visit_ids)
         return _slot_taken(lost, options)
 
     return await _settle(ctx, lambda: _reschedule_once(ctx, org_id, appointment_id, start, staff_id=staff_id,
@@ -677,6 +668,7 @@ class _Moving:
     location_id: uuid.UUID | None = None
     service_ids: tuple[uuid.UUID, ...] = ()
     group_size: int = 1
+    visit_ids: tuple[uuid.UUID, ...] = ()  # its own time is free for the move (alternatives too)
 
 
 async def _reschedule_once(
@@ -696,7 +688,7 @@ async def _reschedule_once(
             return problem
         if actor.is_customer and appointment.starts_at <= now:
             return ValidationError("Esa cita ya empezó; ya no se puede mover.", field="id")
-        visit = await _visit_of(session, appointment)
+        visit = await visit_of(session, appointment)
         await lock_appointments(session, org_id, [a.id for a in visit])  # the rest of the visit moves with it
         visit = [a for a in visit if a.status in ACTIVE_STATUSES]
         location = await load_location(session, org_id, appointment.location_id)
@@ -706,6 +698,7 @@ async def _reschedule_once(
         for a in visit:
             by_service[a.service_type_id].append(a)
         seen.location_id = location.id
+        seen.visit_ids = tuple(a.id for a in visit)
         seen.service_ids = tuple(by_service)  # in start order
         seen.group_size = len(by_service[seen.service_ids[0]])
         if staff_id is None:
@@ -742,6 +735,9 @@ async def _reschedule_once(
         if notify_customer and not actor.is_customer:
             notices.visit_rescheduled(session, now=now, organization=organization, customer=customer,
                                       facts=facts, previous_start=previous_start)
+        if actor.is_customer:
+            await notices.customer_rescheduled(session, now=now, organization=organization, facts=facts,
+                                               previous_start=previous_start, known_staff=snapshot.staff.values())
         notices.activity(session, now=now, organization=organization, kind="appointment_rescheduled",
                          summary=_summary(snapshot, customer, visit, "Cita movida"),
                          subject_id=appointment.id, data={**facts, "actor": actor.kind.value})

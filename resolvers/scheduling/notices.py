@@ -10,6 +10,7 @@ zone, centavos); ``messaging/`` renders the Spanish text at delivery. Templates:
 | ``appointment_rescheduled`` | customer               | staff moved the visit                         |
 | ``appointment_cancelled``  | customer                | cancelled, and the canceller asked to notify  |
 | ``customer_cancelled``     | owners and admins       | the customer cancelled                        |
+| ``customer_rescheduled``   | owners and admins       | the customer moved their visit (old and new time) |
 | ``plan_limit_reached``     | the owner               | the free plan's monthly bookings are passed (once a month) |
 
 Visit variables: ``appointment_id`` (first), ``appointment_ids``, ``booking_group_id``,
@@ -174,6 +175,20 @@ def visit_rescheduled(
     move = uuid.uuid4().hex[:12]
     _to_customer(session, now=now, customer=customer, organization=organization, template="appointment_rescheduled",
                  facts=facts, dedupe=f"appointment_rescheduled:{facts['appointment_id']}:{facts['start']}:{move}")
+
+
+async def customer_rescheduled(
+    session: AsyncSession, *, now: datetime, organization: Organization, facts: dict[str, Any],
+    previous_start: datetime, known_staff: Iterable[Staff] = (),
+) -> None:
+    """The owner hears about a customer's move as about a booking or a cancel: old and new time.
+    Every move is its own notice (see :func:`visit_rescheduled`)."""
+    facts = {**facts, "previous_start": _iso(previous_start)}
+    move = uuid.uuid4().hex[:12]
+    _to_managers(session, now=now, organization=organization,
+                 recipients=await notice_recipients(session, organization, known_staff),
+                 template="customer_rescheduled", facts=facts,
+                 dedupe=f"customer_rescheduled:{facts['appointment_id']}:{move}", except_staff_id=None)
 
 
 async def appointment_cancelled(

@@ -24,13 +24,15 @@ from resolvers.scheduling.access import (
     STAFF_NOT_FOUND,
     allowed,
     check_range,
+    load_appointment,
     load_place,
     organization_id,
+    visit_of,
 )
 from resolvers.scheduling.rules import BookingRules
 from resolvers.scheduling.snapshot import Snapshot, load_snapshot
 from resolvers.scheduling.types import SlotOption, SlotPreferences, SlotService
-from storage import Organization
+from storage import ACTIVE_STATUSES, Appointment, Organization
 
 MAX_GROUP = 10
 #: How far past its start a visit's rows can reach (services, buffers): what a window's
@@ -133,6 +135,16 @@ async def list_slots(snapshot: Snapshot, request: solver.BookingRequest, now: da
     return [slot_option(s) for s in found]
 
 
+async def _moving_visit(session, ctx: Context, appointment_id: uuid.UUID) -> list[Appointment] | Problem:
+    """The visit a move starts from: the actor's own (customers) and still active."""
+    appointment = await load_appointment(session, ctx, appointment_id)
+    if not isinstance(appointment, Appointment):
+        return appointment
+    if appointment.status not in ACTIVE_STATUSES:
+        return ValidationError("Esa cita ya no está activa; no se puede cambiar.", field="movingAppointmentId")
+    return await visit_of(session, appointment)
+
+
 async def available_slots(
     ctx: Context,
     service_ids: Sequence[uuid.UUID],
@@ -145,28 +157,48 @@ async def available_slots(
     limit: int = 20,
     group_size: int = 1,
     location_id: uuid.UUID | None = None,
+    moving: uuid.UUID | None = None,
 ) -> list[SlotOption] | Problem:
-    """Bookable visits starting in [start, end), best first; [] when nothing fits."""
+    """Bookable visits starting in [start, end), best first; [] when nothing fits.
+
+    ``moving``: an appointment to be moved. Its whole visit does not count as busy (a move
+    to a free time the same day is never "ya no tengo espacio" because of itself); with no
+    services given, its services are searched; its location and the stylist the customer
+    asked for are kept, as :func:`~resolvers.scheduling.booking.reschedule_appointment` keeps them.
+    """
     org_id = organization_id(ctx)
     if not isinstance(org_id, uuid.UUID):
         return org_id
     if not ctx.actor.is_customer and (denied := allowed(ctx.actor, Permission.VIEW_SCHEDULE)):
         return denied
     service_ids = tuple(service_ids)
-    problem = check_visit_shape(service_ids, group_size) or check_range(start, end)
-    if problem:
-        return problem
     if not 1 <= limit <= MAX_LIMIT:
         return ValidationError(f"Puedo mostrar de 1 a {MAX_LIMIT} horarios.", field="limit")
     now = ctx.now()
     if end <= now:
         return ValidationError("Ese rango ya pasó; busca a partir de hoy.", field="to")
     async with ctx.db.session() as session:
+        visit: list = []
+        if moving is not None:
+            moved = await _moving_visit(session, ctx, moving)
+            if isinstance(moved, Problem):
+                return moved
+            visit = moved
+            service_ids = service_ids or tuple(dict.fromkeys(a.service_type_id for a in visit))
+            if group_size == 1:  # a group visit moves as the group
+                group_size = max(1, sum(1 for a in visit if a.service_type_id == visit[0].service_type_id))
+            location_id = location_id or visit[0].location_id
+            if staff_id is None:
+                staff_id = next((a.staff_id for a in visit if a.staff_requested), None)
+        problem = check_visit_shape(service_ids, group_size) or check_range(start, end)
+        if problem:
+            return problem
         place = await load_place(session, org_id, location_id, for_write=False)
         if not isinstance(place, tuple):
             return place
         organization, location = place
         snapshot = await load_snapshot(session, organization, location, max(start, now), end + VISIT_REACH,
+                                       without_appointments=[a.id for a in visit],
                                        rules=rules_for(ctx.actor, organization), busy_margin=VISIT_REACH)
     problem = check_visit(snapshot, service_ids, staff_id, spot_id)
     if problem:

@@ -61,11 +61,16 @@ class SchedulingQueries:
                               to: datetime, staff_id: strawberry.ID | None = None,
                               spot_id: strawberry.ID | None = None,
                               preferences: SlotPreferencesInput | None = None, limit: int = 20,
-                              group_size: int = 1, location_id: strawberry.ID | None = None) -> list[Slot]:
+                              group_size: int = 1, location_id: strawberry.ID | None = None,
+                              moving_appointment_id: Annotated[strawberry.ID | None, strawberry.argument(
+                                  description="Moving this appointment: its visit's own time counts as free, "
+                                              "and with no serviceIds its services are searched.")] = None,
+                              ) -> list[Slot]:
         slots = raise_problem(await scheduling.available_slots(
             info.context.use_case, [from_id(i) for i in service_ids], from_, to, staff_id=optional_id(staff_id),
             spot_id=optional_id(spot_id), preferences=preferences.to_value() if preferences else None,
-            limit=limit, group_size=group_size, location_id=optional_id(location_id)))
+            limit=limit, group_size=group_size, location_id=optional_id(location_id),
+            moving=optional_id(moving_appointment_id)))
         return [Slot.of(s) for s in slots]
 
     @strawberry.field(description="Owners and admins: a stored rebooking plan.")

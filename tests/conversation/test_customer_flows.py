@@ -102,7 +102,8 @@ async def test_an_abandoned_booking_resumes_where_it_was(rules_app, db, clock):
     clock.advance(timedelta(hours=2))
     resumed = await chat.say("mañana a las 5")
     assert resumed.startswith("¡Qué gusto que sigas por aquí! Sigamos donde nos quedamos.")
-    assert "mañana sábado a las 5:00 PM" in resumed and resumed.endswith("¿Te la agendo?")
+    assert "mañana sábado a las 5:00 PM" in resumed and "¿Te la agendo?" in resumed
+    assert resumed.endswith("¿Y a nombre de quién la dejo?")  # a new customer: the name with the same question
     booked = await chat.say("va")
     assert "¿Me confirmas tu nombre para la cita?" in booked
     assert len(await appointments_of(db, shop)) == 1

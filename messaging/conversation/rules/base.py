@@ -50,6 +50,9 @@ class TurnState:
     flow: Flow | None = None
     resumed: bool = False
     replies: list[str] = field(default_factory=list)
+    #: The customer flows' reading of this message and their typed memory (rules/customer/state.py).
+    frame: Any = None
+    memory: Any = None
     _calls: int = 0
 
     @property

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from resolvers.context import ActorKind
@@ -14,8 +14,17 @@ PART_OF_DAY_HOURS = {"manana": (0, 12), "mediodia": (12, 15), "tarde": (12, 19),
 
 
 async def check_availability(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+    """Free starts for one visit (one service or several back to back) over local days.
+
+    ``appointment_id``: the search is for moving that appointment — its own time is free, and
+    without services its services are searched (the use case decides, so both engines obey it).
+    """
     zone = tc.zone
-    service_id = _uuid(args.get("service_id"), "El servicio")
+    moving = _uuid(args["appointment_id"], "La cita") if args.get("appointment_id") else None
+    named = args.get("service_ids") or ([args["service_id"]] if args.get("service_id") else [])
+    if not named and moving is None:
+        raise InvalidArguments("Falta el servicio.")
+    service_ids = [_uuid(s, "El servicio") for s in named]
     first = local_day(args.get("date_from"))
     last = local_day(args["date_to"]) if args.get("date_to") else first
     if last < first or (last - first).days > 31:
@@ -25,8 +34,9 @@ async def check_availability(tc: ToolContext, args: dict[str, Any]) -> ToolResul
     start = max(start, tc.local_now())
     if end <= start:
         return ToolResult(True, {"slots": [], "note": "Ese día ya pasó."})
-    variables = {"serviceIds": [service_id], "from": start.isoformat(), "to": end.isoformat(), "limit": 200,
-                 "staffId": _uuid(args["staff_id"], "El empleado") if args.get("staff_id") else None}
+    variables = {"serviceIds": service_ids, "from": start.isoformat(), "to": end.isoformat(), "limit": 200,
+                 "staffId": _uuid(args["staff_id"], "El empleado") if args.get("staff_id") else None,
+                 "moving": moving}
     found = await run_operation(tc, "AvailableSlots", variables)
     if (problem := _problem(found, zone)) is not None:
         return problem
@@ -85,3 +95,25 @@ async def reschedule_appointment(tc: ToolContext, args: dict[str, Any]) -> ToolR
     if (problem := _problem(result, tc.zone)) is not None:
         return problem
     return ToolResult(True, {"appointments": [appointment_facts(a, tc.zone) for a in result["appointments"]]})
+
+
+#: How far back "lo de siempre" looks for the customer's last completed visit.
+LAST_VISIT_LOOKBACK = timedelta(days=400)
+
+
+async def my_last_visit(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+    """The customer's last completed visit (all its services, in order) and who did it: "lo de siempre"."""
+    now = tc.now()
+    result = await run_operation(tc, "MyPastVisits", {"from": (now - LAST_VISIT_LOOKBACK).isoformat(),
+                                                      "to": now.isoformat()})
+    if (problem := _problem(result, tc.zone)) is not None:
+        return problem
+    done = sorted(result["nodes"], key=lambda a: a["startsAt"])
+    if not done:
+        return ToolResult(True, {"service_ids": [], "staff_id": None, "start": None})
+    last = done[-1]
+    group = last.get("bookingGroupId")
+    visit = [a for a in done if group and a.get("bookingGroupId") == group] or [last]
+    return ToolResult(True, {"service_ids": [a["service"]["id"] for a in visit],
+                             "staff_id": (last.get("staff") or {}).get("id"),
+                             "start": iso_local(visit[0]["startsAt"], tc.zone)})

@@ -30,8 +30,10 @@ _APPOINTMENT = ("id startsAt endsAt status localDate localStart priceCents "
 #: Every GraphQL operation the tools run, by operation name.
 DOCUMENTS: dict[str, str] = {
     "AvailableSlots": """
-query AvailableSlots($serviceIds: [ID!]!, $from: DateTime!, $to: DateTime!, $staffId: ID, $limit: Int!) {
-  availableSlots(serviceIds: $serviceIds, from: $from, to: $to, staffId: $staffId, limit: $limit) {
+query AvailableSlots($serviceIds: [ID!]!, $from: DateTime!, $to: DateTime!, $staffId: ID, $limit: Int!,
+                     $moving: ID) {
+  availableSlots(serviceIds: $serviceIds, from: $from, to: $to, staffId: $staffId, limit: $limit,
+                 movingAppointmentId: $moving) {
     start end staffId staff { name }
   }
 }""",
@@ -46,6 +48,10 @@ mutation BookWalkIn($input: BookWalkInInput!) {{
     "MyAppointments": f"""
 query MyAppointments($from: DateTime!, $status: [AppointmentStatus!]) {{
   appointments(from: $from, status: $status, first: 20) {{ nodes {{ {_APPOINTMENT} }} }}
+}}""",
+    "MyPastVisits": f"""
+query MyPastVisits($from: DateTime!, $to: DateTime!) {{
+  appointments(from: $from, to: $to, status: [COMPLETED], first: 200) {{ nodes {{ {_APPOINTMENT} bookingGroupId }} }}
 }}""",
     "Appointments": f"""
 query Appointments($from: DateTime!, $to: DateTime!, $staffId: ID, $status: [AppointmentStatus!]) {{

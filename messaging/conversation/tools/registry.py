@@ -31,7 +31,14 @@ from .base import (
     ToolResult,
     _schema_of,
 )
-from .customer import book_appointment, cancel_appointment, check_availability, my_appointments, reschedule_appointment
+from .customer import (
+    book_appointment,
+    cancel_appointment,
+    check_availability,
+    my_appointments,
+    my_last_visit,
+    reschedule_appointment,
+)
 from .owners import (
     _DISRUPTIONS,
     _LEVELS,
@@ -65,20 +72,26 @@ log = logging.getLogger("parlo.conversation")
 
 def _registry() -> dict[str, Tool]:
     tools = [
-        Tool("check_availability", "Horarios disponibles para un servicio en un día o rango de días. "
-             "Nunca ofrezcas un horario que esta herramienta no haya devuelto.",
-             _schema_of({"service_id": _ID, "date_from": _DATE, "date_to": _DATE,
+        Tool("check_availability", "Horarios disponibles para un servicio (o varios seguidos en una visita, "
+             "service_ids) en un día o rango de días. Para cambiar una cita pasa su appointment_id: su propio "
+             "horario cuenta como libre. Nunca ofrezcas un horario que esta herramienta no haya devuelto.",
+             _schema_of({"service_id": _ID, "service_ids": {"type": "array", "items": _ID},
+                         "appointment_id": _ID, "date_from": _DATE, "date_to": _DATE,
                          "part_of_day": {"type": "string", "enum": ["manana", "mediodia", "tarde", "noche"]},
-                         "staff_id": _ID}, ("service_id", "date_from")),
+                         "staff_id": _ID}, ("date_from",)),
              CS, check_availability, operation="AvailableSlots"),
         Tool("book_appointment", "Agenda una cita a una hora que check_availability devolvió. "
              "Solo después de que la persona confirme.",
-             _schema_of({"service_id": _ID, "start_time": _LOCAL_TIME, "staff_id": _ID,
+             _schema_of({"service_id": _ID, "service_ids": {"type": "array", "items": _ID},
+                         "start_time": _LOCAL_TIME, "staff_id": _ID,
                          "customer_name": {"type": "string"}, "customer_phone": _PHONE},
-                        ("service_id", "start_time")),
+                        ("start_time",)),
              CS, book_appointment, writes=True, permission=Permission.BOOK, operation="BookAppointment"),
         Tool("get_customer_appointments", "Las próximas citas del cliente que escribe.", _schema_of({}),
              C, my_appointments, operation="MyAppointments"),
+        Tool("get_my_last_visit", "La última visita completada del cliente (servicios y estilista), para "
+             "«lo de siempre» o «lo mismo que la otra vez».", _schema_of({}), C, my_last_visit,
+             operation="MyPastVisits"),
         Tool("cancel_appointment", "Cancela una cita (solo después de que la persona confirme).",
              _schema_of({"appointment_id": _ID, "reason": {"type": "string"},
                          "notify_customer": {"type": "boolean"}}, ("appointment_id",)),

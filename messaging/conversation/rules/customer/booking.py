@@ -1,199 +1,267 @@
-"""A new appointment: the service, the day, then booking and the customer's name."""
+"""A new visit: which services (one or several, one visit), when, then the booking and the name.
+
+What the customer already said is never asked again: the services from a price question,
+"lo de siempre" (the last completed visit: its services and stylist), a stylist named,
+and every part of the time constraint. Offers follow :mod:`.offers`. Picking an offered
+time is the consent (spec examples 1 and 2); a time the customer proposes is confirmed
+first, and a new customer is asked their name in that same question, so the booking —
+and the owner's notice — carries it.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from messaging.spanish import (
-    MatchKind,
-    choose,
-    match_service,
-    parse_person_name,
-    parse_when,
-    parse_yes_no,
-)
+from messaging.spanish import Act, choose, parse_person_name, parse_yes_no
 from messaging.spanish.intents import Understanding
-from wording import (
-    bullet_list,
-    capitalize_first,
-    format_date,
-    format_service_line,
-    format_time,
-)
+from wording import bullet_list, capitalize_first, format_date, format_service_line, format_time
 
-from ..base import TurnState, at_hhmm, local, money, numbered
+from ..base import TurnState, local, money, numbered
 from . import inquiry, offers, router
-from .common import MAX_OFFERED, greeting, owner_first, service_words, staff_mentioned
+from .common import (
+    begin,
+    confirm,
+    frame,
+    greeting,
+    memory,
+    owner_first,
+    step,
+    visit_price,
+    visit_words,
+    yes_no,
+)
+from .state import Memory, Step
 
 
-def _service_from(t: TurnState, u: Understanding) -> tuple[str | None, list[str]]:
-    """(service id when clear, candidate ids when ambiguous)."""
-    match = u.slots.service
-    if match is None and t.profile.services:
-        match = match_service(t.text, {str(s.id): s.name for s in t.profile.services})
-    if len(t.profile.services) == 1:
-        return str(t.profile.services[0].id), []
-    if match is None:
-        return None, []
-    if match.kind is MatchKind.MATCHED and match.candidates:
-        return str(match.candidates[0].id), []
-    if match.kind in (MatchKind.AMBIGUOUS, MatchKind.COMBINATION):
-        return None, [str(c.id) for c in match.candidates]
-    return None, []
+def _apply(t: TurnState, mem: Memory) -> None:
+    """Merge this message's frame into what the booking knows."""
+    f = frame(t)
+    named = [str(m.id) for m in f.services if m.id is not None]
+    unclear = next((m for m in f.services if m.is_ambiguous), None)
+    if named:
+        mem.services = list(dict.fromkeys(named))
+        mem.candidates = [str(i) for i in unclear.ids] if unclear else []
+    elif unclear is not None:
+        mem.candidates = [str(i) for i in unclear.ids]
+    if len(t.profile.services) == 1 and not mem.services:
+        mem.services = [str(t.profile.services[0].id)]
+    if f.staff:
+        mem.staff_id = str(f.staff[0].id)
+    elif f.any_staff:
+        mem.staff_id = None
+    if not f.when.is_empty:
+        when = f.when
+        if when.is_relative:
+            anchor = mem.chosen or (mem.offered[0] if mem.offered else None)
+            when = when.relative_to(local(anchor)) if anchor else when
+        mem.when = when.over(mem.when)
 
 
-async def start_booking(t: TurnState, u: Understanding, *, service_id: str | None = None) -> None:
-    flow = t.start("book", "collecting_service")
-    if (staff_id := staff_mentioned(t)) is not None:
-        flow.data["staff_id"] = staff_id
-    candidates: list[str] = []
-    if service_id is None:
-        service_id, candidates = _service_from(t, u)
-    hello = ""
-    if u.greeted:
-        hello = greeting(t) + " "
-    if service_id is None:
-        flow.data["candidates"] = candidates
-        options = [s for s in t.profile.services if str(s.id) in candidates] or list(t.profile.services)
-        flow.data["candidates"] = [str(s.id) for s in options]
+def _trusted_name(t: TurnState) -> str | None:
+    customer = t.customer
+    return customer.name if customer and customer.name and customer.name_is_trusted(t.now) else None
+
+
+async def start_booking(t: TurnState, u: Understanding, *, remembered: Memory | None = None) -> None:
+    carried = remembered or Memory()
+    mem = begin(t, "book", Step.SERVICE, Memory(services=carried.services, staff_id=carried.staff_id,
+                                                 when=carried.when))
+    _apply(t, mem)
+    if frame(t).has(Act.SAME_AS_LAST) and not frame(t).services:
+        await _same_as_last(t, mem)
+    await advance(t, hello=greeting(t) + " " if u.greeted else "")
+
+
+async def _same_as_last(t: TurnState, mem: Memory) -> None:
+    result = await t.call("get_my_last_visit")
+    if result.ok and result.data.get("service_ids"):
+        mem.services = [s for s in result.data["service_ids"] if t.profile.service(s)]
+        mem.staff_id = mem.staff_id or result.data.get("staff_id")
+
+
+async def advance(t: TurnState, *, hello: str = "") -> None:
+    """Ask for what is missing (services, then the day), or search and offer."""
+    mem = memory(t)
+    if not mem.services:
+        options = [s for s in t.profile.services if str(s.id) in mem.candidates] or list(t.profile.services)
+        mem.candidates = [str(s.id) for s in options]
+        step(t, Step.SERVICE)
         t.say(f"{hello}¡Claro! ¿Qué servicio te gustaría?\n" + bullet_list(
             format_service_line(s.name, s.price_cents, s.duration_minutes) for s in options))
         return
-    flow.data["service_id"] = service_id
-    when = parse_when(t.text, t.today)
-    if when.date is not None or when.time is not None:
-        await offers.search_and_offer(t, when, hello=hello)
+    when = mem.when
+    if not when.says_day and not when.times and when.lean is None:
+        step(t, Step.DAY)
+        if when.says_clock:
+            t.say(f"{hello}¿Y qué día? Por ejemplo: mañana, el sábado o el 20.")
+        else:
+            t.say(f"{hello}¡Claro! ¿Para qué día te gustaría agendar tu {visit_words(t, mem.services)}?")
         return
-    flow.state = "collecting_datetime"
-    t.say(f"{hello}¡Claro! ¿Para qué día te gustaría agendar tu {service_words(t.profile.service(service_id).name)}?")
+    await search_book(t, when, hello=hello)
+
+
+async def search_book(t: TurnState, when, *, hello: str = "") -> None:
+    mem = memory(t)
+    mem.when = when
+    found = await offers.search(t, services=mem.services, when=when, default_day=t.today, staff_id=mem.staff_id)
+    what = f" para {visit_words(t, mem.services)} ({money(visit_price(t, mem.services))})"
+    if mem.staff_id and t.profile.member(mem.staff_id):
+        what += f" con {t.profile.member(mem.staff_id).name.split()[0]}"
+    if found.error:
+        step(t, Step.DAY)
+        t.say("Ese día ya pasó. ¿Qué otro día te acomoda?" if found.error == "past" else
+              f"{found.error} ¿Qué otro día te acomoda?" if found.error != "none" else
+              "¿Qué día te acomoda? Por ejemplo: mañana en la tarde, el sábado o el 20.")
+        return
+    if found.exact is not None:
+        mem.chosen = offers.iso(found.exact)
+        name = "" if _trusted_name(t) else " ¿Y a nombre de quién la dejo?"
+        confirm(t, f"{hello}Tengo {offers.at_words(t, found.exact)}{what}. ¿Te la agendo?{name}")
+        return
+    if found.nothing:
+        step(t, Step.DAY)
+        t.say(f"Uy, {offers.when_words(t, found.asked_day or t.today, when)} y los días siguientes ya no tengo espacio "
+              f"para {visit_words(t, mem.services)}. ¿Quieres que le pase tu mensaje a {owner_first(t)}?")
+        return
+    mem.offered = [offers.iso(s) for s in found.offered]
+    mem.available = [offers.iso(s) for s in found.available]
+    mem.day = found.day.isoformat()
+    step(t, Step.CHOOSING)
+    t.say(offers.offer_text(t, found, when, lead=hello + ("" if hello else "Perfecto. "), what=what))
 
 
 async def on_book(t: TurnState, u: Understanding) -> None:
-    flow = t.flow
-    state = flow.state
-    if (staff_id := staff_mentioned(t)) is not None:
-        flow.data["staff_id"] = staff_id
-    if state == "collecting_service":
-        options = {i: s for i, s in enumerate(s for s in t.profile.services if str(s.id) in flow.data.get("candidates", [])
-                                              or not flow.data.get("candidates"))}
+    mem, f, state = memory(t), frame(t), t.flow.state
+    if state == Step.SERVICE:
+        options = [s for s in t.profile.services if str(s.id) in mem.candidates] or list(t.profile.services)
         index = numbered(t.text, len(options))
-        if index is None:
-            index = choose(t.text, [s.name for s in options.values()]).index
-        service_id = str(options[index].id) if index is not None else _service_from(t, u)[0]
-        if service_id is None and u.suggests_handoff:
-            await inquiry.handoff(t, u)
-            return
-        if service_id is None:
-            said = parse_when(t.text, t.today)
-            if said.date is not None or said.time is not None:
-                flow.data["when_text"] = t.text  # keep "pasado mañana a mediodía" for after the service
-            tries = flow.data["tries"] = flow.data.get("tries", 0) + 1
-            if tries >= 3:
+        if index is None and not f.services:
+            index = choose(t.text, [s.name for s in options]).index
+        if index is not None:
+            mem.services = [str(options[index].id)]
+        _apply(t, mem)
+        if not mem.services:
+            if u.suggests_handoff:
+                await inquiry.handoff(t, u)
+                return
+            mem.tries += 1
+            if mem.tries >= 3:
                 t.flow = None
                 t.say(f"Perdón, no logro entender qué servicio buscas 🙏 ¿Quieres que le avise a {owner_first(t)} "
                       "para que te escriba?")
-                t.start("inquiry", "offered_handoff")
+                begin(t, "inquiry", Step.OFFERED_HANDOFF)
                 return
-            t.say("¿Cuál de estos servicios te gustaría?\n" + bullet_list(s.name for s in options.values()))
+            t.say("¿Cuál de estos servicios te gustaría?\n" + bullet_list(s.name for s in options))
             return
-        flow.data["service_id"] = service_id
-        when = parse_when(t.text, t.today)
-        if when.date is None and when.time is None and flow.data.get("when_text"):
-            when = parse_when(flow.data.pop("when_text"), t.today)
-        if when.date is not None or when.time is not None:
-            await offers.search_and_offer(t, when)
+        if mem.when.is_empty:
+            step(t, Step.DAY)
+            t.say(f"Perfecto. ¿Para qué día te gustaría agendar tu {visit_words(t, mem.services)}?")
             return
-        flow.state = "collecting_datetime"
-        t.say(f"Perfecto. ¿Para qué día te gustaría agendar tu {service_words(t.profile.service(service_id).name)}?")
-    elif state == "collecting_datetime":
-        when = parse_when(t.text, t.today)
-        if when.date is None and when.time is None:
-            if when.part_of_day is not None:
-                flow.data["part_of_day"] = when.part_of_day.value
-                t.say("¿Y qué día? Por ejemplo: mañana, el sábado o el 20.")
-                return
+        await advance(t)
+    elif state == Step.DAY:
+        _apply(t, mem)
+        if mem.when.is_empty:
             t.say("¿Qué día te acomoda? Por ejemplo: mañana en la tarde, el sábado o el 20.")
             return
-        await offers.search_and_offer(t, when)
-    elif state == "choosing_slot":
-        await offers.pick_slot(t, u)
-    elif state == "confirming_summary":
-        answer = parse_yes_no(t.text)
-        if answer.answer is True:
-            await book_now(t, flow.data["chosen"],
-                           confirmed_name=bool(t.customer and t.customer.name_is_trusted(t.now)))
-        elif answer.wants_other_day or answer.answer is False:
-            when = parse_when(t.text, t.today)
-            if when.date is not None:
-                await offers.search_and_offer(t, when)
-            else:
-                flow.state = "collecting_datetime"
-                t.say("Va, ¿para qué otro día te gustaría?")
-        else:
-            await offers.pick_slot(t, u)
-    elif state == "collecting_personal_info":
+        await advance(t)
+    elif state == Step.CHOOSING:
+        picked, _ = offers.picked(t)
+        if picked is not None:
+            await book_now(t, offers.iso(picked))
+            return
+        if f.services and f.service_ids and [str(i) for i in f.service_ids] != mem.services:
+            _apply(t, mem)
+            await search_book(t, mem.when)
+            return
+        await offers.not_picked(t, u, research=search_book)
+    elif state == Step.CONFIRMING:
+        await _on_confirming(t, u)
+    elif state == Step.NAME:
         await take_name(t)
     else:
         await router.start_from_intent(t, u)
 
 
-async def book_now(t: TurnState, start_iso: str, *, confirmed_name: bool) -> None:
-    flow = t.flow
-    service = t.profile.service(flow.data["service_id"])
-    result = await t.call("book_appointment", service_id=str(service.id), start_time=start_iso,
-                          staff_id=flow.data.get("staff_id"))
+async def _on_confirming(t: TurnState, u: Understanding) -> None:
+    mem, f = memory(t), frame(t)
+    answer = yes_no(t)
+    name = f.person_name or (parse_person_name(t.text) if answer is None and not _trusted_name(t) and
+                             f.when.is_empty and not f.services else None)
+    if not f.when.is_empty and (answer is not True or f.has(Act.CORRECT)):
+        _apply(t, mem)  # "no, mejor a las 6": only the time changes
+        await search_book(t, mem.when)
+    elif f.services and answer is not True:
+        _apply(t, mem)
+        await search_book(t, mem.when)
+    elif answer is True or name:
+        await book_now(t, mem.chosen, name=name)
+    elif answer is False:
+        step(t, Step.DAY)
+        t.say("Va, ¿para qué otro día?")
+    else:
+        t.say("¿Te la agendo? Dime «sí» o «no».")
+
+
+async def book_now(t: TurnState, start_iso: str, *, name: str | None = None) -> None:
+    mem = memory(t)
+    result = await t.call("book_appointment", service_ids=mem.services, start_time=start_iso,
+                          staff_id=mem.staff_id, customer_name=name)
     if not result.ok:
-        alternatives = result.data.get("alternatives") or []
+        alternatives = [local(s) for s in result.data.get("alternatives") or []]
         if alternatives:
-            flow.data.update(offered=alternatives[:MAX_OFFERED], available=alternatives,
-                             day=local(alternatives[0]).date().isoformat())
-            flow.state = "choosing_slot"
+            mem.offered = mem.available = [offers.iso(s) for s in alternatives[:offers.MAX_OFFERED]]
+            mem.day = alternatives[0].date().isoformat()
+            step(t, Step.CHOOSING)
             t.say("Uy, ese horario se acaba de ocupar 😕 Te puedo ofrecer:\n"
-                  + bullet_list(f"{t.day_words(local(s).date())} {at_hhmm(s)}" for s in alternatives[:MAX_OFFERED])
+                  + bullet_list(offers.at_words(t, s) for s in alternatives[:offers.MAX_OFFERED])
                   + "\n¿Cuál te funciona?")
         else:
-            flow.state = "collecting_datetime"
+            step(t, Step.DAY)
             t.say((result.message or "No pude agendar ese horario.") + " ¿Qué otro día te acomoda?")
         return
-    appointment = result.data["appointments"][0]
-    flow.data.update(appointment_id=appointment["appointment_id"], booked=appointment["start"])
-    day = local(appointment["start"]).date()
-    name = t.customer.name if t.customer else None
-    if confirmed_name and name:
-        flow.state = "confirmed"
-        t.say(f"¡Listo, {name.split()[0]}! " + confirmation_card(t, appointment))
-        return
-    flow.state = "collecting_personal_info"
-    what = f"tu {service_words(service.name)} para {t.day_words(day)} {at_hhmm(appointment['start'])}"
+    visit = result.data["appointments"]
+    mem.booked, mem.booked_services = visit[0]["start"], [a["service_id"] for a in visit]
     if name:
-        t.say(f"Listo, te agendé {what}. Te tengo registrado como {name}, ¿es correcto?")
-        flow.data["known_name"] = name
+        await t.call("update_my_name", name=name)
+    known = name or _trusted_name(t)
+    if known:
+        step(t, Step.CONFIRMED)
+        t.say(f"¡Listo, {known.split()[0]}! " + confirmation_card(t, visit))
+        return
+    step(t, Step.NAME)
+    what = f"tu {visit_words(t, mem.services)} para {offers.at_words(t, mem.booked)}"
+    name_on_file = t.customer.name if t.customer else None
+    if name_on_file:
+        mem.known_name = name_on_file
+        t.say(f"Listo, te agendé {what}. Te tengo registrado como {name_on_file}, ¿es correcto?")
     else:
         t.say(f"Listo, te agendé {what}. ¿Me confirmas tu nombre para la cita?")
 
 
-def confirmation_card(t: TurnState, appointment: dict[str, Any]) -> str:
-    start = local(appointment["start"])
+def confirmation_card(t: TurnState, visit: list[dict[str, Any]]) -> str:
+    start = local(visit[0]["start"])
     reminder = "Te enviaré un recordatorio un día antes." if (start.date() - t.today).days > 1 else \
         "Te enviaré un recordatorio antes de tu cita."
+    services = "\n".join(f"💇 {a['service']} - {money(a['price_cents'])}" for a in visit)
     return ("Tu cita está confirmada:\n"
             f"📅 {capitalize_first(format_date(start.date()))}\n"
             f"⏰ {format_time(start.time())}\n"
-            f"💇 {appointment['service']} - {money(appointment['price_cents'])}\n\n"
+            f"{services}\n\n"
             f"{reminder} ¡Nos vemos!")
 
 
 async def take_name(t: TurnState) -> None:
-    flow = t.flow
-    known = flow.data.get("known_name")
-    answer = parse_yes_no(t.text)
-    name = known if known and answer.answer is True and not parse_person_name(answer.rest or "") else \
-        parse_person_name(answer.rest if answer.answer is not None and answer.rest else t.text)
+    mem = memory(t)
+    known = mem.known_name
+    said = parse_yes_no(t.text)
+    other = frame(t).person_name or parse_person_name(said.rest or "")
+    name = known if known and said.answer is True and not other else \
+        other or parse_person_name(said.rest if said.answer is not None and said.rest else t.text)
     if not name:
         t.say("¿A nombre de quién dejo la cita?")
         return
     await t.call("update_my_name", name=name)
-    appointment = {"start": flow.data["booked"], "service": t.profile.service(flow.data["service_id"]).name,
-                   "price_cents": t.profile.service(flow.data["service_id"]).price_cents}
-    flow.state = "confirmed"
-    t.say(f"¡Perfecto, {name.split()[0]}! " + confirmation_card(t, appointment))
+    visit = [{"start": mem.booked, "service": t.profile.service(s).name,
+              "price_cents": t.profile.service(s).price_cents} for s in mem.booked_services or mem.services]
+    step(t, Step.CONFIRMED)
+    t.say(f"¡Perfecto, {name.split()[0]}! " + confirmation_card(t, visit))

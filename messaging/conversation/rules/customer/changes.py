@@ -1,46 +1,49 @@
-"""An existing appointment: see it, move it, cancel it."""
+"""An existing appointment: see it, move it, cancel it — the right one, confirmed, never by surprise.
+
+A message with a new day or time for an appointment is a move, never a cancel (the frame
+decides). A move searches with the appointment's own visit not counted as busy (the use
+case does it, so the LLM engine's tools obey it too); with no day said the day is the
+appointment's own, and the day named is the day used. A time the customer proposes is
+confirmed once, with the old and the new day and time; picking one of the times Parlo
+offered for the move is the consent. The owner is told by the use case. With several
+upcoming appointments and a reference that fits more than one, Parlo asks which.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 from typing import Any
 
-from messaging.spanish import (
-    Intent,
-    choose,
-    parse_when,
-    parse_yes_no,
-)
+from messaging.spanish import Act, Intent, TimeConstraint, choose
 from messaging.spanish.intents import Understanding
-from wording import (
-    bullet_list,
-    capitalize_first,
-)
+from wording import bullet_list, capitalize_first, contract
 
-from ..base import TurnState, at_hhmm, hhmm, local, numbered
+from ..base import TurnState, at_hhmm, local, numbered
 from . import offers, router
-from .common import MAX_OFFERED, _appointments, describe, greeting_short, owner_first
-
-
-def _which(t: TurnState, appointments: list[dict[str, Any]], u: Understanding) -> list[dict[str, Any]]:
-    """Narrow by the day or time the customer mentioned ("mi cita de mañana")."""
-    found = appointments
-    if u.slots.date is not None:
-        found = [a for a in found if u.slots.date.start <= local(a["start"]).date() <= u.slots.date.end] or found
-    said = u.slots.appointment_time
-    if said is not None:
-        found = [a for a in found if local(a["start"]).time() == said] or found
-    return found
+from .common import (
+    begin,
+    confirm,
+    describe,
+    frame,
+    greeting_short,
+    memory,
+    owner_first,
+    referred,
+    step,
+    upcoming,
+    yes_no,
+)
+from .state import Memory, Step
 
 
 async def view_appointments(t: TurnState) -> None:
-    appointments = await _appointments(t)
+    appointments = await upcoming(t)
     if appointments is None:
         t.say("Ahorita no pude revisar tus citas. ¿Me escribes de nuevo en un momento?")
         return
     if not appointments:
         t.say("No tienes citas próximas con nosotros. ¿Te gustaría agendar una?")
-        t.start("inquiry", "offered_booking")
+        begin(t, "inquiry", Step.OFFERED_BOOKING)
         return
     if len(appointments) == 1:
         a = appointments[0]
@@ -51,180 +54,236 @@ async def view_appointments(t: TurnState) -> None:
           + "\n¿Necesitas cambiar o cancelar alguna?")
 
 
-async def start_modify(t: TurnState, u: Understanding) -> None:
-    appointments = await _appointments(t)
-    hello = greeting_short(t, u)
-    if not appointments:
-        t.say(f"{hello}No encuentro citas próximas a tu nombre. ¿Te gustaría agendar una?")
-        t.start("inquiry", "offered_booking")
-        return
-    candidates = _which(t, appointments, u)
-    t.start("modify", "identifying_booking", options=[a["appointment_id"] for a in candidates],
-            appointments={a["appointment_id"]: a for a in candidates})
-    if len(candidates) > 1:
-        t.say(f"{hello}¿Cuál cita quieres cambiar?\n" +
-              "\n".join(f"{i}. {capitalize_first(describe(t, a))}" for i, a in enumerate(candidates, 1)))
-        return
-    await _modify_chosen(t, candidates[0], u, hello)
+def _listed(t: TurnState, appointments: list[dict[str, Any]]) -> str:
+    return "\n".join(f"{i}. {capitalize_first(describe(t, a))}" for i, a in enumerate(appointments, 1))
 
 
-async def _modify_chosen(t: TurnState, a: dict[str, Any], u: Understanding, hello: str = "") -> None:
-    flow = t.flow
-    flow.data.update(appointment_id=a["appointment_id"], service_id=a["service_id"], old_start=a["start"])
-    new_when = _new_when(t, u, a)
-    if new_when is not None:
-        await offers.search_and_offer(t, new_when, hello=hello)
-        return
-    flow.state = "collecting_new_datetime"
-    t.say(f"{hello}Veo que tienes una cita para {describe(t, a)}. ¿Para cuándo te gustaría cambiarla?")
-
-
-def _new_when(t: TurnState, u: Understanding, a: dict[str, Any]):
-    """The new day/time in the same message ("cámbiala para el sábado"), not the old one's."""
-    when = parse_when(t.text, t.today)
-    if when.date is None and u.slots.time is None:
+async def _identify(t: TurnState, kind: str, u: Understanding, appointment_id: str | None,
+                    verb: str) -> tuple[Memory, dict[str, Any] | None, str] | None:
+    """The appointment a move or cancel is about; asks which when several fit."""
+    appointments = await upcoming(t)
+    hello = greeting_short(t, u) if kind == "modify" else ""
+    if appointments is None:
+        t.say("Ahorita no pude revisar tus citas. ¿Me escribes de nuevo en un momento?")
         return None
-    if when.date is not None and when.date.start == local(a["start"]).date() and u.slots.time is None:
-        return None  # "mi cita de mañana": that names the appointment, not the new day
-    return when
+    if not appointments:
+        if kind == "modify":
+            t.say(f"{hello}No encuentro citas próximas a tu nombre. ¿Te gustaría agendar una?")
+            begin(t, "inquiry", Step.OFFERED_BOOKING)
+        else:
+            t.say("No encuentro citas próximas a tu nombre, así que no hay nada que cancelar. ¿Te ayudo con algo más?")
+        return None
+    fits = [a for a in appointments if a["appointment_id"] == appointment_id] if appointment_id else []
+    fits = fits or referred(t, appointments)
+    mem = begin(t, kind, Step.WHICH)
+    mem.when = frame(t).when
+    if len(fits) > 1:
+        mem.options = fits
+        t.say(f"{hello}¿Cuál cita quieres {verb}?\n{_listed(t, fits)}")
+        return None
+    return mem, fits[0], hello
 
 
-def _which_listed(t: TurnState, u: Understanding) -> int | None:
-    """The appointment picked from the numbered list; None after saying what is next."""
-    flow = t.flow
-    options = flow.data["options"]
-    appointments = [flow.data["appointments"][i] for i in options]
+def _which_listed(t: TurnState, u: Understanding) -> dict[str, Any] | None:
+    """The appointment picked from the list: by number, day, hour or service; None after saying what is next."""
+    mem = memory(t)
+    options = mem.options
     index = numbered(t.text, len(options))
+    ref = frame(t).appointment
+    if index is None and ref is not None and ref.is_specific:
+        hits = [i for i, a in enumerate(options) if ref.matches(local(a["start"]), a.get("service_id"))]
+        index = hits[0] if len(hits) == 1 else None
     if index is None:
-        choice = choose(t.text, [hhmm(a["start"]) for a in appointments])
-        index = choice.index
-    if index is None and u.slots.date is not None:
-        same_day = [i for i, a in enumerate(appointments) if u.slots.date.start <= local(a["start"]).date()
-                    <= u.slots.date.end]
-        index = same_day[0] if len(same_day) == 1 else None
+        said = frame(t).when
+        hits = [i for i, a in enumerate(options) if not said.is_empty and said.admits(local(a["start"]))]
+        if len(hits) == 1:
+            index = hits[0]
+    if index is None:
+        index = choose(t.text, [local(a["start"]).time() for a in options]).index
     if index is not None:
-        return index
-    answer = parse_yes_no(t.text)
-    if u.intent in (Intent.THANKS, Intent.GOODBYE) or answer.answer is False:
-        flow.state = "closed"
+        return options[index]
+    if u.intent in (Intent.THANKS, Intent.GOODBYE) or yes_no(t) is False:
+        step(t, Step.CLOSED)
         t.say("Va, tus citas siguen igual. ¿Te ayudo con algo más?")
         return None
-    tries = flow.data.get("tries", 0) + 1
-    flow.data["tries"] = tries
-    if tries >= 3:
-        flow.state = "closed"
+    mem.tries += 1
+    if mem.tries >= 3:
+        step(t, Step.CLOSED)
         t.say(f"Perdón, no logré entender cuál 🙏 Le aviso a {owner_first(t)} si lo prefieres; "
               "o escríbeme de nuevo «cambiar mi cita» cuando quieras.")
         return None
-    t.say(f"¿Cuál de tus citas? Escríbeme el número, del 1 al {len(options)}.")
+    t.say(f"¿Cuál de tus citas? Escríbeme el número, del 1 al {len(options)}, o dime el día o la hora.\n"
+          + _listed(t, options))
     return None
 
 
+# ---------------------------------------------------------------- move
+
+
+async def start_modify(t: TurnState, u: Understanding, *, appointment_id: str | None = None) -> None:
+    found = await _identify(t, "modify", u, appointment_id, "cambiar")
+    if found is not None:
+        mem, appointment, hello = found
+        await _chosen_for_move(t, appointment, mem.when, hello)
+
+
+async def _chosen_for_move(t: TurnState, a: dict[str, Any], when: TimeConstraint, hello: str = "") -> None:
+    mem = memory(t)
+    mem.appointment_id, mem.old_start, mem.options = a["appointment_id"], a["start"], []
+    mem.services = [a["service_id"]] if a.get("service_id") else []
+    if when.is_relative:
+        when = when.relative_to(local(a["start"]))
+    if when.is_empty:
+        step(t, Step.NEW_DAY)
+        t.say(f"{hello}Veo que tienes una cita para {describe(t, a)}. ¿Para cuándo te gustaría cambiarla?")
+        return
+    await search_move(t, when, hello=hello)
+
+
+async def search_move(t: TurnState, when: TimeConstraint, *, hello: str = "") -> None:
+    mem = memory(t)
+    old = local(mem.old_start)
+    if when.is_relative:
+        when = when.relative_to(old)
+    mem.when = when
+    found = await offers.search(t, services=[], when=when, default_day=old.date(), appointment_id=mem.appointment_id)
+    if found.error:
+        step(t, Step.NEW_DAY)
+        t.say("Ese día ya pasó. ¿Para qué otro día?" if found.error == "past" else
+              f"{found.error} ¿Qué otro día te acomoda?" if found.error != "none" else
+              "No encontré ese día. ¿Para qué día te gustaría cambiarla?")
+        return
+    if found.exact is not None:
+        if found.exact == old:
+            step(t, Step.NEW_DAY)
+            t.say(f"Tu cita ya es {offers.at_words(t, old)} 🙂 ¿A qué otra hora o día te gustaría cambiarla?")
+            return
+        ask_move(t, found.exact)
+        return
+    if found.nothing:
+        step(t, Step.NEW_DAY)
+        day = found.asked_day or old.date()
+        t.say(f"Uy, {offers.when_words(t, day, when)} y los días siguientes ya no tengo espacio. ¿Qué otro día te "
+              f"acomoda? Si prefieres, le paso tu mensaje a {owner_first(t)}.")
+        return
+    mem.offered = [offers.iso(s) for s in found.offered]
+    mem.available = [offers.iso(s) for s in found.available]
+    mem.day = found.day.isoformat()
+    step(t, Step.CHOOSING)
+    t.say(offers.offer_text(t, found, when, lead=hello or "Perfecto. ", what=""))
+
+
+def ask_move(t: TurnState, start: datetime) -> None:
+    """The one confirmation of a change: the old and the new day and time."""
+    mem = memory(t)
+    mem.chosen = offers.iso(start)
+    confirm(t, f"¿Cambio tu cita {contract('de', offers.at_words(t, mem.old_start, dated=True))} "
+               f"{contract('a', offers.at_words(t, start, dated=True))}?")
+
+
+async def move_now(t: TurnState, start_iso: str) -> None:
+    mem = memory(t)
+    result = await t.call("reschedule_appointment", appointment_id=mem.appointment_id, new_start_time=start_iso)
+    if not result.ok:
+        alternatives = [local(s) for s in result.data.get("alternatives") or []]
+        if alternatives:
+            mem.offered = mem.available = [offers.iso(s) for s in alternatives[:offers.MAX_OFFERED]]
+            mem.day = alternatives[0].date().isoformat()
+            step(t, Step.CHOOSING)
+            t.say("Uy, ese horario se acaba de ocupar 😕 Te puedo ofrecer:\n"
+                  + bullet_list(offers.at_words(t, s) for s in alternatives[:offers.MAX_OFFERED])
+                  + "\n¿Cuál te funciona?")
+        else:
+            step(t, Step.NEW_DAY)
+            t.say((result.message or "No pude cambiar tu cita a esa hora.") + " ¿Qué otro día te acomoda?")
+        return
+    new = result.data["appointments"][0]["start"]
+    mem.booked = new
+    step(t, Step.SATISFACTION)
+    t.say(f"Listo, cambié tu cita para {t.day_words(local(new).date())} {at_hhmm(new)}. ¿Todo bien?")
+
+
 async def on_modify(t: TurnState, u: Understanding) -> None:
-    flow = t.flow
-    if flow.state == "identifying_booking":
-        index = _which_listed(t, u)
-        if index is None:
+    mem, f, state = memory(t), frame(t), t.flow.state
+    if state == Step.WHICH:
+        chosen = _which_listed(t, u)
+        if chosen is not None:
+            await _chosen_for_move(t, chosen, mem.when)
+    elif state == Step.NEW_DAY:
+        if f.when.is_empty:
+            t.say("¿Para qué día y hora? Por ejemplo: el sábado en la tarde o mañana a las 5.")
             return
-        await _modify_chosen(t, flow.data["appointments"][flow.data["options"][index]], u)
-    elif flow.state == "collecting_new_datetime":
-        when = parse_when(t.text, t.today)
-        if when.date is None and when.time is None:
-            t.say("¿Para qué día? Por ejemplo: el sábado o el 20.")
-            return
-        await offers.search_and_offer(t, when)
-    elif flow.state == "choosing_slot":
-        await offers.pick_slot(t, u)
-    elif flow.state == "confirming_summary":
-        answer = parse_yes_no(t.text)
-        if answer.answer is True:
-            await move_now(t, flow.data["chosen"])
+        await search_move(t, f.when if f.when.says_day else f.when.over(mem.when.only_day()))
+    elif state == Step.CHOOSING:
+        await offers_pick(t, u)
+    elif state == Step.CONFIRMING:
+        answer = yes_no(t)
+        if not f.when.is_empty and (answer is not True or f.has(Act.CORRECT)):
+            await search_move(t, f.when.over(mem.when))  # "no, mejor a las 6": only the time changes
+        elif answer is True:
+            await move_now(t, mem.chosen)
+        elif answer is False:
+            step(t, Step.NEW_DAY)
+            t.say(f"Va, tu cita sigue {offers.at_words(t, mem.old_start)}. ¿Para qué otro día u hora la cambio?")
         else:
-            flow.state = "collecting_new_datetime"
-            t.say("Va, ¿para qué otro día?")
-    elif flow.state == "checking_satisfaction":
-        answer = parse_yes_no(t.text)
-        if answer.answer is True or u.intent is Intent.THANKS or u.thanked:
+            t.say("¿Entonces sí la cambio? Dime «sí» o «no».")
+    elif state == Step.SATISFACTION:
+        if yes_no(t) is True or u.intent is Intent.THANKS or u.thanked:
             name = t.first_name(t.customer.name if t.customer else None)
-            day = local(flow.data["new_start"]).date()
+            day = local(mem.booked).date()
             t.say(f"¡Excelente! Nos vemos {_see_you(t, day)}{', ' + name if name else ''}. 👍")
-            flow.state = "confirmed"
+            step(t, Step.CONFIRMED)
         else:
-            flow.state = "confirmed"
+            step(t, Step.CONFIRMED)
             await router.start_from_intent(t, u)
     else:
         await router.start_from_intent(t, u)
 
 
-def _see_you(t: TurnState, day: date) -> str:
+async def offers_pick(t: TurnState, u: Understanding) -> None:
+    picked, _ = offers.picked(t)
+    if picked is not None:  # a free time of the day shown: the offer was the question
+        await move_now(t, offers.iso(picked))
+        return
+    await offers.not_picked(t, u, research=search_move)
+
+
+def _see_you(t: TurnState, day) -> str:
     words = t.day_words(day)
     return words if not words.startswith(("hoy ", "mañana ")) else words.split(" ")[0]
 
 
-async def move_now(t: TurnState, start_iso: str) -> None:
-    flow = t.flow
-    result = await t.call("reschedule_appointment", appointment_id=flow.data["appointment_id"],
-                          new_start_time=start_iso)
-    if not result.ok:
-        alternatives = result.data.get("alternatives") or []
-        if alternatives:
-            flow.data.update(offered=alternatives[:MAX_OFFERED], available=alternatives)
-            flow.state = "choosing_slot"
-            t.say("Uy, ese horario se acaba de ocupar 😕 Te puedo ofrecer:\n"
-                  + bullet_list(f"{t.day_words(local(s).date())} {at_hhmm(s)}" for s in alternatives[:MAX_OFFERED])
-                  + "\n¿Cuál te funciona?")
-        else:
-            flow.state = "collecting_new_datetime"
-            t.say((result.message or "No pude cambiar tu cita a esa hora.") + " ¿Qué otro día te acomoda?")
-        return
-    new = result.data["appointments"][0]["start"]
-    flow.data["new_start"] = new
-    flow.state = "checking_satisfaction"
-    t.say(f"Listo, cambié tu cita para {t.day_words(local(new).date())} {at_hhmm(new)}. ¿Todo bien?")
+# ---------------------------------------------------------------- cancel
 
 
-async def start_cancel(t: TurnState, u: Understanding) -> None:
-    appointments = await _appointments(t)
-    if not appointments:
-        t.say("No encuentro citas próximas a tu nombre, así que no hay nada que cancelar. ¿Te ayudo con algo más?")
-        return
-    candidates = _which(t, appointments, u)
-    t.start("cancel", "identifying_booking", options=[a["appointment_id"] for a in candidates],
-            appointments={a["appointment_id"]: a for a in candidates})
-    if len(candidates) > 1:
-        t.say("¿Cuál cita quieres cancelar?\n" +
-              "\n".join(f"{i}. {capitalize_first(describe(t, a))}" for i, a in enumerate(candidates, 1)))
-        return
-    _confirm_cancel(t, candidates[0])
+async def start_cancel(t: TurnState, u: Understanding, *, appointment_id: str | None = None) -> None:
+    found = await _identify(t, "cancel", u, appointment_id, "cancelar")
+    if found is not None:
+        _ask_cancel(t, found[1])
 
 
-def _confirm_cancel(t: TurnState, a: dict[str, Any]) -> None:
-    t.flow.data["appointment_id"] = a["appointment_id"]
-    t.flow.state = "confirming_cancellation"
-    t.say(f"¿Seguro que quieres cancelar tu cita de {describe(t, a)}?")
+def _ask_cancel(t: TurnState, a: dict[str, Any]) -> None:
+    mem = memory(t)
+    mem.appointment_id, mem.old_start, mem.options = a["appointment_id"], a["start"], []
+    confirm(t, f"¿Seguro que quieres cancelar tu cita de {describe(t, a)}?", at=Step.CANCELLING)
 
 
 async def on_cancel(t: TurnState, u: Understanding) -> None:
-    flow = t.flow
-    if flow.state == "identifying_booking":
-        index = _which_listed(t, u)
-        if index is None:
-            return
-        _confirm_cancel(t, flow.data["appointments"][flow.data["options"][index]])
-    elif flow.state == "confirming_cancellation":
-        answer = parse_yes_no(t.text)
-        if answer.answer is True:
-            result = await t.call("cancel_appointment", appointment_id=flow.data["appointment_id"],
+    mem, state = memory(t), t.flow.state
+    if state == Step.WHICH:
+        chosen = _which_listed(t, u)
+        if chosen is not None:
+            _ask_cancel(t, chosen)
+    elif state == Step.CANCELLING:
+        answer = yes_no(t)
+        if answer is True:
+            result = await t.call("cancel_appointment", appointment_id=mem.appointment_id,
                                   reason="Cancelada por el cliente por WhatsApp")
-            if result.ok:
-                flow.state = "cancelled"
-                t.say("Listo, cancelé tu cita ✓ Cuando quieras agendar de nuevo, aquí estoy.")
-            else:
-                flow.state = "cancelled"
-                t.say((result.message or "No pude cancelar esa cita.") +
-                      f" Si necesitas ayuda, le aviso a {owner_first(t)}.")
-        elif answer.answer is False:
-            flow.state = "closed"
+            step(t, Step.CANCELLED)
+            t.say("Listo, cancelé tu cita ✓ Cuando quieras agendar de nuevo, aquí estoy." if result.ok else
+                  (result.message or "No pude cancelar esa cita.") + f" Si necesitas ayuda, le aviso a {owner_first(t)}.")
+        elif answer is False:
+            step(t, Step.CLOSED)
             t.say("Perfecto, tu cita sigue en pie. ¿Te ayudo con algo más?")
         else:
             t.say("¿Entonces sí la cancelo? Dime «sí» o «no».")

@@ -1,20 +1,61 @@
-"""Questions and side talk: prices, hours, location, ratings, talking to a person."""
+"""Questions and side talk: prices, hours, location, ratings, talking to a person.
+
+A price question remembers its service, so "va, apártame uno para el jueves" books it.
+"""
 
 from __future__ import annotations
 
-from messaging.spanish import (
-    Intent,
-    parse_rating,
-    parse_yes_no,
-)
+from messaging.spanish import Intent, parse_rating
 from messaging.spanish.intents import Understanding
-from wording import (
-    join_words,
-)
+from wording import format_duration, join_words, with_article
 
-from ..base import TurnState
+from ..base import TurnState, money
 from . import booking, router
-from .common import STRONG, owner_first, service_words
+from .common import (
+    STRONG,
+    begin,
+    frame,
+    hours_text,
+    memory,
+    owner_first,
+    service_words,
+    services_list,
+    step,
+    yes_no,
+)
+from .state import Memory, Step
+
+
+async def answer(t: TurnState, u: Understanding, remembered: Memory) -> None:
+    """Prices, services, hours, location; each ends offering to book (and remembers the service)."""
+    intent = u.intent
+    if intent in (Intent.ASK_PRICES, Intent.ASK_SERVICES):
+        f = frame(t)
+        ids = [str(i) for i in f.service_ids]
+        named = [s for s in (t.profile.service(i) for i in ids) if s is not None]
+        if named:
+            lines = [f"{with_article(s.name, capital=i == 0)} cuesta {money(s.price_cents)} y dura "
+                     f"{format_duration(s.duration_minutes)}" for i, s in enumerate(named)]
+            ask = "¿Te gustaría agendarlo?" if len(named) == 1 else "¿Te gustaría agendarlos?"
+            t.say(("; ".join(lines[:1] + [line[0].lower() + line[1:] for line in lines[1:]])) + f". {ask}")
+            begin(t, "inquiry", Step.OFFERED_BOOKING, Memory(services=[str(s.id) for s in named]))
+            return
+        if u.suggests_handoff:
+            await handoff(t, u)
+            return
+        t.say(f"Estos son nuestros servicios:\n{services_list(t)}\n\n¿Te gustaría agendar alguno?")
+        begin(t, "inquiry", Step.OFFERED_BOOKING)
+    elif intent is Intent.ASK_HOURS:
+        t.say(f"Nuestro horario es:\n{hours_text(t)}\n\n¿Te gustaría agendar una cita?")
+        begin(t, "inquiry", Step.OFFERED_BOOKING, Memory(services=remembered.services))
+    else:
+        where = t.profile.address
+        if where:
+            t.say(f"Estamos en {where}. ¿Te gustaría agendar una cita?")
+            begin(t, "inquiry", Step.OFFERED_BOOKING, Memory(services=remembered.services))
+        else:
+            t.say(f"Deja que le pase tu pregunta a {owner_first(t)} para que te mande la ubicación exacta.")
+            await handoff(t, u, silent_intro=True)
 
 
 async def answered_rating(t: TurnState) -> bool:
@@ -28,16 +69,15 @@ async def answered_rating(t: TurnState) -> bool:
     result = await t.call("rate_my_visit", rating=rating)
     if not result.ok:
         return False
-    t.start("rating", "collecting_feedback", appointment_id=result.data["appointment_id"])
+    begin(t, "rating", Step.FEEDBACK, Memory(rated_appointment=result.data["appointment_id"]))
     t.say(f"¡Gracias por tu calificación! {'⭐' * rating} ¿Quieres contarnos algo más de tu visita? "
           "Si no, no te preocupes.")
     return True
 
 
 async def on_rating(t: TurnState, u: Understanding) -> None:
-    flow = t.flow
-    flow.state = "submitted"
-    if parse_yes_no(t.text).answer is False or u.intent in (Intent.THANKS, Intent.GOODBYE):
+    step(t, Step.SUBMITTED)
+    if yes_no(t) is False or u.intent in (Intent.THANKS, Intent.GOODBYE):
         t.say("¡Gracias a ti! Te esperamos pronto. 👋")
         return
     await t.call("rate_my_visit", feedback=t.text)
@@ -47,8 +87,7 @@ async def on_rating(t: TurnState, u: Understanding) -> None:
 async def handoff(t: TurnState, u: Understanding, *, silent_intro: bool = False) -> None:
     owner = owner_first(t)
     if u.suggests_handoff and u.intent is not Intent.HANDOFF and not silent_intro:
-        names = [service_words(s.name) for s in t.profile.services]
-        offered = join_words(names)
+        offered = join_words([service_words(s.name) for s in t.profile.services])
         t.say(f"Por ahora los servicios que tenemos son {offered}. Para preguntas sobre otros servicios, deja que "
               f"le pase tu mensaje a {owner}, el dueño.")
     result = await t.call("handoff_to_human", reason=(u.slots.service_text and f"si hacen {u.slots.service_text}")
@@ -57,32 +96,33 @@ async def handoff(t: TurnState, u: Understanding, *, silent_intro: bool = False)
         t.say(f"Ya le avisé a {owner}; te va a escribir pronto por aquí para ayudarte. 🙌")
     else:
         t.say(f"Dame un momento y le aviso a {owner} para que te escriba.")
-    t.flow = None
+    t.flow, t.memory = None, None
 
 
-def _asks_if_bot(text: str) -> bool:
+def asks_if_bot(text: str) -> bool:
     lowered = text.lower()
     return any(w in lowered for w in ("robot", " bot", "bot?", "eres humano", "eres una persona", "eres real"))
 
 
 async def on_inquiry(t: TurnState, u: Understanding) -> None:
-    answer = parse_yes_no(t.text)
-    if t.flow.state == "offered_handoff":
-        t.flow = None
-        if answer.answer is True or u.intent is Intent.HANDOFF:
-            await handoff(t, Understanding(intent=Intent.HANDOFF, slots=u.slots))
-        elif answer.answer is False:
+    answer_ = yes_no(t)
+    if t.flow.state == Step.OFFERED_HANDOFF:
+        t.flow, t.memory = None, None
+        if answer_ is True or u.intent is Intent.HANDOFF:
+            from dataclasses import replace
+
+            await handoff(t, replace(u, intent=Intent.HANDOFF))
+        elif answer_ is False:
             t.say("¡Va! Dime qué necesitas y te ayudo.")
         else:
             await router.start_from_intent(t, u)
         return
-    if answer.answer is True and u.intent not in STRONG:
-        offered_service = t.flow.data.get("service_id")
-        t.flow = None
-        await booking.start_booking(t, u, service_id=offered_service)
-    elif answer.answer is False and u.intent is Intent.UNKNOWN:
-        t.flow = None
+    remembered = memory(t)
+    if answer_ is True and u.intent not in STRONG:
+        t.flow, t.memory = None, None
+        await booking.start_booking(t, u, remembered=Memory(services=remembered.services))
+    elif answer_ is False and u.intent is Intent.UNKNOWN:
+        t.flow, t.memory = None, None
         t.say(f"¡Va! Aquí estoy para lo que necesites. Que tengas {t.part_of_day_farewell()}.")
     else:
-        t.flow = None
         await router.start_from_intent(t, u)

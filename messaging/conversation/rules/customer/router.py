@@ -1,24 +1,22 @@
-"""Which flow a customer message goes to: the open one, or the one its request starts."""
+"""Which flow a customer message goes to: the open one, or the one its request starts.
+
+The open flow keeps the message unless it asks for something else (a strong request);
+then the new flow starts with what the old one knew that still applies (the service of a
+price question, the appointment a cancel was about).
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import date
 
-from messaging.spanish import (
-    Intent,
-    MatchKind,
-    parse_when,
-)
+from messaging.spanish import DayConstraint, Intent, MatchKind, TimeConstraint
 from messaging.spanish.intents import Understanding
-from wording import (
-    format_duration,
-    with_article,
-)
 
-from ..base import TurnState, money
-from . import booking, changes, inquiry, offers
-from .common import STRONG, greeting, hours_text, owner_first, services_list, understand
+from ..base import TurnState
+from . import booking, changes, inquiry
+from .common import STRONG, begin, frame, greeting, keep, memory, owner_first, services_list, understand
+from .state import Memory, Step
 
 
 async def handle(t: TurnState) -> None:
@@ -28,10 +26,13 @@ async def handle(t: TurnState) -> None:
         handler = FLOW_HANDLERS.get(flow.type)
         if handler is not None:
             await handler(t, u)
+            keep(t)
             return
     if flow is None and u.intent not in STRONG and await inquiry.answered_rating(t):
+        keep(t)
         return
     await start_from_intent(t, u)
+    keep(t)
 
 
 _ASKS_FOR_APPOINTMENT = re.compile(r"\b(cita|agend|reserv|apart|otra vez)")
@@ -45,53 +46,45 @@ def _leaves_flow(t: TurnState, flow, u: Understanding) -> bool:
         return u.intent in (Intent.CANCEL, Intent.RESCHEDULE, Intent.VIEW_APPOINTMENTS, Intent.HANDOFF) or (
             u.intent is Intent.BOOK and _ASKS_FOR_APPOINTMENT.search(t.text.lower()) is not None)
     same = {"book": {Intent.BOOK}, "modify": {Intent.RESCHEDULE}, "cancel": {Intent.CANCEL}}.get(flow.type, set())
+    f = frame(t)
     if u.intent in same:
-        return False
-    waiting_for_day = flow.state in ("collecting_datetime", "collecting_new_datetime", "choosing_slot")
+        if flow.state in (Step.SATISFACTION, Step.CONFIRMED, Step.NAME):
+            return True  # done with that one: this is a new request
+        # Inside a booking, a new booking request restarts it only when it names a service.
+        return flow.type == "book" and bool(f.services) and flow.state not in (Step.SERVICE,)
+    if flow.type == "modify" and u.intent is Intent.BOOK and not f.services:
+        return False  # "para el lunes si hay espacio" while moving: the new day, not a new booking
+    waiting = flow.state in (Step.DAY, Step.NEW_DAY, Step.CHOOSING, Step.CONFIRMING, Step.SERVICE)
     named_service = u.slots.service is not None and u.slots.service.kind is MatchKind.MATCHED
-    if u.intent is Intent.BOOK and waiting_for_day and not named_service:
+    if u.intent is Intent.BOOK and waiting and not named_service and not f.services:
         return False
     return True
 
 
 async def start_from_intent(t: TurnState, u: Understanding) -> None:
     intent = u.intent
-    t.flow = None  # whatever was open is over: each request starts its own flow
-    if intent is Intent.HANDOFF and inquiry._asks_if_bot(t.text):
+    previous = memory(t) if t.flow is not None else Memory()
+    previous_kind = t.flow.type if t.flow is not None else None
+    t.flow, t.memory = None, None  # whatever was open is over: each request starts its own flow
+    named = frame(t).appointment is not None and frame(t).appointment.is_specific
+    about = previous.appointment_id if previous_kind in ("modify", "cancel") and not named else None
+    if intent is Intent.HANDOFF and inquiry.asks_if_bot(t.text):
         t.say(f"Soy Parlo, la asistente virtual de {t.profile.name} 🤖 Te puedo agendar, cambiar o cancelar "
               f"una cita al momento. ¿Prefieres que le avise a {owner_first(t)} para que te escriba?")
-        t.start("inquiry", "offered_handoff")
-    elif intent is Intent.HANDOFF or u.suggests_handoff:
+        begin(t, "inquiry", Step.OFFERED_HANDOFF)
+    elif intent is Intent.HANDOFF or u.suggests_handoff and not frame(t).services:
         await inquiry.handoff(t, u)
     elif intent is Intent.BOOK:
-        await booking.start_booking(t, u)
+        carried = previous if previous_kind in ("inquiry", "book") else Memory()
+        await booking.start_booking(t, u, remembered=Memory(services=carried.services, staff_id=carried.staff_id))
     elif intent is Intent.RESCHEDULE:
-        await changes.start_modify(t, u)
+        await changes.start_modify(t, u, appointment_id=about)
     elif intent is Intent.CANCEL:
-        await changes.start_cancel(t, u)
+        await changes.start_cancel(t, u, appointment_id=about)
     elif intent is Intent.VIEW_APPOINTMENTS:
         await changes.view_appointments(t)
-    elif intent in (Intent.ASK_PRICES, Intent.ASK_SERVICES):
-        match = u.slots.service
-        if match is not None and match.kind is MatchKind.MATCHED and match.candidates:
-            service = t.profile.service(match.candidates[0].id)
-            t.say(f"{with_article(service.name, capital=True)} cuesta {money(service.price_cents)} y dura "
-                  f"{format_duration(service.duration_minutes)}. ¿Te gustaría agendarlo?")
-            t.start("inquiry", "offered_booking", service_id=str(service.id))
-            return
-        t.say(f"Estos son nuestros servicios:\n{services_list(t)}\n\n¿Te gustaría agendar alguno?")
-        t.start("inquiry", "offered_booking")
-    elif intent is Intent.ASK_HOURS:
-        t.say(f"Nuestro horario es:\n{hours_text(t)}\n\n¿Te gustaría agendar una cita?")
-        t.start("inquiry", "offered_booking")
-    elif intent is Intent.ASK_LOCATION:
-        where = t.profile.address
-        t.say(f"Estamos en {where}. ¿Te gustaría agendar una cita?" if where else
-              f"Deja que le pase tu pregunta a {owner_first(t)} para que te mande la ubicación exacta.")
-        if not where:
-            await inquiry.handoff(t, u, silent_intro=True)
-        else:
-            t.start("inquiry", "offered_booking")
+    elif intent in (Intent.ASK_PRICES, Intent.ASK_SERVICES, Intent.ASK_HOURS, Intent.ASK_LOCATION):
+        await inquiry.answer(t, u, previous if previous_kind in ("inquiry", "book") else Memory())
     elif intent is Intent.HELP:
         t.say("Puedo agendarte una cita, decirte qué horarios hay, cambiar o cancelar tu cita, o darte precios "
               "y horarios del negocio. ¿Qué necesitas?")
@@ -100,9 +93,9 @@ async def start_from_intent(t: TurnState, u: Understanding) -> None:
     elif intent is Intent.GREETING:
         t.say(greeting(t) + " ¿En qué puedo ayudarte?")
     else:
-        when = parse_when(t.text, t.today)
-        if when.date is not None or when.time is not None:
-            await booking.start_booking(t, u)
+        f = frame(t)
+        if not f.when.is_empty or f.services:
+            await booking.start_booking(t, u, remembered=Memory(services=previous.services))
             return
         from ..staff import is_ack
 
@@ -114,26 +107,34 @@ async def start_from_intent(t: TurnState, u: Understanding) -> None:
               "precios y horarios. ¿Qué necesitas?")
 
 
-FLOW_HANDLERS = {"book": booking.on_book, "modify": changes.on_modify, "cancel": changes.on_cancel, "inquiry": inquiry.on_inquiry,
-                 "rating": inquiry.on_rating}
+FLOW_HANDLERS = {"book": booking.on_book, "modify": changes.on_modify, "cancel": changes.on_cancel,
+                 "inquiry": inquiry.on_inquiry, "rating": inquiry.on_rating}
 
 
 async def resume(t: TurnState) -> None:
     """An abandoned flow picked up again: say so and ask its question again."""
     flow = t.flow
-    if flow.type in ("book", "modify") and flow.state in ("choosing_slot", "confirming_summary") and flow.data.get("day"):
-        flow.state = "collecting_datetime" if flow.type == "book" else "collecting_new_datetime"
+    mem = memory(t)
+    if flow.type in ("book", "modify") and flow.state in (Step.CHOOSING, Step.CONFIRMING) and mem.day:
         t.say("¡Qué gusto que sigas por aquí! Sigamos con tu cita.")
-        from messaging.spanish import When
-        from messaging.spanish.dates import DateExpression
-
-        day = date.fromisoformat(flow.data["day"])
-        await offers.search_and_offer(t, When(date=DateExpression(day, day)))
+        day = date.fromisoformat(mem.day)
+        when = TimeConstraint(days=DayConstraint.on(day)) if day >= t.today else TimeConstraint()
+        if when.is_empty:
+            flow.state = Step.DAY if flow.type == "book" else Step.NEW_DAY
+            t.say("¿Para qué día te gustaría tu cita?")
+        elif flow.type == "book":
+            await booking.search_book(t, when.over(mem.when) if mem.when.says_clock else when)
+        else:
+            await changes.search_move(t, when)
+        keep(t)
         return
     t.say("¡Qué gusto que sigas por aquí! Sigamos donde nos quedamos.")
-    questions = {"collecting_service": "¿Qué servicio te gustaría?\n" + services_list(t),
-                 "collecting_datetime": "¿Para qué día te gustaría tu cita?",
-                 "collecting_new_datetime": "¿Para cuándo te gustaría cambiar tu cita?",
-                 "collecting_personal_info": "¿Me confirmas tu nombre para la cita?",
-                 "confirming_cancellation": "¿Entonces sí cancelo tu cita?"}
+    questions = {Step.SERVICE: "¿Qué servicio te gustaría?\n" + services_list(t),
+                 Step.DAY: "¿Para qué día te gustaría tu cita?",
+                 Step.NEW_DAY: "¿Para cuándo te gustaría cambiar tu cita?",
+                 Step.NAME: "¿Me confirmas tu nombre para la cita?",
+                 Step.CANCELLING: "¿Entonces sí cancelo tu cita?"}
     t.say(questions.get(flow.state, "¿En qué te puedo ayudar?"))
+    keep(t)
+
+
