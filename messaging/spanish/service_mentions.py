@@ -77,6 +77,23 @@ def _narrowed(found: list[tuple[tuple[int, int], ServiceMention]]) -> list[tuple
     return narrowed
 
 
+_NAILS = CATEGORIES["unas"] | CATEGORIES["manos"] | CATEGORIES["pies"] | {"manos", "pies", "mano", "pie"}
+
+
+def _without_article_unas(relevant: list[tuple[int, int, str]], tokens) -> list[tuple[int, int, str]]:
+    """"unas cejas", "unas luces": without its ñ, "uñas" is also the article "unas". Right before
+    another salon word that is not about nails, it is the article."""
+    following = {start: tokens[i + 1] for i, (start, _, _) in enumerate(tokens[:-1])}
+    kept = []
+    for start, end, word in relevant:
+        after = following.get(start)
+        if word == "unas" and after is not None and any(
+                r[0] == after[0] and r[2] not in _NAILS for r in relevant):
+            continue
+        kept.append((start, end, word))
+    return kept
+
+
 def find_service_mentions(
     norm: str, services: tuple[tuple[Hashable, str], ...]
 ) -> tuple[list[tuple[tuple[int, int], ServiceMention]], tuple[str, ...]]:
@@ -84,6 +101,7 @@ def find_service_mentions(
     prepared = _prepare(services)
     tokens = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(norm)]
     relevant = [(start, end, _stem(word)) for start, end, word in tokens if _is_relevant(_stem(word), prepared)]
+    relevant = _without_article_unas(relevant, tokens)
     if not relevant:
         return [], ()
     found: list[tuple[tuple[int, int], ServiceMention]] = []

@@ -48,7 +48,7 @@ def test_customers_get_only_customer_tools():
     customer = Actor.customer(organization_id=ORG, customer_id=uuid.uuid4(), phone="+525511112222")
     assert _names(customer, "customer") == {
         "check_availability", "book_appointment", "get_customer_appointments", "cancel_appointment",
-        "reschedule_appointment", "update_my_name", "rate_my_visit", "handoff_to_human"}
+        "reschedule_appointment", "update_my_name", "rate_my_visit", "handoff_to_human", "get_my_last_visit"}
 
 
 def test_staff_tools_follow_the_permission_matrix():

@@ -98,17 +98,19 @@ async def reschedule_appointment(tc: ToolContext, args: dict[str, Any]) -> ToolR
 
 
 #: How far back "lo de siempre" looks for the customer's last completed visit.
-LAST_VISIT_LOOKBACK = timedelta(days=400)
+LAST_VISIT_LOOKBACK = timedelta(days=356)
 
 
 async def my_last_visit(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
     """The customer's last completed visit (all its services, in order) and who did it: "lo de siempre"."""
-    now = tc.now()
-    result = await run_operation(tc, "MyPastVisits", {"from": (now - LAST_VISIT_LOOKBACK).isoformat(),
-                                                      "to": now.isoformat()})
-    if (problem := _problem(result, tc.zone)) is not None:
-        return problem
-    done = sorted(result["nodes"], key=lambda a: a["startsAt"])
+    end = tc.now()
+    done: list[dict[str, Any]] = []
+    while not done and end > tc.now() - LAST_VISIT_LOOKBACK:  # the listing reads at most 90 days at a time
+        start = end - timedelta(days=89)
+        result = await run_operation(tc, "MyPastVisits", {"from": start.isoformat(), "to": end.isoformat()})
+        if (problem := _problem(result, tc.zone)) is not None:
+            return problem
+        done, end = sorted(result["nodes"], key=lambda a: a["startsAt"]), start
     if not done:
         return ToolResult(True, {"service_ids": [], "staff_id": None, "start": None})
     last = done[-1]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from messaging.spanish import Act, choose, parse_person_name, parse_yes_no
+from messaging.spanish import Act, ServiceMention, choose, normalize, parse_person_name, parse_yes_no
 from messaging.spanish.intents import Understanding
 from wording import bullet_list, capitalize_first, format_date, format_service_line, format_time
 
@@ -36,8 +36,9 @@ from .state import Memory, Step
 def _apply(t: TurnState, mem: Memory) -> None:
     """Merge this message's frame into what the booking knows."""
     f = frame(t)
-    named = [str(m.id) for m in f.services if m.id is not None]
-    unclear = next((m for m in f.services if m.is_ambiguous), None)
+    mentions = _combined(t, list(f.services))
+    named = [str(m.id) for m in mentions if m.id is not None]
+    unclear = next((m for m in mentions if m.is_ambiguous), None)
     if named:
         mem.services = list(dict.fromkeys(named))
         mem.candidates = [str(i) for i in unclear.ids] if unclear else []
@@ -55,6 +56,31 @@ def _apply(t: TurnState, mem: Memory) -> None:
             anchor = mem.chosen or (mem.offered[0] if mem.offered else None)
             when = when.relative_to(local(anchor)) if anchor else when
         mem.when = when.over(mem.when)
+
+
+def _words(t: TurnState, service_id) -> set[str]:
+    service = t.profile.service(str(service_id))
+    return {w for w in normalize(service.name).split() if len(w) >= 4} if service else set()
+
+
+def _covers(t: TurnState, combined, other: ServiceMention) -> bool:
+    """Whether one service's name also names another mention ("Mani + Pedi" covers "pies": Pedicure)."""
+    mine = _words(t, combined)
+    return any(any(a.startswith(b) or b.startswith(a) for a in mine for b in _words(t, other_id))
+               for other_id in other.ids)
+
+
+def _combined(t: TurnState, mentions: list[ServiceMention]) -> list[ServiceMention]:
+    """"uñas de manos y pies": when one candidate of an unclear mention is a service that covers the
+    other mentions too, that service is the visit."""
+    for mention in mentions:
+        if not mention.is_ambiguous:
+            continue
+        others = [m for m in mentions if m is not mention]
+        covering = [c for c in mention.candidates if others and all(_covers(t, c.id, o) for o in others)]
+        if len(covering) == 1:
+            return [ServiceMention(mention.said, (covering[0],))]
+    return mentions
 
 
 def _trusted_name(t: TurnState) -> str | None:
@@ -125,7 +151,7 @@ async def search_book(t: TurnState, when, *, hello: str = "") -> None:
         return
     mem.offered = [offers.iso(s) for s in found.offered]
     mem.available = [offers.iso(s) for s in found.available]
-    mem.day = found.day.isoformat()
+    mem.day = (found.day or found.asked_day).isoformat()
     step(t, Step.CHOOSING)
     t.say(offers.offer_text(t, found, when, lead=hello + ("" if hello else "Perfecto. "), what=what))
 

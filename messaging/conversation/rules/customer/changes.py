@@ -168,7 +168,7 @@ async def search_move(t: TurnState, when: TimeConstraint, *, hello: str = "") ->
         return
     mem.offered = [offers.iso(s) for s in found.offered]
     mem.available = [offers.iso(s) for s in found.available]
-    mem.day = found.day.isoformat()
+    mem.day = (found.day or found.asked_day).isoformat()
     step(t, Step.CHOOSING)
     t.say(offers.offer_text(t, found, when, lead=hello or "Perfecto. ", what=""))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from messaging.spanish import DayConstraint, Intent, MatchKind, TimeConstraint
+from messaging.spanish import Act, DayConstraint, Intent, MatchKind, TimeConstraint, normalize
 from messaging.spanish.intents import Understanding
 
 from ..base import TurnState
@@ -36,6 +36,7 @@ async def handle(t: TurnState) -> None:
 
 
 _ASKS_FOR_APPOINTMENT = re.compile(r"\b(cita|agend|reserv|apart|otra vez)")
+_NAMES_AN_APPOINTMENT = re.compile(r"\b(?:mi|mis|la|esa)\s+(?:cita|citas|reservacion)\b")
 
 
 def _leaves_flow(t: TurnState, flow, u: Understanding) -> bool:
@@ -54,6 +55,10 @@ def _leaves_flow(t: TurnState, flow, u: Understanding) -> bool:
         return flow.type == "book" and bool(f.services) and flow.state not in (Step.SERVICE,)
     if flow.type == "modify" and u.intent is Intent.BOOK and not f.services:
         return False  # "para el lunes si hay espacio" while moving: the new day, not a new booking
+    if flow.type == "book" and flow.state in (Step.DAY, Step.CHOOSING, Step.CONFIRMING) and not f.services \
+            and not _NAMES_AN_APPOINTMENT.search(normalize(t.text)) and (
+                not f.when.is_empty or f.has(Act.OTHER_OPTIONS, Act.CHOOSE, Act.CORRECT, Act.FOLLOW_UP)):
+        return False  # "¿no tienes más tarde?", "mejor otro día", "¿y el sábado?": about these offers
     waiting = flow.state in (Step.DAY, Step.NEW_DAY, Step.CHOOSING, Step.CONFIRMING, Step.SERVICE)
     named_service = u.slots.service is not None and u.slots.service.kind is MatchKind.MATCHED
     if u.intent is Intent.BOOK and waiting and not named_service and not f.services:
