@@ -6,8 +6,8 @@ minutes lock the admin out until those 15 minutes end; 20 in an hour, until the 
 50 in a day, until the day ends. So the lockout grows with the guessing, and a guesser gets
 at most 50 tries a day however patient.
 
-The counting uses the maintained `limits` library (rate-limit items, the fixed-window
-strategy, and its Redis storage when ``REDIS_URL`` is set); without Redis the counters live
+The counting uses the maintained `limits` library (rate-limit items and their keys, the
+fixed-window counting of its storages, its Redis storage when ``REDIS_URL`` is set); without Redis the counters live
 in the database (:class:`storage.sign_in_counters.DatabaseCounters`). Either way they hold
 across every process, and every hit is one atomic increment *before* the check it guards:
 200 wrong passwords sent at once get exactly 10 checked, not 200 that all read "0 so far".
@@ -28,7 +28,6 @@ from datetime import datetime
 
 from limits import RateLimitItem, RateLimitItemPerDay, RateLimitItemPerHour, RateLimitItemPerMinute
 from limits.aio.storage import Storage
-from limits.aio.strategies import FixedWindowRateLimiter
 from limits.errors import StorageError
 
 from resolvers.errors import TooManyAttempts
@@ -124,25 +123,49 @@ class SignInLimits:
 
     async def _attempt(self, storage: Storage, policy: Policy, address: str | None,
                        account: str | None) -> Attempt | TooManyAttempts:
-        limiter = FixedWindowRateLimiter(storage)
         attempt = Attempt(self, policy, storage)
-        scopes = (("address", address, policy.per_address), ("account", account, policy.per_account))
-        for scope, who, windows in scopes:
-            if not who:
-                continue
-            for item in windows:
-                identifiers = (policy.action, scope, who)
-                if not await limiter.hit(item, *identifiers):
-                    # Refused unchecked: the windows counted so far on the way here do not count
-                    # this attempt either (the refusing one is spent anyway until it ends).
-                    if policy.failures_only:
-                        await self._give_back(storage, attempt.counted)
-                    log.warning("sign-in %s refused: too many attempts by %s (%s)", policy.action, scope, item)
-                    return too_many(item)
-                attempt.counted.append((item, identifiers))
-        return attempt
+        hits = [(item, (policy.action, scope, who))
+                for scope, who, windows in (("address", address, policy.per_address),
+                                            ("account", account, policy.per_account)) if who
+                for item in windows]
+        counts = await _count_in_order(storage, hits)
+        counted = list(zip(hits, counts))
+        refused = next((((item, ids), count) for (item, ids), count in counted if count > item.amount), None)
+        if refused is None:
+            attempt.counted = hits
+            return attempt
+        (item, (action, scope, _who)), count = refused
+        # Refused unchecked: the windows counted on the way here do not count this attempt
+        # either (the refusing one stays spent until it ends).
+        if policy.failures_only:
+            await self._give_back(storage, [hit for hit, _ in counted[:-1]])
+        (log.warning if count == item.amount + 1 else log.debug)(
+            "sign-in %s locked: too many attempts by one %s (%s)", action, scope, item)
+        return too_many(item)
 
     @staticmethod
     async def _give_back(storage: Storage, counted: list[tuple[RateLimitItem, tuple[str, ...]]]) -> None:
-        for item, identifiers in counted:
-            await storage.incr(item.key_for(*identifiers), item.get_expiry(), amount=-1)
+        keys = [item.key_for(*identifiers) for item, identifiers in counted]
+        if isinstance(storage, DatabaseCounters):
+            await storage.give_back(keys)
+            return
+        for (item, _), key in zip(counted, keys):
+            await storage.incr(key, item.get_expiry(), amount=-1)
+
+
+async def _count_in_order(storage: Storage, hits: list[tuple[RateLimitItem, tuple[str, ...]]]) -> list[int]:
+    """Each window's count after this attempt, shortest first, stopping at the first one used up.
+
+    What `limits`' ``FixedWindowRateLimiter.hit`` does (the storage's ``incr``, compared with the
+    item's amount), keeping the count so the first refusal of a window can be told (and logged)
+    from the rest. The database storage does them all in one transaction.
+    """
+    if isinstance(storage, DatabaseCounters):
+        return await storage.incr_in_order(
+            [(item.key_for(*ids), item.get_expiry(), item.amount) for item, ids in hits])
+    counts = []
+    for item, ids in hits:
+        counts.append(await storage.incr(item.key_for(*ids), item.get_expiry(), amount=1))
+        if counts[-1] > item.amount:
+            break
+    return counts
