@@ -59,11 +59,20 @@ async def cold_load(browser, base: str, token: str, route: str, view: str) -> di
         page = await context.new_page()
         await page.goto(route)
         mark = f"agenda-{view}-dibujada"
-        await page.wait_for_function(f"performance.getEntriesByName('{mark}').length > 0", timeout=30_000)
+        # Not a predicate string: the page's CSP (no 'unsafe-eval') refuses those. The mark is set
+        # right after the grid is in the DOM, so wait for the grid, then for the mark.
+        await page.locator(".dia-rejilla").wait_for(timeout=30_000)
+        for _ in range(100):
+            if await page.evaluate(f"() => performance.getEntriesByName('{mark}').length"):
+                break
+            await page.wait_for_timeout(20)
         return await page.evaluate(f"""() => {{
             const n = performance.getEntriesByType('navigation')[0];
+            const api = performance.getEntriesByType('resource').filter((r) => r.name.endsWith('/graphql'));
             return {{ html: n.responseEnd, modules: n.domContentLoadedEventEnd,
                       drawn: performance.getEntriesByName('{mark}')[0].startTime,
+                      api: Math.max(...api.map((r) => r.responseEnd)), apiCalls: api.length,
+                      apiWait: api.reduce((t, r) => t + (r.responseStart - r.requestStart), 0),
                       requests: performance.getEntriesByType('resource').length }};
         }}""")
     finally:
@@ -94,9 +103,12 @@ async def measure(base: str, token: str, day: str, repeat: int) -> None:
             await browser.close()
     for view, runs in samples.items():
         label = "day view (10 staff)" if view == "dia" else "week view (10 staff)"
-        print(f"{label}: {repeat} cold loads, {runs[0]['requests']:.0f} requests each")
+        print(f"{label}: {repeat} cold loads, {runs[0]['requests']:.0f} requests each "
+              f"({runs[0]['apiCalls']:.0f} to /graphql)")
         print("  " + line("HTML in (responseEnd)", [r["html"] for r in runs]))
         print("  " + line("modules ran (DOMContentLoaded)", [r["modules"] for r in runs]))
+        print("  " + line("last GraphQL answer in", [r["api"] for r in runs]))
+        print("  " + line("server time, all GraphQL calls", [r["apiWait"] for r in runs]))
         print("  " + line("calendar on screen", [r["drawn"] for r in runs], TARGETS[view]))
 
 

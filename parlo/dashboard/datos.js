@@ -80,7 +80,7 @@ export async function cargarDia(fecha, { personal, sucursal: sucursalId }) {
 }
 
 /** Appointments between two local dates [desde, hasta), or of one customer; every page. */
-export async function cargarCitas({ desde, hasta, personal, servicio: servicioId, estado, cliente }, zona) {
+export async function cargarCitas({ desde, hasta, personal, servicio: servicioId, estado, cliente, ligera }, zona) {
   const variables = {
     from: desde ? instanteUTC(desde, "00:00", zona) : null,
     to: hasta ? instanteUTC(hasta, "00:00", zona) : null,
@@ -89,7 +89,7 @@ export async function cargarCitas({ desde, hasta, personal, servicio: servicioId
   };
   const todas = [];
   for (let vuelta = 0; vuelta < 20; vuelta += 1) {
-    const pagina = (await gql(Q.CITAS, variables)).appointments;
+    const pagina = (await gql(ligera ? Q.CITAS_SEMANA : Q.CITAS, variables)).appointments;
     todas.push(...pagina.nodes.map(cita));
     if (!pagina.pageInfo.hasNextPage) break;
     variables.after = pagina.pageInfo.endCursor;

@@ -395,7 +395,7 @@ async function dibujarSemana(estado, app, cambiar, recargar) {
   const fechas = [0, 1, 2, 3, 4, 5, 6].map((i) => sumarDias(lunes, i));
   const [todas, bloqueos, cifras] = await Promise.all([
     cargarCitas({ desde: lunes, hasta: sumarDias(lunes, 7), personal: estado.personal, servicio: estado.servicio,
-      estado: estado.estado }, zona),
+      estado: estado.estado, ligera: true }, zona),
     cargarBloqueos(lunes, sumarDias(lunes, 7), zona, estado.personal || null),
     cifrasO(lunes, sumarDias(lunes, 6), estado.personal),
   ]);
