@@ -55,6 +55,7 @@ from storage import (
     OutboundMessage,
     SenderType,
 )
+from storage.queries import tenant_of_number
 
 log = logging.getLogger("parlo.whatsapp")
 
@@ -124,8 +125,10 @@ async def _recipient(m: Messaging, row: OutboundMessage, from_number: str) -> tu
     message goes to the exact address they write from.
     """
     async with m.db.session() as session:
+        business_number = phone_of(from_number)
+        tenant = await tenant_of_number(session, business_number, m.config.central_number)
         found = (await session.execute(select(Conversation.reply_to, Conversation.last_inbound_at).where(
-            Conversation.business_number == phone_of(from_number),
+            Conversation.organization_id == tenant, Conversation.business_number == business_number,
             Conversation.phone_number == phone_of(row.to_number)))).first()
     if found is None:
         return row.to_number, None
@@ -196,19 +199,23 @@ async def _into_history(m: Messaging, session, row: OutboundMessage, outgoing: O
                         now: datetime) -> None:
     """A notification becomes part of the conversation, so an engine reading the history knows
     what a "sí" answers (a reminder, a waitlist offer, a proposed move). Replies are already there."""
+    business_number = phone_of(outgoing.from_)
+    tenant = await tenant_of_number(session, business_number, m.config.central_number)
     conversation = await session.scalar(select(Conversation).where(
-        Conversation.business_number == phone_of(outgoing.from_),
+        Conversation.organization_id == tenant, Conversation.business_number == business_number,
         Conversation.phone_number == phone_of(outgoing.to)))
     if conversation is None:
         return
     if m.db.dialect == "postgresql":
         await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": sequence_lock_key(conversation.id)})
     sequence = await session.scalar(
-        select(func.coalesce(func.max(Message.sequence), 0)).where(Message.conversation_id == conversation.id))
-    known = await session.scalar(select(Message.id).where(Message.provider_message_id == sent.provider_message_id))
+        select(func.coalesce(func.max(Message.sequence), 0)).where(Message.organization_id == tenant,
+                                                                   Message.conversation_id == conversation.id))
+    known = await session.scalar(select(Message.id).where(Message.organization_id == tenant,
+                                                          Message.provider_message_id == sent.provider_message_id))
     if known is not None:
         return
-    session.add(Message(conversation_id=conversation.id, organization_id=row.organization_id,
+    session.add(Message(conversation_id=conversation.id, organization_id=tenant,
                         sequence=sequence + 1, direction=MessageDirection.OUTBOUND, sender_type=SenderType.SYSTEM,
                         content_type=ContentType.TEMPLATE if row.template_name else ContentType.TEXT,
                         body=redacted(outgoing.body), provider_message_id=sent.provider_message_id, processed_at=now,

@@ -20,15 +20,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from resolvers import log_context
 from resolvers.phones import InvalidPhone, normalise_phone
 from storage import (
+    NO_ORGANIZATION,
     ContentType,
     Conversation,
     ConversationChannel,
     Database,
     Message,
     MessageDirection,
-    Organization,
     SenderType,
 )
+from storage.queries import organization_of_number
 
 WHATSAPP_PREFIX = "whatsapp:"
 
@@ -112,20 +113,22 @@ async def store_inbound(db: Database, inbound: InboundMessage, *, now: datetime,
     (the insert does nothing on a known SID: no separate look-up on the common path)."""
     phone, business_number = inbound.sender_phone, inbound.business_number
     async with db.transaction(write=True) as session:
-        conversation = await session.scalar(select(Conversation).where(
-            Conversation.business_number == business_number, Conversation.phone_number == phone))
+        # The receiving number names the tenant (the central number and unknown numbers: none),
+        # so everything below routes to one shard on Citus.
+        central = business_number == central_number
+        org_id = None if central else await organization_of_number(session, business_number)
+        this_conversation = (Conversation.organization_id == (org_id or NO_ORGANIZATION),
+                             Conversation.business_number == business_number, Conversation.phone_number == phone)
+        conversation = await session.scalar(select(Conversation).where(*this_conversation))
         if conversation is None:
-            central = business_number == central_number
-            org_id = None if central else await session.scalar(
-                select(Organization.id).where(Organization.whatsapp_number == business_number))
             await session.execute(_insert(db, Conversation).values(
                 id=uuid.uuid4(), organization_id=org_id,
                 channel=ConversationChannel.CENTRAL if central else ConversationChannel.BUSINESS,
                 business_number=business_number, phone_number=phone, reply_to=inbound.from_address,
                 profile_name=inbound.profile_name, context={}, created_at=now, updated_at=now,
-            ).on_conflict_do_nothing(index_elements=[Conversation.business_number, Conversation.phone_number]))
-            conversation = await session.scalar(select(Conversation).where(
-                Conversation.business_number == business_number, Conversation.phone_number == phone))
+            ).on_conflict_do_nothing(index_elements=[Conversation.business_number, Conversation.phone_number,
+                                                     Conversation.organization_id]))
+            conversation = await session.scalar(select(Conversation).where(*this_conversation))
         else:
             changes = {}
             if conversation.reply_to != inbound.from_address:
@@ -134,13 +137,14 @@ async def store_inbound(db: Database, inbound: InboundMessage, *, now: datetime,
             if inbound.profile_name and conversation.profile_name != inbound.profile_name:
                 changes["profile_name"] = inbound.profile_name
             if changes:
-                await session.execute(update(Conversation).where(Conversation.id == conversation.id).values(**changes))
+                await session.execute(update(Conversation).where(*this_conversation).values(**changes))
         log_context.bind_organization(conversation.organization_id)  # the webhook's log lines name the salon
         if db.dialect == "postgresql":
             # Serialise sequence numbers per conversation (not the processing lock: that is another key).
             await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": sequence_lock_key(conversation.id)})
         sequence = (await session.scalar(
-            select(func.coalesce(func.max(Message.sequence), 0)).where(Message.conversation_id == conversation.id)
+            select(func.coalesce(func.max(Message.sequence), 0)).where(
+                Message.organization_id == (org_id or NO_ORGANIZATION), Message.conversation_id == conversation.id)
         )) + 1
         message_id = uuid.uuid4()
         inserted = await session.scalar(_insert(db, Message).values(
@@ -148,5 +152,6 @@ async def store_inbound(db: Database, inbound: InboundMessage, *, now: datetime,
             sequence=sequence, direction=MessageDirection.INBOUND, sender_type=SenderType.CUSTOMER,
             content_type=inbound.content_type, body=inbound.body, media_url=inbound.media_url,
             media_content_type=inbound.media_content_type, provider_message_id=inbound.message_sid, created_at=now,
-        ).on_conflict_do_nothing(index_elements=[Message.provider_message_id]).returning(Message.id))
+        ).on_conflict_do_nothing(index_elements=[Message.provider_message_id, Message.organization_id])
+            .returning(Message.id))
         return Stored(conversation.id, inserted, inserted is None)

@@ -75,7 +75,8 @@ def _unprocessed(conversation_id: uuid.UUID):
 async def _next_pending(m: Messaging, conversation_id: uuid.UUID) -> _Pending | None:
     async with reading(m.db) as session:
         row = (await session.execute(
-            select(_MESSAGE, _CONVERSATION).join(Conversation, Message.conversation_id == Conversation.id)
+            select(_MESSAGE, _CONVERSATION).join(Conversation, (Message.conversation_id == Conversation.id)
+                                                 & (Message.organization_id == Conversation.organization_id))
             .where(*_unprocessed(conversation_id)).order_by(Message.sequence, Message.created_at).limit(1)
         )).first()
     return _Pending(row[0], row[1]) if row else None
@@ -139,7 +140,8 @@ async def _take_turn(m: Messaging, pending: _Pending) -> bool:
     level = None
     if route.staff_id:
         async with reading(m.db) as session:
-            level = await session.scalar(select(Staff.permission_level).where(Staff.id == route.staff_id))
+            level = await session.scalar(select(Staff.permission_level).where(
+                Staff.organization_id == route.organization_id, Staff.id == route.staff_id))
 
     replies: list[Reply] = []
     quiet = conversation.status is ConversationStatus.HANDED_OFF and (
@@ -203,10 +205,9 @@ async def _listen(m: Messaging, message, conversation, deadline: float) -> tuple
         return "", heard.reply
     text = heard.text[:MAX_BODY]
     async with m.db.transaction(write=True) as session:  # heard once: a retried turn reads it back
-        where = [Message.id == message.id, Message.conversation_id == conversation.id]
-        if message.organization_id is not None:
-            where.append(Message.organization_id == message.organization_id)
-        await session.execute(update(Message).where(*where).values(body=text))
+        await session.execute(update(Message).where(
+            Message.organization_id == conversation.organization_id, Message.id == message.id,
+            Message.conversation_id == conversation.id).values(body=text))
     return text, None
 
 
@@ -223,29 +224,32 @@ async def _record_turn(m: Messaging, message, conversation, route: Route, replie
             # The webhook's sequence lock, taken first: a redelivered message's insert waits on this
             # row's update, so both must take the lock before touching messages (no deadlock).
             await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": sequence_lock_key(conversation.id)})
+        # Every row of the turn is in the conversation's tenant (Citus: one shard), including a
+        # central-number turn that acts on a salon: that salon is the route's, not the rows'.
+        tenant = conversation.organization_id
         marked = await session.execute(
-            update(Message).where(Message.id == message.id, Message.processed_at.is_(None))
-            .values(processed_at=now, organization_id=route.organization_id or message.organization_id,
-                    sender_type=SenderType.STAFF if route.staff_id else SenderType.CUSTOMER)
+            update(Message).where(Message.organization_id == tenant, Message.id == message.id,
+                                  Message.processed_at.is_(None))
+            .values(processed_at=now, sender_type=SenderType.STAFF if route.staff_id else SenderType.CUSTOMER)
         )
         if marked.rowcount != 1:
             return False  # someone else finished this turn first: write nothing
         sequence = await session.scalar(
-            select(func.coalesce(func.max(Message.sequence), 0)).where(Message.conversation_id == conversation.id))
+            select(func.coalesce(func.max(Message.sequence), 0)).where(Message.organization_id == tenant,
+                                                                       Message.conversation_id == conversation.id))
         # One UPDATE … RETURNING instead of loading the conversation and flushing it.
         received = literal(message.created_at, Conversation.last_inbound_at.type)
         changes: dict = dict(
             last_message_at=now, updated_at=now,
             last_inbound_at=case((Conversation.last_inbound_at.is_(None) | (Conversation.last_inbound_at < received),
                                   received), else_=Conversation.last_inbound_at))
-        if route.organization_id and route.kind is not RouteKind.REDIRECT:
-            changes["organization_id"] = func.coalesce(Conversation.organization_id, route.organization_id)
         if route.customer_id:
             changes["customer_id"] = route.customer_id
         if route.staff_id:
             changes["staff_id"] = route.staff_id
         reply_to = (await session.execute(
-            update(Conversation).where(Conversation.id == conversation.id).values(**changes)
+            update(Conversation).where(Conversation.organization_id == tenant, Conversation.id == conversation.id)
+            .values(**changes)
             .returning(Conversation.reply_to).execution_options(synchronize_session=False)
         )).scalar_one()
         for index, reply in enumerate(replies):
@@ -253,13 +257,14 @@ async def _record_turn(m: Messaging, message, conversation, route: Route, replie
             row = enqueue(session, now=at, to=reply_to, organization_id=route.organization_id,
                           body=reply.body, conversation_id=conversation.id, from_number=conversation.business_number)
             row.next_attempt_at = now
-            session.add(Message(conversation_id=conversation.id, organization_id=route.organization_id,
+            session.add(Message(conversation_id=conversation.id, organization_id=tenant,
                                 sequence=sequence + 1 + index, direction=MessageDirection.OUTBOUND,
                                 sender_type=SenderType.AI, content_type=ContentType.TEXT, body=reply.body,
                                 processed_at=now, created_at=at))
         if route.staff_id and conversation.business_number != m.config.central_number:
             # Staff onboarding starts with the first message to the business's own number.
-            await session.execute(update(Staff).where(Staff.id == route.staff_id, Staff.first_message_at.is_(None))
+            await session.execute(update(Staff).where(Staff.organization_id == route.organization_id,
+                                                      Staff.id == route.staff_id, Staff.first_message_at.is_(None))
                                   .values(first_message_at=message.created_at, updated_at=now))
     if replies:
         await m.queue.outbox_waiting()

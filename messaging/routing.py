@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.spanish.phones import format_phone
 from storage import Customer, Database, OnboardingKind, OnboardingSession, Organization, OrganizationStatus, Staff
+from storage.queries import organization_of_number
 
 
 class RouteKind(str, Enum):
@@ -87,7 +88,8 @@ async def route_message(db: Database, *, business_number: str, phone: str, centr
 async def _route(session: AsyncSession, *, business_number: str, phone: str, central_number: str) -> Route:
     if business_number == central_number:
         return await _route_central(session, phone)
-    org = await session.scalar(select(Organization).where(Organization.whatsapp_number == business_number))
+    org_id = await organization_of_number(session, business_number)
+    org = await session.scalar(select(Organization).where(Organization.id == org_id)) if org_id else None
     if org is None:
         return Route(RouteKind.UNKNOWN_NUMBER, phone)
     base = dict(phone=phone, organization_id=org.id, organization_name=org.name, organization_timezone=org.timezone)
@@ -98,7 +100,8 @@ async def _route(session: AsyncSession, *, business_number: str, phone: str, cen
     )
     if staff is not None:
         onboarding = await session.scalar(
-            select(OnboardingSession.state).where(OnboardingSession.staff_id == staff.id)
+            select(OnboardingSession.state).where(OnboardingSession.organization_id == org.id,
+                                                  OnboardingSession.staff_id == staff.id)
         )
         first = staff.first_message_at is None or (onboarding is not None and onboarding not in _FINISHED_ONBOARDING)
         return Route(RouteKind.STAFF_ONBOARDING if first else RouteKind.MANAGEMENT,

@@ -33,3 +33,5 @@ __all__ = [
     "is_unique_violation",
     *_model_names,
 ]
+
+import storage.references  # noqa: E402,F401  (registers the flush hooks: SET NULL by hand, number routing)

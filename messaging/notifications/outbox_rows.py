@@ -61,7 +61,7 @@ async def write_once(session: AsyncSession, notices: list[Notice], *, now: datet
             "attempts": 0, "next_attempt_at": now, "created_at": now, "updated_at": now,
         } for n in notices[start:start + 200]]
         statement = (insert(OutboundMessage).values(rows)
-                     .on_conflict_do_nothing(index_elements=["dedupe_key"])
+                     .on_conflict_do_nothing(index_elements=["dedupe_key", "organization_id"])
                      .returning(OutboundMessage.dedupe_key))
         written.extend((await session.execute(statement)).scalars().all())
     return written

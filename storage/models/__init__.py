@@ -1,6 +1,6 @@
 """All model classes, importable from ``storage`` (``from storage import Appointment``)."""
 
-from storage.base import Base
+from storage.base import NO_ORGANIZATION, Base
 from storage.models.appointments import (
     ACTIVE_STATUSES,
     LONGEST_VISIT,
@@ -34,7 +34,7 @@ from storage.models.enums import (
     WaitlistStatus,
     WhatsAppStatus,
 )
-from storage.models.organization import Location, Organization
+from storage.models.organization import Location, Organization, WhatsAppNumber
 from storage.models.outbox import OutboundMessage
 from storage.models.sign_in import SignInCounter
 from storage.models.staff import Availability, Staff, staff_services
@@ -42,6 +42,7 @@ from storage.models.staff import Availability, Staff, staff_services
 __all__ = [
     "ACTIVE_STATUSES",
     "LONGEST_VISIT",
+    "NO_ORGANIZATION",
     "ActivityEvent",
     "Appointment",
     "AppointmentReview",
@@ -81,6 +82,7 @@ __all__ = [
     "TraceType",
     "WaitlistEntry",
     "WaitlistStatus",
+    "WhatsAppNumber",
     "WhatsAppStatus",
     "spot_services",
     "staff_services",

@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, func, literal_column
+from sqlalchemy import Boolean, CheckConstraint, Index, Integer, String, Text, UniqueConstraint, func, literal_column
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.base import Base, IdMixin, TenantMixin, TimestampsMixin
+from storage.base import Base, TenantMixin, TimestampsMixin, tenant_fk
 from storage.models.enums import AppointmentSource, AppointmentStatus, db_enum
 from storage.models.organization import LocationRef
 from storage.types import JSONDocument
@@ -34,7 +34,7 @@ def _at_most_a_day() -> tuple[CheckConstraint, CheckConstraint]:
     )
 
 
-class Appointment(IdMixin, TenantMixin, LocationRef, TimestampsMixin, Base):
+class Appointment(TenantMixin, LocationRef, TimestampsMixin, Base):
     """One service for one customer. A multi-service or group visit shares ``booking_group_id``."""
 
     __tablename__ = "appointments"
@@ -44,12 +44,18 @@ class Appointment(IdMixin, TenantMixin, LocationRef, TimestampsMixin, Base):
         *_at_most_a_day(),
         Index("ix_appointments_org_start", "organization_id", "starts_at"),
         Index("ix_appointments_staff_start", "staff_id", "starts_at"),
+        tenant_fk("customer_id", "customers", ondelete="RESTRICT"),
+        tenant_fk("service_type_id", "service_types", ondelete="RESTRICT"),
+        tenant_fk("staff_id", "staff", ondelete="RESTRICT"),
+        tenant_fk("spot_id", "spots", ondelete="RESTRICT"),
+        tenant_fk("location_id", "locations", ondelete="CASCADE"),
+        tenant_fk("created_by_staff_id", "staff", set_null=True),
     )
 
-    customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id", ondelete="RESTRICT"), index=True)
-    service_type_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("service_types.id", ondelete="RESTRICT"), index=True)
-    staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id", ondelete="RESTRICT"))
-    spot_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("spots.id", ondelete="RESTRICT"), index=True)
+    customer_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    service_type_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    staff_id: Mapped[uuid.UUID | None]
+    spot_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     status: Mapped[AppointmentStatus] = mapped_column(
@@ -67,10 +73,10 @@ class Appointment(IdMixin, TenantMixin, LocationRef, TimestampsMixin, Base):
     cancellation_reason: Mapped[str | None] = mapped_column(Text)
     cancelled_at: Mapped[datetime | None]
     reminder_sent_at: Mapped[datetime | None]
-    created_by_staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    created_by_staff_id: Mapped[uuid.UUID | None]
 
 
-class Occupancy(IdMixin, TenantMixin, Base):
+class Occupancy(TenantMixin, Base):
     """One resource (a staff member XOR a spot) held by an appointment over ``[starts_at, ends_at)``.
 
     An appointment writes one row per resource interval: the spot for the whole service,
@@ -87,25 +93,31 @@ class Occupancy(IdMixin, TenantMixin, Base):
         Index("ix_occupancy_org_start", "organization_id", "starts_at"),
         Index("ix_occupancy_staff_start", "staff_id", "starts_at"),
         Index("ix_occupancy_spot_start", "spot_id", "starts_at"),
+        tenant_fk("appointment_id", "appointments", ondelete="CASCADE"),
+        tenant_fk("staff_id", "staff", ondelete="CASCADE"),
+        tenant_fk("spot_id", "spots", ondelete="CASCADE"),
     )
 
-    appointment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("appointments.id", ondelete="CASCADE"), index=True)
-    staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
-    spot_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("spots.id", ondelete="CASCADE"))
+    appointment_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    staff_id: Mapped[uuid.UUID | None]
+    spot_id: Mapped[uuid.UUID | None]
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
 
 
 def _no_overlap(resource_column: str) -> ExcludeConstraint:
-    """``EXCLUDE USING gist (<resource> WITH =, tstzrange(starts_at, ends_at) WITH &&)``.
+    """``EXCLUDE USING gist (organization_id WITH =, <resource> WITH =, tstzrange(starts_at, ends_at) WITH &&)``.
 
     Half-open ranges (``'[)'``) let back-to-back appointments touch. PostgreSQL only
     (btree_gist is needed for ``=`` on uuid); SQLite keeps the rule by serialised writes.
+    ``organization_id`` is there for Citus (an exclusion must include the distribution
+    column); a resource belongs to one organization, so the rule is unchanged.
     """
     during = func.tstzrange(
         Occupancy.__table__.c.starts_at, Occupancy.__table__.c.ends_at, literal_column("'[)'")
     )
     return ExcludeConstraint(
+        (Occupancy.__table__.c.organization_id, "="),
         (Occupancy.__table__.c[resource_column], "="),
         (during, "&&"),
         name=f"ex_occupancy_{resource_column}_no_overlap",
@@ -117,23 +129,28 @@ Occupancy.__table__.append_constraint(_no_overlap("staff_id"))
 Occupancy.__table__.append_constraint(_no_overlap("spot_id"))
 
 
-class AppointmentReview(IdMixin, TenantMixin, TimestampsMixin, Base):
+class AppointmentReview(TenantMixin, TimestampsMixin, Base):
     """A customer's 1–5 rating of a completed appointment, with optional words."""
 
     __tablename__ = "appointment_reviews"
-    __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="rating_one_to_five"),)
+    __table_args__ = (
+        CheckConstraint("rating BETWEEN 1 AND 5", name="rating_one_to_five"),
+        UniqueConstraint("appointment_id", "organization_id"),
+        tenant_fk("appointment_id", "appointments", ondelete="CASCADE"),
+    )
 
-    appointment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("appointments.id", ondelete="CASCADE"), unique=True)
+    appointment_id: Mapped[uuid.UUID]
     rating: Mapped[int] = mapped_column(Integer)
     feedback: Mapped[str | None] = mapped_column(Text)
 
 
-class RebookingPlan(IdMixin, TenantMixin, TimestampsMixin, Base):
+class RebookingPlan(TenantMixin, TimestampsMixin, Base):
     """A suggested re-plan kept until the owner applies some of its moves."""
 
     __tablename__ = "rebooking_plans"
+    __table_args__ = (tenant_fk("requested_by_staff_id", "staff", set_null=True),)
 
     kind: Mapped[str] = mapped_column(String(30))
-    requested_by_staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    requested_by_staff_id: Mapped[uuid.UUID | None]
     payload: Mapped[dict] = mapped_column(JSONDocument, default=dict)
     applied_at: Mapped[datetime | None]

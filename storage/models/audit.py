@@ -6,15 +6,15 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.base import Base, IdMixin
+from storage.base import Base, OptionalTenantMixin
 from storage.models.enums import TraceType, db_enum
 from storage.types import JSONDocument
 
 
-class FunctionTrace(IdMixin, Base):
+class FunctionTrace(OptionalTenantMixin, Base):
     """One traced call (an AI tool, a service call, an external API), grouped by correlation id."""
 
     __tablename__ = "function_traces"
@@ -25,9 +25,6 @@ class FunctionTrace(IdMixin, Base):
     function_name: Mapped[str] = mapped_column(String(120))
     trace_type: Mapped[TraceType] = mapped_column(db_enum(TraceType, "trace_type"))
     phone_number: Mapped[str | None] = mapped_column(String(20))
-    organization_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
-    )
     input_summary: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
     output_summary: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
     duration_ms: Mapped[float | None] = mapped_column(Float)
@@ -36,15 +33,12 @@ class FunctionTrace(IdMixin, Base):
     created_at: Mapped[datetime]
 
 
-class ActivityEvent(IdMixin, Base):
+class ActivityEvent(OptionalTenantMixin, Base):
     """A line in the admin activity feed: signups, bookings, status changes."""
 
     __tablename__ = "activity_events"
     __table_args__ = (Index("ix_activity_events_created", "created_at"),)
 
-    organization_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
-    )
     kind: Mapped[str] = mapped_column(String(40))
     summary: Mapped[str] = mapped_column(Text)
     subject_id: Mapped[uuid.UUID | None]

@@ -5,22 +5,25 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storage.base import Base, IdMixin, TenantMixin, TimestampsMixin
+from storage.base import Base, TenantMixin, TimestampsMixin, tenant_fk
 from storage.models.organization import LocationRef
 from storage.types import JSONDocument
 
 spot_services = Table(
     "spot_services",
     Base.metadata,
-    Column("spot_id", ForeignKey("spots.id", ondelete="CASCADE"), primary_key=True),
-    Column("service_type_id", ForeignKey("service_types.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column("spot_id", Uuid(), primary_key=True),
+    Column("service_type_id", Uuid(), primary_key=True, index=True),
+    Column("organization_id", Uuid(), ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True),
+    tenant_fk("spot_id", "spots", ondelete="CASCADE"),
+    tenant_fk("service_type_id", "service_types", ondelete="CASCADE"),
 )
 
 
-class ServiceType(IdMixin, TenantMixin, TimestampsMixin, Base):
+class ServiceType(TenantMixin, TimestampsMixin, Base):
     """A service on the menu: "Corte de cabello", 45 min, $150.
 
     A *processing segment* (``processing_offset_minutes`` + ``processing_minutes``) is the
@@ -55,16 +58,23 @@ class ServiceType(IdMixin, TenantMixin, TimestampsMixin, Base):
     settings: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
 
 
-class Spot(IdMixin, TenantMixin, LocationRef, TimestampsMixin, Base):
+class Spot(TenantMixin, LocationRef, TimestampsMixin, Base):
     """A chair, table or bed. A spot hosts only the services linked to it."""
 
     __tablename__ = "spots"
+    __table_args__ = (tenant_fk("location_id", "locations", ondelete="CASCADE"),)
 
     name: Mapped[str] = mapped_column(String(120))
     display_order: Mapped[int] = mapped_column(Integer, default=0)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
-    services: Mapped[list[ServiceType]] = relationship(secondary=spot_services, lazy="raise")
+    services: Mapped[list[ServiceType]] = relationship(
+        secondary=spot_services, lazy="raise",
+        primaryjoin=lambda: (Spot.id == spot_services.c.spot_id)
+        & (Spot.organization_id == spot_services.c.organization_id),
+        secondaryjoin=lambda: (ServiceType.id == spot_services.c.service_type_id)
+        & (ServiceType.organization_id == spot_services.c.organization_id),
+    )
 
     @property
     def service_ids(self) -> set[uuid.UUID]:

@@ -6,15 +6,15 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.base import Base, IdMixin, TenantMixin, TimestampsMixin
+from storage.base import Base, TenantMixin, TimestampsMixin, tenant_fk
 from storage.models.enums import WaitlistStatus, db_enum
 from storage.types import JSONDocument
 
 
-class Customer(IdMixin, TenantMixin, TimestampsMixin, Base):
+class Customer(TenantMixin, TimestampsMixin, Base):
     """Known first by phone (E.164); the name is learned later and re-confirmed after 90 days."""
 
     __tablename__ = "customers"
@@ -30,13 +30,17 @@ class Customer(IdMixin, TenantMixin, TimestampsMixin, Base):
     profile_data: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
 
 
-class WaitlistEntry(IdMixin, TenantMixin, TimestampsMixin, Base):
+class WaitlistEntry(TenantMixin, TimestampsMixin, Base):
     """A customer waiting for a freed slot of a service on a day, first come first served."""
 
     __tablename__ = "waitlist_entries"
+    __table_args__ = (
+        tenant_fk("customer_id", "customers", ondelete="CASCADE"),
+        tenant_fk("service_type_id", "service_types", ondelete="CASCADE"),
+    )
 
-    customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
-    service_type_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("service_types.id", ondelete="CASCADE"))
+    customer_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    service_type_id: Mapped[uuid.UUID]
     desired_date: Mapped[date]
     status: Mapped[WaitlistStatus] = mapped_column(db_enum(WaitlistStatus, "waitlist_status"), default=WaitlistStatus.WAITING)
     offered_at: Mapped[datetime | None]

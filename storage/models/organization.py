@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, text
+from sqlalchemy import Boolean, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base, IdMixin, TenantMixin, TimestampsMixin
@@ -25,9 +25,11 @@ class Organization(IdMixin, TimestampsMixin, Base):
     status: Mapped[OrganizationStatus] = mapped_column(
         db_enum(OrganizationStatus, "organization_status"), default=OrganizationStatus.ONBOARDING
     )
-    #: The business's WhatsApp number (E.164) that customers write to; unique across Parlo
-    #: because the recipient number is how an inbound message finds its organization.
-    whatsapp_number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    #: The business's WhatsApp number (E.164) that customers write to. Unique across Parlo
+    #: because the recipient number is how an inbound message finds its organization: the
+    #: reference table :class:`WhatsAppNumber` holds that uniqueness and the routing (Citus
+    #: cannot keep a unique column of a distributed table that is not its key).
+    whatsapp_number: Mapped[str | None] = mapped_column(String(20), index=True)
     whatsapp_sender_id: Mapped[str | None] = mapped_column(String(64))
     whatsapp_status: Mapped[WhatsAppStatus] = mapped_column(
         db_enum(WhatsAppStatus, "whatsapp_status"), default=WhatsAppStatus.NOT_CONNECTED
@@ -37,7 +39,7 @@ class Organization(IdMixin, TimestampsMixin, Base):
     last_message_at: Mapped[datetime | None]
 
 
-class Location(IdMixin, TenantMixin, TimestampsMixin, Base):
+class Location(TenantMixin, TimestampsMixin, Base):
     """A physical place with weekly business hours.
 
     ``business_hours`` maps a weekday ("0" = Monday … "6" = Sunday) to a list of
@@ -65,6 +67,23 @@ class Location(IdMixin, TenantMixin, TimestampsMixin, Base):
 
 
 class LocationRef:
-    """Mixin for rows that belong to one location."""
+    """Mixin for rows that belong to one location (add ``tenant_fk("location_id", "locations",
+    ondelete="CASCADE")`` to the table's arguments)."""
 
-    location_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"), index=True)
+    location_id: Mapped[uuid.UUID] = mapped_column(index=True)
+
+
+class WhatsAppNumber(Base):
+    """Routing: the organization a business WhatsApp number belongs to (a Citus reference table).
+
+    An inbound message names only the number it was sent to; this small global table answers
+    "which salon" on any node before anything else is known. Kept in step with
+    ``Organization.whatsapp_number`` by :mod:`storage.references` on every ORM flush; its key
+    is what keeps a number with one organization. No foreign key: a reference table cannot
+    point into a distributed one.
+    """
+
+    __tablename__ = "whatsapp_numbers"
+
+    number: Mapped[str] = mapped_column(String(20), primary_key=True)
+    organization_id: Mapped[uuid.UUID] = mapped_column(index=True)

@@ -6,10 +6,10 @@ import uuid
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storage.base import Base, IdMixin, TenantMixin, TimestampsMixin
+from storage.base import Base, TenantMixin, TimestampsMixin, tenant_fk
 from storage.models.catalog import ServiceType
 from storage.models.enums import AvailabilityKind, PermissionLevel, StaffRole, db_enum
 from storage.types import JSONDocument
@@ -17,18 +17,25 @@ from storage.types import JSONDocument
 staff_services = Table(
     "staff_services",
     Base.metadata,
-    Column("staff_id", ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True),
-    Column("service_type_id", ForeignKey("service_types.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column("staff_id", Uuid(), primary_key=True),
+    Column("service_type_id", Uuid(), primary_key=True, index=True),
+    Column("organization_id", Uuid(), ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True),
+    tenant_fk("staff_id", "staff", ondelete="CASCADE"),
+    tenant_fk("service_type_id", "service_types", ondelete="CASCADE"),
 )
 
 
-class Staff(IdMixin, TenantMixin, TimestampsMixin, Base):
+class Staff(TenantMixin, TimestampsMixin, Base):
     """A staff member, recognised on WhatsApp by ``phone_number`` (E.164, +52XXXXXXXXXX)."""
 
     __tablename__ = "staff"
-    __table_args__ = (UniqueConstraint("organization_id", "phone_number"),)
+    __table_args__ = (
+        UniqueConstraint("organization_id", "phone_number"),
+        tenant_fk("location_id", "locations", set_null=True),
+        tenant_fk("default_spot_id", "spots", set_null=True),
+    )
 
-    location_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("locations.id", ondelete="SET NULL"))
+    location_id: Mapped[uuid.UUID | None]
     name: Mapped[str] = mapped_column(String(120))
     phone_number: Mapped[str] = mapped_column(String(20), index=True)
     role: Mapped[StaffRole] = mapped_column(db_enum(StaffRole, "staff_role"), default=StaffRole.EMPLOYEE)
@@ -38,16 +45,22 @@ class Staff(IdMixin, TenantMixin, TimestampsMixin, Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     #: None until the staff member first writes to Parlo: their first message starts onboarding.
     first_message_at: Mapped[datetime | None]
-    default_spot_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("spots.id", ondelete="SET NULL"))
+    default_spot_id: Mapped[uuid.UUID | None]
     settings: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
     #: Sessions carry the generation they were issued in; bumping it (sign out everywhere, a
     #: permission change, deactivation, a new phone) ends every session issued before.
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
-    services: Mapped[list[ServiceType]] = relationship(secondary=staff_services, lazy="raise")
+    services: Mapped[list[ServiceType]] = relationship(
+        secondary=staff_services, lazy="raise",
+        primaryjoin=lambda: (Staff.id == staff_services.c.staff_id)
+        & (Staff.organization_id == staff_services.c.organization_id),
+        secondaryjoin=lambda: (ServiceType.id == staff_services.c.service_type_id)
+        & (ServiceType.organization_id == staff_services.c.organization_id),
+    )
 
 
-class Availability(IdMixin, TenantMixin, TimestampsMixin, Base):
+class Availability(TenantMixin, TimestampsMixin, Base):
     """When someone (or the whole location, ``staff_id`` NULL) can or cannot work.
 
     * ``recurring``: weekly hours, ``day_of_week`` (0 = Monday) ``start_time``–``end_time``
@@ -75,10 +88,12 @@ class Availability(IdMixin, TenantMixin, TimestampsMixin, Base):
             name="block_has_range",
         ),
         Index("ix_availability_org_kind_start", "organization_id", "kind", "starts_at"),
+        tenant_fk("staff_id", "staff", ondelete="CASCADE"),
+        tenant_fk("location_id", "locations", ondelete="CASCADE"),
     )
 
-    staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
-    location_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"))
+    staff_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    location_id: Mapped[uuid.UUID | None]
     kind: Mapped[AvailabilityKind] = mapped_column(db_enum(AvailabilityKind, "availability_kind"))
     day_of_week: Mapped[int | None] = mapped_column(Integer)
     start_time: Mapped[time | None]
