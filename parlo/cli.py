@@ -69,14 +69,19 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
-    from storage.migrations import current_revision, upgrade
+    from storage.migrations import CitusMissing, current_revision, upgrade
 
     settings = load_settings()
     before = current_revision(settings.database_url)
-    upgrade(settings.database_url)
+    try:
+        distributed = upgrade(settings.database_url, distribute=True if args.distribute else None)
+    except CitusMissing as exc:
+        raise SystemExit(f"No se puede distribuir: {exc}.") from exc
     after = current_revision(settings.database_url)
     change = "ya estaba al día" if before == after else f"de {before or 'vacía'} a {after}"
     print(f"Base de datos al día ({settings.backend_name}, revisión {after}; {change}).")
+    if distributed:
+        print(f"Citus: {len(distributed)} tablas distribuidas por organización ({', '.join(distributed)}).")
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
@@ -249,7 +254,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--graceful-timeout", type=float, default=20.0, metavar="SEGUNDOS",
                        help="al recibir SIGTERM, cuánto esperar a que terminen las peticiones en curso (default 20)")
 
-    command("migrate", "aplica las migraciones a DATABASE_URL", cmd_migrate)
+    migrate = command("migrate", "aplica las migraciones a DATABASE_URL (con Citus, además distribuye las tablas)",
+                      cmd_migrate)
+    migrate.add_argument("--distribute", action="store_true",
+                         help="distribuye las tablas en Citus por organización, y falla si la base no tiene "
+                              "la extensión citus (sin la opción se distribuyen solas cuando la tiene)")
 
     worker = command("worker", "la cola: contesta conversaciones, envía el outbox, recordatorios y resúmenes",
                      cmd_worker)

@@ -7,6 +7,11 @@ so parallel runs never share rows.
 
 ``db`` gives a migrated :class:`storage.Database` and empties every table after the test.
 Mark what only PostgreSQL can prove with ``@pytest.mark.postgres_only``.
+
+Citus: give the coordinator's URL (``citus-cluster url``). The throwaway database is then
+created on the coordinator and on every worker, with the extension in each, the nodes
+registered in it, and the tables distributed by ``upgrade`` (as ``parlo migrate`` does).
+Mark what only makes sense on one node with ``@pytest.mark.single_node(reason)``.
 """
 
 from __future__ import annotations
@@ -45,6 +50,12 @@ def pytest_report_header(config) -> str:
 
 def pytest_collection_modifyitems(config, items) -> None:
     if _backend() == "postgresql":
+        if not _is_citus():
+            return
+        for item in items:
+            marker = item.get_closest_marker("single_node")
+            if marker is not None:
+                item.add_marker(pytest.mark.skip(reason=f"one node only: {marker.args[0] if marker.args else ''}"))
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (set PARLO_TEST_DATABASE_URL)")
     for item in items:
@@ -52,31 +63,81 @@ def pytest_collection_modifyitems(config, items) -> None:
             item.add_marker(skip)
 
 
+def _is_citus() -> bool:
+    """Is PARLO_TEST_DATABASE_URL a Citus coordinator (the extension in its database)?"""
+    global _CITUS
+    if _CITUS is None:
+        _CITUS = _backend() == "postgresql" and asyncio.run(_has_citus(TEST_DATABASE_URL))
+    return _CITUS
+
+
+_CITUS: bool | None = None
+
+
+async def _has_citus(server_url: str) -> bool:
+    engine = create_async_engine(make_url(normalise_url(server_url)))
+    try:
+        async with engine.connect() as conn:
+            return bool(await conn.scalar(text("SELECT count(*) FROM pg_extension WHERE extname = 'citus'")))
+    finally:
+        await engine.dispose()
+
+
+async def _on(url, statements: list[str], database: str | None = None) -> list:
+    url = make_url(normalise_url(url)) if isinstance(url, str) else url
+    engine = create_async_engine(url.set(database=database) if database else url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            return [(await conn.execute(text(sql))).all() if sql.lstrip().upper().startswith("SELECT")
+                    else await conn.execute(text(sql)) for sql in statements]
+    finally:
+        await engine.dispose()
+
+
+async def _citus_workers(server_url: str) -> list[tuple[str, int]]:
+    rows = (await _on(server_url, ["SELECT nodename, nodeport FROM pg_dist_node "
+                                   "WHERE noderole = 'primary' AND groupid <> 0 ORDER BY nodeport"]))[0]
+    return [(host, port) for host, port in rows]
+
+
 async def _create_pg_database(server_url: str) -> str:
     url = make_url(normalise_url(server_url))
     name = f"parlo_test_{secrets.token_hex(4)}"
-    admin = create_async_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        await admin.dispose()
+    await _on(url, [f'CREATE DATABASE "{name}"'])
+    if _is_citus():
+        # Citus does not propagate CREATE DATABASE: each node gets the database and the
+        # extension, then the coordinator's copy learns the nodes. Few shards: a test salon
+        # is small and 32 shards of 20 tables make every TRUNCATE slow.
+        workers = await _citus_workers(server_url)
+        for host, port in workers:
+            node = url.set(host=host, port=port)
+            await _on(node, [f'CREATE DATABASE "{name}"'])
+            await _on(node, ["CREATE EXTENSION IF NOT EXISTS citus"], database=name)
+        await _on(url, ["CREATE EXTENSION IF NOT EXISTS citus",
+                        f"SELECT citus_set_coordinator_host('{url.host}', {url.port or 5432})",
+                        *(f"SELECT citus_add_node('{host}', {port})" for host, port in workers),
+                        f'ALTER DATABASE "{name}" SET citus.shard_count = 4'], database=name)
     return url.set(database=name).render_as_string(hide_password=False)
 
 
 async def _drop_pg_database(server_url: str, test_url: str) -> None:
     name = make_url(test_url).database
-    admin = create_async_engine(make_url(normalise_url(server_url)), isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        await admin.dispose()
+    url = make_url(normalise_url(server_url))
+    workers = await _citus_workers(server_url) if _is_citus() else []
+    await _on(url, [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'])
+    for host, port in workers:
+        await _on(url.set(host=host, port=port), [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'])
 
 
 @pytest.fixture(scope="session")
 def dialect() -> str:
     return _backend()
+
+
+@pytest.fixture(scope="session")
+def citus() -> bool:
+    """Whether the tests run on a Citus cluster (PARLO_TEST_DATABASE_URL at its coordinator)."""
+    return _is_citus()
 
 
 @pytest.fixture(scope="session")

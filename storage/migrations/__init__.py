@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from storage.database import normalise_url
+from storage.distribute import distribute, has_citus
 
 HERE = Path(__file__).resolve().parent
 
@@ -24,9 +25,41 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the database at ``url`` to ``revision``. Blocking: call it in a thread from async code."""
+def upgrade(url: str, revision: str = "head", *, distribute: bool | None = None) -> list[str]:
+    """Bring the database at ``url`` to ``revision``. Blocking: call it in a thread from async code.
+
+    At head, on a database with the ``citus`` extension, then distributes the tables that are
+    not distributed yet (:mod:`storage.distribute`) and returns their names. ``distribute=True``
+    insists (no Citus is an error); ``False`` skips it.
+    """
     command.upgrade(alembic_config(url), revision)
+    if distribute is False or (revision != "head" and not distribute):
+        return []
+    return distribute_tables(url, required=bool(distribute))
+
+
+class CitusMissing(RuntimeError):
+    """``--distribute`` on a database without the citus extension."""
+
+
+def distribute_tables(url: str, *, required: bool = False) -> list[str]:
+    """Distribute (Citus) what is not yet; ``[]`` on SQLite and plain PostgreSQL."""
+    if not normalise_url(url).startswith("postgresql"):
+        if required:
+            raise CitusMissing("Citus necesita PostgreSQL; esta base de datos es SQLite")
+        return []
+
+    async def run() -> list[str]:
+        engine = create_async_engine(normalise_url(url), poolclass=NullPool)
+        try:
+            async with engine.begin() as conn:
+                if required and not await conn.run_sync(has_citus):
+                    raise CitusMissing("la base de datos no tiene la extensión citus (CREATE EXTENSION citus)")
+                return await conn.run_sync(distribute)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
 
 
 def downgrade(url: str, revision: str) -> None:
