@@ -93,7 +93,8 @@ async def withdraw_stale_reminders(session: AsyncSession, *, now: datetime) -> l
     waiting = (await session.execute(
         select(OutboundMessage.id, OutboundMessage.dedupe_key, OutboundMessage.template_variables,
                Appointment.status, Appointment.starts_at)
-        .join(Appointment, Appointment.id == OutboundMessage.appointment_id)
+        .join(Appointment, (Appointment.id == OutboundMessage.appointment_id)
+              & (Appointment.organization_id == OutboundMessage.organization_id))
         .where(OutboundMessage.template_name.in_((FIRST, SECOND)), OutboundMessage.status == DeliveryStatus.PENDING)
     )).all()
     stale = [(row_id, key) for row_id, key, facts, status, starts_at in waiting

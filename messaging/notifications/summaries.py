@@ -50,9 +50,10 @@ async def _day_lines(session: AsyncSession, organization: Organization, day: dat
     end = datetime.combine(day + timedelta(days=1), time(0), zone).astimezone(ZoneInfo("UTC"))
     rows = (await session.execute(
         select(Appointment.starts_at, ServiceType.name, Customer.name, Customer.phone_number, Staff.name)
-        .join(ServiceType, ServiceType.id == Appointment.service_type_id)
-        .join(Customer, Customer.id == Appointment.customer_id)
-        .outerjoin(Staff, Staff.id == Appointment.staff_id)
+        .join(ServiceType, (ServiceType.id == Appointment.service_type_id)
+              & (ServiceType.organization_id == Appointment.organization_id))
+        .join(Customer, (Customer.id == Appointment.customer_id) & (Customer.organization_id == Appointment.organization_id))
+        .outerjoin(Staff, (Staff.id == Appointment.staff_id) & (Staff.organization_id == Appointment.organization_id))
         .where(Appointment.organization_id == organization.id, Appointment.starts_at >= start,
                Appointment.starts_at < end, Appointment.status != AppointmentStatus.CANCELLED)
         .order_by(Appointment.starts_at, Staff.name)

@@ -152,8 +152,10 @@ def _place(row, location_id: uuid.UUID | None, *, for_write: bool) -> tuple[Orga
 
 
 async def load_appointment(session: AsyncSession, ctx: Context, appointment_id: uuid.UUID) -> Appointment | Problem:
-    appointment = await session.get(Appointment, appointment_id)
-    if appointment is None or appointment.organization_id != ctx.actor.organization_id:
+    org_id = ctx.actor.organization_id
+    appointment = None if org_id is None else await session.scalar(  # by tenant and id: one shard on Citus
+        select(Appointment).where(Appointment.organization_id == org_id, Appointment.id == appointment_id))
+    if appointment is None:
         return APPOINTMENT_NOT_FOUND
     if not owns(ctx.actor, appointment):
         return APPOINTMENT_NOT_FOUND

@@ -77,9 +77,11 @@ _SHOWN_SPOT = NamedColumns("spot", Spot.id, Spot.name, Spot.display_order, Spot.
 # Built once (bind parameters): see snapshot.py on what building a statement costs.
 _DAY_APPOINTMENTS = (
     select(_SHOWN_APPOINTMENT, _SHOWN_CUSTOMER, _SHOWN_SERVICE, _SHOWN_SPOT)
-    .join_from(Appointment, Customer, Customer.id == Appointment.customer_id)
-    .join(ServiceType, ServiceType.id == Appointment.service_type_id)
-    .outerjoin(Spot, Spot.id == Appointment.spot_id)
+    .join_from(Appointment, Customer, (Customer.id == Appointment.customer_id)
+               & (Customer.organization_id == Appointment.organization_id))
+    .join(ServiceType, (ServiceType.id == Appointment.service_type_id)
+          & (ServiceType.organization_id == Appointment.organization_id))
+    .outerjoin(Spot, (Spot.id == Appointment.spot_id) & (Spot.organization_id == Appointment.organization_id))
     .where(
         Appointment.organization_id == bindparam("org_id"),
         Appointment.location_id == bindparam("location_id"),

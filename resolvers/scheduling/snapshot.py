@@ -109,9 +109,12 @@ _STAFF_HERE = (Staff.organization_id == _ORG, Staff.is_active,
                or_(Staff.location_id == _LOCATION, Staff.location_id.is_(None)))
 _STAFF = select(Staff).where(*_STAFF_HERE)
 _STAFF_WITH_SERVICES = (select(Staff, staff_services.c.service_type_id)
-                        .outerjoin(staff_services, staff_services.c.staff_id == Staff.id).where(*_STAFF_HERE))
+                        .outerjoin(staff_services, (staff_services.c.staff_id == Staff.id)
+                                   & (staff_services.c.organization_id == Staff.organization_id))
+                        .where(*_STAFF_HERE))
 _SPOTS_WITH_SERVICES = (select(Spot, spot_services.c.service_type_id)
-                        .outerjoin(spot_services, spot_services.c.spot_id == Spot.id)
+                        .outerjoin(spot_services, (spot_services.c.spot_id == Spot.id)
+                                   & (spot_services.c.organization_id == Spot.organization_id))
                         .where(Spot.organization_id == _ORG, Spot.location_id == _LOCATION, Spot.is_active))
 #: What the calendar and the agenda read of an availability row: columns, not ORM objects. An
 #: organization keeps a row per staff member and weekday, read on every slot search and

@@ -60,11 +60,28 @@ async def _save(t: TurnState, kind: OnboardingKind, state: str, data: dict[str, 
                                     organization_id=t.profile.organization_id if t.profile else None,
                                     created_at=now, state=state)
             session.add(row)
-        if organization_id is not None:
-            row.organization_id = uuid.UUID(str(organization_id))
+        if organization_id is not None and row.organization_id != uuid.UUID(str(organization_id)):
+            row = await _move_to(session, row, uuid.UUID(str(organization_id)))
         if state not in ("completed", "abandoned"):
             row.last_active_state = state
         row.state, row.collected_data, row.last_message_at, row.updated_at = state, dict(data), now, now
+
+
+async def _move_to(session, row: OnboardingSession, organization_id: uuid.UUID) -> OnboardingSession:
+    """The finished business onboarding goes to the salon it created. A row never changes
+    tenant (Citus cannot move it between shards): a copy is written there, the original goes."""
+    moved = OnboardingSession(
+        kind=row.kind, phone_number=row.phone_number, organization_id=organization_id, staff_id=row.staff_id,
+        state=row.state, last_active_state=row.last_active_state, collected_data=dict(row.collected_data or {}),
+        conversation_context=dict(row.conversation_context or {}), last_message_at=row.last_message_at,
+        created_at=row.created_at)
+    if row in session.new:
+        session.expunge(row)
+    else:
+        await session.delete(row)
+        await session.flush()
+    session.add(moved)
+    return moved
 
 
 def _resumed(row: OnboardingSession | None, t: TurnState) -> str:
