@@ -31,7 +31,7 @@ def on_citus(citus):
 async def _partitions(db: Database) -> dict[str, tuple[str, int]]:
     async with db.engine.connect() as conn:
         rows = (await conn.execute(text(
-            "SELECT logicalrelid::regclass::text, partmethod, colocationid FROM pg_dist_partition"))).all()
+            "SELECT logicalrelid::regclass::text, partmethod::text, colocationid FROM pg_dist_partition"))).all()
     return {name: (method, colocation) for name, method, colocation in rows}
 
 
@@ -50,7 +50,7 @@ async def test_every_distributed_table_has_shards_on_both_workers(on_citus, shar
         spread = dict((await conn.execute(text(
             "SELECT s.logicalrelid::regclass::text, count(DISTINCT p.groupid) FROM pg_dist_shard s "
             "JOIN pg_dist_placement p USING (shardid) JOIN pg_dist_partition d USING (logicalrelid) "
-            "WHERE d.partmethod = 'h' GROUP BY 1"))).all())
+            "WHERE d.partmethod::text = 'h' GROUP BY 1"))).all())
     assert workers >= 2
     assert spread == {name: workers for name in (ANCHOR, *tenant_tables())}
 
@@ -82,7 +82,7 @@ async def test_migrate_distributes_a_populated_database_and_keeps_its_rows(on_ci
                                       .where(WhatsAppNumber.number == "+525511112222")) == org.id
                 assert (await s.get(Organization, org.id)).name == org.name
             async with db.engine.connect() as conn:  # the coordinator's local copies were emptied
-                local = await conn.scalar(text("SELECT count(*) FROM ONLY appointments"))
+                local = await conn.scalar(text("SELECT pg_relation_size('appointments')"))
             assert local == 0
         finally:
             await db.dispose()
