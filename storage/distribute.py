@@ -22,8 +22,9 @@ from storage.base import Base
 
 log = logging.getLogger(__name__)
 
-#: Small global tables read before the organization is known: a copy on every node.
-REFERENCE_TABLES = ("whatsapp_numbers",)
+#: Small global tables read before the organization is known: a copy on every node
+#: (routing from a WhatsApp number to its salon; sign-in rate-limit counters).
+REFERENCE_TABLES = ("whatsapp_numbers", "sign_in_counters")
 #: The table every tenant table is co-located with, and its distribution column.
 ANCHOR, ANCHOR_COLUMN = "organizations", "id"
 TENANT_COLUMN = "organization_id"

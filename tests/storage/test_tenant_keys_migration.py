@@ -1,6 +1,6 @@
-"""Migration 0004 re-keys a populated database in place: every row kept, every key tenant-scoped.
+"""Migration 0005 re-keys a populated database in place: every row kept, every key tenant-scoped.
 
-A database at 0003 is filled with raw SQL in that shape (a salon with staff, services,
+A database at 0004 is filled with raw SQL in that shape (a salon with staff, services,
 spots, an appointment and its occupancy, a review, a business conversation, an owner's
 conversation on the central number, an onboarding on the central number, the outbox, a
 trace), upgraded to head, and then read and written through today's models.
@@ -61,7 +61,7 @@ class Ids:
 
 
 def _key(db: Database, value):
-    """A value as the 0003 schema stored it (SQLite: UUIDs as 32 hex digits, instants as UTC text)."""
+    """A value as the 0004 schema stored it (SQLite: UUIDs as 32 hex digits, instants as UTC text)."""
     if not db.is_sqlite:
         return value
     if isinstance(value, uuid.UUID):
@@ -71,7 +71,7 @@ def _key(db: Database, value):
     return value
 
 
-async def _fill_0003(db: Database, ids: Ids) -> None:
+async def _fill_0004(db: Database, ids: Ids) -> None:
     k = lambda v: v  # noqa: E731  (values are converted for the backend at insert time)
     now = START - timedelta(days=1)
     rows = [
@@ -107,7 +107,7 @@ async def _fill_0003(db: Database, ids: Ids) -> None:
                                business_number=SALON_NUMBER, phone_number="+525598765432",
                                reply_to="whatsapp:+5215598765432", customer_id=k(ids.customer), status="active",
                                context="{}")),
-        # Before 0004 an owner's central-number conversation took the salon it managed.
+        # Before 0005 an owner's central-number conversation took the salon it managed.
         ("conversations", dict(id=k(ids.central_conversation), organization_id=k(ids.org), channel="central",
                                business_number=CENTRAL, phone_number="+525512340001",
                                reply_to="whatsapp:+5215512340001", staff_id=k(ids.staff), status="active",
@@ -149,11 +149,11 @@ async def _count(session, table) -> int:
 
 
 async def test_a_populated_database_is_rekeyed_in_place(fresh_url):
-    await asyncio.to_thread(upgrade, fresh_url, "0003")
+    await asyncio.to_thread(upgrade, fresh_url, "0004")
     db = Database.connect(fresh_url)
     ids = Ids()
     try:
-        await _fill_0003(db, ids)
+        await _fill_0004(db, ids)
         await asyncio.to_thread(upgrade, fresh_url)
         await db.dispose()  # SQLite rebuilt the tables under the pool's connections
         db = Database.connect(fresh_url)

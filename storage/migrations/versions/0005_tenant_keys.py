@@ -23,16 +23,16 @@ populated database, in place:
 Written by hand from the lists below; on SQLite each table is rebuilt once (batch mode), on
 PostgreSQL the keys are dropped and re-added in dependency order.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 """
 import uuid
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
