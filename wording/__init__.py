@@ -11,6 +11,8 @@ Calendar (:mod:`.calendar`)
     format_date(day, *, today=None, weekday=True)      "viernes 15 de enero" ("… de 2028" in another year)
     short_date(day)                                    "martes 24"
     day_reference(day, today)                          "hoy viernes", "mañana viernes", "el sábado", "el jueves 21 de enero"
+    period_reference(first, last, today)               "esta semana", "el mes pasado", "del 1 al 15 de enero" (.periods)
+    counted(n, "cita", "citas")                        "1 cita", "3 citas"
 Clock (:mod:`.clock`)
     format_time(t)                                     "3:00 PM"
     time_with_article(t) / at_time(t)                  "la 1:00 PM", "las 2:00 PM" / "a la 1:00 PM", "a las 2:00 PM"
@@ -45,8 +47,10 @@ from .grammar import (
 )
 from .lists import bullet_list, format_service_line, join_words
 from .money import format_price
+from .periods import counted, period_reference
 
 __all__ = [
+    "period_reference",
     "MONTHS",
     "WEEKDAYS",
     "Gender",
@@ -56,6 +60,7 @@ __all__ = [
     "business_gender",
     "capitalize_first",
     "contract",
+    "counted",
     "day_reference",
     "definite_article",
     "duration_words",

@@ -159,6 +159,17 @@ mutation ReplanRebooking($planId: ID!, $appointmentIds: [ID!]) {{
 mutation RequestMagicLink($phone: String!) {{
   requestMagicLink(phone: $phone) {{ {_PROBLEM} ... on MagicLinkRequested {{ message }} }}
 }}""",
+    "DayFigures": f"""
+query DayFigures($first: Date!, $last: Date, $staffId: ID) {{
+  dayFigures(firstDay: $first, lastDay: $last, staffId: $staffId) {{
+    {_PROBLEM}
+    ... on Figures {{
+      staffId appointments completed cancelled noShows scheduled revenueCents expectedRevenueCents newCustomers
+      busiestDay busiestDayAppointments busiestHour busiestHourAppointments
+      byStaff {{ staffId name appointments completed noShows revenueCents }}
+    }}
+  }}
+}}""",
     "SetRecurringAvailability": """
 mutation SetRecurringAvailability($staffId: ID!, $hours: [WeeklyHoursInput!]!) {
   setRecurringAvailability(staffId: $staffId, hours: $hours) { __typename ... on Problem { message } }
@@ -166,7 +177,7 @@ mutation SetRecurringAvailability($staffId: ID!, $hours: [WeeklyHoursInput!]!) {
 }
 
 #: Tools run as use cases until the schema has an operation for them (report to the schema owner).
-NOT_IN_SCHEMA_YET = ("update_my_name", "rate_my_visit", "handoff_to_human", "hand_back_conversation", "send_message_to_customer", "get_stats",
+NOT_IN_SCHEMA_YET = ("update_my_name", "rate_my_visit", "handoff_to_human", "hand_back_conversation", "send_message_to_customer",
                      "send_staff_welcome", "create_business", "finish_staff_onboarding")
 
 _PROBLEM_NAMES = frozenset({"NotFound", "PermissionDenied", "NotAuthenticated", "ValidationError",

@@ -13,10 +13,10 @@ as a resolver would; move them into resolvers/ + schema/ when those operations e
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from resolvers.context import ActorKind
 from resolvers.errors import Problem
@@ -25,8 +25,6 @@ from resolvers.permissions import Permission, check
 from resolvers.phones import InvalidPhone, normalise_phone
 from resolvers.reviews import rate_recent_visit
 from storage import (
-    Appointment,
-    AppointmentStatus,
     Conversation,
     ConversationStatus,
     Customer,
@@ -144,33 +142,6 @@ def _as_uuid(value: Any):
         return uuid.UUID(str(value))
     except (ValueError, TypeError) as exc:
         raise InvalidArguments("Ese empleado no es válido.") from exc
-
-
-async def stats(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
-    if denied := check(tc.ctx.actor, Permission.VIEW_STATS):
-        return ToolResult(False, message=denied.message, problem=type(denied).__name__)
-    org_id = tc.ctx.actor.organization_id
-    local = tc.local_now()
-    month_start = datetime.combine(local.date().replace(day=1), time(0), tc.zone)
-    async with tc.ctx.db.session() as session:
-        rows = (await session.execute(
-            select(Appointment.status, func.count(), func.coalesce(func.sum(Appointment.price_cents), 0))
-            .where(Appointment.organization_id == org_id, Appointment.starts_at >= month_start,
-                   Appointment.starts_at < tc.now() + timedelta(days=62))
-            .group_by(Appointment.status))).all()
-        new_customers = await session.scalar(select(func.count()).select_from(Customer).where(
-            Customer.organization_id == org_id, Customer.created_at >= month_start))
-    by_status = {status.value if hasattr(status, "value") else str(status): (count, cents)
-                 for status, count, cents in rows}
-    done = by_status.get(AppointmentStatus.COMPLETED.value, (0, 0))
-    return ToolResult(True, {
-        "month": local.strftime("%Y-%m"),
-        "appointments": sum(c for c, _ in by_status.values()),
-        "completed": done[0], "revenue_cents": int(done[1]),
-        "no_shows": by_status.get(AppointmentStatus.NO_SHOW.value, (0, 0))[0],
-        "cancelled": by_status.get(AppointmentStatus.CANCELLED.value, (0, 0))[0],
-        "new_customers": int(new_customers or 0),
-    })
 
 
 async def hand_back(tc: ToolContext, args: dict[str, Any]) -> ToolResult:

@@ -39,6 +39,7 @@ from .customer import (
     my_last_visit,
     reschedule_appointment,
 )
+from .figures import get_stats
 from .owners import (
     _DISRUPTIONS,
     _LEVELS,
@@ -176,8 +177,13 @@ def _registry() -> dict[str, Tool]:
              _schema_of({"service_id": _ID, "duration_minutes": {"type": "integer"},
                          "price_cents": {"type": "integer"}}, ("service_id",)),
              S, update_service, writes=True, permission=Permission.MANAGE_SERVICES, operation="UpdateService"),
-        Tool("get_stats", "Números del negocio: citas del mes, no-shows, clientes nuevos.", _schema_of({}), S,
-             handoff.stats, permission=Permission.VIEW_STATS),
+        Tool("get_stats", "Números de un periodo (días locales first_day a last_day, inclusive): citas (sin "
+             "canceladas), completadas, canceladas, no-shows, ventas (precio de las completadas), ventas esperadas, "
+             "clientes nuevos, día y hora más llenos, y por persona. Sin staff_id: el negocio (dueño/admin) o la "
+             "propia persona (empleados). «Esta semana» es lunes a domingo; «este mes» del 1 al último día. "
+             "Responde con el número primero.",
+             _schema_of({"first_day": _DATE, "last_day": _DATE, "staff_id": _ID}, ("first_day",)), S,
+             get_stats, operation="DayFigures"),
         Tool("suggest_rebooking", "Propone cómo reacomodar citas cuando alguien del equipo falta (staff_out) o "
              "para compactar un día (compact_day). No cambia nada hasta apply_rebooking.",
              _schema_of({"kind": {"type": "string", "enum": list(_DISRUPTIONS)}, "staff_id": _ID,
