@@ -35,17 +35,26 @@ class Visit:
 async def write_book(db: Database, salon: Salon, now: datetime, *, seed: int = 7, days_back: int = 45,
                      days_ahead: int = 21, customers: int = 14) -> list[Visit]:
     """Visits from ``days_back`` days ago to ``days_ahead`` days ahead (local days, Monday–Saturday)."""
+    return await write_visits(db, organization_id=salon.org.id, location_id=salon.location.id,
+                              zone=ZoneInfo(salon.org.timezone), staff_ids=[salon.ana.id, salon.beto.id, salon.vero.id],
+                              services=[(s.id, s.duration_minutes, s.price_cents)
+                                        for s in (salon.corte, salon.barba, salon.tinte)],
+                              now=now, seed=seed, days_back=days_back, days_ahead=days_ahead, customers=customers)
+
+
+async def write_visits(db: Database, *, organization_id: uuid.UUID, location_id: uuid.UUID, zone: ZoneInfo,
+                       staff_ids: list[uuid.UUID], services: list[tuple[uuid.UUID, int, int]], now: datetime,
+                       seed: int = 7, days_back: int = 45, days_ahead: int = 21, customers: int = 14,
+                       opening: int = 10, closing: int = 19) -> list[Visit]:
+    """Any salon's book: ``services`` are (id, minutes, price in centavos); visits start opening..closing-1."""
     rng = random.Random(seed)
-    zone = ZoneInfo(salon.org.timezone)
     today = now.astimezone(zone).date()
     names = ["Jorge Hernández", "María López", "Lucía Pérez", "Raúl Gómez", "Sofía Ramírez", "Diego Torres",
              "Paola Díaz", "Iván Cruz", "Elena Ruiz", "Hugo Flores", "Carmen Vega", "Tomás Ríos", "Rosa Mora",
              "Luis Castro", "Alma Reyes", "Pablo Soto"][:customers]
     visits: list[Visit] = []
-    people = [salon.ana, salon.beto, salon.vero]
-    services = [salon.corte, salon.barba, salon.tinte]
     async with db.transaction(write=True) as s:
-        rows = [Customer(id=uuid.uuid4(), organization_id=salon.org.id, phone_number=f"+52558{i:07d}", name=name,
+        rows = [Customer(id=uuid.uuid4(), organization_id=organization_id, phone_number=f"+52558{i:07d}", name=name,
                          created_at=now - timedelta(days=days_back + 5), updated_at=now) for i, name in enumerate(names)]
         s.add_all(rows)
         await s.flush()
@@ -54,22 +63,22 @@ async def write_book(db: Database, salon: Salon, now: datetime, *, seed: int = 7
             if day.weekday() == 6:
                 continue
             for _ in range(rng.randint(0, 6)):
-                start_local = datetime.combine(day, time(rng.randint(9, 17), rng.choice((0, 15, 30, 45))), zone)
+                start_local = datetime.combine(day, time(rng.randint(opening, closing - 1), rng.choice((0, 15, 30, 45))), zone)
                 start = start_local.astimezone(timezone.utc)
-                service = rng.choice(services)
+                service_id, minutes, price = rng.choice(services)
                 status = rng.choice(STATUSES) if start < now else rng.choice(
                     (AppointmentStatus.CONFIRMED, AppointmentStatus.CONFIRMED, AppointmentStatus.PENDING,
                      AppointmentStatus.CANCELLED))
                 # customers keep arriving: a few at first, everyone by the end (new customers in every month)
                 known = max(3, len(rows) * (offset + days_back + 1) // (days_back + days_ahead + 1))
                 customer = rng.choice(rows[:known])
-                member = rng.choice(people)
-                visit = Visit(uuid.uuid4(), start, member.id, customer.id, customer.name, status, service.price_cents)
+                member = rng.choice(staff_ids)
+                visit = Visit(uuid.uuid4(), start, member, customer.id, customer.name, status, price)
                 visits.append(visit)
-                s.add(Appointment(id=visit.id, organization_id=salon.org.id, location_id=salon.location.id,
-                                  customer_id=customer.id, service_type_id=service.id, staff_id=member.id,
-                                  starts_at=start, ends_at=start + timedelta(minutes=service.duration_minutes),
-                                  status=status, source=AppointmentSource.WHATSAPP, price_cents=service.price_cents,
+                s.add(Appointment(id=visit.id, organization_id=organization_id, location_id=location_id,
+                                  customer_id=customer.id, service_type_id=service_id, staff_id=member,
+                                  starts_at=start, ends_at=start + timedelta(minutes=minutes),
+                                  status=status, source=AppointmentSource.WHATSAPP, price_cents=price,
                                   created_at=now, updated_at=now))
     return visits
 

@@ -24,7 +24,7 @@ from ..tools import ToolContext, ToolResult, call_tool
 
 ABANDON_AFTER = timedelta(minutes=30)
 #: A follow-up question ("¿te gustaría agendar?") is not worth resuming hours later.
-NOT_RESUMED = frozenset({"inquiry"})
+NOT_RESUMED = frozenset({"inquiry", "asked"})  # "asked": a staff question kept for "¿y mañana?"
 TERMINAL = frozenset({"confirmed", "completed", "cancelled", "closed", "abandoned", "done"})
 
 

@@ -24,7 +24,7 @@ from messaging.spanish import (
 )
 from resolvers.outbox import enqueue
 from resolvers.scheduling.notices import notice_recipients
-from storage import OnboardingKind, OnboardingSession, Organization, OutboundMessage
+from storage import Availability, AvailabilityKind, OnboardingKind, OnboardingSession, Organization, OutboundMessage
 from wording import agree, bullet_list, business_gender, capitalize_first, format_duration, format_price
 
 from .base import ABANDON_AFTER, TurnState
@@ -95,6 +95,12 @@ def _resumed(row: OnboardingSession | None, t: TurnState) -> str:
 
 
 async def staff(t: TurnState) -> None:
+    """A staff member's first messages: welcome, ask only what is missing, never eat a request.
+
+    The owner already gave their name; the hours may be set too (dashboard, GraphQL,
+    WhatsApp). With hours set the first message gets a one-message welcome and is answered
+    in the same turn; without them the request is answered and the hours asked after it.
+    """
     row = await _session(t, OnboardingKind.STAFF)
     state = row.state if row else "initiated"
     if state == "abandoned" and row.last_active_state:
@@ -103,19 +109,35 @@ async def staff(t: TurnState) -> None:
     hello = _resumed(row, t)
     business = t.profile.name
     owner = t.profile.owner
+    first = (t.staff_name or "").split()[0]
     if state == "initiated" and owner is not None and owner.id == t.staff_id:
         # The owner set the business up: no invitation to explain, just what they can ask.
+        await _save(t, OnboardingKind.STAFF, "completed", data)
+        if await _answers_request(t):
+            return
         t.say(f"¡Hola, {owner.name.split()[0]}! Ya estoy contestando el WhatsApp de {business} 🙌\n\n{TUTORIAL}\n"
               "• «Quiero agregar un empleado» o «cambia el horario»")
-        await _save(t, OnboardingKind.STAFF, "completed", data)
         return
     if state == "initiated":
         invited_by = f"{owner.name.split()[0]} te agregó" if owner and owner.id != t.staff_id else "Te agregaron"
-        t.say(f"¡Hola! Soy Parlo, la asistente de {business}. {invited_by} al equipo para que manejes tu agenda "
-              f"por aquí. ¿Te registro como {t.staff_name}, o prefieres que te llame de otra forma?")
-        await _save(t, OnboardingKind.STAFF, "collecting_name", data)
+        welcome = (f"¡Hola, {first}! Soy Parlo, la asistente de {business}. {invited_by} al equipo para que "
+                   "manejes tu agenda por aquí.")
+        if await _has_hours(t):
+            await _save(t, OnboardingKind.STAFF, "completed", data)
+            await _tell_owner(t, data)
+            t.say(f"{welcome} Ya tengo tu horario ✓\n\n{TUTORIAL}")
+            await _answers_request(t)
+            return
+        t.say(welcome)
+        if await _answers_request(t):
+            t.say("Por cierto, todavía no tengo tu horario: ¿qué días y en qué horario trabajas? Por ejemplo: "
+                  "«de martes a sábado de 10 a 7».")
+        else:
+            t.say("Para darte citas necesito tu horario: ¿qué días y en qué horario trabajas? Por ejemplo: "
+                  "«de martes a sábado de 10 a 7».")
+        await _save(t, OnboardingKind.STAFF, "collecting_availability", data)
         return
-    if state == "collecting_name":
+    if state == "collecting_name":  # sessions started before names came from the owner
         answer = parse_yes_no(t.text)
         name = t.staff_name if answer.answer is True and not answer.rest else parse_person_name(answer.rest or t.text)
         if not name:
@@ -132,6 +154,9 @@ async def staff(t: TurnState) -> None:
         hours = [{"weekday": d, "open": h.start.strftime("%H:%M"), "close": h.end.strftime("%H:%M")}
                  for h in weekly if not h.closed and h.start and h.end for d in h.weekdays]
         if not hours:
+            if await _answers_request(t):  # a request, not hours: answer it, ask again after
+                t.say("¿Y tu horario? Escríbelo así: «de lunes a viernes de 10 a 7».")
+                return
             t.say(hello + "No entendí tu horario 🙏 Escríbelo así: «de lunes a viernes de 10 a 7, sábados de 10 a 3».")
             return
         result = await t.call("save_my_profile", name=data.get("name"), hours=hours)
@@ -139,16 +164,43 @@ async def staff(t: TurnState) -> None:
             t.say((result.message or "No pude guardar tu horario.") + " ¿Me lo escribes de nuevo?")
             return
         data["hours"] = hours
-        t.say(f"{hello}Listo, guardé tu horario ✓\n\n{TUTORIAL}\n\n¿Todo claro?")
-        await _save(t, OnboardingKind.STAFF, "showing_tutorial", data)
-        return
-    if state == "showing_tutorial":
-        t.say("¡Perfecto! Ya quedaste lista(o) 🙌 Escríbeme cuando quieras ver tu agenda.".replace(
-            "lista(o)", "registrado"))
+        t.say(f"{hello}Listo, guardé tu horario ✓ Ya quedaste registrado 🙌\n\n{TUTORIAL}")
         await _save(t, OnboardingKind.STAFF, "completed", data)
         await _tell_owner(t, data)
         return
-    t.say(TUTORIAL)
+    # showing_tutorial (older sessions): the next message is a request, not a receipt
+    await _save(t, OnboardingKind.STAFF, "completed", data)
+    await _tell_owner(t, data)
+    if not await _answers_request(t):
+        t.say("¡Perfecto! Ya quedaste registrado 🙌 Escríbeme cuando quieras ver tu agenda.")
+
+
+async def _has_hours(t: TurnState) -> bool:
+    async with t.tc.ctx.db.session() as session:
+        return await session.scalar(select(Availability.id).where(
+            Availability.organization_id == t.profile.organization_id, Availability.staff_id == t.staff_id,
+            Availability.kind == AvailabilityKind.RECURRING).limit(1)) is not None
+
+
+async def _answers_request(t: TurnState) -> bool:
+    """Answer the message as the staff flows would, when it asks for something (not a bare "hola").
+
+    The flow it opens ("¿te refieres a la cita de…?") is kept like any management turn's.
+    """
+    from . import staff as staff_flows
+    from .base import save_flow
+
+    t.route_kind = "management"  # the tools of a member of the team, not of onboarding
+    u = staff_flows.understand(t)
+    if u.intent.value in ("greeting", "thanks", "goodbye", "unknown"):
+        t.route_kind = "staff_onboarding"
+        return False
+    await staff_flows.handle(t)
+    if t.flow is not None:
+        await save_flow(t.tc.ctx.db, t.tc.conversation_id, t.flow, organization_id=t.profile.organization_id,
+                        customer_id=None, staff_id=t.staff_id, now=t.now, traces=t.tc.traces)
+    t.route_kind = "staff_onboarding"
+    return True
 
 
 async def _tell_owner(t: TurnState, data: dict[str, Any]) -> None:

@@ -116,8 +116,11 @@ def _registry() -> dict[str, Tool]:
              operation="Schedule"),
         Tool("whats_next", "La siguiente cita de quien escribe.", _schema_of({}), S, whats_next,
              permission=Permission.VIEW_SCHEDULE, operation="Schedule"),
-        Tool("find_appointments", "Citas activas de un día, opcionalmente solo las de una hora (HH:MM).",
+        Tool("find_appointments", "Citas de un día (hoy si no se dice): las de una hora (HH:MM) o las de un "
+             "cliente por nombre (aproximado: «Jorge» encuentra a Jorge Hernández). Si hay dos, pregunta cuál. "
+             "include_marked: también las ya completadas o no-show (para decir cómo están marcadas).",
              _schema_of({"date": _DATE, "time": {"type": "string", "description": "HH:MM local"},
+                         "customer_name": {"type": "string"}, "include_marked": {"type": "boolean"},
                          "staff_id": _ID}), S, find_appointments, permission=Permission.VIEW_SCHEDULE,
              operation="Appointments"),
         Tool("block_time", "Bloquea tiempo en la agenda de quien escribe (comida, salir temprano).",

@@ -57,19 +57,48 @@ async def whats_next(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
 
 
 async def find_appointments(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
-    """Appointments on a local day (default today), optionally only the one(s) at a local time."""
+    """Appointments on a local day (default today): at a local time, or by the customer's name (fuzzy).
+
+    Pending and confirmed ones; with ``include_marked`` also those already completed or
+    no-show, so a second marking can say what the appointment already is.
+    """
     day = _day_arg(tc, args)
     start, end = day_bounds(day, tc.zone)
     staff_id = _uuid(args["staff_id"], "El empleado") if args.get("staff_id") else None
+    statuses = ["PENDING", "CONFIRMED"] + (["COMPLETED", "NO_SHOW"] if args.get("include_marked") else [])
     result = await run_operation(tc, "Appointments", {"from": start.isoformat(), "to": end.isoformat(),
-                                                      "staffId": staff_id, "status": ["PENDING", "CONFIRMED"]})
+                                                      "staffId": staff_id, "status": statuses})
     if (problem := _problem(result, tc.zone)) is not None:
         return problem
     found = [appointment_facts(a, tc.zone) for a in result["nodes"]]
     if args.get("time"):
         wanted = str(args["time"])[:5]
         found = [a for a in found if a["start"][11:16] == wanted]
+    if args.get("customer_name"):
+        found = customers_named(found, str(args["customer_name"]))
     return ToolResult(True, {"appointments": found})
+
+
+def customers_named(found: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
+    """The appointments whose customer is called ``name`` ("Jorge", "jorge hernandez", "Jorje"), best first."""
+    from rapidfuzz import fuzz
+
+    from messaging.spanish import normalize
+
+    wanted = normalize(name)
+    scored = []
+    for a in found:
+        if not a.get("customer"):
+            continue
+        have = normalize(a["customer"])
+        # a first name alone ("Jorge") matches "Jorge Hernández"; a typo ("Jorje") still does
+        score = max(fuzz.token_set_ratio(wanted, have), max((fuzz.ratio(wanted, w) for w in have.split()), default=0))
+        if score >= 80:
+            scored.append((score, a))
+    if not scored:
+        return []
+    best = max(score for score, _ in scored)
+    return [a for score, a in scored if score >= best - 5]
 
 
 async def block_time(tc: ToolContext, args: dict[str, Any]) -> ToolResult:

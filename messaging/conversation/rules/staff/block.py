@@ -11,10 +11,7 @@ from messaging.spanish import (
     parse_yes_no,
 )
 from messaging.spanish.intents import Understanding
-from wording import (
-    time_span,
-    time_with_article,
-)
+from wording import join_words, time_span, time_with_article
 
 from ..base import TurnState, at_hhmm, hhmm, local, numbered, time_words
 from .common import asked_day, denied, restart
@@ -72,7 +69,47 @@ async def start_block(t: TurnState, u: Understanding) -> None:
         t.say(f"¿De qué hora a qué hora bloqueo {t.day_words(day)}?")
         return
     flow.data["single"] = _single(u)
-    await _block(t, *span)
+    await _block_checked(t, *span, all_day=_all_day(u))
+
+
+def _all_day(u: Understanding) -> bool:
+    return u.slots.time_range is not None and u.slots.time_range.kind is RangeKind.ALL_DAY
+
+
+async def _block_checked(t: TurnState, start: datetime, end: datetime, *, all_day: bool = False) -> None:
+    """Block, unless it falls outside the person's hours: then say so and ask first."""
+    outside = await _outside_hours(t, start, end, all_day=all_day)
+    if outside is None:
+        await _block(t, start, end)
+        return
+    flow = t.flow
+    flow.state = "confirming_outside_hours"
+    flow.data.update(start=start.replace(tzinfo=None).isoformat(timespec="minutes"),
+                     end=end.replace(tzinfo=None).isoformat(timespec="minutes"))
+    what = "todo el día" if all_day else time_span(start.time(), end.time())
+    t.say(f"Ojo: {outside}. ¿Bloqueo {what} {t.day_words(start.date())} de todos modos?")
+
+
+async def _outside_hours(t: TurnState, start: datetime, end: datetime, *, all_day: bool) -> str | None:
+    """Why the span is outside the sender's working hours that day ("el sábado no trabajas"), or None."""
+    day = start.date()
+    result = await t.call("get_my_schedule", date=day.isoformat())
+    if not result.ok:
+        return None  # the block itself will say what is wrong
+    when = t.day_words(day)  # after "Ojo:", lowercase
+    if result.data["closed"]:
+        return f"{when} el negocio está cerrado"
+    working = [(time.fromisoformat(a), time.fromisoformat(b)) for p in result.data["staff"]
+               for a, b in p.get("working", [])]
+    if not working:
+        return f"{when} no trabajas según tu horario"
+    if all_day:
+        return None
+    local_end = (end - timedelta(minutes=1)).time() if end.date() != day else end.time()
+    if any(a <= start.time() and (local_end <= b or b == time(0)) for a, b in working):
+        return None
+    hours = join_words(time_span(a, b) for a, b in working)
+    return f"{when} tu horario es {hours}"
 
 
 def _single(u: Understanding) -> bool:
@@ -117,7 +154,18 @@ async def on_block(t: TurnState, u: Understanding) -> None:
             t.say("¿De qué hora a qué hora? Por ejemplo: «de 2 a 3».")
             return
         flow.data["single"] = _single(u)
-        await _block(t, *span)
+        await _block_checked(t, *span, all_day=_all_day(u))
+    elif flow.state == "confirming_outside_hours":
+        answer = parse_yes_no(t.text)
+        if answer.answer is True:
+            zone = t.profile.zone
+            await _block(t, datetime.fromisoformat(flow.data["start"]).replace(tzinfo=zone),
+                         datetime.fromisoformat(flow.data["end"]).replace(tzinfo=zone))
+        elif answer.answer is False:
+            flow.state = "closed"
+            t.say("Va, no bloqueé nada.")
+        else:
+            await restart(t, u)
     elif flow.state == "offering_more":
         answer = parse_yes_no(t.text)
         if answer.answer is True:

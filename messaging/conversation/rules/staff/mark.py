@@ -11,51 +11,78 @@ from messaging.spanish import (
 )
 from messaging.spanish.intents import Understanding
 
+from ...tools.staff import customers_named
 from ..base import TurnState, at_hhmm, hhmm, local, numbered, time_words
 from .common import asked_day, denied, restart, short_service
 
 _MARK = {Intent.MARK_NO_SHOW: "no_show", Intent.MARK_COMPLETED: "completed", Intent.CANCEL: "cancelled"}
 
 
+_LABELS = {"no_show": "no llegó", "completed": "completada", "cancelled": "cancelada"}
+_MARKED_AS = {"no_show": "como que no llegó", "completed": "como completada"}
+
+
 async def start_mark(t: TurnState, u: Understanding) -> None:
+    """Find the appointment by time or by the customer's name, then confirm (saying how it is marked now)."""
     status = _MARK[u.intent]
     said = u.slots.appointment_time or u.slots.time
     day = asked_day(t, u)
+    name = u.slots.customer_name
     result = await t.call("find_appointments", date=day.isoformat(),
-                          time=said.strftime("%H:%M") if said else None)
+                          time=said.strftime("%H:%M") if said else None, include_marked=status != "cancelled")
     if denied(t, result):
         return
     found = result.data["appointments"]
+    if name:
+        named = customers_named(found, name)
+        if not named:
+            t.say(f"No encontré una cita de {name} {t.day_words(day)}"
+                  + (f" a {time_words(said)}" if said else "") + ". ¿De qué hora es?")
+            t.start("mark", "asking_time", status=status)
+            return
+        found = named
     mine = [a for a in found if a["staff_id"] == str(t.staff_id)]
-    if len(found) > 1 and mine:
+    if len(found) > 1 and mine and not name:
         found = mine
-    if u.slots.customer_name:
-        named = [a for a in found if a["customer"] and u.slots.customer_name.lower() in a["customer"].lower()]
-        found = named or found
-    if said is None and len(found) != 1:
+    if said is None and not name and len(found) != 1:
+        open_ones = [a for a in found if a["status"] in ("pending", "confirmed")]
         if status == "completed":
             now = t.local_now.replace(tzinfo=None)
-            started = [a for a in found if local(a["start"]) <= now and a["staff_id"] == str(t.staff_id)]
+            started = [a for a in open_ones if local(a["start"]) <= now and a["staff_id"] == str(t.staff_id)]
             found = started[-1:] or found
         if len(found) != 1:
             t.start("mark", "asking_time", status=status)
-            t.say("¿De qué hora es la cita?")
+            t.say("¿De qué hora es la cita, o de quién?")
             return
     if not found:
-        t.say(f"No encontré citas activas {t.day_words(day)}" + (f" a {time_words(said)}" if said else "") + ".")
+        t.say(f"No encontré citas {t.day_words(day)}" + (f" a {time_words(said)}" if said else "") + ".")
         return
     flow = t.start("mark", "confirming", status=status, options=found)
     if len(found) > 1:
         flow.state = "selecting"
-        t.say("¿Cuál de estas?\n" + "\n".join(f"{i}. {hhmm(a['start'])} - {a['customer']} ({a['service']})"
-                                              for i, a in enumerate(found, 1)))
+        t.say(("Encontré a más de una persona con ese nombre. " if name else "") + "¿Cuál de estas?\n" + "\n".join(
+            f"{i}. {hhmm(a['start'])} - {a['customer']} ({short_service(a['service'])})"
+            + (f" — ya {_LABELS[a['status']]}" if a["status"] in _LABELS else "")
+            for i, a in enumerate(found, 1)))
         return
     _confirm_mark(t, found[0])
 
 
 def _confirm_mark(t: TurnState, a: dict[str, Any]) -> None:
-    t.flow.data["appointment"] = a
-    t.flow.state = "confirming"
+    """Confirm the change; an appointment already marked says so first ("ya está marcada como completada")."""
+    flow = t.flow
+    flow.data["appointment"] = a
+    status, current = flow.data["status"], a.get("status")
+    if current == status:
+        flow.state = "confirmed"
+        t.say(f"Esa cita ({a['customer'] or 'cliente'}, {at_hhmm(a['start'])}) ya está marcada "
+              f"{_MARKED_AS.get(status, 'así')}; no cambié nada.")
+        return
+    flow.state = "confirming"
+    if current in _MARKED_AS:
+        t.say(f"Esa cita de {a['customer'] or 'un cliente'} {at_hhmm(a['start'])} ya está marcada "
+              f"{_MARKED_AS[current]}; ¿la cambio a {_LABELS[status]}?")
+        return
     t.say(f"¿Te refieres a la cita de {a['customer'] or 'un cliente'} {at_hhmm(a['start'])} "
           f"({short_service(a['service'])})?")
 
@@ -78,6 +105,8 @@ async def on_mark(t: TurnState, u: Understanding) -> None:
         index = numbered(t.text, len(options))
         if index is None:
             index = choose(t.text, [local(a["start"]).time() for a in options]).index
+        if index is None and len(named := customers_named(options, t.text)) == 1:
+            index = options.index(named[0])
         if index is None:
             t.say("¿Cuál? Dime el número.")
             return

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from messaging.spanish import (
     Audience,
     Intent,
     detect_intent,
+    normalize,
     parse_yes_no,
 )
+from messaging.spanish.figures import read_figures
 from messaging.spanish.intents import Understanding
 
 from ..base import TurnState
+from .asked import FIGURES, Asked, follow_up
 from .block import on_block, on_unblock, start_block, unblock
 from .booking import on_move, on_on_behalf, start_move, start_on_behalf
 from .common import is_ack, me_first
@@ -18,7 +23,7 @@ from .customers import hand_back, history, on_history, on_message, start_message
 from .mark import on_mark, start_mark
 from .rebooking import on_rebooking, start_rebooking
 from .settings import dashboard_link, on_hours, on_service, start_hours, start_service_change
-from .stats import stats
+from .stats import answer_figures, stats
 from .team import (
     level_in,
     on_add_staff,
@@ -28,7 +33,7 @@ from .team import (
     start_permissions,
     start_remove_staff,
 )
-from .views import business_schedule, my_schedule, whats_next
+from .views import business_schedule, my_schedule, own_schedule, person_schedule, whats_next
 from .walk_in import on_walk_in, start_walk_in
 
 STRONG = frozenset({Intent.MY_SCHEDULE, Intent.BUSINESS_SCHEDULE, Intent.WHATS_NEXT, Intent.BLOCK_TIME,
@@ -59,7 +64,38 @@ def understand(t: TurnState) -> Understanding:
             return replace(u, intent=Intent.CHANGE_PERMISSIONS)
         if any(w in lowered for w in REMOVE_WORDS):
             return replace(u, intent=Intent.REMOVE_STAFF)
+    figures = read_figures(t.text)
+    if figures is not None and (u.intent in _FIGURE_INTENTS or figures.counting and u.intent in _MARKS):
+        return replace(u, intent=Intent.STATS)  # "¿cuántas citas tengo mañana?", "¿cuántos no llegaron?"
+    if _WHO_IS_NEXT.search(normalize(t.text)) and u.intent in (Intent.UNKNOWN, Intent.WHATS_NEXT,
+                                                               Intent.MY_SCHEDULE, Intent.GREETING):
+        later = u.slots.date is not None and u.slots.date.start != t.today
+        return replace(u, intent=Intent.MY_SCHEDULE if later else Intent.WHATS_NEXT)
     return u
+
+
+#: Intents a question about numbers is mistaken for by the intent table.
+_FIGURE_INTENTS = frozenset({Intent.STATS, Intent.MY_SCHEDULE, Intent.BUSINESS_SCHEDULE, Intent.UNKNOWN,
+                             Intent.WHATS_NEXT, Intent.HELP, Intent.GREETING})
+_MARKS = frozenset({Intent.MARK_NO_SHOW, Intent.MARK_COMPLETED, Intent.CANCEL})
+#: "¿con quién me toca?", "¿a quién atiendo ahorita?", "¿quién sigue?"
+_WHO_IS_NEXT = re.compile(r"\b(?:con\s+quien|a\s+quien|quien)\s+(?:me\s+toca|(?:atiendo|sigue|viene)\b)"
+                          r"|\bque\s+me\s+toca\b|\bmi\s+(?:siguiente|proxim[oa])\s+(?:cita|cliente|clienta)\b")
+
+
+async def on_asked(t: TurnState, u: Understanding) -> None:
+    """After an agenda or a figures answer: "¿y mañana?", "¿y Pedro?", "¿y la semana pasada?"."""
+    asked = Asked.of(t.flow.data)
+    new = follow_up(t, u, asked) if asked is not None else None
+    if new is None:
+        await start_from_intent(t, u)
+        return
+    if new.kind == FIGURES:
+        await answer_figures(t, new)
+    elif new.mine or new.staff_id == str(t.staff_id):
+        await own_schedule(t, new.first)
+    else:
+        await person_schedule(t, new.first, new.staff_name)
 
 
 async def handle(t: TurnState) -> None:
@@ -122,5 +158,5 @@ FLOW_INTENT = {"block": Intent.BLOCK_TIME, "mark": None, "walk_in": Intent.WALK_
 FLOW_HANDLERS = {"block": on_block, "unblock": on_unblock, "mark": on_mark, "walk_in": on_walk_in,
                  "history": on_history, "message": on_message, "add_staff": on_add_staff,
                  "remove_staff": on_remove_staff, "hours": on_hours, "service": on_service,
-                 "permissions": on_permissions, "rebook": on_rebooking, "on_behalf": on_on_behalf,
+                 "permissions": on_permissions, "asked": on_asked, "rebook": on_rebooking, "on_behalf": on_on_behalf,
                  "move": on_move}

@@ -5,19 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from messaging.spanish.intents import Understanding
-from wording import (
-    capitalize_first,
-)
+from wording import capitalize_first, time_span
 
-from ..base import TurnState, at_hhmm, hhmm, local, time_words
+from ..base import TurnState, at_hhmm, hhmm, local
+from .asked import SCHEDULE, Asked, mentioned_member, remember
 from .common import asked_day, denied, me_first, short_service, shortest_service
+
+_STATUS_MARKS = {"completed": " ✓ completada", "no_show": " ✗ no llegó"}
 
 
 def agenda_lines(entries: list[dict[str, Any]], *, show_free: bool = True, min_free: int = 30) -> list[str]:
     lines = []
     for e in entries:
         if e["kind"] == "appointment":
-            lines.append(f"⏰ {hhmm(e['start'])} - {short_service(e['service'])} - {e['customer'] or 'Cliente'}")
+            lines.append(f"⏰ {hhmm(e['start'])} - {short_service(e['service'])} - {e['customer'] or 'Cliente'}"
+                         + _STATUS_MARKS.get(e.get("status") or "", ""))
         elif e["kind"] == "block":
             reason = f" ({e['reason']})" if e.get("reason") else ""
             icon = "🍽️" if e.get("reason") and "comida" in e["reason"].lower() else "⛔"
@@ -25,13 +27,22 @@ def agenda_lines(entries: list[dict[str, Any]], *, show_free: bool = True, min_f
         elif e["kind"] == "free" and show_free:
             minutes = (local(e["end"]) - local(e["start"])).total_seconds() / 60
             if minutes >= min_free:
-                lines.append(f"⏰ {hhmm(e['start'])} - Disponible" if minutes == 60 else
-                             f"⏰ {hhmm(e['start'])} - {hhmm(e['end'])} - Disponible")
+                lines.append(f"⏰ {hhmm(e['start'])} - {hhmm(e['end'])} - Disponible")
     return lines
 
 
 async def my_schedule(t: TurnState, u: Understanding) -> None:
     day = asked_day(t, u)
+    member = mentioned_member(t, u) if u.slots.staff_name else None
+    if member is not None and member.id != t.staff_id:  # "¿qué tiene Pedro mañana?"
+        await person_schedule(t, day, member.name)
+        return
+    await own_schedule(t, day)
+
+
+async def own_schedule(t: TurnState, day) -> None:
+    remember(t, Asked(kind=SCHEDULE, first=day, last=day, staff_id=str(t.staff_id), staff_name=t.staff_name,
+                      mine=True))
     result = await t.call("get_my_schedule", date=day.isoformat())
     if denied(t, result):
         return
@@ -55,7 +66,7 @@ async def my_schedule(t: TurnState, u: Understanding) -> None:
             and (local(e["end"]) - local(e["start"])).total_seconds() >= min_free * 60]
     summary = f"Tienes {len(appointments)} cita{'s' if len(appointments) != 1 else ''}"
     if len(free) == 1:
-        summary += f" y un espacio libre a {time_words(local(free[0]['start']).time())}."
+        summary += f" y un espacio libre {time_span(local(free[0]['start']).time(), local(free[0]['end']).time())}."
     elif free:
         summary += f" y {len(free)} espacios libres."
     else:
@@ -65,7 +76,18 @@ async def my_schedule(t: TurnState, u: Understanding) -> None:
 
 
 async def business_schedule(t: TurnState, u: Understanding) -> None:
-    day = asked_day(t, u)
+    member = mentioned_member(t, u) if u.slots.staff_name else None
+    await person_schedule(t, asked_day(t, u), member.name if member else None)
+
+
+async def person_schedule(t: TurnState, day, name: str | None) -> None:
+    """One colleague's agenda ("agenda de Pedro") or, without a name, everyone's."""
+    member = next((m for m in t.profile.team if m.name == name), None) if name else None
+    if member is not None and member.id == t.staff_id:
+        await own_schedule(t, day)
+        return
+    remember(t, Asked(kind=SCHEDULE, first=day, last=day, staff_id=str(member.id) if member else None,
+                      staff_name=member.name if member else None))
     result = await t.call("get_business_schedule", date=day.isoformat())
     if denied(t, result):
         return
@@ -73,8 +95,8 @@ async def business_schedule(t: TurnState, u: Understanding) -> None:
         t.say(f"{capitalize_first(t.day_words(day))} el negocio está cerrado.")
         return
     people = result.data["staff"]
-    if u.slots.staff_name:  # "agenda de Pedro"
-        named = [p for p in people if p["staff"] == u.slots.staff_name]
+    if name:  # "agenda de Pedro"
+        named = [p for p in people if p["staff"] == name]
         if named:
             person = named[0]
             lines = agenda_lines(person["entries"], min_free=shortest_service(t))

@@ -1,0 +1,130 @@
+"""The last question a staff member asked, kept so "¿y mañana?" or "¿y Pedro?" reuse it.
+
+After an agenda or a figures answer the conversation keeps a typed :class:`Asked` (flow
+``asked``, state ``answered``). The next message, when it is a follow-up — it starts with
+"y" or is a few words naming only a period, a person, "yo"/"en total" or another figure —
+is the same question with that one value changed; anything else starts afresh.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from messaging.spanish import normalize
+from messaging.spanish.figures import Figure, Scope, read_figures
+from messaging.spanish.intents import Understanding
+from messaging.spanish.periods import parse_period
+
+from ..base import TurnState
+
+FLOW = "asked"
+ANSWERED = "answered"
+FIGURES, SCHEDULE = "figures", "schedule"
+
+_FOLLOW_UP = re.compile(r"^\W*(?:y|e|ahora|entonces|tambien|igual)\b")
+_ME = re.compile(r"\b(?:yo|mi|mis|mio|mia|mios|mias|conmigo)\b")
+_EVERYONE = re.compile(r"\b(?:en\s+total|total|todos|todas|el\s+negocio|todo\s+el\s+negocio|el\s+salon|general)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """What was asked: an agenda or figures, for local days first..last, and whose."""
+
+    kind: str  # FIGURES or SCHEDULE
+    first: date
+    last: date
+    #: Figure values in the order asked (figures only).
+    figures: tuple[str, ...] = ()
+    #: None: the business's (figures) or every agenda (schedule); else one staff member.
+    staff_id: str | None = None
+    staff_name: str | None = None
+    #: the staff member is the sender ("tengo", "mi agenda")
+    mine: bool = False
+
+    def data(self) -> dict[str, Any]:
+        return {"kind": self.kind, "first": self.first.isoformat(), "last": self.last.isoformat(),
+                "figures": list(self.figures), "staff_id": self.staff_id, "staff_name": self.staff_name,
+                "mine": self.mine}
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> Asked | None:
+        try:
+            return cls(kind=data["kind"], first=date.fromisoformat(data["first"]),
+                       last=date.fromisoformat(data["last"]), figures=tuple(data.get("figures") or ()),
+                       staff_id=data.get("staff_id"), staff_name=data.get("staff_name"), mine=bool(data.get("mine")))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+def remember(t: TurnState, asked: Asked) -> None:
+    """Keep the question answered this turn for the next message's follow-up."""
+    t.start(FLOW, ANSWERED, **asked.data())
+
+
+def mentioned_member(t: TurnState, u: Understanding | None, text: str | None = None):
+    """The team member a message names ("Pedro", "pedrito", "la de María"), or None."""
+    team = [m for m in t.profile.team]
+    if u is not None and u.slots.staff_name:
+        named = [m for m in team if m.name == u.slots.staff_name]
+        if named:
+            return named[0]
+    words = [w for w in normalize(text or t.text).split() if len(w) >= 3]
+    if not words or not team:
+        return None
+    firsts = {normalize(m.name).split()[0]: m for m in team if m.name}
+    best = None
+    for word in words:
+        found = process.extractOne(word, list(firsts), scorer=fuzz.ratio, score_cutoff=85)
+        if found and (best is None or found[1] > best[1]):
+            best = found
+    return firsts[best[0]] if best else None
+
+
+def follow_up(t: TurnState, u: Understanding, asked: Asked) -> Asked | None:
+    """The last question with the one value this message changes, or None when it is not a follow-up."""
+    norm = normalize(t.text)
+    words = norm.split()
+    if not words or not (_FOLLOW_UP.match(norm) or len(words) <= 4):
+        return None
+    # A bare weekday after a question about the past ("¿cuánto vendimos ayer?" "¿y el lunes?") is the last one.
+    past = asked.last < t.today
+    period = parse_period(norm + (" hubo" if past else ""), t.today, normalized=True)
+    member = mentioned_member(t, u, norm)
+    me = bool(_ME.search(norm)) and member is None
+    everyone = bool(_EVERYONE.search(norm)) and member is None and not me
+    figures = read_figures(norm, normalized=True)
+    if figures is not None and figures.figures == (Figure.SUMMARY,) and asked.kind == FIGURES:
+        figures = None  # "¿y los números de ayer?" keeps what was asked
+    if not (period or member or me or everyone or figures):
+        return None
+    new = asked
+    if period is not None:
+        new = replace(new, first=period.first, last=period.last)
+    if member is not None:
+        mine = str(member.id) == str(t.staff_id)
+        new = replace(new, staff_id=str(member.id), staff_name=member.name, mine=mine)
+    elif me:
+        new = replace(new, staff_id=str(t.staff_id), staff_name=t.staff_name, mine=True)
+    elif everyone:
+        new = replace(new, staff_id=None, staff_name=None, mine=False)
+    if figures is not None:
+        new = replace(new, kind=FIGURES, figures=tuple(f.value for f in figures.figures))
+        if figures.scope is Scope.MINE and member is None:
+            new = replace(new, staff_id=str(t.staff_id), staff_name=t.staff_name, mine=True)
+    if new.kind == SCHEDULE and new.first != new.last:
+        # "¿qué tengo hoy?" "¿y la otra semana?": a week of agendas is a count, not a list
+        new = replace(new, kind=FIGURES, figures=(Figure.APPOINTMENTS.value,))
+    return new
+
+
+def member_id(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value) if value else None
+    except ValueError:
+        return None
