@@ -160,9 +160,9 @@ async def test_example_4_staff_checks_the_day_and_blocks_the_free_hour(rules_app
     assert agenda.startswith("Hola Pedro, aquí está tu agenda para hoy viernes:")
     for line in ("⏰ 10:00 AM - Corte - Juan Pérez", "⏰ 11:00 AM - Corte y barba - Miguel Sánchez",
                  "⏰ 12:30 PM - Corte - Luis Ramírez", "🍽️ 2:00 PM - 3:00 PM - Bloqueado (comida)",
-                 "⏰ 3:00 PM - Barba - Carlos Mendoza", "⏰ 4:00 PM - Disponible", "⏰ 5:00 PM - Corte - Roberto García"):
+                 "⏰ 3:00 PM - Barba - Carlos Mendoza", "⏰ 4:00 PM - 5:00 PM - Disponible", "⏰ 5:00 PM - Corte - Roberto García"):
         assert line in agenda
-    assert agenda.endswith("Tienes 5 citas y un espacio libre a las 4.")
+    assert agenda.endswith("Tienes 5 citas y un espacio libre de las 4:00 PM a las 5:00 PM.")  # a gap has an end
 
     blocked = await chat.say("Bloquea las 4, tengo que salir temprano")
     assert blocked == "Listo, bloqueé las 4:00 PM ✓ ¿Quieres que también bloquee de 5 en adelante?"

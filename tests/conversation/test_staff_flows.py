@@ -206,14 +206,16 @@ async def test_the_owner_changes_permissions_and_removes_staff(rules_app, db, cl
     assert pedro.permission_level is PermissionLevel.ADMIN and pedro.is_active is False
 
 
-async def test_only_owners_and_admins_see_stats(rules_app, db, clock):
+async def test_owners_see_the_business_figures_and_staff_only_their_own(rules_app, db, clock):
     shop = await don_carlos(db, clock())
     juan = await add_customer(db, shop, "+525520000001", "Juan Pérez", verified=clock())
     await add_appointment(db, shop, juan, "corte", "pedro", TODAY, time(12), clock())
+    await add_appointment(db, shop, juan, "barba", "carlos", date(2026, 1, 20), time(12), clock())
     owner = await Chat(rules_app, db, "+525512345001", shop.number).say("cuantas citas llevamos este mes?")
-    assert owner.startswith("Este mes llevas 1 cita: 0 completadas ($0), 0 no-shows y 0 canceladas.")
+    assert owner.startswith("Este mes hay 2 citas en total.")
     staff = await Chat(rules_app, db, "+525512345002", shop.number).say("cuantas citas llevamos este mes?")
-    assert staff == "Solo el dueño o un administrador pueden ver las estadísticas."
+    assert staff.startswith("Este mes tienes 1 cita.")
+    assert staff.endswith("(Los números de todo el negocio solo los ven el dueño y los administradores.)")
 
 
 async def test_staff_message_a_customer_after_confirming(rules_app, db, clock):

@@ -103,6 +103,8 @@ def follow_up(t: TurnState, u: Understanding, asked: Asked) -> Asked | None:
         figures = None  # "¿y los números de ayer?" keeps what was asked
     if not (period or member or me or everyone or figures):
         return None
+    if figures is not None and not _FOLLOW_UP.match(norm):
+        return None  # "¿cuánto vendimos hoy?" is a whole new question, with its own whose
     new = asked
     if period is not None:
         new = replace(new, first=period.first, last=period.last)
@@ -117,6 +119,8 @@ def follow_up(t: TurnState, u: Understanding, asked: Asked) -> Asked | None:
         new = replace(new, kind=FIGURES, figures=tuple(f.value for f in figures.figures))
         if figures.scope is Scope.MINE and member is None:
             new = replace(new, staff_id=str(t.staff_id), staff_name=t.staff_name, mine=True)
+        elif figures.scope is Scope.EVERYONE and member is None and not me:
+            new = replace(new, staff_id=None, staff_name=None, mine=False)
     if new.kind == SCHEDULE and new.first != new.last:
         # "¿qué tengo hoy?" "¿y la otra semana?": a week of agendas is a count, not a list
         new = replace(new, kind=FIGURES, figures=(Figure.APPOINTMENTS.value,))

@@ -83,6 +83,13 @@ _WHO_IS_NEXT = re.compile(r"\b(?:con\s+quien|a\s+quien|quien)\s+(?:me\s+toca|(?:
                           r"|\bque\s+me\s+toca\b|\bmi\s+(?:siguiente|proxim[oa])\s+(?:cita|cliente|clienta)\b")
 
 
+def _may_follow_up(u: Understanding) -> bool:
+    """Intents a follow-up ("¿y mañana?", "¿y las canceladas?") may be mistaken for; never a change."""
+    if u.intent in _MARKS:
+        return not (u.slots.appointment_time or u.slots.time or u.slots.customer_name)
+    return u.intent in _FIGURE_INTENTS
+
+
 async def on_asked(t: TurnState, u: Understanding) -> None:
     """After an agenda or a figures answer: "¿y mañana?", "¿y Pedro?", "¿y la semana pasada?"."""
     asked = Asked.of(t.flow.data)
@@ -101,6 +108,9 @@ async def on_asked(t: TurnState, u: Understanding) -> None:
 async def handle(t: TurnState) -> None:
     u = understand(t)
     flow = t.flow
+    if flow is not None and flow.type == "asked" and _may_follow_up(u):
+        await on_asked(t, u)  # "¿y cancelaciones?" reads as a cancel, "¿y cuánto vendimos?" as a new question
+        return
     if flow is not None and not (u.intent in STRONG and u.intent is not FLOW_INTENT.get(flow.type)):
         handler = FLOW_HANDLERS.get(flow.type)
         if handler is not None:
