@@ -460,3 +460,30 @@ async def test_a_new_member_without_hours_is_asked_only_the_hours_and_their_requ
             Availability.staff_id == rosa.id, Availability.kind == AvailabilityKind.RECURRING))).all())
     assert days == [1, 2, 3, 4, 5]
     assert (await chat.say("¿y mañana?")) != ""  # routed as staff now
+
+
+# ---------------------------------------------------------------- the LLM engine asks the same resolver
+
+
+async def test_on_the_llm_an_owners_count_comes_from_the_same_figures_for_the_period_asked(llm_app, fake, db, clock):
+    from tests.conversation.fake_openai import call, last_tool_result, system_prompt
+
+    shop = await don_carlos(db, clock())
+    visits = await _book(db, shop, clock)
+    tomorrow = date(2026, 1, 17)
+    fake.then(
+        call("get_stats", {"first_day": "2026-01-17", "last_day": "2026-01-17"}),
+        lambda req: {"role": "assistant",
+                     "content": f"Mañana sábado hay {last_tool_result(req)['appointments']} citas en total."},
+        call("get_stats", {"first_day": "2026-01-17", "staff_id": str(shop.staff["pedro"].id)}),
+        lambda req: {"role": "assistant", "content": f"Pedro tiene {last_tool_result(req)['appointments']} citas."},
+    )
+    async with llm_app() as http:
+        carlos = Chat(http, db, CARLOS, shop.number)
+        total = count_figures(visits, tomorrow, tomorrow, MX)["appointments"]
+        assert await carlos.say("¿Cuántas citas hay mañana en total?") == f"Mañana sábado hay {total} citas en total."
+        pedros = count_figures(visits, tomorrow, tomorrow, MX, staff_id=shop.staff["pedro"].id)["appointments"]
+        assert await carlos.say("¿y Pedro?") == f"Pedro tiene {pedros} citas."
+    prompt = system_prompt(fake.requests[0])
+    assert "get_stats" in prompt and "lunes a domingo" in prompt and "¿y mañana?" in prompt
+    assert "get_stats" in fake.tool_names(0)

@@ -81,8 +81,8 @@ def _registry() -> dict[str, Tool]:
                          "part_of_day": {"type": "string", "enum": ["manana", "mediodia", "tarde", "noche"]},
                          "staff_id": _ID}, ("date_from",)),
              CS, check_availability, operation="AvailableSlots"),
-        Tool("book_appointment", "Agenda una cita a una hora que check_availability devolvió. "
-             "Solo después de que la persona confirme.",
+        Tool("book_appointment", "Agenda una cita a una hora que check_availability devolvió; con varios "
+             "servicios en la misma visita, service_ids (en orden). Solo después de que la persona confirme.",
              _schema_of({"service_id": _ID, "service_ids": {"type": "array", "items": _ID},
                          "start_time": _LOCAL_TIME, "staff_id": _ID,
                          "customer_name": {"type": "string"}, "customer_phone": _PHONE},
@@ -98,7 +98,9 @@ def _registry() -> dict[str, Tool]:
                          "notify_customer": {"type": "boolean"}}, ("appointment_id",)),
              CS, cancel_appointment, writes=True, permission=Permission.CANCEL_APPOINTMENT,
              operation="CancelAppointment"),
-        Tool("reschedule_appointment", "Cambia una cita a otra hora que check_availability devolvió.",
+        Tool("reschedule_appointment", "Mueve una cita (con todos sus servicios) a otra hora. La cita que se mueve "
+             "no cuenta como ocupada: su propio horario y los que se le enciman sirven. Si no hay espacio, devuelve "
+             "alternativas. Solo después de que la persona confirme la hora vieja y la nueva.",
              _schema_of({"appointment_id": _ID, "new_start_time": _LOCAL_TIME}, ("appointment_id", "new_start_time")),
              CS, reschedule_appointment, writes=True, permission=Permission.BOOK, operation="RescheduleAppointment"),
         Tool("update_my_name", "Guarda el nombre que el cliente confirmó.",
