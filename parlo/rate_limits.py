@@ -26,8 +26,9 @@ def redis_storage_uri(url: str) -> str:
 
 def sign_in_limits(settings: Settings, db: Database, clock: Clock) -> SignInLimits:
     in_database = DatabaseCounters(db, clock)
+    secret = settings.jwt_secret.get_secret_value()
     if not settings.redis_url:
-        return SignInLimits(in_database)
+        return SignInLimits(in_database, secret=secret)
     redis = RedisStorage(redis_storage_uri(settings.redis_url), implementation="redispy", wrap_exceptions=True,
                          key_prefix=REDIS_PREFIX, socket_timeout=2, socket_connect_timeout=2)
-    return SignInLimits(redis, fallback=in_database)
+    return SignInLimits(redis, fallback=in_database, secret=secret)

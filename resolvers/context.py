@@ -116,4 +116,4 @@ class Context:
             return self.sign_in_limits
         from resolvers.sign_in_limits import SignInLimits
 
-        return SignInLimits.in_database(self.db, self.now)
+        return SignInLimits.in_database(self.db, self.now, secret=self.config.jwt_secret)

@@ -21,6 +21,8 @@ If the Redis storage fails, the database counters answer instead (the limits sta
 
 from __future__ import annotations
 
+import hashlib
+import ipaddress
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -104,12 +106,32 @@ class Attempt:
 class SignInLimits:
     """The limits of one deployment: a `limits` storage (Redis or the database) and a fallback."""
 
-    def __init__(self, storage: Storage, fallback: Storage | None = None) -> None:
+    def __init__(self, storage: Storage, fallback: Storage | None = None, *, secret: str = "") -> None:
         self.storage, self.fallback = storage, fallback
+        self._secret = secret.encode("utf-8")[:64]  # blake2b takes a key of up to 64 bytes
 
     @classmethod
-    def in_database(cls, db: Database, now: Callable[[], datetime]) -> SignInLimits:
-        return cls(DatabaseCounters(db, now))
+    def in_database(cls, db: Database, now: Callable[[], datetime], *, secret: str = "") -> SignInLimits:
+        return cls(DatabaseCounters(db, now), secret=secret)
+
+    def subject(self, scope: str, who: str) -> str:
+        """What a counter is keyed by: a keyed hash, never the phone or address itself.
+
+        The counters (a table, Redis keys) then say nothing about who asked for a link, and
+        the keys are short and of one length whatever was typed. IPv6 addresses count per /64:
+        one client usually holds the whole prefix, and would otherwise get a fresh count per
+        address.
+        """
+        if scope == "address":
+            try:
+                address = ipaddress.ip_address(who)
+            except ValueError:
+                pass
+            else:
+                if isinstance(address, ipaddress.IPv6Address):
+                    mapped = address.ipv4_mapped
+                    who = str(mapped) if mapped else str(ipaddress.ip_network(f"{address}/64", strict=False))
+        return hashlib.blake2b(f"{scope}:{who}".encode(), digest_size=16, key=self._secret).hexdigest()
 
     async def attempt(self, policy: Policy, *, address: str | None, account: str | None) -> Attempt | TooManyAttempts:
         """Count this attempt; refuse it if any window of its address or account is used up."""
@@ -124,7 +146,7 @@ class SignInLimits:
     async def _attempt(self, storage: Storage, policy: Policy, address: str | None,
                        account: str | None) -> Attempt | TooManyAttempts:
         attempt = Attempt(self, policy, storage)
-        hits = [(item, (policy.action, scope, who))
+        hits = [(item, (policy.action, scope, self.subject(scope, who)))
                 for scope, who, windows in (("address", address, policy.per_address),
                                             ("account", account, policy.per_account)) if who
                 for item in windows]

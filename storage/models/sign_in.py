@@ -2,8 +2,8 @@
 
 Global, not a tenant table: a counter is keyed by what an attacker varies (an IP address,
 a phone number typed on the sign-in page, "the admin"), none of which belongs to one
-organization. On Citus it is a reference table (see the migration), so every node can
-answer it. Rows are tiny and short-lived: :mod:`storage.sign_in_counters` resets an
+organization. On Citus it is a reference table (distributed with the others), so every node
+can answer it. Rows are tiny and short-lived: :mod:`storage.sign_in_counters` resets an
 expired one on its next hit and sweeps old ones now and then.
 """
 
@@ -20,7 +20,7 @@ from storage.base import Base
 class SignInCounter(Base):
     __tablename__ = "sign_in_counters"
 
-    #: The `limits` library's key: namespace, action, scope, who, and the window.
+    #: The `limits` library's key: namespace, action, scope, a keyed hash of who, the window.
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
     #: When this window ends; the next hit after it starts a new window at 0.

@@ -159,3 +159,25 @@ async def test_one_address_asking_links_for_many_phones_is_limited(client, salon
     assert answers == ["MagicLinkRequested"] * 20 + ["TooManyAttempts"]
     bad_phone = data(await gql(client, REQUEST, {"phone": "hola"}))["requestMagicLink"]["__typename"]
     assert bad_phone == "TooManyAttempts"  # counted before the phone is even read
+
+
+async def test_the_counters_keep_no_phone_or_address(client, salon, db):
+    from storage import SignInCounter
+
+    data(await gql(client, REQUEST, {"phone": "5512340002"}))
+    await _login(client, WRONG)
+    async with db.session() as session:
+        keys = (await session.scalars(select(SignInCounter.key))).all()
+    assert keys and not any("5512340002" in k or "127.0.0.1" in k for k in keys)
+
+
+async def test_an_ipv6_client_counts_per_64_prefix_not_per_address(settings, clock, db):
+    """Each address of one /64 is the same client: rotating through them gains nothing."""
+    async def guess(address: str) -> str:
+        async with app_client(settings, clock, address) as http:
+            return data(await gql(http, VERIFY, {"token": "adivinanza"}))["verifyMagicLink"]["__typename"]
+
+    for n in range(10):
+        assert await guess(f"2001:db8:1:2::{n + 1:x}") == "NotAuthenticated"
+    assert await guess("2001:db8:1:2:ffff::1") == "TooManyAttempts"
+    assert await guess("2001:db8:1:3::1") == "NotAuthenticated"  # another /64: another client

@@ -3,7 +3,8 @@
 * ``staff.session_generation``: every session token carries it; bumping it (sign out
   everywhere, a permission change, a deactivation, a new phone) revokes older sessions.
 * ``sign_in_counters``: the sign-in rate limits' windows when there is no Redis. Global
-  (keyed by address or phone, not by organization); on Citus a reference table.
+  (keyed by a hash of an address or phone, not by organization); on Citus a reference
+  table, made so where the tables are distributed (after the migrations), like the others.
 * PostgreSQL: two deferred constraint triggers make "a cancelled appointment with occupancy
   rows" impossible, whatever the code does: an occupancy row for a cancelled appointment,
   or an appointment cancelled while it still has occupancy, fails at commit with SQLSTATE
@@ -83,9 +84,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("key", name=op.f("pk_sign_in_counters")),
     )
     op.create_index(op.f("ix_sign_in_counters_expires_at"), "sign_in_counters", ["expires_at"])
-    if _is_citus(bind):
-        op.execute("SELECT create_reference_table('sign_in_counters')")
-    elif bind.dialect.name == "postgresql":
+    if bind.dialect.name == "postgresql" and not _is_citus(bind):
         for statement in _FUNCTIONS:
             op.execute(statement)
 
