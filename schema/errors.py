@@ -1,17 +1,26 @@
 """The expected failures of ``resolvers.errors`` as GraphQL types, all implementing ``Problem``.
 
-Mutation results (and single-object queries) are unions ``Payload | NotFound | …``; a
-client can select ``... on Problem { message }`` once for every failure. List queries
-turn a problem into a GraphQL error whose ``extensions.code`` names it (see ``raise_problem``).
+Mutation results (and single-object queries) are unions of the payload and the problems
+that operation can really return (``BookingResult = Booking | SlotTaken | OffGrid | …``, but
+``adminLogin`` never says ``OutsideHours``); a client can select ``... on Problem { message }``
+once for every failure. List queries turn a problem into a GraphQL error whose
+``extensions.code`` names it (see ``raise_problem``).
+
+Should a use case ever return a problem its union does not list (a bug: the union is
+behind the resolver), ``as_graphql`` logs it and answers that problem as a coded GraphQL
+error, with its Spanish message, instead of failing the whole response.
 """
 
+import logging
 from enum import Enum
-from typing import Annotated, Union
+from typing import Annotated, Union, get_args
 
 import strawberry
 
 from resolvers import errors as found
 from schema.types.slot import Slot
+
+log = logging.getLogger("parlo.graphql")
 
 
 @strawberry.interface(description="An expected failure, with a Spanish message for the user.")
@@ -81,10 +90,25 @@ class TooManyAttempts(Problem):
 
 
 PROBLEM_TYPES = (NotFound, PermissionDenied, NotAuthenticated, ValidationError, OutsideHours, SlotTaken,
-                 OffGrid, Conflict, Suspended)
+                 OffGrid, Conflict, Suspended, TooManyAttempts)
 
 
-def as_graphql(problem: found.Problem) -> Problem:
+def members(union) -> tuple[type, ...]:
+    """The types of a union made by :func:`result` (payload first)."""
+    return get_args(get_args(union)[0])
+
+
+def as_graphql(problem: found.Problem, union=None) -> Problem:
+    """The problem as its GraphQL type; with ``union``, only if that union lists it (else a coded error)."""
+    converted = _converted(problem)
+    if union is not None and type(converted) not in members(union):
+        log.error("%s returned %s, which its result union does not list: answered as a GraphQL error",
+                  get_args(union)[1].graphql_name, type(converted).__name__)
+        raise ProblemRaised(problem)
+    return converted
+
+
+def _converted(problem: found.Problem) -> Problem:
     if isinstance(problem, found.SlotTaken):
         return SlotTaken(message=problem.message, alternatives=[Slot.of(a) for a in problem.alternatives],
                          taken=TakenResource(problem.taken) if problem.taken else None,
@@ -102,9 +126,10 @@ def as_graphql(problem: found.Problem) -> Problem:
     return Conflict(message=problem.message)  # a Problem subclass added later still reaches the user
 
 
-def result(name: str, success: type, description: str | None = None, extra: tuple[type, ...] = ()):
-    """``Annotated[Union[success, *PROBLEM_TYPES, *extra], strawberry.union(name)]``."""
-    return Annotated[Union[(success, *PROBLEM_TYPES, *extra)], strawberry.union(name, description=description)]
+def result(name: str, success: type, *problems: type, description: str | None = None):
+    """``Annotated[Union[success, *problems], strawberry.union(name)]``: list only what the operation can return."""
+    assert problems and set(problems) <= set(PROBLEM_TYPES), (name, problems)
+    return Annotated[Union[(success, *problems)], strawberry.union(name, description=description)]
 
 
 class ProblemRaised(Exception):

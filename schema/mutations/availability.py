@@ -32,17 +32,17 @@ class AvailabilityMutations:
     async def block_time(self, info: strawberry.Info, input: BlockTimeInput) -> BlockTimeResult:
         return outcome(await scheduling.block_time(
             info.context.use_case, input.start, input.end, staff_id=optional_id(given(input.staff_id)),
-            reason=given(input.reason), location_id=optional_id(given(input.location_id))), TimeBlocked.of)
+            reason=given(input.reason), location_id=optional_id(given(input.location_id))), TimeBlocked.of, BlockTimeResult)
 
     @strawberry.mutation
     async def remove_block(self, info: strawberry.Info, id: strawberry.ID) -> RemoveBlockResult:
-        return outcome(await scheduling.remove_block(info.context.use_case, from_id(id)), Block.of)
+        return outcome(await scheduling.remove_block(info.context.use_case, from_id(id)), Block.of, RemoveBlockResult)
 
     @strawberry.mutation(description="Replace a staff member's weekly working hours.")
     async def set_recurring_availability(self, info: strawberry.Info, staff_id: strawberry.ID,
                                          hours: list[WeeklyHoursInput]) -> RecurringAvailabilityResult:
         return outcome(await scheduling.set_recurring_availability(
-            info.context.use_case, from_id(staff_id), [h.to_value() for h in hours]), _weekly(staff_id))
+            info.context.use_case, from_id(staff_id), [h.to_value() for h in hours]), _weekly(staff_id), RecurringAvailabilityResult)
 
     @strawberry.mutation(description="Replace a location's weekly business hours; closedDays adds dated closures.")
     async def set_business_hours(self, info: strawberry.Info, hours: list[WeeklyHoursInput],
@@ -50,4 +50,4 @@ class AvailabilityMutations:
                                  location_id: strawberry.ID | None = None) -> LocationResult:
         return outcome(await scheduling.set_business_hours(
             info.context.use_case, [h.to_value() for h in hours], closed_days=closed_days,
-            location_id=optional_id(location_id)), Location.of)
+            location_id=optional_id(location_id)), Location.of, LocationResult)

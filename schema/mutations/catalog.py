@@ -17,24 +17,24 @@ def deleted(value) -> Deleted:
 class CatalogMutations:
     @strawberry.mutation
     async def create_service(self, info: strawberry.Info, input: CreateServiceInput) -> ServiceResult:
-        return outcome(await catalog.create_service(info.context.use_case, input.to_draft()), Service.of)
+        return outcome(await catalog.create_service(info.context.use_case, input.to_draft()), Service.of, ServiceResult)
 
     @strawberry.mutation(description="Change a service; isActive: false hides it from booking.")
     async def update_service(self, info: strawberry.Info, id: strawberry.ID, input: UpdateServiceInput) -> ServiceResult:
-        return outcome(await catalog.update_service(info.context.use_case, from_id(id), input.to_changes()), Service.of)
+        return outcome(await catalog.update_service(info.context.use_case, from_id(id), input.to_changes()), Service.of, ServiceResult)
 
     @strawberry.mutation(description="Only a service with no appointments; otherwise deactivate it.")
     async def delete_service(self, info: strawberry.Info, id: strawberry.ID) -> DeleteResult:
-        return outcome(await catalog.delete_service(info.context.use_case, from_id(id)), deleted)
+        return outcome(await catalog.delete_service(info.context.use_case, from_id(id)), deleted, DeleteResult)
 
     @strawberry.mutation
     async def create_spot(self, info: strawberry.Info, input: CreateSpotInput) -> SpotResult:
-        return outcome(await catalog.create_spot(info.context.use_case, input.to_draft()), Spot.of)
+        return outcome(await catalog.create_spot(info.context.use_case, input.to_draft()), Spot.of, SpotResult)
 
     @strawberry.mutation
     async def update_spot(self, info: strawberry.Info, id: strawberry.ID, input: UpdateSpotInput) -> SpotResult:
-        return outcome(await catalog.update_spot(info.context.use_case, from_id(id), input.to_changes()), Spot.of)
+        return outcome(await catalog.update_spot(info.context.use_case, from_id(id), input.to_changes()), Spot.of, SpotResult)
 
     @strawberry.mutation(description="Only a spot with no appointments; otherwise deactivate it.")
     async def delete_spot(self, info: strawberry.Info, id: strawberry.ID) -> DeleteResult:
-        return outcome(await catalog.delete_spot(info.context.use_case, from_id(id)), deleted)
+        return outcome(await catalog.delete_spot(info.context.use_case, from_id(id)), deleted, DeleteResult)

@@ -14,17 +14,17 @@ class OrganizationMutations:
     @strawberry.mutation(description="Owner only: name, time zone and settings.")
     async def update_organization(self, info: strawberry.Info, input: UpdateOrganizationInput) -> OrganizationChangeResult:
         return outcome(await organizations.update_organization(info.context.use_case, input.to_changes()),
-                       Organization.of)
+                       Organization.of, OrganizationChangeResult)
 
     @strawberry.mutation
     async def create_location(self, info: strawberry.Info, input: CreateLocationInput) -> LocationResult:
-        return outcome(await locations.create_location(info.context.use_case, input.to_draft()), Location.of)
+        return outcome(await locations.create_location(info.context.use_case, input.to_draft()), Location.of, LocationResult)
 
     @strawberry.mutation(description="Edit or deactivate (isActive: false) a location.")
     async def update_location(self, info: strawberry.Info, id: strawberry.ID, input: UpdateLocationInput) -> LocationResult:
         return outcome(await locations.update_location(info.context.use_case, from_id(id), input.to_changes()),
-                       Location.of)
+                       Location.of, LocationResult)
 
     @strawberry.mutation(description="Only an unused location, never the only one.")
     async def delete_location(self, info: strawberry.Info, id: strawberry.ID) -> DeleteResult:
-        return outcome(await locations.delete_location(info.context.use_case, from_id(id)), deleted)
+        return outcome(await locations.delete_location(info.context.use_case, from_id(id)), deleted, DeleteResult)

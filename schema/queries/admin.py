@@ -16,7 +16,7 @@ class AdminQueries:
     @strawberry.field(description="Admin only: platform-wide figures.")
     async def platform_stats(self, info: strawberry.Info) -> PlatformStatsResult:
         value = await admin.platform_stats(info.context.use_case)
-        return as_graphql(value) if isinstance(value, Problem) else PlatformStats.of(value)
+        return as_graphql(value, PlatformStatsResult) if isinstance(value, Problem) else PlatformStats.of(value)
 
     @strawberry.field(description="Admin only: every organization, newest first, a page at a time.")
     async def organizations(self, info: strawberry.Info, search: str | None = None,

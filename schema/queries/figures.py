@@ -20,11 +20,11 @@ class FiguresQueries:
     async def figures(self, info: strawberry.Info, from_: From, to: datetime,
                       staff_id: strawberry.ID | None = None) -> FiguresResult:
         value = await stats.period_figures(info.context.use_case, from_, to, staff_id=optional_id(staff_id))
-        return as_graphql(value) if isinstance(value, Problem) else Figures.of(value)
+        return as_graphql(value, FiguresResult) if isinstance(value, Problem) else Figures.of(value)
 
     @strawberry.field(description="Figures for local days firstDay..lastDay (inclusive, the salon's zone); "
                                   "lastDay defaults to firstDay. Same numbers as `figures`.")
     async def day_figures(self, info: strawberry.Info, first_day: date, last_day: date | None = None,
                           staff_id: strawberry.ID | None = None) -> FiguresResult:
         value = await stats.day_figures(info.context.use_case, first_day, last_day, staff_id=optional_id(staff_id))
-        return as_graphql(value) if isinstance(value, Problem) else Figures.of(value)
+        return as_graphql(value, FiguresResult) if isinstance(value, Problem) else Figures.of(value)

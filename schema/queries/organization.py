@@ -13,19 +13,19 @@ from schema.types.spot import Spot
 from schema.types.staff_member import StaffMember
 
 
-def _one(value, convert):
-    return as_graphql(value) if isinstance(value, Problem) else convert(value)
+def _one(value, convert, union):
+    return as_graphql(value, union) if isinstance(value, Problem) else convert(value)
 
 
 @strawberry.type
 class OrganizationQueries:
     @strawberry.field(description="The caller, their organization and permission level.")
     async def me(self, info: strawberry.Info) -> MeResult:
-        return _one(await actors.describe_me(info.context.use_case), Me.of)
+        return _one(await actors.describe_me(info.context.use_case), Me.of, MeResult)
 
     @strawberry.field(description="The caller's organization, with plan usage and WhatsApp status.")
     async def organization(self, info: strawberry.Info) -> OrganizationResult:
-        return _one(await organizations.get_organization(info.context.use_case), Organization.of)
+        return _one(await organizations.get_organization(info.context.use_case), Organization.of, OrganizationResult)
 
     @strawberry.field(description="Locations with their business hours.")
     async def locations(self, info: strawberry.Info, include_inactive: bool = False) -> list[Location]:

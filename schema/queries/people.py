@@ -24,7 +24,7 @@ class PeopleQueries:
     @strawberry.field(description="One customer, with appointment history.")
     async def customer(self, info: strawberry.Info, id: strawberry.ID) -> CustomerResult:
         value = await customers.get_customer(info.context.use_case, from_id(id))
-        return as_graphql(value) if isinstance(value, Problem) else Customer.of(value)
+        return as_graphql(value, CustomerResult) if isinstance(value, Problem) else Customer.of(value)
 
     @strawberry.field(description="WhatsApp conversations, newest first. Admins see every organization (filter with organizationId).")
     async def conversations(self, info: strawberry.Info, phone: str | None = None,
@@ -39,4 +39,4 @@ class PeopleQueries:
     @strawberry.field(description="One conversation with its messages in both directions.")
     async def conversation(self, info: strawberry.Info, id: strawberry.ID) -> ConversationResult:
         value = await conversations.get_conversation(info.context.use_case, from_id(id))
-        return as_graphql(value) if isinstance(value, Problem) else Conversation.of(value)
+        return as_graphql(value, ConversationResult) if isinstance(value, Problem) else Conversation.of(value)

@@ -1,6 +1,6 @@
 """Unions for the single-object queries."""
 
-from schema.errors import result
+from schema.errors import NotAuthenticated, NotFound, PermissionDenied, ValidationError, result
 from schema.types.admin import PlatformStats
 from schema.types.appointment import Appointment
 from schema.types.conversation import Conversation
@@ -10,11 +10,11 @@ from schema.types.me import Me
 from schema.types.organization import Organization
 from schema.types.schedule import DaySchedule
 
-MeResult = result("MeResult", Me)
-OrganizationResult = result("OrganizationResult", Organization)
-CustomerResult = result("CustomerResult", Customer)
-AppointmentResult = result("AppointmentResult", Appointment)
-ScheduleResult = result("ScheduleResult", DaySchedule)
-ConversationResult = result("ConversationResult", Conversation)
-PlatformStatsResult = result("PlatformStatsResult", PlatformStats)
-FiguresResult = result("FiguresResult", Figures)
+MeResult = result("MeResult", Me, NotAuthenticated)
+OrganizationResult = result("OrganizationResult", Organization, NotFound, PermissionDenied)
+CustomerResult = result("CustomerResult", Customer, NotFound, PermissionDenied)
+AppointmentResult = result("AppointmentResult", Appointment, NotFound, PermissionDenied)
+ScheduleResult = result("ScheduleResult", DaySchedule, NotFound, PermissionDenied, ValidationError)
+ConversationResult = result("ConversationResult", Conversation, NotFound, PermissionDenied)
+PlatformStatsResult = result("PlatformStatsResult", PlatformStats, PermissionDenied)
+FiguresResult = result("FiguresResult", Figures, NotFound, PermissionDenied, ValidationError)

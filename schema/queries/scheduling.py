@@ -39,7 +39,7 @@ class SchedulingQueries:
     @strawberry.field
     async def appointment(self, info: strawberry.Info, id: strawberry.ID) -> AppointmentResult:
         value = await scheduling.get_appointment(info.context.use_case, from_id(id))
-        return as_graphql(value) if isinstance(value, Problem) else Appointment.of(value)
+        return as_graphql(value, AppointmentResult) if isinstance(value, Problem) else Appointment.of(value)
 
     @strawberry.field(description="One local day's agenda per staff member: appointments, blocks and free gaps.")
     async def schedule(self, info: strawberry.Info, date: date, staff_id: strawberry.ID | None = None,
@@ -47,7 +47,7 @@ class SchedulingQueries:
         value = await scheduling.day_schedule(info.context.use_case, date, staff_id=optional_id(staff_id),
                                               location_id=optional_id(location_id))
         if isinstance(value, Problem):
-            return as_graphql(value)
+            return as_graphql(value, ScheduleResult)
         # The agenda already read who, what, where and with whom: its appointments' fields need no query.
         loaders = info.context.loaders
         loaders.staff.prime_many({day.staff.id: day.staff for day in value.staff})
@@ -76,7 +76,7 @@ class SchedulingQueries:
     @strawberry.field(description="Owners and admins: a stored rebooking plan.")
     async def rebooking_plan(self, info: strawberry.Info, id: strawberry.ID) -> RebookingPlanResult:
         value = await rebooking.get_rebooking_plan(info.context.use_case, from_id(id))
-        return as_graphql(value) if isinstance(value, Problem) else RebookingPlan.of(value)
+        return as_graphql(value, RebookingPlanResult) if isinstance(value, Problem) else RebookingPlan.of(value)
 
     @strawberry.field(description="Blocked time overlapping the range (staff and whole-location).")
     async def blocks(self, info: strawberry.Info, from_: From, to: datetime,

@@ -273,3 +273,54 @@ async def test_when_everyone_who_does_it_is_busy_it_says_the_team_is(client, sal
     barba = await book(s.barba, None, "55 1234 7003")  # Silla 2 is free; Ana and Beto, who do barba, are not
     assert barba["__typename"] == "SlotTaken" and barba["taken"] == "STAFF" and barba["staffId"] is None
     assert barba["message"].startswith("A esa hora todo el equipo que hace ese servicio está ocupado.")
+
+
+# ---------------------------------------------------------------- each operation names only its own problems
+
+
+def _union_of(field: str, root: str = "mutation") -> set[str]:
+    from schema.schema import build_schema
+    schema = build_schema()._schema
+    parent = schema.mutation_type if root == "mutation" else schema.query_type
+    union = parent.fields[field].type.of_type
+    return {t.name for t in union.types}
+
+
+def test_each_result_union_names_only_what_its_operation_can_return():
+    assert _union_of("bookAppointment") == {"Booking", "NotFound", "PermissionDenied", "ValidationError",
+                                            "OutsideHours", "SlotTaken", "OffGrid", "Suspended"}
+    assert "OffGrid" not in _union_of("bookWalkIn") and "SlotTaken" in _union_of("bookWalkIn")
+    assert _union_of("adminLogin") == {"AdminSession", "NotAuthenticated", "PermissionDenied", "TooManyAttempts"}
+    assert _union_of("deleteService") == {"Deleted", "NotFound", "PermissionDenied", "Conflict"}
+    assert _union_of("schedule", "query") == {"DaySchedule", "NotFound", "PermissionDenied", "ValidationError"}
+    assert _union_of("platformStats", "query") == {"PlatformStats", "PermissionDenied"}
+    for field, union in (("cancelAppointment", _union_of("cancelAppointment")), ("me", _union_of("me", "query"))):
+        assert not {"SlotTaken", "OffGrid", "OutsideHours"} & union, field
+
+
+async def test_a_fragment_on_a_problem_the_operation_cannot_return_is_refused(client, owner):
+    body = await gql(client, "{ schedule(date: \"2026-01-17\") { ... on SlotTaken { message } } }", token=owner)
+    assert body["errors"] and "SlotTaken" in body["errors"][0]["message"]
+
+
+async def test_a_problem_missing_from_its_union_still_reaches_the_client_in_spanish(client, salon, owner, monkeypatch,
+                                                                                   caplog):
+    """A use case answering a problem its union does not list (a bug) is a coded error, not a failed response."""
+    import resolvers.catalog
+    from resolvers.errors import OutsideHours
+
+    async def closed(ctx, service_id):
+        return OutsideHours("A esa hora el negocio está cerrado.")
+
+    monkeypatch.setattr(resolvers.catalog, "delete_service", closed)
+    body = await gql(client, "mutation($id: ID!) { deleteService(id: $id) { __typename } }",
+                     {"id": str(salon.salon.corte.id)}, token=owner)
+    assert body["errors"][0]["message"] == "A esa hora el negocio está cerrado."
+    assert body["errors"][0]["extensions"]["code"] == "OutsideHours"
+    assert "DeleteResult" in caplog.text and "OutsideHours" in caplog.text
+
+
+def test_every_tool_document_selects_alternatives_only_where_they_can_come():
+    from messaging.conversation.tools.documents import DOCUMENTS
+    with_alternatives = {name for name, text in DOCUMENTS.items() if "alternatives" in text}
+    assert with_alternatives == {"BookAppointment", "BookWalkIn", "RescheduleAppointment"}

@@ -22,8 +22,11 @@ def _schema():
     return build_schema(introspection=False)
 
 
-_PROBLEM = ("__typename ... on Problem { message } ... on SlotTaken { alternatives { start staffId } }"
-            " ... on OffGrid { alternatives { start staffId } }")
+# Each result union lists only the problems its operation can return, and GraphQL refuses a
+# fragment on a type outside the union: the alternatives are asked for only where they can come.
+_PROBLEM = "__typename ... on Problem { message }"
+_TAKEN = "... on SlotTaken { alternatives { start staffId } }"
+_ALTERNATIVES = _TAKEN + " ... on OffGrid { alternatives { start staffId } }"
 _APPOINTMENT = ("id startsAt endsAt status localDate localStart priceCents "
                 "service { id name durationMinutes priceCents } staff { id name } customer { id name phone }")
 
@@ -39,11 +42,11 @@ query AvailableSlots($serviceIds: [ID!]!, $from: DateTime!, $to: DateTime!, $sta
 }""",
     "BookAppointment": f"""
 mutation BookAppointment($input: BookAppointmentInput!) {{
-  bookAppointment(input: $input) {{ {_PROBLEM} ... on Booking {{ startsAt appointments {{ {_APPOINTMENT} }} }} }}
+  bookAppointment(input: $input) {{ {_PROBLEM} {_ALTERNATIVES} ... on Booking {{ startsAt appointments {{ {_APPOINTMENT} }} }} }}
 }}""",
     "BookWalkIn": f"""
 mutation BookWalkIn($input: BookWalkInInput!) {{
-  bookWalkIn(input: $input) {{ {_PROBLEM} ... on Booking {{ startsAt appointments {{ {_APPOINTMENT} }} }} }}
+  bookWalkIn(input: $input) {{ {_PROBLEM} {_TAKEN} ... on Booking {{ startsAt appointments {{ {_APPOINTMENT} }} }} }}
 }}""",
     "MyAppointments": f"""
 query MyAppointments($from: DateTime!, $status: [AppointmentStatus!]) {{
@@ -64,7 +67,7 @@ mutation CancelAppointment($id: ID!, $reason: String, $notify: Boolean!) {{
     "RescheduleAppointment": f"""
 mutation RescheduleAppointment($id: ID!, $start: DateTime!, $notify: Boolean!) {{
   rescheduleAppointment(id: $id, start: $start, notifyCustomer: $notify) {{
-    {_PROBLEM} ... on Booking {{ startsAt appointments {{ {_APPOINTMENT} }} }}
+    {_PROBLEM} {_ALTERNATIVES} ... on Booking {{ startsAt appointments {{ {_APPOINTMENT} }} }}
   }}
 }}""",
     "MarkAppointment": f"""
@@ -181,7 +184,7 @@ NOT_IN_SCHEMA_YET = ("update_my_name", "rate_my_visit", "handoff_to_human", "han
                      "send_staff_welcome", "create_business", "finish_staff_onboarding")
 
 _PROBLEM_NAMES = frozenset({"NotFound", "PermissionDenied", "NotAuthenticated", "ValidationError",
-                            "OutsideHours", "SlotTaken", "OffGrid", "Conflict", "Suspended"})
+                            "OutsideHours", "SlotTaken", "OffGrid", "Conflict", "Suspended", "TooManyAttempts"})
 
 
 class OperationFailed(RuntimeError):
