@@ -75,8 +75,10 @@ export const CITA_UNA = `query Cita($id: ID!) { appointment(id: $id) { ${PROBLEM
 export const BLOQUEOS = `query Bloqueos($from: DateTime!, $to: DateTime!, $staffId: ID) {
   blocks(from: $from, to: $to, staffId: $staffId) { id startsAt endsAt reason wholeLocation staff { id name } } }`;
 
-export const HORARIOS = `query Horarios($serviceIds: [ID!]!, $from: DateTime!, $to: DateTime!, $staffId: ID, $spotId: ID, $limit: Int) {
-  availableSlots(serviceIds: $serviceIds, from: $from, to: $to, staffId: $staffId, spotId: $spotId, limit: $limit) {
+export const HORARIOS = `query Horarios($serviceIds: [ID!]!, $from: DateTime!, $to: DateTime!, $staffId: ID, $spotId: ID, $limit: Int,
+    $movingAppointmentId: ID) {
+  availableSlots(serviceIds: $serviceIds, from: $from, to: $to, staffId: $staffId, spotId: $spotId, limit: $limit,
+      movingAppointmentId: $movingAppointmentId) {
     start end staffId spotId } }`;
 
 // ------------------------------------------------------------------ actions

@@ -118,11 +118,13 @@ export async function cargarBloqueos(desde, hasta, zona, personal) {
     personalNombre: b.staff?.name ?? null }));
 }
 
-export async function horariosLibres({ servicio: servicioId, personal, lugar, fecha }, zona) {
+/** Free starts that day; `moviendo`: the appointment being moved, whose own time counts as free. */
+export async function horariosLibres({ servicio: servicioId, personal, lugar, fecha, moviendo }, zona) {
   const [y, m, d] = fecha.split("-").map(Number);
   const siguiente = new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
   const r = await gql(Q.HORARIOS, { serviceIds: [servicioId], from: instanteUTC(fecha, "00:00", zona),
-    to: instanteUTC(siguiente, "00:00", zona), staffId: personal || null, spotId: lugar || null, limit: 200 });
+    to: instanteUTC(siguiente, "00:00", zona), staffId: personal || null, spotId: lugar || null, limit: 200,
+    movingAppointmentId: moviendo || null });
   const vistos = new Set();
   return r.availableSlots
     .map((s) => ({ ini: s.start, fin: s.end, personalId: s.staffId, lugarId: s.spotId }))

@@ -384,7 +384,7 @@ async function reprogramarDialogo(cita, app) {
       replace(libres, h("span", { class: "ayuda" }, "Buscando horarios…"));
       try {
         const slots = await horariosLibres({ servicio: cita.servicio.id, personal: quien.value || null,
-          lugar: donde.value || null, fecha: fecha.value }, zona);
+          lugar: donde.value || null, fecha: fecha.value, moviendo: cita.id }, zona);
         slots.sort((a, b) => a.ini.localeCompare(b.ini));
         replace(libres, slots.length ? slots.slice(0, 24).map((s) => h("button", { type: "button", class: "chico",
           onclick: () => { horaCampo.value = horaInput(s.ini, zona); } }, hora(s.ini, zona)))
