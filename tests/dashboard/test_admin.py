@@ -45,7 +45,7 @@ async def test_admin_sees_the_platform_suspends_and_reactivates_and_enters_as_th
 
     await salon.get_by_role("button", name="Suspender").click()
     await page.get_by_role("dialog").get_by_role("button", name="Suspender").click()
-    await expect(page.get_by_text("Barbería Don Carlos quedó suspendido.")).to_be_visible()
+    await expect(page.get_by_text("Se suspendió Barbería Don Carlos.")).to_be_visible()
     await expect(salon.locator(".estado")).to_have_text("Suspendido")
     await salon.get_by_role("button", name="Reactivar").click()
     await page.get_by_role("dialog").get_by_role("button", name="Reactivar").click()

@@ -54,3 +54,38 @@ async def test_on_a_phone_staff_names_are_not_cut(phone, demo, db, live_server):
         assert not cut, f"{await head.inner_text()} is cut"
     names = await phone.locator(".dia-cabeza:not(.esquina)").all_inner_texts()
     assert any(n.startswith("Carlos Mendoza") for n in names), names
+
+
+async def test_on_a_phone_holding_an_appointment_then_dragging_it_moves_it_after_confirmation(phone, demo, db, live_server):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tests.dashboard.salon import Api, owner_token
+
+    api = Api(live_server.url, await owner_token(db, live_server.settings.jwt_secret.get_secret_value(), FRIDAY_MORNING))
+    await api.book(service="Arreglo de barba", staff="Pedro Ramírez",
+                   start=datetime(2026, 1, 16, 11, tzinfo=ZoneInfo("America/Mexico_City")), phone="+525511110003")
+    await sign_in(phone, db, live_server)
+    cdp = await phone.context.new_cdp_session(phone)
+    await cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 1})
+    pedro = phone.get_by_role("list", name=re.compile(r"^Agenda de Pedro Ramírez"))
+    await pedro.scroll_into_view_if_needed()
+    block = phone.get_by_role("link", name=re.compile(r"^11:00 AM – 11:30 AM, Luis Ramírez"))
+    await block.scroll_into_view_if_needed()
+    box = await block.bounding_box()
+    x, y = box["x"] + 20, box["y"] + 8
+
+    async def touch(kind: str, at: tuple[float, float] | None = None) -> None:
+        points = [] if at is None else [{"x": at[0], "y": at[1]}]
+        await cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    await touch("touchStart", (x, y))
+    await phone.wait_for_timeout(700)  # hold: the appointment is picked up
+    for step in range(1, 9):  # 2.5 hours down at 64 px an hour
+        await touch("touchMove", (x, y + step * 20))
+    await touch("touchEnd")
+    dialog = phone.get_by_role("dialog", name="Mover cita")
+    await expect(dialog).to_contain_text(re.compile(r"¿Mover a Luis Ramírez a las 1:\d\d PM con Pedro Ramírez\?"))
+    await screenshot(phone, "telefono-mover-con-el-dedo")
+    await dialog.get_by_role("button", name="Mover", exact=True).click()
+    await expect(phone.get_by_text("Cita movida.")).to_be_visible()

@@ -94,7 +94,8 @@ function tarjetaOrganizacion(o, recargar) {
         if (!ok) return;
         try {
           await cambiarEstadoOrganizacion(o.id, suspendida ? "active" : "suspended");
-          avisar(suspendida ? `${o.nombre} está activo otra vez.` : `${o.nombre} quedó suspendido.`);
+          // No adjective to agree with the name ("Barbería …" is feminine, "Salón …" masculine).
+          avisar(suspendida ? `Se reactivó ${o.nombre}.` : `Se suspendió ${o.nombre}.`);
           await recargar();
         } catch (err) {
           error.mostrar(err.message);

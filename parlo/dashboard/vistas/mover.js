@@ -1,5 +1,5 @@
 // Moving an appointment on a time grid (day: one column per stylist; week: one per day):
-// drag it with the mouse, or with the keyboard (Alt + arrows move a marker 15 minutes or one
+// drag it with the mouse (or hold it with a finger, then drag), or with the keyboard (Alt + arrows move a marker 15 minutes or one
 // column, Enter asks, Escape drops it). Nothing moves until the person confirms ("¿Mover a
 // Luis a las 5:30 PM con Pedro?"); then rescheduleAppointment runs, and if the time was taken
 // its Spanish message shows with the times the server proposes, and nothing has moved.
@@ -12,6 +12,7 @@ import { botonesAlternativas } from "./cita.js";
 
 const PASO = 15; // minutes: the salon's slot granularity by default
 const UMBRAL = 6; // px of pointer travel before a press becomes a drag
+const PRESION = 450; // ms a finger holds an appointment before it is picked up
 
 /**
  * rejilla: the grid; geometria: { inicio (minute of day at the top), altoHora (px per hour) };
@@ -42,23 +43,50 @@ export function permitirMover(rejilla, { inicio, fin, altoHora, citas, app, reca
   });
   const duracionDe = (cita) => (new Date(cita.fin) - new Date(cita.ini)) / 60000;
 
-  // ---------------------------------------------------------------- mouse / pen
+  // ---------------------------------------------------------------- mouse / pen / finger
+  // A finger first scrolls the grid; holding still on an appointment (PRESION ms) picks it up,
+  // and from then on the finger moves it instead of the page.
   let arrastre = null;
+  let presion = null;
+  const empezar = (e) => {
+    arrastre.moviendo = true;
+    arrastre.bloque.classList.add("arrastrando");
+    rejilla.setPointerCapture?.(e.pointerId);
+  };
   rejilla.addEventListener("pointerdown", (e) => {
     const bloque = e.target.closest?.("a.bloque.cita[data-cita]");
-    if (!bloque || e.button !== 0 || e.pointerType === "touch") return;
+    if (!bloque || e.button !== 0) return;
     const cita = citas.get(bloque.dataset.cita);
     if (!cita) return;
     const caja = bloque.getBoundingClientRect();
-    arrastre = { bloque, cita, x: e.clientX, y: e.clientY, agarre: e.clientY - caja.top, moviendo: false };
+    arrastre = { bloque, cita, x: e.clientX, y: e.clientY, agarre: e.clientY - caja.top, moviendo: false,
+      tactil: e.pointerType === "touch" };
+    if (arrastre.tactil) {
+      clearTimeout(presion);
+      presion = setTimeout(() => {
+        if (!arrastre || arrastre.moviendo) return;
+        empezar(e);
+        navigator.vibrate?.(15);
+        const columna = bloque.closest(".columna");
+        arrastre.columna = columna;
+        arrastre.minuto = minutoEn(columna, caja.top);
+        ponerMarcador(columna, arrastre.minuto, duracionDe(cita), horaDeMinutos(arrastre.minuto));
+      }, PRESION);
+    }
   });
+  // Once an appointment is picked up by a finger, its moves are ours, not a scroll.
+  rejilla.addEventListener("touchmove", (e) => { if (arrastre?.moviendo) e.preventDefault(); }, { passive: false });
+  rejilla.addEventListener("contextmenu", (e) => { if (arrastre) e.preventDefault(); });
   rejilla.addEventListener("pointermove", (e) => {
     if (!arrastre) return;
     if (!arrastre.moviendo) {
       if (Math.hypot(e.clientX - arrastre.x, e.clientY - arrastre.y) < UMBRAL) return;
-      arrastre.moviendo = true;
-      arrastre.bloque.classList.add("arrastrando");
-      rejilla.setPointerCapture?.(e.pointerId);
+      if (arrastre.tactil) { // a swipe: the page scrolls, nothing is picked up
+        clearTimeout(presion);
+        arrastre = null;
+        return;
+      }
+      empezar(e);
     }
     const columna = columnaEn(e.clientX, e.clientY);
     if (!columna) return;
@@ -68,6 +96,7 @@ export function permitirMover(rejilla, { inicio, fin, altoHora, citas, app, reca
     ponerMarcador(columna, minuto, duracionDe(arrastre.cita), horaDeMinutos(minuto));
   });
   const soltar = async (e) => {
+    clearTimeout(presion);
     const a = arrastre;
     arrastre = null;
     if (!a) return;
