@@ -186,8 +186,3 @@ def read_heartbeats(settings: Settings) -> list[WorkerHeartbeat]:
         except (TypeError, ValueError):
             continue
     return sorted(beats, key=lambda beat: (beat.host, beat.pid))
-
-
-def read_worker_heartbeat(settings: Settings) -> WorkerHeartbeat | None:
-    """The freshest beat of any worker, or None when no worker ever beat."""
-    return max(read_heartbeats(settings), key=lambda beat: beat.at, default=None)

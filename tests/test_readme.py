@@ -73,3 +73,25 @@ def test_the_readmes_parlo_commands_run_in_order(tmp_path):
             assert "/entrar?token=" in done.stdout
         ran.append(name)
     assert {"serve", "demo", "chat", "token", "init", "doctor"} <= set(ran), ran
+
+
+def test_the_commands_table_names_every_option_of_every_command():
+    """The README's "Commands" table is the CLI's reference: each row names all its command's options."""
+    import argparse
+
+    from parlo.cli import build_parser
+
+    rows = {}
+    for line in README.split("## Commands", 1)[1].split("\n## ", 1)[0].splitlines():
+        found = re.match(r"\| `parlo (\w+)", line)
+        if found:
+            rows[found.group(1)] = line
+    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+    assert set(rows) == set(commands), set(rows) ^ set(commands)
+    for name, parser in commands.items():
+        for action in parser._actions:
+            longest = max(action.option_strings, key=len, default=None)
+            if longest is None or longest in ("--help", "--debug"):
+                continue  # --debug is documented once, for every command, under the table
+            options = [o for o in action.option_strings if o.startswith("--")]
+            assert any(o in rows[name] for o in options), f"README's `parlo {name}` row does not mention {longest}"
