@@ -2,7 +2,7 @@
 
 A new customer writes to Barbería Don Carlos (the test suite's salon):
 "Hola, quiero una cita para un corte" → "<day> en la tarde" → "a las <h>" → "<name>",
-then moves it: "cámbiame la cita para las <h+1>" → "sí" (turns counted until the database
+then moves it an hour earlier: "cámbiame la cita para las <h-1>" → "sí" (turns counted until the database
 shows the new time). The parser alone (``parse_frame``) is timed on a set of typical messages.
 Each turn is measured twice: the whole turn as the queue runs it (store the inbound
 message, route, the engine, write replies to the outbox, mark it processed) and the
@@ -86,7 +86,7 @@ async def run(url: str, bookings: int) -> None:
             day, hour = DAYS[(i // 8) % len(DAYS)], 12 + (i % 8) // 2 * 2 + (i % 2)
             count = await _booking(m, shop, i, day, hour, whole=whole, turns=turns)
             replies_per_booking.append(count)
-            moves.append(await _move(m, shop, i, hour + 1, whole=whole))
+            moves.append(await _move(m, shop, i, hour - 1, whole=whole))  # an hour earlier: always open
         async with db.session() as s:
             booked = len((await s.scalars(select(Appointment))).all())
         ms = [x * 1000 for x in whole]

@@ -82,24 +82,39 @@ async def search(t: TurnState, *, services: list[str], when: TimeConstraint, def
     if asked is not None:
         later = hours_only.candidate_days(asked + timedelta(days=1), limit=SEARCH_DAYS)
         days = days + [d for d in later if d > days[-1]]
-    last = min(days[-1], days[0] + timedelta(days=30))
-    result = await t.call("check_availability", service_ids=services, date_from=days[0].isoformat(),
-                          date_to=last.isoformat(), appointment_id=appointment_id, staff_id=staff_id)
-    if not result.ok:
-        return Found(asked_day=asked, error=result.message or "No pude revisar la agenda.")
     by_day: dict[date, list[datetime]] = {}
-    for slot in result.data["slots"]:
-        moment = local(slot["start"])
-        by_day.setdefault(moment.date(), []).append(moment)
-    found = Found(asked_day=asked)
-    for day in days:
-        if day > last:
-            break
-        fits = when if when.admits_day(day) else hours_only
-        admitted = [s for s in by_day.get(day, []) if fits.admits(s)]
-        if admitted:
-            found.day, found.available = day, admitted
-            break
+
+    async def fetch(first: date, last: date) -> str | None:
+        result = await t.call("check_availability", service_ids=services, date_from=first.isoformat(),
+                              date_to=last.isoformat(), appointment_id=appointment_id, staff_id=staff_id)
+        if not result.ok:
+            return result.message or "No pude revisar la agenda."
+        for slot in result.data["slots"]:
+            moment = local(slot["start"])
+            by_day.setdefault(moment.date(), []).append(moment)
+        return None
+
+    def first_fit(upto: date) -> tuple[date | None, list[datetime]]:
+        for day in days:
+            if day > upto:
+                break
+            fits = when if when.admits_day(day) else hours_only
+            admitted = [s for s in by_day.get(day, []) if fits.admits(s)]
+            if admitted:
+                return day, admitted
+        return None, []
+
+    # The day asked first (a week for an open request); the following days only when nothing fits.
+    near = days[0] if asked is not None else min(days[-1], days[0] + timedelta(days=6))
+    if error := await fetch(days[0], near):
+        return Found(asked_day=asked, error=error)
+    day, admitted = first_fit(near)
+    if day is None and days[-1] > near:
+        last = min(days[-1], days[0] + timedelta(days=30))
+        if error := await fetch(near + timedelta(days=1), last):
+            return Found(asked_day=asked, error=error)
+        day, admitted = first_fit(last)
+    found = Found(asked_day=asked, day=day, available=list(by_day.get(day, [])) if day else [])
     if asked is not None and found.day != asked:
         found.missed = True
         found.closed = asked.weekday() not in t.profile.hours
@@ -113,8 +128,8 @@ async def search(t: TurnState, *, services: list[str], when: TimeConstraint, def
     if found.day is not None:
         single = when.time if not when.around else None
         if single is not None and found.day == asked:
-            found.exact = next((s for s in found.available if s.time() == single), None)
-        found.offered = _pick_offers(found.available, when)
+            found.exact = next((s for s in admitted if s.time() == single), None)
+        found.offered = _pick_offers(admitted, when)
     if found.missed and when.time is not None and by_day.get(asked):
         # One hour asked and taken: the nearest free times that day, on both sides.
         found.day, found.available = asked, by_day[asked]
