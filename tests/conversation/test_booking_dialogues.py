@@ -367,3 +367,54 @@ async def test_a_flow_row_of_the_first_engine_is_read(rules_app, db, clock):
     await _overwrite_flow(db, "collecting_datetime", {"service_id": str(shop.services["barba"].id)})
     answer = await chat.say("el lunes en la tarde")
     assert "arreglo de barba" in answer and "El lunes" in answer
+
+
+async def test_a_price_question_about_two_services_then_yes_books_both_as_one_visit(rules_app, db, clock):
+    shop = await salon(db, clock())
+    await _known(db, shop, clock)
+    chat = _chat(rules_app, db, shop)
+    prices = await chat.say("¿cuánto cuestan el tinte y el corte?")
+    assert "$600" in prices and "$150" in prices
+    asked = await chat.say("sí")
+    assert "tinte y corte de cabello" in asked and "¿Para qué día" in asked
+    offered = await chat.say("el lunes en la mañana")
+    assert offered_times(offered)
+    await chat.say("la primera")
+    visit = await appointments_of(db, shop)
+    assert len(visit) == 2 and len({a.booking_group_id for a in visit}) == 1
+
+
+async def test_follow_up_que_tal_el_jueves_after_a_confirmation_question_keeps_the_time(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    await _known(db, shop, clock)
+    chat = _chat(rules_app, db, shop)
+    await chat.say("una barba el lunes a las 5")
+    again = await chat.say("¿qué tal el jueves?")
+    assert "jueves" in again and "5:00 PM" in again
+    await chat.say("sí")
+    [booked] = await appointments_of(db, shop)
+    assert _local(booked) == datetime(2026, 1, 22, 17)
+
+
+async def test_hoy_en_la_tarde_offers_this_afternoon(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    chat = _chat(rules_app, db, shop)
+    offered = await chat.say("¿tienes algo hoy en la tarde para un corte?")
+    times = offered_times(offered)
+    assert "Hoy viernes" in offered and times and all(t >= time(12) for t in times)
+
+
+async def test_cancelling_with_several_appointments_asks_which_and_cancels_only_that_one(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    juan = await _known(db, shop, clock)
+    saturday = await add_appointment(db, shop, juan, "corte", "pedro", SATURDAY, time(10), clock())
+    monday = await add_appointment(db, shop, juan, "barba", "carlos", MONDAY, time(11), clock())
+    chat = _chat(rules_app, db, shop)
+    which = await chat.say("quiero cancelar mi cita")
+    assert "¿Cuál cita quieres cancelar?" in which
+    sure = await chat.say("la de la barba")
+    assert sure.startswith("¿Seguro que quieres cancelar tu cita de arreglo de barba")
+    await chat.say("sí")
+    rows = {a.id: a for a in await appointments_of(db, shop)}
+    assert rows[monday.id].status is AppointmentStatus.CANCELLED
+    assert rows[saturday.id].status is AppointmentStatus.CONFIRMED

@@ -93,6 +93,10 @@ def _which_listed(t: TurnState, u: Understanding) -> dict[str, Any] | None:
     if index is None and ref is not None and ref.is_specific:
         hits = [i for i, a in enumerate(options) if ref.matches(local(a["start"]), a.get("service_id"))]
         index = hits[0] if len(hits) == 1 else None
+    if index is None and frame(t).services:
+        named = {str(i) for m in frame(t).services for i in m.ids}
+        hits = [i for i, a in enumerate(options) if a.get("service_id") in named]
+        index = hits[0] if len(hits) == 1 else None
     if index is None:
         said = frame(t).when
         hits = [i for i, a in enumerate(options) if not said.is_empty and said.admits(local(a["start"]))]

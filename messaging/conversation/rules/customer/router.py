@@ -48,6 +48,9 @@ def _leaves_flow(t: TurnState, flow, u: Understanding) -> bool:
             u.intent is Intent.BOOK and _ASKS_FOR_APPOINTMENT.search(t.text.lower()) is not None)
     same = {"book": {Intent.BOOK}, "modify": {Intent.RESCHEDULE}, "cancel": {Intent.CANCEL}}.get(flow.type, set())
     f = frame(t)
+    if flow.state == Step.WHICH:  # "la de la barba", "la del lunes": which of the listed appointments
+        return u.intent in (Intent.HANDOFF, Intent.HELP, Intent.ASK_HOURS, Intent.ASK_LOCATION) or (
+            u.intent is Intent.BOOK and _ASKS_FOR_APPOINTMENT.search(t.text.lower()) is not None)
     if u.intent in same:
         if flow.state in (Step.SATISFACTION, Step.CONFIRMED, Step.NAME):
             return True  # done with that one: this is a new request
