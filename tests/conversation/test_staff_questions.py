@@ -131,7 +131,7 @@ async def test_no_shows_last_month_and_new_customers_this_month_match_the_book(r
     january = count_figures(visits, date(2026, 1, 1), date(2026, 1, 31), MX)
     assert january["new_customers"] > 0
     assert await carlos.say("¿cuántos clientes nuevos van este mes?") == (
-        f"Este mes van {_count(january['new_customers'], 'cliente nuevo', 'clientes nuevos')}.")
+        f"Este mes llevamos {_count(january['new_customers'], 'cliente nuevo', 'clientes nuevos')}.")
 
 
 async def test_the_busiest_day_and_hour_of_the_month_match_the_book(rules_app, db, clock):
@@ -155,7 +155,8 @@ async def test_how_are_we_doing_this_month_gives_every_figure_of_the_month(rules
     answer = await Chat(rules_app, db, CARLOS, shop.number).say("¿cómo vamos este mes?")
     assert answer == (f"Este mes: {_count(m['appointments'], 'cita', 'citas')}, {m['completed']} completadas "
                       f"({_money(m['revenue_cents'])}), {_count(m['no_shows'], 'no-show', 'no-shows')}, "
-                      f"{m['cancelled']} canceladas y {_count(m['new_customers'], 'cliente nuevo', 'clientes nuevos')}.")
+                      f"{_count(m['cancelled'], 'cancelada', 'canceladas')} y "
+                      f"{_count(m['new_customers'], 'cliente nuevo', 'clientes nuevos')}.")
 
 
 # ---------------------------------------------------------------- follow-ups
@@ -250,6 +251,58 @@ async def test_who_am_i_with_next_answers_the_next_customer(rules_app, db, clock
     await add_appointment(db, shop, ana, "corte", "pedro", TODAY, time(13), clock())
     answer = await Chat(rules_app, db, PEDRO, shop.number).say("con quién me toca?")
     assert answer == "Tu siguiente cita es a la 1:00 PM: Corte de cabello con Ana López."
+
+
+async def test_and_the_last_one_steps_back_the_same_kind_of_period(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    visits = await _book(db, shop, clock)
+    pedro = Chat(rules_app, db, PEDRO, shop.number)
+    mine = shop.staff["pedro"].id
+    this_week = count_figures(visits, date(2026, 1, 12), date(2026, 1, 18), MX, staff_id=mine)["appointments"]
+    assert (await pedro.say("cuántas citas llevo esta semana")).startswith(
+        f"Esta semana tienes {_count(this_week, 'cita', 'citas')}.")
+    last_week = count_figures(visits, date(2026, 1, 5), date(2026, 1, 11), MX, staff_id=mine)["appointments"]
+    assert await pedro.say("¿y la pasada?") == f"La semana pasada tuviste {_count(last_week, 'cita', 'citas')}."
+
+
+async def test_a_month_named_in_january_about_december_is_the_one_just_gone(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    visits = await _book(db, shop, clock)
+    carlos = Chat(rules_app, db, CARLOS, shop.number)
+    await carlos.say("¿Cuántas citas hay mañana en total?")
+    december = count_figures(visits, date(2025, 12, 1), date(2025, 12, 31), MX)["appointments"]
+    assert december > 0
+    assert (await carlos.say("y en diciembre?")).startswith(
+        f"El mes pasado hubo {_count(december, 'cita', 'citas')} en total.")
+
+
+async def test_the_weeks_numbers_are_this_weeks_not_the_months(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    visits = await _book(db, shop, clock)
+    w = count_figures(visits, date(2026, 1, 12), date(2026, 1, 18), MX)
+    answer = await Chat(rules_app, db, CARLOS, shop.number).say("dame los números de la semana")
+    assert answer.startswith(f"Esta semana: {_count(w['appointments'], 'cita', 'citas')}, {w['completed']} completadas")
+
+
+async def test_who_sold_most_ranks_the_team_by_revenue(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    visits = await _book(db, shop, clock)
+    first, last = date(2026, 1, 1), date(2026, 1, 31)
+    pedro = count_figures(visits, first, last, MX, staff_id=shop.staff["pedro"].id)["revenue_cents"]
+    carlos = count_figures(visits, first, last, MX, staff_id=shop.staff["carlos"].id)["revenue_cents"]
+    best = "Pedro" if (pedro, "Pedro") > (carlos, "Carlos") else "Carlos"
+    answer = await Chat(rules_app, db, CARLOS, shop.number).say("¿quién vendió más este mes?")
+    assert f"Pedro {_money(pedro)}" in answer and f"Carlos {_money(carlos)}" in answer
+    assert answer.endswith(f"Más: {best}.")
+
+
+async def test_who_is_next_in_other_words(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    ana = await add_customer(db, shop, "+525598765432", "Ana López", verified=clock())
+    await add_appointment(db, shop, ana, "barba", "pedro", TODAY, time(11), clock())
+    pedro = Chat(rules_app, db, PEDRO, shop.number)
+    for said in ("¿con quién sigo?", "¿a quién atiendo ahorita?", "¿quién me toca?"):
+        assert await pedro.say(said) == "Tu siguiente cita es a las 11:00 AM: Arreglo de barba con Ana López.", said
 
 
 # ---------------------------------------------------------------- appointments by name, marking by status

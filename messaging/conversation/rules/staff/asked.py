@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 from messaging.spanish import normalize
 from messaging.spanish.figures import Figure, Scope, read_figures
 from messaging.spanish.intents import Understanding
-from messaging.spanish.periods import parse_period
+from messaging.spanish.periods import PeriodKind, parse_period
 
 from ..base import TurnState
 
@@ -62,6 +62,45 @@ class Asked:
             return None
 
 
+_WHOLE_UNIT = (("de la semana", "de esta semana"), ("del mes", "de este mes"), ("del ano", "de este ano"))
+_SHIFT = re.compile(r"\b(?:la|el)\s+(?:(pasad[ao]|anterior)|(que\s+viene|proxim[ao]|siguiente|otr[ao]))\b")
+
+
+def period_of(norm: str, today: date) -> tuple[date, date] | None:
+    """The days a normalised question is about ("de la semana" is this week; "en diciembre" asked in
+    January is the December just gone: nobody counts a month half a year ahead)."""
+    for said, meant in _WHOLE_UNIT:
+        norm = re.sub(rf"\b{said}\b", meant, norm)
+    period = parse_period(norm, today, normalized=True)
+    if period is None:
+        return None
+    first, last = period.first, period.last
+    if period.kind is PeriodKind.MONTH and period.relative is None and (first - today).days > 150:
+        first, last = first.replace(year=first.year - 1), _month_end(first.year - 1, first.month)
+    return first, last
+
+
+def _month_end(year: int, month: int) -> date:
+    import calendar
+
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _shifted(asked: Asked, norm: str) -> tuple[date, date] | None:
+    """"¿y la pasada?", "¿y el siguiente?": the same kind of period, one step back or ahead."""
+    match = _SHIFT.search(norm)
+    if match is None:
+        return None
+    step = -1 if match.group(1) else 1
+    first, last = asked.first, asked.last
+    days = (last - first).days + 1
+    if first.day == 1 and last == _month_end(first.year, first.month):
+        index = first.year * 12 + first.month - 1 + step
+        year, month = divmod(index, 12)
+        return date(year, month + 1, 1), _month_end(year, month + 1)
+    return first + timedelta(days=step * days), last + timedelta(days=step * days)
+
+
 def remember(t: TurnState, asked: Asked) -> None:
     """Keep the question answered this turn for the next message's follow-up."""
     t.start(FLOW, ANSWERED, **asked.data())
@@ -90,11 +129,13 @@ def follow_up(t: TurnState, u: Understanding, asked: Asked) -> Asked | None:
     """The last question with the one value this message changes, or None when it is not a follow-up."""
     norm = normalize(t.text)
     words = norm.split()
-    if not words or not (_FOLLOW_UP.match(norm) or len(words) <= 4):
+    said_and = bool(_FOLLOW_UP.match(norm))
+    # without "y", only a bare value ("mañana?", "Pedro") follows up; "agenda de mañana" asks anew
+    if not words or not (said_and or (len(words) <= 4 and u.intent.value == "unknown")):
         return None
     # A bare weekday after a question about the past ("¿cuánto vendimos ayer?" "¿y el lunes?") is the last one.
     past = asked.last < t.today
-    period = parse_period(norm + (" hubo" if past else ""), t.today, normalized=True)
+    period = period_of(norm + (" hubo" if past else ""), t.today) or _shifted(asked, norm)
     member = mentioned_member(t, u, norm)
     me = bool(_ME.search(norm)) and member is None
     everyone = bool(_EVERYONE.search(norm)) and member is None and not me
@@ -103,11 +144,11 @@ def follow_up(t: TurnState, u: Understanding, asked: Asked) -> Asked | None:
         figures = None  # "¿y los números de ayer?" keeps what was asked
     if not (period or member or me or everyone or figures):
         return None
-    if figures is not None and not _FOLLOW_UP.match(norm):
+    if figures is not None and not said_and:
         return None  # "¿cuánto vendimos hoy?" is a whole new question, with its own whose
     new = asked
     if period is not None:
-        new = replace(new, first=period.first, last=period.last)
+        new = replace(new, first=period[0], last=period[1])
     if member is not None:
         mine = str(member.id) == str(t.staff_id)
         new = replace(new, staff_id=str(member.id), staff_name=member.name, mine=mine)

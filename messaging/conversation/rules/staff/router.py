@@ -79,7 +79,7 @@ _FIGURE_INTENTS = frozenset({Intent.STATS, Intent.MY_SCHEDULE, Intent.BUSINESS_S
                              Intent.WHATS_NEXT, Intent.HELP, Intent.GREETING})
 _MARKS = frozenset({Intent.MARK_NO_SHOW, Intent.MARK_COMPLETED, Intent.CANCEL})
 #: "¿con quién me toca?", "¿a quién atiendo ahorita?", "¿quién sigue?"
-_WHO_IS_NEXT = re.compile(r"\b(?:con\s+quien|a\s+quien|quien)\s+(?:me\s+toca|(?:atiendo|sigue|viene)\b)"
+_WHO_IS_NEXT = re.compile(r"\b(?:con\s+quien|a\s+quien|quien)\s+(?:me\s+toca|(?:atiendo|sigue|sigo|viene)\b)"
                           r"|\bque\s+me\s+toca\b|\bmi\s+(?:siguiente|proxim[oa])\s+(?:cita|cliente|clienta)\b")
 
 

@@ -13,17 +13,18 @@ enforces it either way).
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date, time
 from typing import Any
 
+from messaging.spanish import normalize
 from messaging.spanish.figures import Figure, FiguresAsked, Scope, read_figures
 from messaging.spanish.intents import Understanding
-from messaging.spanish.periods import parse_period
 from storage import PermissionLevel
 from wording import capitalize_first, contract, counted, format_date, format_price, format_time, period_reference
 
 from ..base import TurnState, hhmm
-from .asked import FIGURES, Asked, member_id, mentioned_member, remember
+from .asked import FIGURES, Asked, member_id, mentioned_member, period_of, remember
 from .common import denied, short_service
 
 #: Figures that mean little for one day: without a period they are this month's.
@@ -40,9 +41,9 @@ def figures_question(t: TurnState, u: Understanding) -> Asked:
     """The figures question a message asks: which figures, which days, whose."""
     read = read_figures(t.text) or FiguresAsked((Figure.SUMMARY,))
     figures = read.figures or (Figure.SUMMARY,)
-    period = parse_period(t.text, t.today)
+    period = period_of(normalize(t.text), t.today)
     if period is not None:
-        first, last = period.first, period.last
+        first, last = period
     elif set(figures) <= _MONTHLY:
         first = t.today.replace(day=1)
         last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
@@ -74,6 +75,10 @@ async def answer_figures(t: TurnState, asked: Asked) -> None:
     if denied(t, result):
         return
     d = result.data
+    if asked.staff_id is None and _RANKING.search(normalize(t.text)) and d["by_staff"]:
+        t.say(_ranking(t, asked, d))  # "¿quién vendió más este mes?"
+        remember(t, asked)
+        return
     lines = [_sentence(t, asked, Figure(f), d) for f in asked.figures]
     text = "\n".join(line for line in lines if line)
     if asked.first == asked.last and asked.first >= t.today and d["appointments"] and \
@@ -81,6 +86,31 @@ async def answer_figures(t: TurnState, asked: Asked) -> None:
         text += await _day_detail(t, asked, d)
     t.say(text + note)
     remember(t, asked)
+
+
+#: "¿quién vendió más?", "¿quién tuvo más citas?", "¿quién tiene menos no-shows?"
+_RANKING = re.compile(r"\bquien(?:es)?\b.*\b(?:mas|menos)\b|\bpor\s+persona\b|\bcada\s+(?:uno|quien|persona)\b")
+
+
+def _ranking(t: TurnState, asked: Asked, d: dict[str, Any]) -> str:
+    """Everyone's share, best first, by the figure asked (revenue, completed, no-shows or appointments)."""
+    asked_for = {Figure(f) for f in asked.figures}
+    key, label = (("revenue_cents", None) if Figure.REVENUE in asked_for else
+                  ("no_shows", ("no-show", "no-shows")) if Figure.NO_SHOWS in asked_for else
+                  ("completed", ("completada", "completadas")) if Figure.COMPLETED in asked_for else
+                  ("appointments", ("cita", "citas")))
+    people = sorted(d["by_staff"], key=lambda s: (-s[key], s["name"]))
+    fewest = bool(re.search(r"\bmenos\b", normalize(t.text)))
+    if fewest:
+        people.reverse()
+
+    def amount(s: dict[str, Any]) -> str:
+        return format_price(s[key]) if label is None else counted(s[key], *label)
+
+    when = capitalize_first(period_reference(asked.first, asked.last, t.today))
+    top = people[0]
+    return f"{when}: " + ", ".join(f"{s['name'].split()[0]} {amount(s)}" for s in people) + \
+        f". {'Menos' if fewest else 'Más'}: {top['name'].split()[0]}."
 
 
 def _tense(t: TurnState, asked: Asked) -> str:
@@ -98,7 +128,7 @@ def _first_name(asked: Asked) -> str:
 
 
 #: "hubo 3 no-shows", "llevas 3", "Pedro tiene 3": the verb by tense and by whose numbers.
-_VERBS = {"business": {"past": "hubo", "current": "van", "future": "hay"},
+_VERBS = {"business": {"past": "hubo", "current": "llevamos", "future": "hay"},
           "me": {"past": "tuviste", "current": "llevas", "future": "tienes"},
           "other": {"past": "tuvo", "current": "lleva", "future": "tiene"}}
 
@@ -133,8 +163,9 @@ def _sentence(t: TurnState, asked: Asked, figure: Figure, d: dict[str, Any]) -> 
                 "current": "llevas"}, "other": {"past": "vendió", "current": "lleva"}}[subject][tense]
         text = f"{cap} {who}{verb} {money}" + (" vendidos" if tense == "current" else "") + f" en {done}."
         if tense == "current" and d["scheduled"]:
-            text += (f" Si llegan las {counted(d['scheduled'], 'cita pendiente', 'citas pendientes')}, serían "
-                     f"{format_price(d['expected_revenue_cents'])}.")
+            coming = "la cita pendiente" if d["scheduled"] == 1 else f"las {d['scheduled']} citas pendientes"
+            text += f" Si {'llega' if d['scheduled'] == 1 else 'llegan'} {coming}, serían " \
+                    f"{format_price(d['expected_revenue_cents'])}."
         return text
     if figure is Figure.COMPLETED:
         return f"{cap} {_verb(t, asked)} {counted(d['completed'], 'cita completada', 'citas completadas')}."
@@ -160,7 +191,8 @@ def _sentence(t: TurnState, asked: Asked, figure: Figure, d: dict[str, Any]) -> 
             f"{cap}, {_first_name(asked)}" if subject == "other" else cap)
     return (f"{head}: {counted(d['appointments'], 'cita', 'citas')}, {d['completed']} completadas "
             f"({format_price(d['revenue_cents'])}), {counted(d['no_shows'], 'no-show', 'no-shows')}, "
-            f"{d['cancelled']} canceladas y {counted(d['new_customers'], 'cliente nuevo', 'clientes nuevos')}.")
+            f"{counted(d['cancelled'], 'cancelada', 'canceladas')} y "
+            f"{counted(d['new_customers'], 'cliente nuevo', 'clientes nuevos')}.")
 
 
 async def _day_detail(t: TurnState, asked: Asked, d: dict[str, Any]) -> str:
