@@ -162,9 +162,11 @@ def apply_summary(applied: int, refused: Sequence[tuple[str, str]], *, unplaced_
     if applied:
         lines.append(f"Listo ✓ Moví {applied} {'cita' if applied == 1 else 'citas'} y "
                      + ("le avisé al cliente." if applied == 1 else "les avisé a los clientes."))
-    if unplaced_told:
-        lines.append(f"A {unplaced_told} {'cliente' if unplaced_told == 1 else 'clientes'} sin lugar les escribí "
-                     "con otras opciones; sus citas quedan como «necesita nueva hora».")
+    if unplaced_told == 1:
+        lines.append("Al cliente sin lugar le escribí con otras opciones; su cita queda como «necesita nueva hora».")
+    elif unplaced_told:
+        lines.append(f"A los {unplaced_told} clientes sin lugar les escribí con otras opciones; sus citas quedan "
+                     "como «necesita nueva hora».")
     if refused:
         lines.append("Estas ya no se pudieron mover, no las toqué:" if applied else "No pude mover ninguna:")
         lines += [f"{number}) {why}" for number, why in refused]

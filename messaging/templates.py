@@ -26,8 +26,9 @@ plan_limit                business_name, limit, used?
 plan_limit_reached        business_name, limit, used?, month?, plan?                   (to the owner)
 waitlist_offer            business_name, service_name, starts_at, timezone, staff_name?
 appointment_moved_proposal business_name, service_name, previous_starts_at, starts_at, timezone, staff_name?, previous_staff_name?, staff_changed?, already_moved?
+appointment_needs_new_time business_name, service_name, starts_at, timezone, staff_name?, customer_name?, options? [{starts_at, staff_name}], service_names?
 appointment_reminder_2h   business_name, service_name, starts_at, timezone, staff_name?, address?
-daily_summary             business_name, timezone, date?, appointment_count?, appointments?, staff_name?   (to the owner)
+daily_summary             business_name, timezone, date?, appointment_count?, appointments?, staff_name?, needs_new_time?   (to the owner)
 review_request            business_name, service_name, customer_name?, staff_name?
 no_show_rebook            business_name, service_name, starts_at, timezone, customer_name?
 staff_onboarding_completed business_name, staff_name, services?                      (to the owner)
@@ -297,6 +298,37 @@ def _waitlist_offer(f: _Facts) -> Rendered:
     return Rendered(body, {"1": service, "2": day, "3": hour, "4": business})
 
 
+def _needs_new_time(f: _Facts) -> Rendered:
+    """A re-plan found no place for the visit (its stylist or chair is out): what the solver did
+    find instead, numbered (the reply books one), and the waitlist for that day."""
+    day, service, business = f.day("starts_at"), f.service(), f.text("business_name")
+    staff = f.optional("staff_name")
+    today = f.now.astimezone(f.zone()).date()
+    options = []
+    for option in list(f.raw.get("options") or [])[:3]:
+        try:
+            moment = datetime.fromisoformat(str(option["starts_at"]).replace("Z", "+00:00")).astimezone(f.zone())
+        except (KeyError, ValueError, TypeError) as exc:
+            raise TemplateError("una opción sin hora válida") from exc
+        who = str(option.get("staff_name") or "").split(" ")[0]
+        options.append(f"{day_reference(moment.date(), today)} {at_time(moment.time())}" + (f" con {who}" if who else ""))
+    name = (f.optional("customer_name") or "").split(" ")[0]
+    body = _with(
+        f"Hola{' ' + name if name else ''}, te escribimos de {business}. Lo sentimos: tu cita de {service} "
+        f"{day} {f.at('starts_at')}", f" con {staff}" if staff else None,
+        " ya no se puede hacer y no encontramos otro lugar ese día.",
+    )
+    if options:
+        body += "\nTe podemos ofrecer:\n" + "\n".join(f"{n}. {text}" for n, text in enumerate(options, 1))
+        body += (f"\nContéstame con el número para apartarlo, o «lista de espera» y te aviso si se libera un "
+                 f"lugar {day}.")
+    else:
+        body += (f"\nContéstame «lista de espera» y te aviso si se libera un lugar {day}, o dime qué otro día "
+                 "te acomoda.")
+    return Rendered(body, {"1": service, "2": day, "3": f.time("starts_at"), "4": business,
+                           "5": "; ".join(options) or "-"})
+
+
 def _moved_proposal(f: _Facts) -> Rendered:
     """Sent after a rebooking plan is applied (``already_moved``): the visit *is* at the new time,
     so the customer confirms it or asks for another; without the flag it is a question."""
@@ -346,8 +378,14 @@ def _daily_summary(f: _Facts) -> Rendered:
     except ValueError as exc:
         raise TemplateError("appointment_count debe ser un número") from exc
     hello = f"Buenos días, {staff}." if staff else "Buenos días."
+    try:
+        waiting = int(f.raw.get("needs_new_time") or 0)
+    except (TypeError, ValueError) as exc:
+        raise TemplateError("needs_new_time debe ser un número") from exc
+    pending = (f"\n⚠️ {'1 cita espera' if waiting == 1 else f'{waiting} citas esperan'} nueva hora: "
+               "no cupieron al reorganizar y a sus clientes ya les ofrecí otras opciones." if waiting else None)
     if count == 0:
-        return Rendered(f"{hello} Hoy {day} no hay citas agendadas en {business}. ¡Buen día!",
+        return Rendered(_with(f"{hello} Hoy {day} no hay citas agendadas en {business}. ¡Buen día!", pending),
                         {"1": staff or "", "2": day, "3": "0", "4": business, "5": ""})
     lines = []
     for item in items:
@@ -359,7 +397,7 @@ def _daily_summary(f: _Facts) -> Rendered:
     citas = "1 cita" if count == 1 else f"{count} citas"
     body = _with(f"{hello} Hoy {day} tienes {citas} en {business}:",
                  "\n" + "\n".join(lines) if lines else None,
-                 f"\n…y {more} más. Ve la agenda completa en tu panel." if more > 0 and lines else None)
+                 f"\n…y {more} más. Ve la agenda completa en tu panel." if more > 0 and lines else None, pending)
     first = lines[0].split(" ", 3)[1:3] if lines else []
     return Rendered(body, {"1": staff or "", "2": day, "3": str(count), "4": business, "5": " ".join(first)})
 
@@ -439,10 +477,12 @@ TEMPLATES: dict[str, Template] = {
         Template("appointment_moved_proposal", ("business_name", "service_name", "previous_starts_at", "starts_at",
                                                 "timezone"),
                  ("staff_name", "previous_staff_name", "staff_changed", "already_moved"), _moved_proposal),
+        Template("appointment_needs_new_time", ("business_name", "service_name", "starts_at", "timezone"),
+                 ("staff_name", "customer_name", "options", "service_names"), _needs_new_time),
         Template("appointment_reminder_2h", ("business_name", "service_name", "starts_at", "timezone"),
                  ("staff_name", "address"), _reminder_soon),
         Template("daily_summary", ("business_name", "timezone"), ("date", "appointment_count", "appointments",
-                                                                  "staff_name"), _daily_summary),
+                                                                  "staff_name", "needs_new_time"), _daily_summary),
         Template("review_request", ("business_name", "service_name"), ("customer_name", "staff_name"),
                  _review_request),
         Template("no_show_rebook", ("business_name", "service_name", "starts_at", "timezone"), ("customer_name",),
@@ -475,6 +515,9 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "waitlist_offer": _VISIT,
     "appointment_moved_proposal": {**_VISIT, "previous_starts_at": "2026-01-17T19:00:00Z", "staff_name": "Ana",
                                    "previous_staff_name": "Carlos", "staff_changed": True, "already_moved": True},
+    "appointment_needs_new_time": {**_VISIT, "options": [
+        {"starts_at": "2026-01-17T22:00:00Z", "staff_name": "Ana"},
+        {"starts_at": "2026-01-19T21:00:00Z", "staff_name": "Carlos"}]},
     "appointment_reminder_2h": {**_VISIT, "starts_at": "2026-01-16T18:00:00Z", "address": "Av. Juárez 123, Centro"},
     "daily_summary": {"business_name": "Barbería Don Carlos", "date": "2026-01-16", "timezone": "America/Mexico_City",
                       "staff_name": "Carlos", "appointment_count": 2, "appointments": [

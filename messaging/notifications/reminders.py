@@ -5,7 +5,9 @@ Due when ``start - lead <= now < start - lead + catch_up``. The key is the visit
 *current* start (``appointment_reminder:<visit>:<start>``): a rescheduled visit is due
 again at its new time, a cancelled one is no longer found, and any re-run finds the key
 written. A visit booked, or moved, after its reminder was due (less than 24 h ahead) gets
-none: the confirmation or the move's notice just told the customer.
+none: the confirmation or the move's notice just told the customer. A visit a re-plan could
+not place (``needs_new_time_at``) gets none either: its time no longer holds, and its customer
+was sent other times instead.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ async def dispatch_reminders(session: AsyncSession, *, now: datetime, organizati
         catch_up = policy.catch_up_for(lead)
         found = (await session.scalars(select(Appointment).where(
             Appointment.organization_id.in_(org_ids), Appointment.status.in_(UPCOMING),
-            Appointment.starts_at > now + lead - catch_up, Appointment.starts_at <= now + lead,
+            Appointment.needs_new_time_at.is_(None), Appointment.starts_at > now + lead - catch_up, Appointment.starts_at <= now + lead,
         ))).all()
         # Most visits are one appointment: their key is known from the row, so the minutes after
         # the first skip what is written without loading customers, services and staff again.
@@ -92,13 +94,13 @@ async def withdraw_stale_reminders(session: AsyncSession, *, now: datetime) -> l
     """
     waiting = (await session.execute(
         select(OutboundMessage.id, OutboundMessage.dedupe_key, OutboundMessage.template_variables,
-               Appointment.status, Appointment.starts_at)
+               Appointment.status, Appointment.starts_at, Appointment.needs_new_time_at)
         .join(Appointment, (Appointment.id == OutboundMessage.appointment_id)
               & (Appointment.organization_id == OutboundMessage.organization_id))
         .where(OutboundMessage.template_name.in_((FIRST, SECOND)), OutboundMessage.status == DeliveryStatus.PENDING)
     )).all()
-    stale = [(row_id, key) for row_id, key, facts, status, starts_at in waiting
-             if status not in UPCOMING or (facts or {}).get("start") != _iso(starts_at)]
+    stale = [(row_id, key) for row_id, key, facts, status, starts_at, needs_new_time in waiting
+             if status not in UPCOMING or needs_new_time is not None or (facts or {}).get("start") != _iso(starts_at)]
     withdrawn: list[str] = []
     for row_id, key in stale:
         gone = await session.execute(delete(OutboundMessage).where(OutboundMessage.id == row_id,

@@ -14,7 +14,7 @@ import uuid
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.notifications.outbox_rows import Notice, already_written, write_once
@@ -55,13 +55,22 @@ async def _day_lines(session: AsyncSession, organization: Organization, day: dat
         .join(Customer, (Customer.id == Appointment.customer_id) & (Customer.organization_id == Appointment.organization_id))
         .outerjoin(Staff, (Staff.id == Appointment.staff_id) & (Staff.organization_id == Appointment.organization_id))
         .where(Appointment.organization_id == organization.id, Appointment.starts_at >= start,
-               Appointment.starts_at < end, Appointment.status != AppointmentStatus.CANCELLED)
+               Appointment.starts_at < end, Appointment.status != AppointmentStatus.CANCELLED,
+               Appointment.needs_new_time_at.is_(None))
         .order_by(Appointment.starts_at, Staff.name)
     )).all()
     lines = [{"starts_at": _iso(starts_at), "service_name": service, "customer_name": customer_name,
               "customer_phone": phone if not phone.startswith(NO_PHONE_PREFIX) else None, "staff_name": staff}
              for starts_at, service, customer_name, phone, staff in rows[:limit]]
     return len(rows), lines
+
+
+async def _waiting_for_a_new_time(session: AsyncSession, organization: Organization, since: datetime) -> int:
+    """Visits a re-plan could not place that are still unresolved (not moved, not cancelled)."""
+    return await session.scalar(select(func.count()).select_from(Appointment).where(
+        Appointment.organization_id == organization.id, Appointment.needs_new_time_at.is_not(None),
+        Appointment.status.in_((AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED)),
+        Appointment.starts_at >= since)) or 0
 
 
 async def dispatch_summaries(session: AsyncSession, *, now: datetime, organizations: dict[uuid.UUID, Organization],
@@ -86,8 +95,10 @@ async def dispatch_summaries(session: AsyncSession, *, now: datetime, organizati
             if not waiting:
                 continue
             count, lines = await _day_lines(session, org, day, zone, policy.summary_lines)
+            waiting_count = await _waiting_for_a_new_time(
+                session, org, datetime.combine(day, time(0), zone).astimezone(ZoneInfo("UTC")))
             facts = {"business_name": org.name, "date": day.isoformat(), "timezone": org.timezone,
-                     "appointment_count": count, "appointments": lines}
+                     "appointment_count": count, "appointments": lines, "needs_new_time": waiting_count}
             written.extend(await write_once(session, [
                 Notice(dedupe_key=keys[m.id], to=m.phone_number, organization_id=org.id, template_name=TEMPLATE,
                        from_number=org.whatsapp_number,

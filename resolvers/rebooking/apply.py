@@ -35,6 +35,7 @@ from resolvers.context import Context
 from resolvers.errors import Conflict, Problem, ValidationError
 from resolvers.outbox import enqueue
 from resolvers.permissions import Permission
+from resolvers.rebooking.left_behind import leave_no_one_behind
 from resolvers.rebooking.outage import write_outage
 from resolvers.rebooking.payload import location_of, plan_from_row, taken_of, with_applied, with_outage
 from resolvers.rebooking.plans import PLAN_NOT_FOUND
@@ -131,7 +132,7 @@ async def apply_rebooking(ctx: Context, plan_id: uuid.UUID, move_ids: Sequence[s
                 continue  # the retry re-checks on fresh data and refuses what someone else took
             return Conflict("Alguien más acaba de ocupar esos horarios. Pídeme el plan otra vez.")
         break
-    if isinstance(outcome, ApplyResult) and outcome.notices_queued:
+    if isinstance(outcome, ApplyResult) and (outcome.notices_queued or outcome.customers_offered):
         await ctx.outbox_written()
     return outcome
 
@@ -181,6 +182,15 @@ async def _apply_once(ctx: Context, org_id: uuid.UUID, plan_id: uuid.UUID, wante
             row.payload = with_outage(row.payload, now, written_rows)
             outage_at = now
 
+        marked: list[uuid.UUID] = []
+        told = 0
+        if plan.unplaceable and not row.payload.get("left_behind"):
+            here = await load_location(session, org_id, location_of(row))
+            if not isinstance(here, Location):
+                return here
+            marked, told = await leave_no_one_behind(session, organization, here, plan.unplaceable, taken_of(row), now)
+            row.payload = {**row.payload, "left_behind": {"at": now.isoformat(), "ids": [str(i) for i in marked]}}
+
         written: list[PlannedMove] = []
         queued = 0
         if candidates:
@@ -212,13 +222,13 @@ async def _apply_once(ctx: Context, org_id: uuid.UUID, plan_id: uuid.UUID, wante
                 summary=f"Plan de reorganización aplicado: {len(written)} citas movidas",
                 subject_id=row.id, data={"plan_id": str(row.id), "moves": [m.id for m in written],
                                          "refused": [r.move_id for r in refused], "actor": ctx.actor.kind.value})
-        if outage_at is not None:
+        if outage_at is not None or marked:
             row.updated_at = now
         applied_plan = replace(plan, applied_at=row.applied_at, outage_written_at=outage_at, moves=tuple(
             replace(m, applied_at=applied_at.get(m.id, m.applied_at)) for m in plan.moves))
         return ApplyResult(plan=applied_plan, applied=tuple(replace(m, applied_at=now) for m in written),
                            refused=tuple(sorted(refused, key=lambda r: int(r.move_id) if r.move_id.isdigit() else 0)),
-                           notices_queued=queued)
+                           notices_queued=queued, needs_new_time=tuple(marked), customers_offered=told)
 
 
 def _needs(move: PlannedMove, plan_moves: Sequence[PlannedMove], accepted: list[PlannedMove]) -> list[str]:
@@ -283,6 +293,7 @@ async def _write(session, organization: Organization, snapshot, appointments: di
         appointment.starts_at, appointment.ends_at = booked.start, booked.end
         appointment.staff_id = move.after.staff_id
         appointment.spot_id = move.after.spot_id
+        appointment.needs_new_time_at = None
         appointment.updated_at = now
         placed.append((appointment, booked))
     await session.execute(delete(Occupancy).where(Occupancy.appointment_id.in_([a.id for a, _ in placed])))

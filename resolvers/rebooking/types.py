@@ -155,3 +155,5 @@ class ApplyResult:
     applied: tuple[PlannedMove, ...]
     refused: tuple[RefusedMove, ...]
     notices_queued: int
+    needs_new_time: tuple[uuid.UUID, ...] = ()  # appointments the plan could not place, now marked
+    customers_offered: int = 0  # their customers, messaged with other times and the waitlist

@@ -63,7 +63,7 @@ _SHOWN_APPOINTMENT = NamedColumns(
     Appointment.service_type_id, Appointment.staff_id, Appointment.spot_id, Appointment.starts_at,
     Appointment.ends_at, Appointment.status, Appointment.source, Appointment.price_cents, Appointment.notes,
     Appointment.cancellation_reason, Appointment.cancelled_at, Appointment.booking_group_id,
-    Appointment.staff_requested, Appointment.created_at,
+    Appointment.staff_requested, Appointment.created_at, Appointment.needs_new_time_at,
 )
 _SHOWN_CUSTOMER = NamedColumns("customer", Customer.id, Customer.name, Customer.phone_number, Customer.email,
                          Customer.notes, Customer.accepts_moves, Customer.created_at)

@@ -755,6 +755,7 @@ def _place_existing(by_service: dict[uuid.UUID, list[Appointment]], chosen: solv
         appointment.starts_at, appointment.ends_at = booked.start, booked.end
         appointment.staff_id = uuid.UUID(booked.staff_id)
         appointment.spot_id = uuid.UUID(booked.spot_id) if booked.spot_id else None
+        appointment.needs_new_time_at = None  # it has its new time (a re-plan had found none)
         appointment.updated_at = now
         placed.append((appointment, booked))
     return placed
@@ -786,6 +787,7 @@ async def cancel_appointment(
         appointment.status = AppointmentStatus.CANCELLED
         appointment.cancellation_reason = _clean(reason, MAX_NOTES)
         appointment.cancelled_at = now
+        appointment.needs_new_time_at = None
         appointment.updated_at = now
         await offer_freed_slot(session, now=now, appointment=appointment)
         customer = await session.get(Customer, appointment.customer_id)

@@ -9,7 +9,8 @@ Row → solver mapping (the storage model's meaning, spelled out once):
 - an exception that adds hours *replaces* the weekly hours that day (day off + extra hours);
 - an exception that takes a time range off is a block; one with no times is a day off;
 - a location-wide exception with no times is a closed date; a location-wide block is a
-  location block.
+  location block;
+- a ``spot_out`` row takes its chair out of use over its range (a block on that spot).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -121,7 +122,8 @@ _SPOTS_WITH_SERVICES = (select(Spot, spot_services.c.service_type_id)
 #: agenda (~60 for 10 staff); building them as entities was a quarter of a day's agenda.
 _AVAILABILITY_COLUMNS = (Availability.id, Availability.staff_id, Availability.kind, Availability.day_of_week,
                          Availability.start_time, Availability.end_time, Availability.exception_date,
-                         Availability.is_available, Availability.starts_at, Availability.ends_at, Availability.reason)
+                         Availability.is_available, Availability.starts_at, Availability.ends_at, Availability.reason,
+                         Availability.spot_id)
 _AVAILABILITY = select(NamedColumns("availability", *_AVAILABILITY_COLUMNS)).where(
     Availability.organization_id == _ORG,
     or_(Availability.location_id == _LOCATION, Availability.location_id.is_(None), Availability.staff_id.is_not(None)),
@@ -129,8 +131,8 @@ _AVAILABILITY = select(NamedColumns("availability", *_AVAILABILITY_COLUMNS)).whe
         Availability.kind == AvailabilityKind.RECURRING,
         and_(Availability.kind == AvailabilityKind.EXCEPTION, Availability.exception_date >= bindparam("lo_day"),
              Availability.exception_date <= bindparam("hi_day")),
-        and_(Availability.kind == AvailabilityKind.BLOCK, Availability.starts_at < bindparam("hi"),
-             Availability.ends_at > bindparam("lo")),
+        and_(Availability.kind.in_((AvailabilityKind.BLOCK, AvailabilityKind.SPOT_OUT)),
+             Availability.starts_at < bindparam("hi"), Availability.ends_at > bindparam("lo")),
     ),
 )
 _AVAILABILITY_OF_STAFF = _AVAILABILITY.where(
@@ -260,6 +262,7 @@ class _Calendar:
     closed_dates: set
     location_blocks: list[solver.Block]
     block_rows: list[AvailabilityRow]
+    spot_blocks: dict[uuid.UUID, list[solver.Block]] = field(default_factory=dict)  # chairs out of use
 
 
 def _calendar(availability: Iterable[AvailabilityRow], staff: dict[uuid.UUID, Staff], zone: ZoneInfo) -> _Calendar:
@@ -269,10 +272,14 @@ def _calendar(availability: Iterable[AvailabilityRow], staff: dict[uuid.UUID, St
     closed_dates = set()
     location_blocks: list[solver.Block] = []
     block_rows: list[AvailabilityRow] = []
+    spot_blocks: dict[uuid.UUID, list[solver.Block]] = defaultdict(list)
     for row in availability:
         if row.staff_id is not None and row.staff_id not in staff:
             continue
-        if row.kind is AvailabilityKind.BLOCK:
+        if row.kind is AvailabilityKind.SPOT_OUT:
+            if row.spot_id is not None:
+                spot_blocks[row.spot_id].append(_block(row))
+        elif row.kind is AvailabilityKind.BLOCK:
             block_rows.append(row)
             (staff_blocks[row.staff_id] if row.staff_id else location_blocks).append(_block(row))
         elif row.kind is AvailabilityKind.RECURRING:
@@ -292,7 +299,7 @@ def _calendar(availability: Iterable[AvailabilityRow], staff: dict[uuid.UUID, St
             exceptions[row.staff_id].append(solver.DatedException(row.exception_date, solver.ExceptionKind.DAY_OFF))
         else:
             staff_blocks[row.staff_id].append(_local_block(zone, row))
-    return _Calendar(weekly, exceptions, staff_blocks, closed_dates, location_blocks, block_rows)
+    return _Calendar(weekly, exceptions, staff_blocks, closed_dates, location_blocks, block_rows, spot_blocks)
 
 
 def _weekly_hours(member: Staff, calendar: _Calendar) -> tuple[solver.WeeklyHours, ...] | None:
@@ -353,7 +360,8 @@ async def load_snapshot(
         business_hours=business_hours(location),
         staff=tuple(_solver_staff(m, calendar, staff_does.get(m.id, ())) for m in staff.values()),
         spots=tuple(
-            solver.Spot(id=str(p.id), service_ids=frozenset(str(s) for s in spot_hosts.get(p.id, ())))
+            solver.Spot(id=str(p.id), service_ids=frozenset(str(s) for s in spot_hosts.get(p.id, ())),
+                        blocks=tuple(calendar.spot_blocks.get(p.id, ())))
             for p in spots.values()
         ),
         services=tuple(

@@ -29,7 +29,14 @@ class Appointment:
     booking_group_id: strawberry.ID | None
     staff_requested: bool
     created_at: datetime
+    needs_new_time_since: datetime | None = strawberry.field(
+        description="A re-plan found no place for it (its stylist or chair is out): the customer was offered other "
+                    "times and the waitlist; null once it is moved or cancelled.")
     _row: strawberry.Private[AppointmentRow]
+
+    @strawberry.field(description="Waiting for a new time: see needsNewTimeSince.")
+    def needs_new_time(self) -> bool:
+        return self._row.needs_new_time_at is not None and self._row.status.value in ("pending", "confirmed")
 
     @strawberry.field(description="Local date of the start.")
     async def local_date(self, info: strawberry.Info) -> date:
@@ -87,4 +94,5 @@ class Appointment:
                    source=row.source, price_cents=row.price_cents, notes=row.notes,
                    cancellation_reason=row.cancellation_reason, cancelled_at=row.cancelled_at,
                    booking_group_id=to_id(row.booking_group_id) if row.booking_group_id else None,
-                   staff_requested=bool(row.staff_requested), created_at=row.created_at, _row=row)
+                   staff_requested=bool(row.staff_requested), created_at=row.created_at,
+                   needs_new_time_since=row.needs_new_time_at, _row=row)

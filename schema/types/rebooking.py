@@ -194,8 +194,13 @@ class RebookingApplied:
     applied: list[RebookingMove]
     refused: list[RefusedMove]
     notices_queued: int
+    needs_new_time: list[strawberry.ID] = strawberry.field(
+        description="Appointments the plan could not place, now marked as needing a new time (first apply only).")
+    customers_offered: int = strawberry.field(
+        description="Their customers, messaged with other times and the waitlist.")
 
     @classmethod
     def of(cls, v: ApplyResult) -> "RebookingApplied":
         return cls(plan=RebookingPlan.of(v.plan), applied=[RebookingMove.of(m) for m in v.applied],
-                   refused=[RefusedMove.of(r) for r in v.refused], notices_queued=v.notices_queued)
+                   refused=[RefusedMove.of(r) for r in v.refused], notices_queued=v.notices_queued,
+                   needs_new_time=[to_id(i) for i in v.needs_new_time], customers_offered=v.customers_offered)

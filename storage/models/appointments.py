@@ -73,6 +73,10 @@ class Appointment(TenantMixin, LocationRef, TimestampsMixin, Base):
     cancellation_reason: Mapped[str | None] = mapped_column(Text)
     cancelled_at: Mapped[datetime | None]
     reminder_sent_at: Mapped[datetime | None]
+    #: A re-plan found no place for it (its stylist or chair is out): the customer was sent other
+    #: times and the waitlist; it gets no reminder and the owner's summary counts it until it is
+    #: moved or cancelled (which clears this).
+    needs_new_time_at: Mapped[datetime | None]
     created_by_staff_id: Mapped[uuid.UUID | None]
 
 

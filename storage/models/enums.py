@@ -62,6 +62,7 @@ class AvailabilityKind(StrEnum):
     RECURRING = "recurring"  # weekly working hours
     EXCEPTION = "exception"  # a dated change: extra hours or a day off
     BLOCK = "block"  # an instant range taken out: lunch, personal time, holiday
+    SPOT_OUT = "spot_out"  # a chair or station out of use over an instant range (``spot_id``)
 
 
 class ConversationStatus(StrEnum):

@@ -68,6 +68,9 @@ class Availability(TenantMixin, TimestampsMixin, Base):
     * ``exception``: a dated change in local time; ``is_available`` true adds hours that
       day (replacing the weekly ones), false is a day off (times empty = whole day).
     * ``block``: an absolute UTC range taken out (lunch, errand, holiday), with a reason.
+    * ``spot_out``: a chair or station (``spot_id``) out of use over an absolute UTC range
+      (broken, being repaired): nothing is booked in it then. A kind of its own, so that
+      readers of staff and location blocks never mistake it for the whole location closing.
     """
 
     __tablename__ = "availability"
@@ -87,13 +90,20 @@ class Availability(TenantMixin, TimestampsMixin, Base):
             "kind <> 'block' OR (starts_at IS NOT NULL AND ends_at IS NOT NULL AND starts_at < ends_at)",
             name="block_has_range",
         ),
+        CheckConstraint(
+            "kind <> 'spot_out' OR (spot_id IS NOT NULL AND staff_id IS NULL AND starts_at IS NOT NULL "
+            "AND ends_at IS NOT NULL AND starts_at < ends_at)",
+            name="spot_out_has_spot_and_range",
+        ),
         Index("ix_availability_org_kind_start", "organization_id", "kind", "starts_at"),
         tenant_fk("staff_id", "staff", ondelete="CASCADE"),
         tenant_fk("location_id", "locations", ondelete="CASCADE"),
+        tenant_fk("spot_id", "spots", ondelete="CASCADE"),
     )
 
     staff_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     location_id: Mapped[uuid.UUID | None]
+    spot_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     kind: Mapped[AvailabilityKind] = mapped_column(db_enum(AvailabilityKind, "availability_kind"))
     day_of_week: Mapped[int | None] = mapped_column(Integer)
     start_time: Mapped[time | None]

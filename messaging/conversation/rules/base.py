@@ -25,6 +25,9 @@ from ..tools import ToolContext, ToolResult, call_tool
 ABANDON_AFTER = timedelta(minutes=30)
 #: A follow-up question ("¿te gustaría agendar?") is not worth resuming hours later.
 NOT_RESUMED = frozenset({"inquiry", "asked"})  # "asked": a staff question kept for "¿y mañana?"
+#: Flows the salon opened with a message (a re-plan's offered times): the customer answers
+#: whenever they read it, so they are never "abandoned" by the clock.
+WAIT_FOR_THE_CUSTOMER = frozenset({"new_time"})
 TERMINAL = frozenset({"confirmed", "completed", "cancelled", "closed", "abandoned", "done"})
 
 
@@ -155,7 +158,8 @@ async def load_flow(db, conversation_id: uuid.UUID, now: datetime) -> tuple[Flow
         return None, Flow(row.flow_type, row.last_active_state, dict(row.collected_data or {}))
     if row.state in TERMINAL:
         return None, None
-    if row.last_message_at is not None and now - row.last_message_at > ABANDON_AFTER:
+    if (row.last_message_at is not None and now - row.last_message_at > ABANDON_AFTER
+            and row.flow_type not in WAIT_FOR_THE_CUSTOMER):
         if row.flow_type in NOT_RESUMED:
             return None, None
         return None, Flow(row.flow_type, row.state, dict(row.collected_data or {}))

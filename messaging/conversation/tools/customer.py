@@ -90,8 +90,10 @@ async def cancel_appointment(tc: ToolContext, args: dict[str, Any]) -> ToolResul
 async def reschedule_appointment(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
     start = local_instant(args.get("new_start_time"), tc.zone)
     notify = tc.ctx.actor.kind is not ActorKind.CUSTOMER
-    result = await run_operation(tc, "RescheduleAppointment", {"id": _uuid(args.get("appointment_id"), "La cita"),
-                                                               "start": start.isoformat(), "notify": notify})
+    variables = {"id": _uuid(args.get("appointment_id"), "La cita"), "start": start.isoformat(), "notify": notify}
+    if args.get("staff_id"):  # an offered time with another stylist (a re-plan's options)
+        variables["staffId"] = _uuid(args.get("staff_id"), "La persona")
+    result = await run_operation(tc, "RescheduleAppointment", variables)
     if (problem := _problem(result, tc.zone)) is not None:
         return problem
     return ToolResult(True, {"appointments": [appointment_facts(a, tc.zone) for a in result["appointments"]]})

@@ -65,8 +65,8 @@ mutation CancelAppointment($id: ID!, $reason: String, $notify: Boolean!) {{
   cancelAppointment(id: $id, reason: $reason, notifyCustomer: $notify) {{ {_PROBLEM} ... on Appointment {{ {_APPOINTMENT} }} }}
 }}""",
     "RescheduleAppointment": f"""
-mutation RescheduleAppointment($id: ID!, $start: DateTime!, $notify: Boolean!) {{
-  rescheduleAppointment(id: $id, start: $start, notifyCustomer: $notify) {{
+mutation RescheduleAppointment($id: ID!, $start: DateTime!, $notify: Boolean!, $staffId: ID) {{
+  rescheduleAppointment(id: $id, start: $start, notifyCustomer: $notify, staffId: $staffId) {{
     {_PROBLEM} {_ALTERNATIVES} ... on Booking {{ startsAt appointments {{ {_APPOINTMENT} }} }}
   }}
 }}""",
@@ -143,7 +143,8 @@ mutation SuggestRebooking($input: SuggestRebookingInput!) {{
     "ApplyRebooking": f"""
 mutation ApplyRebooking($planId: ID!, $moveIds: [ID!]!) {{
   applyRebooking(planId: $planId, moveIds: $moveIds) {{
-    {_PROBLEM} ... on RebookingApplied {{ noticesQueued applied {{ id }} refused {{ moveId appointmentId message }} }}
+    {_PROBLEM} ... on RebookingApplied {{ noticesQueued customersOffered applied {{ id }}
+      refused {{ moveId appointmentId message }} }}
   }}
 }}""",
     "ReplanRebooking": f"""

@@ -126,7 +126,7 @@ async def apply_rebooking(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
     if (problem := _problem(result, tc.zone)) is not None:
         return problem
     return ToolResult(True, {"applied": len(result["applied"]), "refused": len(result["refused"]),
-                             "notices": result["noticesQueued"],
+                             "notices": result["noticesQueued"], "unplaced_told": result["customersOffered"],
                              "refused_moves": [{"move_id": r["moveId"], "appointment_id": r["appointmentId"],
                                                 "why": r["message"]} for r in result["refused"]]})
 

@@ -101,7 +101,8 @@ def _registry() -> dict[str, Tool]:
         Tool("reschedule_appointment", "Mueve una cita (con todos sus servicios) a otra hora. La cita que se mueve "
              "no cuenta como ocupada: su propio horario y los que se le enciman sirven. Si no hay espacio, devuelve "
              "alternativas. Solo después de que la persona confirme la hora vieja y la nueva.",
-             _schema_of({"appointment_id": _ID, "new_start_time": _LOCAL_TIME}, ("appointment_id", "new_start_time")),
+             _schema_of({"appointment_id": _ID, "new_start_time": _LOCAL_TIME, "staff_id": _ID},
+                        ("appointment_id", "new_start_time")),
              CS, reschedule_appointment, writes=True, permission=Permission.BOOK, operation="RescheduleAppointment"),
         Tool("update_my_name", "Guarda el nombre que el cliente confirmó.",
              _schema_of({"name": {"type": "string"}}, ("name",)), C, handoff.update_my_name, writes=True),

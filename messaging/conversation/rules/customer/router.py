@@ -14,7 +14,7 @@ from messaging.spanish import Act, DayConstraint, Intent, MatchKind, TimeConstra
 from messaging.spanish.intents import Understanding
 
 from ..base import TurnState
-from . import booking, changes, inquiry
+from . import booking, changes, inquiry, new_time
 from .common import STRONG, begin, frame, greeting, keep, memory, owner_first, services_list, understand
 from .state import Memory, Step
 
@@ -46,6 +46,8 @@ def _leaves_flow(t: TurnState, flow, u: Understanding) -> bool:
         # Comments on a visit name services ("muy bien el corte"): only a clear request interrupts them.
         return u.intent in (Intent.CANCEL, Intent.RESCHEDULE, Intent.VIEW_APPOINTMENTS, Intent.HANDOFF) or (
             u.intent is Intent.BOOK and _ASKS_FOR_APPOINTMENT.search(t.text.lower()) is not None)
+    if flow.type == "new_time":  # answering the times a re-plan offered: "el lunes", "a las 4" pick one
+        return u.intent not in (Intent.BOOK, Intent.RESCHEDULE)
     same = {"book": {Intent.BOOK}, "modify": {Intent.RESCHEDULE}, "cancel": {Intent.CANCEL}}.get(flow.type, set())
     f = frame(t)
     if flow.state == Step.WHICH:  # "la de la barba", "la del lunes": which of the listed appointments
@@ -116,7 +118,7 @@ async def start_from_intent(t: TurnState, u: Understanding) -> None:
 
 
 FLOW_HANDLERS = {"book": booking.on_book, "modify": changes.on_modify, "cancel": changes.on_cancel,
-                 "inquiry": inquiry.on_inquiry, "rating": inquiry.on_rating}
+                 "inquiry": inquiry.on_inquiry, "rating": inquiry.on_rating, "new_time": new_time.on_new_time}
 
 
 async def resume(t: TurnState) -> None:
