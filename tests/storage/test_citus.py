@@ -69,12 +69,12 @@ async def test_migrate_distributes_a_populated_database_and_keeps_its_rows(on_ci
             await db.dispose()
 
         distributed = await asyncio.to_thread(upgrade, url)  # what `parlo migrate` does on Citus
-        assert set(distributed) == {ANCHOR, *tenant_tables(), *REFERENCE_TABLES}
+        assert {ANCHOR, *tenant_tables()} <= set(distributed)
         assert await asyncio.to_thread(distribute_tables, url) == []  # idempotent
 
         db = Database.connect(url)
         try:
-            assert set(await _partitions(db)) == set(distributed)
+            assert set(await _partitions(db)) == {ANCHOR, *tenant_tables(), *REFERENCE_TABLES}
             async with db.session() as s:
                 assert await s.scalar(select(func.count()).select_from(Appointment)
                                       .where(Appointment.organization_id == org.id)) == 1
