@@ -73,6 +73,9 @@ class DeliveryReport:
 def _claimable(now: datetime):
     earlier = aliased(OutboundMessage)
     blocking = exists().where(
+        # Order is kept per recipient within a tenant (a salon's thread, or Parlo's central one):
+        # the tenant key in the correlation also lets Citus run this on each shard.
+        earlier.organization_id == OutboundMessage.organization_id,
         earlier.to_number == OutboundMessage.to_number,
         earlier.id != OutboundMessage.id,
         (earlier.created_at < OutboundMessage.created_at)
@@ -91,20 +94,21 @@ async def claim_due(m: Messaging, *, limit: int | None = None,
     """
     now = m.now()
     limit = limit or m.config.delivery.batch_size
-    query = select(OutboundMessage.id).where(_claimable(now))
+    query = select(OutboundMessage.id, OutboundMessage.organization_id).where(_claimable(now))
     if only_to is not None:
         query = query.where(OutboundMessage.to_number.in_(only_to))
     async with m.db.session() as session:
-        candidates = (await session.scalars(
+        candidates = (await session.execute(
             query.order_by(OutboundMessage.created_at, OutboundMessage.id).limit(limit)
         )).all()
     if not candidates:
         return []
     claimed: list[OutboundMessage] = []
     async with m.db.transaction(write=True) as session:
-        for row_id in candidates:
+        for row_id, tenant in candidates:
             taken = await session.execute(
-                update(OutboundMessage).where(OutboundMessage.id == row_id, _claimable(now))
+                update(OutboundMessage).where(OutboundMessage.organization_id == tenant, OutboundMessage.id == row_id,
+                                              _claimable(now))
                 .values(status=DeliveryStatus.SENDING, claimed_at=now, attempts=OutboundMessage.attempts + 1,
                         updated_at=now)
                 .execution_options(synchronize_session=False)
