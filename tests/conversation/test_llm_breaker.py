@@ -136,7 +136,8 @@ async def test_timeouts_count_as_failures(outage_app, fake, db, clock, breaker):
         chat = Chat(http, db, "+5215511112222", shop.number)
         for _ in range(3):
             took, reply = await _timed(chat.say("hola"))
-            assert reply.startswith(RULES_GREETING) and took < 3.5  # a 2 s budget (1 s for the LLM), loaded machine
+            # a 2 s budget (1 s for the LLM): the turn never waits the model's 5 s; the rest is the machine's load
+            assert reply.startswith(RULES_GREETING) and took < 4.5
         assert breaker.state == "open"
 
 
