@@ -297,8 +297,10 @@ async def apply_plan(settings: Settings, plan: BusinessPlan) -> Outcome:
         for name, phone, level in people:
             member = team.get(phone)
             if member is None:
+                # The plan is the owner's decision: its people work the business's hours.
                 member = _checked(await create_staff(ctx, StaffDraft(name=name, phone=phone, permission_level=level,
-                                                                     service_ids=tuple(service_ids))),
+                                                                     service_ids=tuple(service_ids),
+                                                                     same_hours_as_business=True)),
                                   f"no pude dar de alta a {name}")
                 changes.append(f"equipo: {name}" + (" (dueña/o)" if level is PermissionLevel.OWNER else ""))
             else:

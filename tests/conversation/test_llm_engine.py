@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from messaging.templates import render
 
+from resolvers.staff_members import hours_chosen
 from storage import (
     AppointmentStatus,
     Availability,
@@ -212,6 +213,7 @@ async def test_example_7_add_staff_on_the_llm(llm_app, fake, db, clock):
     async with db.session() as s:
         pedro = await s.scalar(select(Staff).where(Staff.phone_number == "+525511112222"))
     assert pedro.permission_level is PermissionLevel.STAFF
+    assert hours_chosen(pedro), "added on WhatsApp, Pedro works the business's hours at once"
     [welcome] = await outbound_to(db, "+525511112222")
     assert welcome.template_name == "employee_welcome"
 

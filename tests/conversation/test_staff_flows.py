@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from messaging.templates import render
+from resolvers.staff_members import hours_chosen
 
 from storage import (
     AppointmentStatus,
@@ -191,6 +192,9 @@ async def test_a_new_business_signs_up_on_the_central_number(rules_app, db, cloc
     assert session.state == "completed" and session.organization_id == org.id
     assert sorted((m.name, m.phone_number) for m in team) == [("Memo Díaz", "+525533334444"),
                                                               ("Rosa", "+525511112222")]
+    # The people the owner listed work the business's hours from the start (a newcomer added on
+    # the dashboard waits for hours instead: resolvers.staff_members.HOURS_CHOSEN).
+    assert all(hours_chosen(m) for m in team)
 
 
 async def test_the_owner_changes_permissions_and_removes_staff(rules_app, db, clock):

@@ -65,7 +65,7 @@ async def create_business(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
     for person in args.get("staff") or []:
         result = await run_operation(as_org, "CreateStaffMember", {"input": {
             "name": str(person.get("name") or "").strip()[:120], "phone": str(person.get("phone") or ""),
-            "permissionLevel": "STAFF", "serviceIds": service_ids}})
+            "permissionLevel": "STAFF", "serviceIds": service_ids, "sameHoursAsBusiness": True}})
         (skipped if _problem(result, as_org.zone) is not None else added).append(person.get("name"))
     return ToolResult(True, {"organization_id": str(org.id), "owner_staff_id": str(created.owner.id),
                              "services": len(service_ids), "staff_added": added, "staff_skipped": skipped})

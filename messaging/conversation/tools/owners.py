@@ -15,7 +15,10 @@ async def add_staff(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
     level = _LEVELS.get(str(args.get("permission_level") or "staff").lower(), "STAFF")
     payload = {"name": str(args.get("name") or "").strip(), "phone": str(args.get("phone") or ""),
                "permissionLevel": level,
-               "serviceIds": [_uuid(s, "El servicio") for s in args.get("service_ids") or []]}
+               "serviceIds": [_uuid(s, "El servicio") for s in args.get("service_ids") or []],
+               # On WhatsApp the owner names the services and is told the person can start: they
+               # work the business's hours (the dashboard's form is where hours are chosen first).
+               "sameHoursAsBusiness": True}
     result = await run_operation(tc, "CreateStaffMember", {"input": payload})
     if (problem := _problem(result, tc.zone)) is not None:
         return problem
