@@ -226,12 +226,22 @@ async def _choose(snapshot: Snapshot, request: solver.BookingRequest, now: datet
     the seats together, in a worker thread (milliseconds of CPU, off the event loop).
 
     ``enforce_window``: the customer's rules, i.e. the booking window and the slot grid (staff
-    may book any minute: a visit that began a moment ago, a time agreed on the phone).
+    may book any minute: a visit that began a moment ago, a time agreed on the phone). A start
+    off the grid is answered as such when it is free or taken; a closed hour or a day out of
+    the window keeps its own, more useful answer.
     """
+    outside = None
     if enforce_window:
-        granularity = BookingRules.of(snapshot.organization).granularity_minutes
-        if (outside := off_grid(start, snapshot.zone, granularity)) is not None:
-            return outside
+        outside = off_grid(start, snapshot.zone, BookingRules.of(snapshot.organization).granularity_minutes)
+    chosen = await _choose_exactly(snapshot, request, now, enforce_window=enforce_window, staff_id=staff_id,
+                                   start=start)
+    if outside is not None and isinstance(chosen, (solver.Assignment, _Taken)):
+        return outside
+    return chosen
+
+
+async def _choose_exactly(snapshot: Snapshot, request: solver.BookingRequest, now: datetime, *, enforce_window: bool,
+                          staff_id: uuid.UUID | None, start: datetime) -> solver.Assignment | Problem | _Taken:
     if request.group_size == 1:
         found = solver.available_slots(snapshot.salon, request, now)
         if found:

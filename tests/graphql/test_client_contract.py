@@ -324,3 +324,8 @@ def test_every_tool_document_selects_alternatives_only_where_they_can_come():
     from messaging.conversation.tools.documents import DOCUMENTS
     with_alternatives = {name for name, text in DOCUMENTS.items() if "alternatives" in text}
     assert with_alternatives == {"BookAppointment", "BookWalkIn", "RescheduleAppointment"}
+
+
+async def test_a_closed_hour_off_the_grid_says_it_is_closed(db, clock, salon):
+    answer = await _as_customer(db, clock, salon, "20:07")
+    assert answer["__typename"] == "OutsideHours" and "cerrado" in answer["message"]
