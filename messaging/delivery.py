@@ -35,10 +35,10 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, select, text, update
+from sqlalchemy import and_, exists, select, update
 from sqlalchemy.orm import aliased
 
-from messaging.inbound import phone_of, sequence_lock_key
+from messaging.inbound import next_sequences, phone_of
 from messaging.runtime import Messaging
 from messaging.senders import Outgoing, SendFailed, Sent
 from messaging.status import record_provider_status
@@ -210,17 +210,15 @@ async def _into_history(m: Messaging, session, row: OutboundMessage, outgoing: O
         Conversation.phone_number == phone_of(outgoing.to)))
     if conversation is None:
         return
-    if m.db.dialect == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": sequence_lock_key(conversation.id)})
-    sequence = await session.scalar(
-        select(func.coalesce(func.max(Message.sequence), 0)).where(Message.organization_id == tenant,
-                                                                   Message.conversation_id == conversation.id))
+    # Its place in the conversation's order, the conversation row locked first like every writer's
+    # (messaging.inbound.next_sequences); a known message leaves a gap, never a clash.
+    sequence, _ = await next_sequences(session, conversation.id, tenant, 1)
     known = await session.scalar(select(Message.id).where(Message.organization_id == tenant,
                                                           Message.provider_message_id == sent.provider_message_id))
     if known is not None:
         return
     session.add(Message(conversation_id=conversation.id, organization_id=tenant,
-                        sequence=sequence + 1, direction=MessageDirection.OUTBOUND, sender_type=SenderType.SYSTEM,
+                        sequence=sequence, direction=MessageDirection.OUTBOUND, sender_type=SenderType.SYSTEM,
                         content_type=ContentType.TEMPLATE if row.template_name else ContentType.TEXT,
                         body=redacted(outgoing.body), provider_message_id=sent.provider_message_id, processed_at=now,
                         created_at=now))

@@ -20,10 +20,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import case, func, literal, select, text, update
+from sqlalchemy import case, literal, select, update
 
 from messaging.engine import Reply, Turn
-from messaging.inbound import sequence_lock_key
+from messaging.inbound import next_sequences
 from messaging.routing import Route, RouteKind, route_message
 from messaging.runtime import Messaging, reading
 from messaging.voice import CANNOT_LISTEN, NOT_AUDIO, NOT_AUDIO_NOTHING_ELSE, NotHeard, understood
@@ -217,55 +217,55 @@ async def _give_up(m: Messaging, pending: _Pending) -> bool:
     return await _record_turn(m, pending.message, conversation, route, [Reply(TROUBLE_NOTICE)])
 
 
+class _AlreadyAnswered(Exception):
+    """Another worker recorded this turn first: roll back, write nothing."""
+
+
 async def _record_turn(m: Messaging, message, conversation, route: Route, replies: list[Reply]) -> bool:
     now = m.now()
-    async with m.db.transaction(write=True) as session:
-        if m.db.dialect == "postgresql":
-            # The webhook's sequence lock, taken first: a redelivered message's insert waits on this
-            # row's update, so both must take the lock before touching messages (no deadlock).
-            await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": sequence_lock_key(conversation.id)})
-        # Every row of the turn is in the conversation's tenant (Citus: one shard), including a
-        # central-number turn that acts on a salon: that salon is the route's, not the rows'.
-        tenant = conversation.organization_id
-        marked = await session.execute(
-            update(Message).where(Message.organization_id == tenant, Message.id == message.id,
-                                  Message.processed_at.is_(None))
-            .values(processed_at=now, sender_type=SenderType.STAFF if route.staff_id else SenderType.CUSTOMER)
-        )
-        if marked.rowcount != 1:
-            return False  # someone else finished this turn first: write nothing
-        sequence = await session.scalar(
-            select(func.coalesce(func.max(Message.sequence), 0)).where(Message.organization_id == tenant,
-                                                                       Message.conversation_id == conversation.id))
-        # One UPDATE … RETURNING instead of loading the conversation and flushing it.
-        received = literal(message.created_at, Conversation.last_inbound_at.type)
-        changes: dict = dict(
-            last_message_at=now, updated_at=now,
-            last_inbound_at=case((Conversation.last_inbound_at.is_(None) | (Conversation.last_inbound_at < received),
-                                  received), else_=Conversation.last_inbound_at))
-        if route.customer_id:
-            changes["customer_id"] = route.customer_id
-        if route.staff_id:
-            changes["staff_id"] = route.staff_id
-        reply_to = (await session.execute(
-            update(Conversation).where(Conversation.organization_id == tenant, Conversation.id == conversation.id)
-            .values(**changes)
-            .returning(Conversation.reply_to).execution_options(synchronize_session=False)
-        )).scalar_one()
-        for index, reply in enumerate(replies):
-            at = now + timedelta(microseconds=index)  # keeps the replies of one turn in order
-            row = enqueue(session, now=at, to=reply_to, organization_id=route.organization_id,
-                          body=reply.body, conversation_id=conversation.id, from_number=conversation.business_number)
-            row.next_attempt_at = now
-            session.add(Message(conversation_id=conversation.id, organization_id=tenant,
-                                sequence=sequence + 1 + index, direction=MessageDirection.OUTBOUND,
-                                sender_type=SenderType.AI, content_type=ContentType.TEXT, body=reply.body,
-                                processed_at=now, created_at=at))
-        if route.staff_id and conversation.business_number != m.config.central_number:
-            # Staff onboarding starts with the first message to the business's own number.
-            await session.execute(update(Staff).where(Staff.organization_id == route.organization_id,
-                                                      Staff.id == route.staff_id, Staff.first_message_at.is_(None))
-                                  .values(first_message_at=message.created_at, updated_at=now))
+    # Every row of the turn is in the conversation's tenant (Citus: one shard), including a
+    # central-number turn that acts on a salon: that salon is the route's, not the rows'.
+    tenant = conversation.organization_id
+    received = literal(message.created_at, Conversation.last_inbound_at.type)
+    changes: dict = dict(
+        last_message_at=now, updated_at=now,
+        last_inbound_at=case((Conversation.last_inbound_at.is_(None) | (Conversation.last_inbound_at < received),
+                              received), else_=Conversation.last_inbound_at))
+    if route.customer_id:
+        changes["customer_id"] = route.customer_id
+    if route.staff_id:
+        changes["staff_id"] = route.staff_id
+    try:
+        async with m.db.transaction(write=True) as session:
+            # The conversation row first (one UPDATE … RETURNING: places for the replies, where to
+            # send them), then the message: the webhook locks the same row before it inserts, so a
+            # redelivery racing this turn waits here instead of deadlocking on the message row.
+            first, reply_to = await next_sequences(session, conversation.id, tenant, len(replies), **changes)
+            marked = await session.execute(
+                update(Message).where(Message.organization_id == tenant, Message.id == message.id,
+                                      Message.processed_at.is_(None))
+                .values(processed_at=now, sender_type=SenderType.STAFF if route.staff_id else SenderType.CUSTOMER)
+                .execution_options(synchronize_session=False)
+            )
+            if marked.rowcount != 1:
+                raise _AlreadyAnswered
+            for index, reply in enumerate(replies):
+                at = now + timedelta(microseconds=index)  # keeps the replies of one turn in order
+                row = enqueue(session, now=at, to=reply_to, organization_id=route.organization_id,
+                              body=reply.body, conversation_id=conversation.id,
+                              from_number=conversation.business_number)
+                row.next_attempt_at = now
+                session.add(Message(conversation_id=conversation.id, organization_id=tenant,
+                                    sequence=first + index, direction=MessageDirection.OUTBOUND,
+                                    sender_type=SenderType.AI, content_type=ContentType.TEXT, body=reply.body,
+                                    processed_at=now, created_at=at))
+            if route.staff_id and conversation.business_number != m.config.central_number:
+                # Staff onboarding starts with the first message to the business's own number.
+                await session.execute(update(Staff).where(Staff.organization_id == route.organization_id,
+                                                          Staff.id == route.staff_id, Staff.first_message_at.is_(None))
+                                      .values(first_message_at=message.created_at, updated_at=now))
+    except _AlreadyAnswered:
+        return False  # someone else finished this turn first: nothing written
     if replies:
         await m.queue.outbox_waiting()
     return True

@@ -55,6 +55,9 @@ class Conversation(OptionalTenantMixin, TimestampsMixin, Base):
     last_message_at: Mapped[datetime | None]
     #: Last inbound message the customer sent: WhatsApp's 24-hour session window starts there.
     last_inbound_at: Mapped[datetime | None]
+    #: The last place handed out in the conversation's message order (``Message.sequence``): each
+    #: writer bumps it with an UPDATE … RETURNING, the row lock serialising them (messaging.inbound).
+    last_sequence: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class Message(OptionalTenantMixin, Base):

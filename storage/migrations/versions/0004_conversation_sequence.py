@@ -1,0 +1,36 @@
+"""A conversation counts its own messages: ``conversations.last_sequence``.
+
+Storing a webhook's message took an advisory lock, ``max(sequence)`` over the conversation's
+messages and the insert: three statements (plus BEGIN/COMMIT) on the hottest path there is.
+With the counter in the conversation row, one ``INSERT … ON CONFLICT DO UPDATE … RETURNING``
+creates or locks the conversation and hands out the next number, and the message insert
+rides in the same statement (messaging/inbound.py). Existing conversations start from the
+highest number their messages already have, so order continues where it was.
+
+Revision ID: 0004
+Revises: 0003
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("conversations") as batch_op:
+        batch_op.add_column(sa.Column("last_sequence", sa.BigInteger(), nullable=False, server_default="0"))
+    # UPDATE … FROM, joined on the whole key: PostgreSQL, SQLite ≥ 3.33 and Citus (co-located) all take it.
+    op.execute("""
+        UPDATE conversations SET last_sequence = top.sequence
+        FROM (SELECT conversation_id, organization_id, max(sequence) AS sequence
+              FROM messages GROUP BY conversation_id, organization_id) AS top
+        WHERE conversations.id = top.conversation_id AND conversations.organization_id = top.organization_id
+    """)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("conversations") as batch_op:
+        batch_op.drop_column("last_sequence")
