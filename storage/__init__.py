@@ -34,4 +34,5 @@ __all__ = [
     *_model_names,
 ]
 
+import storage.catalog_version  # noqa: E402,F401  (registers the hooks that version a salon's catalog)
 import storage.references  # noqa: E402,F401  (registers the flush hooks: SET NULL by hand, number routing)

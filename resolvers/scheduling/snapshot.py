@@ -16,7 +16,7 @@ Row → solver mapping (the storage model's meaning, spelled out once):
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, and_, bindparam, func, or_, select, type_coerce
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 import solver
 from resolvers.scheduling.rules import BookingRules
@@ -42,6 +42,7 @@ from storage import (
     Staff,
     spot_services,
 )
+from storage.catalog_version import catalog_written
 from storage.models.staff import staff_services
 
 #: An availability row as :func:`load_availability` reads it: a named tuple of the columns of
@@ -322,6 +323,63 @@ def _solver_staff(member: Staff, calendar: _Calendar, service_ids: Iterable[uuid
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    """A location's services, staff and spots, and who does and hosts what: read-only, shared."""
+
+    version: int | None
+    services: dict[uuid.UUID, ServiceType]
+    staff: dict[uuid.UUID, Staff]
+    spots: dict[uuid.UUID, Spot]
+    staff_does: dict[uuid.UUID, frozenset[uuid.UUID]]
+    spot_hosts: dict[uuid.UUID, frozenset[uuid.UUID]]
+
+
+#: Per process, per (organization, location): the catalog as of ``Organization.catalog_version``.
+#: Every booking and slot search needs it and it changes a few times a month; reading it was
+#: three queries and a few dozen ORM rows (a third of a booking's CPU). The version is read
+#: with the organization anyway, and every write of the catalog bumps it in its own
+#: transaction (storage/catalog_version.py), so a stale entry is never used, across processes.
+_CATALOGS: OrderedDict[tuple[uuid.UUID, uuid.UUID], Catalog] = OrderedDict()
+CATALOG_CACHE_SIZE = 4096
+
+
+async def _read_catalog(session: AsyncSession, org_id: uuid.UUID, location: Location,
+                        version: int | None) -> Catalog:
+    services = await load_services(session, org_id)
+    staff, staff_links = await _staff_with_services(session, org_id, location)
+    spots, spot_links = await _spots_with_services(session, org_id, location)
+    return Catalog(version, services, staff, spots,
+                   {m: frozenset(s for s in links if s in services) for m, links in staff_links.items()},
+                   {p: frozenset(s for s in links if s in services) for p, links in spot_links.items()})
+
+
+async def load_catalog(session: AsyncSession, organization: Organization, location: Location) -> Catalog:
+    """The catalog, from this process's cache while ``organization.catalog_version`` says it is current.
+
+    A miss reads it in a session of its own, so the cached rows never belong to a caller's
+    session (a caller's rollback expires its session's rows; these are shared). A session that
+    changed the catalog itself reads it in its own transaction, uncached: it must see its writes.
+    """
+    version = organization.catalog_version
+    if version is None or catalog_written(session.sync_session):
+        return await _read_catalog(session, organization.id, location, None)
+    key = (organization.id, location.id)
+    cached = _CATALOGS.get(key)
+    if cached is not None and cached.version == version:
+        _CATALOGS.move_to_end(key)
+        return cached
+    bind = session.bind
+    engine = bind.engine if isinstance(bind, AsyncConnection) else bind
+    async with AsyncSession(engine, expire_on_commit=False) as own:
+        catalog = await _read_catalog(own, organization.id, location, version)
+    _CATALOGS[key] = catalog  # two misses racing: the later one wins, and a newer version re-reads anyway
+    _CATALOGS.move_to_end(key)
+    while len(_CATALOGS) > CATALOG_CACHE_SIZE:
+        _CATALOGS.popitem(last=False)
+    return catalog
+
+
 async def load_snapshot(
     session: AsyncSession,
     organization: Organization,
@@ -346,11 +404,9 @@ async def load_snapshot(
     rules = rules or BookingRules.of(organization)
     lo, hi = start - MARGIN, end + MARGIN
 
-    services = await load_services(session, org_id)
-    staff, staff_links = await _staff_with_services(session, org_id, location)
-    spots, spot_links = await _spots_with_services(session, org_id, location)
-    staff_does = {m: {s for s in links if s in services} for m, links in staff_links.items()}
-    spot_hosts = {p: {s for s in links if s in services} for p, links in spot_links.items()}
+    catalog = await load_catalog(session, organization, location)
+    services, staff, spots = catalog.services, catalog.staff, catalog.spots
+    staff_does, spot_hosts = catalog.staff_does, catalog.spot_hosts
     calendar = _calendar(await load_availability(session, org_id, location, lo, hi, zone), staff, zone)
     occupancy = await load_occupancy(session, org_id, start - busy_margin, end + busy_margin,
                                      without_appointments=without_appointments)
@@ -389,8 +445,8 @@ async def load_snapshot(
         services=services,
         staff=staff,
         spots=spots,
-        staff_service_ids={k: frozenset(v) for k, v in staff_does.items()},
-        spot_service_ids={k: frozenset(v) for k, v in spot_hosts.items()},
+        staff_service_ids=staff_does,
+        spot_service_ids=spot_hosts,
         blocks=tuple(calendar.block_rows),
         start=start,
         end=end,

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Index, String, Text, text
+from sqlalchemy import BigInteger, Boolean, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base, IdMixin, TenantMixin, TimestampsMixin
@@ -37,6 +37,9 @@ class Organization(IdMixin, TimestampsMixin, Base):
     plan: Mapped[str] = mapped_column(String(20), default="free")
     settings: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
     last_message_at: Mapped[datetime | None]
+    #: Bumped in the same transaction as any write of the salon's services, staff or spots
+    #: (storage.catalog_version): processes cache that catalog and re-read it when this moves.
+    catalog_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class Location(TenantMixin, TimestampsMixin, Base):

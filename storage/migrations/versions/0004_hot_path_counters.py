@@ -1,4 +1,4 @@
-"""A conversation counts its own messages: ``conversations.last_sequence``.
+"""Two counters for the hot paths: ``conversations.last_sequence``, ``organizations.catalog_version``.
 
 Storing a webhook's message took an advisory lock, ``max(sequence)`` over the conversation's
 messages and the insert: three statements (plus BEGIN/COMMIT) on the hottest path there is.
@@ -6,6 +6,10 @@ With the counter in the conversation row, one ``INSERT … ON CONFLICT DO UPDATE
 creates or locks the conversation and hands out the next number, and the message insert
 rides in the same statement (messaging/inbound.py). Existing conversations start from the
 highest number their messages already have, so order continues where it was.
+
+``organizations.catalog_version`` is bumped with every write of the salon's services, staff
+or spots (storage/catalog_version.py), so each process can cache that catalog for bookings
+and slot searches and know, from the organization row it reads anyway, when to re-read it.
 
 Revision ID: 0004
 Revises: 0003
@@ -20,6 +24,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("organizations") as batch_op:
+        batch_op.add_column(sa.Column("catalog_version", sa.BigInteger(), nullable=False, server_default="0"))
     with op.batch_alter_table("conversations") as batch_op:
         batch_op.add_column(sa.Column("last_sequence", sa.BigInteger(), nullable=False, server_default="0"))
     # UPDATE … FROM, joined on the whole key: PostgreSQL, SQLite ≥ 3.33 and Citus (co-located) all take it.
@@ -32,5 +38,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("organizations") as batch_op:
+        batch_op.drop_column("catalog_version")
     with op.batch_alter_table("conversations") as batch_op:
         batch_op.drop_column("last_sequence")
