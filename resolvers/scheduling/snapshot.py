@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, and_, bindparam, func, or_, select, type_coerce
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 import solver
 from resolvers.scheduling.rules import BookingRules
@@ -42,7 +42,7 @@ from storage import (
     Staff,
     spot_services,
 )
-from storage.catalog_version import catalog_written
+from storage.catalog_version import catalog_written, side_reader
 from storage.models.staff import staff_services
 
 #: An availability row as :func:`load_availability` reads it: a named tuple of the columns of
@@ -369,9 +369,7 @@ async def load_catalog(session: AsyncSession, organization: Organization, locati
     if cached is not None and cached.version == version:
         _CATALOGS.move_to_end(key)
         return cached
-    bind = session.bind
-    engine = bind.engine if isinstance(bind, AsyncConnection) else bind
-    async with AsyncSession(engine, expire_on_commit=False) as own:
+    async with AsyncSession(side_reader(session.bind), expire_on_commit=False) as own:
         catalog = await _read_catalog(own, organization.id, location, version)
     _CATALOGS[key] = catalog  # two misses racing: the later one wins, and a newer version re-reads anyway
     _CATALOGS.move_to_end(key)

@@ -22,6 +22,7 @@ from resolvers.scheduling import (
     book_appointment,
     day_schedule,
 )
+from resolvers.scheduling.snapshot import _CATALOGS
 from storage import Availability, AvailabilityKind, PermissionLevel, Staff
 from tests.resolvers.factories import as_customer, as_staff, context, make_salon
 
@@ -30,7 +31,9 @@ SATURDAY = date(2026, 1, 17)
 
 #: place (organization + location), staff, their hours and blocks, their occupancy, the appointments
 DAY_SCHEDULE_STATEMENTS = 5
-#: place, services, staff with services, spots with services, availability, occupancy
+#: place, services, staff with services, spots with services, availability, occupancy; the
+#: catalog's three come from the process's cache once read (tests/resolvers/test_catalog_cache.py),
+#: so the counts below are taken cold: each measured call starts with an empty cache
 SNAPSHOT_STATEMENTS = 6
 #: the snapshot (the customer comes with the place), then appointment, occupancy, activity and
 #: outbox inserts, and the month's usage; a customer seen for the first time adds its insert
@@ -42,8 +45,11 @@ def local(hour: int, minute: int = 0) -> datetime:
 
 
 @contextmanager
-def statements(db):
-    """The SELECT/INSERT/UPDATE/DELETE statements sent while the block runs."""
+def statements(db, *, cold: bool = True):
+    """The SELECT/INSERT/UPDATE/DELETE statements sent while the block runs (``cold``: with no
+    catalog cached, the cost of a process's first call)."""
+    if cold:
+        _CATALOGS.clear()
     sent: list[str] = []
 
     def seen(_conn, _cursor, statement, *_args) -> None:
