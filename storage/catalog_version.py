@@ -1,4 +1,4 @@
-"""``Organization.catalog_version`` moves with every write of a salon's services, staff or spots.
+"""``Organization.catalog_version`` moves with every write of a salon's services, staff, spots or locations.
 
 Every booking and slot search needs the salon's catalog (services, staff and what each does,
 spots and what each hosts): three queries and a few dozen ORM rows, a third of a booking's
@@ -8,10 +8,13 @@ organization) differs from the cached one. That is only safe if *every* write bu
 version in the write's own transaction, whichever process makes it, so the bump lives here,
 under the ORM:
 
-* a flush that inserts, changes or deletes a ``ServiceType``, ``Staff`` or ``Spot`` (their
+* a flush that inserts, changes or deletes a ``ServiceType``, ``Staff``, ``Spot`` or ``Location`` (their
   service links are collections of those, so changing them dirties the owner);
 * an ORM-enabled bulk ``update(Staff)…``/``delete(Spot)…`` executed through a session: the
   organizations of the rows it targets are bumped first.
+
+Readers: ``resolvers.scheduling.snapshot.load_catalog`` (bookings, slot searches) and
+``messaging.conversation.profile.load_profile`` (every conversation turn).
 
 A Core statement on the bare tables (``staff.__table__``) or raw SQL bypasses both; none of
 the application's writes do that (migrations run before any process caches).
@@ -24,10 +27,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from storage.models.catalog import ServiceType, Spot
-from storage.models.organization import Organization
+from storage.models.organization import Location, Organization
 from storage.models.staff import Staff
 
-CATALOG = (ServiceType, Staff, Spot)
+CATALOG = (ServiceType, Staff, Spot, Location)
 _organizations = Organization.__table__
 
 

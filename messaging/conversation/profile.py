@@ -9,12 +9,14 @@ wording; every *action* still goes through the tools, with the sender as actor.
 from __future__ import annotations
 
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
+from messaging.runtime import reading
 from storage import Customer, Location, Organization, PermissionLevel, ServiceType, Staff, StaffRole
 
 #: A name confirmed within this window is trusted without asking again (spec: Returning Customer Behavior).
@@ -86,31 +88,55 @@ def _clock(text: str) -> time:
     return time(0, 0) if hours == "24" else time(int(hours), int(minutes))
 
 
+#: Per process, per organization: the profile's catalog part (location, services, team) as of
+#: ``Organization.catalog_version``, which every write of services, staff, spots or locations
+#: bumps in its own transaction (storage/catalog_version.py). Every turn reads the profile;
+#: the catalog part was three of its four queries and most of its CPU.
+_CATALOG_PARTS: OrderedDict[uuid.UUID, tuple] = OrderedDict()
+CATALOG_PARTS_SIZE = 4096
+_ORGANIZATION = select(Organization.id, Organization.name, Organization.business_type, Organization.timezone,
+                       Organization.whatsapp_number, Organization.catalog_version
+                       ).where(Organization.id == bindparam("org_id"))
+
+
 async def load_profile(db, organization_id: uuid.UUID) -> BusinessProfile | None:
-    async with db.session() as session:
-        org = await session.get(Organization, organization_id)
+    async with reading(db) as session:
+        org = (await session.execute(_ORGANIZATION, {"org_id": organization_id})).first()
         if org is None:
             return None
-        location = await session.scalar(
-            select(Location).where(Location.organization_id == organization_id, Location.is_active.is_(True))
-            .order_by(Location.is_primary.desc(), Location.name).limit(1))
-        services = (await session.scalars(
-            select(ServiceType).where(ServiceType.organization_id == organization_id, ServiceType.is_active.is_(True))
-            .order_by(ServiceType.created_at, ServiceType.name))).all()
-        team = (await session.scalars(
-            select(Staff).where(Staff.organization_id == organization_id, Staff.is_active.is_(True))
-            .order_by(Staff.name))).all()
+        parts = _CATALOG_PARTS.get(organization_id)
+        if parts is None or parts[0] != org.catalog_version:
+            parts = (org.catalog_version, *await _catalog_parts(session, organization_id))
+            _CATALOG_PARTS[organization_id] = parts
+            while len(_CATALOG_PARTS) > CATALOG_PARTS_SIZE:
+                _CATALOG_PARTS.popitem(last=False)
+        else:
+            _CATALOG_PARTS.move_to_end(organization_id)
+    _, address, hours, services, team = parts
+    return BusinessProfile(
+        organization_id=org.id, name=org.name, business_type=org.business_type, timezone=org.timezone,
+        whatsapp_number=org.whatsapp_number, address=address, hours=hours, services=services, team=team,
+    )
+
+
+async def _catalog_parts(session, organization_id: uuid.UUID) -> tuple:
+    location = await session.scalar(
+        select(Location).where(Location.organization_id == organization_id, Location.is_active.is_(True))
+        .order_by(Location.is_primary.desc(), Location.name).limit(1))
+    services = (await session.scalars(
+        select(ServiceType).where(ServiceType.organization_id == organization_id, ServiceType.is_active.is_(True))
+        .order_by(ServiceType.created_at, ServiceType.name))).all()
+    team = (await session.scalars(
+        select(Staff).where(Staff.organization_id == organization_id, Staff.is_active.is_(True))
+        .order_by(Staff.name))).all()
     hours: dict[int, tuple[tuple[time, time], ...]] = {}
     for weekday, ranges in ((location.business_hours if location else None) or {}).items():
         if ranges:
             hours[int(weekday)] = tuple((_clock(a), _clock(b)) for a, b in ranges)
-    return BusinessProfile(
-        organization_id=org.id, name=org.name, business_type=org.business_type, timezone=org.timezone,
-        whatsapp_number=org.whatsapp_number, address=location.address if location else None, hours=hours,
-        services=tuple(ServiceInfo(s.id, s.name, s.duration_minutes, s.price_cents) for s in services),
-        team=tuple(StaffInfo(m.id, m.name, m.phone_number, m.permission_level, m.role is StaffRole.OWNER)
-                   for m in team),
-    )
+    return (location.address if location else None, hours,
+            tuple(ServiceInfo(s.id, s.name, s.duration_minutes, s.price_cents) for s in services),
+            tuple(StaffInfo(m.id, m.name, m.phone_number, m.permission_level, m.role is StaffRole.OWNER)
+                  for m in team))
 
 
 async def load_customer(db, organization_id: uuid.UUID, customer_id: uuid.UUID | None) -> CustomerInfo | None:

@@ -104,3 +104,20 @@ async def test_a_deleted_service_leaves_the_next_snapshot(db):
     async with db.transaction(write=True) as s:
         (await s.get(ServiceType, salon.tinte.id)).is_active = False
     assert salon.tinte.id not in (await snapshot_of(db, salon)).services
+
+
+async def test_the_turn_profile_follows_catalog_and_location_changes(db):
+    from messaging.conversation.profile import load_profile
+    from storage import Location
+
+    salon = await make_salon(db, NOW)
+    profile = await load_profile(db, salon.org.id)
+    assert profile.service(salon.corte.id).price_cents == 15000 and profile.hours[0][0][0] == time(9)
+    async with db.transaction(write=True) as s:
+        (await s.get(ServiceType, salon.corte.id)).price_cents = 18000
+    assert (await load_profile(db, salon.org.id)).service(salon.corte.id).price_cents == 18000
+    async with db.transaction(write=True) as s:
+        (await s.get(Location, salon.location.id)).business_hours = {"0": [["10:00", "18:00"]]}
+        (await s.get(Organization, salon.org.id)).name = "Estética Lupita Centro"
+    fresh = await load_profile(db, salon.org.id)
+    assert fresh.hours == {0: ((time(10), time(18)),)} and fresh.name == "Estética Lupita Centro"
