@@ -23,7 +23,6 @@ the application's writes do that (migrations run before any process caches).
 from __future__ import annotations
 
 from sqlalchemy import event, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from storage.models.catalog import ServiceType, Spot
@@ -40,16 +39,6 @@ _WRITTEN = "parlo_catalog_written"
 def catalog_written(session: Session) -> bool:
     """Whether this session wrote a catalog: its own reads must then not come from a cache."""
     return bool(session.info.get(_WRITTEN))
-
-
-def side_reader(bind: AsyncEngine | AsyncConnection) -> AsyncEngine:
-    """An engine for a short read beside a caller's transaction (a cache miss).
-
-    The caller's bind may be a SQLite writer that begins ``IMMEDIATE``: a second writer-style
-    BEGIN would wait for the caller's own lock forever, so the side read begins deferred (WAL
-    lets it read beside the writer)."""
-    engine = bind.engine if isinstance(bind, AsyncConnection) else bind
-    return engine.execution_options(parlo_begin="DEFERRED") if engine.dialect.name == "sqlite" else engine
 
 
 def _bump(session: Session, organization_ids) -> None:

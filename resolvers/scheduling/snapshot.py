@@ -25,7 +25,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, and_, bindparam, func, or_, select, type_coerce
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
 
 import solver
 from resolvers.scheduling.rules import BookingRules
@@ -42,7 +44,7 @@ from storage import (
     Staff,
     spot_services,
 )
-from storage.catalog_version import catalog_written, side_reader
+from storage.catalog_version import catalog_written
 from storage.models.staff import staff_services
 
 #: An availability row as :func:`load_availability` reads it: a named tuple of the columns of
@@ -354,12 +356,24 @@ async def _read_catalog(session: AsyncSession, org_id: uuid.UUID, location: Loca
                    {p: frozenset(s for s in links if s in services) for p, links in spot_links.items()})
 
 
+def _detached(row):
+    """A copy of a loaded row that belongs to no session: column values only, nothing expired.
+
+    The cached rows are shared by every caller of the process, so they must not belong to the
+    session that happened to read them (its rollback would expire them for everyone)."""
+    mapper = sa_inspect(row).mapper
+    copy = mapper.class_(**{attr.key: getattr(row, attr.key) for attr in mapper.column_attrs})
+    make_transient_to_detached(copy)
+    return copy
+
+
 async def load_catalog(session: AsyncSession, organization: Organization, location: Location) -> Catalog:
     """The catalog, from this process's cache while ``organization.catalog_version`` says it is current.
 
-    A miss reads it in a session of its own, so the cached rows never belong to a caller's
-    session (a caller's rollback expires its session's rows; these are shared). A session that
-    changed the catalog itself reads it in its own transaction, uncached: it must see its writes.
+    A miss reads it in the caller's transaction (no second connection: fifty bookings at once
+    would otherwise wait on each other for the pool) and caches detached copies, which the
+    caller gets too. A session that changed the catalog itself reads it uncached: it must see
+    its own writes. Every caller treats the catalog's rows as read-only.
     """
     version = organization.catalog_version
     if version is None or catalog_written(session.sync_session):
@@ -369,8 +383,10 @@ async def load_catalog(session: AsyncSession, organization: Organization, locati
     if cached is not None and cached.version == version:
         _CATALOGS.move_to_end(key)
         return cached
-    async with AsyncSession(side_reader(session.bind), expire_on_commit=False) as own:
-        catalog = await _read_catalog(own, organization.id, location, version)
+    read = await _read_catalog(session, organization.id, location, version)
+    catalog = Catalog(version, {k: _detached(v) for k, v in read.services.items()},
+                      {k: _detached(v) for k, v in read.staff.items()},
+                      {k: _detached(v) for k, v in read.spots.items()}, read.staff_does, read.spot_hosts)
     _CATALOGS[key] = catalog  # two misses racing: the later one wins, and a newer version re-reads anyway
     _CATALOGS.move_to_end(key)
     while len(_CATALOGS) > CATALOG_CACHE_SIZE:
