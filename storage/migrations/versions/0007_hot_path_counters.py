@@ -11,14 +11,14 @@ highest number their messages already have, so order continues where it was.
 or spots (storage/catalog_version.py), so each process can cache that catalog for bookings
 and slot searches and know, from the organization row it reads anyway, when to re-read it.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
