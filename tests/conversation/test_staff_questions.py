@@ -540,3 +540,17 @@ async def test_on_the_llm_an_owners_count_comes_from_the_same_figures_for_the_pe
     prompt = system_prompt(fake.requests[0])
     assert "get_stats" in prompt and "lunes a domingo" in prompt and "¿y mañana?" in prompt
     assert "get_stats" in fake.tool_names(0)
+
+
+async def test_a_customers_surname_in_any_words_finds_their_appointment(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    jorge = await add_customer(db, shop, "+525598765432", "Jorge Hernández", verified=clock())
+    maria = await add_customer(db, shop, "+525598765433", "María Fernanda Ruiz", verified=clock())
+    late = await add_appointment(db, shop, jorge, "corte", "pedro", TODAY, time(9), clock())
+    await add_appointment(db, shop, maria, "barba", "pedro", TODAY, time(9, 45), clock())
+    pedro = Chat(rules_app, db, PEDRO, shop.number)
+    assert await pedro.say("el señor Hernández nunca llegó") == (
+        "¿Te refieres a la cita de Jorge Hernández a las 9:00 AM (Corte)?")
+    await pedro.say("sí")
+    assert await _status(db, late.id) is AppointmentStatus.NO_SHOW
+    assert "María Fernanda Ruiz a las 9:45 AM" in await pedro.say("terminé con la señora Ruiz")

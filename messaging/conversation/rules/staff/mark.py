@@ -18,6 +18,28 @@ from .common import asked_day, denied, restart, short_service
 _MARK = {Intent.MARK_NO_SHOW: "no_show", Intent.MARK_COMPLETED: "completed", Intent.CANCEL: "cancelled"}
 
 
+_NOT_NAMES = frozenset({"senor", "senora", "senorita", "cliente", "clienta", "chica", "chico", "nunca", "llego",
+                        "vino", "termine", "terminamos", "acabe", "marca", "marcala", "cita", "completada", "como",
+                        "presento", "aparecio", "ya", "se", "fue", "con", "que", "del", "las", "los"})
+
+
+def _name_said(found: list[dict[str, Any]], text: str) -> str | None:
+    """A word of the message that is (nearly) one of the day's customers' names, or None."""
+    from rapidfuzz import fuzz
+
+    from messaging.spanish import normalize
+
+    words = [w for w in normalize(text).split() if len(w) >= 3 and w not in _NOT_NAMES]
+    best: tuple[float, str] | None = None
+    for a in found:
+        for part in normalize(a.get("customer") or "").split():
+            for word in words:
+                score = fuzz.ratio(word, part)
+                if score >= 88 and (best is None or score > best[0]):
+                    best = (score, word)
+    return best[1] if best else None
+
+
 _LABELS = {"no_show": "no llegó", "completed": "completada", "cancelled": "cancelada"}
 _MARKED_AS = {"no_show": "como que no llegó", "completed": "como completada"}
 
@@ -33,6 +55,8 @@ async def start_mark(t: TurnState, u: Understanding) -> None:
     if denied(t, result):
         return
     found = result.data["appointments"]
+    if not name and said is None:
+        name = _name_said(found, t.text)  # "el señor Hernández nunca llegó": a customer of the day named
     if name:
         named = customers_named(found, name)
         if not named:

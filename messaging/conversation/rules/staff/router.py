@@ -64,6 +64,8 @@ def understand(t: TurnState) -> Understanding:
             return replace(u, intent=Intent.CHANGE_PERMISSIONS)
         if any(w in lowered for w in REMOVE_WORDS):
             return replace(u, intent=Intent.REMOVE_STAFF)
+    if u.intent is Intent.UNKNOWN and _DID_NOT_COME.search(normalize(t.text)):
+        return replace(u, intent=Intent.MARK_NO_SHOW)  # "el señor Hernández nunca llegó"
     figures = read_figures(t.text)
     if figures is not None and (u.intent in _FIGURE_INTENTS or figures.counting and u.intent in _MARKS):
         return replace(u, intent=Intent.STATS)  # "¿cuántas citas tengo mañana?", "¿cuántos no llegaron?"
@@ -74,6 +76,7 @@ def understand(t: TurnState) -> Understanding:
     return u
 
 
+_DID_NOT_COME = re.compile(r"\b(?:nunca|no)\s+(?:lleg[oa]|vino|se\s+present[oa]|aparecio|asistio|se\s+aparecio)\b")
 #: Intents a question about numbers is mistaken for by the intent table.
 _FIGURE_INTENTS = frozenset({Intent.STATS, Intent.MY_SCHEDULE, Intent.BUSINESS_SCHEDULE, Intent.UNKNOWN,
                              Intent.WHATS_NEXT, Intent.HELP, Intent.GREETING})
