@@ -86,3 +86,15 @@ async def test_problem_8_the_owners_plan_message_uses_the_shared_wording(rules_a
     async with db.session() as s:
         assert (await s.scalars(select(Appointment).where(Appointment.customer_id == juan.id))).one().staff_id \
             == shop.staff["pedro"].id
+
+
+async def test_an_absence_with_nothing_to_move_still_goes_on_the_calendar_once(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    carlos = Chat(rules_app, db, "+525512345001", shop.number)
+    answer = await carlos.say("Pedro se enfermó, no viene mañana")
+    assert answer == "Pedro no tiene citas mañana sábado; no hay nada que mover. Ya lo bloqueé en tu agenda ese día."
+    await carlos.say("Pedro no viene mañana")
+    async with db.session() as s:
+        blocks = (await s.scalars(select(Availability).where(Availability.kind == AvailabilityKind.BLOCK,
+                                                             Availability.staff_id == shop.staff["pedro"].id))).all()
+    assert len(blocks) == 1 and blocks[0].starts_at == datetime.combine(SATURDAY, time(0), MX)

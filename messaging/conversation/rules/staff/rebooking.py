@@ -46,8 +46,12 @@ async def start_rebooking(t: TurnState, u: Understanding) -> None:
     if denied(t, result):
         return
     if not result.data["moves"] and not result.data["unplaceable"]:
-        t.say(f"{who} no tiene citas {t.day_words(day)}; no hay nada que mover." if who else
-              f"La agenda de {t.day_words(day)} ya está compacta; no hay nada que mover.")
+        if who:  # nothing to move, but the absence still goes on the calendar (applying writes it, once)
+            applied = await t.call("apply_rebooking", plan_id=result.data["plan_id"], move_ids=[])
+            t.say(f"{who} no tiene citas {t.day_words(day)}; no hay nada que mover."
+                  + (" Ya lo bloqueé en tu agenda ese día." if applied.ok else ""))
+            return
+        t.say(f"La agenda de {t.day_words(day)} ya está compacta; no hay nada que mover.")
         return
     await _show(t, result.data["plan_id"])
 
