@@ -139,6 +139,7 @@ async def test_a_new_staff_member_onboards_on_their_first_messages(rules_app, db
     async with db.transaction(write=True) as s:
         nuevo = Staff(id=uuid.uuid4(), organization_id=shop.org.id, name="Pedro Hernández",
                       phone_number="+525511112222", permission_level=PermissionLevel.STAFF,
+                      settings={"hours_chosen": False},  # added on the dashboard, hours not chosen yet
                       created_at=clock(), updated_at=clock())
         nuevo.services = []
         s.add(nuevo)

@@ -446,9 +446,10 @@ async def test_blocking_inside_someones_hours_is_done_at_once(rules_app, db, clo
 
 async def _new_member(db, shop, clock, *, name: str, phone: str, hours: bool) -> Staff:
     async with db.transaction(write=True) as s:
+        # without hours: added on the dashboard, which waits for hours to be chosen (settings.hours_chosen false)
         member = Staff(id=uuid.uuid4(), organization_id=shop.org.id, location_id=shop.staff["carlos"].location_id,
                        name=name, phone_number=phone, permission_level=PermissionLevel.STAFF,
-                       created_at=clock(), updated_at=clock())
+                       settings={} if hours else {"hours_chosen": False}, created_at=clock(), updated_at=clock())
         member.services = list(shop.services.values())
         s.add(member)
         await s.flush()
@@ -479,6 +480,17 @@ async def test_a_new_member_with_hours_set_is_welcomed_once_and_their_first_ques
     assert (await chat.say("bloquea de 2 a 3")).startswith("Listo, bloqueé de las 2:00 PM a las 3:00 PM ✓")
     [told] = [m for m in await outbound_to(db, CARLOS) if m.template_name == "staff_onboarding_completed"]
     assert told.template_variables["staff_name"] == "Rosa Díaz"
+
+
+async def test_a_member_added_on_whatsapp_works_the_business_hours_and_is_not_asked_for_them(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    async with db.transaction(write=True) as s:  # what the owner's "agrega a Rosa" writes: no hours of her own
+        s.add(Staff(id=uuid.uuid4(), organization_id=shop.org.id, location_id=shop.staff["carlos"].location_id,
+                    name="Rosa Díaz", phone_number="+525511112222", permission_level=PermissionLevel.STAFF,
+                    settings={}, created_at=clock(), updated_at=clock()))
+    welcome, answer = await Chat(rules_app, db, "+5215511112222", shop.number).send("¿qué tengo hoy?")
+    assert "Ya tengo tu horario" in welcome and "horario trabajas" not in welcome
+    assert answer == "Hola Rosa, hoy viernes no tienes citas; estás libre de 10:00 AM a 8:00 PM."
 
 
 async def test_a_new_members_first_message_that_needs_a_yes_keeps_its_question(rules_app, db, clock):

@@ -23,8 +23,9 @@ from messaging.spanish import (
     parse_yes_no,
 )
 from resolvers.outbox import enqueue
+from resolvers.staff_members import hours_chosen
 from resolvers.scheduling.notices import notice_recipients
-from storage import Availability, AvailabilityKind, OnboardingKind, OnboardingSession, Organization, OutboundMessage
+from storage import Availability, AvailabilityKind, OnboardingKind, OnboardingSession, Organization, OutboundMessage, Staff
 from wording import agree, bullet_list, business_gender, capitalize_first, format_duration, format_price
 
 from .base import ABANDON_AFTER, TurnState
@@ -176,10 +177,14 @@ async def staff(t: TurnState) -> None:
 
 
 async def _has_hours(t: TurnState) -> bool:
+    """Weekly hours of their own, or the business's (everyone but the dashboard's newcomers waiting for hours)."""
     async with t.tc.ctx.db.session() as session:
-        return await session.scalar(select(Availability.id).where(
+        member = await session.scalar(select(Staff).where(Staff.organization_id == t.profile.organization_id,
+                                                          Staff.id == t.staff_id))
+        own = await session.scalar(select(Availability.id).where(
             Availability.organization_id == t.profile.organization_id, Availability.staff_id == t.staff_id,
-            Availability.kind == AvailabilityKind.RECURRING).limit(1)) is not None
+            Availability.kind == AvailabilityKind.RECURRING).limit(1))
+    return own is not None or (member is not None and hours_chosen(member))
 
 
 async def _answers_request(t: TurnState) -> bool:
