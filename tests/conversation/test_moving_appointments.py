@@ -186,3 +186,58 @@ async def test_rescheduling_declined_at_the_confirmation_keeps_the_appointment(r
     await chat.say("sí")
     [moved] = await appointments_of(db, shop)
     assert _at(moved) == datetime(2026, 1, 19, 12)
+
+
+async def test_a_new_day_at_the_same_hour_said_alone_moves_the_one_appointment_confirmed_old_and_new(
+        rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    juan = await _juan(db, shop, clock)
+    booked = await add_appointment(db, shop, juan, "corte", "pedro", SATURDAY, time(10), clock())
+    chat = Chat(rules_app, db, "+5215511112222", shop.number)
+
+    asked = await chat.say("mejor pásala al lunes, misma hora")
+    assert asked.startswith("¿Cambio tu cita") and "servicio" not in asked
+    assert "sábado" in asked and "lunes 19" in asked and asked.count("10:00 AM") == 2
+    await chat.say("sí")
+    [moved] = await appointments_of(db, shop)
+    assert moved.id == booked.id and _at(moved) == datetime(2026, 1, 19, 10)
+
+
+async def test_a_shift_by_an_amount_is_from_the_appointments_own_time(rules_app, db, clock):
+    shop = await solo_shop(db, clock())
+    juan = await _juan(db, shop, clock)
+    await add_appointment(db, shop, juan, "corte", "carlos", SATURDAY, time(10), clock())
+    chat = Chat(rules_app, db, "+5215511112222", shop.number)
+
+    asked = await chat.say("oye, ¿la podemos recorrer 2 horas más tarde?")
+    assert asked.startswith("¿Cambio tu cita") and "10:00 AM" in asked and "12:00 PM" in asked
+    await chat.say("va")
+    [moved] = await appointments_of(db, shop)
+    assert _at(moved) == datetime(2026, 1, 17, 12)
+
+
+async def test_a_time_said_alone_with_two_appointments_asks_which_to_move(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    juan = await _juan(db, shop, clock)
+    await add_appointment(db, shop, juan, "corte", "pedro", SATURDAY, time(10), clock())
+    await add_appointment(db, shop, juan, "barba", "carlos", TUESDAY, time(12), clock())
+    chat = Chat(rules_app, db, "+5215511112222", shop.number)
+
+    asked = await chat.say("mejor a las 5")
+    assert "¿Cuál cita quieres cambiar?" in asked and "servicio" not in asked
+
+
+async def test_a_correction_right_after_booking_moves_the_new_appointment(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    chat = Chat(rules_app, db, "+5215599990000", shop.number)
+
+    await chat.say("quiero un corte mañana a las 4")
+    await chat.say("sí")
+    await chat.say("Pepe Luna")
+    [booked] = await appointments_of(db, shop)
+    assert _at(booked) == datetime(2026, 1, 17, 16)
+    asked = await chat.say("no, mejor a las 7")
+    assert asked.startswith("¿Cambio tu cita") and "4:00 PM" in asked and "7:00 PM" in asked
+    await chat.say("sí")
+    [moved] = await appointments_of(db, shop)
+    assert moved.id == booked.id and _at(moved) == datetime(2026, 1, 17, 19)

@@ -11,10 +11,12 @@ upcoming appointments and a reference that fits more than one, Parlo asks which.
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
-from messaging.spanish import Act, Intent, TimeConstraint, choose
+from messaging.spanish import Act, DayConstraint, Intent, TimeConstraint, choose, normalize
 from messaging.spanish.intents import Understanding
 from wording import bullet_list, capitalize_first, contract
 
@@ -137,6 +139,8 @@ async def _chosen_for_move(t: TurnState, a: dict[str, Any], when: TimeConstraint
     mem.services = [a["service_id"]] if a.get("service_id") else []
     if when.is_relative:
         when = when.relative_to(local(a["start"]))
+    if when.is_empty and anchors_to_appointment(t.text):
+        when = anchored(t.text, when, local(a["start"]))
     if when.is_empty:
         step(t, Step.NEW_DAY)
         t.say(f"{hello}Veo que tienes una cita para {describe(t, a)}. ¿Para cuándo te gustaría cambiarla?")
@@ -144,9 +148,42 @@ async def _chosen_for_move(t: TurnState, a: dict[str, Any], when: TimeConstraint
     await search_move(t, when, hello=hello)
 
 
+_SAME_TIME = re.compile(r"\b(?:a\s+)?(?:la\s+)?misma\s+hora\b|\bmismo\s+horario\b")
+_SHIFT = re.compile(r"\b(una|un|media|dos|tres|\d+)\s+(horas?|hrs?|minutos?|mins?)(?:\s+y\s+media)?\s+"
+                    r"(?:mas\s+)?(tarde|temprano|antes|despues)\b")
+_COUNTS = {"una": 1, "un": 1, "dos": 2, "tres": 3, "media": 0.5}
+
+
+def anchors_to_appointment(text: str) -> bool:
+    """Says a time only in terms of the appointment's own ("a la misma hora", "una hora más tarde")."""
+    norm = normalize(text)
+    return bool(_SAME_TIME.search(norm) or _SHIFT.search(norm))
+
+
+def anchored(text: str, when: TimeConstraint, old: datetime) -> TimeConstraint:
+    """The exact time meant relative to the appointment: its own hour ("a la misma hora", on the
+    day said) or shifted by an amount ("una hora más tarde", "media hora antes")."""
+    norm = normalize(text)
+    days = when.days if when.says_day else DayConstraint.on(old.date())
+    shift = _SHIFT.search(norm)
+    if shift is not None:
+        count = _COUNTS.get(shift.group(1)) or float(shift.group(1))
+        minutes = count * (60 if shift.group(2).startswith("h") else 1) + (30 if "y media" in shift.group(0) else 0)
+        sign = -1 if shift.group(3) in ("temprano", "antes") else 1
+        moment = old + timedelta(minutes=sign * minutes)
+        if when.says_day:
+            moment = datetime.combine(days.first or old.date(), moment.time())
+        return replace(when, days=DayConstraint.on(moment.date()) if not when.says_day else days,
+                       times=(moment.time(),), lean=None, after=None, before=None, around=False, part_of_day=None)
+    if _SAME_TIME.search(norm) and not when.says_clock:
+        return replace(when, days=days, times=(old.time().replace(second=0, microsecond=0),), lean=None)
+    return when
+
+
 async def search_move(t: TurnState, when: TimeConstraint, *, hello: str = "") -> None:
     mem = memory(t)
     old = local(mem.old_start)
+    when = anchored(t.text, when, old)
     if when.is_relative:
         when = when.relative_to(old)
     mem.when = when

@@ -13,7 +13,7 @@ from datetime import date
 from messaging.spanish import Act, DayConstraint, Intent, MatchKind, TimeConstraint, normalize
 from messaging.spanish.intents import Understanding
 
-from ..base import TurnState
+from ..base import TurnState, local
 from . import booking, changes, inquiry, new_time
 from .common import STRONG, begin, frame, greeting, keep, memory, owner_first, services_list, understand
 from .state import Memory, Step
@@ -84,6 +84,8 @@ async def start_from_intent(t: TurnState, u: Understanding) -> None:
         begin(t, "inquiry", Step.OFFERED_HANDOFF)
     elif intent is Intent.HANDOFF or u.suggests_handoff and not frame(t).services:
         await inquiry.handoff(t, u)
+    elif intent in (Intent.BOOK, Intent.UNKNOWN) and await _moves_existing(t, previous, previous_kind):
+        return
     elif intent is Intent.BOOK:
         carried = previous if previous_kind in ("inquiry", "book") else Memory()
         await booking.start_booking(t, u, remembered=Memory(services=carried.services, staff_id=carried.staff_id))
@@ -116,6 +118,28 @@ async def start_from_intent(t: TurnState, u: Understanding) -> None:
               "Perdón, no te entendí bien 🙏 Puedo ayudarte a agendar, cambiar o cancelar una cita, o darte "
               "precios y horarios. ¿Qué necesitas?")
 
+
+async def _moves_existing(t: TurnState, previous: Memory, previous_kind: str | None) -> bool:
+    """A new day or time said alone, with no booking in progress, is about the appointment the
+    customer already has ("mejor el lunes a la misma hora", "no, mejor a las 6" right after
+    booking, "una hora más tarde"): a move of it, never a new booking that asks for a service.
+    "otra cita", "agendar" or a service named keep it a new booking."""
+    f = frame(t)
+    if f.services or f.has(Act.BOOK) or _ASKS_FOR_NEW.search(normalize(t.text)):
+        return False
+    if f.when.is_empty and not changes.anchors_to_appointment(t.text):
+        return False
+    appointments = await changes.upcoming(t)
+    if not appointments:
+        return False
+    just_booked = [a for a in appointments if previous_kind == "book" and previous.booked
+                   and local(a["start"]) == local(previous.booked)]
+    chosen = just_booked[0]["appointment_id"] if len(just_booked) == 1 else None
+    await changes.start_modify(t, understand(t), appointment_id=chosen)
+    return True
+
+
+_ASKS_FOR_NEW = re.compile(r"\b(otra cita|otra reserv|nueva cita|agend|reserv|apart|otra vez|tambien)")
 
 FLOW_HANDLERS = {"book": booking.on_book, "modify": changes.on_modify, "cancel": changes.on_cancel,
                  "inquiry": inquiry.on_inquiry, "rating": inquiry.on_rating, "new_time": new_time.on_new_time}
