@@ -418,3 +418,19 @@ async def test_cancelling_with_several_appointments_asks_which_and_cancels_only_
     rows = {a.id: a for a in await appointments_of(db, shop)}
     assert rows[monday.id].status is AppointmentStatus.CANCELLED
     assert rows[saturday.id].status is AppointmentStatus.CONFIRMED
+
+
+async def test_a_name_typed_while_choosing_a_time_is_kept_and_never_asked_again(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    chat = _chat(rules_app, db, shop)
+    offered = await chat.say("quiero un corte mañana después de las 5")
+    assert "PM" in offered
+    again = await chat.say("Juan Torres")
+    assert "Juan" in again and "nombre" not in again
+    done = await chat.say("la primera")
+    assert "nombre" not in done and "¡Listo, Juan!" in done
+    [booked] = await appointments_of(db, shop)
+    assert _local(booked).hour >= 17
+    async with db.session() as s:
+        customer = await s.scalar(select(Customer).where(Customer.id == booked.customer_id))
+    assert customer.name == "Juan Torres"

@@ -199,6 +199,12 @@ async def on_book(t: TurnState, u: Understanding) -> None:
             _apply(t, mem)
             await search_book(t, mem.when)
             return
+        given = None if f.when.is_empty is False or f.services or _trusted_name(t) else _name_while_choosing(t)
+        if given:
+            mem.name = given  # "¿y a nombre de quién?" answered before the time: kept, never asked again
+            t.say(f"Gracias, {given.split()[0]}. ¿Cuál horario te funciona?\n"
+                  + bullet_list(offers.at_words(t, local(s)) for s in mem.offered))
+            return
         await offers.not_picked(t, u, research=search_book)
     elif state == Step.CONFIRMING:
         await _on_confirming(t, u)
@@ -228,8 +234,22 @@ async def _on_confirming(t: TurnState, u: Understanding) -> None:
         t.say("¿Te la agendo? Dime «sí» o «no».")
 
 
+def _name_while_choosing(t: TurnState) -> str | None:
+    """A name typed while the times are on the table ("Juan Torres"): said outright ("soy Ana"),
+    or two to four capitalised words (so "ninguna me queda" is never taken for a name)."""
+    said = frame(t).person_name
+    if said:
+        return said
+    words = t.text.strip().split()
+    particles = {"de", "del", "la", "las", "los", "y"}
+    if not 2 <= len(words) <= 4 or not all(w[:1].isupper() or w.lower() in particles for w in words):
+        return None
+    return parse_person_name(t.text)
+
+
 async def book_now(t: TurnState, start_iso: str, *, name: str | None = None) -> None:
     mem = memory(t)
+    name = name or mem.name
     result = await t.call("book_appointment", service_ids=mem.services, start_time=start_iso,
                           staff_id=mem.staff_id, customer_name=name)
     if not result.ok:
