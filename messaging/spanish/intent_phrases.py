@@ -256,6 +256,9 @@ BOOK = _any(
     r"\bme\s+(?:puedes|puede|podrias|podria|pueden)\s+(?:atender|agendar|apartar)\b",
     r"\b(?:anota|anotale|apunta|apuntale|ponle|ponme|metele|registrale)\s+(?:a\s+|una\s+cita\b|un\s+)",
     r"\bpuedo\s+(?:ir|pasar|llegar)\b",
+    # "cancela mi cita y dame una el lunes", "¿me das otra para el jueves?": one more visit asked for
+    r"\b(?:dame|ponme|me\s+das|me\s+pones|me\s+apartas|me\s+agendas)\s+(?:una|otra)\s+"
+    r"(?:para|el|la|a\s+las|manana|hoy|pasado|en\s+la|entre|despues|antes)\b",
 )
 VIEW = _any(
     r"\bmis\s+citas\b",

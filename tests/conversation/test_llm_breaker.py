@@ -125,19 +125,19 @@ async def test_a_slow_openai_never_makes_a_customer_wait_more_than_12_seconds(ou
         chat = Chat(http, db, "+5215511112222", shop.number)
         took, reply = await _timed(chat.say("hola"))
     assert reply.startswith(RULES_GREETING)
-    assert 10 < took < 12.0  # the LLM got the budget less a second for the rules; not the 51 s of before
+    assert 9 < took < 12.0  # the LLM got the budget less the rules' reserve (2.5 s); not the 51 s of before
 
 
 async def test_timeouts_count_as_failures(outage_app, fake, db, clock, breaker):
     shop = await don_carlos(db, clock())
     fake.then(*(slow(5, text("tarde")) for _ in range(3)))
     async with outage_app() as http:
-        http.messaging.config = replace(http.messaging.config, turn_budget=2.0)
+        http.messaging.config = replace(http.messaging.config, turn_budget=3.5)
         chat = Chat(http, db, "+5215511112222", shop.number)
         for _ in range(3):
             took, reply = await _timed(chat.say("hola"))
-            # a 2 s budget (1 s for the LLM): the turn never waits the model's 5 s; the rest is the machine's load
-            assert reply.startswith(RULES_GREETING) and took < 4.5
+            # a 3.5 s budget (1 s for the LLM, 2.5 s kept for the rules): the turn never waits the model's 5 s
+            assert reply.startswith(RULES_GREETING) and took < 4.8
         assert breaker.state == "open"
 
 

@@ -241,3 +241,21 @@ async def test_a_correction_right_after_booking_moves_the_new_appointment(rules_
     await chat.say("sí")
     [moved] = await appointments_of(db, shop)
     assert moved.id == booked.id and _at(moved) == datetime(2026, 1, 17, 19)
+
+
+async def test_cancel_and_a_new_time_in_one_message_is_a_move_never_a_cancel_that_drops_the_new_time(
+        rules_app, db, clock):
+    """"cancela mi cita y dame una el lunes a las 11" asks for the visit at another time: a cancel
+    alone would leave the customer with nothing, the new time dropped without a word."""
+    shop = await don_carlos(db, clock())
+    juan = await _juan(db, shop, clock)
+    booked = await add_appointment(db, shop, juan, "corte", "pedro", SATURDAY, time(10), clock())
+    chat = Chat(rules_app, db, "+5215511112222", shop.number)
+
+    asked = await chat.say("k onda, cancela mi cita y dame una el lunes a las 11")
+    assert asked.startswith("¿Cambio tu cita") and "10:00 AM" in asked and "11:00 AM" in asked, asked
+    done = await chat.say("si")
+    assert "cancelé" not in done.lower()
+    [moved] = await appointments_of(db, shop)
+    assert moved.id == booked.id and _at(moved) == datetime(2026, 1, 19, 11)
+    assert moved.status is AppointmentStatus.CONFIRMED
