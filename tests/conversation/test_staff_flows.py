@@ -373,3 +373,31 @@ async def test_an_owner_coming_back_later_continues_adding_staff(rules_app, db, 
     clock.advance(timedelta(hours=3))
     resumed = await carlos.send("Pedro Hernández")
     assert resumed == ["¡Qué gusto que sigas por aquí! Sigamos donde nos quedamos.", "2. ¿Cuál es su número de WhatsApp?"]
+
+
+async def test_a_walk_in_without_phone_takes_the_name_given_instead_of_the_number(rules_app, db, clock):
+    """Asked for the phone, a stylist often answers with the name: that is a walk-in with no phone."""
+    shop = await don_carlos(db, clock())
+    chat = Chat(rules_app, db, "+525512345002", shop.number)
+    asked = await chat.say("me llego un cliente sin cita pa un corte ahorita")
+    assert "teléfono" in asked
+    done = await chat.say("Memo")
+    assert done.startswith("Listo ✓ Registré a Memo para Corte de cabello ahora"), done
+    [appointment] = await appointments_of(db, shop)
+    assert appointment.starts_at.astimezone(MX) == datetime(2026, 1, 16, 10, tzinfo=MX)
+
+
+async def test_a_walk_in_answered_no_then_the_name_in_one_message(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    chat = Chat(rules_app, db, "+525512345002", shop.number)
+    await chat.say("llegó alguien sin cita para corte")
+    done = await chat.say("no, se llama Ramiro Soto")
+    assert done.startswith("Listo ✓ Registré a Ramiro Soto para Corte de cabello ahora"), done
+
+
+async def test_a_walk_in_without_phone_still_asks_the_name_when_only_no_is_said(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    chat = Chat(rules_app, db, "+525512345002", shop.number)
+    await chat.say("llegó alguien sin cita para corte")
+    assert await chat.say("no trae teléfono") == "Va. ¿Nombre?"
+    assert (await chat.say("Lupe")).startswith("Listo ✓ Registré a Lupe para Corte de cabello ahora")

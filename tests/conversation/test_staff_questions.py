@@ -253,6 +253,17 @@ async def test_who_am_i_with_next_answers_the_next_customer(rules_app, db, clock
     assert answer == "Tu siguiente cita es a la 1:00 PM: Corte de cabello con Ana López."
 
 
+async def test_and_a_day_after_who_is_next_shows_that_days_agenda_not_the_help_menu(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    ana = await add_customer(db, shop, "+525598765432", "Ana López", verified=clock())
+    await add_appointment(db, shop, ana, "corte", "pedro", TODAY, time(13), clock())
+    await add_appointment(db, shop, ana, "barba", "pedro", date(2026, 1, 19), time(11), clock())
+    pedro = Chat(rules_app, db, PEDRO, shop.number)
+    await pedro.say("con quién me toca?")
+    monday = await pedro.say("y el lunes?")
+    assert "lunes" in monday and "11:00 AM" in monday and "Ana López" in monday, monday
+
+
 async def test_and_the_last_one_steps_back_the_same_kind_of_period(rules_app, db, clock):
     shop = await don_carlos(db, clock())
     visits = await _book(db, shop, clock)

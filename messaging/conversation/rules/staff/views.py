@@ -114,6 +114,9 @@ async def person_schedule(t: TurnState, day, name: str | None) -> None:
 
 
 async def whats_next(t: TurnState, u: Understanding) -> None:
+    # "¿con quién me toca?" is a question about today's own agenda: "¿y el lunes?" follows it
+    remember(t, Asked(kind=SCHEDULE, first=t.today, last=t.today, staff_id=str(t.staff_id),
+                      staff_name=t.staff_name, mine=True))
     result = await t.call("whats_next")
     if denied(t, result):
         return

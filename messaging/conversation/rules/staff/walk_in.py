@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from messaging.spanish import (
     MatchKind,
     choose,
@@ -83,6 +85,10 @@ async def _book_walk_in(t: TurnState) -> None:
     t.say(f"Listo ✓ Registré a {flow.data['name']}{phone} para {service.name} ahora {at_hhmm(a['start'])} {who}.")
 
 
+_LEADING_NO = re.compile(r"^\s*(?:no|nop|nel|pos\s+no|pues\s+no)\b[\s,.!]*", re.IGNORECASE)
+_NO_NAME = re.compile(r"\b(?:sin|tel[eé]fono|tel|cel(?:ular)?|n[uú]mero|trae|tiene)\b|\bno\s+s[eé]\b", re.IGNORECASE)
+
+
 def _performs(t: TurnState) -> bool:
     return True
 
@@ -105,8 +111,14 @@ async def on_walk_in(t: TurnState, u: Understanding) -> None:
     elif flow.state == "collecting_customer_phone":
         phone = u.slots.phone or extract_phone(t.text)
         if phone is None:
-            if parse_yes_no(t.text).answer is False or "no " in f"{t.text.lower()} ":
+            said_no = parse_yes_no(t.text).answer is False or "no " in f"{t.text.lower()} "
+            # "Memo" or "no, se llama Memo": no phone, and the name the next question would ask
+            name = None if any(ch.isdigit() for ch in t.text) or _NO_NAME.search(t.text) else (
+                parse_person_name(_LEADING_NO.sub("", t.text)))
+            if said_no or name:
                 flow.data.update(phone=None, no_phone=True)
+                if name:
+                    flow.data["name"] = name
                 await _walk_in_next(t)
                 return
             t.say("No reconocí ese número. Escríbelo a 10 dígitos, por ejemplo 55 1234 5678, o dime «no».")
