@@ -24,6 +24,7 @@ from .common import (
     frame,
     greeting,
     memory,
+    offer_alternatives,
     owner_first,
     step,
     visit_price,
@@ -253,15 +254,7 @@ async def book_now(t: TurnState, start_iso: str, *, name: str | None = None) -> 
     result = await t.call("book_appointment", service_ids=mem.services, start_time=start_iso,
                           staff_id=mem.staff_id, customer_name=name)
     if not result.ok:
-        alternatives = [local(s) for s in result.data.get("alternatives") or []]
-        if alternatives:
-            mem.offered = mem.available = [offers.iso(s) for s in alternatives[:offers.MAX_OFFERED]]
-            mem.day = alternatives[0].date().isoformat()
-            step(t, Step.CHOOSING)
-            t.say("Uy, ese horario se acaba de ocupar 😕 Te puedo ofrecer:\n"
-                  + bullet_list(offers.at_words(t, s) for s in alternatives[:offers.MAX_OFFERED])
-                  + "\n¿Cuál te funciona?")
-        else:
+        if not offer_alternatives(t, result):
             step(t, Step.DAY)
             t.say((result.message or "No pude agendar ese horario.") + " ¿Qué otro día te acomoda?")
         return

@@ -29,6 +29,7 @@ from .common import (
     frame,
     greeting_short,
     memory,
+    offer_alternatives,
     owner_first,
     referred,
     step,
@@ -226,15 +227,7 @@ async def move_now(t: TurnState, start_iso: str) -> None:
     mem = memory(t)
     result = await t.call("reschedule_appointment", appointment_id=mem.appointment_id, new_start_time=start_iso)
     if not result.ok:
-        alternatives = [local(s) for s in result.data.get("alternatives") or []]
-        if alternatives:
-            mem.offered = mem.available = [offers.iso(s) for s in alternatives[:offers.MAX_OFFERED]]
-            mem.day = alternatives[0].date().isoformat()
-            step(t, Step.CHOOSING)
-            t.say("Uy, ese horario se acaba de ocupar 😕 Te puedo ofrecer:\n"
-                  + bullet_list(offers.at_words(t, s) for s in alternatives[:offers.MAX_OFFERED])
-                  + "\n¿Cuál te funciona?")
-        else:
+        if not offer_alternatives(t, result):
             step(t, Step.NEW_DAY)
             t.say((result.message or "No pude cambiar tu cita a esa hora.") + " ¿Qué otro día te acomoda?")
         return

@@ -11,6 +11,7 @@ from messaging.spanish.intents import Understanding
 from wording import bullet_list, format_service_line, format_time, join_words, mid_sentence
 
 from ..base import TurnState, at_hhmm, local, week_lines
+from . import offers
 from .state import Memory, Step
 
 #: Intents that leave whatever flow is open and start their own.
@@ -160,3 +161,18 @@ def referred(t: TurnState, appointments: list[dict[str, Any]]) -> list[dict[str,
         return appointments
     hits = [a for a in appointments if ref.matches(local(a["start"]), a.get("service_id"))]
     return hits or appointments
+
+
+def offer_alternatives(t: TurnState, result: Any) -> bool:
+    """A booking or a move lost its time to someone else: offer the alternatives the use case
+    found, if any (True), so booking and moving word the race the same way."""
+    alternatives = [local(s) for s in result.data.get("alternatives") or []][:offers.MAX_OFFERED]
+    if not alternatives:
+        return False
+    mem = memory(t)
+    mem.offered = mem.available = [offers.iso(s) for s in alternatives]
+    mem.day = alternatives[0].date().isoformat()
+    step(t, Step.CHOOSING)
+    t.say("Uy, ese horario se acaba de ocupar 😕 Te puedo ofrecer:\n"
+          + bullet_list(offers.at_words(t, s) for s in alternatives) + "\n¿Cuál te funciona?")
+    return True
