@@ -31,6 +31,7 @@ from storage import (
     MessageDirection,
     SenderType,
 )
+from storage.ids import new_id
 from storage.queries import organization_of_number
 
 WHATSAPP_PREFIX = "whatsapp:"
@@ -150,15 +151,15 @@ async def store_inbound(db: Database, inbound: InboundMessage, *, now: datetime,
             org_id = None if central else await driver.fetchval(_NUMBER_SQL, business_number)
             log_context.bind_organization(org_id)  # the webhook's log lines name the salon
             conversation_id, inserted = await driver.fetchrow(
-                _STORE_SQL, uuid.uuid4(), org_id or NO_ORGANIZATION, channel.value, business_number, phone,
-                inbound.from_address, inbound.profile_name, now, uuid.uuid4(), inbound.content_type.value,
+                _STORE_SQL, new_id(), org_id or NO_ORGANIZATION, channel.value, business_number, phone,
+                inbound.from_address, inbound.profile_name, now, new_id(), inbound.content_type.value,
                 inbound.body, inbound.media_url, inbound.media_content_type, inbound.message_sid)
         return Stored(conversation_id, inserted, inserted is None)
     async with db.transaction(write=True) as session:  # SQLite: BEGIN IMMEDIATE serialises the two statements
         org_id = None if central else await organization_of_number(session, business_number)
         log_context.bind_organization(org_id)
         upsert = sqlite.insert(Conversation).values(
-            id=uuid.uuid4(), organization_id=org_id, channel=channel, business_number=business_number,
+            id=new_id(), organization_id=org_id, channel=channel, business_number=business_number,
             phone_number=phone, reply_to=inbound.from_address, profile_name=inbound.profile_name, context={},
             last_sequence=1, created_at=now, updated_at=now)
         conversation_id, sequence = (await session.execute(upsert.on_conflict_do_update(
@@ -167,7 +168,7 @@ async def store_inbound(db: Database, inbound: InboundMessage, *, now: datetime,
                   "profile_name": func.coalesce(upsert.excluded.profile_name, Conversation.profile_name)},
         ).returning(Conversation.id, Conversation.last_sequence))).one()
         inserted = await session.scalar(sqlite.insert(Message).values(
-            id=uuid.uuid4(), conversation_id=conversation_id, organization_id=org_id,
+            id=new_id(), conversation_id=conversation_id, organization_id=org_id,
             sequence=sequence, direction=MessageDirection.INBOUND, sender_type=SenderType.CUSTOMER,
             content_type=inbound.content_type, body=inbound.body, media_url=inbound.media_url,
             media_content_type=inbound.media_content_type, provider_message_id=inbound.message_sid, created_at=now,

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from messaging.runtime import reading
 from messaging.spanish.phones import format_phone
 from storage import Customer, Database, OnboardingKind, OnboardingSession, Organization, OrganizationStatus, Staff
+from storage.ids import new_id
 from storage.queries import organization_of_number
 
 
@@ -154,7 +155,7 @@ async def _route_central(session: AsyncSession, phone: str) -> Route:
 
 async def _customer(session: AsyncSession, organization_id: uuid.UUID, phone: str, now: datetime) -> Customer:
     """The customer with this phone, created on first contact (race-safe: insert or nothing)."""
-    values = dict(id=uuid.uuid4(), organization_id=organization_id, phone_number=phone, profile_data={},
+    values = dict(id=new_id(), organization_id=organization_id, phone_number=phone, profile_data={},
                   accepts_moves=False, created_at=now, updated_at=now)
     insert = (postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert)(Customer)
     await session.execute(insert.values(**values).on_conflict_do_nothing(

@@ -35,6 +35,7 @@ from storage import (
     StaffRole,
     WhatsAppStatus,
 )
+from storage.ids import new_id
 
 DEMO_NUMBER = "+525587654321"
 DEMO_PLAN = "pro"
@@ -194,7 +195,7 @@ def _book_week(session, org, location, services, spots, staff_rows, customers, t
                 status = (AppointmentStatus.NO_SHOW if rng.random() < 0.08 else AppointmentStatus.COMPLETED) if past \
                     else AppointmentStatus.CONFIRMED
                 appointment = Appointment(
-                    id=uuid.uuid4(), organization_id=org.id, location_id=location.id,
+                    id=new_id(), organization_id=org.id, location_id=location.id,
                     customer_id=rng.choice(customers).id, service_type_id=service.id, staff_id=member.id,
                     spot_id=spot.id, starts_at=start_utc, ends_at=end_utc, status=status,
                     source=rng.choice([AppointmentSource.WHATSAPP, AppointmentSource.WHATSAPP, AppointmentSource.WALK_IN]),

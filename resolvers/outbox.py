@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import DeliveryStatus, OutboundMessage
+from storage.ids import new_id
 
 WHATSAPP_PREFIX = "whatsapp:"
 
@@ -49,7 +50,7 @@ def enqueue(
     if body is None and template_name is None:
         raise ValueError("an outbound message needs a body or a template")
     row = OutboundMessage(
-        id=uuid.uuid4(),
+        id=new_id(),
         organization_id=organization_id,
         conversation_id=conversation_id,
         appointment_id=appointment_id,

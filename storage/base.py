@@ -25,6 +25,7 @@ from sqlalchemy import ForeignKey, ForeignKeyConstraint, MetaData, Uuid, bindpar
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from storage.ids import new_id
 from storage.types import UTCDateTime
 
 NAMING_CONVENTION = {
@@ -82,7 +83,7 @@ class Base(DeclarativeBase):
 class IdMixin:
     """A global row (organizations): its own UUID is its key, and its distribution column."""
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
 
 
 class TimestampsMixin:
@@ -104,7 +105,7 @@ def _tenant_mapper_args(cls) -> dict[str, Any]:
 class TenantMixin:
     """A salon's row: key ``(id, organization_id)``, distributed (Citus) by ``organization_id``."""
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
 
     @declared_attr
     def organization_id(cls) -> Mapped[uuid.UUID]:
@@ -123,7 +124,7 @@ class OptionalTenantMixin:
     (Citus cannot move a row between shards).
     """
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
 
     @declared_attr
     def organization_id(cls) -> Mapped[uuid.UUID | None]:

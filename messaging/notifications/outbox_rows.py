@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.outbox import whatsapp_address
 from storage import DeliveryStatus, OutboundMessage
+from storage.ids import new_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +54,7 @@ async def write_once(session: AsyncSession, notices: list[Notice], *, now: datet
     written: list[str] = []
     for start in range(0, len(notices), 200):
         rows = [{
-            "id": uuid.uuid4(), "organization_id": n.organization_id, "appointment_id": n.appointment_id,
+            "id": new_id(), "organization_id": n.organization_id, "appointment_id": n.appointment_id,
             "to_number": whatsapp_address(n.to),
             "from_number": whatsapp_address(n.from_number) if n.from_number else None,
             "kind": n.template_name, "body": None, "template_name": n.template_name,

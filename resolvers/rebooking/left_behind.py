@@ -42,6 +42,7 @@ from storage import (
     Location,
     Organization,
 )
+from storage.ids import new_id
 
 #: How many times one message offers, and how far ahead they are looked for.
 OPTIONS = 3
@@ -154,7 +155,7 @@ async def _wait_for_the_answer(session: AsyncSession, organization: Organization
     flow = (await session.scalars(select(FlowSession).where(FlowSession.organization_id == organization.id,
                                                             FlowSession.conversation_id == conversation.id))).first()
     if flow is None:
-        flow = FlowSession(id=uuid.uuid4(), conversation_id=conversation.id, organization_id=organization.id,
+        flow = FlowSession(id=new_id(), conversation_id=conversation.id, organization_id=organization.id,
                            customer_id=customer.id, created_at=now, flow_type=FLOW, state="choosing_option")
         session.add(flow)
     flow.flow_type, flow.state, flow.last_active_state = FLOW, "choosing_option", "choosing_option"

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import solver
 from resolvers.rebooking.disruptions import TimeTaken
 from storage import Availability, AvailabilityKind
+from storage.ids import new_id
 
 
 async def _spot_out(session: AsyncSession, org_id: uuid.UUID, now: datetime, *, spot_id: uuid.UUID,
@@ -30,7 +31,7 @@ async def _spot_out(session: AsyncSession, org_id: uuid.UUID, now: datetime, *, 
     ).limit(1))).first()
     if found is not None:
         return found
-    row = Availability(id=uuid.uuid4(), organization_id=org_id, staff_id=None, location_id=location_id,
+    row = Availability(id=new_id(), organization_id=org_id, staff_id=None, location_id=location_id,
                        spot_id=spot_id, kind=AvailabilityKind.SPOT_OUT, starts_at=block.start, ends_at=block.end,
                        reason=block.reason, is_available=False, created_at=now, updated_at=now)
     session.add(row)
@@ -53,7 +54,7 @@ async def _block(session: AsyncSession, org_id: uuid.UUID, now: datetime, *, sta
     found = await _existing(session, org_id, staff_id=staff_id, location_id=location_id, block=block)
     if found is not None:
         return found
-    row = Availability(id=uuid.uuid4(), organization_id=org_id, staff_id=staff_id,
+    row = Availability(id=new_id(), organization_id=org_id, staff_id=staff_id,
                        location_id=None if staff_id is not None else location_id, kind=AvailabilityKind.BLOCK,
                        starts_at=block.start, ends_at=block.end, reason=block.reason, is_available=False,
                        created_at=now, updated_at=now)

@@ -74,6 +74,7 @@ from storage import (
     Spot,
     Staff,
 )
+from storage.ids import new_id
 
 MAX_REASON = 200
 
@@ -257,7 +258,7 @@ async def suggest_rebooking(ctx: Context, disruption: Disruption, *, location_id
                                  spot_changes=f.spot_changes, unaffected_customers=f.unaffected_customers)
         free_blocks = ()
 
-    plan_id = uuid.uuid4()
+    plan_id = new_id()
     result = PlanResult(
         id=plan_id, kind=disruption.kind, disruption=resolved.facts, timezone=organization.timezone, optimal=optimal,
         method=method, moves=_moves(model, snapshot, moves), unplaceable=_unplaceable(model, snapshot, unplaceable),

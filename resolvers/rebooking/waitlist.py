@@ -36,6 +36,7 @@ from resolvers.scheduling import BookedAppointments, BookingRequest, book_appoin
 from resolvers.scheduling.booking import customer_by_phone
 from resolvers.scheduling.rules import BookingRules
 from resolvers.scheduling.waitlist_offers import offer_to_next_waiting
+from storage.ids import new_id
 from storage import (
     OutboundMessage,
     Customer,
@@ -87,7 +88,7 @@ async def join_waitlist(ctx: Context, service_id: uuid.UUID, day: date, *, custo
             WaitlistEntry.status.in_((WaitlistStatus.WAITING, WaitlistStatus.OFFERED))))
         if existing is not None:
             return existing
-        entry = WaitlistEntry(id=uuid.uuid4(), organization_id=org_id, customer_id=customer.id,
+        entry = WaitlistEntry(id=new_id(), organization_id=org_id, customer_id=customer.id,
                               service_type_id=service.id, desired_date=day, status=WaitlistStatus.WAITING,
                               created_at=now, updated_at=now)
         session.add(entry)

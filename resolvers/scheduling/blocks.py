@@ -40,6 +40,7 @@ from storage import (
     Organization,
     Staff,
 )
+from storage.ids import new_id
 
 MAX_REASON = 200
 #: A block may be long (vacations), but not unbounded.
@@ -96,7 +97,7 @@ async def block_time(
                 return member
             who = member.name
         block = Availability(
-            id=uuid.uuid4(), organization_id=org_id, staff_id=staff_id,
+            id=new_id(), organization_id=org_id, staff_id=staff_id,
             location_id=location.id if staff_id is None else None, kind=AvailabilityKind.BLOCK,
             starts_at=start, ends_at=end, reason=(reason or "").strip()[:MAX_REASON] or None,
             is_available=False, created_at=now, updated_at=now,
@@ -200,7 +201,7 @@ async def set_recurring_availability(
             Availability.organization_id == org_id, Availability.staff_id == staff_id,
             Availability.kind == AvailabilityKind.RECURRING))
         rows = [
-            Availability(id=uuid.uuid4(), organization_id=org_id, staff_id=staff_id, kind=AvailabilityKind.RECURRING,
+            Availability(id=new_id(), organization_id=org_id, staff_id=staff_id, kind=AvailabilityKind.RECURRING,
                          day_of_week=h.weekday, start_time=h.start, end_time=h.end, is_available=True,
                          created_at=now, updated_at=now)
             for h in sorted(hours, key=lambda h: (h.weekday, h.start))
@@ -257,7 +258,7 @@ async def set_business_hours(
                 Availability.is_available.is_(False), Availability.start_time.is_(None),
                 Availability.exception_date >= today))
             session.add_all(
-                Availability(id=uuid.uuid4(), organization_id=org_id, staff_id=None, location_id=location.id,
+                Availability(id=new_id(), organization_id=org_id, staff_id=None, location_id=location.id,
                              kind=AvailabilityKind.EXCEPTION, exception_date=day, is_available=False,
                              reason="Cerrado", created_at=now, updated_at=now)
                 for day in sorted(set(closed_days))

@@ -84,6 +84,7 @@ from storage import (
     is_exclusion_violation,
     is_retryable_conflict,
 )
+from storage.ids import new_id
 from wording import duration_words, format_time, join_words, time_span, weekday_name
 
 #: Staff may register a visit that began a few minutes ago (the client is already in the chair).
@@ -297,7 +298,7 @@ async def _customer_as_told(session: AsyncSession, customer: Customer | None, or
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
         customer = await session.scalar(
             insert(Customer)
-            .values(id=uuid.uuid4(), organization_id=org_id, phone_number=phone, name=name,
+            .values(id=new_id(), organization_id=org_id, phone_number=phone, name=name,
                     name_verified_at=now if name else None, accepts_moves=False, profile_data={},
                     created_at=now, updated_at=now)
             .on_conflict_do_nothing(index_elements=["organization_id", "phone_number"])
@@ -322,7 +323,7 @@ def _occupancy_rows(snapshot: Snapshot, org_id: uuid.UUID,
                                           booked.start):
             is_staff = piece.resource_kind is solver.ResourceKind.STAFF
             rows.append(Occupancy(
-                id=uuid.uuid4(), organization_id=org_id, appointment_id=appointment.id,
+                id=new_id(), organization_id=org_id, appointment_id=appointment.id,
                 staff_id=uuid.UUID(piece.resource_id) if is_staff else None,
                 spot_id=None if is_staff else uuid.UUID(piece.resource_id),
                 starts_at=piece.start, ends_at=piece.end,
@@ -585,12 +586,12 @@ async def _write_visit(session: AsyncSession, ctx: Context, snapshot: Snapshot, 
     now = ctx.now()
     actor = ctx.actor
     organization = snapshot.organization
-    group_id = uuid.uuid4() if len(chosen.services) > 1 else None
+    group_id = new_id() if len(chosen.services) > 1 else None
     placed: list[tuple[Appointment, solver.BookedService]] = []
     for booked in chosen.services:
         service = snapshot.services[uuid.UUID(booked.service_id)]
         appointment = Appointment(
-            id=uuid.uuid4(), organization_id=organization.id, location_id=snapshot.location.id,
+            id=new_id(), organization_id=organization.id, location_id=snapshot.location.id,
             customer_id=customer.id, service_type_id=service.id, staff_id=uuid.UUID(booked.staff_id),
             spot_id=uuid.UUID(booked.spot_id) if booked.spot_id else None,
             starts_at=booked.start, ends_at=booked.end, status=AppointmentStatus.CONFIRMED, source=visit.source,

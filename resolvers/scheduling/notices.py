@@ -41,6 +41,7 @@ from storage import (
     ServiceType,
     Staff,
 )
+from storage.ids import new_id
 
 #: A walk-in without a phone gets its own customer row whose "phone" is this prefix plus a
 #: random suffix (the column is required and unique per organization); never messaged.
@@ -232,5 +233,5 @@ def activity(
     session: AsyncSession, *, now: datetime, organization: Organization, kind: str, summary: str,
     subject_id: uuid.UUID | None, data: dict[str, Any],
 ) -> None:
-    session.add(ActivityEvent(id=uuid.uuid4(), organization_id=organization.id, kind=kind, summary=summary,
+    session.add(ActivityEvent(id=new_id(), organization_id=organization.id, kind=kind, summary=summary,
                               subject_id=subject_id, data=data, created_at=now))

@@ -154,13 +154,13 @@ class Chat:
         async with self.db.session() as s:
             return list((await s.scalars(select(OutboundMessage).where(
                 OutboundMessage.to_number == f"whatsapp:{self.sender}", OutboundMessage.kind == "reply")
-                .order_by(OutboundMessage.created_at))).all())
+                .order_by(OutboundMessage.created_at, OutboundMessage.id))).all())
 
 
 async def outbound_to(db: Database, phone: str) -> list[OutboundMessage]:
     async with db.session() as s:
         return list((await s.scalars(select(OutboundMessage).where(
-            OutboundMessage.to_number == f"whatsapp:{phone}").order_by(OutboundMessage.created_at))).all())
+            OutboundMessage.to_number == f"whatsapp:{phone}").order_by(OutboundMessage.created_at, OutboundMessage.id))).all())
 
 
 async def appointments_of(db: Database, shop: Shop) -> list[Appointment]:

@@ -117,7 +117,7 @@ async def salon(db: Database, now: datetime, *, number: str = "+525587654321", n
 
 async def outbox(db: Database) -> list[OutboundMessage]:
     async with db.session() as session:
-        return list((await session.scalars(select(OutboundMessage).order_by(OutboundMessage.created_at))).all())
+        return list((await session.scalars(select(OutboundMessage).order_by(OutboundMessage.created_at, OutboundMessage.id))).all())
 
 
 async def inbound_messages(db: Database) -> list[Message]:
