@@ -9,6 +9,7 @@ owner applies the plan (``apply``), so a plan never applied leaves the calendar 
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -86,6 +87,8 @@ UNPLACEABLE_MESSAGES = {
     rb.NO_TIME_IN_WINDOW: "no hay nadie libre con lugar cerca de esa hora",
     rb.SCHEDULE_FULL: "la agenda ya está llena a esas horas",
 }
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +254,10 @@ async def suggest_rebooking(ctx: Context, disruption: Disruption, *, location_id
         policy = settings.rebooking_policy(move_to_days=tuple(range(model.horizon.days)) if ahead else (),
                                            granularity=granularity)
         plan = await asyncio.to_thread(rb.suggest_rebooking, model.salon, policy)
+        if plan.stopped_by == "time_limit":  # cut by the safety net, not the work budget: may not reproduce
+            log.warning("rebooking search stopped by the %.0f s wall-clock guard after %.2f of %.2f work seconds "
+                        "(organization %s): this plan may differ from run to run", policy.time_limit_seconds,
+                        plan.work_seconds, policy.work_limit, org_id)
         moves, unplaceable, optimal, method = plan.moves, plan.unplaceable, plan.status == "optimal", plan.method
         f = plan.figures
         figures = PlanFiguresOut(f.affected, f.kept, f.kept_on_day, f.unplaced, f.day_changes, f.unaffected_moved,

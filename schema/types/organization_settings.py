@@ -39,7 +39,9 @@ class OrganizationSettings:
         description="Days after the disrupted one a rebooking may move to (default 2).")
     rebooking_unaffected_moves: RebookingUnaffectedMoves = strawberry.field(
         description="Which untouched appointments a rebooking may nudge (default ACCEPTING).")
-    rebooking_time_limit_seconds: float = strawberry.field(description="The optimiser's time budget (default 5).")
+    rebooking_time_limit_seconds: float = strawberry.field(
+        description="The optimiser's wall-clock safety net, 30-600 (default 60); plans are bounded by a "
+                    "deterministic work budget, so the same request gives the same plan.")
     rebooking_max_unaffected_customers: int = strawberry.field(
         description="The most customers the disruption did not touch one plan may move (default 3).")
     rebooking_plan_minutes: int = strawberry.field(
