@@ -22,6 +22,7 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext, ExecutionResult
 
 from resolvers.context import Context
@@ -43,6 +44,7 @@ from schema.queries.notifications import NotificationQueries
 from schema.queries.organization import OrganizationQueries
 from schema.queries.people import PeopleQueries
 from schema.queries.scheduling import SchedulingQueries
+from schema.types.scalars import SCALAR_MAP
 
 log = logging.getLogger("parlo.graphql")
 
@@ -76,6 +78,12 @@ def _is_bug(error: GraphQLError) -> bool:
 
 
 class ParloSchema(strawberry.Schema):
+    def __init__(self, *args: Any, config: StrawberryConfig | None = None, **kwargs: Any) -> None:
+        """Our scalars (``SCALAR_MAP``) are part of every schema, whatever else the config says."""
+        config = config or StrawberryConfig()
+        config.scalar_map = {**SCALAR_MAP, **config.scalar_map}
+        super().__init__(*args, config=config, **kwargs)
+
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         for error in errors:
             if _is_bug(error):

@@ -1,5 +1,4 @@
 from datetime import date, datetime, time
-from typing import NewType
 
 import strawberry
 
@@ -16,13 +15,9 @@ from resolvers.rebooking import (
     UnplaceableAppointment as UnplaceableValue,
 )
 from schema.types.ids import to_id
+from schema.types.scalars import BigInt
 
 DisruptionKind = strawberry.enum(_DisruptionKind, name="DisruptionKind")
-
-#: Lexicographic objectives pass 2^31 (and 2^53) on a busy salon: written as a decimal string.
-BigInt = strawberry.scalar(
-    NewType("BigInt", int), serialize=lambda v: str(int(v)), parse_value=lambda v: int(v),
-    description="An integer of any size, written as a decimal string (\"12345678901234\").")
 
 
 def _optional_id(value):
