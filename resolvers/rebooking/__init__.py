@@ -18,6 +18,8 @@ Use cases (``async def name(ctx, ...) -> Result | Problem``; owners and admins o
 - ``replan_rebooking(ctx, plan_id, appointment_ids=None)`` → ``PlanResult``: a fresh plan for
   the same disruption, just for those appointments (default: the affected ones not moved).
 - ``get_rebooking_plan(ctx, plan_id)`` → ``PlanResult``.
+- ``appointments_needing_new_time(ctx, *, first=100)`` → the visits a plan left behind that
+  are still waiting (not moved, not cancelled), soonest first: the dashboard's list.
 - ``join_waitlist(ctx, service_id, day, *, customer_phone, customer_name)`` → ``WaitlistEntry``.
 - Offering freed time to the waitlist (``waitlist_offer`` notice, entry → offered) happens
   inside the cancel's own transaction, so it lives with cancelling:
@@ -56,6 +58,7 @@ from resolvers.rebooking.types import (
     RefusedMove,
     UnplaceableAppointment,
 )
+from resolvers.rebooking.waiting import appointments_needing_new_time
 from resolvers.rebooking.waitlist import (
     OFFER_TIMEOUT,
     accept_waitlist_offer,
@@ -83,6 +86,7 @@ __all__ = [
     "StaffOut",
     "UnplaceableAppointment",
     "accept_waitlist_offer",
+    "appointments_needing_new_time",
     "apply_rebooking",
     "get_rebooking_plan",
     "join_waitlist",

@@ -73,6 +73,12 @@ class SchedulingQueries:
             moving=optional_id(moving_appointment_id)))
         return [Slot.of(s) for s in slots]
 
+    @strawberry.field(description="Appointments a rebooking plan could not place that still wait for a new time "
+                                  "(pending or confirmed, not moved), soonest first; anyone who sees the agenda.")
+    async def appointments_needing_new_time(self, info: strawberry.Info, first: int = 100) -> list[Appointment]:
+        rows = raise_problem(await rebooking.appointments_needing_new_time(info.context.use_case, first=first))
+        return [Appointment.of(row) for row in rows]
+
     @strawberry.field(description="Owners and admins: a stored rebooking plan.")
     async def rebooking_plan(self, info: strawberry.Info, id: strawberry.ID) -> RebookingPlanResult:
         value = await rebooking.get_rebooking_plan(info.context.use_case, from_id(id))
