@@ -33,9 +33,13 @@ TERMINAL = frozenset({"confirmed", "completed", "cancelled", "closed", "abandone
 
 @dataclass
 class Flow:
+    """A flow as persisted: ``data`` is the row's JSON; ``memory``, when a flow family keeps a typed
+    state (rules/staff/state.py), is what gets written back instead (its ``dump()``)."""
+
     type: str
     state: str
     data: dict[str, Any] = field(default_factory=dict)
+    memory: Any = None
 
 
 @dataclass
@@ -198,12 +202,12 @@ async def save_flow(db, conversation_id: uuid.UUID, flow: Flow | None, *, organi
             state, last = flow.state, (flow.state if flow.state not in TERMINAL else None)
         if row is None:
             row = FlowSession(conversation_id=conversation_id, organization_id=organization_id,
-                              customer_id=customer_id, staff_id=staff_id, created_at=now, flow_type=flow.type,
-                              state=state)
+                              customer_id=customer_id, staff_id=staff_id, created_at=now, flow_type=str(flow.type),
+                              state=str(state))
             session.add(row)
-        row.flow_type, row.state = flow.type, state
+        row.flow_type, row.state = str(flow.type), str(state)  # a StrEnum step is stored as its plain value
         if last:
-            row.last_active_state = last
-        row.collected_data = dict(flow.data)
+            row.last_active_state = str(last)
+        row.collected_data = flow.memory.dump() if flow.memory is not None else dict(flow.data)
         row.last_message_at = now
         row.updated_at = now

@@ -7,7 +7,8 @@ dashboard link. Flows (spec 8, 9, 10, 11, 14 and example conversations 4-7), one
 ``customers`` (history, message → confirming), ``team`` (add_staff: collecting_name →
 collecting_phone → collecting_services → offering_welcome; remove; permissions),
 ``settings`` (hours and service: confirming), ``booking`` (on behalf, move), ``rebooking``.
-``router`` decides which of them a message belongs to.
+``router`` decides which of them a message belongs to. What each flow remembers between messages
+is a typed, versioned dataclass (``state``; ``asked.Asked`` for follow-up questions).
 Staff are direct: a fully said block or walk-in is done at once; marking, cancelling,
 changing hours/services and messaging a customer are confirmed first.
 """

@@ -8,11 +8,12 @@ is the same question with that one value changed; anything else starts afresh.
 
 from __future__ import annotations
 
+import enum
 import re
 import uuid
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any
+from typing import ClassVar
 
 from rapidfuzz import fuzz, process
 
@@ -22,21 +23,29 @@ from messaging.spanish.intents import Understanding
 from messaging.spanish.periods import PeriodKind, parse_period
 
 from ..base import TurnState
+from .state import StaffState, Step, begin
 
 FLOW = "asked"
-ANSWERED = "answered"
-FIGURES, SCHEDULE = "figures", "schedule"
 
 _FOLLOW_UP = re.compile(r"^\W*(?:y|e|ahora|entonces|tambien|igual)\b")
 _ME = re.compile(r"\b(?:yo|mi|mis|mio|mia|mios|mias|conmigo)\b")
 _EVERYONE = re.compile(r"\b(?:en\s+total|total|todos|todas|el\s+negocio|todo\s+el\s+negocio|el\s+salon|general)\b")
 
 
+class AskedKind(enum.StrEnum):
+    FIGURES = "figures"
+    SCHEDULE = "schedule"
+
+
+FIGURES, SCHEDULE = AskedKind.FIGURES, AskedKind.SCHEDULE
+
+
 @dataclass(frozen=True, slots=True)
-class Asked:
+class Asked(StaffState):
     """What was asked: an agenda or figures, for local days first..last, and whose."""
 
-    kind: str  # FIGURES or SCHEDULE
+    KIND: ClassVar[str] = FLOW
+    kind: AskedKind
     first: date
     last: date
     #: Figure values in the order asked (figures only).
@@ -46,20 +55,6 @@ class Asked:
     staff_name: str | None = None
     #: the staff member is the sender ("tengo", "mi agenda")
     mine: bool = False
-
-    def data(self) -> dict[str, Any]:
-        return {"kind": self.kind, "first": self.first.isoformat(), "last": self.last.isoformat(),
-                "figures": list(self.figures), "staff_id": self.staff_id, "staff_name": self.staff_name,
-                "mine": self.mine}
-
-    @classmethod
-    def of(cls, data: dict[str, Any]) -> Asked | None:
-        try:
-            return cls(kind=data["kind"], first=date.fromisoformat(data["first"]),
-                       last=date.fromisoformat(data["last"]), figures=tuple(data.get("figures") or ()),
-                       staff_id=data.get("staff_id"), staff_name=data.get("staff_name"), mine=bool(data.get("mine")))
-        except (KeyError, TypeError, ValueError):
-            return None
 
 
 _WHOLE_UNIT = (("de la semana", "de esta semana"), ("del mes", "de este mes"), ("del ano", "de este ano"))
@@ -103,7 +98,7 @@ def _shifted(asked: Asked, norm: str) -> tuple[date, date] | None:
 
 def remember(t: TurnState, asked: Asked) -> None:
     """Keep the question answered this turn for the next message's follow-up."""
-    t.start(FLOW, ANSWERED, **asked.data())
+    begin(t, asked, Step.ANSWERED)
 
 
 def mentioned_member(t: TurnState, u: Understanding | None, text: str | None = None):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from messaging.spanish import (
     RangeKind,
@@ -15,6 +14,7 @@ from wording import join_words, time_span, time_with_article
 
 from ..base import TurnState, at_hhmm, hhmm, local, numbered, time_words
 from .common import asked_day, denied, restart
+from .state import Block, BlockState, Step, UnblockState, begin, kept
 
 
 def _range_from(t: TurnState, u: Understanding, day: date) -> tuple[datetime, datetime] | None:
@@ -63,12 +63,13 @@ def _reason(text: str) -> str | None:
 async def start_block(t: TurnState, u: Understanding) -> None:
     day = asked_day(t, u)
     span = _range_from(t, u, day)
-    flow = t.start("block", "collecting_time_range", day=day.isoformat(), reason=_reason(t.text),
-                   leaving_early="temprano" in t.text.lower() or "salir" in t.text.lower())
+    block = BlockState(day=day, reason=_reason(t.text),
+                       leaving_early="temprano" in t.text.lower() or "salir" in t.text.lower())
+    begin(t, block, Step.TIME_RANGE)
     if span is None:
         t.say(f"¿De qué hora a qué hora bloqueo {t.day_words(day)}?")
         return
-    flow.data["single"] = _single(u)
+    block.single = _single(u)
     await _block_checked(t, *span, all_day=_all_day(u))
 
 
@@ -82,10 +83,9 @@ async def _block_checked(t: TurnState, start: datetime, end: datetime, *, all_da
     if outside is None:
         await _block(t, start, end)
         return
-    flow = t.flow
-    flow.state = "confirming_outside_hours"
-    flow.data.update(start=start.replace(tzinfo=None).isoformat(timespec="minutes"),
-                     end=end.replace(tzinfo=None).isoformat(timespec="minutes"))
+    block = kept(t, BlockState)
+    t.flow.state = Step.OUTSIDE_HOURS
+    block.start, block.end = _minutes(start), _minutes(end)
     what = "todo el día" if all_day else time_span(start.time(), end.time())
     t.say(f"Ojo: {outside}. ¿Bloqueo {what} {t.day_words(start.date())} de todos modos?")
 
@@ -118,13 +118,20 @@ def _single(u: Understanding) -> bool:
     return r is None or (r.kind is RangeKind.AT and r.end is None)
 
 
+def _minutes(moment: datetime) -> datetime:
+    """A local moment as kept: naive, to the minute."""
+    return moment.replace(tzinfo=None, second=0, microsecond=0)
+
+
 async def _block(t: TurnState, start: datetime, end: datetime) -> None:
-    flow = t.flow
+    flow, block = t.flow, kept(t, BlockState)
     result = await t.call("block_time", start_time=start.replace(tzinfo=None).isoformat(timespec="minutes"),
-                          end_time=end.replace(tzinfo=None).isoformat(timespec="minutes"), reason=flow.data.get("reason"))
+                          end_time=end.replace(tzinfo=None).isoformat(timespec="minutes"), reason=block.reason)
     if denied(t, result):
         return
-    single_hour = end - start == timedelta(hours=1) and flow.data.pop("single", False)
+    single_hour = False
+    if end - start == timedelta(hours=1):
+        single_hour, block.single = block.single, False  # said once: a later block is a span
     what = time_with_article(start.time()) if single_hour else time_span(start.time(), end.time())
     day = start.date()
     when = "" if day == t.today else f" {t.day_words(day)}"
@@ -133,49 +140,47 @@ async def _block(t: TurnState, start: datetime, end: datetime) -> None:
     if overlapping:
         text += "\nOjo: " + "; ".join(f"{at_hhmm(a['start'])} tienes a {a['customer'] or 'un cliente'}"
                                       for a in overlapping) + ". Esas citas siguen en pie."
-    flow.data.setdefault("blocked", []).append(what)
+    block.blocked.append(what)
     close = closing_time(t, day)
-    if flow.data.get("leaving_early") and end.time() < close and not flow.data.get("offered_more"):
-        flow.state = "offering_more"
-        flow.data.update(offered_more=True, more_from=end.replace(tzinfo=None).isoformat(timespec="minutes"))
+    if block.leaving_early and end.time() < close and not block.offered_more:
+        flow.state = Step.OFFERING_MORE
+        block.offered_more, block.more_from = True, _minutes(end)
         text += f" ¿Quieres que también bloquee de {time_words(end.time()).split(' ')[1]} en adelante?"
     else:
-        flow.state = "confirmed"
+        flow.state = Step.CONFIRMED
         text += " ¿Algo más?"
     t.say(text)
 
 
 async def on_block(t: TurnState, u: Understanding) -> None:
-    flow = t.flow
-    if flow.state == "collecting_time_range":
-        day = date.fromisoformat(flow.data["day"])
-        span = _range_from(t, u, u.slots.date.start if u.slots.date else day)
+    flow, block = t.flow, kept(t, BlockState)
+    if flow.state == Step.TIME_RANGE:
+        span = _range_from(t, u, u.slots.date.start if u.slots.date else block.day)
         if span is None:
             t.say("¿De qué hora a qué hora? Por ejemplo: «de 2 a 3».")
             return
-        flow.data["single"] = _single(u)
+        block.single = _single(u)
         await _block_checked(t, *span, all_day=_all_day(u))
-    elif flow.state == "confirming_outside_hours":
+    elif flow.state == Step.OUTSIDE_HOURS and block.start is not None and block.end is not None:
         answer = parse_yes_no(t.text)
         if answer.answer is True:
             zone = t.profile.zone
-            await _block(t, datetime.fromisoformat(flow.data["start"]).replace(tzinfo=zone),
-                         datetime.fromisoformat(flow.data["end"]).replace(tzinfo=zone))
+            await _block(t, block.start.replace(tzinfo=zone), block.end.replace(tzinfo=zone))
         elif answer.answer is False:
-            flow.state = "closed"
+            flow.state = Step.CLOSED
             t.say("Va, no bloqueé nada.")
         else:
             await restart(t, u)
-    elif flow.state == "offering_more":
+    elif flow.state == Step.OFFERING_MORE and block.more_from is not None:
         answer = parse_yes_no(t.text)
         if answer.answer is True:
-            start = datetime.fromisoformat(flow.data["more_from"]).replace(tzinfo=t.profile.zone)
+            start = block.more_from.replace(tzinfo=t.profile.zone)
             end = datetime.combine(start.date(), closing_time(t, start.date()), t.profile.zone)
-            flow.data["leaving_early"] = False
+            block.leaving_early = False
             await _block(t, start, end)
         else:
-            flow.state = "confirmed"
-            blocked = flow.data.get("blocked") or ["ese horario"]
+            flow.state = Step.CONFIRMED
+            blocked = block.blocked or ["ese horario"]
             only = blocked[0]
             t.say(f"Perfecto, solo {only} bloqueada{'s' if only.startswith('las ') else ''}. ¿Algo más?"
                   if only.startswith(("la ", "las ")) else f"Perfecto, solo quedó bloqueado {only}. ¿Algo más?")
@@ -197,26 +202,26 @@ async def unblock(t: TurnState, u: Understanding) -> None:
         t.say(f"No encontré bloqueos {t.day_words(day)}" + (f" a {time_words(said)}" if said else "") + ".")
         return
     if len(blocks) > 1:
-        t.start("unblock", "selecting_block", blocks=blocks)
+        begin(t, UnblockState([Block(b["block_id"], b["start"], b["end"]) for b in blocks]), Step.SELECTING_BLOCK)
         t.say("¿Cuál bloqueo quito?\n" + "\n".join(
             f"{i}. {hhmm(b['start'])} - {hhmm(b['end'])}" for i, b in enumerate(blocks, 1)))
         return
-    await _unblock(t, blocks[0])
+    await _unblock(t, Block(blocks[0]["block_id"], blocks[0]["start"], blocks[0]["end"]))
 
 
-async def _unblock(t: TurnState, block: dict[str, Any]) -> None:
-    result = await t.call("unblock_time", block_id=block["block_id"])
+async def _unblock(t: TurnState, block: Block) -> None:
+    result = await t.call("unblock_time", block_id=block.block_id)
     if denied(t, result):
         return
     t.flow = None
-    t.say(f"Listo, quité el bloqueo de {hhmm(block['start'])} a {hhmm(block['end'])} ✓ Ese tiempo ya está libre.")
+    t.say(f"Listo, quité el bloqueo de {hhmm(block.start)} a {hhmm(block.end)} ✓ Ese tiempo ya está libre.")
 
 
 async def on_unblock(t: TurnState, u: Understanding) -> None:
-    blocks = t.flow.data["blocks"]
+    blocks = kept(t, UnblockState).blocks
     index = numbered(t.text, len(blocks))
     if index is None:
-        index = choose(t.text, [local(b["start"]).time() for b in blocks]).index
+        index = choose(t.text, [local(b.start).time() for b in blocks]).index
     if index is None:
         t.say("¿Cuál? Dime el número.")
         return

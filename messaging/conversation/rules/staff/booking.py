@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from messaging.spanish import (
     MatchKind,
     RangeKind,
     choose,
-    extract_phone,
     format_phone,
     match_service,
     parse_person_name,
@@ -24,7 +23,8 @@ from wording import (
 )
 
 from ..base import TurnState, at_hhmm, hhmm, local, numbered, time_words
-from .common import denied, short_service
+from .common import denied, known_name, read_phone, short_service
+from .state import MoveState, OnBehalfState, Step, begin, kept
 
 
 async def start_move(t: TurnState, u: Understanding) -> None:
@@ -51,28 +51,27 @@ async def start_move(t: TurnState, u: Understanding) -> None:
     a = found[0]
     day = u.slots.date.start if u.slots.date else local(a["start"]).date()
     start = datetime.combine(day, new)
-    t.start("move", "confirming", appointment_id=a["appointment_id"], start=start.isoformat(timespec="minutes"))
+    begin(t, MoveState(appointment_id=a["appointment_id"], start=start.isoformat(timespec="minutes")), Step.CONFIRMING)
     when = "" if day == local(a["start"]).date() else f" {contract('de', t.day_words(day))}"
     t.say(f"¿Muevo la cita de {a['customer'] or 'el cliente'} ({short_service(a['service'])}) de "
           f"{time_with_article(local(a['start']).time())} {at_time(new)}{when}? Le aviso por WhatsApp.")
 
 
 async def on_move(t: TurnState, u: Understanding) -> None:
-    flow = t.flow
+    flow, move = t.flow, kept(t, MoveState)
     if parse_yes_no(t.text).answer is not True:
-        flow.state = "closed"
+        flow.state = Step.CLOSED
         t.say("Va, la cita se queda como estaba.")
         return
-    result = await t.call("reschedule_appointment", appointment_id=flow.data["appointment_id"],
-                          new_start_time=flow.data["start"])
+    result = await t.call("reschedule_appointment", appointment_id=move.appointment_id, new_start_time=move.start)
     if not result.ok:
         alternatives = result.data.get("alternatives") or []
-        flow.state = "closed"
+        flow.state = Step.CLOSED
         t.say((result.message or "No pude moverla.") + (
             " Horarios cercanos: " + ", ".join(hhmm(x) for x in alternatives[:3]) + "." if alternatives else ""))
         return
     a = result.data["appointments"][0]
-    flow.state = "confirmed"
+    flow.state = Step.CONFIRMED
     t.say(f"Listo ✓ Moví la cita de {a['customer'] or 'el cliente'} {at_hhmm(a['start'])}"
           f"{'' if local(a['start']).date() == t.today else ' ' + contract('de', t.day_words(local(a['start']).date()))}"
           ". Ya le avisé.")
@@ -84,118 +83,113 @@ async def on_move(t: TurnState, u: Understanding) -> None:
 async def start_on_behalf(t: TurnState, u: Understanding) -> None:
     """"Agéndale a Juan 55 1234 5678 un corte mañana a las 4": a booking by phone or in person."""
     match = u.slots.service
-    t.start("on_behalf", "collecting_customer_phone", phone=u.slots.phone, name=u.slots.customer_name,
-            service_id=str(match.candidates[0].id) if match and match.kind is MatchKind.MATCHED else None,
-            day=u.slots.date.start.isoformat() if u.slots.date else None,
-            at=u.slots.time.strftime("%H:%M") if u.slots.time else None)
+    begin(t, OnBehalfState(
+        phone=u.slots.phone, name=u.slots.customer_name,
+        service_id=str(match.candidates[0].id) if match and match.kind is MatchKind.MATCHED else None,
+        day=u.slots.date.start if u.slots.date else None,
+        at=u.slots.time.replace(second=0, microsecond=0) if u.slots.time else None), Step.CUSTOMER_PHONE)
     await _on_behalf_next(t)
 
 
 async def _on_behalf_next(t: TurnState) -> None:
-    flow = t.flow
-    d = flow.data
-    if not d.get("phone"):
-        flow.state = "collecting_customer_phone"
+    flow, d = t.flow, kept(t, OnBehalfState)
+    if not d.phone:
+        flow.state = Step.CUSTOMER_PHONE
         t.say("¿Cuál es el teléfono del cliente? Le mando la confirmación por WhatsApp.")
         return
-    if not d.get("name") and not d.get("looked_up"):
-        d["looked_up"] = True
-        known = await t.call("get_customer_history", customer_phone=d["phone"])
-        exact = [c for c in (known.data.get("customers", []) if known.ok else []) if c["phone"] == d["phone"]]
-        if exact and exact[0]["name"]:
-            d["name"] = exact[0]["name"]
-    if not d.get("name"):
-        flow.state = "collecting_name"
+    if not d.name and not d.looked_up:
+        d.looked_up = True
+        d.name = await known_name(t, d.phone) or d.name
+    if not d.name:
+        flow.state = Step.NAME
         t.say("¿A nombre de quién?")
         return
-    if not d.get("service_id"):
-        flow.state = "collecting_service"
+    if not d.service_id:
+        flow.state = Step.SERVICE
         t.say("¿Qué servicio?\n" + bullet_list(s.name for s in t.profile.services))
         return
-    if not d.get("day") or not d.get("at"):
-        flow.state = "collecting_datetime"
+    if not d.day or not d.at:
+        flow.state = Step.DATETIME
         t.say("¿Qué día y a qué hora? Por ejemplo: «mañana a las 4».")
         return
-    service = t.profile.service(d["service_id"])
-    result = await t.call("check_availability", service_id=d["service_id"], date_from=d["day"])
+    service = t.profile.service(d.service_id)
+    result = await t.call("check_availability", service_id=d.service_id, date_from=d.day.isoformat())
     if denied(t, result):
         return
     slots = [x["start"] for x in result.data["slots"]]
-    wanted = f"{d['day']}T{d['at']}"
-    day = date.fromisoformat(d["day"])
+    day = d.day
+    wanted = datetime.combine(day, d.at).isoformat(timespec="minutes")
     if wanted not in slots:
         nice = [x for x in slots if local(x).minute in (0, 30)] or slots
         near = sorted(sorted(nice, key=lambda x: abs((local(x) - local(wanted)).total_seconds()))[:3])
-        d["at"] = None
+        d.at = None
         if not near:
             t.say(f"{capitalize_first(t.day_words(day))} ya no hay espacio para {service.name}. ¿Qué otro día?")
-            d["day"] = None
-            flow.state = "collecting_datetime"
+            d.day = None
+            flow.state = Step.DATETIME
             return
-        d["offered"] = near
-        flow.state = "choosing_slot"
+        d.offered = near
+        flow.state = Step.CHOOSING_SLOT
         t.say(f"A {time_words(local(wanted).time())} no hay espacio {t.day_words(day)}. Lo más cercano:\n"
               + bullet_list(hhmm(x) for x in near) + "\n¿Cuál?")
         return
-    d["start"] = wanted
-    flow.state = "confirming"
-    t.say(f"¿Agendo a {d['name']} ({format_phone(d['phone'])}) para {service.name} {t.day_words(day)} "
+    d.start = wanted
+    flow.state = Step.CONFIRMING
+    t.say(f"¿Agendo a {d.name} ({format_phone(d.phone)}) para {service.name} {t.day_words(day)} "
           f"{at_hhmm(wanted)}?")
 
 
 async def on_on_behalf(t: TurnState, u: Understanding) -> None:
-    flow = t.flow
-    d = flow.data
+    flow, d = t.flow, kept(t, OnBehalfState)
     state = flow.state
-    if state == "collecting_customer_phone":
-        d["phone"] = u.slots.phone or extract_phone(t.text)
-        if not d["phone"]:
-            t.say("No reconocí ese número. Escríbelo a 10 dígitos, por ejemplo 55 1234 5678.")
+    if state == Step.CUSTOMER_PHONE:
+        d.phone = read_phone(t, u)
+        if not d.phone:
             return
-    elif state == "collecting_name":
-        d["name"] = parse_person_name(t.text)
-        if not d["name"]:
+    elif state == Step.NAME:
+        d.name = parse_person_name(t.text)
+        if not d.name:
             t.say("¿Cómo se llama?")
             return
-    elif state == "collecting_service":
+    elif state == Step.SERVICE:
         services = list(t.profile.services)
         index = numbered(t.text, len(services))
         if index is None:
             match = match_service(t.text, {str(x.id): x.name for x in services})
-            d["service_id"] = str(match.candidates[0].id) if match.kind is MatchKind.MATCHED else None
+            d.service_id = str(match.candidates[0].id) if match.kind is MatchKind.MATCHED else None
         else:
-            d["service_id"] = str(services[index].id)
-        if not d["service_id"]:
+            d.service_id = str(services[index].id)
+        if not d.service_id:
             t.say("¿Cuál de estos?\n" + bullet_list(x.name for x in services))
             return
-    elif state == "collecting_datetime":
+    elif state == Step.DATETIME:
         if u.slots.date:
-            d["day"] = u.slots.date.start.isoformat()
+            d.day = u.slots.date.start
         if u.slots.time:
-            d["at"] = u.slots.time.strftime("%H:%M")
-            d["day"] = d.get("day") or t.today.isoformat()
-    elif state == "choosing_slot":
-        offered = d.get("offered") or []
+            d.at = u.slots.time.replace(second=0, microsecond=0)
+            d.day = d.day or t.today
+    elif state == Step.CHOOSING_SLOT:
+        offered = d.offered
         index = numbered(t.text, len(offered))
         if index is None:
             index = choose(t.text, [local(x).time() for x in offered]).index
         if index is None:
             t.say("¿Cuál? Dime la hora.")
             return
-        d["at"] = offered[index][11:16]
-    elif state == "confirming":
+        d.at = local(offered[index]).time().replace(second=0, microsecond=0)
+    elif state == Step.CONFIRMING and d.start and d.phone and d.service_id:
         answer = parse_yes_no(t.text)
         if answer.answer is not True:
-            flow.state = "closed"
+            flow.state = Step.CLOSED
             t.say("Va, no agendé nada.")
             return
-        result = await t.call("book_appointment", service_id=d["service_id"], start_time=d["start"],
-                              customer_phone=d["phone"], customer_name=d["name"])
+        result = await t.call("book_appointment", service_id=d.service_id, start_time=d.start,
+                              customer_phone=d.phone, customer_name=d.name)
         if denied(t, result):
             return
         a = result.data["appointments"][0]
-        flow.state = "confirmed"
-        t.say(f"Listo ✓ Agendé a {d['name']} para {a['service']} {t.day_words(local(a['start']).date())} "
+        flow.state = Step.CONFIRMED
+        t.say(f"Listo ✓ Agendé a {d.name} para {a['service']} {t.day_words(local(a['start']).date())} "
               f"{at_hhmm(a['start'])} con {a['staff'].split()[0] if a.get('staff') else 'el equipo'}. "
               "Le mandé la confirmación por WhatsApp.")
         return

@@ -1,9 +1,10 @@
-"""What the staff flows share: refusals said once, the day asked about, short service names."""
+"""What the staff flows share: refusals said once, the day asked about, short service names, the phone step."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from messaging.spanish import extract_phone
 from messaging.spanish.intents import Understanding
 
 from ..base import TurnState
@@ -47,3 +48,30 @@ async def restart(t: TurnState, u: Understanding) -> None:
     from .router import start_from_intent
 
     await start_from_intent(t, u)
+
+
+# ---------------------------------------------------------------- the phone step (team, walk-in, on behalf)
+
+
+def phone_in(t: TurnState, u: Understanding) -> str | None:
+    """The phone number a message gives (E.164), or None."""
+    return u.slots.phone or extract_phone(t.text)
+
+
+def phone_not_read(t: TurnState, *, example: str = "55 1234 5678", or_no: bool = False) -> None:
+    t.say(f"No reconocí ese número. Escríbelo a 10 dígitos, por ejemplo {example}" + (", o dime «no»." if or_no else "."))
+
+
+def read_phone(t: TurnState, u: Understanding, *, example: str = "55 1234 5678") -> str | None:
+    """The answer to "¿cuál es su teléfono?": the number, or None after asking again."""
+    phone = phone_in(t, u)
+    if phone is None:
+        phone_not_read(t, example=example)
+    return phone
+
+
+async def known_name(t: TurnState, phone: str) -> str | None:
+    """The name the business already has for a customer's phone, or None."""
+    known = await t.call("get_customer_history", customer_phone=phone)
+    exact = [c for c in (known.data.get("customers", []) if known.ok else []) if c["phone"] == phone and c["name"]]
+    return exact[0]["name"] if exact else None

@@ -13,6 +13,7 @@ from messaging.spanish.intents import Understanding
 
 from ..base import TurnState, at_hhmm, local
 from .common import denied, restart
+from .state import HistoryState, MessageState, Step, begin, kept
 
 
 async def hand_back(t: TurnState, u: Understanding) -> None:
@@ -26,7 +27,7 @@ async def history(t: TurnState, u: Understanding) -> None:
     phone = u.slots.phone
     name = u.slots.customer_name
     if not phone and not name:
-        t.start("history", "collecting_customer")
+        begin(t, HistoryState(), Step.CUSTOMER)
         t.say("¿De qué cliente? Pásame su teléfono o su nombre.")
         return
     result = await t.call("get_customer_history", customer_phone=phone, customer_name=None if phone else name)
@@ -83,21 +84,21 @@ async def start_message(t: TurnState, u: Understanding) -> None:
     person = people[0]
     first = (person["name"] or "").split()[0]
     body = f"Hola{' ' + first if first else ''}, {text.rstrip('.')}. - {t.profile.name}"
-    t.start("message", "confirming", phone=person["phone"], body=body)
+    begin(t, MessageState(phone=person["phone"], body=body), Step.CONFIRMING)
     t.say(f"¿Le mando esto a {person['name'] or format_phone(person['phone'])}?\n\"{body}\"")
 
 
 async def on_message(t: TurnState, u: Understanding) -> None:
     answer = parse_yes_no(t.text)
-    flow = t.flow
+    flow, message = t.flow, kept(t, MessageState)
     if answer.answer is True:
-        result = await t.call("send_message_to_customer", customer_phone=flow.data["phone"], message=flow.data["body"])
+        result = await t.call("send_message_to_customer", customer_phone=message.phone, message=message.body)
         if denied(t, result):
             return
-        flow.state = "confirmed"
+        flow.state = Step.CONFIRMED
         t.say("Enviado ✓")
     elif answer.answer is False:
-        flow.state = "closed"
+        flow.state = Step.CLOSED
         t.say("Va, no le mando nada.")
     else:
         await restart(t, u)

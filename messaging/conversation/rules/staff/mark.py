@@ -14,8 +14,10 @@ from messaging.spanish.intents import Understanding
 from ...tools.staff import customers_named
 from ..base import TurnState, at_hhmm, hhmm, local, numbered, time_words
 from .common import asked_day, denied, restart, short_service
+from .state import Appointment, MarkState, MarkStatus, Step, begin, kept
 
-_MARK = {Intent.MARK_NO_SHOW: "no_show", Intent.MARK_COMPLETED: "completed", Intent.CANCEL: "cancelled"}
+_MARK = {Intent.MARK_NO_SHOW: MarkStatus.NO_SHOW, Intent.MARK_COMPLETED: MarkStatus.COMPLETED,
+         Intent.CANCEL: MarkStatus.CANCELLED}
 
 
 _NOT_NAMES = frozenset({"senor", "senora", "senorita", "cliente", "clienta", "chica", "chico", "nunca", "llego",
@@ -62,7 +64,7 @@ async def start_mark(t: TurnState, u: Understanding) -> None:
         if not named:
             t.say(f"No encontré una cita de {name} {t.day_words(day)}"
                   + (f" a {time_words(said)}" if said else "") + ". ¿De qué hora es?")
-            t.start("mark", "asking_time", status=status)
+            begin(t, MarkState(status), Step.ASKING_TIME)
             return
         found = named
     mine = [a for a in found if a["staff_id"] == str(t.staff_id)]
@@ -75,40 +77,41 @@ async def start_mark(t: TurnState, u: Understanding) -> None:
             started = [a for a in open_ones if local(a["start"]) <= now and a["staff_id"] == str(t.staff_id)]
             found = started[-1:] or found
         if len(found) != 1:
-            t.start("mark", "asking_time", status=status)
+            begin(t, MarkState(status), Step.ASKING_TIME)
             t.say("¿De qué hora es la cita, o de quién?")
             return
     if not found:
         t.say(f"No encontré citas {t.day_words(day)}" + (f" a {time_words(said)}" if said else "") + ".")
         return
-    flow = t.start("mark", "confirming", status=status, options=found)
+    options = [Appointment.of(a) for a in found]
+    flow = begin(t, MarkState(status, options), Step.CONFIRMING)
     if len(found) > 1:
-        flow.state = "selecting"
+        flow.state = Step.SELECTING
         t.say(("Encontré a más de una persona con ese nombre. " if name else "") + "¿Cuál de estas?\n" + "\n".join(
             f"{i}. {hhmm(a['start'])} - {a['customer']} ({short_service(a['service'])})"
             + (f" — ya {_LABELS[a['status']]}" if a["status"] in _LABELS else "")
             for i, a in enumerate(found, 1)))
         return
-    _confirm_mark(t, found[0])
+    _confirm_mark(t, options[0])
 
 
-def _confirm_mark(t: TurnState, a: dict[str, Any]) -> None:
+def _confirm_mark(t: TurnState, a: Appointment) -> None:
     """Confirm the change; an appointment already marked says so first ("ya está marcada como completada")."""
-    flow = t.flow
-    flow.data["appointment"] = a
-    status, current = flow.data["status"], a.get("status")
+    flow, mark = t.flow, kept(t, MarkState)
+    mark.appointment = a
+    status, current = mark.status, a.status
     if current == status:
-        flow.state = "confirmed"
-        t.say(f"Esa cita ({a['customer'] or 'cliente'}, {at_hhmm(a['start'])}) ya está marcada "
+        flow.state = Step.CONFIRMED
+        t.say(f"Esa cita ({a.customer or 'cliente'}, {at_hhmm(a.start)}) ya está marcada "
               f"{_MARKED_AS.get(status, 'así')}; no cambié nada.")
         return
-    flow.state = "confirming"
+    flow.state = Step.CONFIRMING
     if current in _MARKED_AS:
-        t.say(f"Esa cita de {a['customer'] or 'un cliente'} {at_hhmm(a['start'])} ya está marcada "
+        t.say(f"Esa cita de {a.customer or 'un cliente'} {at_hhmm(a.start)} ya está marcada "
               f"{_MARKED_AS[current]}; ¿la cambio a {_LABELS[status]}?")
         return
-    t.say(f"¿Te refieres a la cita de {a['customer'] or 'un cliente'} {at_hhmm(a['start'])} "
-          f"({short_service(a['service'])})?")
+    t.say(f"¿Te refieres a la cita de {a.customer or 'un cliente'} {at_hhmm(a.start)} "
+          f"({short_service(a.service)})?")
 
 
 _DONE = {"no_show": "Marqué la cita como no-show ✓", "completed": "Listo, marqué la cita como completada ✓",
@@ -116,63 +119,64 @@ _DONE = {"no_show": "Marqué la cita como no-show ✓", "completed": "Listo, mar
 
 
 async def on_mark(t: TurnState, u: Understanding) -> None:
-    flow = t.flow
-    if flow.state == "asking_time":
+    flow, mark = t.flow, kept(t, MarkState)
+    if flow.state == Step.ASKING_TIME:
         said = u.slots.appointment_time or u.slots.time
         if said is None:
             t.say("¿De qué hora? Por ejemplo: «la de las 3».")
             return
-        fake = Understanding(intent={v: k for k, v in _MARK.items()}[flow.data["status"]], slots=u.slots)
+        fake = Understanding(intent={v: k for k, v in _MARK.items()}[mark.status], slots=u.slots)
         await start_mark(t, fake)
-    elif flow.state == "selecting":
-        options = flow.data["options"]
+    elif flow.state == Step.SELECTING:
+        options = mark.options
         index = numbered(t.text, len(options))
         if index is None:
-            index = choose(t.text, [local(a["start"]).time() for a in options]).index
-        if index is None and len(named := customers_named(options, t.text)) == 1:
-            index = options.index(named[0])
+            index = choose(t.text, [local(a.start).time() for a in options]).index
+        facts = [a.facts() for a in options]
+        if index is None and len(named := customers_named(facts, t.text)) == 1:
+            index = facts.index(named[0])
         if index is None:
             t.say("¿Cuál? Dime el número.")
             return
         _confirm_mark(t, options[index])
-    elif flow.state == "confirming":
+    elif flow.state == Step.CONFIRMING and mark.appointment is not None:
         answer = parse_yes_no(t.text)
         if answer.answer is not True:
-            flow.state = "closed"
+            flow.state = Step.CLOSED
             t.say("Va, no marqué nada. ¿Cuál era?" if answer.answer is False else "¿Sí es esa? Dime «sí» o «no».")
             if answer.answer is None:
-                flow.state = "confirming"
+                flow.state = Step.CONFIRMING
             return
-        a = flow.data["appointment"]
-        status = flow.data["status"]
-        result = await t.call("mark_appointment_status", appointment_id=a["appointment_id"], status=status,
+        a = mark.appointment
+        status = mark.status
+        result = await t.call("mark_appointment_status", appointment_id=a.appointment_id, status=status.value,
                               notify_customer=True)
         if denied(t, result):
             return
         text = _DONE[status]
-        first = (a["customer"] or "").split()[0] if a.get("customer") else None
-        if status == "cancelled" and a.get("customer_phone"):
+        first = a.customer.split()[0] if a.customer else None
+        if status is MarkStatus.CANCELLED and a.customer_phone:
             text += f" Le avisé a {first or 'la persona'} por WhatsApp."
-        if status == "no_show" and a.get("customer_phone"):
-            flow.state = "offering_message"
+        if status is MarkStatus.NO_SHOW and a.customer_phone:
+            flow.state = Step.OFFERING_MESSAGE
             text += f" ¿Quieres que le envíe un mensaje a {first or 'la persona'}?"
         else:
-            flow.state = "confirmed"
+            flow.state = Step.CONFIRMED
         t.say(text)
-    elif flow.state == "offering_message":
+    elif flow.state == Step.OFFERING_MESSAGE and mark.appointment is not None:
         answer = parse_yes_no(t.text)
         if answer.answer is not True:
-            flow.state = "closed"
+            flow.state = Step.CLOSED
             t.say("Va, no le mando nada. ¿Algo más?")
             return
-        a = flow.data["appointment"]
-        first = (a["customer"] or "").split()[0] if a.get("customer") else ""
+        a = mark.appointment
+        first = a.customer.split()[0] if a.customer else ""
         message = (f"Hola{' ' + first if first else ''}, notamos que no pudiste llegar a tu cita de hoy. "
                    "Esperamos que todo esté bien. Cuando gustes, escríbenos para reagendar. - " + t.profile.name)
-        result = await t.call("send_message_to_customer", customer_phone=a["customer_phone"], message=message)
+        result = await t.call("send_message_to_customer", customer_phone=a.customer_phone, message=message)
         if denied(t, result):
             return
-        flow.state = "confirmed"
+        flow.state = Step.CONFIRMED
         t.say(f"Enviado ✓ Le mandé: \"{message}\"")
     else:
         await restart(t, u)

@@ -25,6 +25,7 @@ from resolvers.rebooking import PlanResult, get_rebooking_plan
 
 from ..base import TurnState
 from .common import asked_day, denied
+from .state import RebookState, Step, begin, kept
 
 
 async def start_rebooking(t: TurnState, u: Understanding) -> None:
@@ -62,27 +63,27 @@ async def _show(t: TurnState, plan_id: str) -> None:
     if not isinstance(plan, PlanResult):
         t.say(plan.message)
         return
-    t.start("rebook", "confirming", plan_id=plan_id, move_ids=[m.id for m in plan.moves])
+    begin(t, RebookState(plan_id=plan_id, move_ids=[str(m.id) for m in plan.moves]), Step.CONFIRMING)
     t.say(plan_message(plan, today=t.today))
 
 
 async def on_rebooking(t: TurnState, u: Understanding) -> None:
-    if t.flow.state == "offering_replan":
+    if t.flow.state == Step.OFFERING_REPLAN:
         await _on_replan(t)
         return
-    flow = t.flow
-    answer = parse_plan_answer(t.text, flow.data["move_ids"])
+    flow, plan = t.flow, kept(t, RebookState)
+    answer = parse_plan_answer(t.text, plan.move_ids)
     if answer.kind is AnswerKind.DECLINE:
-        flow.state = "closed"
+        flow.state = Step.CLOSED
         t.say(declined_message())
         return
     if answer.kind is AnswerKind.UNCLEAR:
-        t.say(unclear_message(answer, len(flow.data["move_ids"])))
+        t.say(unclear_message(answer, len(plan.move_ids)))
         return
-    result = await t.call("apply_rebooking", plan_id=flow.data["plan_id"], move_ids=list(answer.move_ids))
+    result = await t.call("apply_rebooking", plan_id=plan.plan_id, move_ids=list(answer.move_ids))
     if not result.ok and "venció" in (result.message or ""):
-        flow.state = "offering_replan"
-        flow.data["appointment_ids"] = None
+        flow.state = Step.OFFERING_REPLAN
+        plan.appointment_ids = None
         t.say(apply_summary(0, (), expired=result.message))
         return
     if denied(t, result):
@@ -91,24 +92,23 @@ async def on_rebooking(t: TurnState, u: Understanding) -> None:
     t.say(apply_summary(result.data["applied"], [(r["move_id"], r["why"]) for r in refused],
                         unplaced_told=result.data.get("unplaced_told", 0)))
     if refused:
-        flow.state = "offering_replan"
-        flow.data["appointment_ids"] = [r["appointment_id"] for r in refused if r.get("appointment_id")]
+        flow.state = Step.OFFERING_REPLAN
+        plan.appointment_ids = [r["appointment_id"] for r in refused if r.get("appointment_id")]
     else:
-        flow.state = "confirmed"
+        flow.state = Step.CONFIRMED
 
 
 async def _on_replan(t: TurnState) -> None:
-    flow = t.flow
+    flow, plan = t.flow, kept(t, RebookState)
     if parse_yes_no(t.text).answer is not True:
-        flow.state = "closed"
+        flow.state = Step.CLOSED
         t.say("Va, esas citas se quedan como están.")
         return
-    result = await t.call("replan_rebooking", plan_id=flow.data["plan_id"],
-                          appointment_ids=flow.data.get("appointment_ids"))
+    result = await t.call("replan_rebooking", plan_id=plan.plan_id, appointment_ids=plan.appointment_ids)
     if denied(t, result):
         return
     if not result.data["moves"] and not result.data["unplaceable"]:
-        flow.state = "closed"
+        flow.state = Step.CLOSED
         t.say("Ya no queda nada que mover.")
         return
     await _show(t, result.data["plan_id"])

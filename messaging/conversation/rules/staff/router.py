@@ -23,6 +23,7 @@ from .customers import hand_back, history, on_history, on_message, start_message
 from .mark import on_mark, start_mark
 from .rebooking import on_rebooking, start_rebooking
 from .settings import dashboard_link, on_hours, on_service, start_hours, start_service_change
+from .state import kept, load
 from .stats import answer_figures, stats
 from .team import (
     level_in,
@@ -95,8 +96,7 @@ def _may_follow_up(u: Understanding) -> bool:
 
 async def on_asked(t: TurnState, u: Understanding) -> None:
     """After an agenda or a figures answer: "¿y mañana?", "¿y Pedro?", "¿y la semana pasada?"."""
-    asked = Asked.of(t.flow.data)
-    new = follow_up(t, u, asked) if asked is not None else None
+    new = follow_up(t, u, kept(t, Asked))
     if new is None:
         await start_from_intent(t, u)
         return
@@ -110,6 +110,10 @@ async def on_asked(t: TurnState, u: Understanding) -> None:
 
 async def handle(t: TurnState) -> None:
     u = understand(t)
+    if t.flow is not None:
+        t.flow.memory = load(t.flow.type, t.flow.data)
+        if t.flow.memory is None:
+            t.flow = None  # an unknown, older or damaged flow row: start afresh (the person is asked again)
     flow = t.flow
     if flow is not None and flow.type == "asked" and _may_follow_up(u):
         await on_asked(t, u)  # "¿y cancelaciones?" reads as a cancel, "¿y cuánto vendimos?" as a new question

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import time
-from typing import Any
 
 from messaging.spanish import (
     Intent,
@@ -23,19 +22,20 @@ from wording import (
 )
 
 from ..base import TurnState, week_lines
-from .common import denied
+from .common import denied, restart
+from .state import HoursRow, HoursState, ServiceField, ServiceState, Step, begin, encode, kept
 
 
-def _hours_summary(rows: list[dict[str, Any]]) -> str:
-    by_day = {r["weekday"]: r for r in rows}
-    words = [f"{format_time(time.fromisoformat(by_day[i]['open']))} - {format_time(time.fromisoformat(by_day[i]['close']))}"
+def _hours_summary(rows: list[HoursRow]) -> str:
+    by_day = {r.weekday: r for r in rows}
+    words = [f"{format_time(time.fromisoformat(by_day[i].open))} - {format_time(time.fromisoformat(by_day[i].close))}"
              if i in by_day else "cerrado" for i in range(7)]
     return bullet_list(week_lines(words))
 
 
 async def start_hours(t: TurnState, u: Understanding) -> None:
     if not u.slots.weekly_hours:
-        t.start("hours", "collecting_new_hours")
+        begin(t, HoursState(), Step.NEW_HOURS)
         t.say("¿Cuál es el nuevo horario? Por ejemplo: «de lunes a viernes de 10 a 7, sábados de 10 a 3, "
               "domingos cerrado».")
         return
@@ -43,22 +43,22 @@ async def start_hours(t: TurnState, u: Understanding) -> None:
 
 
 def _confirm_hours(t: TurnState, weekly) -> None:
-    rows = {day: [{"weekday": day, "open": a.strftime("%H:%M"), "close": b.strftime("%H:%M")}]
+    rows = {day: [HoursRow(day, a.strftime("%H:%M"), b.strftime("%H:%M"))]
             for day, ranges in t.profile.hours.items() for a, b in ranges[:1]}
     for h in weekly:
         for day in h.weekdays:
             if h.closed:
                 rows.pop(day, None)
             elif h.start and h.end:
-                rows[day] = [{"weekday": day, "open": h.start.strftime("%H:%M"), "close": h.end.strftime("%H:%M")}]
+                rows[day] = [HoursRow(day, h.start.strftime("%H:%M"), h.end.strftime("%H:%M"))]
     flat = [r for day in sorted(rows) for r in rows[day]]
-    t.start("hours", "confirming", hours=flat)
+    begin(t, HoursState(flat), Step.CONFIRMING)
     t.say("Así quedaría el horario:\n" + _hours_summary(flat) + "\n¿Lo cambio?")
 
 
 async def on_hours(t: TurnState, u: Understanding) -> None:
     flow = t.flow
-    if flow.state == "collecting_new_hours":
+    if flow.state == Step.NEW_HOURS:
         weekly = parse_weekly_hours(t.text)
         if not weekly:
             t.say("No entendí el horario. Escríbelo así: «de lunes a sábado de 10 a 8».")
@@ -67,13 +67,13 @@ async def on_hours(t: TurnState, u: Understanding) -> None:
         return
     answer = parse_yes_no(t.text)
     if answer.answer is True:
-        result = await t.call("change_business_hours", hours=flow.data["hours"])
+        result = await t.call("change_business_hours", hours=[encode(r) for r in kept(t, HoursState).hours])
         if denied(t, result):
             return
-        flow.state = "confirmed"
+        flow.state = Step.CONFIRMED
         t.say("Listo, cambié el horario ✓ Las citas que ya estaban agendadas no se movieron.")
     elif answer.answer is False:
-        flow.state = "closed"
+        flow.state = Step.CLOSED
         t.say("Va, dejé el horario como estaba.")
     else:
         weekly = parse_weekly_hours(t.text)
@@ -86,75 +86,78 @@ async def on_hours(t: TurnState, u: Understanding) -> None:
 async def start_service_change(t: TurnState, u: Understanding) -> None:
     match = u.slots.service
     service = t.profile.service(match.candidates[0].id) if match and match.kind is MatchKind.MATCHED else None
-    flow = t.start("service", "selecting_service", duration=u.slots.duration_minutes, price=u.slots.price_centavos,
-                   what="duration" if u.intent is Intent.CHANGE_SERVICE_DURATION else "price")
+    change = ServiceState(duration=u.slots.duration_minutes, price=u.slots.price_centavos,
+                          what=ServiceField.DURATION if u.intent is Intent.CHANGE_SERVICE_DURATION else ServiceField.PRICE)
+    begin(t, change, Step.SELECTING_SERVICE)
     if service is None:
         t.say("¿De qué servicio?\n" + bullet_list(
             format_service_line(s.name, s.price_cents, s.duration_minutes) for s in t.profile.services))
         return
-    flow.data["service_id"] = str(service.id)
+    change.service_id = str(service.id)
     _next_service_step(t)
 
 
 def _next_service_step(t: TurnState) -> None:
-    flow = t.flow
-    service = t.profile.service(flow.data["service_id"])
-    if flow.data.get("duration") is None and flow.data.get("price") is None:
-        flow.state = "collecting_new_value"
+    flow, change = t.flow, kept(t, ServiceState)
+    service = t.profile.service(change.service_id)
+    if change.duration is None and change.price is None:
+        flow.state = Step.NEW_VALUE
         t.say(f"{with_article(service.name, capital=True)} dura {format_duration(service.duration_minutes)} y cuesta "
               f"{format_price(service.price_cents)}. ¿Cuál es " +
-              ("la nueva duración?" if flow.data["what"] == "duration" else "el nuevo precio?"))
+              ("la nueva duración?" if change.what is ServiceField.DURATION else "el nuevo precio?"))
         return
-    flow.state = "confirming"
+    flow.state = Step.CONFIRMING
     changes = []
-    if flow.data.get("duration") is not None:
-        changes.append(f"duración {format_duration(flow.data['duration'])}")
-    if flow.data.get("price") is not None:
-        changes.append(f"precio {format_price(flow.data['price'])}")
+    if change.duration is not None:
+        changes.append(f"duración {format_duration(change.duration)}")
+    if change.price is not None:
+        changes.append(f"precio {format_price(change.price)}")
     t.say(f"¿Cambio {service.name} a {' y '.join(changes)}?")
 
 
 async def on_service(t: TurnState, u: Understanding) -> None:
-    flow = t.flow
-    if flow.state == "selecting_service":
+    flow, change = t.flow, kept(t, ServiceState)
+    if flow.state == Step.SELECTING_SERVICE:
         match = match_service(t.text, {str(s.id): s.name for s in t.profile.services})
         if match.kind is not MatchKind.MATCHED:
             t.say("¿Cuál servicio? Escribe su nombre.")
             return
-        flow.data["service_id"] = str(match.candidates[0].id)
-        flow.data["duration"] = flow.data.get("duration") or u.slots.duration_minutes
-        flow.data["price"] = flow.data.get("price") or u.slots.price_centavos
+        change.service_id = str(match.candidates[0].id)
+        change.duration = change.duration or u.slots.duration_minutes
+        change.price = change.price or u.slots.price_centavos
         _next_service_step(t)
-    elif flow.state == "collecting_new_value":
+    elif flow.state == Step.NEW_VALUE and change.service_id:
         import re
 
-        if flow.data["what"] == "duration":
+        if change.what is ServiceField.DURATION:
             minutes = u.slots.duration_minutes
             if minutes is None and (m := re.search(r"\d+", t.text)):
                 minutes = int(m.group())
-            flow.data["duration"] = minutes
+            change.duration = minutes
         else:
             price = u.slots.price_centavos
             if price is None and (m := re.search(r"\d+", t.text.replace(",", ""))):
                 price = int(m.group()) * 100
-            flow.data["price"] = price
-        if flow.data.get("duration") is None and flow.data.get("price") is None:
+            change.price = price
+        if change.duration is None and change.price is None:
             t.say("¿Cuánto? Por ejemplo «45 minutos» o «$180».")
             return
         _next_service_step(t)
-    elif flow.state == "confirming":
+    elif flow.state == Step.CONFIRMING and change.service_id:
         answer = parse_yes_no(t.text)
         if answer.answer is True:
-            result = await t.call("update_service", service_id=flow.data["service_id"],
-                                  duration_minutes=flow.data.get("duration"), price_cents=flow.data.get("price"))
+            result = await t.call("update_service", service_id=change.service_id,
+                                  duration_minutes=change.duration, price_cents=change.price)
             if denied(t, result):
                 return
-            flow.state = "confirmed"
+            flow.state = Step.CONFIRMED
             t.say(f"Listo ✓ {with_article(result.data['name'], capital=True)} ahora dura {format_duration(result.data['duration_minutes'])} "
                   f"y cuesta {format_price(result.data['price_cents'])}. Las citas ya agendadas no cambian.")
         else:
-            flow.state = "closed"
+            flow.state = Step.CLOSED
             t.say("Va, no cambié nada.")
+    else:
+        await restart(t, u)
 
 
 async def dashboard_link(t: TurnState, u: Understanding) -> None:

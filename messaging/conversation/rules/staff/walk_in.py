@@ -7,7 +7,6 @@ import re
 from messaging.spanish import (
     MatchKind,
     choose,
-    extract_phone,
     format_phone,
     match_service,
     parse_person_name,
@@ -20,7 +19,8 @@ from wording import (
 )
 
 from ..base import TurnState, at_hhmm
-from .common import denied, restart
+from .common import denied, known_name, phone_in, phone_not_read, restart
+from .state import Step, WalkInState, begin, kept
 
 
 def _service_options(t: TurnState, u: Understanding) -> tuple[str | None, list]:
@@ -36,53 +36,48 @@ def _service_options(t: TurnState, u: Understanding) -> tuple[str | None, list]:
 
 async def start_walk_in(t: TurnState, u: Understanding) -> None:
     service_id, options = _service_options(t, u)
-    flow = t.start("walk_in", "collecting_service", phone=u.slots.phone)
-    if u.slots.customer_name:
-        flow.data["name"] = u.slots.customer_name
+    walk_in = WalkInState(phone=u.slots.phone, name=u.slots.customer_name or None)
+    begin(t, walk_in, Step.SERVICE)
     if service_id is None:
-        flow.data["options"] = [str(s.id) for s in options]
+        walk_in.options = [str(s.id) for s in options]
         t.say("¿Qué servicio quiere? Tenemos:\n" + bullet_list(
             format_service_line(s.name, s.price_cents, s.duration_minutes) for s in options))
         return
-    flow.data["service_id"] = service_id
+    walk_in.service_id = service_id
     await _walk_in_next(t)
 
 
 async def _walk_in_next(t: TurnState) -> None:
-    flow = t.flow
-    if "phone" not in flow.data or flow.data.get("phone") is None and not flow.data.get("no_phone"):
-        flow.state = "collecting_customer_phone"
+    flow, walk_in = t.flow, kept(t, WalkInState)
+    if walk_in.phone is None and not walk_in.no_phone:
+        flow.state = Step.CUSTOMER_PHONE
         t.say("Perfecto. ¿Tienes el teléfono del cliente para registrarlo? Si no, dime «no».")
         return
-    if flow.data.get("phone") and not flow.data.get("name") and not flow.data.get("looked_up"):
-        flow.data["looked_up"] = True
-        known = await t.call("get_customer_history", customer_phone=flow.data["phone"])
-        exact = [c for c in (known.data.get("customers", []) if known.ok else [])
-                 if c["phone"] == flow.data["phone"] and c["name"]]
-        if exact:
-            flow.data["name"] = exact[0]["name"]
-    if not flow.data.get("name"):
-        flow.state = "collecting_name"
-        t.say("Registrado. ¿Nombre?" if flow.data.get("phone") else "Va. ¿Nombre?")
+    if walk_in.phone and not walk_in.name and not walk_in.looked_up:
+        walk_in.looked_up = True
+        walk_in.name = await known_name(t, walk_in.phone) or walk_in.name
+    if not walk_in.name:
+        flow.state = Step.NAME
+        t.say("Registrado. ¿Nombre?" if walk_in.phone else "Va. ¿Nombre?")
         return
     await _book_walk_in(t)
 
 
 async def _book_walk_in(t: TurnState) -> None:
-    flow = t.flow
-    service = t.profile.service(flow.data["service_id"])
-    result = await t.call("book_walk_in", service_id=str(service.id), customer_phone=flow.data.get("phone"),
-                          customer_name=flow.data.get("name"), staff_id=str(t.staff_id) if _performs(t) else None)
+    flow, walk_in = t.flow, kept(t, WalkInState)
+    service = t.profile.service(walk_in.service_id)
+    result = await t.call("book_walk_in", service_id=str(service.id), customer_phone=walk_in.phone,
+                          customer_name=walk_in.name, staff_id=str(t.staff_id) if _performs(t) else None)
     if not result.ok and _performs(t):
-        result = await t.call("book_walk_in", service_id=str(service.id), customer_phone=flow.data.get("phone"),
-                              customer_name=flow.data.get("name"))
+        result = await t.call("book_walk_in", service_id=str(service.id), customer_phone=walk_in.phone,
+                              customer_name=walk_in.name)
     if denied(t, result):
         return
     a = result.data["appointments"][0]
     who = "contigo" if a["staff_id"] == str(t.staff_id) else f"con {a['staff']}"
-    phone = f" ({format_phone(flow.data['phone'])})" if flow.data.get("phone") else ""
-    flow.state = "confirmed"
-    t.say(f"Listo ✓ Registré a {flow.data['name']}{phone} para {service.name} ahora {at_hhmm(a['start'])} {who}.")
+    phone = f" ({format_phone(walk_in.phone)})" if walk_in.phone else ""
+    flow.state = Step.CONFIRMED
+    t.say(f"Listo ✓ Registré a {walk_in.name}{phone} para {service.name} ahora {at_hhmm(a['start'])} {who}.")
 
 
 _LEADING_NO = re.compile(r"^\s*(?:no|nop|nel|pos\s+no|pues\s+no)\b[\s,.!]*", re.IGNORECASE)
@@ -94,9 +89,9 @@ def _performs(t: TurnState) -> bool:
 
 
 async def on_walk_in(t: TurnState, u: Understanding) -> None:
-    flow = t.flow
-    if flow.state == "collecting_service":
-        options = [t.profile.service(i) for i in flow.data.get("options", [])] or list(t.profile.services)
+    flow, walk_in = t.flow, kept(t, WalkInState)
+    if flow.state == Step.SERVICE:
+        options = [t.profile.service(i) for i in walk_in.options] or list(t.profile.services)
         choice = choose(t.text, [s.name for s in options])
         service_id = str(options[choice.index].id) if choice.index is not None else None
         if service_id is None:
@@ -106,31 +101,31 @@ async def on_walk_in(t: TurnState, u: Understanding) -> None:
         if service_id is None:
             t.say("¿Cuál de estos?\n" + bullet_list(s.name for s in options))
             return
-        flow.data["service_id"] = service_id
+        walk_in.service_id = service_id
         await _walk_in_next(t)
-    elif flow.state == "collecting_customer_phone":
-        phone = u.slots.phone or extract_phone(t.text)
+    elif flow.state == Step.CUSTOMER_PHONE and walk_in.service_id:
+        phone = phone_in(t, u)
         if phone is None:
             said_no = parse_yes_no(t.text).answer is False or "no " in f"{t.text.lower()} "
             # "Memo" or "no, se llama Memo": no phone, and the name the next question would ask
             name = None if any(ch.isdigit() for ch in t.text) or _NO_NAME.search(t.text) else (
                 parse_person_name(_LEADING_NO.sub("", t.text)))
             if said_no or name:
-                flow.data.update(phone=None, no_phone=True)
+                walk_in.phone, walk_in.no_phone = None, True
                 if name:
-                    flow.data["name"] = name
+                    walk_in.name = name
                 await _walk_in_next(t)
                 return
-            t.say("No reconocí ese número. Escríbelo a 10 dígitos, por ejemplo 55 1234 5678, o dime «no».")
+            phone_not_read(t, or_no=True)
             return
-        flow.data["phone"] = phone
+        walk_in.phone = phone
         await _walk_in_next(t)
-    elif flow.state == "collecting_name":
+    elif flow.state == Step.NAME and walk_in.service_id:
         name = parse_person_name(t.text)
         if not name:
             t.say("¿Cómo se llama?")
             return
-        flow.data["name"] = name
+        walk_in.name = name
         await _book_walk_in(t)
     else:
         await restart(t, u)
