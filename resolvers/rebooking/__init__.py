@@ -18,7 +18,7 @@ Use cases (``async def name(ctx, ...) -> Result | Problem``; owners and admins o
 - ``replan_rebooking(ctx, plan_id, appointment_ids=None)`` → ``PlanResult``: a fresh plan for
   the same disruption, just for those appointments (default: the affected ones not moved).
 - ``get_rebooking_plan(ctx, plan_id)`` → ``PlanResult``.
-- ``appointments_needing_new_time(ctx, *, first=100)`` → the visits a plan left behind that
+- ``appointments_needing_new_time(ctx, *, first=50)`` → the visits a plan left behind that
   are still waiting (not moved, not cancelled), soonest first: the dashboard's list.
 - ``join_waitlist(ctx, service_id, day, *, customer_phone, customer_name)`` → ``WaitlistEntry``.
 - Offering freed time to the waitlist (``waitlist_offer`` notice, entry → offered) happens

@@ -26,7 +26,7 @@ LOOK_BACK = timedelta(days=14)
 MAX_FIRST = 200
 
 
-async def appointments_needing_new_time(ctx: Context, *, first: int = 100) -> list[Appointment] | Problem:
+async def appointments_needing_new_time(ctx: Context, *, first: int = 50) -> list[Appointment] | Problem:
     """Pending or confirmed appointments marked "needs a new time", by start (anyone who may see
     the agenda; each organization sees only its own)."""
     org_id = organization_id(ctx)

@@ -75,7 +75,7 @@ class SchedulingQueries:
 
     @strawberry.field(description="Appointments a rebooking plan could not place that still wait for a new time "
                                   "(pending or confirmed, not moved), soonest first; anyone who sees the agenda.")
-    async def appointments_needing_new_time(self, info: strawberry.Info, first: int = 100) -> list[Appointment]:
+    async def appointments_needing_new_time(self, info: strawberry.Info, first: int = 50) -> list[Appointment]:
         rows = raise_problem(await rebooking.appointments_needing_new_time(info.context.use_case, first=first))
         return [Appointment.of(row) for row in rows]
 

@@ -59,7 +59,7 @@ DEFAULTS = {
     "welcomeMessage": None, "cancellationPolicy": None, "reminderHoursBefore": 24, "secondReminder": False,
     "secondReminderHoursBefore": 2, "dailySummary": True, "dailySummaryHour": 7, "reviewRequests": False,
     "reviewRequestDelayMinutes": 60, "noShowRebook": True, "notifyAdminIds": [], "rebookingShiftWindowMinutes": 180,
-    "rebookingDaysAhead": 2, "rebookingUnaffectedMoves": "ACCEPTING", "rebookingTimeLimitSeconds": 5.0,
+    "rebookingDaysAhead": 2, "rebookingUnaffectedMoves": "ACCEPTING", "rebookingTimeLimitSeconds": 60.0,
     "compactionShiftWindowMinutes": 120, "compactionMaxMovedShare": 0.2,
 }
 
