@@ -328,3 +328,34 @@ async def test_a_delivered_notification_joins_the_conversation_history(db, clock
         [history] = (await session.scalars(select(Message))).all()
     assert history.direction is MessageDirection.OUTBOUND and history.body.startswith("¡Hola! Te recuerdo tu cita")
     assert history.provider_message_id == fake_twilio.sent_to("whatsapp:+525512345678")[0].sid
+
+
+#: Delivering one notification: the due rows, the claim (the row read back by the same UPDATE),
+#: the sending number's tenant, the recipient's conversation (address and 24-hour window),
+#: then recording it: the row, the conversation for the history, the row's UPDATE; and the
+#: next look for due rows, which finds none. Twilio's immediate answer ("sent" from the log
+#: sender) is recorded in that same transaction, not in a second one.
+DELIVERY_STATEMENTS = 8
+
+
+async def test_delivering_one_notification_costs_a_fixed_handful_of_statements(db, clock):
+    from sqlalchemy import event
+
+    shop = await salon(db, clock())
+    m = wire(db, clock)  # LogSender: the row goes straight to "sent"
+    await queue_rows(db, clock(), shop.org.id, 1, body="Tu cita quedó agendada", kind="notification",
+                     from_number=shop.number)
+    sent: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        if statement.lstrip().split(None, 1)[0].upper() in ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH"):
+            sent.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        assert (await deliver_due(m)).sent == 1
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", seen)
+    [row] = await outbox(db)
+    assert row.status is DeliveryStatus.SENT and row.provider_message_id.startswith("DEV")
+    assert len(sent) <= DELIVERY_STATEMENTS, "\n".join(sent)
