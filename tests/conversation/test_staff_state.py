@@ -179,7 +179,7 @@ async def test_an_old_or_garbage_row_of_any_staff_flow_never_crashes_a_turn(rule
     shop = await don_carlos(db, clock())
     chat = Chat(rules_app, db, "+525512345001", shop.number)
     await chat.say("bloquea la tarde")
-    for data in ({"version": 7, "x": 1}, {"status": ["?"], "options": {"a": 1}, "plan_id": 3, "kind": None}):
+    for data in ({"version": 7, "x": 1}, {"status": ["?"], "options": {"a": 1}, "plan_id": 3, "kind": None}, [1, 2]):
         await _rewrite(db, flow_type=flow_type, state=state, collected_data=data)
         replies = await chat.send("sí")
         assert SORRY not in replies, (flow_type, data)
@@ -197,3 +197,47 @@ async def test_a_walk_in_row_written_before_typed_state_continues(rules_app, db,
     done = await chat.say("Lupe")
     assert done.startswith("Listo ✓ Registré a Lupe para Corte de cabello ahora"), done
     assert (await _row(db)).collected_data["version"] == VERSION
+
+
+# ---------------------------------------------------------------- onboarding
+
+
+def test_onboarding_memories_round_trip_and_read_old_rows():
+    from messaging.conversation.rules.onboarding_state import (
+        Asking,
+        BusinessOnboarding,
+        NewService,
+        StaffOnboarding,
+        TeamMember,
+    )
+
+    business = BusinessOnboarding(asking=Asking.TEAM, name="Estética Lupita", business_type="salón",
+                                  services=[NewService("Corte", 15000, 45)], hours=[HoursRow(0, "10:00", "20:00")],
+                                  staff=[TeamMember("Rosa", "+525511112222")], owner_name="Lupita", organization_id="o1")
+    assert BusinessOnboarding.load(json.loads(json.dumps(business.dump()))) == business
+    member = StaffOnboarding(name="Pedro", hours=[HoursRow(1, "10:00", "19:00")])
+    assert StaffOnboarding.load(json.loads(json.dumps(member.dump()))) == member
+    # rows of the untyped onboarding: the same keys
+    old = {"asking": "team", "name": "Estética Lupita", "business_type": "salón",
+           "services": [{"name": "Corte", "price_cents": 15000, "duration_minutes": 45}],
+           "hours": [{"weekday": 0, "open": "10:00", "close": "20:00"}], "staff": [{"name": "Rosa", "phone": "+525511112222"}],
+           "owner_name": "Lupita", "organization_id": "o1"}
+    assert BusinessOnboarding.load(old) == business
+    # unreadable: an empty memory, so the open question is asked again
+    assert BusinessOnboarding.load({"version": 5, "name": "x"}) == BusinessOnboarding()
+    assert BusinessOnboarding.load({"services": "corte"}) == BusinessOnboarding()
+    assert StaffOnboarding.load({"hours": [{"weekday": "lunes"}]}) == StaffOnboarding()
+
+
+async def test_a_damaged_business_onboarding_row_asks_again_instead_of_crashing(rules_app, db, clock):
+    from storage import OnboardingKind, OnboardingSession
+
+    chat = Chat(rules_app, db, "+5215544443333", "+525500000000")
+    await chat.say("Hola, me interesa Parlo")
+    await chat.say("Estética Lupita")
+    async with db.transaction(write=True) as s:
+        row = await s.scalar(select(OnboardingSession).where(OnboardingSession.kind == OnboardingKind.BUSINESS))
+        row.state, row.collected_data = "collecting_owner_info", {"version": 1, "services": [{"name": 3}]}
+    replies = await chat.send("Lupita Gómez")
+    assert SORRY not in replies and "\n".join(replies).endswith("¿Cómo se llama tu negocio?")
+    assert "¿Qué tipo de negocio es?" in await chat.say("Estética Lupita")

@@ -158,16 +158,17 @@ async def load_flow(db, conversation_id: uuid.UUID, now: datetime) -> tuple[Flow
         row = await session.scalar(select(FlowSession).where(FlowSession.conversation_id == conversation_id))
     if row is None or row.flow_type == "llm":  # the LLM engine's memory, not a rule flow
         return None, None
+    data = row.collected_data if isinstance(row.collected_data, dict) else {}  # JSON of any shape: never a crash
     if row.state == "abandoned" and row.last_active_state:
-        return None, Flow(row.flow_type, row.last_active_state, dict(row.collected_data or {}))
+        return None, Flow(row.flow_type, row.last_active_state, dict(data))
     if row.state in TERMINAL:
         return None, None
     if (row.last_message_at is not None and now - row.last_message_at > ABANDON_AFTER
             and row.flow_type not in WAIT_FOR_THE_CUSTOMER):
         if row.flow_type in NOT_RESUMED:
             return None, None
-        return None, Flow(row.flow_type, row.state, dict(row.collected_data or {}))
-    return Flow(row.flow_type, row.state, dict(row.collected_data or {})), None
+        return None, Flow(row.flow_type, row.state, dict(data))
+    return Flow(row.flow_type, row.state, dict(data)), None
 
 
 async def flush_traces(db, traces: list) -> None:

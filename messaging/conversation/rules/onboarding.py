@@ -1,7 +1,8 @@
 """Onboarding by WhatsApp: a new staff member's first messages, a new business on the central number.
 
 State lives in ``OnboardingSession`` (routing reads it: an unfinished one keeps the sender
-in onboarding). Staff (spec flow 2): collecting_name → collecting_availability →
+in onboarding); what was said so far is typed and versioned (``onboarding_state``).
+Staff (spec flow 2): collecting_name → collecting_availability →
 showing_tutorial → completed, then the owner is told. Business (spec flow 1):
 collecting_business_info (name, type, services, hours) → collecting_owner_info →
 completed (the organization is created; connecting its WhatsApp number is the
@@ -29,6 +30,8 @@ from storage import Availability, AvailabilityKind, OnboardingKind, OnboardingSe
 from wording import agree, bullet_list, business_gender, capitalize_first, format_duration, format_price
 
 from .base import ABANDON_AFTER, TurnState
+from .memory import HoursRow, encode
+from .onboarding_state import Asking, BusinessOnboarding, NewService, OnboardingStep, StaffOnboarding, TeamMember
 
 
 TUTORIAL = ("Esto es lo que puedes pedirme por aquí:\n"
@@ -47,8 +50,8 @@ async def _session(t: TurnState, kind: OnboardingKind) -> OnboardingSession | No
             OnboardingSession.kind == OnboardingKind.BUSINESS, OnboardingSession.phone_number == t.tc.phone))
 
 
-async def _save(t: TurnState, kind: OnboardingKind, state: str, data: dict[str, Any], *,
-                organization_id=None) -> None:
+async def _save(t: TurnState, kind: OnboardingKind, state: OnboardingStep, data: StaffOnboarding | BusinessOnboarding,
+                *, organization_id=None) -> None:
     now = t.now
     async with t.tc.ctx.db.transaction(write=True) as session:
         query = select(OnboardingSession).where(OnboardingSession.staff_id == t.staff_id) \
@@ -59,13 +62,13 @@ async def _save(t: TurnState, kind: OnboardingKind, state: str, data: dict[str, 
             row = OnboardingSession(kind=kind, phone_number=t.tc.phone,
                                     staff_id=t.staff_id if kind is OnboardingKind.STAFF else None,
                                     organization_id=t.profile.organization_id if t.profile else None,
-                                    created_at=now, state=state)
+                                    created_at=now, state=str(state))
             session.add(row)
         if organization_id is not None and row.organization_id != uuid.UUID(str(organization_id)):
             row = await _move_to(session, row, uuid.UUID(str(organization_id)))
-        if state not in ("completed", "abandoned"):
-            row.last_active_state = state
-        row.state, row.collected_data, row.last_message_at, row.updated_at = state, dict(data), now, now
+        if state not in (OnboardingStep.COMPLETED, OnboardingStep.ABANDONED):
+            row.last_active_state = str(state)
+        row.state, row.collected_data, row.last_message_at, row.updated_at = str(state), data.dump(), now, now
 
 
 async def _move_to(session, row: OnboardingSession, organization_id: uuid.UUID) -> OnboardingSession:
@@ -103,28 +106,28 @@ async def staff(t: TurnState) -> None:
     in the same turn; without them the request is answered and the hours asked after it.
     """
     row = await _session(t, OnboardingKind.STAFF)
-    state = row.state if row else "initiated"
-    if state == "abandoned" and row.last_active_state:
+    state = row.state if row else OnboardingStep.INITIATED
+    if state == OnboardingStep.ABANDONED and row.last_active_state:
         state = row.last_active_state
-    data = dict(row.collected_data or {}) if row else {}
+    data = StaffOnboarding.load(row.collected_data if row else None)
     hello = _resumed(row, t)
     business = t.profile.name
     owner = t.profile.owner
     first = (t.staff_name or "").split()[0]
-    if state == "initiated" and owner is not None and owner.id == t.staff_id:
+    if state == OnboardingStep.INITIATED and owner is not None and owner.id == t.staff_id:
         # The owner set the business up: no invitation to explain, just what they can ask.
-        await _save(t, OnboardingKind.STAFF, "completed", data)
+        await _save(t, OnboardingKind.STAFF, OnboardingStep.COMPLETED, data)
         if await _answers_request(t):
             return
         t.say(f"¡Hola, {owner.name.split()[0]}! Ya estoy contestando el WhatsApp de {business} 🙌\n\n{TUTORIAL}\n"
               "• «Quiero agregar un empleado» o «cambia el horario»")
         return
-    if state == "initiated":
+    if state == OnboardingStep.INITIATED:
         invited_by = f"{owner.name.split()[0]} te agregó" if owner and owner.id != t.staff_id else "Te agregaron"
         welcome = (f"¡Hola, {first}! Soy Parlo, la asistente de {business}. {invited_by} al equipo para que "
                    "manejes tu agenda por aquí.")
         if await _has_hours(t):
-            await _save(t, OnboardingKind.STAFF, "completed", data)
+            await _save(t, OnboardingKind.STAFF, OnboardingStep.COMPLETED, data)
             await _tell_owner(t, data)
             t.say(f"{welcome} Ya tengo tu horario ✓\n\n{TUTORIAL}")
             await _answers_request(t)
@@ -136,41 +139,39 @@ async def staff(t: TurnState) -> None:
         else:
             t.say("Para darte citas necesito tu horario: ¿qué días y en qué horario trabajas? Por ejemplo: "
                   "«de martes a sábado de 10 a 7».")
-        await _save(t, OnboardingKind.STAFF, "collecting_availability", data)
+        await _save(t, OnboardingKind.STAFF, OnboardingStep.AVAILABILITY, data)
         return
-    if state == "collecting_name":  # sessions started before names came from the owner
+    if state == OnboardingStep.NAME:  # sessions started before names came from the owner
         answer = parse_yes_no(t.text)
         name = t.staff_name if answer.answer is True and not answer.rest else parse_person_name(answer.rest or t.text)
         if not name:
             t.say(hello + "¿Cómo quieres que te llame?")
-            await _save(t, OnboardingKind.STAFF, "collecting_name", data)
+            await _save(t, OnboardingKind.STAFF, OnboardingStep.NAME, data)
             return
-        data["name"] = name
+        data.name = name
         t.say(f"{hello}¡Mucho gusto, {name.split()[0]}! ¿Qué días y en qué horario trabajas? Por ejemplo: "
               "«de martes a sábado de 10 a 7».")
-        await _save(t, OnboardingKind.STAFF, "collecting_availability", data)
+        await _save(t, OnboardingKind.STAFF, OnboardingStep.AVAILABILITY, data)
         return
-    if state == "collecting_availability":
-        weekly = parse_weekly_hours(t.text)
-        hours = [{"weekday": d, "open": h.start.strftime("%H:%M"), "close": h.end.strftime("%H:%M")}
-                 for h in weekly if not h.closed and h.start and h.end for d in h.weekdays]
+    if state == OnboardingStep.AVAILABILITY:
+        hours = _hours(t.text)
         if not hours:
             if await _answers_request(t):  # a request, not hours: answer it, ask again after
                 t.say("¿Y tu horario? Escríbelo así: «de lunes a viernes de 10 a 7».")
                 return
             t.say(hello + "No entendí tu horario 🙏 Escríbelo así: «de lunes a viernes de 10 a 7, sábados de 10 a 3».")
             return
-        result = await t.call("save_my_profile", name=data.get("name"), hours=hours)
+        result = await t.call("save_my_profile", name=data.name, hours=encode(hours))
         if not result.ok:
             t.say((result.message or "No pude guardar tu horario.") + " ¿Me lo escribes de nuevo?")
             return
-        data["hours"] = hours
+        data.hours = hours
         t.say(f"{hello}Listo, guardé tu horario ✓ Ya quedaste registrado 🙌\n\n{TUTORIAL}")
-        await _save(t, OnboardingKind.STAFF, "completed", data)
+        await _save(t, OnboardingKind.STAFF, OnboardingStep.COMPLETED, data)
         await _tell_owner(t, data)
         return
     # showing_tutorial (older sessions): the next message is a request, not a receipt
-    await _save(t, OnboardingKind.STAFF, "completed", data)
+    await _save(t, OnboardingKind.STAFF, OnboardingStep.COMPLETED, data)
     await _tell_owner(t, data)
     if not await _answers_request(t):
         t.say("¡Perfecto! Ya quedaste registrado 🙌 Escríbeme cuando quieras ver tu agenda.")
@@ -208,7 +209,13 @@ async def _answers_request(t: TurnState) -> bool:
     return True
 
 
-async def _tell_owner(t: TurnState, data: dict[str, Any]) -> None:
+def _hours(text: str) -> list[HoursRow]:
+    """The weekly hours a message gives, one row per open day (none when it gives none)."""
+    return [HoursRow(d, h.start.strftime("%H:%M"), h.end.strftime("%H:%M"))
+            for h in parse_weekly_hours(text) if not h.closed and h.start and h.end for d in h.weekdays]
+
+
+async def _tell_owner(t: TurnState, data: StaffOnboarding) -> None:
     """The owner (and admins who opted in) learn the new member is set up: a template, since
     the owner may not have written to Parlo in the last 24 hours; once per staff member."""
     async with t.tc.ctx.db.transaction(write=True) as session:
@@ -222,7 +229,7 @@ async def _tell_owner(t: TurnState, data: dict[str, Any]) -> None:
                     kind="staff_onboarded", template_name="staff_onboarding_completed",
                     dedupe_key=key,
                     from_number=t.profile.whatsapp_number,
-                    variables={"business_name": organization.name, "staff_name": data.get("name") or t.staff_name})
+                    variables={"business_name": organization.name, "staff_name": data.name or t.staff_name})
     await t.tc.ctx.outbox_written()
 
 
@@ -280,87 +287,89 @@ def parse_team(text: str) -> list[dict[str, str]]:
 
 async def business(t: TurnState) -> None:
     row = await _session(t, OnboardingKind.BUSINESS)
-    state = row.state if row else "initiated"
-    if state == "abandoned" and row.last_active_state:
+    state = row.state if row else OnboardingStep.INITIATED
+    if state == OnboardingStep.ABANDONED and row.last_active_state:
         state = row.last_active_state
-    data = dict(row.collected_data or {}) if row else {}
+    data = BusinessOnboarding.load(row.collected_data if row else None)
     hello = _resumed(row, t)
-    asking = data.get("asking")
+    asking = data.asking
     K = OnboardingKind.BUSINESS
 
-    async def ask(next_field: str, text: str, state: str = "collecting_business_info") -> None:
-        data["asking"] = next_field
+    async def ask(next_field: Asking, text: str, state: OnboardingStep = OnboardingStep.BUSINESS_INFO) -> None:
+        data.asking = next_field
         t.say(text)
         await _save(t, K, state, data)
 
-    if state == "initiated":
-        await ask("name", "¡Hola! Soy Parlo 👋 Contesto el WhatsApp de tu negocio y agendo tus citas solita, "
+    if state == OnboardingStep.INITIATED:
+        await ask(Asking.NAME, "¡Hola! Soy Parlo 👋 Contesto el WhatsApp de tu negocio y agendo tus citas solita, "
                           "las 24 horas. Te doy de alta en unos minutos. ¿Cómo se llama tu negocio?")
         return
-    if state == "collecting_business_info":
+    if state == OnboardingStep.BUSINESS_INFO:
         text = t.text.strip()
-        if asking == "name":
+        if asking is Asking.NAME:
             if len(text) < 2:
-                await ask("name", "¿Cómo se llama tu negocio?")
+                await ask(Asking.NAME, "¿Cómo se llama tu negocio?")
                 return
-            data["name"] = text[:200].strip(" .")
-            await ask("type", f"{hello}¡Qué buen nombre! ¿Qué tipo de negocio es? Por ejemplo: barbería, salón de "
+            data.name = text[:200].strip(" .")
+            await ask(Asking.TYPE, f"{hello}¡Qué buen nombre! ¿Qué tipo de negocio es? Por ejemplo: barbería, salón de "
                               "belleza, uñas, spa.")
-        elif asking == "type":
-            data["business_type"] = text[:60].lower().strip(" .")
-            await ask("services", f"{hello}Perfecto. Ahora tus servicios, con precio y duración. Por ejemplo:\n"
+        elif asking is Asking.TYPE:
+            data.business_type = text[:60].lower().strip(" .")
+            await ask(Asking.SERVICES, f"{hello}Perfecto. Ahora tus servicios, con precio y duración. Por ejemplo:\n"
                                   "«Corte $150 45 min, Barba $100 30 min, Corte y barba $220 1 hr»")
-        elif asking == "services":
-            services = parse_services(text)
+        elif asking is Asking.SERVICES:
+            services = [NewService(**s) for s in parse_services(text)]
             if not services:
-                await ask("services", "No logré leer los servicios 🙏 Escríbelos así: «Corte $150 45 min, "
+                await ask(Asking.SERVICES, "No logré leer los servicios 🙏 Escríbelos así: «Corte $150 45 min, "
                                       "Barba $100 30 min».")
                 return
-            data["services"] = services
-            listed = bullet_list(f"{s['name']} - {format_price(s['price_cents'])} "
-                                 f"({format_duration(s['duration_minutes'])})" for s in services)
-            await ask("hours", f"Anoté:\n{listed}\n\n¿Qué horario tienes? Por ejemplo: «de lunes a sábado de 10 a 8, "
+            data.services = services
+            listed = bullet_list(f"{s.name} - {format_price(s.price_cents)} "
+                                 f"({format_duration(s.duration_minutes)})" for s in services)
+            await ask(Asking.HOURS, f"Anoté:\n{listed}\n\n¿Qué horario tienes? Por ejemplo: «de lunes a sábado de 10 a 8, "
                                "domingos cerrado».")
-        elif asking == "hours":
-            weekly = parse_weekly_hours(text)
-            hours = [{"weekday": d, "open": h.start.strftime("%H:%M"), "close": h.end.strftime("%H:%M")}
-                     for h in weekly if not h.closed and h.start and h.end for d in h.weekdays]
+        elif asking is Asking.HOURS:
+            hours = _hours(text)
             if not hours:
-                await ask("hours", "No entendí el horario 🙏 Escríbelo así: «de lunes a sábado de 10 a 8».")
+                await ask(Asking.HOURS, "No entendí el horario 🙏 Escríbelo así: «de lunes a sábado de 10 a 8».")
                 return
-            data["hours"] = hours
-            await ask("team", "¿Quién más atiende contigo? Mándame el nombre y el WhatsApp de cada quien, por "
+            data.hours = hours
+            await ask(Asking.TEAM, "¿Quién más atiende contigo? Mándame el nombre y el WhatsApp de cada quien, por "
                               "ejemplo «Pedro 55 1111 2222, Ana 55 3333 4444». Si solo eres tú, dime «nadie».")
-        elif asking == "team":
-            team = parse_team(text)
+        elif asking is Asking.TEAM:
+            team = [TeamMember(**m) for m in parse_team(text)]
             if not team and parse_yes_no(text).answer is not False and not _nobody(text):
-                await ask("team", "No logré leer los nombres y números 🙏 Escríbelos así: «Pedro 55 1111 2222», "
+                await ask(Asking.TEAM, "No logré leer los nombres y números 🙏 Escríbelos así: «Pedro 55 1111 2222», "
                                   "o dime «nadie».")
                 return
-            data["staff"] = team
-            await ask("owner_name", "¡Ya casi! ¿Cuál es tu nombre?", state="collecting_owner_info")
+            data.staff = team
+            await ask(Asking.OWNER_NAME, "¡Ya casi! ¿Cuál es tu nombre?", state=OnboardingStep.OWNER_INFO)
         else:
-            await ask("name", "¿Cómo se llama tu negocio?")
+            await ask(Asking.NAME, "¿Cómo se llama tu negocio?")
         return
-    if state == "collecting_owner_info":
+    if state == OnboardingStep.OWNER_INFO and not (data.name and data.services):
+        # a row that lost what was said (unreadable, or from older code): ask again from the start
+        await ask(Asking.NAME, "¿Cómo se llama tu negocio?")
+        return
+    if state == OnboardingStep.OWNER_INFO:
         name = parse_person_name(t.text)
         if not name:
-            await ask("owner_name", "¿Cuál es tu nombre?", state="collecting_owner_info")
+            await ask(Asking.OWNER_NAME, "¿Cuál es tu nombre?", state=OnboardingStep.OWNER_INFO)
             return
-        data["owner_name"] = name
-        result = await t.call("create_business", name=data["name"], business_type=data.get("business_type"),
-                              owner_name=name, services=data["services"], hours=data.get("hours"),
-                              staff=data.get("staff") or None)
+        data.owner_name = name
+        result = await t.call("create_business", name=data.name, business_type=data.business_type,
+                              owner_name=name, services=encode(data.services), hours=encode(data.hours) or None,
+                              staff=encode(data.staff) or None)
         if not result.ok:
             t.say((result.message or "No pude dar de alta tu negocio.") + " ¿Me ayudas a corregirlo?")
-            await _save(t, K, "collecting_owner_info", data)
+            await _save(t, K, OnboardingStep.OWNER_INFO, data)
             return
-        data["organization_id"] = result.data["organization_id"]
-        await _save(t, K, "completed", data, organization_id=result.data["organization_id"])
+        data.organization_id = str(result.data["organization_id"])
+        await _save(t, K, OnboardingStep.COMPLETED, data, organization_id=result.data["organization_id"])
         team = result.data.get("staff_added") or []
         joined = (f"También registré a {', '.join(team)}: cuando te escriban al número del negocio, les explico "
                   "cómo funciona.\n\n") if team else ""
-        t.say(f"¡Listo, {name.split()[0]}! {data['name']} ya está {agree('dado', business_gender(data['name']))} de alta en Parlo ✓\n\n{joined}"
+        t.say(f"¡Listo, {name.split()[0]}! {data.name} ya está {agree('dado', business_gender(data.name))} de alta en Parlo ✓\n\n{joined}"
               "El último paso es conectar el WhatsApp de tu negocio; en un momento te escribimos para hacerlo "
               "juntos. Mientras, puedes pedirme «mándame el link del panel» para ver tu agenda en la web.")
         return
