@@ -81,6 +81,7 @@ ANY_STAFF = _Keyed("con igual importa", _re(
 NOT_A_NO = _re(  # "no puedo el martes": a statement, not an answer
     r"^\s*no\s+(?:puedo|podre|voy|vamos|tengo|tienes|tienen|hay|habra|alcanzo|llego|llegare|me|se|te|le|lo|la|les|nos"
     r"|creo\s+que\s+(?:pueda|llegue)|estoy|estare|sirve|queda)\b"
+    r"|^\s*(?:que\s+)?(?:no|nunca)\s+(?:antes|despues|mas\s+tarde|mas\s+temprano|pase|pasen)\s+(?:de|que|a|las?)\b"  # a bound: "no antes de las 6"
 )
 CHOICE_POINTER = _Keyed("esa ese quedo", _re(
     r"\b(?:esa|ese|esa\s+hora|ese\s+horario|esa\s+opcion|ese\s+espacio)\s*(?:me\s+)?(?:sirve|queda|esta\s+bien|va|perfect[oa]|por\s+favor|porfa|$)"

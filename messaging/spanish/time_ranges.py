@@ -13,8 +13,19 @@ Rules (on the normal form; single clock times and the salon hours rule are :mod:
 * **Ends.** ``después de las 5`` leaves 5:00 out (:attr:`RangeHit.strict_start`); ``a partir
   de``, ``desde``, ``5 en adelante``, ``5 o después`` keep it; ``antes de`` and ``hasta``
   leave the end out, ``12 o antes`` keeps it (:attr:`RangeHit.inclusive_end`).
-* **Named times of day.** ``antes/después de mediodía`` (12:00), ``después de comer``
-  (from 3 PM), ``antes de comer`` (before 2 PM), ``saliendo del trabajo`` (from 6 PM).
+* **How Mexicans write a bound** (all bounds on the start of the visit):
+  after, 6:00 out — ``pasadas las 6``, ``ya pasaditas las 6``, ``pasadito de las 6``, ``pasando
+  las 6``, ``luego de las 6``, ``más tarde de las 6``; from, 6:00 in — ``no antes de las 6``,
+  ``mínimo a las 6``, ``de 6 para arriba``; until, 6:00 in — ``a más tardar a las 6``,
+  ``máximo a las 6``, ``a lo mucho a las 6``, ``lo más tarde a las 6``, ``a las 6 a más
+  tardar``, ``no después de las 6``, ``no más tarde de las 6``, ``que no pase de las 6``;
+  before, 6:00 out — ``(que sea) antes de las 6``, ``antesito de las 6``, ``antes de que den
+  las 6``. A negated bound claims its words before the plain bound inside it.
+* **Named times of day.** ``antes/después de mediodía`` (12:00), ``después/luego de comer``
+  (from 3 PM), ``antes de comer`` (before 2 PM), ``saliendo del trabajo``, ``saliendo de
+  trabajar`` (from 6 PM). An anchor without a customary hour (``saliendo de la escuela``,
+  ``cuando salga mi esposo``) is no bound: the offers spread over the day and the customer
+  picks, which asks without a question.
 """
 
 from __future__ import annotations
@@ -57,26 +68,49 @@ _RANGE_RES = (
                r"(?P<bh>1[0-2]|0?[1-9])(?::(?P<bm>\d{2}))?(?:\s*(?P<bampm>am|pm)\b|\s+de\s+la\s+(?P<bpart>manana|tarde|noche)\b)?(?![\d/:])"),
 )
 _LEAD_LAS = r"(?:(?:a\s+las?|las?|como\s+a\s+las?|de\s+las?)\s+)?"
-# (pattern, 5:00 itself excluded?) — "después de las 5" is strict, "a partir de las 5" is not.
-_FROM_RES = (
-    (re.compile(rf"\b(?:de|desde)\s+{_OPT_LAS}{_clock('a')}\s+(?:en|para|pa)\s+(?:adelante|delante)\b"), False),
-    (re.compile(rf"\b{_LEAD_LAS}{_clock('a')}\s+(?:en\s+adelante|o\s+(?:despues|mas\s+tarde))\b"), False),
-    (re.compile(rf"\b(?:desde|a\s+partir\s+de)\s+{_OPT_LAS}{_clock('a')}"), False),
-    (re.compile(rf"\bdespues\s+de\s+{_OPT_LAS}{_clock('a')}"), True),
+_TO_LAS = r"(?:(?:a|de|que)\s+)?(?:las?\s+)?"  # "máximo a las 6", "más tarde de las 6", "más tarde que las 6"
+# Bounds, in the order they claim words: a negated bound before the plain one inside it ("no antes
+# de las 6" is from 6, never also "antes de las 6"). (pattern, kind, closed): for FROM, whether the
+# hour itself is in ("a partir de las 5" yes, "después de las 5" no); for UNTIL, the same for the end.
+_BOUND_RES = (
+    # "no antes de las 6", "nunca antes de las 6", "no más temprano de las 6", "mínimo a las 6": 6:00 or later
+    (re.compile(rf"\b(?:no|nunca)\s+(?:antes|mas\s+temprano)\s+{_TO_LAS}{_clock('a')}"), RangeKind.FROM, True),
+    (re.compile(rf"\b(?:como\s+)?minimo\s+{_TO_LAS}{_clock('a')}"), RangeKind.FROM, True),
+    # "no después de las 6", "no más tarde de las 6", "que no pase de las 6": 6:00 at the latest
+    (re.compile(rf"\b(?:no|nunca)\s+(?:despues|mas\s+tarde|pase|pasen|pasado|pasadas?)\s+{_TO_LAS}{_clock('b')}"),
+     RangeKind.UNTIL, True),
+    # "a más tardar a las 6", "máximo a las 6", "a lo mucho a las 6", "lo más tarde a las 6"
+    (re.compile(rf"\b(?:a\s+mas\s+tardar|(?:como\s+)?maximo|a\s+lo\s+mucho|lo\s+mas\s+tarde)\s+{_TO_LAS}{_clock('b')}"),
+     RangeKind.UNTIL, True),
+    # "a las 6 a más tardar", "6 máximo", "a las 6 como máximo", "a las 6 lo más tarde"
+    (re.compile(rf"\b{_LEAD_LAS}{_clock('b')}\s+(?:a\s+mas\s+tardar|(?:como\s+)?maximo|a\s+lo\s+mucho|lo\s+mas\s+tarde)\b"),
+     RangeKind.UNTIL, True),
+    (re.compile(rf"\b(?:de|desde)\s+{_OPT_LAS}{_clock('a')}\s+(?:en|para|pa)\s+(?:adelante|delante|arriba)\b"),
+     RangeKind.FROM, True),
+    (re.compile(rf"\b{_LEAD_LAS}{_clock('a')}\s+(?:en\s+adelante|para\s+arriba|o\s+(?:despues|mas\s+tarde))\b"),
+     RangeKind.FROM, True),
+    (re.compile(rf"\b(?:desde|a\s+partir\s+de)\s+{_OPT_LAS}{_clock('a')}"), RangeKind.FROM, True),
+    # "después de las 5", "luego de las 5", "pasadas las 6", "pasadito de las 6", "ya pasando las 6" (normal
+    # form "pasado"), "más tarde de las 6": strictly after
+    (re.compile(rf"\b(?:despues|despuesito|luego|mas\s+tarde)\s+{_TO_LAS}{_clock('a')}"), RangeKind.FROM, False),
+    (re.compile(rf"\b(?:pasad[oa]s?|pasadit[oa]s?)\s+(?:de\s+)?(?:las?\s+){_clock('a')}"), RangeKind.FROM, False),
+    (re.compile(rf"\b{_LEAD_LAS}{_clock('b')}\s+o\s+(?:antes|mas\s+temprano)\b"), RangeKind.UNTIL, True),
+    # "antes de las 12", "antesito de las 12", "antes de que den las 12", "hasta las 12": 12:00 excluded
+    (re.compile(rf"\b(?:(?:antes|antesito)\s+(?:de\s+que\s+(?:den|sean|se\s+hagan)\s+|de\s+|que\s+)|hasta\s+)"
+                rf"{_OPT_LAS}{_clock('b')}"), RangeKind.UNTIL, False),
 )
-# (pattern, the end itself included?) — "hasta las 12" and "antes de las 12" exclude 12:00; "12 o antes" does not.
-_UNTIL_RES = (
-    (re.compile(rf"\b{_LEAD_LAS}{_clock('b')}\s+o\s+(?:antes|mas\s+temprano)\b"), True),
-    (re.compile(rf"\b(?:antes\s+de|hasta)\s+{_OPT_LAS}{_clock('b')}"), False),
-)
-# Times of day named by what happens then. (pattern, kind, hour, strict start)
+# Times of day named by what happens then. (pattern, kind, hour, strict start). Anchors with no
+# customary hour ("saliendo de la escuela", "cuando salga mi esposo") are no bound: the offers then
+# spread over the day and the customer picks, which asks without a question.
 _IDIOM_RES = (
-    (re.compile(r"\b(?:despues|pasando)\s+(?:de|del)\s+(?:el\s+)?(?:mediodia|medio\s+dia)\b"), RangeKind.FROM, time(12), True),
+    (re.compile(r"\b(?:despues|pasando|pasado)\s+(?:de|del)\s+(?:el\s+)?(?:mediodia|medio\s+dia)\b"), RangeKind.FROM, time(12), True),
     (re.compile(r"\b(?:a\s+partir|desde)\s+(?:de|del)?\s*(?:el\s+)?(?:mediodia|medio\s+dia)\b"), RangeKind.FROM, time(12), False),
     (re.compile(r"\b(?:antes|hasta)\s+(?:de|del)?\s*(?:el\s+)?(?:mediodia|medio\s+dia)\b"), RangeKind.UNTIL, time(12), False),
-    (re.compile(r"\bdespues\s+de\s+(?:comer|la\s+comida)\b"), RangeKind.FROM, time(15), False),
+    (re.compile(r"\b(?:despues|luego)\s+de\s+(?:comer|la\s+comida)\b"), RangeKind.FROM, time(15), False),
     (re.compile(r"\bantes\s+de\s+(?:comer|la\s+comida)\b"), RangeKind.UNTIL, time(14), False),
-    (re.compile(r"\b(?:saliendo\s+del|despues\s+del|al\s+salir\s+del|cuando\s+salga\s+del)\s+(?:trabajo|jale|chamba|oficina)\b"),
+    (re.compile(r"\b(?:saliendo|despues|al\s+salir|cuando\s+salga|luego)\s+(?:del|de\s+la)\s+(?:trabajo|jale|chamba|oficina)\b"),
+     RangeKind.FROM, time(18), False),
+    (re.compile(r"\b(?:saliendo|despues|al\s+salir|cuando\s+salga|luego)\s+de\s+(?:trabajar|chambear)\b"),
      RangeKind.FROM, time(18), False),
 )
 _ALL_DAY_RE = re.compile(r"\btodo\s+el\s+dia\b")
@@ -117,7 +151,7 @@ class RangeHit:
         return TimeRange(self.kind, self.start, self.end)
 
 
-_IDIOM_WORDS = ("medio", "comer", "comida", "trabajo", "jale", "chamba", "oficina")
+_IDIOM_WORDS = ("medio", "comer", "comida", "trabaj", "jale", "chamba", "oficina")
 
 
 def find_range_hits(text: str, *, normalized: bool = False) -> list[RangeHit]:
@@ -137,18 +171,16 @@ def find_range_hits(text: str, *, normalized: bool = False) -> list[RangeHit]:
                 found = _between(match)
                 if found is not None:
                     add(RangeHit(match.span(), RangeKind.BETWEEN, found.start, found.end))
-        for pattern, strict in _FROM_RES:
+        for pattern, kind, closed in _BOUND_RES:
             for match in pattern.finditer(norm):
-                clock = _clock_from(match, "a")
-                start = clock.resolve() if clock else None
-                if start is not None:
-                    add(RangeHit(match.span(), RangeKind.FROM, start, None, strict_start=strict))
-        for pattern, inclusive in _UNTIL_RES:
-            for match in pattern.finditer(norm):
-                clock = _clock_from(match, "b")
-                end = clock.resolve() if clock else None
-                if end is not None:
-                    add(RangeHit(match.span(), RangeKind.UNTIL, None, end, inclusive_end=inclusive))
+                clock = _clock_from(match, "a" if kind is RangeKind.FROM else "b")
+                moment = clock.resolve() if clock else None
+                if moment is None:
+                    continue
+                if kind is RangeKind.FROM:
+                    add(RangeHit(match.span(), kind, moment, None, strict_start=not closed))
+                else:
+                    add(RangeHit(match.span(), kind, None, moment, inclusive_end=closed))
     if any(word in norm for word in _IDIOM_WORDS):
         for pattern, kind, moment, strict in _IDIOM_RES:
             for match in pattern.finditer(norm):
