@@ -15,15 +15,23 @@ from .normal_form import normalize
 __all__ = ["parse_person_name"]
 
 _LEAD_IN = re.compile(
-    r"^\s*(?:(?:hola|ok|si|sí|claro)[\s,.!]+)?(?:me\s+llamo|mi\s+nombre\s+es|soy|se\s+llama|su\s+nombre\s+es|es|a\s+nombre\s+de|ponle|ponla|pon)\s+",
+    r"^\s*(?:(?:hola|ok|okey|okay|si|sí|sip|simon|simón|va|sale|dale|claro(?:\s+que\s+s[ií])?|perfecto|listo)[\s,.!]+)?"
+    r"(?:me\s+llamo|mi\s+nombre\s+es|soy|se\s+llama|su\s+nombre\s+es|es|a\s+nombre\s+de|ponle|ponla|pon)\s+",
     re.IGNORECASE,
 )
 _PARTICLES = frozenset({"de", "del", "la", "las", "los", "y"})
+# Words a short reply is made of that are no one's name (a lowercase reply has only these to tell it apart).
 _NOT_NAMES = frozenset(
     """
     si no ok va sale dale claro gracias hola buenas buenos dias tardes noches quiero cita manana hoy
     perfecto listo bien nel nop que para por favor las los el la una un cancelar cambiar agendar
-    todos todas ninguno otro otra corte barba tinte unas manicure pedicure precio horario
+    todos todas ninguno ninguna otro otra corte barba tinte unas manicure pedicure precio horario
+    me te se le lo nos yo tu usted ella ellos esta este eso esa ese aqui alla mejor tambien pero pues
+    queda sirve puedo puede tengo tienes hay nada nadie algo cual cuando donde como cuanto porque
+    okey okay vale orale andale chido neta genial excelente super porfa xfa porfis sip nop
+    nueva nuevo cliente clienta primera primero segunda segundo tercera tercero ultima ultimo
+    temprano tarde noche luego despues antes ahorita ahora mas menos solo nomas igual mismo misma
+    sea cualquiera quien ya bueno hora horas minutos espacio lugar semana dia
     """.split()
 )
 _WORD = re.compile(r"^[A-Za-zÁÉÍÓÚÜÑáéíóúüñ'’-]+$")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from messaging.spanish import Act, ServiceMention, choose, normalize, parse_person_name, parse_yes_no
+from messaging.spanish import Act, ServiceMention, choose, normalize, parse_yes_no
 from messaging.spanish.intents import Understanding
 from wording import bullet_list, capitalize_first, format_date, format_service_line, format_time
 
@@ -24,6 +24,7 @@ from .common import (
     frame,
     greeting,
     memory,
+    name_in_reply,
     offer_alternatives,
     owner_first,
     step,
@@ -200,7 +201,7 @@ async def on_book(t: TurnState, u: Understanding) -> None:
             _apply(t, mem)
             await search_book(t, mem.when)
             return
-        given = None if f.when.is_empty is False or f.services or _trusted_name(t) else _name_while_choosing(t)
+        given = None if _trusted_name(t) else name_in_reply(t, single_word=False)
         if given:
             mem.name = given  # "¿y a nombre de quién?" answered before the time: kept, never asked again
             t.say(f"Gracias, {given.split()[0]}. ¿Cuál horario te funciona?\n"
@@ -218,8 +219,7 @@ async def on_book(t: TurnState, u: Understanding) -> None:
 async def _on_confirming(t: TurnState, u: Understanding) -> None:
     mem, f = memory(t), frame(t)
     answer = yes_no(t)
-    name = f.person_name or (parse_person_name(t.text) if answer is None and not _trusted_name(t) and
-                             f.when.is_empty and not f.services else None)
+    name = None if _trusted_name(t) or answer is False else name_in_reply(t)  # "sí, soy ana", "ana lópez"
     if not f.when.is_empty and (answer is not True or f.has(Act.CORRECT)):
         _apply(t, mem)  # "no, mejor a las 6": only the time changes
         await search_book(t, mem.when)
@@ -233,19 +233,6 @@ async def _on_confirming(t: TurnState, u: Understanding) -> None:
         t.say("Va, ¿para qué otro día?")
     else:
         t.say("¿Te la agendo? Dime «sí» o «no».")
-
-
-def _name_while_choosing(t: TurnState) -> str | None:
-    """A name typed while the times are on the table ("Juan Torres"): said outright ("soy Ana"),
-    or two to four capitalised words (so "ninguna me queda" is never taken for a name)."""
-    said = frame(t).person_name
-    if said:
-        return said
-    words = t.text.strip().split()
-    particles = {"de", "del", "la", "las", "los", "y"}
-    if not 2 <= len(words) <= 4 or not all(w[:1].isupper() or w.lower() in particles for w in words):
-        return None
-    return parse_person_name(t.text)
 
 
 async def book_now(t: TurnState, start_iso: str, *, name: str | None = None) -> None:
@@ -293,9 +280,8 @@ async def take_name(t: TurnState) -> None:
     mem = memory(t)
     known = mem.known_name
     said = parse_yes_no(t.text)
-    other = frame(t).person_name or parse_person_name(said.rest or "")
-    name = known if known and said.answer is True and not other else \
-        other or parse_person_name(said.rest if said.answer is not None and said.rest else t.text)
+    other = name_in_reply(t)
+    name = known if known and said.answer is True and not other else other
     if not name:
         t.say("¿A nombre de quién dejo la cita?")
         return

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import time
 from typing import Any
 
-from messaging.spanish import Act, Catalog, Frame, Intent, detect_intent, parse_frame, parse_yes_no
+from messaging.spanish import Act, Catalog, Frame, Intent, detect_intent, parse_frame, parse_person_name, parse_yes_no
 from messaging.spanish.intents import Understanding
 from wording import bullet_list, format_service_line, format_time, join_words, mid_sentence
 
@@ -83,6 +83,28 @@ def yes_no(t: TurnState) -> bool | None:
     """The answer to a yes/no question: the frame's, else the plain yes/no reading."""
     answer = frame(t).answer
     return answer if answer is not None else parse_yes_no(t.text).answer
+
+
+#: Acts a reply that is only a name may carry ("hola, soy ana", "sí, ana lópez", "no, soy pedro").
+_NAME_ONLY_ACTS = frozenset({Act.CONFIRM, Act.DENY, Act.GREET, Act.THANK})
+
+
+def name_in_reply(t: TurnState, *, single_word: bool = True) -> str | None:
+    """The writer's name in a reply where a name fits, however typed: "soy ana", "ana lópez",
+    "sí, me llamo pedro", "Juan Torres", "maria jose". A reply that also asks for something (a
+    time, a service, a stylist, another option) is not a name; ``single_word=False`` (while the
+    times are on the table) takes a one-word reply only with a lead-in ("soy ana", not "ana")."""
+    f = frame(t)
+    if f.person_name:
+        return f.person_name
+    if set(f.acts) - _NAME_ONLY_ACTS or f.services or f.unknown_services or f.staff or f.choice is not None \
+            or not f.when.is_empty:
+        return None
+    said = parse_yes_no(t.text)
+    text = said.rest if said.answer is not None and said.rest else t.text
+    if not single_word and len(text.split()) < 2:
+        return None
+    return parse_person_name(text)
 
 
 def confirm(t: TurnState, question: str, *, at: Step = Step.CONFIRMING) -> None:
