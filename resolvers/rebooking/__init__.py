@@ -26,6 +26,9 @@ Use cases (``async def name(ctx, ...) -> Result | Problem``; owners and admins o
   ``resolvers.scheduling.waitlist_offers.offer_freed_slot``.
 - ``accept_waitlist_offer(ctx, entry_id)`` → ``BookedAppointments``: the customer's "sí" to
   an offer books that time (``SlotTaken`` with alternatives if it went meanwhile).
+- ``decline_waitlist_offer(ctx, entry_id)`` → ``WaitlistEntry``: the customer's "no"; the entry
+  leaves the line and the time goes to the next customer waiting. ``my_waitlist_offer(ctx)``:
+  the offer standing for the customer writing, if any (what a bare "sí"/"no" answers).
 - ``pass_on_stale_offers(ctx, *, older_than=OFFER_TIMEOUT)`` → expired count: a periodic job
   (system actor) passes unanswered offers (2 h) on to the next customer waiting.
 
@@ -62,7 +65,9 @@ from resolvers.rebooking.waiting import appointments_needing_new_time
 from resolvers.rebooking.waitlist import (
     OFFER_TIMEOUT,
     accept_waitlist_offer,
+    decline_waitlist_offer,
     join_waitlist,
+    my_waitlist_offer,
     pass_on_stale_offers,
 )
 
@@ -86,10 +91,12 @@ __all__ = [
     "StaffOut",
     "UnplaceableAppointment",
     "accept_waitlist_offer",
-    "appointments_needing_new_time",
     "apply_rebooking",
+    "appointments_needing_new_time",
+    "decline_waitlist_offer",
     "get_rebooking_plan",
     "join_waitlist",
+    "my_waitlist_offer",
     "pass_on_stale_offers",
     "replan_rebooking",
     "suggest_rebooking",

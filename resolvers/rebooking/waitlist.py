@@ -189,3 +189,54 @@ async def accept_waitlist_offer(ctx: Context, entry_id: uuid.UUID) -> BookedAppo
         row.status = WaitlistStatus.BOOKED
         row.updated_at = ctx.now()
     return booked
+
+
+async def my_waitlist_offer(ctx: Context) -> WaitlistEntry | None:
+    """The offer standing for the customer writing (the latest, if several): what their "sí" or "no" answers.
+
+    One indexed read of the customer's own entries; None for staff, or with no offer standing.
+    """
+    org_id = organization_id(ctx)
+    actor = ctx.actor
+    if not isinstance(org_id, uuid.UUID) or not actor.is_customer or actor.customer_id is None:
+        return None
+    async with ctx.db.session() as session:
+        return await session.scalar(
+            select(WaitlistEntry)
+            .where(WaitlistEntry.organization_id == org_id, WaitlistEntry.customer_id == actor.customer_id,
+                   WaitlistEntry.status == WaitlistStatus.OFFERED)
+            .order_by(WaitlistEntry.offered_at.desc(), WaitlistEntry.id)
+            .limit(1)
+        )
+
+
+async def decline_waitlist_offer(ctx: Context, entry_id: uuid.UUID) -> WaitlistEntry | Problem:
+    """The customer's "no" to an offer: the entry leaves the line (``expired``: the offer was not taken,
+    as when nobody answers) and the freed time goes at once to the next customer waiting that day."""
+    org_id = organization_id(ctx)
+    if not isinstance(org_id, uuid.UUID):
+        return org_id
+    actor = ctx.actor
+    if not actor.is_customer and (denied := allowed(actor, Permission.BOOK)):
+        return denied
+    now = ctx.now()
+    async with ctx.db.transaction(write=True) as session:
+        entry = await session.scalar(select(WaitlistEntry).where(WaitlistEntry.organization_id == org_id,
+                                                                 WaitlistEntry.id == entry_id))
+        if (entry is None or entry.status is not WaitlistStatus.OFFERED
+                or (actor.is_customer and entry.customer_id != actor.customer_id)):
+            return OFFER_NOT_FOUND
+        entry.status = WaitlistStatus.EXPIRED
+        entry.updated_at = now
+        organization = await session.get(Organization, org_id)
+        slot = await _offered_slot(session, entry)
+        notices.activity(session, now=now, organization=organization, kind="waitlist_declined",
+                         summary="Un cliente de la lista de espera no tomó el espacio ofrecido",
+                         subject_id=entry.id, data={"waitlist_entry_id": str(entry.id),
+                                                    "appointment_id": (slot or {}).get("appointment_id")})
+        if slot is not None and datetime.fromisoformat(slot["starts_at"]) > now:
+            slot = {k: v for k, v in slot.items() if k not in ("waitlist_entry_id", "customer_name")}
+            await offer_to_next_waiting(session, now=now, organization=organization, slot=slot,
+                                        skip_customer_id=entry.customer_id)
+    await ctx.outbox_written()
+    return entry

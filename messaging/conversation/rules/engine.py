@@ -62,6 +62,9 @@ class RuleEngine:
         if abandoned is not None:
             u = family.understand(t)
             if u.intent not in family.STRONG:
+                if family is customer and await customer.answered_offer(t):  # "sí" to a waitlist offer
+                    await _persist(t, turn, abandoned)
+                    return t.replies
                 t.flow, t.resumed = abandoned, True
                 if family is customer and u.intent.value in ("greeting", "unknown") and not _answers(t):
                     await customer.resume(t)

@@ -12,10 +12,12 @@ Only times check_availability returned are ever offered or booked.
 
 Modules: :mod:`.router` (which flow a message goes to), :mod:`.booking`, :mod:`.offers`
 (free times offered and picked), :mod:`.changes` (see, move, cancel), :mod:`.inquiry`
-(prices, hours, ratings, handoff), :mod:`.common` (shared wording and look-ups).
+(prices, hours, ratings, handoff), :mod:`.waitlist` (the "sí"/"no" to a waitlist offer),
+:mod:`.common` (shared wording and look-ups).
 """
 
 from .common import STRONG, understand
 from .router import handle, resume
+from .waitlist import answered_offer
 
-__all__ = ["STRONG", "handle", "resume", "understand"]
+__all__ = ["STRONG", "answered_offer", "handle", "resume", "understand"]

@@ -14,12 +14,15 @@ from messaging.spanish import Act, DayConstraint, Intent, MatchKind, TimeConstra
 from messaging.spanish.intents import Understanding
 
 from ..base import TurnState, local
-from . import booking, changes, inquiry, new_time
+from . import booking, changes, inquiry, new_time, waitlist
 from .common import STRONG, begin, frame, greeting, keep, memory, owner_first, services_list, understand
 from .state import Memory, Step
 
 
 async def handle(t: TurnState) -> None:
+    if not t.resumed and await waitlist.answered_offer(t):  # (a resumed turn was asked by the engine already)
+        keep(t)
+        return
     u = understand(t)
     flow = t.flow
     if flow is not None and not (u.intent in STRONG and _leaves_flow(t, flow, u)):

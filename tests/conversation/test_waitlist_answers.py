@@ -1,0 +1,98 @@
+"""A waitlist offer answered on WhatsApp, through the signed webhook: Luis cancels his Saturday
+12:00 corte, Ana (waiting for a corte that day) gets "se liberó un lugar… ¿Lo quieres?", and
+her "sí" books it (the owner gets the new-booking notice) while her "no" passes it to the next
+customer waiting. A bare "sí" with no offer standing is not taken for one.
+
+The clock is Friday 16 January 2026, 10:00 in Mexico City ("mañana" is Saturday 17).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, time, timedelta
+
+from sqlalchemy import select
+
+from storage import AppointmentStatus, OutboundMessage, WaitlistEntry, WaitlistStatus
+from tests.conversation.kit import Chat, add_appointment, add_customer, appointments_of, don_carlos, outbound_to
+from tests.conversation.test_booking_dialogues import _local
+
+SATURDAY = date(2026, 1, 17)
+LUIS, ANA, BETO = "+525522220000", "+525533330000", "+525544440000"
+OWNER = "+525512345001"
+
+
+async def _waiting(db, shop, customer, clock, minutes_ago: int) -> WaitlistEntry:
+    at = clock() - timedelta(minutes=minutes_ago)
+    async with db.transaction(write=True) as s:
+        entry = WaitlistEntry(id=uuid.uuid4(), organization_id=shop.org.id, customer_id=customer.id,
+                              service_type_id=shop.services["corte"].id, desired_date=SATURDAY,
+                              status=WaitlistStatus.WAITING, created_at=at, updated_at=at)
+        s.add(entry)
+    return entry
+
+
+async def _status(db, entry: WaitlistEntry) -> WaitlistStatus:
+    async with db.session() as s:
+        return await s.scalar(select(WaitlistEntry.status).where(WaitlistEntry.organization_id == entry.organization_id,
+                                                                 WaitlistEntry.id == entry.id))
+
+
+async def _offers_to(db, phone: str) -> list[OutboundMessage]:
+    return [m for m in await outbound_to(db, phone) if m.template_name == "waitlist_offer"]
+
+
+async def _luis_cancels(rules_app, db, shop, clock):
+    luis = await add_customer(db, shop, LUIS, "Luis Gómez", verified=clock() - timedelta(days=3))
+    await add_appointment(db, shop, luis, "corte", "pedro", SATURDAY, time(12), clock())
+    chat = Chat(rules_app, db, "+5215522220000", shop.number)
+    assert "cancelar" in await chat.say("cancela mi cita porfa")
+    assert "cancelé" in await chat.say("sí")
+
+
+async def test_waitlist_offer_answered_si_books_it_and_tells_the_owner(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    ana = await add_customer(db, shop, ANA, "Ana Ruiz", verified=clock() - timedelta(days=3))
+    entry = await _waiting(db, shop, ana, clock, 60)
+    await _luis_cancels(rules_app, db, shop, clock)
+    assert len(await _offers_to(db, ANA)) == 1 and await _status(db, entry) is WaitlistStatus.OFFERED
+    owner_before = len(await outbound_to(db, OWNER))
+
+    done = await Chat(rules_app, db, "+5215533330000", shop.number).say("sí, lo quiero")
+
+    assert "Listo, Ana" in done and "12:00 PM" in done, done
+    booked = [a for a in await appointments_of(db, shop) if a.status is not AppointmentStatus.CANCELLED]
+    assert [(a.customer_id, _local(a).date(), _local(a).time()) for a in booked] == [(ana.id, SATURDAY, time(12))]
+    assert await _status(db, entry) is WaitlistStatus.BOOKED
+    owner_after = await outbound_to(db, OWNER)
+    assert any(m.template_name == "new_booking" for m in owner_after[owner_before:]), \
+        [m.template_name for m in owner_after]
+
+
+async def test_waitlist_offer_answered_no_passes_it_to_the_next_customer(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    ana = await add_customer(db, shop, ANA, "Ana Ruiz", verified=clock() - timedelta(days=3))
+    beto = await add_customer(db, shop, BETO, "Beto Luna", verified=clock() - timedelta(days=3))
+    first, second = await _waiting(db, shop, ana, clock, 60), await _waiting(db, shop, beto, clock, 30)
+    await _luis_cancels(rules_app, db, shop, clock)
+    assert await _status(db, first) is WaitlistStatus.OFFERED and not await _offers_to(db, BETO)
+
+    answer = await Chat(rules_app, db, "+5215533330000", shop.number).say("no, gracias")
+
+    assert "alguien más" in answer, answer
+    assert await _status(db, first) is WaitlistStatus.EXPIRED
+    assert await _status(db, second) is WaitlistStatus.OFFERED and len(await _offers_to(db, BETO)) == 1
+    assert not [a for a in await appointments_of(db, shop) if a.status is not AppointmentStatus.CANCELLED]
+
+    done = await Chat(rules_app, db, "+5215544440000", shop.number).say("va")
+    assert "Listo, Beto" in done, done
+    assert await _status(db, second) is WaitlistStatus.BOOKED
+
+
+async def test_a_yes_with_no_offer_standing_is_not_an_answer_to_one(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    ana = await add_customer(db, shop, ANA, "Ana Ruiz", verified=clock() - timedelta(days=3))
+    entry = await _waiting(db, shop, ana, clock, 60)  # waiting, nothing offered yet
+    answer = await Chat(rules_app, db, "+5215533330000", shop.number).say("sí")
+    assert "aparté" not in answer and await _status(db, entry) is WaitlistStatus.WAITING
+    assert not await appointments_of(db, shop)
