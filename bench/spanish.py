@@ -4,9 +4,11 @@
 
 "frames" is the request-frame parser (``parse_frame``) over the frame table
 (tests/messaging/test_spanish_frame_table.py): the figure issue 18 bounds at 0.5 ms per
-message; "frames, 4k-char" the same parser on adversarial messages of WhatsApp's length. The other lines are the older single-purpose parsers over
-tests/messaging/test_spanish_table.py. "cold" clears every cache before each round (each
-message is new, as in production); "warm" repeats the same messages with caches filled.
+message; "frames, bounds" the same over the hour-bounds rows (test_spanish_frame_bounds.py);
+"frames, 4k-char" the same parser on adversarial messages of WhatsApp's length. The other
+lines are the older single-purpose parsers over tests/messaging/test_spanish_table.py.
+"cold" clears every cache before each round (each message is new, as in production); "warm"
+repeats the same messages with caches filled.
 The run starts and ends with the machine's speed (bench/machine.py): compare figures of
 two runs only next to it.
 """
@@ -73,11 +75,12 @@ LONG_MESSAGES = [
 ]
 
 
-def _calls(table, frames) -> dict[str, list]:
+def _calls(table, frames, bounds) -> dict[str, list]:
     today = table.TODAY
     now, catalog = frames.NOW, frames.CATALOG
     return {
         "frames": [lambda p=row[0]: parse_frame(p, now_local=now, catalog=catalog) for row in frames.TABLE],
+        "frames, bounds": [lambda p=row[0]: parse_frame(p, now_local=now, catalog=catalog) for row in bounds.BOUNDS_TABLE],
         "frames, 4k-char": [lambda p=text: parse_frame(p, now_local=now, catalog=catalog) for text in LONG_MESSAGES],
         "dates": [lambda p=row[0]: parse_date(p, today) for row in table.DATE_TABLE],
         "times": [lambda p=row[0]: parse_time(p) for row in table.TIME_TABLE],
@@ -116,7 +119,7 @@ def main() -> None:
     parser.add_argument("--only", action="append", metavar="TABLE", help="time only this table (repeatable)")
     args = parser.parse_args()
     table, frames = _load("test_spanish_table"), _load("test_spanish_frame_table")
-    calls = _calls(table, frames)
+    calls = _calls(table, frames, _load("test_spanish_frame_bounds"))
     if args.only:
         unknown = set(args.only) - set(calls)
         if unknown:
