@@ -19,12 +19,14 @@ export function pintar(nodo, color) {
 }
 
 /** The legend under a calendar: the services on screen by colour, and how each status looks. */
-export function leyenda(app, servicioIds) {
+export function leyenda(app, servicioIds, { nuevaHora = false } = {}) {
   const servicios = app.catalogo.servicios.filter((s) => servicioIds.has(s.id));
   return h("section", { class: "leyenda", "aria-label": "Leyenda" },
     h("ul", { class: "leyenda-servicios", "aria-label": "Colores por servicio" },
       servicios.map((s) => h("li", {}, pintar(h("span", { class: "muestra", "aria-hidden": "true" }), s.color), s.nombre))),
     h("ul", { class: "leyenda-estados", "aria-label": "Estados" },
       ["confirmed", "pending", "completed", "no_show"].map((estado) => h("li", {},
-        h("span", { class: ["muestra-estado", estado], "aria-hidden": "true" }), ESTADOS[estado]))));
+        h("span", { class: ["muestra-estado", estado], "aria-hidden": "true" }), ESTADOS[estado])),
+      nuevaHora ? h("li", {}, h("span", { class: ["muestra-estado", "nueva-hora"], "aria-hidden": "true" }),
+        "Necesita nueva hora") : null));
 }

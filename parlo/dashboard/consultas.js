@@ -5,7 +5,7 @@
 const PROBLEMA = "__typename ... on Problem { message }";
 
 const CITA = `
-  id startsAt endsAt status source priceCents notes cancellationReason
+  id startsAt endsAt status source priceCents notes cancellationReason needsNewTime
   customer { id name phone phoneDisplay }
   service { id name durationMinutes }
   staff { id name }
@@ -21,6 +21,10 @@ export const PEDIR_LIGA = `mutation PedirLiga($phone: String!) {
 
 export const CANJEAR_LIGA = `mutation CanjearLiga($token: String!) {
   verifyMagicLink(token: $token) { ${PROBLEMA} ... on StaffSession { token expiresAt } } }`;
+
+// "Cerrar sesión en todos los dispositivos": every session of that person ends (default: mine).
+export const SALIR_EN_TODOS = `mutation SalirEnTodos($staffId: ID) {
+  signOutEverywhere(staffId: $staffId) { ${PROBLEMA} ... on SignedOutEverywhere { staffId message } } }`;
 
 export const ENTRAR_ADMIN = `mutation EntrarAdmin($password: String!) {
   adminLogin(password: $password) { ${PROBLEMA} ... on AdminSession { token expiresAt } } }`;
@@ -61,8 +65,13 @@ const citas = (nombre, campos) => `query ${nombre}($from: DateTime, $to: DateTim
     nodes { ${campos} } pageInfo { hasNextPage endCursor } } }`;
 export const CITAS = citas("Citas", CITA);
 // What the week grid draws, nothing more (a week of ten stylists is ~400 appointments).
-export const CITAS_SEMANA = citas("CitasSemana", `id startsAt endsAt status
+export const CITAS_SEMANA = citas("CitasSemana", `id startsAt endsAt status needsNewTime
   customer { id name } service { id name } staff { id name }`);
+
+// Visits a rebooking plan could not place, still waiting (not moved, not cancelled): issue 24.
+export const POR_REACOMODAR = `query PorReacomodar {
+  appointmentsNeedingNewTime(first: 100) { id startsAt endsAt status needsNewTimeSince
+    customer { id name phone phoneDisplay } service { id name } staff { id name } } }`;
 
 // The same figures the owner gets on WhatsApp ("¿cuánto llevo hoy?"): resolvers/stats.py.
 export const CIFRAS = `query Cifras($firstDay: Date!, $lastDay: Date, $staffId: ID) {
@@ -156,11 +165,17 @@ export const BORRAR_LUGAR = `mutation BorrarLugar($id: ID!) { deleteSpot(id: $id
 export const ESTADISTICAS = `query Estadisticas { platformStats { ${PROBLEMA} ... on PlatformStats {
   organizations appointments customers messages staff organizationsByStatus { status count } } } }`;
 
-export const ORGANIZACIONES = `query Organizaciones($search: String, $status: OrganizationStatus) {
-  organizations(search: $search, status: $status, first: 200) {
+// A page at a time (cursor paging): a platform with more than a page of businesses shows "Mostrar más".
+export const ORGANIZACIONES = `query Organizaciones($search: String, $status: OrganizationStatus, $first: Int, $after: String) {
+  organizations(search: $search, status: $status, first: $first, after: $after) {
     nodes { id name businessType status plan whatsappStatus createdAt staffCount customerCount appointmentCount
       locations { id name address } }
+    pageInfo { hasNextPage endCursor }
     totalCount } }`;
+
+// Just names, for the conversations filter (every page).
+export const NOMBRES_ORGANIZACIONES = `query NombresOrganizaciones($first: Int, $after: String) {
+  organizations(first: $first, after: $after) { nodes { id name } pageInfo { hasNextPage endCursor } } }`;
 
 export const ESTADO_ORGANIZACION = `mutation EstadoOrganizacion($id: ID!, $status: OrganizationStatus!) {
   setOrganizationStatus(id: $id, status: $status) { ${PROBLEMA} } }`;
@@ -185,7 +200,7 @@ export const ACTIVIDAD = `query Actividad($first: Int) {
 const LUGAR_REBOOKING = "staffName spotName startsAt endsAt";
 const MOVIMIENTO = `id appointmentId customerName serviceName affected changesDay changesStaff appliedAt
   before { ${LUGAR_REBOOKING} } after { ${LUGAR_REBOOKING} }`;
-const PLAN = `id kind optimal moves { ${MOVIMIENTO} }
+const PLAN = `id kind optimal expiresAt moves { ${MOVIMIENTO} }
   unplaceable { appointmentId customerName serviceName staffName startsAt message }
   figures { affected kept keptOnDay unplaced dayChanges }`;
 

@@ -53,6 +53,8 @@ const sucursal = (l) => ({ id: l.id, nombre: l.name, direccion: l.address, princ
 const cita = (a) => a && ({
   id: a.id, ini: a.startsAt, fin: a.endsAt, estado: codigo(a.status), origen: codigo(a.source), precio: a.priceCents,
   notas: a.notes, motivoCancelacion: a.cancellationReason,
+  // A rebooking plan found no place for it: the customer was offered other times (issue 24).
+  nuevaHora: Boolean(a.needsNewTime),
   cliente: a.customer && { id: a.customer.id, nombre: a.customer.name, telefono: a.customer.phone, telefonoVisible: a.customer.phoneDisplay },
   servicio: a.service && { id: a.service.id, nombre: a.service.name, duracion: a.service.durationMinutes },
   personal: a.staff && { id: a.staff.id, nombre: a.staff.name },
@@ -105,6 +107,12 @@ export async function cargarCifras(desde, hasta, personal) {
     ingresos: f.revenueCents, esperado: f.expectedRevenueCents,
     porPersona: f.byStaff.map((s) => ({ id: s.staffId, nombre: s.name, citas: s.appointments })),
   };
+}
+
+/** Visits a rebooking plan left behind that still need a new time, soonest first. */
+export async function cargarPorReacomodar() {
+  return (await gql(Q.POR_REACOMODAR)).appointmentsNeedingNewTime
+    .map((a) => ({ ...cita({ ...a, needsNewTime: true }), desde: a.needsNewTimeSince }));
 }
 
 export async function cargarCita(id) {
@@ -193,6 +201,7 @@ export async function sugerirRebooking({ bloqueoId, personal, fecha, hasta, bloq
   const lugar = (l) => ({ ini: l.startsAt, fin: l.endsAt, personal: l.staffName, lugar: l.spotName });
   return {
     id: p.id,
+    vence: p.expiresAt ?? null,
     movimientos: p.moves.map((m) => ({ id: m.id, citaId: m.appointmentId, cliente: m.customerName, servicio: m.serviceName,
       antes: lugar(m.before), despues: lugar(m.after), afectada: m.affected, aplicada: Boolean(m.appliedAt) })),
     sinLugar: p.unplaceable.map((u) => ({ citaId: u.appointmentId, cliente: u.customerName, servicio: u.serviceName,
@@ -307,13 +316,39 @@ export async function cargarEstadisticas() {
     porEstado: s.organizationsByStatus.map((e) => ({ estado: codigo(e.status), cuantos: e.count })) };
 }
 
-export async function cargarOrganizaciones({ busqueda, estado }) {
-  const d = await gql(Q.ORGANIZACIONES, { search: busqueda || null, status: estado ? mayus(estado) : null });
-  return d.organizations.nodes.map((o) => ({
-    id: o.id, nombre: o.name, tipo: o.businessType, estado: codigo(o.status), plan: o.plan,
-    whatsappEstado: codigo(o.whatsappStatus), creada: o.createdAt, equipo: o.staffCount, clientes: o.customerCount,
-    citas: o.appointmentCount, sucursales: o.locations.map((l) => ({ nombre: l.name, direccion: l.address })),
-  }));
+export const POR_PAGINA_ORGANIZACIONES = 100;
+
+/** One page of organizations (`despues`: the cursor of the page before); `siguiente` is null on the last. */
+export async function cargarOrganizaciones({ busqueda, estado, despues = null, cuantas = POR_PAGINA_ORGANIZACIONES }) {
+  const d = (await gql(Q.ORGANIZACIONES, { search: busqueda || null, status: estado ? mayus(estado) : null,
+    first: cuantas, after: despues })).organizations;
+  return {
+    total: d.totalCount,
+    siguiente: d.pageInfo.hasNextPage ? d.pageInfo.endCursor : null,
+    lista: d.nodes.map((o) => ({
+      id: o.id, nombre: o.name, tipo: o.businessType, estado: codigo(o.status), plan: o.plan,
+      whatsappEstado: codigo(o.whatsappStatus), creada: o.createdAt, equipo: o.staffCount, clientes: o.customerCount,
+      citas: o.appointmentCount, sucursales: o.locations.map((l) => ({ nombre: l.name, direccion: l.address })),
+    })),
+  };
+}
+
+/** Every organization's id and name, page after page (the conversations filter). */
+export async function nombresDeOrganizaciones() {
+  const todas = [];
+  let despues = null;
+  for (let vuelta = 0; vuelta < 100; vuelta += 1) {
+    const pagina = (await gql(Q.NOMBRES_ORGANIZACIONES, { first: 200, after: despues })).organizations;
+    todas.push(...pagina.nodes.map((o) => ({ id: o.id, nombre: o.name })));
+    if (!pagina.pageInfo.hasNextPage) break;
+    despues = pagina.pageInfo.endCursor;
+  }
+  return todas;
+}
+
+/** "Cerrar sesión en todos los dispositivos" (default: mine); returns the server's Spanish message. */
+export async function salirEnTodos(personalId = null) {
+  return exito((await gql(Q.SALIR_EN_TODOS, { staffId: personalId })).signOutEverywhere).message;
 }
 
 export async function cambiarEstadoOrganizacion(id, estado) {

@@ -6,7 +6,7 @@ import { fechaLarga, fechaLocal, hora, momento } from "../fechas.js";
 import { ESTADOS_NEGOCIO, REMITENTES, WHATSAPP, PLANES, etiqueta } from "../etiquetas.js";
 import {
   cargarEstadisticas, cargarOrganizaciones, cambiarEstadoOrganizacion, entrarComo, cargarConversaciones,
-  cargarConversacion, cargarActividad,
+  cargarConversacion, cargarActividad, nombresDeOrganizaciones,
 } from "../datos.js";
 import { prepararTraspaso } from "../sesion.js";
 
@@ -37,13 +37,48 @@ async function organizaciones(principal, params, app) {
   const estado = selector([{ value: "", label: "Todos" },
     ...Object.entries(ESTADOS_NEGOCIO).map(([value, label]) => ({ value, label }))], params.get("estado") ?? "");
   const lista = h("section", { "aria-live": "polite", "aria-label": "Negocios" });
+  // A page at a time (the API's cursor): "Mostrar más" appends the next page to the list.
+  let turno = 0;
   const pintar = async () => {
+    const mio = ++turno;
+    const filtros = { busqueda: busqueda.value.trim(), estado: estado.value };
     try {
-      const orgs = await cargarOrganizaciones({ busqueda: busqueda.value.trim(), estado: estado.value });
-      replace(lista, orgs.length ? h("ul", { class: "lista-simple" }, orgs.map((o) => tarjetaOrganizacion(o, pintar)))
-        : h("p", { class: "vacio" }, "No hay negocios con esos filtros."));
+      const primera = await cargarOrganizaciones(filtros);
+      if (mio !== turno) return;
+      if (!primera.lista.length) {
+        replace(lista, h("p", { class: "vacio" }, "No hay negocios con esos filtros."));
+        return;
+      }
+      const ul = h("ul", { class: "lista-simple" });
+      const cuenta = h("p", { class: "ayuda", role: "status" });
+      const error = cajaError();
+      const mas = h("button", { type: "button" }, "Mostrar más negocios");
+      let mostradas = 0;
+      let siguiente = null;
+      const agregar = (pagina) => {
+        ul.append(...pagina.lista.map((o) => tarjetaOrganizacion(o, pintar)));
+        mostradas += pagina.lista.length;
+        siguiente = pagina.siguiente;
+        cuenta.textContent = `Mostrando ${mostradas.toLocaleString("es-MX")} de ${pagina.total.toLocaleString("es-MX")} `
+          + `${pagina.total === 1 ? "negocio" : "negocios"}.`;
+        mas.hidden = !siguiente;
+      };
+      mas.addEventListener("click", async () => {
+        mas.disabled = true;
+        error.ocultar();
+        try {
+          const pagina = await cargarOrganizaciones({ ...filtros, despues: siguiente });
+          if (mio === turno) agregar(pagina);
+        } catch (e) {
+          error.mostrar(e.message);
+        } finally {
+          mas.disabled = false;
+        }
+      });
+      agregar(primera);
+      replace(lista, cuenta, ul, error, h("div", { class: "fila" }, mas));
     } catch (e) {
-      replace(lista, h("div", { class: "error", role: "alert" }, h("p", {}, e.message)));
+      if (mio === turno) replace(lista, h("div", { class: "error", role: "alert" }, h("p", {}, e.message)));
     }
   };
   let espera;
@@ -104,7 +139,7 @@ function tarjetaOrganizacion(o, recargar) {
 }
 
 async function conversaciones(principal, params) {
-  const orgs = await cargarOrganizaciones({});
+  const orgs = await nombresDeOrganizaciones();
   const filtro = selector([{ value: "", label: "Todas las organizaciones" },
     ...orgs.map((o) => ({ value: o.id, label: o.nombre }))], params.get("organizacion") ?? "",
   { onchange: (e) => { location.hash = `#/admin/conversaciones${e.target.value ? `?organizacion=${e.target.value}` : ""}`; } });

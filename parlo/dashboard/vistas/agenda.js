@@ -8,11 +8,12 @@ import {
   fechaLocal, dinero, diaSemana,
 } from "../fechas.js";
 import { ESTADOS, ORIGENES, etiqueta } from "../etiquetas.js";
-import { cargarDia, cargarCitas, cargarBloqueos, quitarBloqueo, cargarCifras } from "../datos.js";
+import { cargarDia, cargarCitas, cargarBloqueos, quitarBloqueo, cargarCifras, cargarPorReacomodar } from "../datos.js";
 import { colorDe, leyenda, pintar } from "../colores.js";
 import { permitirMover } from "./mover.js";
 
 const CADA = 30_000;
+const NUEVA_HORA = "Necesita nueva hora";
 const VISTAS = [["dia", "Día"], ["semana", "Semana"], ["lista", "Lista"]];
 
 export async function vistaAgenda(principal, params, app) {
@@ -60,6 +61,8 @@ export async function vistaAgenda(principal, params, app) {
     { onchange: (e) => cambiar({ estado: e.target.value }) })));
 
   const contenido = h("section", { "aria-label": "Citas", "aria-busy": "true" }, h("p", { class: "cargando" }, "Cargando agenda…"));
+  // Visits a rebooking plan left behind (issue 24): one folded line above the grid, only when there are some.
+  const porReacomodar = h("div", { class: "caja-por-reacomodar" });
   const actualizado = h("span", { class: "actualizado", "aria-live": "off" });
   const puedeEditar = app.yo.nivel !== "viewer";
   const enlaceNueva = `#/cita/nueva?fecha=${estado.fecha}${estado.personal ? `&personal=${estado.personal}` : ""}${estado.sucursal ? `&sucursal=${estado.sucursal}` : ""}`;
@@ -83,6 +86,7 @@ export async function vistaAgenda(principal, params, app) {
       h("a", { class: "boton primario", href: enlaceNueva }, "Nueva cita"),
       h("a", { class: "boton", href: "#/cita/sin-cita" }, "Cliente sin cita"),
       h("a", { class: "boton", href: `#/bloqueos?fecha=${estado.fecha}` }, "Bloquear horario")) : null,
+    porReacomodar,
     // Closed unless a filter is on: open, they took 110 px above the grid.
     h("details", { class: "caja-filtros", open: activos > 0 },
       h("summary", {}, activos ? `Filtros (${activos})` : "Filtros"), filtros),
@@ -90,9 +94,16 @@ export async function vistaAgenda(principal, params, app) {
     h("p", {}, actualizado));
 
   let ultimaHuella = "";
+  let huellaLista = "";
   const cargar = async (silencioso) => {
     try {
-      const dibujo = await dibujar(estado, app, cambiar, () => cargar(true));
+      const [dibujo, pendientes] = await Promise.all([dibujar(estado, app, cambiar, () => cargar(true)), porReacomodarO()]);
+      const claveLista = pendientes.map((c) => `${c.id}${c.ini}`).join();
+      if (!silencioso || claveLista !== huellaLista) {
+        const abierta = porReacomodar.querySelector("details")?.open ?? false;
+        replace(porReacomodar, listaPorReacomodar(pendientes, app, abierta));
+        huellaLista = claveLista;
+      }
       const huella = dibujo.huella;
       if (!silencioso || huella !== ultimaHuella) {
         // Keep focus where it was when a refresh changes nothing on screen.
@@ -195,7 +206,7 @@ async function dibujarDia(estado, app, recargar) {
         servicios.add(item.cita.servicio?.id);
       }
       cuerpo.append(h("div", { role: "listitem" }, nodo));
-      huella.push(`${col.id}|${item.tipo}|${item.ini}|${item.fin}|${item.cita?.id ?? item.bloqueo?.id ?? ""}|${item.cita?.estado ?? ""}`);
+      huella.push(`${col.id}|${item.tipo}|${item.ini}|${item.fin}|${item.cita?.id ?? item.bloqueo?.id ?? ""}|${item.cita?.estado ?? ""}|${item.cita?.nuevaHora ?? ""}`);
     }
     if (estado.fecha === hoy(zona)) {
       const ahora = minutosDelDia(Date.now(), zona);
@@ -215,7 +226,8 @@ async function dibujarDia(estado, app, recargar) {
   const { marco, alMostrar } = marcoDesplazable(rejilla, "dia", columnas.length, "a todo el equipo");
   return {
     nodo: h("div", { class: "vista-rejilla" }, aviso, totales(cifras, "del día", app), marco,
-      servicios.size ? leyenda(app, servicios) : null, impresion(estado, columnas, app)),
+      servicios.size ? leyenda(app, servicios, { nuevaHora: [...movibles.values()].some((c) => c.nuevaHora) }) : null,
+      impresion(estado, columnas, app)),
     huella: huella.join("\n") + dia.cerrado + JSON.stringify(cifras), alMostrar,
   };
 }
@@ -342,15 +354,18 @@ function bloqueCita(c, app, { rango, conPersona }) {
   const zona = app.zona;
   const activa = c.estado === "pending" || c.estado === "confirmed";
   const puede = activa && app.yo.nivel !== "viewer";
+  // Left behind by a rebooking plan: its time no longer holds (its stylist or chair is out).
+  const nuevaHora = activa && c.nuevaHora;
   const nodo = h("a", {
-    class: ["bloque", "cita", c.estado], href: `#/cita/${c.id}`, draggable: "false",
+    class: ["bloque", "cita", c.estado, nuevaHora && "nueva-hora"], href: `#/cita/${c.id}`, draggable: "false",
     "data-cita": puede ? c.id : null,
     "aria-label": `${rango}, ${c.cliente?.nombre ?? "Cliente"}, ${c.servicio?.nombre ?? ""}`
-      + `${conPersona && c.personal?.nombre ? ` con ${c.personal.nombre}` : ""}, ${etiqueta(ESTADOS, c.estado)}`,
+      + `${conPersona && c.personal?.nombre ? ` con ${c.personal.nombre}` : ""}, ${nuevaHora ? NUEVA_HORA.toLowerCase() : etiqueta(ESTADOS, c.estado)}`,
     title: puede ? "Arrastra para mover (o Alt + flechas y Enter)" : null,
   }, h("strong", {}, `${hora(c.ini, zona)} ${c.cliente?.nombre ?? "Cliente"}`),
   h("span", {}, `${c.servicio?.nombre ?? ""}${conPersona && c.personal?.nombre ? ` · ${c.personal.nombre.split(" ")[0]}` : ""}`),
-  h("span", { class: ["insignia", c.estado] }, etiqueta(ESTADOS, c.estado)));
+  nuevaHora ? h("span", { class: ["insignia", "nueva-hora"] }, NUEVA_HORA)
+    : h("span", { class: ["insignia", c.estado] }, etiqueta(ESTADOS, c.estado)));
   return pintar(nodo, colorDe(app, c.servicio?.id));
 }
 
@@ -473,8 +488,9 @@ async function dibujarSemana(estado, app, cambiar, recargar) {
   const { marco, alMostrar } = marcoDesplazable(rejilla, "dia", 7, "toda la semana");
   return {
     nodo: h("div", { class: "vista-rejilla" }, persona ? h("p", { class: "ayuda" }, `La semana de ${persona.nombre}.`) : null,
-      totales(cifras, "de la semana", app), marco, servicios.size ? leyenda(app, servicios) : null),
-    huella: citas.map((c) => `${c.id}${c.estado}${c.ini}${c.personal?.id}`).join() + bloqueos.map((b) => b.id).join()
+      totales(cifras, "de la semana", app), marco,
+      servicios.size ? leyenda(app, servicios, { nuevaHora: citas.some((c) => c.nuevaHora && c.estado !== "cancelled") }) : null),
+    huella: citas.map((c) => `${c.id}${c.estado}${c.ini}${c.personal?.id}${c.nuevaHora}`).join() + bloqueos.map((b) => b.id).join()
       + JSON.stringify(cifras),
     alMostrar,
   };
@@ -553,21 +569,64 @@ async function dibujarLista(estado, app) {
     h("td", { "data-titulo": "Lugar" }, c.lugar?.nombre ?? ""),
     h("td", { "data-titulo": "Origen" }, etiqueta(ORIGENES, c.origen)),
     h("td", { "data-titulo": "Precio" }, dinero(c.precio)),
-    h("td", { "data-titulo": "Estado" }, h("span", { class: ["estado", c.estado] }, etiqueta(ESTADOS, c.estado)))));
+    h("td", { "data-titulo": "Estado" }, h("span", { class: ["estado", c.estado] }, etiqueta(ESTADOS, c.estado)),
+      c.nuevaHora && activaCita(c) ? [" ", h("span", { class: ["estado", "nueva-hora"] }, NUEVA_HORA)] : null)));
   return {
     nodo: h("div", {},
       h("p", { class: "ayuda" }, `Del ${fechaLarga(estado.fecha)} al ${fechaLarga(sumarDias(estado.fecha, 6))}: ${citas.length} ${citas.length === 1 ? "cita" : "citas"}.`),
       h("ul", { class: "lista-citas", "aria-label": "Citas" }, citas.map((c) => h("li", { class: c.estado },
         h("div", { class: "linea1" },
           h("a", { href: `#/cita/${c.id}` }, `${fechaCorta(fechaLocal(c.ini, zona))}, ${hora(c.ini, zona)} · ${c.cliente?.nombre ?? "Cliente"}`),
-          h("span", { class: ["estado", c.estado] }, etiqueta(ESTADOS, c.estado))),
+          h("span", { class: ["estado", c.estado] }, etiqueta(ESTADOS, c.estado)),
+          c.nuevaHora && activaCita(c) ? h("span", { class: ["estado", "nueva-hora"] }, NUEVA_HORA) : null),
         h("div", { class: "linea2" }, `${c.servicio?.nombre ?? ""} con ${c.personal?.nombre ?? ""}${c.lugar ? ` · ${c.lugar.nombre}` : ""} · ${dinero(c.precio)} · ${etiqueta(ORIGENES, c.origen)}`)))),
       h("table", { class: "tabla solo-ancho" },
         h("caption", { class: "oculto-visual" }, "Citas"),
         h("thead", {}, h("tr", {}, ["Fecha", "Cliente", "Servicio", "Con", "Lugar", "Origen", "Precio", "Estado"].map((t) => h("th", { scope: "col" }, t)))),
         h("tbody", {}, filas))),
-    huella: citas.map((c) => `${c.id}${c.estado}${c.ini}`).join(),
+    huella: citas.map((c) => `${c.id}${c.estado}${c.ini}${c.nuevaHora}`).join(),
   };
+}
+
+const activaCita = (c) => c.estado === "pending" || c.estado === "confirmed";
+
+/** The list, or none when it cannot be had (an older server, a hiccup): the agenda draws regardless. */
+async function porReacomodarO() {
+  try {
+    return await cargarPorReacomodar();
+  } catch (e) {
+    if (e.tipo === "NotAuthenticated") throw e;
+    console.warn("citas por reacomodar:", e);
+    return [];
+  }
+}
+
+/**
+ * The visits a rebooking plan could not place, as a list the owner works through: each opens
+ * the appointment, where it can be moved ("Reprogramar") or cancelled. Folded to one line so
+ * the grid stays near the top on a phone; nothing at all when there are none.
+ */
+function listaPorReacomodar(citas, app, abierta) {
+  if (!citas.length) return null;
+  const zona = app.zona;
+  const cuantas = citas.length === 1 ? "1 cita necesita nueva hora" : `${citas.length} citas necesitan nueva hora`;
+  const puede = app.yo.nivel !== "viewer";
+  return h("details", { class: "por-reacomodar", open: abierta },
+    h("summary", {}, cuantas),
+    h("p", { class: "ayuda" }, "Al reacomodar no les encontramos lugar. Ya les escribimos por WhatsApp con otras opciones "
+      + "y la lista de espera; si te contestan a ti, muévelas o cancélalas aquí."),
+    h("ul", { class: "lista-simple", "aria-label": "Citas que necesitan nueva hora" }, citas.map((c) => {
+      const nombre = c.cliente?.nombre ?? c.cliente?.telefonoVisible ?? "Cliente";
+      return h("li", {},
+        h("div", { class: "fila" },
+          h("div", { style: { flex: "1 1 220px" } },
+            h("strong", {}, `${mayuscula(fechaCorta(fechaLocal(c.ini, zona)))}, ${hora(c.ini, zona)} · ${nombre}`),
+            h("div", { class: "ayuda" }, `${c.servicio?.nombre ?? ""}${c.personal?.nombre ? ` con ${c.personal.nombre}` : ""}`
+              + `${c.cliente?.telefonoVisible ? ` · ${c.cliente.telefonoVisible}` : ""}`)),
+          h("a", { class: ["boton", "chico", puede && "primario"], href: `#/cita/${c.id}`,
+            "aria-label": puede ? `Mover o cancelar la cita de ${nombre}` : `Ver la cita de ${nombre}` },
+          puede ? "Mover o cancelar" : "Ver")));
+    })));
 }
 
 function mayuscula(texto) {

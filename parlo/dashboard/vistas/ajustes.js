@@ -7,8 +7,9 @@ import { NIVELES, WHATSAPP, PLANES, COLORES, etiqueta, telefonoLegible } from ".
 import { pintar } from "../colores.js";
 import {
   cargarNegocio, guardarNegocio, cargarSucursales, guardarSucursal, guardarHorario, guardarServicio, borrarServicio,
-  guardarPersonal, activarPersonal, guardarHorasPersonal, guardarLugar, borrarLugar,
+  guardarPersonal, activarPersonal, guardarHorasPersonal, guardarLugar, borrarLugar, salirEnTodos,
 } from "../datos.js";
+import { cerrarSesion, esSuplantacion } from "../sesion.js";
 
 const PESTANAS = [
   ["negocio", "Negocio"], ["sucursales", "Sucursales y horario"], ["servicios", "Servicios"],
@@ -89,7 +90,39 @@ async function pintarNegocio(cuerpo, app, puede) {
       uso ? h("p", {}, uso.limite != null
         ? `Citas de este mes: ${uso.usadas} de ${uso.limite}.`
         : `Citas de este mes: ${uso.usadas} (sin límite).`) : null,
-      uso?.mensaje ? h("p", { class: "nota" }, uso.mensaje) : null));
+      uso?.mensaje ? h("p", { class: "nota" }, uso.mensaje) : null),
+    tarjetaSesion(app));
+}
+
+/**
+ * "Cerrar sesión en todos los dispositivos" (signOutEverywhere): a lost phone, a shared computer.
+ * Every session of mine ends, this one included, so the panel goes back to "Iniciar sesión".
+ * Not offered to a Parlo admin looking through "entrar como": it would sign the owner out.
+ */
+function tarjetaSesion(app) {
+  if (esSuplantacion()) return null;
+  const error = cajaError();
+  return h("section", { class: "tarjeta", "aria-labelledby": "t-sesion" }, h("h2", { id: "t-sesion" }, "Tu sesión"),
+    h("p", { class: "ayuda" }, "¿Perdiste tu teléfono o entraste desde una computadora prestada? Cierra tu sesión en todos "
+      + "lados; para volver a entrar pedirás una liga nueva por WhatsApp."),
+    error,
+    h("div", { class: "fila" }, h("button", { type: "button", class: "peligro", onclick: async () => {
+      const si = await dialogo("¿Cerrar sesión en todos los dispositivos?", (cerrar) => h("div", {},
+        h("p", {}, `Se cerrará la sesión de ${app.yo.nombre || "tu cuenta"} en todos los teléfonos y computadoras, también en este.`),
+        h("div", { class: "fila derecha" }, h("button", { type: "button", onclick: () => cerrar(false) }, "No"),
+          h("button", { type: "button", class: "peligro lleno", onclick: () => cerrar(true) }, "Cerrar en todos"))));
+      if (!si) return;
+      error.ocultar();
+      try {
+        const mensaje = await salirEnTodos();
+        cerrarSesion();
+        app.yo = null;
+        app.catalogo = null;
+        location.hash = `#/entrar?aviso=${encodeURIComponent(mensaje)}`;
+      } catch (err) {
+        error.mostrar(err.message);
+      }
+    } }, "Cerrar sesión en todos los dispositivos")));
 }
 
 // ------------------------------------------------------------------ locations and hours
@@ -240,6 +273,11 @@ async function pintarPersonal(cuerpo, app, puede, recargar) {
         puede ? [
           h("button", { type: "button", class: "chico", "aria-label": `Editar a ${p.nombre}`, onclick: () => editarPersonal(p, app, recargar) }, "Editar"),
           h("button", { type: "button", class: "chico", "aria-label": `Horario de ${p.nombre}`, onclick: () => editarHoras(p, app, recargar) }, "Horario"),
+          p.activo && p.id !== app.yo.personalId ? h("button", { type: "button", class: "chico",
+            "aria-label": `Cerrar las sesiones de ${p.nombre}`,
+            onclick: () => confirmar(`¿Cerrar las sesiones de ${p.nombre}?`,
+              "Se cerrará su panel en todos sus dispositivos (por ejemplo, si perdió su teléfono). Podrá volver a entrar con una liga nueva.",
+              () => salirEnTodos(p.id), `Se cerraron las sesiones de ${p.nombre}.`, recargar) }, "Cerrar sus sesiones") : null,
           h("button", { type: "button", class: ["chico", p.activo && "peligro"],
             onclick: () => confirmar(p.activo ? `¿Desactivar a ${p.nombre}?` : `¿Reactivar a ${p.nombre}?`,
               p.activo ? "Ya no podrá entrar ni recibir citas. Puedes reactivarlo cuando quieras." : "Podrá volver a recibir citas.",

@@ -255,6 +255,8 @@ export async function vistaCita(principal, params, app) {
     h("p", {}, h("a", { href: `#/agenda?fecha=${fecha}` }, `‹ Agenda del ${fechaLarga(fecha)}`)),
     h("h1", { id: "titulo-cita" }, `${cita.servicio?.nombre ?? "Cita"} · ${cita.cliente?.nombre ?? "Cliente"}`),
     h("p", {}, h("span", { class: ["estado", cita.estado] }, etiqueta(ESTADOS, cita.estado))),
+    activa && cita.nuevaHora ? h("p", { class: "nota nueva-hora", role: "note" }, "Necesita nueva hora: al reacomodar la "
+      + "agenda no le encontramos lugar. Ya le escribimos por WhatsApp con otras opciones; reprográmala o cancélala.") : null,
     h("dl", { class: "columnas" },
       dato("Cuándo", `${fechaLarga(fecha)}, ${hora(cita.ini, zona)} – ${hora(cita.fin, zona)}`),
       dato("Cliente", cita.cliente?.id ? h("a", { href: `#/clientes/${cita.cliente.id}` }, cita.cliente.nombre ?? cita.cliente.telefono) : "—"),

@@ -4,7 +4,7 @@
 // customer is asked by WhatsApp to confirm.
 
 import { h, replace, avisar, uid } from "../dom.js";
-import { fechaCorta, fechaLocal, hora } from "../fechas.js";
+import { fechaCorta, fechaLarga, fechaLocal, hora } from "../fechas.js";
 import { sugerirRebooking, aplicarMovimientos } from "../datos.js";
 
 /** A section that asks for the plan when the owner wants it, then shows it. */
@@ -15,7 +15,13 @@ export function panelRebooking(app, encargo, { textoBoton = "Sugerir cómo reaco
     pedir.disabled = true;
     replace(cuerpo, h("p", { class: "ayuda" }, "Buscando el mejor acomodo… puede tardar unos segundos."));
     try {
-      pintarPlan(cuerpo, await sugerirRebooking(encargo), zona);
+      const plan = await sugerirRebooking(encargo);
+      // An expired plan: the moves are withdrawn and a fresh plan is one click away.
+      pintarPlan(cuerpo, plan, zona, () => {
+        pedir.hidden = false;
+        pedir.disabled = false;
+        pedir.textContent = "Pedir un plan nuevo";
+      });
       pedir.hidden = true;
       if (alSugerir) await alSugerir();
     } catch (e) {
@@ -30,7 +36,7 @@ export function panelRebooking(app, encargo, { textoBoton = "Sugerir cómo reaco
     pedir, cuerpo);
 }
 
-function pintarPlan(cuerpo, plan, zona) {
+function pintarPlan(cuerpo, plan, zona, alVencer) {
   const cuando = (l) => `${fechaCorta(fechaLocal(l.ini, zona))}, ${hora(l.ini, zona)} con ${l.personal}${l.lugar ? ` (${l.lugar})` : ""}`;
   const botones = [];
   const filas = plan.movimientos.map((m) => {
@@ -39,7 +45,7 @@ function pintarPlan(cuerpo, plan, zona) {
       "aria-label": `Aplicar: mover a ${m.cliente ?? "cliente"} al ${cuando(m.despues)}` }, "Aplicar");
     aplicar.movimiento = m;
     aplicar.estado = estado;
-    aplicar.addEventListener("click", () => aplicarVarios(plan.id, [aplicar]));
+    aplicar.addEventListener("click", () => aplicarVarios(plan.id, [aplicar], vencer));
     botones.push(aplicar);
     return h("li", { "aria-label": `${m.cliente ?? "Cliente"}, ${m.servicio}` },
       h("strong", {}, `${m.cliente ?? "Cliente"} · ${m.servicio}`),
@@ -47,10 +53,26 @@ function pintarPlan(cuerpo, plan, zona) {
       h("span", {}, `Después: ${cuando(m.despues)}`),
       h("div", { class: "fila" }, aplicar, estado));
   });
-  const todas = h("button", { type: "button", onclick: () => aplicarVarios(plan.id, botones.filter((b) => !b.hidden)) },
+  const todas = h("button", { type: "button", onclick: () => aplicarVarios(plan.id, botones.filter((b) => !b.hidden), vencer) },
     "Aplicar todas");
   const c = plan.cifras;
+  // The plan is a document the owner approves for a while (rebooking_plan_minutes, 30 by
+  // default): after that the agenda may have moved on and the server refuses it.
+  const vigencia = h("p", { class: "ayuda vigencia", role: "status" }, plan.vence ? textoVigencia(plan.vence, zona) : "");
+  const vencer = (mensaje) => {
+    vigencia.className = "nota vigencia";
+    vigencia.textContent = mensaje ?? `Este plan venció a las ${hora(plan.vence, zona)}: pide uno nuevo.`;
+    for (const b of [...botones, todas]) { b.disabled = true; b.hidden = true; }
+    clearInterval(reloj);
+    alVencer?.();
+  };
+  // A page left open: the buttons go when the plan expires, without waiting for a refusal.
+  const reloj = plan.vence ? setInterval(() => {
+    if (!cuerpo.isConnected) clearInterval(reloj);
+    else if (Date.now() >= Date.parse(plan.vence)) vencer();
+  }, 15_000) : null;
   replace(cuerpo,
+    vigencia,
     h("p", {}, `${c.afectadas} ${c.afectadas === 1 ? "cita afectada" : "citas afectadas"}: `
       + `${c.mismoDia} ${c.mismoDia === 1 ? "se queda" : "se quedan"} el mismo día, ${c.sinLugar} sin lugar.`),
     filas.length ? h("ul", { class: "lista-simple movimientos", "aria-label": "Movimientos propuestos" }, filas)
@@ -63,7 +85,14 @@ function pintarPlan(cuerpo, plan, zona) {
         ` — ${u.motivo}`)))) : null);
 }
 
-async function aplicarVarios(planId, botones) {
+function textoVigencia(vence, zona) {
+  const dia = fechaLocal(vence, zona);
+  const hoy = fechaLocal(Date.now(), zona);
+  return `Puedes aplicar este plan hasta las ${hora(vence, zona)}${dia === hoy ? "" : ` del ${fechaLarga(dia)}`}; `
+    + "después pide uno nuevo, porque la agenda pudo cambiar.";
+}
+
+async function aplicarVarios(planId, botones, vencer) {
   if (!botones.length) return;
   botones.forEach((b) => { b.disabled = true; });
   try {
@@ -81,6 +110,10 @@ async function aplicarVarios(planId, botones) {
     const n = botones.length - r.rechazadas.length;
     avisar(n === 1 ? "Cita movida." : `${n} citas movidas.`);
   } catch (e) {
+    if (e.tipo === "Conflict" && /venci/.test(e.message)) {
+      vencer(e.message);
+      return;
+    }
     botones.forEach((b) => { b.disabled = false; b.estado.textContent = ""; });
     avisar(e.message, "error");
   }
