@@ -232,8 +232,11 @@ class _Sampler:
         if not self.active or frame is None:
             return
         self.samples += 1
+        import greenlet
+
         seen = set()
         first = True
+        current = greenlet.getcurrent()
         while frame is not None:
             code = frame.f_code
             key = f"{code.co_filename.replace(str(ROOT) + '/', '').replace('.venv/lib/python3.11/site-packages/', '')}:{code.co_name}"
@@ -244,6 +247,10 @@ class _Sampler:
                 seen.add(key)
                 self.inclusive[key] += 1
             frame = frame.f_back
+            if frame is None and current is not None and current.parent is not None:
+                # SQLAlchemy runs the ORM in a greenlet: go on in the code that awaits it
+                current = current.parent
+                frame = current.gr_frame
 
     def start(self) -> None:
         import signal
