@@ -7,6 +7,8 @@ import json
 from datetime import date, datetime, time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from messaging.conversation.rules.engine import SORRY
@@ -241,3 +243,28 @@ async def test_a_damaged_business_onboarding_row_asks_again_instead_of_crashing(
     replies = await chat.send("Lupita Gómez")
     assert SORRY not in replies and "\n".join(replies).endswith("¿Cómo se llama tu negocio?")
     assert "¿Qué tipo de negocio es?" in await chat.say("Estética Lupita")
+
+
+# ---------------------------------------------------------------- any values at all
+
+
+_TEXT = st.text(max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(
+    st.builds(BlockState, day=st.dates(), reason=st.none() | _TEXT, start=st.none() | st.datetimes(),
+              end=st.none() | st.datetimes(), blocked=st.lists(_TEXT, max_size=3), more_from=st.none() | st.datetimes()),
+    st.builds(OnBehalfState, phone=st.none() | _TEXT, day=st.none() | st.dates(), at=st.none() | st.times(),
+              offered=st.lists(_TEXT, max_size=3)),
+    st.builds(MarkState, status=st.sampled_from(MarkStatus), options=st.lists(st.builds(
+        Appointment, appointment_id=_TEXT, start=_TEXT, customer=st.none() | _TEXT), max_size=3)),
+    st.builds(ServiceState, what=st.sampled_from(ServiceField), duration=st.none() | st.integers(0, 10_000),
+              price=st.none() | st.integers(0, 10**9)),
+    st.builds(RebookState, plan_id=_TEXT, move_ids=st.lists(_TEXT, max_size=4),
+              appointment_ids=st.none() | st.lists(_TEXT, max_size=3)),
+    st.builds(Asked, kind=st.sampled_from(AskedKind), first=st.dates(), last=st.dates(),
+              figures=st.lists(_TEXT, max_size=3).map(tuple), staff_name=st.none() | _TEXT),
+))
+def test_any_state_round_trips_exactly(state):
+    assert load(type(state).KIND, json.loads(json.dumps(state.dump()))) == state

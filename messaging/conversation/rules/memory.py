@@ -55,10 +55,8 @@ def encode(value: Any) -> Any:
         return {f.name: encode(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="minutes")
-    if isinstance(value, time):
-        return value.strftime("%H:%M")
+    if isinstance(value, (datetime, time)):  # "2026-01-16T14:00", "16:30" as flows wrote them; seconds only if any
+        return value.isoformat(timespec="minutes" if not (value.second or value.microsecond) else "auto")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
