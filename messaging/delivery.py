@@ -41,7 +41,7 @@ from sqlalchemy.orm import aliased
 from messaging.inbound import next_sequences, phone_of
 from messaging.runtime import Messaging
 from messaging.senders import Outgoing, SendFailed, Sent
-from messaging.status import TWILIO_STATUSES, moves_forward
+from messaging.status import TWILIO_STATUSES, moves_forward, status_callback
 from messaging.templates import TemplateError, inside_session_window, render
 from resolvers.magic_links import redacted, spend_undelivered, wire_variables
 from resolvers.outbox import whatsapp_address
@@ -55,9 +55,12 @@ from storage import (
     OutboundMessage,
     SenderType,
 )
-from storage.queries import tenant_of_number
+from storage.queries import ALL_SALONS, tenant_of_number
 
 log = logging.getLogger("parlo.whatsapp")
+
+#: ``claim_due(tenant=...)`` default: the sweep across every salon.
+ANY_TENANT = object()
 
 
 @dataclass
@@ -91,6 +94,10 @@ _NOW = bindparam("claim_now", type_=OutboundMessage.next_attempt_at.type)
 _CLAIMABLE = _claimable(_NOW)
 _CANDIDATES = (select(OutboundMessage.id, OutboundMessage.organization_id).where(_CLAIMABLE)
                .order_by(OutboundMessage.created_at, OutboundMessage.id))
+#: The due rows of every salon: on Citus the one statement of a tick that reads every shard.
+_SWEEP = _CANDIDATES.prefix_with(ALL_SALONS)
+#: The due rows of one salon (one shard).
+_OF_TENANT = _CANDIDATES.where(OutboundMessage.organization_id == bindparam("claim_tenant"))
 #: One row taken, and read back in the same statement.
 _CLAIM = (update(OutboundMessage)
           .where(OutboundMessage.organization_id == bindparam("claim_tenant"),
@@ -101,28 +108,45 @@ _CLAIM = (update(OutboundMessage)
           .execution_options(synchronize_session=False))
 
 
-async def claim_due(m: Messaging, *, limit: int | None = None,
-                    only_to: tuple[str, ...] | None = None) -> list[OutboundMessage]:
+def _this(row: OutboundMessage):
+    """One outbox row by its whole key: on Citus the statement goes to the salon's shard only."""
+    return and_(OutboundMessage.organization_id == row.organization_id, OutboundMessage.id == row.id)
+
+
+async def claim_due(m: Messaging, *, limit: int | None = None, only_to: tuple[str, ...] | None = None,
+                    tenant: uuid.UUID | None | object = ANY_TENANT) -> list[OutboundMessage]:
     """Take due rows for this worker, oldest first. Each is claimed by exactly one worker.
 
     ``only_to`` limits the worker to some addresses (``parlo chat`` delivers its own messages only).
+    ``tenant`` limits it to one salon (``None``: Parlo's own rows); by default the look-up is the
+    sweep across every salon. Each claim, and everything after it, names the row's salon.
     """
+    return (await _claim(m, limit=limit, only_to=only_to, tenant=tenant))[0]
+
+
+async def _claim(m: Messaging, *, limit: int | None, only_to: tuple[str, ...] | None,
+                 tenant: uuid.UUID | None | object) -> tuple[list[OutboundMessage], bool]:
+    """The claimed rows, and whether the look-up came back full (more may be due)."""
     now = m.now()
     limit = limit or m.config.delivery.batch_size
-    query = _CANDIDATES
+    params: dict = {"claim_now": now}
+    if tenant is ANY_TENANT:
+        query = _SWEEP
+    else:
+        query, params["claim_tenant"] = _OF_TENANT, tenant
     if only_to is not None:
         query = query.where(OutboundMessage.to_number.in_(only_to))
     async with m.db.session() as session:
-        candidates = (await session.execute(query.limit(limit), {"claim_now": now})).all()
+        candidates = (await session.execute(query.limit(limit), params)).all()
     if not candidates:
-        return []
+        return [], False
     claimed: list[OutboundMessage] = []
     async with m.db.transaction(write=True) as session:
-        for row_id, tenant in candidates:
-            taken = await session.scalar(_CLAIM, {"claim_now": now, "claim_tenant": tenant, "claim_row": row_id})
+        for row_id, row_tenant in candidates:
+            taken = await session.scalar(_CLAIM, {"claim_now": now, "claim_tenant": row_tenant, "claim_row": row_id})
             if taken is not None:
                 claimed.append(taken)
-    return claimed
+    return claimed, len(candidates) >= limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,12 +197,12 @@ async def _outgoing(m: Messaging, row: OutboundMessage) -> tuple[Outgoing, uuid.
     from_ = await _sender_number(m, row)
     recipient = await _recipient(m, row, from_)
     to, last_inbound_at = recipient.address, recipient.last_inbound_at
-    callback = f"{m.config.status_callback_url}?outbox={row.id}"
+    callback = status_callback(m.config.status_callback_url, row)
     if row.template_name is None:
         return Outgoing(str(row.id), to, from_, row.body or "", status_callback=callback), recipient.tenant
     # A sign-in link exists only on the wire: the row names its token row (resolvers/magic_links.py).
     variables = wire_variables(row.template_variables or {}, secret=m.config.resolver.jwt_secret,
-                               public_url=m.config.public_url)
+                               public_url=m.config.public_url, organization_id=row.organization_id)
     rendered = render(row.template_name, variables, now=m.now())
     if inside_session_window(last_inbound_at, m.now()):
         return Outgoing(str(row.id), to, from_, rendered.body, status_callback=callback), recipient.tenant
@@ -203,25 +227,29 @@ async def _record_sent(m: Messaging, row: OutboundMessage, outgoing: Outgoing, s
     now = m.now()
     told = TWILIO_STATUSES.get(sent.status.lower())
     async with m.db.transaction(write=True) as session:
-        fresh = await session.get(OutboundMessage, row.id, populate_existing=True)
+        fresh = (await session.execute(
+            select(OutboundMessage.status, OutboundMessage.provider_message_id, OutboundMessage.sent_at,
+                   OutboundMessage.delivered_at, OutboundMessage.body).where(_this(row)))).first()
         if fresh is None:
             return
-        if fresh.provider_message_id is None:
-            fresh.provider_message_id = sent.provider_message_id
-        if fresh.status in (DeliveryStatus.SENDING, DeliveryStatus.PENDING):
-            fresh.status = DeliveryStatus.QUEUED
-        if (told is not None and fresh.provider_message_id == sent.provider_message_id
-                and moves_forward(fresh.status, told)):
-            fresh.status = told
-            if told is DeliveryStatus.DELIVERED or (told is DeliveryStatus.READ and fresh.delivered_at is None):
-                fresh.delivered_at = now
-        fresh.sent_at = fresh.sent_at or now
-        fresh.last_error = None
-        if fresh.body is None:
-            fresh.body = redacted(outgoing.body)  # what the customer read (no sign-in token), for the history
-        fresh.updated_at = now
-        if fresh.kind != "reply" or fresh.conversation_id is None:
-            await _into_history(m, session, fresh, outgoing, sent, now, tenant)
+        sid = fresh.provider_message_id or sent.provider_message_id
+        status = DeliveryStatus.QUEUED if fresh.status in (DeliveryStatus.SENDING, DeliveryStatus.PENDING) \
+            else fresh.status
+        delivered_at = fresh.delivered_at
+        if told is not None and sid == sent.provider_message_id and moves_forward(status, told):
+            status = told
+            if told is DeliveryStatus.DELIVERED or (told is DeliveryStatus.READ and delivered_at is None):
+                delivered_at = now
+        # Core, naming the salon: the ORM locates a row that may belong to no salon by id alone.
+        await session.execute(
+            update(OutboundMessage).where(_this(row))
+            .values(provider_message_id=sid, status=status, delivered_at=delivered_at, sent_at=fresh.sent_at or now,
+                    last_error=None, updated_at=now,
+                    # what the customer read (no sign-in token), for the history
+                    body=fresh.body if fresh.body is not None else redacted(outgoing.body))
+            .execution_options(synchronize_session=False))
+        if row.kind != "reply" or row.conversation_id is None:
+            await _into_history(m, session, row, outgoing, sent, now, tenant)
 
 
 async def _into_history(m: Messaging, session, row: OutboundMessage, outgoing: Outgoing, sent: Sent,
@@ -247,7 +275,9 @@ async def _into_history(m: Messaging, session, row: OutboundMessage, outgoing: O
                         content_type=ContentType.TEMPLATE if row.template_name else ContentType.TEXT,
                         body=redacted(outgoing.body), provider_message_id=sent.provider_message_id, processed_at=now,
                         created_at=now))
-    conversation.last_message_at = now
+    await session.execute(update(Conversation).where(Conversation.organization_id == tenant,
+                                                     Conversation.id == conversation.id)
+                          .values(last_message_at=now).execution_options(synchronize_session=False))
 
 
 async def _record_failure(m: Messaging, row: OutboundMessage, error: str, *, permanent: bool,
@@ -259,13 +289,13 @@ async def _record_failure(m: Messaging, row: OutboundMessage, error: str, *, per
     retry_at = None if give_up else now + policy.backoff(row.attempts)
     async with m.db.transaction(write=True) as session:
         await session.execute(
-            update(OutboundMessage).where(OutboundMessage.id == row.id, OutboundMessage.status == DeliveryStatus.SENDING)
+            update(OutboundMessage).where(_this(row), OutboundMessage.status == DeliveryStatus.SENDING)
             .values(status=DeliveryStatus.FAILED if give_up else DeliveryStatus.PENDING, last_error=error[:2000],
                     next_attempt_at=retry_at if retry_at else OutboundMessage.next_attempt_at, updated_at=now)
             .execution_options(synchronize_session=False)
         )
         if give_up:
-            await spend_undelivered(session, row.template_variables, now)
+            await spend_undelivered(session, row.template_variables, now, organization_id=row.organization_id)
     if give_up:
         report.failed += 1
         log.error("WhatsApp message %s to %s failed for good: %s", row.id, row.to_number, error)
@@ -281,8 +311,7 @@ async def _release(m: Messaging, rows: list[OutboundMessage], until: datetime | 
     async with m.db.transaction(write=True) as session:
         for row in rows:
             await session.execute(
-                update(OutboundMessage).where(OutboundMessage.id == row.id,
-                                              OutboundMessage.status == DeliveryStatus.SENDING)
+                update(OutboundMessage).where(_this(row), OutboundMessage.status == DeliveryStatus.SENDING)
                 .values(status=DeliveryStatus.PENDING, attempts=OutboundMessage.attempts - 1,
                         next_attempt_at=until or row.next_attempt_at, updated_at=m.now())
                 .execution_options(synchronize_session=False)
@@ -316,10 +345,23 @@ async def send_claimed(m: Messaging, rows: list[OutboundMessage], report: Delive
 
 
 async def deliver_due(m: Messaging, *, only_to: tuple[str, ...] | None = None) -> DeliveryReport:
-    """Send everything due now; returns what happened. Safe to run in many workers at once."""
+    """Send everything due now; returns what happened. Safe to run in many workers at once.
+
+    One sweep across every salon finds the due rows (again only while it comes back full).
+    Sending a row can make the next row to the same person due; that row is in the same
+    salon, so each salon that had rows is then swept alone (one shard) until nothing is left
+    there. Rows another salon writes meanwhile wait for the next tick, which their write asks for.
+    """
     report = DeliveryReport()
-    while rows := await claim_due(m, only_to=only_to):
-        await send_claimed(m, rows, report)  # every row ends sent, failed, or pending later: the loop ends
+    tenants: dict[uuid.UUID | None, None] = {}
+    rows, full = await _claim(m, limit=None, only_to=only_to, tenant=ANY_TENANT)
+    while rows:
+        tenants.update(dict.fromkeys(row.organization_id for row in rows))
+        await send_claimed(m, rows, report)  # every row ends sent, failed, or pending later: the loops end
+        rows, full = await _claim(m, limit=None, only_to=only_to, tenant=ANY_TENANT) if full else ([], False)
+    for tenant in tenants:
+        while rows := await claim_due(m, only_to=only_to, tenant=tenant):
+            await send_claimed(m, rows, report)
     if report.next_retry_at is not None:
         await m.queue.outbox_waiting(at=report.next_retry_at)
     return report
@@ -331,7 +373,7 @@ async def recover_abandoned(m: Messaging) -> int:
     cutoff = now - m.config.delivery.lease
     async with m.db.session() as session:
         stuck = (await session.scalars(
-            select(OutboundMessage).where(OutboundMessage.status == DeliveryStatus.SENDING,
+            select(OutboundMessage).prefix_with(ALL_SALONS).where(OutboundMessage.status == DeliveryStatus.SENDING,
                                           OutboundMessage.claimed_at <= cutoff)
             .order_by(OutboundMessage.created_at)
         )).all()
@@ -340,7 +382,7 @@ async def recover_abandoned(m: Messaging) -> int:
         if row.provider_message_id is not None:  # a status callback told us already
             async with m.db.transaction(write=True) as session:
                 await session.execute(update(OutboundMessage).where(
-                    OutboundMessage.id == row.id, OutboundMessage.status == DeliveryStatus.SENDING)
+                    _this(row), OutboundMessage.status == DeliveryStatus.SENDING)
                     .values(status=DeliveryStatus.QUEUED, sent_at=row.claimed_at, updated_at=now)
                     .execution_options(synchronize_session=False))
             recovered += 1
@@ -355,14 +397,16 @@ async def recover_abandoned(m: Messaging) -> int:
             log.warning("cannot check Twilio for abandoned message %s yet: %s", row.id, exc.detail)
             continue
         async with m.db.transaction(write=True) as session:
+            # A message from this row's sender number is recorded, if at all, on a row of the same salon.
             taken = set((await session.scalars(select(OutboundMessage.provider_message_id).where(
+                OutboundMessage.organization_id == row.organization_id,
                 OutboundMessage.provider_message_id.in_(candidates)))).all()) if candidates else set()
             found = next((sid for sid in candidates if sid not in taken), None)
             values = dict(status=DeliveryStatus.QUEUED, provider_message_id=found, sent_at=row.claimed_at,
                           body=row.body or redacted(outgoing.body)) if found else dict(status=DeliveryStatus.PENDING,
                                                                               next_attempt_at=now)
             await session.execute(update(OutboundMessage).where(
-                OutboundMessage.id == row.id, OutboundMessage.status == DeliveryStatus.SENDING)
+                _this(row), OutboundMessage.status == DeliveryStatus.SENDING)
                 .values(updated_at=now, **values).execution_options(synchronize_session=False))
         log.warning("abandoned message %s %s", row.id, "was already sent" if found else "goes back to the queue")
         recovered += 1

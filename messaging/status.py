@@ -12,9 +12,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from storage import Database, DeliveryStatus, OutboundMessage
+from storage.base import NO_ORGANIZATION
+from storage.queries import ALL_SALONS
 
 #: Twilio's status words → ours.
 TWILIO_STATUSES: dict[str, DeliveryStatus] = {
@@ -36,32 +38,67 @@ def moves_forward(current: DeliveryStatus, new: DeliveryStatus) -> bool:
     return _RANK[new] > _RANK[current]
 
 
+def status_callback(base_url: str, row: OutboundMessage) -> str:
+    """Where Twilio reports a row's status: the row and its salon, so the callback finds the row
+    by its whole key (one shard on Citus), not by the SID across every salon."""
+    return f"{base_url}?outbox={row.id}&tenant={row.organization_id or NO_ORGANIZATION}"
+
+
+def tenant_of_callback(value: str | None) -> uuid.UUID | None | object:
+    """The ``tenant`` parameter of a callback URL: a salon, None (Parlo's own rows), or UNKNOWN."""
+    try:
+        tenant = uuid.UUID(value) if value else None
+    except ValueError:
+        tenant = None
+    if tenant is None:
+        return UNKNOWN
+    return None if tenant == NO_ORGANIZATION else tenant
+
+
+#: A callback whose URL did not name the salon (sent before the URL carried it).
+UNKNOWN = object()
+
+
 async def record_provider_status(db: Database, *, provider_message_id: str, status: str, now: datetime,
-                                 outbox_id: uuid.UUID | None = None, error: str | None = None) -> bool:
-    """Apply one callback. Returns whether anything changed."""
+                                 outbox_id: uuid.UUID | None = None, error: str | None = None,
+                                 organization_id: uuid.UUID | None | object = UNKNOWN) -> bool:
+    """Apply one callback. Returns whether anything changed.
+
+    ``organization_id``: the row's salon (None: Parlo's own row), from the callback URL. Unknown,
+    the row is looked for across every salon (callbacks of messages sent before the URL said it).
+    """
     new = TWILIO_STATUSES.get(status.lower())
     if new is None:
         return False
+    known = organization_id is not UNKNOWN
+    columns = (OutboundMessage.id, OutboundMessage.organization_id, OutboundMessage.provider_message_id,
+               OutboundMessage.status, OutboundMessage.sent_at, OutboundMessage.delivered_at)
     async with db.transaction(write=True) as session:
-        row = await session.scalar(select(OutboundMessage).where(OutboundMessage.provider_message_id == provider_message_id))
+        by_sid = select(*columns).where(OutboundMessage.provider_message_id == provider_message_id)
+        row = (await session.execute(by_sid.where(OutboundMessage.organization_id == organization_id) if known
+                                     else by_sid.prefix_with(ALL_SALONS))).first()
         if row is None and outbox_id is not None:
-            row = await session.get(OutboundMessage, outbox_id)
+            by_id = select(*columns).where(OutboundMessage.id == outbox_id)
+            row = (await session.execute(by_id.where(OutboundMessage.organization_id == organization_id) if known
+                                         else by_id.prefix_with(ALL_SALONS))).first()
             if row is not None and row.provider_message_id not in (None, provider_message_id):
                 return False  # the row went out as another message; this callback is not about it
         if row is None:
             return False
-        changed = False
+        values: dict = {}
         if row.provider_message_id is None:
-            row.provider_message_id = provider_message_id
-            row.sent_at = row.sent_at or now
-            changed = True
+            values.update(provider_message_id=provider_message_id, sent_at=row.sent_at or now)
         if moves_forward(row.status, new):
-            row.status = new
+            values["status"] = new
             if new is DeliveryStatus.DELIVERED or (new is DeliveryStatus.READ and row.delivered_at is None):
-                row.delivered_at = now
+                values["delivered_at"] = now
             if new is DeliveryStatus.FAILED and error:
-                row.last_error = error
-            changed = True
-        if changed:
-            row.updated_at = now
-        return changed
+                values["last_error"] = error
+        if not values:
+            return False
+        # Core, naming the salon: the ORM locates a row that may belong to no salon by id alone.
+        await session.execute(
+            update(OutboundMessage).where(OutboundMessage.organization_id == row.organization_id,
+                                          OutboundMessage.id == row.id)
+            .values(updated_at=now, **values).execution_options(synchronize_session=False))
+        return True

@@ -7,7 +7,6 @@ print one, so a salon without Twilio yet can still sign in on this machine.
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from datetime import datetime
 
@@ -16,7 +15,7 @@ from sqlalchemy import select
 from parlo.explain import CommandError
 from parlo.settings import Settings
 from resolvers.auth import issue_staff_token
-from resolvers.magic_links import MAGIC_LINK_TTL, hash_token, magic_link_url
+from resolvers.magic_links import MAGIC_LINK_TTL, hash_token, magic_link_url, random_link_token
 from storage import AuthToken, Database, Organization, Staff, TokenType
 
 
@@ -53,7 +52,7 @@ def staff_token(settings: Settings, staff: Staff, org: Organization, *, now: dat
 async def sign_in_link(settings: Settings, staff: Staff, org: Organization, *, now: datetime,
                        public_url: str | None = None) -> str:
     """A single-use link to the dashboard, stored as a hash like the ones WhatsApp delivers."""
-    token = secrets.token_urlsafe(32)
+    token = random_link_token(org.id)  # names the salon: the sign-in finds it on one shard
     db = Database.connect(settings.database_url)
     try:
         async with db.transaction(write=True) as session:

@@ -25,7 +25,7 @@ from starlette.routing import Route
 from messaging.inbound import InboundMessage, store_inbound
 from messaging.runtime import WorkQueue
 from messaging.signatures import public_request_url, signature_is_valid
-from messaging.status import record_provider_status
+from messaging.status import record_provider_status, tenant_of_callback
 from messaging.webhook_input import Refused, clean_form, clean_text
 from parlo.components import Component, Services
 from parlo.request_body import BodyTooLarge, read_body
@@ -186,6 +186,7 @@ def whatsapp_component(services: Services) -> Component:
             error = form.get("ErrorCode")
             await record_provider_status(services.db, provider_message_id=sid, status=word, now=services.clock(),
                                          outbox_id=outbox_id,
+                                         organization_id=tenant_of_callback(request.query_params.get("tenant")),
                                          error=f"Twilio {error}: {form.get('ErrorMessage', '')}".strip() if error else None)
         return Response(status_code=204)
 

@@ -5,7 +5,9 @@ request always gets the same neutral answer, whether or not the phone belongs to
 the endpoint must not tell strangers who works where.
 
 The token is never written down either. It is an HMAC of its row's id under the server's
-secret (:func:`link_token`): the outbox row says only which token row it carries
+secret, after the salon's id (:func:`link_token`; the salon is there so the sign-in finds the
+token row on one shard on Citus, DESIGN.md "Beyond one database", and the stored hash covers
+it, so changing it finds nothing): the outbox row says only which token row it carries
 (``sign_in_token_id``), and the URL is rendered when the message is handed to Twilio
 (:func:`wire_variables`). So an owner or an admin reading the outbox (``failedMessages``)
 sees the message with the link redacted (:func:`redacted`), and a link whose delivery
@@ -18,6 +20,7 @@ import base64
 import hashlib
 import hmac
 import re
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,6 +36,7 @@ from resolvers.errors import NotAuthenticated, PermissionDenied, Problem, Suspen
 from resolvers.phones import InvalidPhone, display_phone, normalise_phone
 from resolvers.sign_in_limits import ADMIN_LOGIN, REQUEST_MAGIC_LINK, VERIFY_MAGIC_LINK
 from storage import AuthToken, Organization, OrganizationStatus, Staff, TokenType
+from storage.queries import ALL_SALONS
 
 MAGIC_LINK_TTL = timedelta(minutes=15)
 #: Links sent to one person per 15 minutes; more requests get the same answer and no message,
@@ -60,18 +64,44 @@ HIDDEN = "[liga oculta]"
 _LINK = re.compile(r"(/entrar\?token=)[A-Za-z0-9_\-%.=]+")
 
 
-def link_token(secret: str, token_id: uuid.UUID) -> str:
-    """The link's token: only who holds the server's secret can compute it from the row id."""
+def link_token(secret: str, token_id: uuid.UUID, organization_id: uuid.UUID) -> str:
+    """The link's token: the salon's id (22 characters), then an HMAC of the row id that only who
+    holds the server's secret can compute. URL-safe base64 throughout, no separator to trip a linkifier."""
     digest = hmac.new(secret.encode("utf-8"), b"parlo-magic-link:" + token_id.bytes, hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+    return _b64(organization_id.bytes) + _b64(digest)
 
 
-def wire_variables(variables: dict[str, Any], *, secret: str, public_url: str) -> dict[str, Any]:
-    """A magic-link message's variables as sent: the URL rendered from the token row it names."""
+def random_link_token(organization_id: uuid.UUID) -> str:
+    """A link token that is not derived from a row (``parlo token --link``): random after the salon."""
+    return _b64(organization_id.bytes) + secrets.token_urlsafe(32)
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+#: A UUID's 16 bytes in unpadded URL-safe base64.
+SALON_CHARS = 22
+
+
+def organization_of_token(token: str) -> uuid.UUID | None:
+    """The salon a link's token names (not proof of anything: the token's hash is)."""
+    if len(token) <= SALON_CHARS:
+        return None
+    try:
+        return uuid.UUID(bytes=base64.urlsafe_b64decode(token[:SALON_CHARS] + "=="))
+    except ValueError:  # binascii.Error is one
+        return None
+
+
+def wire_variables(variables: dict[str, Any], *, secret: str, public_url: str,
+                   organization_id: uuid.UUID | None) -> dict[str, Any]:
+    """A magic-link message's variables as sent: the URL rendered from the token row it names
+    (the token row belongs to the outbox row's salon)."""
     token_id = variables.get(TOKEN_ROW)
-    if not token_id:
+    if not token_id or organization_id is None:
         return variables
-    token = link_token(secret, uuid.UUID(str(token_id)))
+    token = link_token(secret, uuid.UUID(str(token_id)), organization_id)
     return {**variables, "url": magic_link_url(public_url, token)}
 
 
@@ -90,11 +120,14 @@ def redacted_variables(variables: dict[str, Any]) -> dict[str, Any]:
     return variables
 
 
-async def spend_undelivered(session: AsyncSession, variables: dict[str, Any], now: datetime) -> None:
-    """A link WhatsApp could not deliver is spent: nobody should be able to use it later."""
+async def spend_undelivered(session: AsyncSession, variables: dict[str, Any], now: datetime, *,
+                            organization_id: uuid.UUID | None) -> None:
+    """A link WhatsApp could not deliver is spent: nobody should be able to use it later.
+    ``organization_id``: the outbox row's salon, which is the token row's."""
     token_id = (variables or {}).get(TOKEN_ROW)
-    if token_id:
-        await session.execute(update(AuthToken).where(AuthToken.id == uuid.UUID(str(token_id)),
+    if token_id and organization_id is not None:
+        await session.execute(update(AuthToken).where(AuthToken.organization_id == organization_id,
+                                                      AuthToken.id == uuid.UUID(str(token_id)),
                                                       AuthToken.used_at.is_(None))
                               .values(used_at=now, updated_at=now).execution_options(synchronize_session=False))
 
@@ -133,8 +166,10 @@ async def request_magic_link(ctx: Context, phone: str) -> MagicLinkRequested | V
         return invalid
     now = ctx.now()
     async with ctx.db.transaction(write=True) as session:
+        # Who has this phone, in every salon: the one look-up of signing in that cannot name the
+        # salon (rare, and counted above per phone and per address).
         rows = (await session.execute(
-            select(Staff, Organization)
+            select(Staff, Organization).prefix_with(ALL_SALONS)
             .join(Organization, Organization.id == Staff.organization_id)
             .where(Staff.phone_number == e164, Staff.is_active.is_(True),
                    Organization.status.in_((OrganizationStatus.ACTIVE, OrganizationStatus.ONBOARDING)))
@@ -142,14 +177,15 @@ async def request_magic_link(ctx: Context, phone: str) -> MagicLinkRequested | V
         sent = 0
         for staff, organization in rows:
             recent = await session.scalar(select(func.count()).select_from(AuthToken).where(
-                AuthToken.staff_id == staff.id, AuthToken.created_at > now - MAGIC_LINK_TTL))
+                AuthToken.organization_id == organization.id, AuthToken.staff_id == staff.id,
+                AuthToken.created_at > now - MAGIC_LINK_TTL))
             if recent >= MAX_LINKS_PER_WINDOW:
                 continue
             sent += 1
             token_id = uuid.uuid4()
             session.add(AuthToken(
                 id=token_id, organization_id=organization.id, staff_id=staff.id,
-                token_hash=hash_token(link_token(ctx.config.jwt_secret, token_id)),
+                token_hash=hash_token(link_token(ctx.config.jwt_secret, token_id, organization.id)),
                 token_type=TokenType.MAGIC_LINK, expires_at=now + MAGIC_LINK_TTL, created_at=now, updated_at=now,
             ))
             outbox.enqueue(
@@ -183,10 +219,14 @@ async def _spend_link(ctx: Context, token: str) -> StaffSession | Problem:
     now = ctx.now()
     if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN_LENGTH:
         return LINK_NOT_VALID
+    salon = organization_of_token(token)
+    if salon is None:  # not one of our links (or one from before links named their salon)
+        return LINK_NOT_VALID
     async with ctx.db.transaction(write=True) as session:
         spent = await session.execute(
             update(AuthToken)
-            .where(AuthToken.token_hash == hash_token(token or ""), AuthToken.used_at.is_(None),
+            .where(AuthToken.organization_id == salon, AuthToken.token_hash == hash_token(token),
+                   AuthToken.used_at.is_(None),
                    AuthToken.expires_at > now, AuthToken.token_type == TokenType.MAGIC_LINK)
             .values(used_at=now, updated_at=now)
             .returning(AuthToken.staff_id, AuthToken.organization_id)

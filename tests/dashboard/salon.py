@@ -41,7 +41,7 @@ async def link_sent_by_whatsapp(db: Database, settings, phone: str = OWNER_PHONE
             .order_by(OutboundMessage.created_at.desc()))
     assert row is not None, "no magic link was queued"
     return wire_variables(row.template_variables, secret=settings.jwt_secret.get_secret_value(),
-                          public_url=settings.public_url)["url"]
+                          public_url=settings.public_url, organization_id=row.organization_id)["url"]
 
 
 async def owner_token(db: Database, secret: str, now: datetime, phone: str = OWNER_PHONE) -> str:

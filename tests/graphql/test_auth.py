@@ -24,7 +24,7 @@ async def salon(db, clock):
 
 def _token(message: OutboundMessage) -> str:
     """The token of the link WhatsApp gets: rendered from the row it names, never stored."""
-    return link_token(SECRET, uuid.UUID(message.template_variables[TOKEN_ROW]))
+    return link_token(SECRET, uuid.UUID(message.template_variables[TOKEN_ROW]), message.organization_id)
 
 
 async def _outbox(db) -> list[OutboundMessage]:

@@ -56,7 +56,7 @@ async def _link_token(db, phone: str) -> str:
         rows = (await session.scalars(select(OutboundMessage).where(OutboundMessage.kind == "magic_link",
                                                                     OutboundMessage.to_number == f"whatsapp:{phone}")
                                       .order_by(OutboundMessage.created_at.desc()))).all()
-    return link_token(SECRET, uuid.UUID(rows[0].template_variables[TOKEN_ROW]))
+    return link_token(SECRET, uuid.UUID(rows[0].template_variables[TOKEN_ROW]), rows[0].organization_id)
 
 
 async def test_the_11th_wrong_admin_password_is_refused_in_spanish_and_the_right_one_works_after_the_window(

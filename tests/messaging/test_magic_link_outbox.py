@@ -89,7 +89,8 @@ async def test_a_link_whose_delivery_failed_for_good_no_longer_signs_in(db, cloc
     m = wire(db, clock, twilio=fake_twilio)
     await request_magic_link(_anonymous(m), shop.owner.phone_number)
     [row] = await outbox(db)
-    token = link_token(m.config.resolver.jwt_secret, uuid.UUID(row.template_variables[TOKEN_ROW]))
+    token = link_token(m.config.resolver.jwt_secret, uuid.UUID(row.template_variables[TOKEN_ROW]),
+                       row.organization_id)
     fake_twilio.fail_next(400)  # refused for good (a bad number)
     await deliver_due(m)
     assert (await outbox(db))[0].status is DeliveryStatus.FAILED

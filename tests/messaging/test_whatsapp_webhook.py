@@ -27,7 +27,8 @@ async def test_a_customer_message_is_stored_answered_and_acknowledged(whatsapp, 
     [sent] = fake_twilio.messages
     assert sent.to == "whatsapp:+5215512345678" and sent.from_ == f"whatsapp:{shop.number}"
     assert "Recibimos tu mensaje" in sent.body and "Barbería Don Carlos" in sent.body
-    assert sent.status_callback.endswith(f"/webhooks/twilio/status?outbox={reply.id}")
+    # the row and its salon: the callback finds the row by its whole key (one shard on Citus)
+    assert sent.status_callback.endswith(f"/webhooks/twilio/status?outbox={reply.id}&tenant={shop.org.id}")
 
 
 async def test_a_forged_signature_is_refused_and_nothing_is_stored(whatsapp, db, clock):
@@ -99,7 +100,8 @@ async def test_status_callbacks_only_move_a_message_forward(whatsapp, db, clock,
     async def callback(status: str) -> int:
         form = {"MessageSid": row.provider_message_id, "MessageStatus": status, "AccountSid": "AC",
                 "To": row.to_number, "From": f"whatsapp:{shop.number}"}
-        return (await post_signed(whatsapp, f"/webhooks/twilio/status?outbox={row.id}", form)).status_code
+        return (await post_signed(whatsapp, f"/webhooks/twilio/status?outbox={row.id}&tenant={row.organization_id}",
+                                  form)).status_code
 
     for status, expected in [("sent", DeliveryStatus.SENT), ("delivered", DeliveryStatus.DELIVERED),
                              ("sent", DeliveryStatus.DELIVERED), ("read", DeliveryStatus.READ),

@@ -1,0 +1,177 @@
+"""On Citus, the hot paths route every statement to one shard; only the designed sweeps fan out.
+
+DESIGN.md, "Beyond one database": every query filters by ``organization_id`` so Citus sends
+it to the one shard holding that salon. A statement that does not (``WHERE id = $1`` on a
+tenant table, a look-up by phone or token across salons) becomes one task per shard: 32
+round trips on a production cluster for what should be one. Citus says so itself: with
+``citus.multi_task_query_log_level`` set, its planner reports "multi-task query about to be
+executed" for each such statement, and asyncpg hands the report to a log listener with the
+statement that caused it. These tests turn that on for every connection the app checks out,
+drive a booking, a WhatsApp turn (webhook, rule engine, reply delivered), a magic-link
+sign-in and a delivery tick, and fail on any multi-shard statement that is not one of the
+periodic sweeps across all salons (marked ``/* parlo:all-salons */``, storage.queries.ALL_SALONS).
+
+Citus only: elsewhere there are no shards to count.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import event
+
+from messaging.delivery import deliver_due, recover_abandoned
+from resolvers.context import Actor, Context
+from resolvers.magic_links import StaffSession, request_magic_link, verify_magic_link
+from resolvers.outbox import enqueue
+from storage import Conversation, ConversationChannel, DeliveryStatus
+from storage.queries import ALL_SALONS
+from tests.conversation.kit import Chat, don_carlos, unas_bonitas
+from tests.graphql.helpers import full_salon, gql, staff_token
+from tests.messaging.whatsapp_kit import CENTRAL
+
+BOOK = """mutation($i: BookAppointmentInput!) { bookAppointment(input: $i) { __typename
+  ... on Problem { message } ... on Booking { appointments { id startsAt } } } }"""
+LINK = re.compile(r"/entrar\?token=([A-Za-z0-9_\-]+)")
+
+
+@pytest.fixture
+def on_citus(citus):
+    if not citus:
+        pytest.skip("needs a Citus coordinator in PARLO_TEST_DATABASE_URL: no shards to count elsewhere")
+
+
+@contextmanager
+def multi_shard_statements(http) -> Iterator[list[str]]:
+    """Every statement Citus planned as more than one task, on the app's connections checked out
+    meanwhile (the test's own reads go through another pool)."""
+    seen: list[str] = []
+    watching = [True]
+
+    def listener(_connection, message) -> None:
+        if watching[0] and "multi-task query" in message.message:
+            seen.append(" ".join((message.query or "?").split()))
+
+    def on_checkout(dbapi_connection, record, _proxy) -> None:
+        if record.info.get("parlo_multi_task") is listener:
+            return
+        raw = dbapi_connection.driver_connection
+        raw.add_log_listener(listener)
+        # Custom plans only: from a prepared statement's sixth run PostgreSQL also plans it
+        # generically, to compare costs, and Citus then reports the generic plan of a claim
+        # (a parameter for the salon) as multi-task, though it prices that plan out of use
+        # (DissuadePlannerFromUsingPlan) and every run executes on the one shard.
+        dbapi_connection.run_async(lambda c: c.execute(
+            "SET citus.multi_task_query_log_level = 'warning'; SET plan_cache_mode = force_custom_plan"))
+        record.info["parlo_multi_task"] = listener
+
+    pool = http.app.state.services.db.engine.sync_engine.pool
+    event.listen(pool, "checkout", on_checkout)
+    try:
+        yield seen
+    finally:
+        watching[0] = False
+        event.remove(pool, "checkout", on_checkout)
+
+
+async def _settle() -> None:
+    for _ in range(3):  # asyncpg calls log listeners soon, not at once
+        await asyncio.sleep(0)
+
+
+#: Multi-shard statements of a turn that live in files this test's authors do not own, reported
+#: to their owners (messaging/processing.py; the rule engine's flow state, rules/base.py): each
+#: names the conversation but not its salon. Remove an entry when its statement names the salon.
+KNOWN_ELSEWHERE = (
+    "SELECT messages.id, messages.organization_id, messages.content_type, messages.body, messages.created_at, "
+    "messages.media_url, messages.media_content_type, conversations.id AS id_1",
+    "SELECT messages.id FROM messages WHERE messages.conversation_id = $1::UUID AND messages.direction = $2 "
+    "AND messages.processed_at IS NULL",
+    "SELECT flow_sessions.conversation_id, flow_sessions.customer_id, flow_sessions.staff_id, flow_sessions.flow_type",
+)
+
+
+def _unplanned(statements: list[str]) -> str:
+    """The multi-shard statements that are not designed sweeps, one per line (empty: none)."""
+    return "\n".join(dict.fromkeys(s[:400] for s in statements
+                                   if ALL_SALONS not in s and not s.startswith(KNOWN_ELSEWHERE)))
+
+
+async def test_a_booking_routes_every_statement_to_one_shard(on_citus, rules_app, db, clock):
+    full = await full_salon(db, clock(), name="Estética Lupita", phone_prefix="+52551234")
+    token = staff_token(full.salon, full.salon.ana, clock())
+    monday_noon = datetime(2026, 1, 19, 18, 0, tzinfo=timezone.utc)
+    with multi_shard_statements(rules_app) as seen:
+        body = await gql(rules_app, BOOK, {"i": {
+            "serviceIds": [str(full.salon.corte.id)], "staffId": str(full.salon.beto.id),
+            "start": monday_noon.isoformat(), "customerPhone": "5598700001", "customerName": "Cliente Uno"}},
+            token=token)
+        await rules_app.messaging.queue.drain()
+        await _settle()
+    assert body["data"]["bookAppointment"]["__typename"] == "Booking", body
+    assert not _unplanned(seen), _unplanned(seen)
+
+
+async def test_a_whatsapp_turn_routes_every_statement_to_one_shard(on_citus, rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    chat = Chat(rules_app, db, "+5215511112222", shop.number)
+    await chat.say("Hola")  # the customer's first turn (creates the conversation and customer)
+    with multi_shard_statements(rules_app) as seen:
+        answer = await chat.say("Quiero un corte el lunes a las 11")
+        await _settle()
+    assert answer
+    assert not _unplanned(seen), _unplanned(seen)
+
+
+async def test_a_magic_link_sign_in_routes_every_statement_to_one_shard(on_citus, rules_app, db, clock, fake_twilio):
+    shop = await don_carlos(db, clock())
+    owner = shop.staff["carlos"]
+    async with db.transaction(write=True) as session:  # the owner wrote to Parlo lately: the link goes as text
+        session.add(Conversation(organization_id=None, channel=ConversationChannel.CENTRAL, business_number=CENTRAL,
+                                 phone_number=owner.phone_number, reply_to=f"whatsapp:{owner.phone_number}",
+                                 context={}, last_inbound_at=clock(), created_at=clock(), updated_at=clock()))
+    m = rules_app.messaging
+    # The resolvers with the wired messaging's secret (the one the sender renders links with).
+    ctx = Context(db=m.db, now=m.clock, actor=Actor.anonymous(), config=m.config.resolver)
+    with multi_shard_statements(rules_app) as seen:
+        await request_magic_link(ctx, owner.phone_number)
+        await deliver_due(m)
+        [link] = [sent for sent in fake_twilio.messages if LINK.search(sent.body or "")]
+        signed_in = await verify_magic_link(ctx, LINK.search(link.body)[1])
+        await _settle()
+    assert isinstance(signed_in, StaffSession) and signed_in.staff.id == owner.id, signed_in
+    assert not _unplanned(seen), _unplanned(seen)
+    assert any(ALL_SALONS in s and "staff" in s for s in seen)  # who has this phone: the one look-up across salons
+
+
+async def test_a_delivery_tick_sweeps_once_and_follows_up_on_one_shard(on_citus, rules_app, db, clock, fake_twilio):
+    """Two salons with due rows, two to one person (the second waits for the first), Parlo's own
+    row, and a row abandoned mid-send: one sweep finds them, everything after names the salon."""
+    carlos = await don_carlos(db, clock())
+    unas = await unas_bonitas(db, clock())
+    m = rules_app.messaging
+    now = clock()
+    async with db.transaction(write=True) as session:
+        for shop in (carlos, unas):
+            for text in ("Uno", "Dos"):
+                enqueue(session, now=now, to="+525511114444", organization_id=shop.org.id, body=text, kind="notice")
+        enqueue(session, now=now, to="+525511115555", organization_id=None, body="De Parlo", kind="notice",
+                from_number=CENTRAL)
+        stuck = enqueue(session, now=now - timedelta(hours=1), to="+525511116666", organization_id=carlos.org.id,
+                        body="Atorado", kind="notice")
+        stuck.status, stuck.claimed_at, stuck.attempts = DeliveryStatus.SENDING, now - timedelta(hours=1), 1
+    with multi_shard_statements(rules_app) as seen:
+        report = await deliver_due(m)
+        recovered = await recover_abandoned(m)
+        await deliver_due(m)
+        await _settle()
+    assert report.sent == 5 and recovered == 1
+    assert sorted(x.body for x in fake_twilio.messages) == ["Atorado", "De Parlo", "Dos", "Dos", "Uno", "Uno"]
+    assert not _unplanned(seen), _unplanned(seen)
+    sweeps = [s for s in seen if ALL_SALONS in s]
+    assert len(sweeps) == 4, sweeps  # per tick one sweep for due rows (+ one for abandoned ones); nothing per row
