@@ -32,6 +32,7 @@ from storage import FlowSession, Message, MessageDirection
 
 from . import prompts
 from .profile import load_customer, load_profile
+from .rules.memory import encode, read
 from .tools import Tool, ToolContext, ToolResult, call_tool, tools_for
 from .truth import check_reply, done_tools
 
@@ -71,6 +72,16 @@ class _Memory:
     """Times check_availability returned in this conversation (the only ones that may be booked)."""
 
     available: set[str] = field(default_factory=set)
+
+
+MEMORY_VERSION = 1
+
+
+@dataclass
+class _Stored:
+    """:class:`_Memory` as the FlowSession row keeps it (typed, versioned: rules/memory.py)."""
+
+    available: list[str] = field(default_factory=list)
 
 
 class LLMEngine:
@@ -207,7 +218,9 @@ async def _load_memory(db, conversation_id: uuid.UUID) -> _Memory:
         row = await session.scalar(select(FlowSession).where(FlowSession.conversation_id == conversation_id))
     if row is None or row.flow_type != MEMORY_FLOW:
         return _Memory()
-    return _Memory(set((row.collected_data or {}).get("available", [])))
+    # an older row is read as it is; an unreadable one is forgotten (times are offered again), never a crash
+    stored = read(_Stored, row.collected_data, MEMORY_VERSION, upgrade=dict, what="LLM") or _Stored()
+    return _Memory(set(stored.available))
 
 
 async def _save_memory(db, turn: Turn, memory: _Memory, now) -> None:
@@ -220,5 +233,5 @@ async def _save_memory(db, turn: Turn, memory: _Memory, now) -> None:
                               flow_type=MEMORY_FLOW, state="talking")
             session.add(row)
         row.flow_type, row.state = MEMORY_FLOW, "talking"
-        row.collected_data = {"available": sorted(memory.available)[-200:]}
+        row.collected_data = {"version": MEMORY_VERSION, **encode(_Stored(sorted(memory.available)[-200:]))}
         row.last_message_at, row.updated_at = now, now

@@ -268,3 +268,15 @@ _TEXT = st.text(max_size=12)
 ))
 def test_any_state_round_trips_exactly(state):
     assert load(type(state).KIND, json.loads(json.dumps(state.dump()))) == state
+
+
+def test_the_llm_engines_memory_row_is_versioned_and_never_breaks_a_turn():
+    from messaging.conversation.llm import MEMORY_VERSION, _Stored
+    from messaging.conversation.rules.memory import encode, read
+
+    kept = {"version": MEMORY_VERSION, **encode(_Stored(["2026-01-17T10:00"]))}
+    assert read(_Stored, json.loads(json.dumps(kept)), MEMORY_VERSION, upgrade=dict) == _Stored(["2026-01-17T10:00"])
+    assert read(_Stored, {"available": ["2026-01-17T10:00"]}, MEMORY_VERSION, upgrade=dict) == _Stored(
+        ["2026-01-17T10:00"])  # rows written before the version
+    for garbage in ({"available": "2026-01-17T10:00"}, {"version": 9}, [1, 2], "x"):
+        assert read(_Stored, garbage, MEMORY_VERSION, upgrade=dict) is None
