@@ -72,6 +72,7 @@ from resolvers.scheduling.usage import count_usage
 from resolvers.scheduling.waitlist_offers import offer_freed_slot
 from storage import (
     ACTIVE_STATUSES,
+    ActivityEvent,
     Appointment,
     AppointmentSource,
     AppointmentStatus,
@@ -79,6 +80,7 @@ from storage import (
     Location,
     Occupancy,
     Organization,
+    OutboundMessage,
     ServiceType,
     Staff,
     is_exclusion_violation,
@@ -279,10 +281,11 @@ _CUSTOMER_BY_PHONE = select(Customer).where(Customer.organization_id == bindpara
                                             Customer.phone_number == bindparam("phone"))
 
 
-#: The customer's race-safe insert, built once per dialect (building it per booking cost ~0.3 ms).
+#: The customer's race-safe insert (Core: its id back, or nothing on a conflict), built once per
+#: dialect: building it per booking, and the ORM's bulk-insert road, cost ~0.5 ms.
 _NEW_CUSTOMER = {
-    dialect: insert(Customer).on_conflict_do_nothing(index_elements=["organization_id", "phone_number"])
-    .returning(Customer)
+    dialect: insert(Customer.__table__).on_conflict_do_nothing(index_elements=["organization_id", "phone_number"])
+    .returning(Customer.__table__.c.id)
     for dialect, insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
 }
 
@@ -305,6 +308,18 @@ async def _insert(session: AsyncSession, rows: Sequence[object]) -> None:
         await session.execute(insert(table), values)
 
 
+async def _insert_added(session: AsyncSession, *classes: type) -> None:
+    """Rows of these classes added to the session (outbox rows, activity lines) go in by Core
+    INSERT now, instead of through the unit of work at commit; they leave the session."""
+    added: dict[type, list] = {}
+    for row in list(session.new):
+        if isinstance(row, classes):
+            session.expunge(row)
+            added.setdefault(type(row), []).append(row)
+    for rows in added.values():
+        await _insert(session, rows)
+
+
 async def customer_by_phone(session: AsyncSession, org_id: uuid.UUID, phone: str, name: str | None,
                             now: datetime, *, dialect: str) -> Customer:
     """Get or create the customer with this phone; race-safe on the (organization, phone) key.
@@ -321,15 +336,12 @@ async def _customer_as_told(session: AsyncSession, customer: Customer | None, or
     """The customer already looked up by phone (None: create it, race-safe), with the name given."""
     params = {"org_id": org_id, "phone": phone}
     if customer is None:
-        customer = await session.scalar(
-            _NEW_CUSTOMER[dialect],
-            {"id": new_id(), "organization_id": org_id, "phone_number": phone, "name": name,
-             "name_verified_at": now if name else None, "accepts_moves": False, "profile_data": {},
-             "created_at": now, "updated_at": now},
-        )
-        if customer is None:  # someone else created it a moment ago
-            customer = await session.scalar(_CUSTOMER_BY_PHONE, params)
-        return customer
+        values = {"id": new_id(), "organization_id": org_id, "phone_number": phone, "name": name,
+                  "name_verified_at": now if name else None, "accepts_moves": False, "profile_data": {},
+                  "created_at": now, "updated_at": now}
+        if await session.scalar(_NEW_CUSTOMER[dialect], values) is None:  # someone else created it a moment ago
+            return await session.scalar(_CUSTOMER_BY_PHONE, params)
+        return Customer(**values)  # as inserted (transient: read, never changed, in this transaction)
     if name and name != customer.name:
         customer.name = name
         customer.name_verified_at = now
@@ -635,7 +647,7 @@ async def _write_visit(session: AsyncSession, ctx: Context, snapshot: Snapshot, 
     notices.activity(session, now=now, organization=organization, kind="appointment_booked",
                      summary=_summary(snapshot, customer, appointments, "Nueva cita"),
                      subject_id=appointments[0].id, data={**facts, "actor": actor.kind.value})
-    await session.flush()
+    await _insert_added(session, OutboundMessage, ActivityEvent)
     usage = await count_usage(session, organization, now, ctx.config.free_monthly_bookings)
     if usage.over_limit and usage.limit is not None:
         await notices.plan_limit_reached(session, now=now, organization=organization, month=usage.month,
