@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
-from tests.conversation.kit import Chat, add_customer, appointments_of, don_carlos
+from sqlalchemy import select
+
+from storage import Customer
+from tests.conversation.kit import Chat, add_appointment, add_customer, appointments_of, don_carlos
 from tests.conversation.test_booking_dialogues import _local, offered_times
 
 SATURDAY, MONDAY, TUESDAY = date(2026, 1, 17), date(2026, 1, 19), date(2026, 1, 20)
@@ -81,3 +84,23 @@ async def test_que_sea_antes_de_las_6_offers_nothing_at_six(rules_app, db, clock
     offered = await chat.say("¿tienes espacio para una barba mañana? que sea antes de las 6")
     times = offered_times(offered)
     assert times and all(t < time(18) for t in times), offered
+
+
+async def test_a_move_pasadas_las_5_offers_only_later_times_of_the_appointments_own_day(rules_app, db, clock):
+    shop, chat = await _juan(rules_app, db, clock)
+    juan = await _customer(db, shop)
+    booked = await add_appointment(db, shop, juan, "corte", "pedro", MONDAY, time(11), clock())
+    offered = await chat.say("¿me puedes cambiar mi cita pasadas las 5?")
+    times = offered_times(offered)
+    assert times and all(t > time(17) for t in times), offered
+    asked = await chat.say("la primera")
+    if asked.startswith("¿Cambio tu cita"):
+        asked = await chat.say("sí")
+    [moved] = await appointments_of(db, shop)
+    assert moved.id == booked.id and _local(moved).date() == MONDAY and _local(moved).time() > time(17), asked
+
+
+async def _customer(db, shop):
+    async with db.session() as s:
+        return await s.scalar(select(Customer).where(Customer.organization_id == shop.org.id,
+                                                     Customer.phone_number == JUAN))
