@@ -39,6 +39,11 @@ class Turn:
     deadline: float | None = None
     #: The text was heard from a voice note, not typed.
     spoken: bool = False
+    #: When a list (processing gives one): writes the engine wants in the transaction that
+    #: records the turn's replies, as ``async (session) -> None`` callables, so its state
+    #: (the rule engine's flow, the tool traces) commits if and only if the replies do.
+    #: None: the engine writes them itself.
+    writes: list | None = None
 
 
 @dataclass(frozen=True, slots=True)

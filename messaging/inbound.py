@@ -177,6 +177,9 @@ async def store_inbound(db: Database, inbound: InboundMessage, *, now: datetime,
         return Stored(conversation_id, inserted, inserted is None)
 
 
+_CONVERSATIONS = Conversation.__table__
+
+
 async def next_sequences(session: AsyncSession, conversation_id: uuid.UUID, organization_id: uuid.UUID | None,
                          count: int, **changes) -> tuple[int, str] | None:
     """Reserve ``count`` places in the conversation's order (and apply ``changes`` to its row).
@@ -187,10 +190,9 @@ async def next_sequences(session: AsyncSession, conversation_id: uuid.UUID, orga
     messages, so none waits on another in the opposite order.
     """
     row = (await session.execute(
-        update(Conversation)
-        .where(Conversation.organization_id == organization_id, Conversation.id == conversation_id)
-        .values(last_sequence=Conversation.last_sequence + count, **changes)
-        .returning(Conversation.last_sequence, Conversation.reply_to)
-        .execution_options(synchronize_session=False)
+        update(_CONVERSATIONS)  # Core, on the table: no ORM bookkeeping on this hot path
+        .where(_CONVERSATIONS.c.organization_id == organization_id, _CONVERSATIONS.c.id == conversation_id)
+        .values(last_sequence=_CONVERSATIONS.c.last_sequence + count, **changes)
+        .returning(_CONVERSATIONS.c.last_sequence, _CONVERSATIONS.c.reply_to)
     )).first()
     return None if row is None else (row[0] - count + 1, row[1])

@@ -31,7 +31,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.runtime import reading
 from messaging.spanish.phones import format_phone
-from storage import Customer, Database, OnboardingKind, OnboardingSession, Organization, OrganizationStatus, Staff
+from storage import (
+    NO_ORGANIZATION,
+    Customer,
+    Database,
+    OnboardingKind,
+    OnboardingSession,
+    Organization,
+    OrganizationStatus,
+    PermissionLevel,
+    Staff,
+)
 from storage.ids import new_id
 from storage.queries import organization_of_number
 
@@ -59,6 +69,23 @@ class Route:
     customer_name: str | None = None
     #: For REDIRECT and SUSPENDED: the whole answer, no engine involved.
     fixed_reply: str | None = None
+    #: Read with the route (one statement) so a turn need not read them again: the staff
+    #: member's permission level and whether they have written before, the customer's
+    #: verified name, and the organization's profile columns (:class:`OrganizationFacts`).
+    staff_level: PermissionLevel | None = None
+    staff_has_written: bool = True
+    customer_known: bool = False
+    customer_name_verified_at: datetime | None = None
+    organization: "OrganizationFacts | None" = None
+
+
+@dataclass(frozen=True, slots=True)
+class OrganizationFacts:
+    """The organization's columns a turn's business profile needs, read by routing."""
+
+    business_type: str | None
+    whatsapp_number: str | None
+    catalog_version: int
 
 
 _FINISHED_ONBOARDING = ("completed",)
@@ -76,18 +103,25 @@ def redirect_notice(businesses: list[tuple[str, str | None]]) -> str:
 
 
 async def route_message(db: Database, *, business_number: str, phone: str, central_number: str,
-                        now: datetime) -> Route:
-    """Decide the route; creates the customer on first contact (its own short write)."""
+                        now: datetime, tenant: uuid.UUID | None = None) -> Route:
+    """Decide the route; creates the customer on first contact (its own short write).
+
+    ``tenant``: the organization the message was stored under (its conversation's), which
+    the webhook took from the receiving number when it stored it. Given, the number is not
+    looked up again: the message is answered by the salon it was written to.
+    """
     if business_number == central_number:
         async with db.session() as session:
             route = await _route_central(session, phone)
     else:
         async with reading(db) as session:
-            route = await _route_business(session, business_number=business_number, phone=phone)
+            route = await _route_business(session, business_number=business_number, phone=phone,
+                                          tenant=None if tenant == NO_ORGANIZATION else tenant)
     if route.kind is RouteKind.CUSTOMER and route.customer_id is None:
         async with db.transaction(write=True) as session:
             customer = await _customer(session, route.organization_id, phone, now)
-        route = replace(route, customer_id=customer.id, customer_name=customer.name)
+        route = replace(route, customer_id=customer.id, customer_name=customer.name, customer_known=True,
+                        customer_name_verified_at=customer.name_verified_at)
     return route
 
 
@@ -98,9 +132,10 @@ async def route_message(db: Database, *, business_number: str, phone: str, centr
 _ORG = bindparam("org_id")
 _BUSINESS_SENDER = (
     select(Organization.id, Organization.name, Organization.timezone, Organization.status,
+           Organization.business_type, Organization.whatsapp_number, Organization.catalog_version,
            Staff.id.label("staff_id"), Staff.name.label("staff_name"), Staff.first_message_at,
-           OnboardingSession.state.label("onboarding"),
-           Customer.id.label("customer_id"), Customer.name.label("customer_name"))
+           Staff.permission_level, OnboardingSession.state.label("onboarding"),
+           Customer.id.label("customer_id"), Customer.name.label("customer_name"), Customer.name_verified_at)
     .select_from(Organization)
     .outerjoin(Staff, and_(Staff.organization_id == Organization.id, Staff.phone_number == bindparam("phone"),
                            Staff.is_active.is_(True)))
@@ -112,20 +147,24 @@ _BUSINESS_SENDER = (
 )
 
 
-async def _route_business(session: AsyncSession, *, business_number: str, phone: str) -> Route:
-    org_id = await organization_of_number(session, business_number)
+async def _route_business(session: AsyncSession, *, business_number: str, phone: str,
+                          tenant: uuid.UUID | None = None) -> Route:
+    org_id = tenant or await organization_of_number(session, business_number)
     row = (await session.execute(_BUSINESS_SENDER, {"org_id": org_id, "phone": phone})).first() if org_id else None
     if row is None:
         return Route(RouteKind.UNKNOWN_NUMBER, phone)
-    base = dict(phone=phone, organization_id=row.id, organization_name=row.name, organization_timezone=row.timezone)
+    base = dict(phone=phone, organization_id=row.id, organization_name=row.name, organization_timezone=row.timezone,
+                organization=OrganizationFacts(row.business_type, row.whatsapp_number, row.catalog_version))
     if row.status in (OrganizationStatus.SUSPENDED, OrganizationStatus.CHURNED):
         return Route(RouteKind.SUSPENDED, fixed_reply=suspended_notice(row.name), **base)
     if row.staff_id is not None:
         onboarding = row.onboarding
         first = row.first_message_at is None or (onboarding is not None and onboarding not in _FINISHED_ONBOARDING)
         return Route(RouteKind.STAFF_ONBOARDING if first else RouteKind.MANAGEMENT,
-                     staff_id=row.staff_id, staff_name=row.staff_name, **base)
-    return Route(RouteKind.CUSTOMER, customer_id=row.customer_id, customer_name=row.customer_name, **base)
+                     staff_id=row.staff_id, staff_name=row.staff_name, staff_level=row.permission_level,
+                     staff_has_written=row.first_message_at is not None, **base)
+    return Route(RouteKind.CUSTOMER, customer_id=row.customer_id, customer_name=row.customer_name,
+                 customer_known=row.customer_id is not None, customer_name_verified_at=row.name_verified_at, **base)
 
 
 async def _route_central(session: AsyncSession, phone: str) -> Route:
@@ -150,7 +189,8 @@ async def _route_central(session: AsyncSession, phone: str) -> Route:
     base = dict(organization_id=org.id, organization_name=org.name, organization_timezone=org.timezone)
     if org.status is OrganizationStatus.SUSPENDED:
         return Route(RouteKind.SUSPENDED, phone, fixed_reply=suspended_notice(org.name), **base)
-    return Route(RouteKind.MANAGEMENT, phone, staff_id=staff.id, staff_name=staff.name, **base)
+    return Route(RouteKind.MANAGEMENT, phone, staff_id=staff.id, staff_name=staff.name,
+                 staff_level=staff.permission_level, staff_has_written=staff.first_message_at is not None, **base)
 
 
 async def _customer(session: AsyncSession, organization_id: uuid.UUID, phone: str, now: datetime) -> Customer:

@@ -47,9 +47,33 @@ def enqueue(
     from_number: str | None = None,
     send_after: datetime | None = None,
 ) -> OutboundMessage:
+    row = OutboundMessage(**outbox_values(
+        now=now, to=to, organization_id=organization_id, body=body, kind=kind, template_name=template_name,
+        variables=variables, dedupe_key=dedupe_key, appointment_id=appointment_id, conversation_id=conversation_id,
+        from_number=from_number, send_after=send_after))
+    session.add(row)
+    return row
+
+
+def outbox_values(
+    *,
+    now: datetime,
+    to: str,
+    organization_id: uuid.UUID | None,
+    body: str | None = None,
+    kind: str = "reply",
+    template_name: str | None = None,
+    variables: dict[str, Any] | None = None,
+    dedupe_key: str | None = None,
+    appointment_id: uuid.UUID | None = None,
+    conversation_id: uuid.UUID | None = None,
+    from_number: str | None = None,
+    send_after: datetime | None = None,
+) -> dict[str, Any]:
+    """An outbox row's columns, for :func:`enqueue` or a Core insert on a hot path (a turn's replies)."""
     if body is None and template_name is None:
         raise ValueError("an outbound message needs a body or a template")
-    row = OutboundMessage(
+    return dict(
         id=new_id(),
         organization_id=organization_id,
         conversation_id=conversation_id,
@@ -67,5 +91,3 @@ def enqueue(
         created_at=now,
         updated_at=now,
     )
-    session.add(row)
-    return row

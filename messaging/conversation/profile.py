@@ -104,18 +104,61 @@ async def load_profile(db, organization_id: uuid.UUID) -> BusinessProfile | None
         org = (await session.execute(_ORGANIZATION, {"org_id": organization_id})).first()
         if org is None:
             return None
-        parts = _CATALOG_PARTS.get(organization_id)
-        if parts is None or parts[0] != org.catalog_version:
-            parts = (org.catalog_version, *await _catalog_parts(session, organization_id))
-            _CATALOG_PARTS[organization_id] = parts
-            while len(_CATALOG_PARTS) > CATALOG_PARTS_SIZE:
-                _CATALOG_PARTS.popitem(last=False)
-        else:
-            _CATALOG_PARTS.move_to_end(organization_id)
+        parts = _cached_parts(organization_id, org.catalog_version)
+        if parts is None:
+            parts = _keep_parts(organization_id, org.catalog_version, await _catalog_parts(session, organization_id))
+    return _profile(org.id, org.name, org.business_type, org.timezone, org.whatsapp_number, parts)
+
+
+async def profile_of_route(db, route) -> BusinessProfile | None:
+    """The profile of the routed organization, from what routing read with the route
+    (``Route.organization``: name, zone, catalog version…) and the per-process catalog cache:
+    no statement at all when the catalog is cached at that version. Routes built without those
+    facts (tests, the central number) read it as :func:`load_profile` does."""
+    facts = route.organization
+    if route.organization_id is None:
+        return None
+    if facts is None:
+        return await load_profile(db, route.organization_id)
+    parts = _cached_parts(route.organization_id, facts.catalog_version)
+    if parts is None:
+        async with reading(db) as session:
+            # Read after the version routing saw: at worst these parts are newer than it, and the
+            # next turn (seeing a newer version) reads them again; never older parts under a newer one.
+            parts = _keep_parts(route.organization_id, facts.catalog_version,
+                                await _catalog_parts(session, route.organization_id))
+    return _profile(route.organization_id, route.organization_name, facts.business_type,
+                    route.organization_timezone, facts.whatsapp_number, parts)
+
+
+def customer_of_route(route) -> CustomerInfo | None:
+    """The sender as a customer, from what routing read (None when routing did not read it)."""
+    if not route.customer_known or route.customer_id is None:
+        return None
+    return CustomerInfo(route.customer_id, route.phone, route.customer_name, route.customer_name_verified_at)
+
+
+def _cached_parts(organization_id: uuid.UUID, version: int) -> tuple | None:
+    parts = _CATALOG_PARTS.get(organization_id)
+    if parts is None or parts[0] != version:
+        return None
+    _CATALOG_PARTS.move_to_end(organization_id)
+    return parts
+
+
+def _keep_parts(organization_id: uuid.UUID, version: int, read: tuple) -> tuple:
+    parts = (version, *read)
+    _CATALOG_PARTS[organization_id] = parts
+    while len(_CATALOG_PARTS) > CATALOG_PARTS_SIZE:
+        _CATALOG_PARTS.popitem(last=False)
+    return parts
+
+
+def _profile(organization_id, name, business_type, timezone, whatsapp_number, parts: tuple) -> BusinessProfile:
     _, address, hours, services, team = parts
     return BusinessProfile(
-        organization_id=org.id, name=org.name, business_type=org.business_type, timezone=org.timezone,
-        whatsapp_number=org.whatsapp_number, address=address, hours=hours, services=services, team=team,
+        organization_id=organization_id, name=name, business_type=business_type, timezone=timezone,
+        whatsapp_number=whatsapp_number, address=address, hours=hours, services=services, team=team,
     )
 
 

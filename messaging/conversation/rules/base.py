@@ -14,9 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, case, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
-from storage import FlowSession
+from messaging.runtime import reading
+from storage import FlowSession, FunctionTrace
+from storage.ids import new_id
 from wording import WEEKDAYS, at_time, day_reference, format_price, format_time, hour_words
 
 from ..profile import BusinessProfile, CustomerInfo
@@ -55,6 +58,8 @@ class TurnState:
     staff_id: uuid.UUID | None = None
     staff_name: str | None = None
     flow: Flow | None = None
+    #: What the engine read of the flow's row (``save_flow`` writes without reading it again).
+    stored_flow: "StoredFlow | None" = None
     resumed: bool = False
     replies: list[str] = field(default_factory=list)
     #: The customer flows' reading of this message and their typed memory (rules/customer/state.py).
@@ -152,10 +157,37 @@ def time_words(t: time) -> str:
 # ---------------------------------------------------------------- persistence
 
 
+@dataclass(frozen=True, slots=True)
+class StoredFlow:
+    """What :func:`read_flow` saw of the conversation's flow row: :func:`save_flow` writes
+    from it without reading the row again."""
+
+    organization_id: uuid.UUID | None
+    exists: bool
+
+
 async def load_flow(db, conversation_id: uuid.UUID, now: datetime) -> tuple[Flow | None, Flow | None]:
     """(the open flow, the abandoned one to maybe resume)."""
     async with db.session() as session:
         row = await session.scalar(select(FlowSession).where(FlowSession.conversation_id == conversation_id))
+    return _flows(row, now)
+
+
+_FLOW_ROW = (select(FlowSession.flow_type, FlowSession.state, FlowSession.last_active_state,
+                    FlowSession.collected_data, FlowSession.last_message_at)
+             .where(FlowSession.organization_id == bindparam("org"), FlowSession.conversation_id == bindparam("conv")))
+
+
+async def read_flow(db, conversation_id: uuid.UUID, organization_id: uuid.UUID, now: datetime
+                    ) -> tuple[Flow | None, Flow | None, StoredFlow]:
+    """:func:`load_flow` for a turn that knows the flow's organization (one shard on Citus):
+    one Core read, and what it saw, for :func:`save_flow`."""
+    async with reading(db) as session:
+        row = (await session.execute(_FLOW_ROW, {"org": organization_id, "conv": conversation_id})).first()
+    return (*_flows(row, now), StoredFlow(organization_id, row is not None))
+
+
+def _flows(row, now: datetime) -> tuple[Flow | None, Flow | None]:
     if row is None or row.flow_type == "llm":  # the LLM engine's memory, not a rule flow
         return None, None
     data = row.collected_data if isinstance(row.collected_data, dict) else {}  # JSON of any shape: never a crash
@@ -171,14 +203,37 @@ async def load_flow(db, conversation_id: uuid.UUID, now: datetime) -> tuple[Flow
     return Flow(row.flow_type, row.state, dict(data)), None
 
 
+_TRACES = FunctionTrace.__table__
+_TRACE_COLUMNS = tuple((prop.key, prop.columns[0].name) for prop in FunctionTrace.__mapper__.column_attrs
+                       if prop.key != "id")
+
+
+def trace_rows(traces: list) -> list[dict]:
+    """The traces the tools kept (transient ``FunctionTrace`` objects) as rows for one Core
+    INSERT: the ORM's unit of work cost more CPU than the rest of the turn's writes."""
+    rows = []
+    for trace in traces:
+        row = {"id": trace.id or new_id()}
+        for key, name in _TRACE_COLUMNS:
+            row[name] = getattr(trace, key)
+        rows.append(row)
+    return rows
+
+
+async def insert_traces(session, traces: list) -> None:
+    if traces:
+        rows, traces[:] = trace_rows(traces), []
+        await session.execute(_TRACES.insert(), rows)
+
+
 async def flush_traces(db, traces: list) -> None:
     """Tool traces kept during the turn, in one write (best effort: a trace never breaks a turn)."""
     if not traces:
         return
-    pending, traces[:] = list(traces), []
+    pending = list(traces)
     try:
         async with db.transaction(write=True) as session:
-            session.add_all(pending)
+            await insert_traces(session, traces)
     except Exception:  # noqa: BLE001
         import logging
 
@@ -186,11 +241,16 @@ async def flush_traces(db, traces: list) -> None:
 
 
 async def save_flow(db, conversation_id: uuid.UUID, flow: Flow | None, *, organization_id, customer_id, staff_id,
-                    now: datetime, abandoned: Flow | None = None, traces: list | None = None) -> None:
+                    now: datetime, abandoned: Flow | None = None, traces: list | None = None,
+                    stored: StoredFlow | None = None) -> None:
+    if stored is not None and stored.organization_id == organization_id:
+        async with db.transaction(write=True) as session:
+            await write_flow(session, conversation_id, flow, stored, customer_id=customer_id, staff_id=staff_id,
+                             now=now, abandoned=abandoned, traces=traces)
+        return
     async with db.transaction(write=True) as session:
         if traces:
-            session.add_all(traces)
-            traces.clear()
+            await insert_traces(session, traces)
         row = await session.scalar(select(FlowSession).where(FlowSession.conversation_id == conversation_id))
         if flow is None and abandoned is not None:
             flow, state, last = abandoned, "abandoned", abandoned.state
@@ -212,3 +272,48 @@ async def save_flow(db, conversation_id: uuid.UUID, flow: Flow | None, *, organi
         row.collected_data = flow.memory.dump() if flow.memory is not None else dict(flow.data)
         row.last_message_at = now
         row.updated_at = now
+
+
+_FLOWS = FlowSession.__table__
+#: Built once: building an upsert (its ``excluded`` alias above all) cost more CPU than running it.
+_UPSERTS: dict[str, Any] = {}
+_CLOSE = (update(_FLOWS)
+          .where(_FLOWS.c.organization_id == bindparam("org"), _FLOWS.c.conversation_id == bindparam("conv"))
+          .values(state=case((_FLOWS.c.state.in_(sorted(TERMINAL)), _FLOWS.c.state), else_="done"),
+                  last_message_at=bindparam("now"), updated_at=bindparam("now")))
+
+
+def _upsert(dialect: str):
+    statement = _UPSERTS.get(dialect)
+    if statement is None:
+        insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_FLOWS)
+        excluded = insert.excluded
+        statement = _UPSERTS[dialect] = insert.on_conflict_do_update(
+            index_elements=[_FLOWS.c.conversation_id, _FLOWS.c.organization_id],
+            set_={"flow_type": excluded.flow_type, "state": excluded.state,
+                  "last_active_state": func.coalesce(excluded.last_active_state, _FLOWS.c.last_active_state),
+                  "collected_data": excluded.collected_data, "last_message_at": excluded.last_message_at,
+                  "updated_at": excluded.updated_at})
+    return statement
+
+
+async def write_flow(session, conversation_id: uuid.UUID, flow: Flow | None, stored: StoredFlow, *, customer_id,
+                     staff_id, now: datetime, abandoned: Flow | None = None, traces: list | None = None) -> None:
+    """:func:`save_flow`'s writes in the caller's transaction, without reading the row again:
+    one upsert on (conversation, organization), the key every writer of flows uses, or one
+    UPDATE closing it; plus one INSERT of the turn's tool traces."""
+    await insert_traces(session, traces or [])
+    if flow is None and abandoned is not None:
+        flow, state, last = abandoned, "abandoned", abandoned.state
+    elif flow is None:
+        if stored.exists:
+            await session.execute(_CLOSE, {"org": stored.organization_id, "conv": conversation_id, "now": now})
+        return
+    else:
+        state, last = flow.state, (flow.state if flow.state not in TERMINAL else None)
+    await session.execute(_upsert(session.bind.dialect.name), {
+        "id": new_id(), "conversation_id": conversation_id, "organization_id": stored.organization_id,
+        "customer_id": customer_id, "staff_id": staff_id, "flow_type": str(flow.type), "state": str(state),
+        "last_active_state": str(last) if last else None,  # a StrEnum step is stored as its plain value
+        "collected_data": flow.memory.dump() if flow.memory is not None else dict(flow.data),
+        "last_message_at": now, "created_at": now, "updated_at": now})

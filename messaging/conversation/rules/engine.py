@@ -13,10 +13,10 @@ import logging
 from messaging.engine import Reply, Turn
 from messaging.routing import RouteKind
 
-from ..profile import load_customer, load_profile
+from ..profile import customer_of_route, load_customer, profile_of_route
 from ..tools import ToolContext
 from . import customer, onboarding, staff
-from .base import TurnState, flush_traces, load_flow, save_flow
+from .base import TurnState, flush_traces, read_flow, save_flow, write_flow
 
 log = logging.getLogger("parlo.conversation")
 
@@ -40,7 +40,7 @@ class RuleEngine:
         route = turn.route
         ctx = turn.context
         now = ctx.now()
-        profile = await load_profile(ctx.db, route.organization_id) if route.organization_id else None
+        profile = await profile_of_route(ctx.db, route)  # no statement when routing read the catalog's version
         tc = ToolContext(ctx, profile, turn.conversation_id, route.phone,
                          profile.whatsapp_number if profile else None, traces=traces)
         t = TurnState(text=turn.text.strip(), tc=tc, route_kind=route.kind.value, profile=profile, now=now,
@@ -55,10 +55,11 @@ class RuleEngine:
             return t.replies
         family = customer if route.kind is RouteKind.CUSTOMER else staff
         if route.kind is RouteKind.CUSTOMER:
-            t.customer = await load_customer(ctx.db, profile.organization_id, route.customer_id)
+            t.customer = customer_of_route(route) or await load_customer(ctx.db, profile.organization_id,
+                                                                          route.customer_id)
         elif route.kind is not RouteKind.MANAGEMENT:
             return []
-        t.flow, abandoned = await load_flow(ctx.db, turn.conversation_id, now)
+        t.flow, abandoned, t.stored_flow = await read_flow(ctx.db, turn.conversation_id, profile.organization_id, now)
         if abandoned is not None:
             u = family.understand(t)
             if u.intent not in family.STRONG:
@@ -88,6 +89,21 @@ def _answers(t: TurnState) -> bool:
 
 async def _persist(t: TurnState, turn: Turn, abandoned) -> None:
     route = turn.route
-    await save_flow(t.tc.ctx.db, turn.conversation_id, t.flow, organization_id=route.organization_id,
+    flow, abandoned = t.flow, (abandoned if t.flow is None else None)
+    traces = list(t.tc.traces or ())
+    if t.tc.traces:
+        t.tc.traces.clear()  # they go with the flow's write, not with respond()'s flush
+    if turn.writes is not None and t.stored_flow is not None:
+        # Written in the transaction that records the replies: the flow moves on if and only if
+        # the person gets the answer (a turn that fails to record runs again from the same state).
+        stored = t.stored_flow
+
+        async def write(session) -> None:
+            await write_flow(session, turn.conversation_id, flow, stored, customer_id=route.customer_id,
+                             staff_id=route.staff_id, now=t.now, abandoned=abandoned, traces=traces)
+
+        turn.writes.append(write)
+        return
+    await save_flow(t.tc.ctx.db, turn.conversation_id, flow, organization_id=route.organization_id,
                     customer_id=route.customer_id, staff_id=route.staff_id, now=t.now,
-                    abandoned=abandoned if t.flow is None else None, traces=t.tc.traces)
+                    abandoned=abandoned, traces=traces, stored=t.stored_flow)
