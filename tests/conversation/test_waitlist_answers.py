@@ -96,3 +96,13 @@ async def test_a_yes_with_no_offer_standing_is_not_an_answer_to_one(rules_app, d
     answer = await Chat(rules_app, db, "+5215533330000", shop.number).say("sí")
     assert "aparté" not in answer and await _status(db, entry) is WaitlistStatus.WAITING
     assert not await appointments_of(db, shop)
+
+
+async def test_no_puedo_a_esa_hora_declines_the_offer(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    ana = await add_customer(db, shop, ANA, "Ana Ruiz", verified=clock() - timedelta(days=3))
+    entry = await _waiting(db, shop, ana, clock, 60)
+    await _luis_cancels(rules_app, db, shop, clock)
+    answer = await Chat(rules_app, db, "+5215533330000", shop.number).say("no puedo a esa hora")
+    assert "alguien más" in answer, answer
+    assert await _status(db, entry) is WaitlistStatus.EXPIRED

@@ -2,12 +2,12 @@
 
 The offer is a notice (``waitlist_offer``, written by ``resolvers.scheduling.waitlist_offers``),
 not a flow: the customer answers whenever they read it. So a bare yes or no ("sí", "va, lo
-quiero", "apártamelo", "no, gracias") from a customer with an offer standing answers it,
-unless a flow of ours is waiting on a yes/no of its own (then the flow asked last). "Sí"
-books the offered time through ``accept_waitlist_offer`` (the use case writes the owner's
-new-booking notice); if someone took it meanwhile, the customer is told and asked for
-another day. "No" declines it (``decline_waitlist_offer``): the time goes to the next
-customer waiting. Anything else (a request, a day, a service) is not about the offer.
+quiero", "apártamelo", "no, gracias", "no puedo a esa hora") from a customer with an offer
+standing answers it, unless a flow of ours is waiting on a yes/no of its own (then the flow
+asked last). "Sí" books the offered time through ``accept_waitlist_offer`` (the use case
+writes the owner's new-booking notice); if someone took it meanwhile, the customer is told
+and asked for another day. "No" declines it (``decline_waitlist_offer``): the time goes to
+the next customer waiting. Anything else (a request, a day, a service) is not about the offer.
 """
 
 from __future__ import annotations
@@ -28,15 +28,20 @@ _OWN_YES_NO = frozenset({Step.CONFIRMING, Step.CANCELLING, Step.NAME, Step.SATIS
                          Step.OFFERED_BOOKING, Step.OFFERED_HANDOFF})
 _TAKE_IT = re.compile(r"^\s*(?:(?:si|va|sale|ok|claro)\s+)?(?:lo\s+quiero|me\s+lo\s+quedo|apartamelo|apartalo|"
                       r"agendamelo|yo\s+lo\s+tomo|lo\s+tomo)\b")
+_CANNOT = re.compile(r"^\s*(?:no|ya\s+no|nel)\s+(?:puedo|podre|alcanzo|llego|me\s+queda|me\s+sirve|me\s+acomoda)\b"
+                     r"(?:\s+(?:a\s+esa\s+hora|ese\s+dia|ya|gracias|,?\s*gracias))?\s*[.!]*\s*$")
 _ONLY_AN_ANSWER = frozenset({Act.CONFIRM, Act.DENY, Act.THANK, Act.GREET})
 
 
 def _answer(t: TurnState) -> bool | None:
     """The yes or no the message is, if that is all it is."""
+    norm = normalize(t.text)
+    if _CANNOT.match(norm):  # "no puedo a esa hora": a no to the offer, though it reads as a statement
+        return False
     f = frame(t)
     if f.services or f.staff or not f.when.is_empty or f.choice is not None:
         return None
-    if _TAKE_IT.match(normalize(t.text)):
+    if _TAKE_IT.match(norm):
         return True
     if set(f.acts) - _ONLY_AN_ANSWER:
         return None
