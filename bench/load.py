@@ -523,6 +523,13 @@ async def measure(args, stack: Stack, db: Database) -> list[str]:
         print(cpu.per_operation(before, cpu.sample(), booked["ok"]))
         if not booked["ok"]:
             problems.append("no booking succeeded (see the server log; raise --seconds on a loaded machine)")
+        if args.bookings_only:  # the worker delivers what the bookings wrote, then the checks
+            for _ in range(120):
+                if not await scalar(db, "SELECT count(*) FROM outbound_messages WHERE status IN ('pending', 'sending')"):
+                    break
+                await asyncio.sleep(0.5)
+            stack.stop_worker()
+            return problems + await checks(db, acknowledged)
         stack.stop_worker()
 
         # 2. webhooks into a stopped worker: acknowledged and stored; the backlog of figure 3
@@ -627,6 +634,7 @@ def main() -> None:
     parser.add_argument("--model-burst", type=int, default=800, help="messages sent at once for the slow-model figure")
     parser.add_argument("--worker-warmup", type=float, default=1.0, help="seconds after the workers' first beat")
     parser.add_argument("--drain-timeout", type=float, default=600)
+    parser.add_argument("--bookings-only", action="store_true", help="figure 1 and the checks, nothing else")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("bench/load.py needs wrk: apt-get install wrk")

@@ -94,3 +94,60 @@ async def test_the_agenda_reads_who_what_and_where_with_its_appointments(client,
                for a in appointments)
     assert {a["customer"]["name"] for a in appointments} >= {f"Cliente {n}" for n in range(20)}
     assert named == bare, f"{bare} statements for the bare agenda, {named} with names"
+
+
+BOOK = """mutation($i: BookAppointmentInput!) { bookAppointment(input: $i) { __typename ... on Problem { message }
+  ... on Booking { customer { name phone } appointments { id status startsAt customer { name phone } service { name }
+  staff { name } spot { name } } } } }"""
+#: A booking over /graphql, warm (the catalog cached): the token's staff row, the place with the
+#: customer, availability, occupancy, the customer's insert (a new phone only), then the
+#: appointment, its occupancy, the outbox rows and the activity line (one INSERT each), and
+#: the month's usage. The answer's customer, service, staff and spot each add one DataLoader read.
+BOOKING_OVER_HTTP = 10
+ANSWER_LOADS = 4
+
+
+async def test_a_booking_over_graphql_costs_a_fixed_handful_of_statements_and_answers_with_its_rows(client, db, clock):
+    from sqlalchemy import select
+
+    from storage import ActivityEvent, Occupancy, OutboundMessage
+
+    full = await full_salon(db, clock(), name="Estética Lupita", phone_prefix="+52551234")
+    s = full.salon
+    token = staff_token(s, s.ana, clock())
+
+    async def book(minutes: int, phone: str, name: str) -> tuple[int, dict]:
+        start = datetime(2026, 1, 19, 16, 0, tzinfo=timezone.utc) + timedelta(minutes=minutes)
+        return await _booked(client, token, {"i": {
+            "serviceIds": [str(s.corte.id)], "staffId": str(s.beto.id), "start": start.isoformat(),
+            "customerPhone": phone, "customerName": name}})
+
+    await book(0, "5598700001", "Primera")  # warms the catalog cache
+    new_customer, body = await book(60, "5598700002", "Nueva Clienta")
+    again, _ = await book(120, "5598700002", "Nueva Clienta")
+    assert new_customer <= BOOKING_OVER_HTTP + ANSWER_LOADS, new_customer
+    assert again <= BOOKING_OVER_HTTP + ANSWER_LOADS - 1, again  # the customer exists: no insert
+
+    booking = body["bookAppointment"]
+    assert booking["__typename"] == "Booking", booking
+    assert booking["customer"] == {"name": "Nueva Clienta", "phone": "+525598700002"}
+    [appointment] = booking["appointments"]
+    assert appointment["status"] == "CONFIRMED" and appointment["customer"] == booking["customer"]
+    assert appointment["service"]["name"] == s.corte.name and appointment["staff"]["name"] == s.beto.name
+    assert appointment["spot"] is not None
+    async with db.session() as session:
+        row_id = uuid.UUID(appointment["id"])
+        stored = await session.get(Appointment, row_id)
+        assert stored is not None and stored.status is AppointmentStatus.CONFIRMED
+        customer = await session.get(Customer, stored.customer_id)
+        assert customer.phone_number == "+525598700002" and customer.name == "Nueva Clienta"
+        assert (await session.scalars(select(Occupancy).where(Occupancy.appointment_id == row_id))).all()
+        notices = (await session.scalars(select(OutboundMessage).where(OutboundMessage.appointment_id == row_id))).all()
+        assert "appointment_confirmation" in {n.template_name for n in notices}  # in the booking's transaction
+        assert (await session.scalars(select(ActivityEvent).where(ActivityEvent.subject_id == row_id))).all()
+
+
+async def _booked(client, token, variables) -> tuple[int, dict]:
+    with counting(client.app.state.services.db.engine) as statements:
+        body = data(await gql(client, BOOK, variables, token=token))
+    return len(statements), body
