@@ -106,3 +106,18 @@ async def test_no_puedo_a_esa_hora_declines_the_offer(rules_app, db, clock):
     answer = await Chat(rules_app, db, "+5215533330000", shop.number).say("no puedo a esa hora")
     assert "alguien más" in answer, answer
     assert await _status(db, entry) is WaitlistStatus.EXPIRED
+
+
+async def test_a_si_to_the_offer_hours_after_an_abandoned_booking_still_books_the_offer(rules_app, db, clock):
+    shop = await don_carlos(db, clock())
+    ana = await add_customer(db, shop, ANA, "Ana Ruiz", verified=clock() - timedelta(days=3))
+    entry = await _waiting(db, shop, ana, clock, 60)
+    ana_chat = Chat(rules_app, db, "+5215533330000", shop.number)
+    assert "•" in await ana_chat.say("quiero una barba el lunes")  # times offered, then she goes quiet
+    clock.advance(timedelta(hours=2))
+    await _luis_cancels(rules_app, db, shop, clock)
+
+    done = await ana_chat.say("sí")
+
+    assert "Listo, Ana" in done and "12:00 PM" in done, done
+    assert await _status(db, entry) is WaitlistStatus.BOOKED
