@@ -150,7 +150,8 @@ async def _wait_for_the_answer(session: AsyncSession, organization: Organization
         Conversation.phone_number == customer.phone_number).limit(1))).first()
     if conversation is None:
         return  # never wrote to us: their first message finds the marked visit through "mis citas"
-    data = {"appointment_id": str(first.id), "service_id": str(services[0]) if services else None,
+    # The conversation's typed memory (messaging/conversation/rules/customer/new_time.py, version 1).
+    data = {"version": 1, "appointment_id": str(first.id), "service_id": str(services[0]) if services else None,
             "old_start": _iso(first.starts_at), "options": options, "day": first.starts_at.isoformat()}
     flow = (await session.scalars(select(FlowSession).where(FlowSession.organization_id == organization.id,
                                                             FlowSession.conversation_id == conversation.id))).first()

@@ -107,3 +107,42 @@ async def test_the_owners_summary_counts_visits_waiting_for_a_new_time_and_the_w
     assert "1 cita espera nueva hora" in render("daily_summary", summary.template_variables, now=clock()).body
     assert all(line["customer_name"] != "Juan Pérez" for line in summary.template_variables["appointments"])
     clock.set(clock() + timedelta(minutes=1))
+
+
+async def _juan_waiting_for_a_new_time(rules_app, db, clock):
+    shop, juan, visit = await _pedro_out_and_carlos_full(db, clock)
+    juan_chat = Chat(rules_app, db, juan.phone_number, shop.number)
+    await juan_chat.say("hola")
+    carlos = Chat(rules_app, db, "+525512345001", shop.number)
+    await carlos.say("Pedro se enfermó, no viene mañana")
+    await carlos.say("aplica")
+    (notice,) = [m for m in await outbound_to(db, juan.phone_number) if m.template_name == "appointment_needs_new_time"]
+    return shop, juan_chat, visit, notice.template_variables["options"]
+
+
+async def _rewrite_flow(db, phone, change) -> None:
+    from storage import Conversation, FlowSession
+
+    async with db.transaction(write=True) as s:
+        conversation = await s.scalar(select(Conversation).where(Conversation.phone_number == phone))
+        row = await s.scalar(select(FlowSession).where(FlowSession.conversation_id == conversation.id))
+        assert row.flow_type == "new_time" and row.collected_data["version"] == 1
+        row.collected_data = change(dict(row.collected_data))
+
+
+async def test_offers_written_before_the_flow_was_versioned_still_book(rules_app, db, clock):
+    shop, juan_chat, visit, options = await _juan_waiting_for_a_new_time(rules_app, db, clock)
+    await _rewrite_flow(db, juan_chat.sender, lambda row: {k: v for k, v in row.items() if k != "version"})
+    answer = await juan_chat.say("la 1")
+    moved = await _row(db, visit.id)
+    assert moved.needs_new_time_at is None, answer
+    assert moved.starts_at == datetime.fromisoformat(options[0]["starts_at"].replace("Z", "+00:00"))
+    assert "Listo" in answer
+
+
+async def test_a_damaged_offer_row_is_forgotten_with_an_apology_and_the_visit_keeps_waiting(rules_app, db, clock):
+    shop, juan_chat, visit, _ = await _juan_waiting_for_a_new_time(rules_app, db, clock)
+    await _rewrite_flow(db, juan_chat.sender, lambda row: {**row, "appointment_id": "no es un id", "options": "?"})
+    answer = await juan_chat.say("la 1")
+    assert "perdí el hilo" in answer and "se me complicó" not in answer
+    assert (await _row(db, visit.id)).needs_new_time_at is not None

@@ -12,6 +12,7 @@ import enum
 import logging
 import types
 import typing
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime, time
@@ -63,6 +64,8 @@ def encode(value: Any) -> Any:
         return [encode(v) for v in value]
     if isinstance(value, dict):
         return {str(k): encode(v) for k, v in value.items()}
+    if isinstance(value, uuid.UUID):
+        return str(value)
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     raise TypeError(f"cannot keep {type(value).__name__} in a flow")
@@ -122,6 +125,8 @@ def _value(tp: Any, value: Any) -> Any:
         return value
     if tp is str:
         return _str(value)
+    if tp is uuid.UUID:
+        return uuid.UUID(_str(value))
     raise TypeError(f"cannot read {tp!r}")
 
 
