@@ -88,10 +88,12 @@ async def sentences(ctx: Context, events: Sequence[ActivityEvent]) -> dict[uuid.
                           & (Customer.organization_id == Appointment.organization_id))
                     .join(ServiceType, (ServiceType.id == Appointment.service_type_id)
                           & (ServiceType.organization_id == Appointment.organization_id))
-                    .where(Appointment.id.in_(appointment_ids))):
+                    # the events' salons: one shard for a salon's feed (the admin's spans its salons)
+                    .where(Appointment.organization_id.in_(org_ids), Appointment.id.in_(appointment_ids))):
                 visits[appointment_id] = (starts_at, customer, service)
         if staff_ids:
-            for staff_id, name in await session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(staff_ids))):
+            for staff_id, name in await session.execute(select(Staff.id, Staff.name).where(
+                    Staff.organization_id.in_(org_ids), Staff.id.in_(staff_ids))):
                 staff_names[staff_id] = name
     return {e.id: sentence(e, organizations.get(e.organization_id), visits, staff_names) for e in events}
 

@@ -42,7 +42,8 @@ async def rate_recent_visit(ctx: Context, rating: int | None, *, feedback: str |
         visit = await session.scalar(query)
         if visit is None:
             return NotFound("No encontré una visita reciente para calificar.")
-        review = await session.scalar(select(AppointmentReview).where(AppointmentReview.appointment_id == visit.id))
+        review = await session.scalar(select(AppointmentReview).where(
+            AppointmentReview.organization_id == visit.organization_id, AppointmentReview.appointment_id == visit.id))
         if review is None:
             if rating is None:
                 return ValidationError("Primero dime tu calificación del 1 al 5.", field="rating")

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import BinaryExpression, BindParameter, BooleanClauseList, ColumnElement
 
 from storage.models.catalog import ServiceType, Spot
 from storage.models.organization import Location, Organization
@@ -72,6 +74,23 @@ def _catalog_bulk_write(state: ORMExecuteState) -> None:
     targets = select(entity.organization_id).distinct()
     if where is not None:
         targets = targets.where(where)
-    state.session.connection().execute(
-        update(_organizations).where(_organizations.c.id.in_(targets))
-        .values(catalog_version=_organizations.c.catalog_version + 1))
+    bump = update(_organizations).where(_organizations.c.id.in_(targets))
+    pinned = _pinned_tenant(where, entity.organization_id.expression)
+    if pinned is not None:
+        # The statement names its salon: say so to the bump too, so Citus sends it to that one
+        # shard (through the sub-select alone it cannot tell, and asks every shard).
+        bump = bump.where(_organizations.c.id == pinned)
+    state.session.connection().execute(bump.values(catalog_version=_organizations.c.catalog_version + 1))
+
+
+def _pinned_tenant(where, column):
+    """The value a WHERE clause sets ``organization_id`` to (``… AND organization_id = :x AND …``), if any."""
+    if where is None:
+        return None
+    conjuncts = where.clauses if isinstance(where, BooleanClauseList) and where.operator is operators.and_ else [where]
+    for clause in conjuncts:
+        if isinstance(clause, BinaryExpression) and clause.operator is operators.eq:
+            for side, other in ((clause.left, clause.right), (clause.right, clause.left)):
+                if isinstance(side, ColumnElement) and side.compare(column) and isinstance(other, BindParameter):
+                    return other
+    return None

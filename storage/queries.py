@@ -1,13 +1,18 @@
-"""Look-ups that must work before the organization is known (Citus: reference tables)."""
+"""Look-ups that must work before the organization is known (Citus: reference tables), and
+:func:`get_in`, a salon's row by its whole key."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.util import identity_key
 
 from storage.models.organization import WhatsAppNumber
+
+T = TypeVar("T", bound=Any)
 
 
 async def organization_of_number(session: AsyncSession, number: str) -> uuid.UUID | None:
@@ -26,3 +31,20 @@ async def tenant_of_number(session: AsyncSession, business_number: str, central_
 #: shard; tests/conversation/test_single_shard.py lets them through and nothing else.
 #: Put it in with ``select(...).prefix_with(ALL_SALONS)``.
 ALL_SALONS = "/* parlo:all-salons */"
+
+
+async def get_in(session: AsyncSession, model: type[T], organization_id: uuid.UUID | None,
+                 row_id: uuid.UUID | None) -> T | None:
+    """``session.get(model, row_id)`` for a salon's row, by its whole key ``(id, organization_id)``.
+
+    ``session.get`` knows a tenant row by ``id`` alone (storage.base), so on Citus its SELECT
+    goes to every shard; this one names the salon and goes to one. Like ``session.get`` it
+    answers from the session's identity map when the row is already there (no statement), and
+    a row of another salon is None.
+    """
+    if row_id is None:
+        return None
+    held = session.identity_map.get(identity_key(model, row_id))
+    if held is not None and not inspect(held).expired_attributes:
+        return held if held.organization_id == organization_id else None
+    return await session.scalar(select(model).where(model.organization_id == organization_id, model.id == row_id))

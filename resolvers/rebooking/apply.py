@@ -60,6 +60,7 @@ from storage import (
     RebookingPlan,
     is_exclusion_violation,
 )
+from storage.queries import get_in
 
 RACE_RETRIES = 2
 #: How far past a start an appointment's rows may reach (service plus clean-up).
@@ -143,7 +144,7 @@ async def _apply_once(ctx: Context, org_id: uuid.UUID, plan_id: uuid.UUID, wante
         organization = await load_organization(session, org_id, for_write=True)
         if not isinstance(organization, Organization):
             return organization
-        row = await session.get(RebookingPlan, plan_id)
+        row = await get_in(session, RebookingPlan, org_id, plan_id)
         if row is None or row.organization_id != org_id:
             return PLAN_NOT_FOUND
         plan = plan_from_row(row)
@@ -296,13 +297,15 @@ async def _write(session, organization: Organization, snapshot, appointments: di
         appointment.needs_new_time_at = None
         appointment.updated_at = now
         placed.append((appointment, booked))
-    await session.execute(delete(Occupancy).where(Occupancy.appointment_id.in_([a.id for a, _ in placed])))
+    await session.execute(delete(Occupancy).where(Occupancy.organization_id == organization.id,
+                                                 Occupancy.appointment_id.in_([a.id for a, _ in placed])))
     await session.flush()
     session.add_all(_occupancy_rows(snapshot, organization.id, placed))
     await session.flush()  # PostgreSQL's exclusion constraint speaks here
 
     customers = {c.id: c for c in await session.scalars(
-        select(Customer).where(Customer.id.in_({a.customer_id for a, _ in placed})))}
+        select(Customer).where(Customer.organization_id == organization.id,
+                               Customer.id.in_({a.customer_id for a, _ in placed})))}
     queued = 0
     for moves in _notices(m for m, _ in accepted):
         first = moves[0]

@@ -11,6 +11,7 @@ from resolvers.rebooking.payload import plan_from_row
 from resolvers.rebooking.types import PlanResult
 from resolvers.scheduling.access import allowed, organization_id
 from storage import RebookingPlan
+from storage.queries import get_in
 
 PLAN_NOT_FOUND = NotFound("No encontré ese plan.")
 
@@ -22,7 +23,7 @@ async def get_rebooking_plan(ctx: Context, plan_id: uuid.UUID) -> PlanResult | P
     if denied := allowed(ctx.actor, Permission.REBOOK):
         return denied
     async with ctx.db.session() as session:
-        row = await session.get(RebookingPlan, plan_id)
+        row = await get_in(session, RebookingPlan, org_id, plan_id)
         if row is None or row.organization_id != org_id:
             return PLAN_NOT_FOUND
         return plan_from_row(row)

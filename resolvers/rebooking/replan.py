@@ -21,6 +21,7 @@ from resolvers.rebooking.suggest import suggest_rebooking
 from resolvers.rebooking.types import PlanResult
 from resolvers.scheduling.access import allowed, organization_id
 from storage import RebookingPlan
+from storage.queries import get_in
 
 
 async def replan_rebooking(ctx: Context, plan_id: uuid.UUID,
@@ -32,7 +33,7 @@ async def replan_rebooking(ctx: Context, plan_id: uuid.UUID,
     if denied := allowed(ctx.actor, Permission.REBOOK):
         return denied
     async with ctx.db.session() as session:
-        row = await session.get(RebookingPlan, plan_id)
+        row = await get_in(session, RebookingPlan, org_id, plan_id)
         if row is None or row.organization_id != org_id:
             return PLAN_NOT_FOUND
         plan = plan_from_row(row)

@@ -76,6 +76,7 @@ from storage import (
     Staff,
 )
 from storage.ids import new_id
+from storage.queries import get_in
 
 MAX_REASON = 200
 
@@ -118,7 +119,7 @@ def _day_range(first: date, last: date | None, today: date, field: str) -> tuple
 async def _resolve(session: AsyncSession, org_id: uuid.UUID, location: Location, disruption: Disruption,
                    zone, today: date) -> _Resolved | Problem:
     if isinstance(disruption, StaffOut):
-        member = await session.get(Staff, disruption.staff_id)
+        member = await get_in(session, Staff, org_id, disruption.staff_id)
         if member is None or member.organization_id != org_id:
             return STAFF_NOT_FOUND
         span = _day_range(disruption.first_day, disruption.last_day, today, "lastDay")
@@ -132,7 +133,7 @@ async def _resolve(session: AsyncSession, org_id: uuid.UUID, location: Location,
         return _Resolved(TimeTaken(days_between(first, last), staff_blocks={str(member.id): (block,)}), facts,
                          writes_outage=disruption.write_block)
     if isinstance(disruption, StaffBlockOver):
-        row = await session.get(Availability, disruption.block_id)
+        row = await get_in(session, Availability, org_id, disruption.block_id)
         if row is None or row.organization_id != org_id or row.kind is not AvailabilityKind.BLOCK:
             return BLOCK_NOT_FOUND
         first, last = row.starts_at.astimezone(zone).date(), (row.ends_at - timedelta(microseconds=1)).astimezone(zone).date()
@@ -143,7 +144,7 @@ async def _resolve(session: AsyncSession, org_id: uuid.UUID, location: Location,
         block = solver.Block(row.starts_at, row.ends_at, row.reason or "")
         name = None
         if row.staff_id is not None:
-            member = await session.get(Staff, row.staff_id)
+            member = await get_in(session, Staff, org_id, row.staff_id)
             name = member.name if member else None
             taken = TimeTaken(days_between(first, last), staff_blocks={str(row.staff_id): (block,)})
         else:
@@ -151,7 +152,7 @@ async def _resolve(session: AsyncSession, org_id: uuid.UUID, location: Location,
         return _Resolved(taken, DisruptionFacts(DisruptionKind.STAFF_BLOCK, first, last, staff_id=row.staff_id,
                                                 staff_name=name, reason=row.reason, block_written=True))
     if isinstance(disruption, SpotOut):
-        spot = await session.get(Spot, disruption.spot_id)
+        spot = await get_in(session, Spot, org_id, disruption.spot_id)
         if spot is None or spot.organization_id != org_id or spot.location_id != location.id:
             return SPOT_NOT_FOUND
         span = _day_range(disruption.first_day, disruption.last_day, today, "lastDay")
@@ -196,8 +197,8 @@ async def _appointments(session: AsyncSession, org_id: uuid.UUID, start: datetim
         )
     ))
     customer_ids = {r.customer_id for r in rows}
-    customers = {c.id: c for c in await session.scalars(select(Customer).where(Customer.id.in_(customer_ids)))} \
-        if customer_ids else {}
+    customers = {c.id: c for c in await session.scalars(select(Customer).where(
+        Customer.organization_id == org_id, Customer.id.in_(customer_ids)))} if customer_ids else {}
     return rows, customers
 
 

@@ -45,6 +45,7 @@ from storage import (
     WaitlistEntry,
     WaitlistStatus,
 )
+from storage.queries import get_in
 
 
 async def join_waitlist(ctx: Context, service_id: uuid.UUID, day: date, *, customer_phone: str | None = None,
@@ -67,7 +68,7 @@ async def join_waitlist(ctx: Context, service_id: uuid.UUID, day: date, *, custo
         organization = await load_organization(session, org_id, for_write=True)
         if not isinstance(organization, Organization):
             return organization
-        service = await session.get(ServiceType, service_id)
+        service = await get_in(session, ServiceType, org_id, service_id)
         if service is None or service.organization_id != org_id or not service.is_active:
             return SERVICE_NOT_FOUND
         today = now.astimezone(ZoneInfo(organization.timezone)).date()
@@ -77,7 +78,7 @@ async def join_waitlist(ctx: Context, service_id: uuid.UUID, day: date, *, custo
         if (day - today).days > days_ahead:
             return ValidationError(f"Solo se puede apartar hasta {days_ahead} días antes.", field="date")
         if actor.is_customer:
-            customer = await session.get(Customer, actor.customer_id)
+            customer = await get_in(session, Customer, org_id, actor.customer_id)
             if customer is None or customer.organization_id != org_id:
                 return ValidationError("No encontré tus datos.", field="customerPhone")
         else:
@@ -165,12 +166,12 @@ async def accept_waitlist_offer(ctx: Context, entry_id: uuid.UUID) -> BookedAppo
     if not actor.is_customer and (denied := allowed(actor, Permission.BOOK)):
         return denied
     async with ctx.db.session() as session:
-        entry = await session.get(WaitlistEntry, entry_id)
+        entry = await get_in(session, WaitlistEntry, org_id, entry_id)
         if (entry is None or entry.organization_id != org_id or entry.status is not WaitlistStatus.OFFERED
                 or (actor.is_customer and entry.customer_id != actor.customer_id)):
             return OFFER_NOT_FOUND
         facts = await _offered_slot(session, entry)
-        customer = await session.get(Customer, entry.customer_id)
+        customer = await get_in(session, Customer, entry.organization_id, entry.customer_id)
     if facts is None or customer is None:
         return OFFER_NOT_FOUND
     staff_id = facts.get("staff_id")
@@ -185,7 +186,7 @@ async def accept_waitlist_offer(ctx: Context, entry_id: uuid.UUID) -> BookedAppo
     if isinstance(booked, Problem):
         return booked
     async with ctx.db.transaction(write=True) as session:
-        row = await session.get(WaitlistEntry, entry.id)
+        row = await get_in(session, WaitlistEntry, entry.organization_id, entry.id)
         row.status = WaitlistStatus.BOOKED
         row.updated_at = ctx.now()
     return booked

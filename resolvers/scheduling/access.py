@@ -20,6 +20,7 @@ from resolvers.permissions import Permission, check
 from resolvers.phones import InvalidPhone, normalise_phone
 from resolvers.scheduling.rules import MAX_RANGE_DAYS
 from storage import ACTIVE_STATUSES, Appointment, Customer, Location, Organization, OrganizationStatus
+from storage.queries import get_in
 
 NO_ORGANIZATION = ValidationError("Primero elige un negocio.", field="organizationId")
 APPOINTMENT_NOT_FOUND = NotFound("No encontré esa cita.")
@@ -61,7 +62,7 @@ async def load_organization(session: AsyncSession, org_id: uuid.UUID, *, for_wri
 async def load_location(session: AsyncSession, org_id: uuid.UUID, location_id: uuid.UUID | None) -> Location | Problem:
     """The given location of this organization, or its primary (else its oldest active) one."""
     if location_id is not None:
-        location = await session.get(Location, location_id)
+        location = await get_in(session, Location, org_id, location_id)
         if location is None or location.organization_id != org_id:
             return LOCATION_NOT_FOUND
         return location

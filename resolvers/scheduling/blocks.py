@@ -41,6 +41,7 @@ from storage import (
     Staff,
 )
 from storage.ids import new_id
+from storage.queries import get_in
 
 MAX_REASON = 200
 #: A block may be long (vacations), but not unbounded.
@@ -54,7 +55,7 @@ def _may_change(actor: Actor, staff_id: uuid.UUID | None) -> Problem | None:
 
 
 async def _staff_member(session: AsyncSession, org_id: uuid.UUID, staff_id: uuid.UUID) -> Staff | Problem:
-    member = await session.get(Staff, staff_id)
+    member = await get_in(session, Staff, org_id, staff_id)
     if member is None or member.organization_id != org_id:
         return STAFF_NOT_FOUND
     return member
@@ -130,7 +131,7 @@ async def remove_block(ctx: Context, block_id: uuid.UUID) -> Availability | Prob
     if ctx.actor.is_customer:
         return BLOCK_NOT_FOUND
     async with ctx.db.transaction(write=True) as session:
-        block = await session.get(Availability, block_id)
+        block = await get_in(session, Availability, org_id, block_id)
         if block is None or block.organization_id != org_id or block.kind is not AvailabilityKind.BLOCK:
             return BLOCK_NOT_FOUND
         if denied := _may_change(ctx.actor, block.staff_id):

@@ -87,6 +87,7 @@ from storage import (
     is_retryable_conflict,
 )
 from storage.ids import new_id
+from storage.queries import get_in
 from wording import duration_words, format_time, join_words, time_span, weekday_name
 
 #: Staff may register a visit that began a few minutes ago (the client is already in the chair).
@@ -766,16 +767,17 @@ async def _reschedule_once(
         if all(before[a.id][:4] == (a.starts_at, a.ends_at, a.staff_id, a.spot_id) for a in visit):
             for a in visit:  # asked to move it where it already is: nothing changes, nobody is told
                 a.updated_at = before[a.id][4]
-            customer = await session.get(Customer, appointment.customer_id)
+            customer = await get_in(session, Customer, appointment.organization_id, appointment.customer_id)
             return BookedAppointments(appointments=tuple(visit), customer=customer,
                                       booking_group_id=appointment.booking_group_id)
         if staff_id is not None:  # the stylist named now is the one to keep on a re-plan
             for moved, booked in placed:
                 moved.staff_requested = booked.seat == 0
-        await session.execute(delete(Occupancy).where(Occupancy.appointment_id.in_([a.id for a in visit])))
+        await session.execute(delete(Occupancy).where(Occupancy.organization_id == org_id,
+                                                     Occupancy.appointment_id.in_([a.id for a in visit])))
         session.add_all(_occupancy_rows(snapshot, org_id, placed))
         await session.flush()
-        customer = await session.get(Customer, appointment.customer_id)
+        customer = await get_in(session, Customer, appointment.organization_id, appointment.customer_id)
         facts = _visit_facts(snapshot, customer, visit)
         if notify_customer and not actor.is_customer:
             notices.visit_rescheduled(session, now=now, organization=organization, customer=customer,
@@ -828,14 +830,15 @@ async def cancel_appointment(
             return problem
         if actor.is_customer and appointment.starts_at <= now:
             return ValidationError("Esa cita ya pasó; ya no se puede cancelar.", field="id")
-        await session.execute(delete(Occupancy).where(Occupancy.appointment_id == appointment.id))
+        await session.execute(delete(Occupancy).where(Occupancy.organization_id == appointment.organization_id,
+                                                     Occupancy.appointment_id == appointment.id))
         appointment.status = AppointmentStatus.CANCELLED
         appointment.cancellation_reason = _clean(reason, MAX_NOTES)
         appointment.cancelled_at = now
         appointment.needs_new_time_at = None
         appointment.updated_at = now
         await offer_freed_slot(session, now=now, appointment=appointment)
-        customer = await session.get(Customer, appointment.customer_id)
+        customer = await get_in(session, Customer, appointment.organization_id, appointment.customer_id)
         facts = await _facts_for(session, organization, customer, [appointment])
         await notices.appointment_cancelled(session, now=now, organization=organization, customer=customer,
                                             facts=facts, reason=appointment.cancellation_reason,
@@ -852,10 +855,12 @@ async def _facts_for(session: AsyncSession, organization: Organization, customer
                      appointments: Sequence[Appointment]) -> dict:
     """Notification facts without a whole snapshot: just the names these rows need."""
     services = {s.id: s for s in await session.scalars(
-        select(ServiceType).where(ServiceType.id.in_({a.service_type_id for a in appointments})))}
+        select(ServiceType).where(ServiceType.organization_id == organization.id,
+                                  ServiceType.id.in_({a.service_type_id for a in appointments})))}
     staff_ids = {a.staff_id for a in appointments if a.staff_id}
-    staff = {m.id: m for m in await session.scalars(select(Staff).where(Staff.id.in_(staff_ids)))} if staff_ids else {}
-    location = await session.get(Location, appointments[0].location_id)
+    staff = {m.id: m for m in await session.scalars(select(Staff).where(
+        Staff.organization_id == organization.id, Staff.id.in_(staff_ids)))} if staff_ids else {}
+    location = await get_in(session, Location, organization.id, appointments[0].location_id)
     return notices.visit_facts(organization=organization, location=location, customer=customer,
                                appointments=appointments, services=services, staff=staff)
 
@@ -894,7 +899,8 @@ async def mark_appointment(ctx: Context, appointment_id: uuid.UUID, status: Appo
         appointment.status = status
         appointment.updated_at = now
         if status is AppointmentStatus.NO_SHOW:
-            await session.execute(delete(Occupancy).where(Occupancy.appointment_id == appointment.id))
+            await session.execute(delete(Occupancy).where(Occupancy.organization_id == appointment.organization_id,
+                                                     Occupancy.appointment_id == appointment.id))
         notices.activity(session, now=now, organization=organization, kind=f"appointment_{status.value}",
                          summary="Cita completada" if status is AppointmentStatus.COMPLETED else "No asistió",
                          subject_id=appointment.id, data={"appointment_id": str(appointment.id),

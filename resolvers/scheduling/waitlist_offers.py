@@ -28,6 +28,7 @@ from storage import (
     WaitlistEntry,
     WaitlistStatus,
 )
+from storage.queries import get_in
 
 
 def iso_utc(value: datetime) -> str:
@@ -43,10 +44,11 @@ async def offer_freed_slot(session: AsyncSession, *, now: datetime, appointment:
     organization = await session.get(Organization, appointment.organization_id)
     if organization is None or appointment.starts_at <= now:
         return None
-    service = await session.get(ServiceType, appointment.service_type_id)
-    staff = await session.get(Staff, appointment.staff_id) if appointment.staff_id else None
-    spot = await session.get(Spot, appointment.spot_id) if appointment.spot_id else None
-    location = await session.get(Location, appointment.location_id)
+    org_id = appointment.organization_id
+    service = await get_in(session, ServiceType, org_id, appointment.service_type_id)
+    staff = await get_in(session, Staff, org_id, appointment.staff_id)
+    spot = await get_in(session, Spot, org_id, appointment.spot_id)
+    location = await get_in(session, Location, org_id, appointment.location_id)
     slot = {
         "business_name": organization.name, "location_name": location.name if location else None,
         "service_id": str(appointment.service_type_id), "service_name": service.name if service else "",
@@ -76,7 +78,7 @@ async def offer_to_next_waiting(session: AsyncSession, *, now: datetime, organiz
     if skip_customer_id is not None:
         query = query.where(WaitlistEntry.customer_id != skip_customer_id)
     for entry in (await session.scalars(query)).all():
-        customer = await session.get(Customer, entry.customer_id)
+        customer = await get_in(session, Customer, organization.id, entry.customer_id)
         if customer is None or not notices.has_phone(customer):
             continue
         entry.status = WaitlistStatus.OFFERED
