@@ -24,19 +24,21 @@ from wording import format_date
 from .llm import LLMEngine, LLMUnavailable, TurnLedger
 from .rules.base import at_hhmm, hhmm, local
 from .tools import ToolResult
+from .tools.results import Appointments, Blocked
 
 log = logging.getLogger("parlo.conversation")
 
 
 def _done(name: str, result: ToolResult) -> str:
-    data = result.data
-    if name in ("book_appointment", "book_walk_in", "reschedule_appointment") and data.get("appointments"):
-        a = data["appointments"][0]
-        return f"Listo ✓ Quedó la cita de {a['service']} el {format_date(local(a['start']).date())} {at_hhmm(a['start'])}."
+    value = result.value
+    if name in ("book_appointment", "book_walk_in", "reschedule_appointment") and isinstance(value, Appointments) \
+            and value.appointments:
+        a = value.first
+        return f"Listo ✓ Quedó la cita de {a.service} el {format_date(local(a.start).date())} {at_hhmm(a.start)}."
     if name == "cancel_appointment":
         return "Listo, la cita quedó cancelada ✓"
-    if name == "block_time":
-        return f"Listo, bloqueé de {hhmm(data['start'])} a {hhmm(data['end'])} ✓"
+    if isinstance(value, Blocked):
+        return f"Listo, bloqueé de {hhmm(value.start)} a {hhmm(value.end)} ✓"
     if name == "handoff_to_human":
         return "Ya le avisé al equipo; te van a escribir pronto por aquí."
     return "Listo ✓"

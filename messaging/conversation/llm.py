@@ -2,7 +2,7 @@
 
 Per turn: the system prompt (business, now, the sender), the last messages of the
 conversation, the new text; then up to ``max_iterations`` rounds of tool calls. The
-tools offered are those of the sender (:func:`.tools.tools_for`), never chosen by the
+tools offered are those of the sender (:func:`.tools.offer_for`, built once per process), never chosen by the
 model; every call is traced. Guards the model cannot talk its way around:
 
 - ``parallel_tool_calls`` is off, and at most one *write* runs per round;
@@ -33,7 +33,7 @@ from storage import FlowSession, Message, MessageDirection
 from . import prompts
 from .profile import load_customer, load_profile
 from .rules.memory import encode, read
-from .tools import Tool, ToolContext, ToolResult, call_tool, tools_for
+from .tools import Tool, ToolContext, ToolResult, call_tool, offer_for
 from .truth import check_reply, done_tools
 
 log = logging.getLogger("parlo.conversation")
@@ -85,6 +85,14 @@ class _Stored:
 
 
 class LLMEngine:
+    """One turn of the model with the sender's tools.
+
+    The tool definitions go in ``extra_body``: they are built once per process
+    (:func:`.tools.offer_for`) and are plain JSON already, while ``tools=`` makes the
+    ``openai`` library walk every schema against its TypedDicts on every request (~2 ms of CPU
+    per round for an owner's 28 tools; ``bench/llm_tools.py``).
+    """
+
     def __init__(self, client: Any, model: str, *, max_iterations: int = 6, request_timeout: float = 20.0,
                  max_tokens: int = 1024, temperature: float = 0.3) -> None:
         self.client = client
@@ -106,22 +114,22 @@ class LLMEngine:
             return []
         tc = ToolContext(ctx, profile, turn.conversation_id, route.phone, profile.whatsapp_number if profile else None)
         route_kind = route.kind.value
-        tools = tools_for(ctx, route_kind)
+        offer = offer_for(ctx, route_kind)
         system = await self._system_prompt(turn, tc, profile, now)
         messages: list[dict[str, Any]] = [{"role": "system", "content": system},
                                           *await _history(ctx.db, turn), {"role": "user", "content": turn.text}]
         memory = await _load_memory(ctx.db, turn.conversation_id)
         ledger = ledger if ledger is not None else TurnLedger()
         writes = ledger.writes
-        by_name = {t.name: t for t in tools}
+        by_name = offer.by_name
         sequence = 0
         for _ in range(self.max_iterations):
             try:
                 response = await self.client.chat.completions.create(
                     model=self.model, messages=messages, max_tokens=self.max_tokens, temperature=self.temperature,
                     timeout=self.request_timeout,
-                    **({"tools": [t.openai_schema() for t in tools], "tool_choice": "auto",
-                        "parallel_tool_calls": False} if tools else {}))
+                    **({"tool_choice": "auto", "parallel_tool_calls": False, "extra_body": {"tools": offer.openai}}
+                       if offer.tools else {}))
             except Exception as exc:  # noqa: BLE001 - any API failure means: fall back
                 raise LLMUnavailable(f"{type(exc).__name__}: {exc}", writes) from exc
             if not response.choices:
@@ -175,9 +183,9 @@ class LLMEngine:
                                                  "disponibilidad y ofrece solo esas horas.", problem="ValidationError")
         result = await call_tool(tc, name, args, route_kind=route_kind, sequence=sequence)
         if name == "check_availability" and result.ok:
-            memory.available.update(s["start"][:16] for s in result.data.get("slots", []))
-        if not result.ok and result.data.get("alternatives"):
-            memory.available.update(a[:16] for a in result.data["alternatives"])
+            memory.available.update(s.start[:16] for s in result.value.slots)
+        if not result.ok and result.alternatives:
+            memory.available.update(a[:16] for a in result.alternatives)
         return result
 
     async def _system_prompt(self, turn: Turn, tc: ToolContext, profile, now) -> str:
@@ -190,8 +198,7 @@ class LLMEngine:
         if route.kind is RouteKind.CUSTOMER:
             customer = await load_customer(tc.ctx.db, profile.organization_id, route.customer_id)
             upcoming = await call_tool(tc, "get_customer_appointments", {}, route_kind=route.kind.value)
-            return prompts.customer_prompt(profile, customer, upcoming.data.get("appointments", [])
-                                           if upcoming.ok else [], now)
+            return prompts.customer_prompt(profile, customer, upcoming.value.appointments if upcoming.ok else (), now)
         return prompts.staff_prompt(profile, member, now)
 
 

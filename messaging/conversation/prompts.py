@@ -7,6 +7,7 @@ appointments are listed with them; it needs "now" in the business's zone to turn
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, time
 
 from resolvers.permissions import MATRIX, Permission
@@ -14,6 +15,7 @@ from storage import PermissionLevel
 from wording import WEEKDAYS, format_date, format_duration, format_price, format_time
 
 from .profile import BusinessProfile, CustomerInfo, StaffInfo
+from .tools.results import Appointment
 
 LEVELS = {PermissionLevel.OWNER: "dueño", PermissionLevel.ADMIN: "administrador",
           PermissionLevel.STAFF: "empleado", PermissionLevel.VIEWER: "solo lectura"}
@@ -51,7 +53,7 @@ def _now(profile: BusinessProfile, now: datetime) -> str:
     return f"{format_date(local.date())} de {local.year}, {format_time(local.time())} (ISO {local.replace(tzinfo=None).isoformat(timespec='minutes')})"
 
 
-def customer_prompt(profile: BusinessProfile, customer: CustomerInfo | None, upcoming: list[dict],
+def customer_prompt(profile: BusinessProfile, customer: CustomerInfo | None, upcoming: Sequence[Appointment],
                     now: datetime) -> str:
     owner = profile.owner.name.split()[0] if profile.owner else "el dueño"
     if customer and customer.name:
@@ -60,8 +62,8 @@ def customer_prompt(profile: BusinessProfile, customer: CustomerInfo | None, upc
         name = f"{customer.name} ({verified})"
     else:
         name = "No proporcionado aún: pídelo al agendar, una sola vez"
-    appointments = "\n".join(f"- {a['service']} el {a['start']} con {a.get('staff') or 'el equipo'} "
-                             f"(appointment_id {a['appointment_id']})" for a in upcoming) or "- Ninguna"
+    appointments = "\n".join(f"- {a.service} el {a.start} con {a.staff or 'el equipo'} "
+                             f"(appointment_id {a.appointment_id})" for a in upcoming) or "- Ninguna"
     return f"""Eres Parlo, la asistente virtual de {profile.name}. Tu trabajo es ayudar a los clientes a agendar citas de manera amable y eficiente.
 
 ## Información del Negocio

@@ -364,9 +364,10 @@ async def business(t: TurnState) -> None:
             t.say((result.message or "No pude dar de alta tu negocio.") + " ¿Me ayudas a corregirlo?")
             await _save(t, K, OnboardingStep.OWNER_INFO, data)
             return
-        data.organization_id = str(result.data["organization_id"])
-        await _save(t, K, OnboardingStep.COMPLETED, data, organization_id=result.data["organization_id"])
-        team = result.data.get("staff_added") or []
+        created = result.value
+        data.organization_id = created.organization_id
+        await _save(t, K, OnboardingStep.COMPLETED, data, organization_id=created.organization_id)
+        team = created.staff_added
         joined = (f"También registré a {', '.join(team)}: cuando te escriban al número del negocio, les explico "
                   "cómo funciona.\n\n") if team else ""
         t.say(f"¡Listo, {name.split()[0]}! {data.name} ya está {agree('dado', business_gender(data.name))} de alta en Parlo ✓\n\n{joined}"

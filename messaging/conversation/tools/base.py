@@ -2,7 +2,8 @@
 
 Times: tools take and return ISO-8601 *local* times of the business (the model writes
 them, the rule engine too); :func:`local_instant` validates them before use.
-Results are plain JSON-able dicts (``ToolResult.data``) or a Spanish problem message.
+A result is a typed value (``ToolResult.value``, one of :mod:`.results`) or a Spanish
+problem message; :meth:`ToolResult.for_model` is the one conversion to what the model reads.
 """
 
 from __future__ import annotations
@@ -11,15 +12,18 @@ import enum
 import json
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from resolvers.context import Context
 from resolvers.permissions import Permission
 
 from ..profile import BusinessProfile
+from .results import Facts, LocalTime
+
+F = TypeVar("F", bound=Facts)
 
 
 class Audience(enum.Enum):
@@ -30,18 +34,35 @@ class Audience(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
-class ToolResult:
+class ToolResult(Generic[F]):
+    """A runner's answer: ``value`` (typed, when ``ok``) or ``message``/``problem`` (when not)."""
+
     ok: bool
-    data: dict[str, Any] = field(default_factory=dict)
+    value: F | None = None
     #: Spanish, for the person (resolvers' problem messages).
     message: str | None = None
     problem: str | None = None  # the problem's type name (SlotTaken, PermissionDenied…)
+    #: SlotTaken / OffGrid: other free starts the use case found (local times), at most five.
+    alternatives: tuple[LocalTime, ...] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """What the model reads: the value's facts, or the error, its message and any alternatives."""
+        if self.ok:
+            return self.value.to_json() if self.value is not None else {}
+        out: dict[str, Any] = {"error": self.problem or "Error", "message": self.message}
+        if self.alternatives is not None:
+            out["alternatives"] = list(self.alternatives)
+        return out
 
     def for_model(self) -> str:
+        return json.dumps(self.to_json(), ensure_ascii=False, default=str)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """Transitional: the JSON form, for callers not yet reading ``value``/``alternatives``."""
         if self.ok:
-            return json.dumps(self.data, ensure_ascii=False, default=str)
-        return json.dumps({"error": self.problem or "Error", "message": self.message, **self.data},
-                          ensure_ascii=False, default=str)
+            return self.to_json()
+        return {"alternatives": list(self.alternatives)} if self.alternatives is not None else {}
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,12 +8,13 @@ from typing import Any
 from resolvers.context import ActorKind
 
 from .base import InvalidArguments, ToolContext, ToolResult, _uuid, day_bounds, iso_local, local_day, local_instant
-from .documents import _problem, appointment_facts, run_operation
+from .documents import _problem, appointment_facts, appointments, run_operation
+from .results import AppointmentChanged, Appointments, LastVisit, Slot, Slots
 
 PART_OF_DAY_HOURS = {"manana": (0, 12), "mediodia": (12, 15), "tarde": (12, 19), "noche": (19, 24)}
 
 
-async def check_availability(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+async def check_availability(tc: ToolContext, args: dict[str, Any]) -> ToolResult[Slots]:
     """Free starts for one visit (one service or several back to back) over local days.
 
     ``appointment_id``: the search is for moving that appointment — its own time is free, and
@@ -33,7 +34,7 @@ async def check_availability(tc: ToolContext, args: dict[str, Any]) -> ToolResul
     _, end = day_bounds(last, zone)
     start = max(start, tc.local_now())
     if end <= start:
-        return ToolResult(True, {"slots": [], "note": "Ese día ya pasó."})
+        return ToolResult(True, Slots((), note="Ese día ya pasó."))
     variables = {"serviceIds": service_ids, "from": start.isoformat(), "to": end.isoformat(), "limit": 200,
                  "staffId": _uuid(args["staff_id"], "El empleado") if args.get("staff_id") else None,
                  "moving": moving}
@@ -41,17 +42,18 @@ async def check_availability(tc: ToolContext, args: dict[str, Any]) -> ToolResul
     if (problem := _problem(found, zone)) is not None:
         return problem
     hours = PART_OF_DAY_HOURS.get(str(args.get("part_of_day") or "").lower().replace("ñ", "n").replace("í", "i"))
-    seen: dict[str, dict[str, Any]] = {}
+    seen: dict[str, Slot] = {}
     for slot in found:
         local = datetime.fromisoformat(slot["start"]).astimezone(zone)
         if hours and not hours[0] <= local.hour < hours[1]:
             continue
         key = iso_local(local, zone)
-        seen.setdefault(key, {"start": key, "staff_id": slot["staffId"], "staff": (slot.get("staff") or {}).get("name")})
-    return ToolResult(True, {"slots": [seen[k] for k in sorted(seen)]})
+        if key not in seen:
+            seen[key] = Slot(key, slot["staffId"], (slot.get("staff") or {}).get("name"))
+    return ToolResult(True, Slots(tuple(seen[k] for k in sorted(seen))))
 
 
-async def book_appointment(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+async def book_appointment(tc: ToolContext, args: dict[str, Any]) -> ToolResult[Appointments]:
     zone = tc.zone
     start = local_instant(args.get("start_time"), zone)
     service_ids = args.get("service_ids") or [args.get("service_id")]
@@ -67,27 +69,27 @@ async def book_appointment(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
     result = await run_operation(tc, "BookAppointment", {"input": payload})
     if (problem := _problem(result, zone)) is not None:
         return problem
-    return ToolResult(True, {"appointments": [appointment_facts(a, zone) for a in result["appointments"]]})
+    return ToolResult(True, appointments(result["appointments"], zone))
 
 
-async def my_appointments(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+async def my_appointments(tc: ToolContext, args: dict[str, Any]) -> ToolResult[Appointments]:
     result = await run_operation(tc, "MyAppointments", {"from": tc.now().isoformat(),
                                                         "status": ["PENDING", "CONFIRMED"]})
     if (problem := _problem(result, tc.zone)) is not None:
         return problem
-    return ToolResult(True, {"appointments": [appointment_facts(a, tc.zone) for a in result["nodes"]]})
+    return ToolResult(True, appointments(result["nodes"], tc.zone))
 
 
-async def cancel_appointment(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+async def cancel_appointment(tc: ToolContext, args: dict[str, Any]) -> ToolResult[AppointmentChanged]:
     notify = tc.ctx.actor.kind is not ActorKind.CUSTOMER and bool(args.get("notify_customer", False))
     result = await run_operation(tc, "CancelAppointment", {"id": _uuid(args.get("appointment_id"), "La cita"),
                                                            "reason": args.get("reason"), "notify": notify})
     if (problem := _problem(result, tc.zone)) is not None:
         return problem
-    return ToolResult(True, {"appointment": appointment_facts(result, tc.zone)})
+    return ToolResult(True, AppointmentChanged(appointment_facts(result, tc.zone)))
 
 
-async def reschedule_appointment(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+async def reschedule_appointment(tc: ToolContext, args: dict[str, Any]) -> ToolResult[Appointments]:
     start = local_instant(args.get("new_start_time"), tc.zone)
     notify = tc.ctx.actor.kind is not ActorKind.CUSTOMER
     variables = {"id": _uuid(args.get("appointment_id"), "La cita"), "start": start.isoformat(), "notify": notify}
@@ -96,14 +98,14 @@ async def reschedule_appointment(tc: ToolContext, args: dict[str, Any]) -> ToolR
     result = await run_operation(tc, "RescheduleAppointment", variables)
     if (problem := _problem(result, tc.zone)) is not None:
         return problem
-    return ToolResult(True, {"appointments": [appointment_facts(a, tc.zone) for a in result["appointments"]]})
+    return ToolResult(True, appointments(result["appointments"], tc.zone))
 
 
 #: How far back "lo de siempre" looks for the customer's last completed visit.
 LAST_VISIT_LOOKBACK = timedelta(days=356)
 
 
-async def my_last_visit(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+async def my_last_visit(tc: ToolContext, args: dict[str, Any]) -> ToolResult[LastVisit]:
     """The customer's last completed visit (all its services, in order) and who did it: "lo de siempre"."""
     end = tc.now()
     done: list[dict[str, Any]] = []
@@ -114,10 +116,9 @@ async def my_last_visit(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
             return problem
         done, end = sorted(result["nodes"], key=lambda a: a["startsAt"]), start
     if not done:
-        return ToolResult(True, {"service_ids": [], "staff_id": None, "start": None})
+        return ToolResult(True, LastVisit((), None, None))
     last = done[-1]
     group = last.get("bookingGroupId")
     visit = [a for a in done if group and a.get("bookingGroupId") == group] or [last]
-    return ToolResult(True, {"service_ids": [a["service"]["id"] for a in visit],
-                             "staff_id": (last.get("staff") or {}).get("id"),
-                             "start": iso_local(visit[0]["startsAt"], tc.zone)})
+    return ToolResult(True, LastVisit(tuple(a["service"]["id"] for a in visit), (last.get("staff") or {}).get("id"),
+                                      iso_local(visit[0]["startsAt"], tc.zone)))

@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .base import ToolContext, ToolResult, iso_local
+from .results import Appointment, Appointments
 
 
 @lru_cache(maxsize=1)
@@ -204,20 +205,22 @@ async def run_operation(tc: ToolContext, name: str, variables: dict[str, Any]) -
 
 def _problem(value: Any, zone: ZoneInfo) -> ToolResult | None:
     if isinstance(value, dict) and value.get("__typename") in _PROBLEM_NAMES:
-        extra = {}
+        alternatives = None
         if value["__typename"] in ("SlotTaken", "OffGrid"):
-            extra["alternatives"] = sorted({iso_local(a["start"], zone) for a in value.get("alternatives") or []})[:5]
-        return ToolResult(False, extra, message=value.get("message"), problem=value["__typename"])
+            alternatives = tuple(sorted({iso_local(a["start"], zone) for a in value.get("alternatives") or []})[:5])
+        return ToolResult(False, message=value.get("message"), problem=value["__typename"], alternatives=alternatives)
     return None
 
 
-def appointment_facts(a: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
-    return {
-        "appointment_id": a["id"], "start": iso_local(a["startsAt"], zone), "end": iso_local(a["endsAt"], zone),
-        "status": a["status"].lower(), "service": (a.get("service") or {}).get("name"),
-        "service_id": (a.get("service") or {}).get("id"), "price_cents": a.get("priceCents"),
-        "staff": (a.get("staff") or {}).get("name"), "staff_id": (a.get("staff") or {}).get("id"),
-        "customer": (a.get("customer") or {}).get("name"), "customer_phone": (a.get("customer") or {}).get("phone"),
-        "customer_id": (a.get("customer") or {}).get("id"),
-    }
+def appointment_facts(a: dict[str, Any], zone: ZoneInfo) -> Appointment:
+    """An appointment as the operations return it (``_APPOINTMENT``), in local times."""
+    service, staff, customer = a.get("service") or {}, a.get("staff") or {}, a.get("customer") or {}
+    return Appointment(
+        appointment_id=a["id"], start=iso_local(a["startsAt"], zone), end=iso_local(a["endsAt"], zone),
+        status=a["status"].lower(), service=service.get("name"), service_id=service.get("id"),
+        price_cents=a.get("priceCents"), staff=staff.get("name"), staff_id=staff.get("id"),
+        customer=customer.get("name"), customer_phone=customer.get("phone"), customer_id=customer.get("id"))
 
+
+def appointments(nodes: list[dict[str, Any]], zone: ZoneInfo) -> Appointments:
+    return Appointments(tuple(appointment_facts(a, zone) for a in nodes))

@@ -11,9 +11,10 @@ from typing import Any
 
 from .base import InvalidArguments, ToolContext, ToolResult, _uuid, local_day
 from .documents import _problem, run_operation
+from .results import Figures, StaffFigures
 
 
-async def get_stats(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+async def get_stats(tc: ToolContext, args: dict[str, Any]) -> ToolResult[Figures]:
     today = tc.local_now().date()
     first = local_day(args["first_day"]) if args.get("first_day") else today
     last = local_day(args["last_day"]) if args.get("last_day") else first
@@ -24,14 +25,12 @@ async def get_stats(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
                                                     "staffId": staff_id})
     if (problem := _problem(result, tc.zone)) is not None:
         return problem
-    return ToolResult(True, {
-        "first_day": first.isoformat(), "last_day": last.isoformat(), "staff_id": result["staffId"],
-        "appointments": result["appointments"], "completed": result["completed"], "cancelled": result["cancelled"],
-        "no_shows": result["noShows"], "scheduled": result["scheduled"], "revenue_cents": result["revenueCents"],
-        "expected_revenue_cents": result["expectedRevenueCents"], "new_customers": result["newCustomers"],
-        "busiest_day": result["busiestDay"], "busiest_day_appointments": result["busiestDayAppointments"],
-        "busiest_hour": result["busiestHour"], "busiest_hour_appointments": result["busiestHourAppointments"],
-        "by_staff": [{"staff_id": s["staffId"], "name": s["name"], "appointments": s["appointments"],
-                      "completed": s["completed"], "no_shows": s["noShows"], "revenue_cents": s["revenueCents"]}
-                     for s in result["byStaff"]],
-    })
+    return ToolResult(True, Figures(
+        first_day=first.isoformat(), last_day=last.isoformat(), staff_id=result["staffId"],
+        appointments=result["appointments"], completed=result["completed"], cancelled=result["cancelled"],
+        no_shows=result["noShows"], scheduled=result["scheduled"], revenue_cents=result["revenueCents"],
+        expected_revenue_cents=result["expectedRevenueCents"], new_customers=result["newCustomers"],
+        busiest_day=result["busiestDay"], busiest_day_appointments=result["busiestDayAppointments"],
+        busiest_hour=result["busiestHour"], busiest_hour_appointments=result["busiestHourAppointments"],
+        by_staff=tuple(StaffFigures(s["staffId"], s["name"], s["appointments"], s["completed"], s["noShows"],
+                                    s["revenueCents"]) for s in result["byStaff"])))

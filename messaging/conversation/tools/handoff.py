@@ -33,13 +33,14 @@ from storage import (
 )
 
 from .base import InvalidArguments, ToolContext, ToolResult
+from .results import HandedBack, HandedOff, MessageSent, NameSaved, Rated
 
 #: How long Parlo stays quiet after a handoff unless staff hand the conversation back.
 HANDOFF_QUIET = timedelta(hours=24)
 MAX_MESSAGE = 1000
 
 
-async def update_my_name(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+async def update_my_name(tc: ToolContext, args: dict[str, Any]) -> ToolResult[NameSaved]:
     actor = tc.ctx.actor
     if actor.kind is not ActorKind.CUSTOMER:
         return ToolResult(False, message="Solo el cliente puede cambiar su propio nombre.", problem="PermissionDenied")
@@ -51,10 +52,10 @@ async def update_my_name(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
         await session.execute(update(Customer).where(Customer.id == actor.customer_id,
                                                      Customer.organization_id == actor.organization_id)
                               .values(name=name, name_verified_at=now, updated_at=now))
-    return ToolResult(True, {"name": name})
+    return ToolResult(True, NameSaved(name))
 
 
-async def rate_my_visit(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+async def rate_my_visit(tc: ToolContext, args: dict[str, Any]) -> ToolResult[Rated]:
     """The customer's answer to the review request: a 1–5 rating and, optionally, words."""
     raw = args.get("rating")
     if raw is not None and (isinstance(raw, bool) or not isinstance(raw, int)):
@@ -62,11 +63,10 @@ async def rate_my_visit(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
     result = await rate_recent_visit(tc.ctx, raw, feedback=args.get("feedback"))
     if isinstance(result, Problem):
         return ToolResult(False, message=result.message, problem=result.code)
-    return ToolResult(True, {"appointment_id": str(result.appointment_id), "rating": result.rating,
-                             "feedback": result.feedback})
+    return ToolResult(True, Rated(str(result.appointment_id), result.rating, result.feedback))
 
 
-async def handoff_to_human(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+async def handoff_to_human(tc: ToolContext, args: dict[str, Any]) -> ToolResult[HandedOff]:
     actor = tc.ctx.actor
     if actor.kind is not ActorKind.CUSTOMER or tc.profile is None:
         return ToolResult(False, message="Solo para conversaciones con clientes.", problem="PermissionDenied")
@@ -88,10 +88,10 @@ async def handoff_to_human(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
                                   .values(status=ConversationStatus.HANDED_OFF,
                                           handed_off_until=now + HANDOFF_QUIET, updated_at=now))
     await tc.ctx.outbox_written()
-    return ToolResult(True, {"notified": owner.name if owner else None, "quiet_until": (now + HANDOFF_QUIET).isoformat()})
+    return ToolResult(True, HandedOff(owner.name if owner else None, (now + HANDOFF_QUIET).isoformat()))
 
 
-async def send_message_to_customer(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+async def send_message_to_customer(tc: ToolContext, args: dict[str, Any]) -> ToolResult[MessageSent]:
     if denied := check(tc.ctx.actor, Permission.MESSAGE_CUSTOMERS):
         return ToolResult(False, message=denied.message, problem=type(denied).__name__)
     try:
@@ -112,10 +112,10 @@ async def send_message_to_customer(tc: ToolContext, args: dict[str, Any]) -> Too
         enqueue(session, now=now, to=phone, organization_id=org_id, kind="staff_message", body=text,
                 from_number=number)
     await tc.ctx.outbox_written()
-    return ToolResult(True, {"sent_to": customer.name or phone, "message": text})
+    return ToolResult(True, MessageSent(customer.name or phone, text))
 
 
-async def send_staff_welcome(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+async def send_staff_welcome(tc: ToolContext, args: dict[str, Any]) -> ToolResult[MessageSent]:
     if denied := check(tc.ctx.actor, Permission.MANAGE_STAFF):
         return ToolResult(False, message=denied.message, problem=type(denied).__name__)
     org_id = tc.ctx.actor.organization_id
@@ -132,7 +132,7 @@ async def send_staff_welcome(tc: ToolContext, args: dict[str, Any]) -> ToolResul
                            "business_number": org.whatsapp_number},
                 from_number=org.whatsapp_number, dedupe_key=f"welcome:{staff.id}")
     await tc.ctx.outbox_written()
-    return ToolResult(True, {"sent_to": staff.name})
+    return ToolResult(True, MessageSent(staff.name))
 
 
 def _as_uuid(value: Any):
@@ -144,7 +144,7 @@ def _as_uuid(value: Any):
         raise InvalidArguments("Ese empleado no es válido.") from exc
 
 
-async def hand_back(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+async def hand_back(tc: ToolContext, args: dict[str, Any]) -> ToolResult[HandedBack]:
     """Staff are done with a handed-off customer: Parlo answers them again."""
     if denied := check(tc.ctx.actor, Permission.MESSAGE_CUSTOMERS):
         return ToolResult(False, message=denied.message, problem=type(denied).__name__)
@@ -161,4 +161,4 @@ async def hand_back(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
             .values(status=ConversationStatus.ACTIVE, handed_off_until=None, updated_at=now))
     if changed.rowcount == 0:
         return ToolResult(False, message="No tengo ninguna conversación pendiente con ese número.", problem="NotFound")
-    return ToolResult(True, {"customer_phone": phone})
+    return ToolResult(True, HandedBack(phone))

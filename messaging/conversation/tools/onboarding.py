@@ -21,6 +21,7 @@ from storage import Staff
 from ..profile import load_profile
 from .base import Audience, InvalidArguments, Tool, ToolContext, ToolResult, _schema_of
 from .documents import DOCUMENTS, _problem, _schema, run_operation
+from .results import BusinessCreated, BusinessSummary, NameSaved
 
 
 def _hours(rows: Any) -> list[dict[str, Any]]:
@@ -34,7 +35,7 @@ def _hours(rows: Any) -> list[dict[str, Any]]:
     return hours
 
 
-async def create_business(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+async def create_business(tc: ToolContext, args: dict[str, Any]) -> ToolResult[BusinessCreated]:
     if tc.ctx.actor.kind is not ActorKind.SYSTEM or tc.ctx.actor.organization_id is not None:
         return ToolResult(False, message="Ese negocio ya está dado de alta.", problem="Conflict")
     services = args.get("services") or []
@@ -67,11 +68,11 @@ async def create_business(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
             "name": str(person.get("name") or "").strip()[:120], "phone": str(person.get("phone") or ""),
             "permissionLevel": "STAFF", "serviceIds": service_ids, "sameHoursAsBusiness": True}})
         (skipped if _problem(result, as_org.zone) is not None else added).append(person.get("name"))
-    return ToolResult(True, {"organization_id": str(org.id), "owner_staff_id": str(created.owner.id),
-                             "services": len(service_ids), "staff_added": added, "staff_skipped": skipped})
+    return ToolResult(True, BusinessCreated(str(org.id), str(created.owner.id), len(service_ids), tuple(added),
+                                            tuple(skipped)))
 
 
-async def save_my_profile(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+async def save_my_profile(tc: ToolContext, args: dict[str, Any]) -> ToolResult[NameSaved]:
     actor = tc.ctx.actor
     if actor.kind is not ActorKind.STAFF:
         return ToolResult(False, message="Solo para el equipo.", problem="PermissionDenied")
@@ -92,15 +93,15 @@ async def save_my_profile(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
         if result.errors or value.get("__typename") in ("PermissionDenied", "ValidationError", "NotFound"):
             return ToolResult(False, message=value.get("message") or "No pude guardar tu horario.",
                               problem=value.get("__typename") or "InternalError")
-    return ToolResult(True, {"name": name or None})
+    return ToolResult(True, NameSaved(name or None))
 
 
-async def business_profile(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+async def business_profile(tc: ToolContext, args: dict[str, Any]) -> ToolResult[BusinessSummary]:
     profile = tc.profile or (await load_profile(tc.ctx.db, tc.ctx.actor.organization_id)
                              if tc.ctx.actor.organization_id else None)
     if profile is None:
         return ToolResult(False, message="No encontré el negocio.", problem="NotFound")
-    return ToolResult(True, {"name": profile.name, "services": [s.name for s in profile.services]})
+    return ToolResult(True, BusinessSummary(profile.name, tuple(s.name for s in profile.services)))
 
 
 _SERVICE = {"type": "object", "properties": {"name": {"type": "string"}, "duration_minutes": {"type": "integer"},

@@ -7,11 +7,25 @@ from typing import Any
 
 from .base import InvalidArguments, ToolContext, ToolResult, _uuid, iso_local, local_day
 from .documents import _problem, run_operation
+from .results import (
+    BusinessHours,
+    Move,
+    PermissionsChanged,
+    Placement,
+    RebookingApplied,
+    RebookingPlan,
+    RefusedMove,
+    ServiceUpdated,
+    StaffAdded,
+    StaffRemoved,
+    Unplaceable,
+    WeeklyHours,
+)
 
 _LEVELS = {"owner": "OWNER", "admin": "ADMIN", "staff": "STAFF", "viewer": "VIEWER"}
 
 
-async def add_staff(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+async def add_staff(tc: ToolContext, args: dict[str, Any]) -> ToolResult[StaffAdded]:
     level = _LEVELS.get(str(args.get("permission_level") or "staff").lower(), "STAFF")
     payload = {"name": str(args.get("name") or "").strip(), "phone": str(args.get("phone") or ""),
                "permissionLevel": level,
@@ -22,18 +36,18 @@ async def add_staff(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
     result = await run_operation(tc, "CreateStaffMember", {"input": payload})
     if (problem := _problem(result, tc.zone)) is not None:
         return problem
-    return ToolResult(True, {"staff_id": result["id"], "name": result["name"], "phone": result["phone"]})
+    return ToolResult(True, StaffAdded(result["id"], result["name"], result["phone"]))
 
 
-async def remove_staff(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+async def remove_staff(tc: ToolContext, args: dict[str, Any]) -> ToolResult[StaffRemoved]:
     result = await run_operation(tc, "UpdateStaffMember", {"id": _uuid(args.get("staff_id"), "El empleado"),
                                                            "input": {"isActive": False}})
     if (problem := _problem(result, tc.zone)) is not None:
         return problem
-    return ToolResult(True, {"staff_id": result["id"], "name": result["name"]})
+    return ToolResult(True, StaffRemoved(result["id"], result["name"]))
 
 
-async def change_permissions(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+async def change_permissions(tc: ToolContext, args: dict[str, Any]) -> ToolResult[PermissionsChanged]:
     level = _LEVELS.get(str(args.get("permission_level") or "").lower())
     if level is None:
         raise InvalidArguments("El permiso debe ser owner, admin, staff o viewer.")
@@ -41,10 +55,10 @@ async def change_permissions(tc: ToolContext, args: dict[str, Any]) -> ToolResul
                                                            "input": {"permissionLevel": level}})
     if (problem := _problem(result, tc.zone)) is not None:
         return problem
-    return ToolResult(True, {"staff_id": result["id"], "name": result["name"], "level": result["permissionLevel"]})
+    return ToolResult(True, PermissionsChanged(result["id"], result["name"], result["permissionLevel"]))
 
 
-async def change_business_hours(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+async def change_business_hours(tc: ToolContext, args: dict[str, Any]) -> ToolResult[BusinessHours]:
     hours = []
     for row in args.get("hours") or []:
         try:
@@ -55,10 +69,10 @@ async def change_business_hours(tc: ToolContext, args: dict[str, Any]) -> ToolRe
     result = await run_operation(tc, "SetBusinessHours", {"hours": hours})
     if (problem := _problem(result, tc.zone)) is not None:
         return problem
-    return ToolResult(True, {"hours": hours})
+    return ToolResult(True, BusinessHours(tuple(WeeklyHours(h["weekday"], h["start"], h["end"]) for h in hours)))
 
 
-async def update_service(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+async def update_service(tc: ToolContext, args: dict[str, Any]) -> ToolResult[ServiceUpdated]:
     changes: dict[str, Any] = {}
     if args.get("duration_minutes") is not None:
         changes["durationMinutes"] = int(args["duration_minutes"])
@@ -70,14 +84,14 @@ async def update_service(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
                                                        "input": changes})
     if (problem := _problem(result, tc.zone)) is not None:
         return problem
-    return ToolResult(True, {"service_id": result["id"], "name": result["name"],
-                             "duration_minutes": result["durationMinutes"], "price_cents": result["priceCents"]})
+    return ToolResult(True, ServiceUpdated(result["id"], result["name"], result["durationMinutes"],
+                                           result["priceCents"]))
 
 
 _DISRUPTIONS = {"staff_out": "STAFF_OUT", "compact_day": "COMPACT_DAY"}
 
 
-async def suggest_rebooking(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+async def suggest_rebooking(tc: ToolContext, args: dict[str, Any]) -> ToolResult[RebookingPlan]:
     kind = _DISRUPTIONS.get(str(args.get("kind") or "staff_out").lower())
     if kind is None:
         raise InvalidArguments("kind debe ser staff_out o compact_day.")
@@ -96,7 +110,7 @@ async def suggest_rebooking(tc: ToolContext, args: dict[str, Any]) -> ToolResult
     return _plan(tc, result)
 
 
-async def replan_rebooking(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+async def replan_rebooking(tc: ToolContext, args: dict[str, Any]) -> ToolResult[RebookingPlan]:
     """A fresh plan for the appointments of a plan that could not be moved (or all its pending ones)."""
     ids = args.get("appointment_ids")
     variables: dict[str, Any] = {"planId": str(args.get("plan_id") or "")[:80]}
@@ -108,28 +122,25 @@ async def replan_rebooking(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
     return _plan(tc, result)
 
 
-def _plan(tc: ToolContext, result: dict[str, Any]) -> ToolResult:
-    return ToolResult(True, {
-        "plan_id": result["id"],
-        "moves": [{"move_id": m["id"], "appointment_id": m["appointmentId"], "customer": m["customerName"],
-                   "service": m["serviceName"], "affected": m["affected"],
-                   "before": {"staff": m["before"]["staffName"], "start": iso_local(m["before"]["startsAt"], tc.zone)},
-                   "after": {"staff": m["after"]["staffName"], "start": iso_local(m["after"]["startsAt"], tc.zone)}}
-                  for m in result["moves"]],
-        "unplaceable": [{"appointment_id": u["appointmentId"], "customer": u["customerName"],
-                         "service": u["serviceName"], "start": iso_local(u["startsAt"], tc.zone),
-                         "why": u["message"]} for u in result["unplaceable"]],
-    })
+def _plan(tc: ToolContext, result: dict[str, Any]) -> ToolResult[RebookingPlan]:
+    def placed(p: dict[str, Any]) -> Placement:
+        return Placement(p["staffName"], iso_local(p["startsAt"], tc.zone))
+
+    return ToolResult(True, RebookingPlan(
+        result["id"],
+        tuple(Move(m["id"], m["appointmentId"], m["customerName"], m["serviceName"], m["affected"],
+                   placed(m["before"]), placed(m["after"])) for m in result["moves"]),
+        tuple(Unplaceable(u["appointmentId"], u["customerName"], u["serviceName"], iso_local(u["startsAt"], tc.zone),
+                          u["message"]) for u in result["unplaceable"])))
 
 
-async def apply_rebooking(tc: ToolContext, args: dict[str, Any]) -> ToolResult:
+async def apply_rebooking(tc: ToolContext, args: dict[str, Any]) -> ToolResult[RebookingApplied]:
     moves = [str(m)[:80] for m in args.get("move_ids") or [] if m]
     result = await run_operation(tc, "ApplyRebooking", {"planId": str(args.get("plan_id") or "")[:80],
                                                         "moveIds": moves})
     if (problem := _problem(result, tc.zone)) is not None:
         return problem
-    return ToolResult(True, {"applied": len(result["applied"]), "refused": len(result["refused"]),
-                             "notices": result["noticesQueued"], "unplaced_told": result["customersOffered"],
-                             "refused_moves": [{"move_id": r["moveId"], "appointment_id": r["appointmentId"],
-                                                "why": r["message"]} for r in result["refused"]]})
+    return ToolResult(True, RebookingApplied(
+        len(result["applied"]), len(result["refused"]), result["noticesQueued"], result["customersOffered"],
+        tuple(RefusedMove(r["moveId"], r["appointmentId"], r["message"]) for r in result["refused"])))
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 import json
 import logging
 import time as perf
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from resolvers.context import ActorKind, Context
+from resolvers.context import Actor, ActorKind, Context
 from resolvers.permissions import Permission, allows, check
-from storage import FunctionTrace, TraceType
+from storage import FunctionTrace, PermissionLevel, TraceType
 
 from . import handoff, onboarding
 from .base import (
@@ -226,13 +227,33 @@ def audience_of(ctx: Context, route_kind: str) -> Audience | None:
     return None
 
 
-def tools_for(ctx: Context, route_kind: str) -> list[Tool]:
-    """The tools this sender gets: decided by who they are (route and actor), never by a model."""
-    audience = audience_of(ctx, route_kind)
+@dataclass(frozen=True, slots=True, eq=False)
+class Offer:
+    """The tools one kind of sender gets, with their OpenAI definitions built once per process."""
+
+    tools: tuple[Tool, ...]
+    by_name: dict[str, Tool]
+    #: ``tools=`` of a chat completion: shared by every turn, never to be mutated.
+    openai: list[dict[str, Any]]
+
+
+@lru_cache(maxsize=64)
+def _offer(audience: Audience | None, kind: ActorKind, level: PermissionLevel | None) -> Offer:
     if audience is None:
-        return []
-    return [t for t in registry().values() if audience in t.audiences
-            and (t.permission is None or audience is not Audience.STAFF or allows(ctx.actor, t.permission))]
+        return Offer((), {}, [])
+    actor = Actor(kind=kind, permission_level=level)  # what allows() reads: the kind and the level
+    tools = tuple(t for t in registry().values() if audience in t.audiences
+                  and (t.permission is None or audience is not Audience.STAFF or allows(actor, t.permission)))
+    return Offer(tools, {t.name: t for t in tools}, [t.openai_schema() for t in tools])
+
+
+def offer_for(ctx: Context, route_kind: str) -> Offer:
+    """The tools this sender gets: decided by who they are (route and actor), never by a model."""
+    return _offer(audience_of(ctx, route_kind), ctx.actor.kind, ctx.actor.permission_level)
+
+
+def tools_for(ctx: Context, route_kind: str) -> list[Tool]:
+    return list(offer_for(ctx, route_kind).tools)
 
 
 # ---------------------------------------------------------------- execution, traced
@@ -242,8 +263,7 @@ async def call_tool(tc: ToolContext, name: str, args: dict[str, Any], *, route_k
                     sequence: int = 0) -> ToolResult:
     """Run a tool the sender is allowed to have; every call leaves a FunctionTrace row."""
     started = perf.perf_counter()
-    allowed = {t.name: t for t in tools_for(tc.ctx, route_kind)}
-    tool = allowed.get(name)
+    tool = offer_for(tc.ctx, route_kind).by_name.get(name)
     error: str | None = None
     try:
         if tool is None:
