@@ -15,7 +15,7 @@ that answers a canned completion at once (parsing included): the client-side CPU
 - **cached, tools=** — the cached definitions, still through ``tools=``;
 - **now** — the cached definitions in ``extra_body`` (what ``LLMEngine`` does).
 
-    .venv/bin/python bench/llm_tools.py [--rounds 200] [--blocks 9]
+    .venv/bin/python bench/llm_tools.py [--rounds 200] [--blocks 9] [--sender owner|customer]
 """
 
 from __future__ import annotations
@@ -63,25 +63,29 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=200, help="rounds per block")
     parser.add_argument("--blocks", type=int, default=9, help="A/B blocks, interleaved")
+    parser.add_argument("--sender", choices=("owner", "customer"), default="owner")
     args = parser.parse_args()
-    actor = Actor.staff(organization_id=uuid.uuid4(), staff_id=uuid.uuid4(), level=PermissionLevel.OWNER)
+    org = uuid.uuid4()
+    actor = Actor.staff(organization_id=org, staff_id=uuid.uuid4(), level=PermissionLevel.OWNER) \
+        if args.sender == "owner" else Actor.customer(organization_id=org, customer_id=uuid.uuid4(), phone="+5215512345678")
+    route = "management" if args.sender == "owner" else "customer"
     ctx = Context(db=None, now=lambda: datetime.now(timezone.utc), actor=actor, config=ResolverConfig(jwt_secret="x" * 40))
     client = openai_client("sk-bench", "http://fake-openai.test/v1", http_client=httpx2.AsyncClient(
         transport=httpx2.MockTransport(lambda request: httpx2.Response(
             200, content=ANSWER, headers={"content-type": "application/json"}))))
     messages = [{"role": "system", "content": "Eres Parlo. " * 200}, {"role": "user", "content": "¿qué tengo hoy?"}]
-    assert before(ctx, "management") == now_(ctx, "management")
-    print(f"owner gets {len(now_(ctx, 'management'))} tools, {len(json.dumps(now_(ctx, 'management')))} bytes of JSON")
+    assert before(ctx, route) == now_(ctx, route)
+    print(f"{args.sender} gets {len(now_(ctx, route))} tools, {len(json.dumps(now_(ctx, route)))} bytes of JSON")
 
     async def rounds(variant: str) -> float:
         started = time.process_time()
         for _ in range(args.rounds):
             if variant == "before":
-                extra = {"tools": before(ctx, "management")}
+                extra = {"tools": before(ctx, route)}
             elif variant == "cached, tools=":
-                extra = {"tools": now_(ctx, "management")}
+                extra = {"tools": now_(ctx, route)}
             else:
-                extra = {"extra_body": {"tools": now_(ctx, "management")}}
+                extra = {"extra_body": {"tools": now_(ctx, route)}}
             await client.chat.completions.create(model="gpt-4.1", messages=messages, tool_choice="auto",
                                                  parallel_tool_calls=False, **extra)
         return (time.process_time() - started) * 1e6 / args.rounds  # µs per round

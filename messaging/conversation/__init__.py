@@ -9,8 +9,9 @@ depends on who they are (customer, staff level, onboarding), never on what a mod
 - :func:`.build.build_engine(openai_api_key, openai_base_url, openai_model, ...)` — the
   engine for ``Messaging``: ``RuleEngine()`` without a key, otherwise
   ``FallbackEngine(LLMEngine(AsyncOpenAI(...)), RuleEngine())``.
-- :mod:`.tools` — ``Tool``, ``ToolContext``, ``ToolResult``, ``registry()``,
-  ``tools_for(ctx, route_kind)``, ``call_tool(tc, name, args, route_kind=...)`` (traced),
+- :mod:`.tools` — ``Tool``, ``ToolContext``, ``ToolResult`` (a typed ``value`` from
+  :mod:`.tools.results`, ``for_model()`` its JSON), ``registry()``, ``offer_for(ctx, route_kind)``
+  (cached per kind of sender), ``call_tool(tc, name, args, route_kind=...)`` (traced),
   ``DOCUMENTS`` (the GraphQL operations), ``local_instant`` (model times validated).
 - :mod:`.tools.handoff` — tools without a GraphQL operation yet (handoff, own name, message a
   customer, staff welcome, stats); :mod:`.tools.onboarding` — create_business, save_my_profile.

@@ -57,13 +57,6 @@ class ToolResult(Generic[F]):
     def for_model(self) -> str:
         return json.dumps(self.to_json(), ensure_ascii=False, default=str)
 
-    @property
-    def data(self) -> dict[str, Any]:
-        """Transitional: the JSON form, for callers not yet reading ``value``/``alternatives``."""
-        if self.ok:
-            return self.to_json()
-        return {"alternatives": list(self.alternatives)} if self.alternatives is not None else {}
-
 
 @dataclass(frozen=True, slots=True)
 class ToolContext:

@@ -130,6 +130,19 @@ class Entry(Facts):
     block_id: str | None = None
     reason: str | None = None
 
+    # the appointment's facts read through (None for blocks and free time), as agendas print them
+    @property
+    def service(self) -> str | None:
+        return self.appointment.service if self.appointment else None
+
+    @property
+    def customer(self) -> str | None:
+        return self.appointment.customer if self.appointment else None
+
+    @property
+    def status(self) -> str | None:
+        return self.appointment.status if self.appointment else None
+
     def to_json(self) -> dict[str, Any]:  # flat, as the model has always read it
         out: dict[str, Any] = {"kind": self.kind, "start": self.start, "end": self.end}
         if self.appointment is not None:

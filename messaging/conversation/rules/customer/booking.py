@@ -10,8 +10,6 @@ and the owner's notice — carries it.
 
 from __future__ import annotations
 
-from typing import Any
-
 from messaging.spanish import Act, ServiceMention, choose, normalize, parse_yes_no
 from messaging.spanish.intents import Understanding
 from wording import bullet_list, capitalize_first, format_date, format_service_line, format_time
@@ -102,9 +100,9 @@ async def start_booking(t: TurnState, u: Understanding, *, remembered: Memory | 
 
 async def _same_as_last(t: TurnState, mem: Memory) -> None:
     result = await t.call("get_my_last_visit")
-    if result.ok and result.data.get("service_ids"):
-        mem.services = [s for s in result.data["service_ids"] if t.profile.service(s)]
-        mem.staff_id = mem.staff_id or result.data.get("staff_id")
+    if result.ok and result.value.service_ids:
+        mem.services = [s for s in result.value.service_ids if t.profile.service(s)]
+        mem.staff_id = mem.staff_id or result.value.staff_id
 
 
 async def advance(t: TurnState, *, hello: str = "") -> None:
@@ -245,14 +243,14 @@ async def book_now(t: TurnState, start_iso: str, *, name: str | None = None) -> 
             step(t, Step.DAY)
             t.say((result.message or "No pude agendar ese horario.") + " ¿Qué otro día te acomoda?")
         return
-    visit = result.data["appointments"]
-    mem.booked, mem.booked_services = visit[0]["start"], [a["service_id"] for a in visit]
+    visit = result.value.appointments
+    mem.booked, mem.booked_services = visit[0].start, [a.service_id for a in visit]
     if name:
         await t.call("update_my_name", name=name)
     known = name or _trusted_name(t)
     if known:
         step(t, Step.CONFIRMED)
-        t.say(f"¡Listo, {known.split()[0]}! " + confirmation_card(t, visit))
+        t.say(f"¡Listo, {known.split()[0]}! " + confirmation_card(t, visit[0].start, [(a.service, a.price_cents) for a in visit]))
         return
     step(t, Step.NAME)
     what = f"tu {visit_words(t, mem.services)} para {offers.at_words(t, mem.booked)}"
@@ -264,15 +262,16 @@ async def book_now(t: TurnState, start_iso: str, *, name: str | None = None) -> 
         t.say(f"Listo, te agendé {what}. ¿Me confirmas tu nombre para la cita?")
 
 
-def confirmation_card(t: TurnState, visit: list[dict[str, Any]]) -> str:
-    start = local(visit[0]["start"])
+def confirmation_card(t: TurnState, first_start: str, services: list[tuple[str | None, int | None]]) -> str:
+    """The booked visit: its day and time, then each service (name, price in cents), in order."""
+    start = local(first_start)
     reminder = "Te enviaré un recordatorio un día antes." if (start.date() - t.today).days > 1 else \
         "Te enviaré un recordatorio antes de tu cita."
-    services = "\n".join(f"💇 {a['service']} - {money(a['price_cents'])}" for a in visit)
+    lines = "\n".join(f"💇 {service} - {money(price)}" for service, price in services)
     return ("Tu cita está confirmada:\n"
             f"📅 {capitalize_first(format_date(start.date()))}\n"
             f"⏰ {format_time(start.time())}\n"
-            f"{services}\n\n"
+            f"{lines}\n\n"
             f"{reminder} ¡Nos vemos!")
 
 
@@ -286,7 +285,6 @@ async def take_name(t: TurnState) -> None:
         t.say("¿A nombre de quién dejo la cita?")
         return
     await t.call("update_my_name", name=name)
-    visit = [{"start": mem.booked, "service": t.profile.service(s).name,
-              "price_cents": t.profile.service(s).price_cents} for s in mem.booked_services or mem.services]
+    services = [(t.profile.service(s).name, t.profile.service(s).price_cents) for s in mem.booked_services or mem.services]
     step(t, Step.CONFIRMED)
-    t.say(f"¡Perfecto, {name.split()[0]}! " + confirmation_card(t, visit))
+    t.say(f"¡Perfecto, {name.split()[0]}! " + confirmation_card(t, mem.booked, services))

@@ -231,7 +231,7 @@ async def move_now(t: TurnState, start_iso: str) -> None:
             step(t, Step.NEW_DAY)
             t.say((result.message or "No pude cambiar tu cita a esa hora.") + " ¿Qué otro día te acomoda?")
         return
-    new = result.data["appointments"][0]["start"]
+    new = result.value.first.start
     mem.booked = new
     step(t, Step.SATISFACTION)
     t.say(f"Listo, cambié tu cita para {t.day_words(local(new).date())} {at_hhmm(new)}. ¿Todo bien?")

@@ -167,8 +167,10 @@ def visit_price(t: TurnState, service_ids: list[str]) -> int:
 
 
 async def upcoming(t: TurnState) -> list[dict[str, Any]] | None:
+    """The customer's upcoming appointments in their JSON form (``Appointment.to_json``): the
+    memory keeps them as they are (``Memory.options``)."""
     result = await t.call("get_customer_appointments")
-    return result.data["appointments"] if result.ok else None
+    return [a.to_json() for a in result.value.appointments] if result.ok else None
 
 
 def describe(t: TurnState, a: dict[str, Any]) -> str:
@@ -188,7 +190,7 @@ def referred(t: TurnState, appointments: list[dict[str, Any]]) -> list[dict[str,
 def offer_alternatives(t: TurnState, result: Any) -> bool:
     """A booking or a move lost its time to someone else: offer the alternatives the use case
     found, if any (True), so booking and moving word the race the same way."""
-    alternatives = [local(s) for s in result.data.get("alternatives") or []][:offers.MAX_OFFERED]
+    alternatives = [local(s) for s in result.alternatives or ()][:offers.MAX_OFFERED]
     if not alternatives:
         return False
     mem = memory(t)

@@ -69,7 +69,7 @@ async def answered_rating(t: TurnState) -> bool:
     result = await t.call("rate_my_visit", rating=rating)
     if not result.ok:
         return False
-    begin(t, "rating", Step.FEEDBACK, Memory(rated_appointment=result.data["appointment_id"]))
+    begin(t, "rating", Step.FEEDBACK, Memory(rated_appointment=result.value.appointment_id))
     t.say(f"¡Gracias por tu calificación! {'⭐' * rating} ¿Quieres contarnos algo más de tu visita? "
           "Si no, no te preocupes.")
     return True

@@ -117,7 +117,7 @@ async def on_new_time(t: TurnState, u: Understanding) -> None:
                 "Dime «lista de espera» y te aviso si se libera un lugar, o qué otro día te acomoda."))
             return
         flow.state = "confirmed"
-        new = datetime.fromisoformat(result.data["appointments"][0]["start"])
+        new = datetime.fromisoformat(result.value.first.start)
         t.say(f"¡Listo! Tu cita quedó para {t.day_words(new.date())} {at_time(new.time())}"
               + (f" con {option.staff_name.split(' ')[0]}" if option.staff_name else "") + ". ¡Te esperamos!")
         return

@@ -89,8 +89,8 @@ async def search(t: TurnState, *, services: list[str], when: TimeConstraint, def
                               date_to=last.isoformat(), appointment_id=appointment_id, staff_id=staff_id)
         if not result.ok:
             return result.message or "No pude revisar la agenda."
-        for slot in result.data["slots"]:
-            moment = local(slot["start"])
+        for slot in result.value.slots:
+            moment = local(slot.start)
             by_day.setdefault(moment.date(), []).append(moment)
         return None
 

@@ -97,10 +97,9 @@ async def _outside_hours(t: TurnState, start: datetime, end: datetime, *, all_da
     if not result.ok:
         return None  # the block itself will say what is wrong
     when = t.day_words(day)  # after "Ojo:", lowercase
-    if result.data["closed"]:
+    if result.value.closed:
         return f"{when} el negocio está cerrado"
-    working = [(time.fromisoformat(a), time.fromisoformat(b)) for p in result.data["staff"]
-               for a, b in p.get("working", [])]
+    working = [(time.fromisoformat(a), time.fromisoformat(b)) for p in result.value.staff for a, b in p.working]
     if not working:
         return f"{when} no trabajas según tu horario"
     if all_day:
@@ -136,9 +135,9 @@ async def _block(t: TurnState, start: datetime, end: datetime) -> None:
     day = start.date()
     when = "" if day == t.today else f" {t.day_words(day)}"
     text = f"Listo, bloqueé {what}{when} ✓"
-    overlapping = result.data.get("overlapping") or []
+    overlapping = result.value.overlapping
     if overlapping:
-        text += "\nOjo: " + "; ".join(f"{at_hhmm(a['start'])} tienes a {a['customer'] or 'un cliente'}"
+        text += "\nOjo: " + "; ".join(f"{at_hhmm(a.start)} tienes a {a.customer or 'un cliente'}"
                                       for a in overlapping) + ". Esas citas siguen en pie."
     block.blocked.append(what)
     close = closing_time(t, day)
@@ -193,20 +192,20 @@ async def unblock(t: TurnState, u: Understanding) -> None:
     result = await t.call("list_blocks", date=day.isoformat())
     if denied(t, result):
         return
-    blocks = result.data["blocks"]
+    blocks = list(result.value.blocks)
     said = u.slots.time_range.start if u.slots.time_range else u.slots.time
     if said is not None:
-        blocks = [b for b in blocks if local(b["start"]).time() <= said < local(b["end"]).time()] or \
-            [b for b in blocks if local(b["start"]).time() == said]
+        blocks = [b for b in blocks if local(b.start).time() <= said < local(b.end).time()] or \
+            [b for b in blocks if local(b.start).time() == said]
     if not blocks:
         t.say(f"No encontré bloqueos {t.day_words(day)}" + (f" a {time_words(said)}" if said else "") + ".")
         return
     if len(blocks) > 1:
-        begin(t, UnblockState([Block(b["block_id"], b["start"], b["end"]) for b in blocks]), Step.SELECTING_BLOCK)
+        begin(t, UnblockState([Block(b.block_id, b.start, b.end) for b in blocks]), Step.SELECTING_BLOCK)
         t.say("¿Cuál bloqueo quito?\n" + "\n".join(
-            f"{i}. {hhmm(b['start'])} - {hhmm(b['end'])}" for i, b in enumerate(blocks, 1)))
+            f"{i}. {hhmm(b.start)} - {hhmm(b.end)}" for i, b in enumerate(blocks, 1)))
         return
-    await _unblock(t, Block(blocks[0]["block_id"], blocks[0]["start"], blocks[0]["end"]))
+    await _unblock(t, Block(blocks[0].block_id, blocks[0].start, blocks[0].end))
 
 
 async def _unblock(t: TurnState, block: Block) -> None:

@@ -39,22 +39,22 @@ async def start_move(t: TurnState, u: Understanding) -> None:
     result = await t.call("find_appointments", date=t.today.isoformat(), time=old.strftime("%H:%M"))
     if denied(t, result):
         return
-    found = result.data["appointments"]
+    found = list(result.value.appointments)
     if u.slots.customer_name:
-        found = [a for a in found if a["customer"] and u.slots.customer_name.lower() in a["customer"].lower()] or found
-    mine = [a for a in found if a["staff_id"] == str(t.staff_id)]
+        found = [a for a in found if a.customer and u.slots.customer_name.lower() in a.customer.lower()] or found
+    mine = [a for a in found if a.staff_id == str(t.staff_id)]
     found = mine if len(found) > 1 and mine else found
     if len(found) != 1:
         t.say(f"No encontré una sola cita hoy a {time_words(old)}." if not found else
               "Hay varias citas a esa hora; dime el nombre del cliente.")
         return
     a = found[0]
-    day = u.slots.date.start if u.slots.date else local(a["start"]).date()
+    day = u.slots.date.start if u.slots.date else local(a.start).date()
     start = datetime.combine(day, new)
-    begin(t, MoveState(appointment_id=a["appointment_id"], start=start.isoformat(timespec="minutes")), Step.CONFIRMING)
-    when = "" if day == local(a["start"]).date() else f" {contract('de', t.day_words(day))}"
-    t.say(f"¿Muevo la cita de {a['customer'] or 'el cliente'} ({short_service(a['service'])}) de "
-          f"{time_with_article(local(a['start']).time())} {at_time(new)}{when}? Le aviso por WhatsApp.")
+    begin(t, MoveState(appointment_id=a.appointment_id, start=start.isoformat(timespec="minutes")), Step.CONFIRMING)
+    when = "" if day == local(a.start).date() else f" {contract('de', t.day_words(day))}"
+    t.say(f"¿Muevo la cita de {a.customer or 'el cliente'} ({short_service(a.service)}) de "
+          f"{time_with_article(local(a.start).time())} {at_time(new)}{when}? Le aviso por WhatsApp.")
 
 
 async def on_move(t: TurnState, u: Understanding) -> None:
@@ -65,15 +65,15 @@ async def on_move(t: TurnState, u: Understanding) -> None:
         return
     result = await t.call("reschedule_appointment", appointment_id=move.appointment_id, new_start_time=move.start)
     if not result.ok:
-        alternatives = result.data.get("alternatives") or []
+        alternatives = result.alternatives or ()
         flow.state = Step.CLOSED
         t.say((result.message or "No pude moverla.") + (
             " Horarios cercanos: " + ", ".join(hhmm(x) for x in alternatives[:3]) + "." if alternatives else ""))
         return
-    a = result.data["appointments"][0]
+    a = result.value.first
     flow.state = Step.CONFIRMED
-    t.say(f"Listo ✓ Moví la cita de {a['customer'] or 'el cliente'} {at_hhmm(a['start'])}"
-          f"{'' if local(a['start']).date() == t.today else ' ' + contract('de', t.day_words(local(a['start']).date()))}"
+    t.say(f"Listo ✓ Moví la cita de {a.customer or 'el cliente'} {at_hhmm(a.start)}"
+          f"{'' if local(a.start).date() == t.today else ' ' + contract('de', t.day_words(local(a.start).date()))}"
           ". Ya le avisé.")
 
 
@@ -116,7 +116,7 @@ async def _on_behalf_next(t: TurnState) -> None:
     result = await t.call("check_availability", service_id=d.service_id, date_from=d.day.isoformat())
     if denied(t, result):
         return
-    slots = [x["start"] for x in result.data["slots"]]
+    slots = [x.start for x in result.value.slots]
     day = d.day
     wanted = datetime.combine(day, d.at).isoformat(timespec="minutes")
     if wanted not in slots:
@@ -187,10 +187,10 @@ async def on_on_behalf(t: TurnState, u: Understanding) -> None:
                               customer_phone=d.phone, customer_name=d.name)
         if denied(t, result):
             return
-        a = result.data["appointments"][0]
+        a = result.value.first
         flow.state = Step.CONFIRMED
-        t.say(f"Listo ✓ Agendé a {d.name} para {a['service']} {t.day_words(local(a['start']).date())} "
-              f"{at_hhmm(a['start'])} con {a['staff'].split()[0] if a.get('staff') else 'el equipo'}. "
+        t.say(f"Listo ✓ Agendé a {d.name} para {a.service} {t.day_words(local(a.start).date())} "
+              f"{at_hhmm(a.start)} con {a.staff.split()[0] if a.staff else 'el equipo'}. "
               "Le mandé la confirmación por WhatsApp.")
         return
     await _on_behalf_next(t)

@@ -73,5 +73,5 @@ def read_phone(t: TurnState, u: Understanding, *, example: str = "55 1234 5678")
 async def known_name(t: TurnState, phone: str) -> str | None:
     """The name the business already has for a customer's phone, or None."""
     known = await t.call("get_customer_history", customer_phone=phone)
-    exact = [c for c in (known.data.get("customers", []) if known.ok else []) if c["phone"] == phone and c["name"]]
-    return exact[0]["name"] if exact else None
+    exact = [c for c in (known.value.customers if known.ok else ()) if c.phone == phone and c.name]
+    return exact[0].name if exact else None

@@ -34,27 +34,27 @@ async def history(t: TurnState, u: Understanding) -> None:
     if denied(t, result):
         return
     t.flow = None
-    people = result.data["customers"]
+    people = result.value.customers
     if not people:
         t.say("No lo tengo registrado: sería su primera visita.")
         return
     lines = []
     for c in people[:3]:
-        past = [a for a in c["appointments"] if a["status"] in ("completed", "confirmed", "pending")
-                and local(a["start"]) <= t.local_now.replace(tzinfo=None)]
-        no_shows = sum(1 for a in c["appointments"] if a["status"] == "no_show")
-        upcoming = [a for a in c["appointments"] if a["status"] in ("confirmed", "pending")
-                    and local(a["start"]) > t.local_now.replace(tzinfo=None)]
-        text = f"👤 {c['name'] or 'Sin nombre'} ({format_phone(c['phone'])}): "
+        past = [a for a in c.appointments if a.status in ("completed", "confirmed", "pending")
+                and local(a.start) <= t.local_now.replace(tzinfo=None)]
+        no_shows = sum(1 for a in c.appointments if a.status == "no_show")
+        upcoming = [a for a in c.appointments if a.status in ("confirmed", "pending")
+                    and local(a.start) > t.local_now.replace(tzinfo=None)]
+        text = f"👤 {c.name or 'Sin nombre'} ({format_phone(c.phone)}): "
         text += f"{len(past)} visita{'s' if len(past) != 1 else ''}"
         if past:
-            last = max(past, key=lambda a: a["start"])
-            text += f", la última {t.day_words(local(last['start']).date())} ({last['service']})"
+            last = max(past, key=lambda a: a.start)
+            text += f", la última {t.day_words(local(last.start).date())} ({last.service})"
         if no_shows:
             text += f", {no_shows} no-show{'s' if no_shows != 1 else ''}"
         if upcoming:
-            nxt = min(upcoming, key=lambda a: a["start"])
-            text += f". Próxima cita: {t.day_words(local(nxt['start']).date())} {at_hhmm(nxt['start'])}"
+            nxt = min(upcoming, key=lambda a: a.start)
+            text += f". Próxima cita: {t.day_words(local(nxt.start).date())} {at_hhmm(nxt.start)}"
         lines.append(text + ".")
     t.say("\n".join(lines))
 
@@ -76,16 +76,16 @@ async def start_message(t: TurnState, u: Understanding) -> None:
     result = await t.call("get_customer_history", customer_phone=phone, customer_name=None if phone else name)
     if denied(t, result):
         return
-    people = result.data["customers"]
+    people = result.value.customers
     if len(people) != 1:
         t.say("No encontré a ese cliente." if not people else
               "Encontré a varios con ese nombre. Pásame su teléfono, por favor.")
         return
     person = people[0]
-    first = (person["name"] or "").split()[0]
+    first = (person.name or "").split()[0]
     body = f"Hola{' ' + first if first else ''}, {text.rstrip('.')}. - {t.profile.name}"
-    begin(t, MessageState(phone=person["phone"], body=body), Step.CONFIRMING)
-    t.say(f"¿Le mando esto a {person['name'] or format_phone(person['phone'])}?\n\"{body}\"")
+    begin(t, MessageState(phone=person.phone, body=body), Step.CONFIRMING)
+    t.say(f"¿Le mando esto a {person.name or format_phone(person.phone)}?\n\"{body}\"")
 
 
 async def on_message(t: TurnState, u: Understanding) -> None:

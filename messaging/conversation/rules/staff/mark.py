@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from messaging.spanish import (
     Intent,
     choose,
@@ -11,6 +9,7 @@ from messaging.spanish import (
 )
 from messaging.spanish.intents import Understanding
 
+from ...tools import results
 from ...tools.staff import customers_named
 from ..base import TurnState, at_hhmm, hhmm, local, numbered, time_words
 from .common import asked_day, denied, restart, short_service
@@ -25,7 +24,7 @@ _NOT_NAMES = frozenset({"senor", "senora", "senorita", "cliente", "clienta", "ch
                         "presento", "aparecio", "ya", "se", "fue", "con", "que", "del", "las", "los"})
 
 
-def _name_said(found: list[dict[str, Any]], text: str) -> str | None:
+def _name_said(found: list[results.Appointment], text: str) -> str | None:
     """A word of the message that is (nearly) one of the day's customers' names, or None."""
     from rapidfuzz import fuzz
 
@@ -34,7 +33,7 @@ def _name_said(found: list[dict[str, Any]], text: str) -> str | None:
     words = [w for w in normalize(text).split() if len(w) >= 3 and w not in _NOT_NAMES]
     best: tuple[float, str] | None = None
     for a in found:
-        for part in normalize(a.get("customer") or "").split():
+        for part in normalize(a.customer or "").split():
             for word in words:
                 score = fuzz.ratio(word, part)
                 if score >= 88 and (best is None or score > best[0]):
@@ -56,7 +55,7 @@ async def start_mark(t: TurnState, u: Understanding) -> None:
                           time=said.strftime("%H:%M") if said else None, include_marked=status != "cancelled")
     if denied(t, result):
         return
-    found = result.data["appointments"]
+    found = list(result.value.appointments)
     if not name and said is None:
         name = _name_said(found, t.text)  # "el señor Hernández nunca llegó": a customer of the day named
     if name:
@@ -67,14 +66,14 @@ async def start_mark(t: TurnState, u: Understanding) -> None:
             begin(t, MarkState(status), Step.ASKING_TIME)
             return
         found = named
-    mine = [a for a in found if a["staff_id"] == str(t.staff_id)]
+    mine = [a for a in found if a.staff_id == str(t.staff_id)]
     if len(found) > 1 and mine and not name:
         found = mine
     if said is None and not name and len(found) != 1:
-        open_ones = [a for a in found if a["status"] in ("pending", "confirmed")]
+        open_ones = [a for a in found if a.status in ("pending", "confirmed")]
         if status == "completed":
             now = t.local_now.replace(tzinfo=None)
-            started = [a for a in open_ones if local(a["start"]) <= now and a["staff_id"] == str(t.staff_id)]
+            started = [a for a in open_ones if local(a.start) <= now and a.staff_id == str(t.staff_id)]
             found = started[-1:] or found
         if len(found) != 1:
             begin(t, MarkState(status), Step.ASKING_TIME)
@@ -83,13 +82,13 @@ async def start_mark(t: TurnState, u: Understanding) -> None:
     if not found:
         t.say(f"No encontré citas {t.day_words(day)}" + (f" a {time_words(said)}" if said else "") + ".")
         return
-    options = [Appointment.of(a) for a in found]
+    options = [Appointment.of(a.to_json()) for a in found]  # the flow keeps what it needs of the facts
     flow = begin(t, MarkState(status, options), Step.CONFIRMING)
     if len(found) > 1:
         flow.state = Step.SELECTING
         t.say(("Encontré a más de una persona con ese nombre. " if name else "") + "¿Cuál de estas?\n" + "\n".join(
-            f"{i}. {hhmm(a['start'])} - {a['customer']} ({short_service(a['service'])})"
-            + (f" — ya {_LABELS[a['status']]}" if a["status"] in _LABELS else "")
+            f"{i}. {hhmm(a.start)} - {a.customer} ({short_service(a.service)})"
+            + (f" — ya {_LABELS[a.status]}" if a.status in _LABELS else "")
             for i, a in enumerate(found, 1)))
         return
     _confirm_mark(t, options[0])

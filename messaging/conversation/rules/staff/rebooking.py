@@ -46,15 +46,15 @@ async def start_rebooking(t: TurnState, u: Understanding) -> None:
     result = await t.call("suggest_rebooking", **args)
     if denied(t, result):
         return
-    if not result.data["moves"] and not result.data["unplaceable"]:
+    if result.value.empty:
         if who:  # nothing to move, but the absence still goes on the calendar (applying writes it, once)
-            applied = await t.call("apply_rebooking", plan_id=result.data["plan_id"], move_ids=[])
+            applied = await t.call("apply_rebooking", plan_id=result.value.plan_id, move_ids=[])
             t.say(f"{who} no tiene citas {t.day_words(day)}; no hay nada que mover."
                   + (" Ya lo bloqueé en tu agenda ese día." if applied.ok else ""))
             return
         t.say(f"La agenda de {t.day_words(day)} ya está compacta; no hay nada que mover.")
         return
-    await _show(t, result.data["plan_id"])
+    await _show(t, result.value.plan_id)
 
 
 async def _show(t: TurnState, plan_id: str) -> None:
@@ -88,9 +88,9 @@ async def on_rebooking(t: TurnState, u: Understanding) -> None:
         return
     if denied(t, result):
         return
-    refused = result.data.get("refused_moves") or []
-    t.say(apply_summary(result.data["applied"], [(r["move_id"], r["why"]) for r in refused],
-                        unplaced_told=result.data.get("unplaced_told", 0)))
+    refused = result.value.refused_moves
+    t.say(apply_summary(result.value.applied, [(r.move_id, r.why) for r in refused],
+                        unplaced_told=result.value.unplaced_told))
     if refused:
         flow.state = Step.OFFERING_REPLAN
         plan.appointment_ids = [r["appointment_id"] for r in refused if r.get("appointment_id")]
@@ -107,8 +107,8 @@ async def _on_replan(t: TurnState) -> None:
     result = await t.call("replan_rebooking", plan_id=plan.plan_id, appointment_ids=plan.appointment_ids)
     if denied(t, result):
         return
-    if not result.data["moves"] and not result.data["unplaceable"]:
+    if result.value.empty:
         flow.state = Step.CLOSED
         t.say("Ya no queda nada que mover.")
         return
-    await _show(t, result.data["plan_id"])
+    await _show(t, result.value.plan_id)

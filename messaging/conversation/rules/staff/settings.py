@@ -151,8 +151,8 @@ async def on_service(t: TurnState, u: Understanding) -> None:
             if denied(t, result):
                 return
             flow.state = Step.CONFIRMED
-            t.say(f"Listo ✓ {with_article(result.data['name'], capital=True)} ahora dura {format_duration(result.data['duration_minutes'])} "
-                  f"y cuesta {format_price(result.data['price_cents'])}. Las citas ya agendadas no cambian.")
+            t.say(f"Listo ✓ {with_article(result.value.name, capital=True)} ahora dura {format_duration(result.value.duration_minutes)} "
+                  f"y cuesta {format_price(result.value.price_cents)}. Las citas ya agendadas no cambian.")
         else:
             flow.state = Step.CLOSED
             t.say("Va, no cambié nada.")

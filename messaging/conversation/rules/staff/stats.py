@@ -15,7 +15,6 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, time
-from typing import Any
 
 from messaging.spanish import normalize
 from messaging.spanish.figures import Figure, FiguresAsked, Scope, read_figures
@@ -23,6 +22,7 @@ from messaging.spanish.intents import Understanding
 from storage import PermissionLevel
 from wording import capitalize_first, contract, counted, format_date, format_price, format_time, period_reference
 
+from ...tools.results import Figures, StaffFigures
 from ..base import TurnState, hhmm
 from .asked import FIGURES, Asked, member_id, mentioned_member, period_of, remember
 from .common import denied, short_service
@@ -74,14 +74,14 @@ async def answer_figures(t: TurnState, asked: Asked) -> None:
                           staff_id=asked.staff_id)
     if denied(t, result):
         return
-    d = result.data
-    if asked.staff_id is None and _RANKING.search(normalize(t.text)) and d["by_staff"]:
+    d = result.value
+    if asked.staff_id is None and _RANKING.search(normalize(t.text)) and d.by_staff:
         t.say(_ranking(t, asked, d))  # "¿quién vendió más este mes?"
         remember(t, asked)
         return
     lines = [_sentence(t, asked, Figure(f), d) for f in asked.figures]
     text = "\n".join(line for line in lines if line)
-    if asked.first == asked.last and asked.first >= t.today and d["appointments"] and \
+    if asked.first == asked.last and asked.first >= t.today and d.appointments and \
             asked.figures == (Figure.APPOINTMENTS.value,):
         text += await _day_detail(t, asked, d)
     t.say(text + note)
@@ -92,25 +92,25 @@ async def answer_figures(t: TurnState, asked: Asked) -> None:
 _RANKING = re.compile(r"\bquien(?:es)?\b.*\b(?:mas|menos)\b|\bpor\s+persona\b|\bcada\s+(?:uno|quien|persona)\b")
 
 
-def _ranking(t: TurnState, asked: Asked, d: dict[str, Any]) -> str:
+def _ranking(t: TurnState, asked: Asked, d: Figures) -> str:
     """Everyone's share, best first, by the figure asked (revenue, completed, no-shows or appointments)."""
     asked_for = {Figure(f) for f in asked.figures}
     key, label = (("revenue_cents", None) if Figure.REVENUE in asked_for else
                   ("no_shows", ("no-show", "no-shows")) if Figure.NO_SHOWS in asked_for else
                   ("completed", ("completada", "completadas")) if Figure.COMPLETED in asked_for else
                   ("appointments", ("cita", "citas")))
-    people = sorted(d["by_staff"], key=lambda s: (-s[key], s["name"]))
+    people = sorted(d.by_staff, key=lambda s: (-getattr(s, key), s.name))
     fewest = bool(re.search(r"\bmenos\b", normalize(t.text)))
     if fewest:
         people.reverse()
 
-    def amount(s: dict[str, Any]) -> str:
-        return format_price(s[key]) if label is None else counted(s[key], *label)
+    def amount(s: StaffFigures) -> str:
+        return format_price(getattr(s, key)) if label is None else counted(getattr(s, key), *label)
 
     when = capitalize_first(period_reference(asked.first, asked.last, t.today))
     top = people[0]
-    return f"{when}: " + ", ".join(f"{s['name'].split()[0]} {amount(s)}" for s in people) + \
-        f". {'Menos' if fewest else 'Más'}: {top['name'].split()[0]}."
+    return f"{when}: " + ", ".join(f"{s.name.split()[0]} {amount(s)}" for s in people) + \
+        f". {'Menos' if fewest else 'Más'}: {top.name.split()[0]}."
 
 
 def _tense(t: TurnState, asked: Asked) -> str:
@@ -139,7 +139,7 @@ def _verb(t: TurnState, asked: Asked) -> str:
     return f"{_first_name(asked)} {verb}" if subject == "other" else verb
 
 
-def _sentence(t: TurnState, asked: Asked, figure: Figure, d: dict[str, Any]) -> str:
+def _sentence(t: TurnState, asked: Asked, figure: Figure, d: Figures) -> str:
     when = period_reference(asked.first, asked.last, t.today)
     cap = capitalize_first(when)
     subject, tense = _subject(asked), _tense(t, asked)
@@ -148,67 +148,67 @@ def _sentence(t: TurnState, asked: Asked, figure: Figure, d: dict[str, Any]) -> 
         verb = {"business": {"past": "hubo"}, "me": {"past": "tuviste"}, "other": {"past": "tuvo"}}[subject].get(
             tense, {"business": "hay", "me": "tienes", "other": "tiene"}[subject])
         total = " en total" if subject == "business" else ""
-        text = f"{cap} {who}{verb} {counted(d['appointments'], 'cita', 'citas')}{total}."
-        if asked.first != asked.last and subject == "business" and len(d["by_staff"]) > 1:
-            text += " " + ", ".join(f"{s['name'].split()[0]}: {s['appointments']}" for s in d["by_staff"]) + "."
+        text = f"{cap} {who}{verb} {counted(d.appointments, 'cita', 'citas')}{total}."
+        if asked.first != asked.last and subject == "business" and len(d.by_staff) > 1:
+            text += " " + ", ".join(f"{s.name.split()[0]}: {s.appointments}" for s in d.by_staff) + "."
         return text
     if figure is Figure.REVENUE:
-        money = format_price(d["revenue_cents"])
-        done = counted(d["completed"], "cita completada", "citas completadas")
+        money = format_price(d.revenue_cents)
+        done = counted(d.completed, "cita completada", "citas completadas")
         if tense == "future":
             return (f"{cap} todavía no hay ventas: {who}{_VERBS[subject]['future']} "
-                    f"{counted(d['appointments'], 'cita agendada', 'citas agendadas')} por "
-                    f"{format_price(d['expected_revenue_cents'])}.")
+                    f"{counted(d.appointments, 'cita agendada', 'citas agendadas')} por "
+                    f"{format_price(d.expected_revenue_cents)}.")
         verb = {"business": {"past": "se vendieron", "current": "llevamos"}, "me": {"past": "vendiste",
                 "current": "llevas"}, "other": {"past": "vendió", "current": "lleva"}}[subject][tense]
         text = f"{cap} {who}{verb} {money}" + (" vendidos" if tense == "current" else "") + f" en {done}."
-        if tense == "current" and d["scheduled"]:
-            coming = "la cita pendiente" if d["scheduled"] == 1 else f"las {d['scheduled']} citas pendientes"
-            text += f" Si {'llega' if d['scheduled'] == 1 else 'llegan'} {coming}, serían " \
-                    f"{format_price(d['expected_revenue_cents'])}."
+        if tense == "current" and d.scheduled:
+            coming = "la cita pendiente" if d.scheduled == 1 else f"las {d.scheduled} citas pendientes"
+            text += f" Si {'llega' if d.scheduled == 1 else 'llegan'} {coming}, serían " \
+                    f"{format_price(d.expected_revenue_cents)}."
         return text
     if figure is Figure.COMPLETED:
-        return f"{cap} {_verb(t, asked)} {counted(d['completed'], 'cita completada', 'citas completadas')}."
+        return f"{cap} {_verb(t, asked)} {counted(d.completed, 'cita completada', 'citas completadas')}."
     if figure is Figure.CANCELLED:
-        return f"{cap} {_verb(t, asked)} {counted(d['cancelled'], 'cancelación', 'cancelaciones')}."
+        return f"{cap} {_verb(t, asked)} {counted(d.cancelled, 'cancelación', 'cancelaciones')}."
     if figure is Figure.NO_SHOWS:
-        return f"{cap} {_verb(t, asked)} {counted(d['no_shows'], 'no-show', 'no-shows')} (no llegaron)."
+        return f"{cap} {_verb(t, asked)} {counted(d.no_shows, 'no-show', 'no-shows')} (no llegaron)."
     if figure is Figure.NEW_CUSTOMERS:
-        return f"{cap} {_verb(t, asked)} {counted(d['new_customers'], 'cliente nuevo', 'clientes nuevos')}."
+        return f"{cap} {_verb(t, asked)} {counted(d.new_customers, 'cliente nuevo', 'clientes nuevos')}."
     if figure is Figure.BUSIEST_DAY:
-        if not d["busiest_day"]:
+        if not d.busiest_day:
             return f"{cap} no hay citas."
-        day = date.fromisoformat(d["busiest_day"])
+        day = date.fromisoformat(d.busiest_day)
         return (f"El día más lleno {when} {'fue' if day < t.today else 'es'} el {format_date(day, today=t.today)}, "
-                f"con {counted(d['busiest_day_appointments'], 'cita', 'citas')}.")
+                f"con {counted(d.busiest_day_appointments, 'cita', 'citas')}.")
     if figure is Figure.BUSIEST_HOUR:
-        if d["busiest_hour"] is None:
+        if d.busiest_hour is None:
             return f"{cap} no hay citas."
-        hour = int(d["busiest_hour"])
+        hour = int(d.busiest_hour)
         return (f"La hora más llena {when} {'fue' if tense == 'past' else 'es'} de {format_time(time(hour))} a "
-                f"{format_time(time((hour + 1) % 24))}, con {counted(d['busiest_hour_appointments'], 'cita', 'citas')}.")
+                f"{format_time(time((hour + 1) % 24))}, con {counted(d.busiest_hour_appointments, 'cita', 'citas')}.")
     head = (f"Tus números {contract('de', when)}" if subject == "me" else
             f"{cap}, {_first_name(asked)}" if subject == "other" else cap)
-    return (f"{head}: {counted(d['appointments'], 'cita', 'citas')}, {d['completed']} completadas "
-            f"({format_price(d['revenue_cents'])}), {counted(d['no_shows'], 'no-show', 'no-shows')}, "
-            f"{counted(d['cancelled'], 'cancelada', 'canceladas')} y "
-            f"{counted(d['new_customers'], 'cliente nuevo', 'clientes nuevos')}.")
+    return (f"{head}: {counted(d.appointments, 'cita', 'citas')}, {d.completed} completadas "
+            f"({format_price(d.revenue_cents)}), {counted(d.no_shows, 'no-show', 'no-shows')}, "
+            f"{counted(d.cancelled, 'cancelada', 'canceladas')} y "
+            f"{counted(d.new_customers, 'cliente nuevo', 'clientes nuevos')}.")
 
 
-async def _day_detail(t: TurnState, asked: Asked, d: dict[str, Any]) -> str:
+async def _day_detail(t: TurnState, asked: Asked, d: Figures) -> str:
     """After "mañana tienes 3 citas": which ones (one day, a person's own agenda or the team's split)."""
     if asked.staff_id is None:
-        people = [f"{s['name'].split()[0]}: {s['appointments']}" for s in d["by_staff"]]
+        people = [f"{s.name.split()[0]}: {s.appointments}" for s in d.by_staff]
         return ("\n" + ", ".join(people) + ".") if len(people) > 1 else ""
     result = await t.call("get_business_schedule" if not asked.mine else "get_my_schedule",
                           date=asked.first.isoformat())
     if not result.ok:
         return ""
     wanted = member_id(asked.staff_id)
-    entries = [e for p in result.data["staff"] if asked.mine or p["staff_id"] == str(wanted) for e in p["entries"]
-               if e["kind"] == "appointment" and e.get("status") != "cancelled"]
+    entries = [e for p in result.value.staff if asked.mine or p.staff_id == str(wanted) for e in p.entries
+               if e.kind == "appointment" and e.status != "cancelled"]
     if not entries:
         return ""
-    return "\n\n" + "\n".join(f"⏰ {hhmm(e['start'])} - {short_service(e['service'])} - {e['customer'] or 'Cliente'}"
+    return "\n\n" + "\n".join(f"⏰ {hhmm(e.start)} - {short_service(e.service)} - {e.customer or 'Cliente'}"
                               for e in entries)
 

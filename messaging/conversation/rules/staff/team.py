@@ -71,7 +71,7 @@ async def on_add_staff(t: TurnState, u: Understanding) -> None:
                               service_ids=[str(s.id) for s in picked], permission_level="staff")
         if denied(t, result):
             return
-        adding.staff_id = result.data["staff_id"]
+        adding.staff_id = result.value.staff_id
         first = adding.name.split()[0]
         flow.state = Step.OFFERING_WELCOME
         t.say(f"Perfecto. Agregué a {adding.name} ({format_phone(adding.phone)}) como empleado ✓\n\n"

@@ -73,11 +73,11 @@ async def _book_walk_in(t: TurnState) -> None:
                               customer_name=walk_in.name)
     if denied(t, result):
         return
-    a = result.data["appointments"][0]
-    who = "contigo" if a["staff_id"] == str(t.staff_id) else f"con {a['staff']}"
+    a = result.value.first
+    who = "contigo" if a.staff_id == str(t.staff_id) else f"con {a.staff}"
     phone = f" ({format_phone(walk_in.phone)})" if walk_in.phone else ""
     flow.state = Step.CONFIRMED
-    t.say(f"Listo ✓ Registré a {walk_in.name}{phone} para {service.name} ahora {at_hhmm(a['start'])} {who}.")
+    t.say(f"Listo ✓ Registré a {walk_in.name}{phone} para {service.name} ahora {at_hhmm(a.start)} {who}.")
 
 
 _LEADING_NO = re.compile(r"^\s*(?:no|nop|nel|pos\s+no|pues\s+no)\b[\s,.!]*", re.IGNORECASE)
