@@ -16,6 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from messaging.conversation.rules.customer.offers import search
+from messaging.conversation.tools import ToolResult
+from messaging.conversation.tools.results import Slot, Slots
 from messaging.spanish import ClockBound, DayConstraint, Lean, PartOfDay, TimeConstraint
 
 TODAY = date(2026, 1, 16)  # a Friday
@@ -40,10 +42,10 @@ class FakeTurn:
                 moment = datetime.combine(day, time(10))
                 while moment <= datetime.combine(day, time(19, 15)):
                     if moment >= NOW and not any(a <= moment < b for a, b in self.busy):
-                        slots.append({"start": moment.isoformat(timespec="minutes")})
+                        slots.append(Slot(moment.isoformat(timespec="minutes"), "staff", None))
                     moment += timedelta(minutes=15)
             day += timedelta(days=1)
-        return SimpleNamespace(ok=True, data={"slots": slots}, message=None)
+        return ToolResult(True, Slots(tuple(slots)))
 
 
 clock_times = st.builds(time, st.integers(8, 21), st.sampled_from([0, 15, 30, 45]))

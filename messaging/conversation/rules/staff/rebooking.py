@@ -93,7 +93,7 @@ async def on_rebooking(t: TurnState, u: Understanding) -> None:
                         unplaced_told=result.value.unplaced_told))
     if refused:
         flow.state = Step.OFFERING_REPLAN
-        plan.appointment_ids = [r["appointment_id"] for r in refused if r.get("appointment_id")]
+        plan.appointment_ids = [r.appointment_id for r in refused if r.appointment_id]
     else:
         flow.state = Step.CONFIRMED
 

@@ -109,7 +109,7 @@ async def person_schedule(t: TurnState, day, name: str | None) -> None:
     for person in people:
         lines = agenda_lines(person.entries, show_free=False)
         total += sum(1 for e in person.entries if e.kind == "appointment")
-        blocks.append(f"👤 {person['staff']}\n" + ("\n".join(lines) if lines else "Sin citas"))
+        blocks.append(f"👤 {person.staff}\n" + ("\n".join(lines) if lines else "Sin citas"))
     t.say(f"Agenda del negocio para {t.day_words(day)}:\n\n" + "\n\n".join(blocks)
           + f"\n\nEn total: {total} cita{'s' if total != 1 else ''}.")
 
