@@ -119,7 +119,7 @@ async def list_organizations(ctx: Context, query: OrganizationFilter) -> Page[Or
         statement = statement.where(Organization.status == query.status)
     if query.ids:
         statement = statement.where(Organization.id.in_(query.ids))
-    statement = statement.order_by(Organization.created_at.desc(), Organization.id)
+    statement = statement.order_by(Organization.created_at.desc(), Organization.id.desc())
     async with ctx.db.session() as session:
         return await read_page(session, statement, offset, limit)
 
@@ -133,7 +133,7 @@ async def activity(ctx: Context, *, first: int = 50, organization_id: uuid.UUID 
     statement = select(ActivityEvent)
     if organization_id is not None:
         statement = statement.where(ActivityEvent.organization_id == organization_id)
-    statement = statement.order_by(ActivityEvent.created_at.desc(), ActivityEvent.id).limit(size)
+    statement = statement.order_by(ActivityEvent.created_at.desc(), ActivityEvent.id.desc()).limit(size)
     async with ctx.db.session() as session:
         return list((await session.scalars(statement)).all())
 

@@ -97,7 +97,7 @@ async def list_services(ctx: Context, *, include_inactive: bool = False) -> list
     if not include_inactive:
         query = query.where(ServiceType.is_active.is_(True))
     async with ctx.db.session() as session:
-        return list((await session.scalars(query.order_by(ServiceType.name))).all())
+        return list((await session.scalars(query.order_by(ServiceType.name, ServiceType.id))).all())
 
 
 async def create_service(ctx: Context, draft: ServiceDraft) -> ServiceType | Problem:
@@ -207,13 +207,13 @@ async def list_spots(ctx: Context, *, include_inactive: bool = False,
     if location_id is not None:
         query = query.where(Spot.location_id == location_id)
     async with ctx.db.session() as session:
-        return list((await session.scalars(query.order_by(Spot.display_order, Spot.name))).all())
+        return list((await session.scalars(query.order_by(Spot.display_order, Spot.name, Spot.id))).all())
 
 
 async def _primary_location(session, organization_id: uuid.UUID) -> Location | None:
     return await session.scalar(
         select(Location).where(Location.organization_id == organization_id, Location.is_active.is_(True))
-        .order_by(Location.is_primary.desc(), Location.created_at).limit(1)
+        .order_by(Location.is_primary.desc(), Location.created_at, Location.id).limit(1)
     )
 
 

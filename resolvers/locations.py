@@ -39,7 +39,8 @@ async def list_locations(ctx: Context, *, include_inactive: bool = False) -> lis
     if not include_inactive:
         query = query.where(Location.is_active.is_(True))
     async with ctx.db.session() as session:
-        return list((await session.scalars(query.order_by(Location.is_primary.desc(), Location.name))).all())
+        query = query.order_by(Location.is_primary.desc(), Location.name, Location.id)
+        return list((await session.scalars(query)).all())
 
 
 async def create_location(ctx: Context, draft: LocationDraft) -> Location | Problem:

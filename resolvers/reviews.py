@@ -36,7 +36,7 @@ async def rate_recent_visit(ctx: Context, rating: int | None, *, feedback: str |
                         Appointment.customer_id == actor.customer_id,
                         Appointment.status == AppointmentStatus.COMPLETED,
                         Appointment.ends_at >= now - RATING_WINDOW, Appointment.ends_at <= now)
-                 .order_by(Appointment.ends_at.desc()).limit(1))
+                 .order_by(Appointment.ends_at.desc(), Appointment.id.desc()).limit(1))
         if appointment_id is not None:
             query = query.where(Appointment.id == appointment_id)
         visit = await session.scalar(query)

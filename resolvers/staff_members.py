@@ -66,7 +66,7 @@ async def list_staff(ctx: Context, *, include_inactive: bool = False) -> list[St
     if not include_inactive:
         query = query.where(Staff.is_active.is_(True))
     async with ctx.db.session() as session:
-        return list((await session.scalars(query.order_by(Staff.name))).all())
+        return list((await session.scalars(query.order_by(Staff.name, Staff.id))).all())
 
 
 async def _active_owners(session, organization_id: uuid.UUID) -> int:
@@ -114,7 +114,8 @@ async def create_staff(ctx: Context, draft: StaffDraft) -> Staff | Problem:
                 return found
         else:
             location_id = await session.scalar(select(Location.id).where(
-                Location.organization_id == organization_id).order_by(Location.is_primary.desc()).limit(1))
+                Location.organization_id == organization_id)
+                .order_by(Location.is_primary.desc(), Location.created_at, Location.id).limit(1))
         member = Staff(
             organization_id=organization_id, location_id=location_id, name=name, phone_number=phone,
             role=StaffRole.OWNER if draft.permission_level is PermissionLevel.OWNER else StaffRole.EMPLOYEE,

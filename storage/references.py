@@ -16,13 +16,13 @@ same by hand.
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 
 from sqlalchemy import Table, delete, event, insert, update
 from sqlalchemy.orm import Session, attributes
 
 from storage.base import SET_NULL_ON_DELETE, Base
+from storage.ids import new_id
 from storage.models.conversations import Conversation
 from storage.models.organization import Organization, WhatsAppNumber
 
@@ -85,7 +85,7 @@ def _route_numbers(session: Session) -> None:
         else:
             added, removed = [n for n in history.added if n], [n for n in history.deleted if n]
         if obj.id is None:
-            obj.id = uuid.uuid4()  # the route needs it before the INSERT gives it
+            obj.id = new_id()  # the route needs it before the INSERT gives it
         connection = session.connection()
         if removed:
             connection.execute(delete(table).where(table.c.number.in_(removed), table.c.organization_id == obj.id))

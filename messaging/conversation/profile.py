@@ -165,13 +165,13 @@ def _profile(organization_id, name, business_type, timezone, whatsapp_number, pa
 async def _catalog_parts(session, organization_id: uuid.UUID) -> tuple:
     location = await session.scalar(
         select(Location).where(Location.organization_id == organization_id, Location.is_active.is_(True))
-        .order_by(Location.is_primary.desc(), Location.name).limit(1))
+        .order_by(Location.is_primary.desc(), Location.name, Location.id).limit(1))
     services = (await session.scalars(
         select(ServiceType).where(ServiceType.organization_id == organization_id, ServiceType.is_active.is_(True))
-        .order_by(ServiceType.created_at, ServiceType.name))).all()
+        .order_by(ServiceType.created_at, ServiceType.name, ServiceType.id))).all()
     team = (await session.scalars(
         select(Staff).where(Staff.organization_id == organization_id, Staff.is_active.is_(True))
-        .order_by(Staff.name))).all()
+        .order_by(Staff.name, Staff.id))).all()
     hours: dict[int, tuple[tuple[time, time], ...]] = {}
     for weekday, ranges in ((location.business_hours if location else None) or {}).items():
         if ranges:

@@ -57,7 +57,7 @@ async def _day_lines(session: AsyncSession, organization: Organization, day: dat
         .where(Appointment.organization_id == organization.id, Appointment.starts_at >= start,
                Appointment.starts_at < end, Appointment.status != AppointmentStatus.CANCELLED,
                Appointment.needs_new_time_at.is_(None))
-        .order_by(Appointment.starts_at, Staff.name)
+        .order_by(Appointment.starts_at, Staff.name, Appointment.id)
     )).all()
     lines = [{"starts_at": _iso(starts_at), "service_name": service, "customer_name": customer_name,
               "customer_phone": phone if not phone.startswith(NO_PHONE_PREFIX) else None, "staff_name": staff}

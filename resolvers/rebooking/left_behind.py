@@ -147,7 +147,8 @@ async def _wait_for_the_answer(session: AsyncSession, organization: Organization
     """The customer's conversation waits on these options, so "la 2" books the second one."""
     conversation = (await session.scalars(select(Conversation).where(
         Conversation.organization_id == organization.id, Conversation.channel == ConversationChannel.BUSINESS,
-        Conversation.phone_number == customer.phone_number).limit(1))).first()
+        Conversation.phone_number == customer.phone_number)
+        .order_by(Conversation.last_message_at.desc().nulls_last(), Conversation.id).limit(1))).first()
     if conversation is None:
         return  # never wrote to us: their first message finds the marked visit through "mis citas"
     # The conversation's typed memory (messaging/conversation/rules/customer/new_time.py, version 1).

@@ -108,7 +108,7 @@ async def _offered_slot(session: AsyncSession, entry: WaitlistEntry) -> dict | N
         .where(OutboundMessage.organization_id == entry.organization_id,
                OutboundMessage.template_name == "waitlist_offer",
                OutboundMessage.dedupe_key.startswith(f"waitlist_offer:{entry.id}:"))
-        .order_by(OutboundMessage.created_at.desc())
+        .order_by(OutboundMessage.created_at.desc(), OutboundMessage.id.desc())
         .limit(1)
     )
     return dict(offer.template_variables) if offer is not None else None

@@ -44,12 +44,13 @@ def appointments_of_customer(db: Database, organization_id: uuid.UUID | None) ->
 def closed_days_of_location(db: Database, organization_id: uuid.UUID | None, since: date) -> ChildrenOf:
     """Whole-day closures (``setBusinessHours(closedDays)``) from ``since`` on, so years of past
     closures are not read; the field trims to the salon's own today."""
-    return ChildrenOf(db, Availability, "location_id", (Availability.exception_date,), organization_id,
+    return ChildrenOf(db, Availability, "location_id", (Availability.exception_date, Availability.id), organization_id,
                       Availability.staff_id.is_(None), Availability.kind == AvailabilityKind.EXCEPTION,
                       Availability.is_available.is_(False), Availability.start_time.is_(None),
                       Availability.exception_date >= since)
 
 
 def weekly_hours_of_staff(db: Database, organization_id: uuid.UUID | None) -> ChildrenOf:
-    return ChildrenOf(db, Availability, "staff_id", (Availability.day_of_week, Availability.start_time), organization_id,
+    return ChildrenOf(db, Availability, "staff_id", (Availability.day_of_week, Availability.start_time, Availability.id),
+                      organization_id,
                       Availability.kind == AvailabilityKind.RECURRING)
