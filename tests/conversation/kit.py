@@ -166,4 +166,4 @@ async def outbound_to(db: Database, phone: str) -> list[OutboundMessage]:
 async def appointments_of(db: Database, shop: Shop) -> list[Appointment]:
     async with db.session() as s:
         return list((await s.scalars(select(Appointment).where(Appointment.organization_id == shop.org.id)
-                                     .order_by(Appointment.starts_at))).all())
+                                     .order_by(Appointment.starts_at, Appointment.id))).all())

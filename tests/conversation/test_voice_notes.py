@@ -70,7 +70,7 @@ def _voice(url: str, mime: str = "audio/ogg") -> dict[str, str]:
 async def _inbound(db) -> list[Message]:
     async with db.session() as s:
         return list((await s.scalars(select(Message).where(Message.direction == MessageDirection.INBOUND)
-                                     .order_by(Message.sequence))).all())
+                                     .order_by(Message.sequence, Message.created_at, Message.id))).all())
 
 
 async def test_voice_notes_are_heard_instead_of_only_text_is_understood(app_with_engine, db, clock, fake, media,

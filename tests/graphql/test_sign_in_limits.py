@@ -55,7 +55,7 @@ async def _link_token(db, phone: str) -> str:
     async with db.session() as session:
         rows = (await session.scalars(select(OutboundMessage).where(OutboundMessage.kind == "magic_link",
                                                                     OutboundMessage.to_number == f"whatsapp:{phone}")
-                                      .order_by(OutboundMessage.created_at.desc()))).all()
+                                      .order_by(OutboundMessage.created_at.desc(), OutboundMessage.id.desc()))).all()
     return link_token(SECRET, uuid.UUID(rows[0].template_variables[TOKEN_ROW]), rows[0].organization_id)
 
 

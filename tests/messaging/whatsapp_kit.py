@@ -123,7 +123,7 @@ async def outbox(db: Database) -> list[OutboundMessage]:
 async def inbound_messages(db: Database) -> list[Message]:
     async with db.session() as session:
         return list((await session.scalars(select(Message).where(Message.direction == MessageDirection.INBOUND)
-                                            .order_by(Message.sequence))).all())
+                                            .order_by(Message.sequence, Message.created_at, Message.id))).all())
 
 
 FRIDAY = datetime(2026, 1, 16, 16, 0, tzinfo=timezone.utc)

@@ -49,7 +49,8 @@ async def run_minute(m: Messaging) -> None:
 
 async def notices(db: Database, *templates: str) -> list[OutboundMessage]:
     async with db.session() as session:
-        query = select(OutboundMessage).order_by(OutboundMessage.created_at, OutboundMessage.dedupe_key)
+        query = select(OutboundMessage).order_by(OutboundMessage.created_at, OutboundMessage.dedupe_key,
+                                                 OutboundMessage.id)
         if templates:
             query = query.where(OutboundMessage.template_name.in_(templates))
         return list((await session.scalars(query)).all())
