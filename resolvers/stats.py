@@ -175,7 +175,7 @@ def _count(rows, first_visits: dict, team: dict, zone: ZoneInfo, *, start: datet
     by_staff = tuple(sorted((StaffFigures(staff_id=who, name=team.get(who, ""), appointments=a, completed=c,
                                           no_shows=n, revenue_cents=r)
                              for who, (a, c, n, r) in people.items()),
-                            key=lambda s: (-s.appointments, s.name)))
+                            key=lambda s: (-s.appointments, s.name, str(s.staff_id))))
     return Figures(
         start=start, end=end, staff_id=staff_id,
         appointments=sum(count for status, count in by_status.items() if status not in _NOT_BOOKED),

@@ -26,7 +26,7 @@ class Spot:
     async def services(self, info: strawberry.Info) -> list[Service]:
         ids = await info.context.loaders.services_of_spot.load(self._row_id)
         rows = await info.context.loaders.services.load_many(ids)
-        return sorted((Service.of(r) for r in rows if r is not None), key=lambda s: s.name)
+        return sorted((Service.of(r) for r in rows if r is not None), key=lambda s: (s.name, s.id))
 
     @classmethod
     def of(cls, row: SpotRow) -> "Spot":

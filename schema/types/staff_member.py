@@ -39,7 +39,7 @@ class StaffMember:
     async def services(self, info: strawberry.Info) -> list[Service]:
         ids = await info.context.loaders.services_of_staff.load(self._row_id)
         rows = await info.context.loaders.services.load_many(ids)
-        return sorted((Service.of(r) for r in rows if r is not None), key=lambda s: s.name)
+        return sorted((Service.of(r) for r in rows if r is not None), key=lambda s: (s.name, s.id))
 
     @strawberry.field(description="Weekly working hours in local time (setRecurringAvailability replaces them).")
     async def weekly_hours(self, info: strawberry.Info) -> list[WeeklyHours]:
