@@ -9,7 +9,6 @@ Mani + Pedi $400 (1.5 hr); Lucía (owner) and María (staff).
 from __future__ import annotations
 
 import os
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -17,6 +16,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from sqlalchemy import select
 
+from storage.ids import new_id
 from storage import (
     Appointment,
     AppointmentSource,
@@ -52,25 +52,25 @@ async def make_shop(db: Database, now: datetime, *, name: str, number: str,
                     services: list[tuple[str, str, int, int]], staff: list[tuple[str, str, str, PermissionLevel]],
                     hours: dict | None = None) -> Shop:
     async with db.transaction(write=True) as s:
-        org = Organization(id=uuid.uuid4(), name=name, timezone="America/Mexico_City",
+        org = Organization(id=new_id(), name=name, timezone="America/Mexico_City",
                            status=OrganizationStatus.ACTIVE, whatsapp_number=number, plan="free",
                            whatsapp_status=WhatsAppStatus.CONNECTED, settings={}, created_at=now, updated_at=now)
         s.add(org)
         await s.flush()
-        location = Location(id=uuid.uuid4(), organization_id=org.id, name=name, is_primary=True,
+        location = Location(id=new_id(), organization_id=org.id, name=name, is_primary=True,
                             address="Av. Álvaro Obregón 120, Roma Norte", business_hours=hours or HOURS,
                             created_at=now, updated_at=now)
         s.add(location)
         made = {}
         for order, (key, service_name, minutes, pesos) in enumerate(services):
-            made[key] = ServiceType(id=uuid.uuid4(), organization_id=org.id, name=service_name,
+            made[key] = ServiceType(id=new_id(), organization_id=org.id, name=service_name,
                                     duration_minutes=minutes, price_cents=pesos * 100,
                                     created_at=now + timedelta(seconds=order), updated_at=now)
         s.add_all(made.values())
         await s.flush()
         people = {}
         for key, person_name, phone, level in staff:
-            member = Staff(id=uuid.uuid4(), organization_id=org.id, location_id=location.id, name=person_name,
+            member = Staff(id=new_id(), organization_id=org.id, location_id=location.id, name=person_name,
                            phone_number=phone, permission_level=level,
                            role=StaffRole.OWNER if level is PermissionLevel.OWNER else StaffRole.EMPLOYEE,
                            first_message_at=now - timedelta(days=30), created_at=now, updated_at=now)
@@ -99,7 +99,7 @@ async def unas_bonitas(db: Database, now: datetime) -> Shop:
 
 async def add_customer(db: Database, shop: Shop, phone: str, name: str | None, *, verified: datetime | None) -> Customer:
     async with db.transaction(write=True) as s:
-        customer = Customer(id=uuid.uuid4(), organization_id=shop.org.id, phone_number=phone, name=name,
+        customer = Customer(id=new_id(), organization_id=shop.org.id, phone_number=phone, name=name,
                             name_verified_at=verified, profile_data={}, accepts_moves=False,
                             created_at=verified or datetime(2025, 1, 1, tzinfo=MX),
                             updated_at=verified or datetime(2025, 1, 1, tzinfo=MX))
@@ -115,7 +115,7 @@ async def add_appointment(db: Database, shop: Shop, customer: Customer, service:
     end = start + timedelta(minutes=svc.duration_minutes)
     member = shop.staff[staff]
     async with db.transaction(write=True) as s:
-        appointment = Appointment(id=uuid.uuid4(), organization_id=shop.org.id, customer_id=customer.id,
+        appointment = Appointment(id=new_id(), organization_id=shop.org.id, customer_id=customer.id,
                                   service_type_id=svc.id, staff_id=member.id, location_id=member.location_id,
                                   starts_at=start, ends_at=end, status=AppointmentStatus.CONFIRMED,
                                   source=AppointmentSource.WHATSAPP, price_cents=svc.price_cents,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -10,6 +9,7 @@ from sqlalchemy import select
 from messaging.templates import render
 from resolvers.staff_members import hours_chosen
 
+from storage.ids import new_id
 from storage import (
     AppointmentStatus,
     AuthToken,
@@ -38,7 +38,7 @@ TODAY = date(2026, 1, 16)
 
 async def _viewer(db, shop, now) -> Staff:
     async with db.transaction(write=True) as s:
-        vero = Staff(id=uuid.uuid4(), organization_id=shop.org.id, name="Vero Díaz", phone_number="+525512345003",
+        vero = Staff(id=new_id(), organization_id=shop.org.id, name="Vero Díaz", phone_number="+525512345003",
                      permission_level=PermissionLevel.VIEWER, first_message_at=now, created_at=now, updated_at=now)
         vero.services = []
         s.add(vero)
@@ -137,7 +137,7 @@ async def test_unblocking_frees_the_time(rules_app, db, clock):
 async def test_a_new_staff_member_onboards_on_their_first_messages(rules_app, db, clock):
     shop = await don_carlos(db, clock())
     async with db.transaction(write=True) as s:
-        nuevo = Staff(id=uuid.uuid4(), organization_id=shop.org.id, name="Pedro Hernández",
+        nuevo = Staff(id=new_id(), organization_id=shop.org.id, name="Pedro Hernández",
                       phone_number="+525511112222", permission_level=PermissionLevel.STAFF,
                       settings={"hours_chosen": False},  # added on the dashboard, hours not chosen yet
                       created_at=clock(), updated_at=clock())

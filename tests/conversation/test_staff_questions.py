@@ -8,12 +8,12 @@ Today is Friday 16 January 2026, 10:00 in Mexico City.
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import date, time, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from storage.ids import new_id
 from storage import Appointment, AppointmentStatus, Availability, AvailabilityKind, OnboardingSession, PermissionLevel, Staff
 from tests.conversation.kit import MX, Chat, add_appointment, add_customer, don_carlos, outbound_to
 from tests.resolvers.salon_book import count_figures, write_visits
@@ -458,7 +458,7 @@ async def test_blocking_inside_someones_hours_is_done_at_once(rules_app, db, clo
 async def _new_member(db, shop, clock, *, name: str, phone: str, hours: bool) -> Staff:
     async with db.transaction(write=True) as s:
         # without hours: added on the dashboard, which waits for hours to be chosen (settings.hours_chosen false)
-        member = Staff(id=uuid.uuid4(), organization_id=shop.org.id, location_id=shop.staff["carlos"].location_id,
+        member = Staff(id=new_id(), organization_id=shop.org.id, location_id=shop.staff["carlos"].location_id,
                        name=name, phone_number=phone, permission_level=PermissionLevel.STAFF,
                        settings={} if hours else {"hours_chosen": False}, created_at=clock(), updated_at=clock())
         member.services = list(shop.services.values())
@@ -496,7 +496,7 @@ async def test_a_new_member_with_hours_set_is_welcomed_once_and_their_first_ques
 async def test_a_member_added_on_whatsapp_works_the_business_hours_and_is_not_asked_for_them(rules_app, db, clock):
     shop = await don_carlos(db, clock())
     async with db.transaction(write=True) as s:  # what the owner's "agrega a Rosa" writes: no hours of her own
-        s.add(Staff(id=uuid.uuid4(), organization_id=shop.org.id, location_id=shop.staff["carlos"].location_id,
+        s.add(Staff(id=new_id(), organization_id=shop.org.id, location_id=shop.staff["carlos"].location_id,
                     name="Rosa Díaz", phone_number="+525511112222", permission_level=PermissionLevel.STAFF,
                     settings={}, created_at=clock(), updated_at=clock()))
     welcome, answer = await Chat(rules_app, db, "+5215511112222", shop.number).send("¿qué tengo hoy?")

@@ -8,11 +8,11 @@ The clock is Friday 16 January 2026, 10:00 in Mexico City ("mañana" is Saturday
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
+from storage.ids import new_id
 from storage import AppointmentStatus, OutboundMessage, WaitlistEntry, WaitlistStatus
 from tests.conversation.kit import Chat, add_appointment, add_customer, appointments_of, don_carlos, outbound_to
 from tests.conversation.test_booking_dialogues import _local
@@ -25,7 +25,7 @@ OWNER = "+525512345001"
 async def _waiting(db, shop, customer, clock, minutes_ago: int) -> WaitlistEntry:
     at = clock() - timedelta(minutes=minutes_ago)
     async with db.transaction(write=True) as s:
-        entry = WaitlistEntry(id=uuid.uuid4(), organization_id=shop.org.id, customer_id=customer.id,
+        entry = WaitlistEntry(id=new_id(), organization_id=shop.org.id, customer_id=customer.id,
                               service_type_id=shop.services["corte"].id, desired_date=SATURDAY,
                               status=WaitlistStatus.WAITING, created_at=at, updated_at=at)
         s.add(entry)

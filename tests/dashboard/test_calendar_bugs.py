@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -12,6 +11,7 @@ from playwright.async_api import expect
 from sqlalchemy import select, update
 
 from storage import Appointment, AppointmentStatus, Organization, OrganizationStatus
+from storage.ids import new_id
 from tests.dashboard.conftest import FRIDAY_MORNING, screenshot
 from tests.dashboard.salon import OWNER_PHONE_AS_TYPED, magic_link
 
@@ -61,7 +61,7 @@ async def test_a_whole_day_block_does_not_stretch_the_day_grid(owner_page, api, 
                                      .order_by(Appointment.starts_at).limit(1))
         late = Appointment(**{c.key: getattr(model, c.key) for c in Appointment.__table__.columns
                               if c.key not in ("id", "starts_at", "ends_at")},
-                           id=uuid.uuid4(), starts_at=friday(20, 15), ends_at=friday(21))
+                           id=new_id(), starts_at=friday(20, 15), ends_at=friday(21))
         late.status = AppointmentStatus.CONFIRMED
         session.add(late)
     await page.reload()

@@ -6,7 +6,6 @@ the admin's organization list pages past 200 businesses."""
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import timedelta
 
 import httpx
@@ -15,6 +14,7 @@ from playwright.async_api import expect
 from sqlalchemy import select, update
 
 from storage import Appointment, AppointmentStatus, Organization, OrganizationStatus, Staff
+from storage.ids import new_id
 from tests.dashboard.conftest import FRIDAY_MORNING, PHONE, screenshot
 from tests.dashboard.salon import magic_link, owner_token
 from tests.dashboard.test_admin import sign_in_as_admin
@@ -159,7 +159,7 @@ async def test_the_admin_organization_list_pages_past_200(page, demo, db):
     async with db.transaction(write=True) as s:
         for n in range(230):  # older than the demo salon: the list is newest first
             at = FRIDAY_MORNING - timedelta(days=1, minutes=n)
-            s.add(Organization(id=uuid.uuid4(), name=f"Estética número {n:03d}", business_type="estética",
+            s.add(Organization(id=new_id(), name=f"Estética número {n:03d}", business_type="estética",
                                status=OrganizationStatus.ACTIVE, created_at=at, updated_at=at))
     await sign_in_as_admin(page)
     await page.get_by_role("link", name="Organizaciones").click()

@@ -28,6 +28,7 @@ from storage import (
     Staff,
     TokenType,
 )
+from storage.ids import new_id
 from tests.resolvers.factories import Salon, make_salon
 
 SECRET = "test-secret-with-enough-entropy-0123456789"
@@ -77,13 +78,13 @@ async def full_salon(db: Database, now: datetime, *, name: str, phone_prefix: st
     org = salon.org
     tomorrow_11 = (now + timedelta(days=1)).replace(hour=17, minute=0)  # 11:00 in Mexico City
     async with db.transaction(write=True) as s:
-        manager = Staff(id=uuid.uuid4(), organization_id=org.id, location_id=salon.location.id, name="Mara",
+        manager = Staff(id=new_id(), organization_id=org.id, location_id=salon.location.id, name="Mara",
                         phone_number=f"{phone_prefix}0004", permission_level=PermissionLevel.ADMIN,
                         created_at=now, updated_at=now)
         manager.services = []
         s.add(manager)
         appointment = Appointment(
-            id=uuid.uuid4(), organization_id=org.id, location_id=salon.location.id, customer_id=salon.lupe.id,
+            id=new_id(), organization_id=org.id, location_id=salon.location.id, customer_id=salon.lupe.id,
             service_type_id=salon.corte.id, staff_id=salon.beto.id, spot_id=salon.silla1.id,
             starts_at=tomorrow_11, ends_at=tomorrow_11 + timedelta(minutes=45), status=AppointmentStatus.CONFIRMED,
             source=AppointmentSource.WHATSAPP, price_cents=15000, created_at=now, updated_at=now)
@@ -92,28 +93,28 @@ async def full_salon(db: Database, now: datetime, *, name: str, phone_prefix: st
         for staff_id, spot_id in ((salon.beto.id, None), (None, salon.silla1.id)):
             s.add(Occupancy(organization_id=org.id, appointment_id=appointment.id, staff_id=staff_id, spot_id=spot_id,
                             starts_at=appointment.starts_at, ends_at=appointment.ends_at))
-        block = Availability(id=uuid.uuid4(), organization_id=org.id, staff_id=salon.beto.id,
+        block = Availability(id=new_id(), organization_id=org.id, staff_id=salon.beto.id,
                              kind=AvailabilityKind.BLOCK, starts_at=tomorrow_11 + timedelta(hours=3),
                              ends_at=tomorrow_11 + timedelta(hours=4), reason="Comida", created_at=now, updated_at=now)
         conversation = Conversation(
-            id=uuid.uuid4(), organization_id=org.id, channel=ConversationChannel.BUSINESS,
+            id=new_id(), organization_id=org.id, channel=ConversationChannel.BUSINESS,
             business_number=org.whatsapp_number, phone_number=salon.lupe.phone_number,
             reply_to="whatsapp:" + salon.lupe.phone_number, customer_id=salon.lupe.id, context={},
             last_message_at=now, created_at=now, updated_at=now)
         s.add_all([block, conversation])
         await s.flush()
         messages = [
-            Message(id=uuid.uuid4(), conversation_id=conversation.id, organization_id=org.id, sequence=1,
+            Message(id=new_id(), conversation_id=conversation.id, organization_id=org.id, sequence=1,
                     direction=MessageDirection.INBOUND, sender_type=SenderType.CUSTOMER, body="Hola, quiero un corte",
                     provider_message_id=f"SM{uuid.uuid4().hex}", created_at=now),
-            Message(id=uuid.uuid4(), conversation_id=conversation.id, organization_id=org.id, sequence=2,
+            Message(id=new_id(), conversation_id=conversation.id, organization_id=org.id, sequence=2,
                     direction=MessageDirection.OUTBOUND, sender_type=SenderType.AI, body="¡Claro! ¿Qué día?",
                     created_at=now + timedelta(seconds=5)),
         ]
         s.add_all(messages)
         s.add(ActivityEvent(organization_id=org.id, kind="organization_created", summary=f"Nuevo negocio: {name}",
                             subject_id=org.id, data={}, created_at=now))
-        plan = RebookingPlan(id=uuid.uuid4(), organization_id=org.id, kind="staff_out", payload={},
+        plan = RebookingPlan(id=new_id(), organization_id=org.id, kind="staff_out", payload={},
                              created_at=now, updated_at=now)
         s.add(plan)
         s.add(AuthToken(organization_id=org.id, staff_id=salon.ana.id, token_hash=uuid.uuid4().hex * 2,

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from storage import OutboundMessage
+from storage.ids import new_id
 from tests.graphql.helpers import data, full_salon, gql, staff_token
 
 PROBLEM = "__typename ... on Problem { message }"
@@ -137,7 +138,6 @@ def test_every_list_pages_the_same_way():
 
 
 async def _many_organizations(db, clock, count: int) -> list[str]:
-    import uuid
     from datetime import timedelta
 
     from storage import Organization, OrganizationStatus
@@ -146,7 +146,7 @@ async def _many_organizations(db, clock, count: int) -> list[str]:
     async with db.transaction(write=True) as s:
         for i in range(count):
             name = f"Salón {i:02d}"
-            s.add(Organization(id=uuid.uuid4(), name=name, timezone="America/Mexico_City", plan="free", settings={},
+            s.add(Organization(id=new_id(), name=name, timezone="America/Mexico_City", plan="free", settings={},
                                status=OrganizationStatus.ACTIVE, created_at=now + timedelta(minutes=i),
                                updated_at=now))
             names.append(name)

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event
 
 from storage import Appointment, AppointmentSource, AppointmentStatus, Customer
+from storage.ids import new_id
 from tests.graphql.helpers import data, full_salon, gql, staff_token
 
 SATURDAY_9 = datetime(2026, 1, 17, 15, 0, tzinfo=timezone.utc)  # 9:00 in Mexico City
@@ -40,7 +41,7 @@ def counting(engine):
 async def _fill_saturday(db, full, numbers: range, now: datetime) -> None:
     s = full.salon
     async with db.transaction(write=True) as session:
-        customers = [Customer(id=uuid.uuid4(), organization_id=s.org.id, phone_number=f"+525598{n:06d}",
+        customers = [Customer(id=new_id(), organization_id=s.org.id, phone_number=f"+525598{n:06d}",
                               name=f"Cliente {n}", created_at=now, updated_at=now) for n in numbers]
         session.add_all(customers)
         await session.flush()
@@ -48,7 +49,7 @@ async def _fill_saturday(db, full, numbers: range, now: datetime) -> None:
             member, spot = (s.ana, s.silla2) if n % 2 else (s.vero, s.silla1)
             start = SATURDAY_9 + timedelta(minutes=12 * (n // 2))
             session.add(Appointment(
-                id=uuid.uuid4(), organization_id=s.org.id, location_id=s.location.id, customer_id=customer.id,
+                id=new_id(), organization_id=s.org.id, location_id=s.location.id, customer_id=customer.id,
                 service_type_id=(s.corte if n % 3 else s.barba).id, staff_id=member.id, spot_id=spot.id,
                 starts_at=start, ends_at=start + timedelta(minutes=12), status=AppointmentStatus.CONFIRMED,
                 source=AppointmentSource.MANUAL, price_cents=100, created_at=now, updated_at=now))

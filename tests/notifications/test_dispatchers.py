@@ -3,7 +3,6 @@ without a phone, suspended salons, quiet nights, stale waitlist offers."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 from sqlalchemy import update
@@ -13,6 +12,7 @@ from parlo.clock import FrozenClock
 from resolvers.scheduling import BookingRequest, book_appointment, book_walk_in, mark_appointment
 from resolvers.scheduling.types import WalkInRequest
 from storage import AppointmentStatus, Organization, OrganizationStatus, PermissionLevel, Staff
+from storage.ids import new_id
 from tests.notifications.kit import at, book, notices
 from tests.resolvers.factories import CONFIG, as_staff, context, make_salon
 
@@ -37,7 +37,7 @@ async def _settings(db, salon, **values) -> None:
 async def test_the_summary_goes_to_the_owner_and_to_admins_who_opt_in(db):
     clock = FrozenClock(at(ZONE, 2026, 3, 2, 12))
     salon = await make_salon(db, clock(), staff_hours=True)
-    mara, pepe = (Staff(id=uuid.uuid4(), organization_id=salon.org.id, name=name, phone_number=phone,
+    mara, pepe = (Staff(id=new_id(), organization_id=salon.org.id, name=name, phone_number=phone,
                         permission_level=PermissionLevel.ADMIN, created_at=clock(), updated_at=clock())
                   for name, phone in (("Mara Ruiz", "+525512340010"), ("Pepe", "+525512340011")))
     async with db.transaction(write=True) as session:

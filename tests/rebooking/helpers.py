@@ -20,6 +20,7 @@ from storage import (
     Spot,
     Staff,
 )
+from storage.ids import new_id
 from tests.resolvers.factories import Salon
 
 CDMX = ZoneInfo("America/Mexico_City")
@@ -32,7 +33,7 @@ def local(day: int, hour: int, minute: int = 0) -> datetime:
 
 async def customer(db: Database, salon: Salon, name: str, phone: str, *, accepts_moves: bool = False) -> Customer:
     now = local(16, 10)
-    row = Customer(id=uuid.uuid4(), organization_id=salon.org.id, phone_number=phone, name=name,
+    row = Customer(id=new_id(), organization_id=salon.org.id, phone_number=phone, name=name,
                    accepts_moves=accepts_moves, created_at=now, updated_at=now)
     async with db.transaction(write=True) as s:
         s.add(row)
@@ -44,7 +45,7 @@ async def place(db: Database, salon: Salon, who: Customer, service: ServiceType,
     """An appointment with its occupancy (no processing or buffer in the services used here but tinte)."""
     now = local(16, 10)
     end = start + timedelta(minutes=service.duration_minutes)
-    row = Appointment(id=uuid.uuid4(), organization_id=salon.org.id, location_id=salon.location.id,
+    row = Appointment(id=new_id(), organization_id=salon.org.id, location_id=salon.location.id,
                       customer_id=who.id, service_type_id=service.id, staff_id=staff.id,
                       spot_id=spot.id if spot else None, starts_at=start, ends_at=end,
                       status=AppointmentStatus.CONFIRMED, staff_requested=chosen, price_cents=service.price_cents,
@@ -52,17 +53,17 @@ async def place(db: Database, salon: Salon, who: Customer, service: ServiceType,
     async with db.transaction(write=True) as s:
         s.add(row)
         await s.flush()
-        s.add(Occupancy(id=uuid.uuid4(), organization_id=salon.org.id, appointment_id=row.id, staff_id=staff.id,
+        s.add(Occupancy(id=new_id(), organization_id=salon.org.id, appointment_id=row.id, staff_id=staff.id,
                         starts_at=start, ends_at=end))
         if spot is not None:
-            s.add(Occupancy(id=uuid.uuid4(), organization_id=salon.org.id, appointment_id=row.id, spot_id=spot.id,
+            s.add(Occupancy(id=new_id(), organization_id=salon.org.id, appointment_id=row.id, spot_id=spot.id,
                             starts_at=start, ends_at=end))
     return row
 
 
 async def add_admin(db: Database, salon: Salon, name: str = "Mara") -> Staff:
     now = local(16, 10)
-    member = Staff(id=uuid.uuid4(), organization_id=salon.org.id, location_id=salon.location.id, name=name,
+    member = Staff(id=new_id(), organization_id=salon.org.id, location_id=salon.location.id, name=name,
                    phone_number=salon.ana.phone_number[:-4] + "0009", permission_level=PermissionLevel.ADMIN,
                    created_at=now, updated_at=now)
     async with db.transaction(write=True) as s:

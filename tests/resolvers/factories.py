@@ -9,11 +9,11 @@ Estética Lupita (Mexico City unless told otherwise), open Monday–Saturday 9:0
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, time
 
 from resolvers.context import Actor, Context, ResolverConfig
+from storage.ids import new_id
 from storage import (
     Availability,
     AvailabilityKind,
@@ -53,25 +53,25 @@ async def make_salon(db: Database, now: datetime, *, timezone: str = "America/Me
                      name: str = "Estética Lupita", phone_prefix: str = "+52551234", staff_hours: bool = False,
                      settings: dict | None = None, hours: dict | None = None) -> Salon:
     async with db.transaction(write=True) as s:
-        org = Organization(id=uuid.uuid4(), name=name, timezone=timezone, status=OrganizationStatus.ACTIVE,
+        org = Organization(id=new_id(), name=name, timezone=timezone, status=OrganizationStatus.ACTIVE,
                            settings=settings or {}, plan="free", whatsapp_number=f"{phone_prefix}9999",
                            created_at=now, updated_at=now)
         s.add(org)
         await s.flush()
-        location = Location(id=uuid.uuid4(), organization_id=org.id, name="Centro", is_primary=True,
+        location = Location(id=new_id(), organization_id=org.id, name="Centro", is_primary=True,
                             business_hours=hours or HOURS, created_at=now, updated_at=now)
-        corte = ServiceType(id=uuid.uuid4(), organization_id=org.id, name="Corte", duration_minutes=45,
+        corte = ServiceType(id=new_id(), organization_id=org.id, name="Corte", duration_minutes=45,
                             price_cents=15000, created_at=now, updated_at=now)
-        barba = ServiceType(id=uuid.uuid4(), organization_id=org.id, name="Barba", duration_minutes=30,
+        barba = ServiceType(id=new_id(), organization_id=org.id, name="Barba", duration_minutes=30,
                             price_cents=10000, created_at=now, updated_at=now)
-        tinte = ServiceType(id=uuid.uuid4(), organization_id=org.id, name="Tinte", duration_minutes=90,
+        tinte = ServiceType(id=new_id(), organization_id=org.id, name="Tinte", duration_minutes=90,
                             price_cents=60000, processing_offset_minutes=30, processing_minutes=40,
                             created_at=now, updated_at=now)
         s.add_all([location, corte, barba, tinte])
         await s.flush()
 
         def person(name: str, phone: str, level: PermissionLevel, services: list[ServiceType]) -> Staff:
-            member = Staff(id=uuid.uuid4(), organization_id=org.id, location_id=location.id, name=name,
+            member = Staff(id=new_id(), organization_id=org.id, location_id=location.id, name=name,
                            phone_number=phone, permission_level=level, created_at=now, updated_at=now)
             member.services = services
             return member
@@ -81,16 +81,16 @@ async def make_salon(db: Database, now: datetime, *, timezone: str = "America/Me
         vero = person("Vero", f"{phone_prefix}0003", PermissionLevel.VIEWER, [corte])
 
         def spot(name: str, services: list[ServiceType], order: int) -> Spot:
-            place = Spot(id=uuid.uuid4(), organization_id=org.id, location_id=location.id, name=name,
+            place = Spot(id=new_id(), organization_id=org.id, location_id=location.id, name=name,
                          display_order=order, created_at=now, updated_at=now)
             place.services = services
             return place
 
         silla1, silla2 = spot("Silla 1", [corte, barba], 0), spot("Silla 2", [corte, barba], 1)
         sillon = spot("Sillón de color", [tinte], 2)
-        lupe = Customer(id=uuid.uuid4(), organization_id=org.id, phone_number=f"{phone_prefix}5001", name="Lupe",
+        lupe = Customer(id=new_id(), organization_id=org.id, phone_number=f"{phone_prefix}5001", name="Lupe",
                         created_at=now, updated_at=now)
-        outsider = Customer(id=uuid.uuid4(), organization_id=org.id, phone_number=f"{phone_prefix}5002",
+        outsider = Customer(id=new_id(), organization_id=org.id, phone_number=f"{phone_prefix}5002",
                             name="Otra", created_at=now, updated_at=now)
         s.add_all([ana, beto, vero, silla1, silla2, sillon, lupe, outsider])
         await s.flush()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from storage.ids import new_id
 from storage import Appointment, AppointmentSource, AppointmentStatus, Customer, Database
 from tests.resolvers.factories import Salon
 
@@ -54,7 +55,7 @@ async def write_visits(db: Database, *, organization_id: uuid.UUID, location_id:
              "Luis Castro", "Alma Reyes", "Pablo Soto"][:customers]
     visits: list[Visit] = []
     async with db.transaction(write=True) as s:
-        rows = [Customer(id=uuid.uuid4(), organization_id=organization_id, phone_number=f"+52558{i:07d}", name=name,
+        rows = [Customer(id=new_id(), organization_id=organization_id, phone_number=f"+52558{i:07d}", name=name,
                          created_at=now - timedelta(days=days_back + 5), updated_at=now) for i, name in enumerate(names)]
         s.add_all(rows)
         await s.flush()
@@ -73,7 +74,7 @@ async def write_visits(db: Database, *, organization_id: uuid.UUID, location_id:
                 known = max(3, len(rows) * (offset + days_back + 1) // (days_back + days_ahead + 1))
                 customer = rng.choice(rows[:known])
                 member = rng.choice(staff_ids)
-                visit = Visit(uuid.uuid4(), start, member, customer.id, customer.name, status, price)
+                visit = Visit(new_id(), start, member, customer.id, customer.name, status, price)
                 visits.append(visit)
                 s.add(Appointment(id=visit.id, organization_id=organization_id, location_id=location_id,
                                   customer_id=customer.id, service_type_id=service_id, staff_id=member,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,6 +20,7 @@ from resolvers.scheduling import (
     set_business_hours,
     WeeklyRange,
 )
+from storage.ids import new_id
 from storage import Appointment, AppointmentSource, AppointmentStatus, Occupancy
 from tests.resolvers.factories import as_customer, as_staff, context, make_salon
 
@@ -90,7 +90,7 @@ async def test_a_visit_that_began_the_evening_before_is_on_the_agenda_and_in_the
     owner = context(db, clock, as_staff(salon, salon.ana))
     start, end = local(16, 22), local(17, 10)
     async with db.transaction(write=True) as session:
-        visit = Appointment(id=uuid.uuid4(), organization_id=salon.org.id, location_id=salon.location.id,
+        visit = Appointment(id=new_id(), organization_id=salon.org.id, location_id=salon.location.id,
                             customer_id=salon.lupe.id, service_type_id=salon.tinte.id, staff_id=salon.beto.id,
                             spot_id=salon.sillon.id, starts_at=start, ends_at=end, status=AppointmentStatus.CONFIRMED,
                             source=AppointmentSource.MANUAL, price_cents=0, created_at=clock(), updated_at=clock())

@@ -7,7 +7,6 @@ next snapshot reads the catalog again; while nothing changes, snapshots skip tho
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from resolvers.scheduling.access import load_place
 from resolvers.scheduling.snapshot import load_snapshot
+from storage.ids import new_id
 from storage import Organization, ServiceType, Spot, Staff
 from tests.resolvers.factories import make_salon
 from tests.resolvers.test_round_trips import statements
@@ -79,7 +79,7 @@ async def test_changed_service_links_and_a_new_spot_reach_the_next_snapshot(db):
     async with db.transaction(write=True) as s:
         beto = await s.scalar(select(Staff).where(Staff.id == salon.beto.id).options(selectinload(Staff.services)))
         beto.services = [service for service in beto.services if service.id != salon.barba.id]
-        s.add(Spot(id=uuid.uuid4(), organization_id=salon.org.id, location_id=salon.location.id, name="Silla 3",
+        s.add(Spot(id=new_id(), organization_id=salon.org.id, location_id=salon.location.id, name="Silla 3",
                    created_at=NOW, updated_at=NOW))
     fresh = await snapshot_of(db, salon)
     assert fresh.staff_service_ids[salon.beto.id] == frozenset({salon.corte.id})
@@ -90,7 +90,7 @@ async def test_a_transaction_that_changed_the_catalog_sees_its_own_change(db):
     salon = await make_salon(db, NOW)
     await snapshot_of(db, salon)
     async with db.transaction(write=True) as s:
-        s.add(ServiceType(id=uuid.uuid4(), organization_id=salon.org.id, name="Peinado", duration_minutes=30,
+        s.add(ServiceType(id=new_id(), organization_id=salon.org.id, name="Peinado", duration_minutes=30,
                           price_cents=20000, created_at=NOW, updated_at=NOW))
         await s.flush()
         inside = await snapshot_of(db, salon, session=s)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -15,6 +14,7 @@ from resolvers.scheduling import (
     book_appointment,
     day_schedule,
 )
+from storage.ids import new_id
 from storage import Location, Staff
 from tests.resolvers.factories import as_staff, context, make_salon
 
@@ -23,7 +23,7 @@ SUNDAY = date(2026, 1, 18)
 
 
 async def add_location(db, salon, now, *, hours: dict, primary: bool = False, active: bool = True) -> Location:
-    location = Location(id=uuid.uuid4(), organization_id=salon.org.id, name="Norte", is_primary=primary,
+    location = Location(id=new_id(), organization_id=salon.org.id, name="Norte", is_primary=primary,
                         is_active=active, business_hours=hours, created_at=now, updated_at=now)
     async with db.transaction(write=True) as s:
         s.add(location)

@@ -7,7 +7,6 @@ fail here long before anyone measured it over HTTP.
 
 from __future__ import annotations
 
-import uuid
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -23,6 +22,7 @@ from resolvers.scheduling import (
     day_schedule,
 )
 from resolvers.scheduling.snapshot import _CATALOGS
+from storage.ids import new_id
 from storage import Availability, AvailabilityKind, PermissionLevel, Staff
 from tests.resolvers.factories import as_customer, as_staff, context, make_salon
 
@@ -67,7 +67,7 @@ async def grow(db, salon, now, *, people: int, visits: int) -> None:
     """More staff with weekly hours, and a busy Saturday for all of them."""
     async with db.transaction(write=True) as s:
         for i in range(people):
-            member = Staff(id=uuid.uuid4(), organization_id=salon.org.id, location_id=salon.location.id,
+            member = Staff(id=new_id(), organization_id=salon.org.id, location_id=salon.location.id,
                            name=f"Estilista {i}", phone_number=f"+5255777000{i:02d}",
                            permission_level=PermissionLevel.STAFF, created_at=now, updated_at=now)
             member.services = [salon.corte, salon.barba]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, timedelta
 
 from storage import Appointment, Customer, Location, Organization, ServiceType, Spot, Staff
+from storage.ids import new_id
 
 
 async def salon(session, *, now: datetime):
@@ -26,7 +26,7 @@ async def salon(session, *, now: datetime):
 
 def appointment(org, location, service, staff, spot, customer, start: datetime, minutes: int = 45) -> Appointment:
     return Appointment(
-        id=uuid.uuid4(), organization_id=org.id, location_id=location.id, customer_id=customer.id,
+        id=new_id(), organization_id=org.id, location_id=location.id, customer_id=customer.id,
         service_type_id=service.id, staff_id=staff.id, spot_id=spot.id,
         starts_at=start, ends_at=start + timedelta(minutes=minutes), price_cents=service.price_cents,
     )

@@ -26,6 +26,7 @@ from storage import (
     Staff,
     is_unique_violation,
 )
+from storage.ids import new_id
 from tests.storage.factories import appointment, salon
 
 NOON = datetime(2026, 1, 16, 18, 0, tzinfo=timezone.utc)
@@ -152,7 +153,7 @@ async def test_same_phone_can_be_staff_and_customer_at_different_businesses(db):
 async def test_provider_message_id_is_unique(db):
     def build(session, rows):
         org = rows[0]
-        conversation = Conversation(id=uuid.uuid4(), organization_id=org.id, channel=ConversationChannel.BUSINESS,
+        conversation = Conversation(id=new_id(), organization_id=org.id, channel=ConversationChannel.BUSINESS,
                                     business_number="+525587654321", phone_number="+525598765432",
                                     reply_to="whatsapp:+5215598765432")
         session.add(conversation)
