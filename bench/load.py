@@ -125,9 +125,9 @@ class Stack:
             time.sleep(0.3)
         raise RuntimeError(f"parlo serve did not start; see {LOG_DIR / 'server.log'}")
 
-    def start_worker(self, **extra: str) -> None:
+    def start_worker(self, *, log: str = "worker.log", **extra: str) -> None:
         self.worker = self._parlo("worker", "--workers", str(self.worker_processes), env=self.env(**extra),
-                                  log="worker.log")
+                                  log=log)
 
     def wait_for_workers(self, timeout: float = 120) -> None:
         """Until every worker process has beaten once (parlo/heartbeat.py): it is then taking work.
@@ -507,89 +507,10 @@ async def measure(args, stack: Stack, db: Database) -> list[str]:
     problems: list[str] = []
     run = secrets.token_hex(3)
     try:
-        # 1. bookings, with the worker delivering confirmations and owner notices meanwhile
-        stack.start_worker()
-        await asyncio.to_thread(stack.wait_for_workers)
-        tomorrow = (datetime.now(ZONE) + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
-        booking_lines(salons, int(args.seconds * 800), work / "book.tsv", first_day=tomorrow)
-        run_wrk(stack.base, WRK_LINES, work / "book.tsv", threads=2, connections=args.connections, seconds=2,
-                ok_body='"Booking"')  # warm both server processes (imports, CP-SAT, pools)
-        booking_lines(salons, int(args.seconds * 800), work / "book.tsv", first_day=tomorrow + timedelta(days=20))
-        before = cpu.sample()
-        booked = run_wrk(stack.base, WRK_LINES, work / "book.tsv", threads=2, connections=args.connections,
-                         seconds=args.seconds, ok_body='"Booking"')
-        show(f"bookAppointment succeeded, {args.connections} connections", booked["ok"] / booked["seconds"],
-             booked["p50"] / 1000, booked["p99"] / 1000, f"   ({booked['bad']} refused, {booked['errors']} errors)")
-        print(cpu.per_operation(before, cpu.sample(), booked["ok"]))
-        if not booked["ok"]:
-            problems.append("no booking succeeded (see the server log; raise --seconds on a loaded machine)")
-        if args.bookings_only:  # the worker delivers what the bookings wrote, then the checks
-            for _ in range(120):
-                if not await scalar(db, "SELECT count(*) FROM outbound_messages WHERE status IN ('pending', 'sending')"):
-                    break
-                await asyncio.sleep(0.5)
-            stack.stop_worker()
-            return problems + await checks(db, acknowledged)
-        stack.stop_worker()
-
-        # 2. webhooks into a stopped worker: acknowledged and stored; the backlog of figure 3
-        webhook_lines(stack.base, salons, args.senders, int(args.seconds * 4000), work / "hook.tsv", run)
-        before = cpu.sample()
-        hooked = run_wrk(stack.base, WRK_LINES, work / "hook.tsv", threads=2, connections=args.connections,
-                         seconds=args.seconds, ok_body="<Response>")
-        acknowledged[run] = hooked["ok"]
-        show(f"webhooks stored, {args.senders} senders, {args.connections} conn.", hooked["ok"] / hooked["seconds"],
-             hooked["p50"] / 1000, hooked["p99"] / 1000, f"   ({hooked['bad']} refused, {hooked['errors']} errors)")
-        print(cpu.per_operation(before, cpu.sample(), hooked["ok"]))
-        if not hooked["ok"]:
-            problems.append("no webhook was acknowledged")
-
-        # 3. the rule engine drains that backlog
-        stack.start_worker()
-        before = cpu.sample()
-        answered, _ = await wait_drained(db, timeout=args.drain_timeout, since=run)
-        after = cpu.sample()
-        seconds, _ = await answered_span(db, run)  # from the first answer: process start-up is not counted
-        waits = await latencies(db, run)
-        show(f"turns, rule engine, backlog of {hooked['ok']} drained", answered / seconds, pct(waits, 0.5),
-             pct(waits, 0.99), "   (p50/p99: time in queue, from stored to answered)")
-        print(cpu.per_operation(before, after, answered))
-        stack.stop_worker()
-
-        # 4. turns while the model takes its time
-        slow_run = secrets.token_hex(3)
-        fake_port = free_port()
-        fake = subprocess.Popen([sys.executable, "-m", "tests.fakes.openai_server", "--port", str(fake_port),
-                                 "--delay", str(args.model_delay)], cwd=ROOT, start_new_session=True,
-                                stdout=(LOG_DIR / "fake-openai.log").open("w"), stderr=subprocess.STDOUT)
-        try:
-            stack.start_worker(OPENAI_API_KEY="sk-bench", OPENAI_BASE_URL=f"http://127.0.0.1:{fake_port}/v1")
-            await asyncio.to_thread(stack.wait_for_workers)
-            await asyncio.sleep(args.worker_warmup)
-            burst = args.model_burst
-            webhook_lines(stack.base, salons, args.senders, burst, work / "slow.tsv", slow_run)
-            async with httpx.AsyncClient(base_url=stack.base, timeout=60,
-                                         limits=httpx.Limits(max_connections=args.connections)) as http:
-                lines = (work / "slow.tsv").read_text().splitlines()
-                before = cpu.sample()
-
-                async def post(line: str) -> bool:
-                    path, headers, body = line.split("\t", 2)
-                    response = await http.post(path, content=body, headers=dict(h.split("=", 1) for h in headers.split(";")))
-                    return response.status_code == 200
-                acknowledged[slow_run] = sum(await asyncio.gather(*(post(line) for line in lines)))
-            answered, _ = await wait_drained(db, timeout=args.drain_timeout, since=slow_run)
-            after = cpu.sample()
-            _, seconds = await answered_span(db, slow_run)  # first message stored to last answered
-            waits = await latencies(db, slow_run)
-            rate = answered / seconds
-            show(f"turns, model takes {args.model_delay:g} s, {stack.worker_processes} worker processes", rate,
-                 pct(waits, 0.5), pct(waits, 0.99), f"   = {rate / stack.worker_processes:.1f}/s per worker process")
-            print(cpu.per_operation(before, after, answered))
-        finally:
-            stack.stop_worker()
-            fake.send_signal(signal.SIGTERM)
-            fake.wait(timeout=10)
+        if not args.model_only:
+            problems += await _bookings_webhooks_rules(args, stack, db, cpu, salons, work, acknowledged, run)
+        if not args.bookings_only:
+            await _slow_model(args, stack, db, cpu, salons, work, acknowledged)
         stack.start_worker()  # deliver whatever the last runs left in the outbox
         await asyncio.sleep(3)
         for _ in range(60):
@@ -600,6 +521,107 @@ async def measure(args, stack: Stack, db: Database) -> list[str]:
         return problems + await checks(db, acknowledged)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+async def _bookings_webhooks_rules(args, stack: Stack, db: Database, cpu: "CpuMeter", salons: list[Salon], work: Path,
+                                   acknowledged: dict[str, int], run: str) -> list[str]:
+    """Figures 1-3."""
+    problems: list[str] = []
+    # 1. bookings, with the worker delivering confirmations and owner notices meanwhile
+    stack.start_worker()
+    await asyncio.to_thread(stack.wait_for_workers)
+    tomorrow = (datetime.now(ZONE) + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+    booking_lines(salons, int(args.seconds * 800), work / "book.tsv", first_day=tomorrow)
+    run_wrk(stack.base, WRK_LINES, work / "book.tsv", threads=2, connections=args.connections, seconds=2,
+            ok_body='"Booking"')  # warm both server processes (imports, CP-SAT, pools)
+    booking_lines(salons, int(args.seconds * 800), work / "book.tsv", first_day=tomorrow + timedelta(days=20))
+    before = cpu.sample()
+    booked = run_wrk(stack.base, WRK_LINES, work / "book.tsv", threads=2, connections=args.connections,
+                     seconds=args.seconds, ok_body='"Booking"')
+    show(f"bookAppointment succeeded, {args.connections} connections", booked["ok"] / booked["seconds"],
+         booked["p50"] / 1000, booked["p99"] / 1000, f"   ({booked['bad']} refused, {booked['errors']} errors)")
+    print(cpu.per_operation(before, cpu.sample(), booked["ok"]))
+    if not booked["ok"]:
+        problems.append("no booking succeeded (see the server log; raise --seconds on a loaded machine)")
+    if args.bookings_only:  # the worker delivers what the bookings wrote, then the checks
+        for _ in range(120):
+            if not await scalar(db, "SELECT count(*) FROM outbound_messages WHERE status IN ('pending', 'sending')"):
+                break
+            await asyncio.sleep(0.5)
+        stack.stop_worker()
+        return problems
+    stack.stop_worker()
+
+    # 2. webhooks into a stopped worker: acknowledged and stored; the backlog of figure 3
+    webhook_lines(stack.base, salons, args.senders, int(args.seconds * 4000), work / "hook.tsv", run)
+    before = cpu.sample()
+    hooked = run_wrk(stack.base, WRK_LINES, work / "hook.tsv", threads=2, connections=args.connections,
+                     seconds=args.seconds, ok_body="<Response>")
+    acknowledged[run] = hooked["ok"]
+    show(f"webhooks stored, {args.senders} senders, {args.connections} conn.", hooked["ok"] / hooked["seconds"],
+         hooked["p50"] / 1000, hooked["p99"] / 1000, f"   ({hooked['bad']} refused, {hooked['errors']} errors)")
+    print(cpu.per_operation(before, cpu.sample(), hooked["ok"]))
+    if not hooked["ok"]:
+        problems.append("no webhook was acknowledged")
+
+    # 3. the rule engine drains that backlog
+    stack.start_worker()
+    before = cpu.sample()
+    answered, _ = await wait_drained(db, timeout=args.drain_timeout, since=run)
+    after = cpu.sample()
+    seconds, _ = await answered_span(db, run)  # from the first answer: process start-up is not counted
+    waits = await latencies(db, run)
+    show(f"turns, rule engine, backlog of {hooked['ok']} drained", answered / seconds, pct(waits, 0.5),
+         pct(waits, 0.99), "   (p50/p99: time in queue, from stored to answered)")
+    print(cpu.per_operation(before, after, answered))
+    stack.stop_worker()
+    return problems
+
+
+async def _slow_model(args, stack: Stack, db: Database, cpu: "CpuMeter", salons: list[Salon], work: Path,
+                      acknowledged: dict[str, int]) -> None:
+    """Figure 4."""
+    # 4. turns while the model takes its time
+    slow_run = secrets.token_hex(3)
+    fake_port = free_port()
+    fake = subprocess.Popen([sys.executable, "-m", "tests.fakes.openai_server", "--port", str(fake_port),
+                             "--delay", str(args.model_delay)], cwd=ROOT, start_new_session=True,
+                            stdout=(LOG_DIR / "fake-openai.log").open("w"), stderr=subprocess.STDOUT)
+    try:
+        stack.start_worker(OPENAI_API_KEY="sk-bench", OPENAI_BASE_URL=f"http://127.0.0.1:{fake_port}/v1",
+                           log="worker-model.log")
+        await asyncio.to_thread(stack.wait_for_workers)
+        await asyncio.sleep(args.worker_warmup)
+        burst = args.model_burst
+        webhook_lines(stack.base, salons, args.senders, burst, work / "slow.tsv", slow_run)
+        async with httpx.AsyncClient(base_url=stack.base, timeout=60,
+                                     limits=httpx.Limits(max_connections=args.connections)) as http:
+            lines = (work / "slow.tsv").read_text().splitlines()
+            before = cpu.sample()
+
+            async def post(line: str) -> bool:
+                path, headers, body = line.split("\t", 2)
+                response = await http.post(path, content=body, headers=dict(h.split("=", 1) for h in headers.split(";")))
+                return response.status_code == 200
+            acknowledged[slow_run] = sum(await asyncio.gather(*(post(line) for line in lines)))
+        answered, _ = await wait_drained(db, timeout=args.drain_timeout, since=slow_run)
+        after = cpu.sample()
+        _, seconds = await answered_span(db, slow_run)  # first message stored to last answered
+        waits = await latencies(db, slow_run)
+        rate = answered / seconds
+        show(f"turns, model takes {args.model_delay:g} s, {stack.worker_processes} worker processes", rate,
+             pct(waits, 0.5), pct(waits, 0.99), f"   = {rate / stack.worker_processes:.1f}/s per worker process")
+        print(cpu.per_operation(before, after, answered))
+        try:
+            seen = httpx.get(f"http://127.0.0.1:{fake_port}/stats", timeout=5).json()
+            print(f"      the fake model saw {seen['requests']} calls, at most {seen.get('max_in_flight', '?')} "
+                  "at once")
+        except (httpx.HTTPError, ValueError):
+            pass
+    finally:
+        stack.stop_worker()
+        fake.send_signal(signal.SIGTERM)
+        fake.wait(timeout=10)
 
 
 def clear_redis(url: str) -> None:
@@ -634,6 +656,7 @@ def main() -> None:
     parser.add_argument("--model-burst", type=int, default=800, help="messages sent at once for the slow-model figure")
     parser.add_argument("--worker-warmup", type=float, default=1.0, help="seconds after the workers' first beat")
     parser.add_argument("--drain-timeout", type=float, default=600)
+    parser.add_argument("--model-only", action="store_true", help="only the slow-model figure (and the checks)")
     parser.add_argument("--bookings-only", action="store_true", help="figure 1 and the checks, nothing else")
     args = parser.parse_args()
     if shutil.which("wrk") is None:

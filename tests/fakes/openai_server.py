@@ -24,12 +24,17 @@ ANSWER = "¡Claro! Con gusto te ayudo. ¿Para qué servicio y qué día te gusta
 
 def make_app(delay: float) -> Starlette:
     ids = itertools.count(1)
-    state = {"requests": 0, "answered": 0}
+    state = {"requests": 0, "answered": 0, "in_flight": 0, "max_in_flight": 0}
 
     async def completions(request: Request) -> JSONResponse:
         await request.body()
         state["requests"] += 1
-        await asyncio.sleep(delay)
+        state["in_flight"] += 1
+        state["max_in_flight"] = max(state["max_in_flight"], state["in_flight"])
+        try:
+            await asyncio.sleep(delay)
+        finally:
+            state["in_flight"] -= 1
         state["answered"] += 1
         return JSONResponse({
             "id": f"chatcmpl-{next(ids)}", "object": "chat.completion", "created": int(time.time()), "model": "fake",
