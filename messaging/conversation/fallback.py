@@ -77,8 +77,8 @@ class FallbackEngine:
             return await self.fallback.respond(turn)
         ledger = TurnLedger()
         verdict = "none"  # what the breaker hears: "ok", "failed", or nothing (a bug of ours)
+        left = self._time_left(turn)
         try:
-            left = self._time_left(turn)
             if left <= 0:
                 raise TimeoutError("no time left in the turn for the LLM")
             async with asyncio.timeout(left):
@@ -89,8 +89,14 @@ class FallbackEngine:
             verdict = "failed" if exc.outage else "ok"
             log.warning("LLM unavailable on message %s (%s); the rule engine answers", turn.message_id, exc)
         except TimeoutError:
-            verdict = "failed"
-            log.warning("LLM too slow on message %s; the rule engine answers", turn.message_id)
+            waited = asyncio.get_running_loop().time() - ledger.model_since if ledger.model_since is not None else 0.0
+            if left > 0 and waited >= left / 2:
+                verdict = "failed"
+                log.warning("LLM too slow on message %s (OpenAI had it %.1f s); the rule engine answers",
+                            turn.message_id, waited)
+            else:  # our own work ate the budget (a saturated worker): OpenAI is not to blame
+                log.warning("no time left for the LLM on message %s (OpenAI had it %.1f s of %.1f); the rule "
+                            "engine answers", turn.message_id, waited, left)
         except Exception:  # noqa: BLE001 - a bug: the rules answer instead
             log.exception("LLM engine failed on message %s; the rule engine answers", turn.message_id)
         finally:

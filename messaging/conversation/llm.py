@@ -18,6 +18,7 @@ made this turn, or a reply that is not Spanish — it is never sent.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import uuid
@@ -65,6 +66,10 @@ class TurnLedger:
 
     writes: list[tuple[str, ToolResult]] = field(default_factory=list)
     succeeded: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    #: Event-loop time the OpenAI request under way was sent; None between requests. A turn
+    #: cut by its deadline blames OpenAI only if OpenAI had it (:mod:`.fallback`), not when
+    #: our own work (a busy loop, the database) ate the time.
+    model_since: float | None = None
 
 
 @dataclass
@@ -124,6 +129,7 @@ class LLMEngine:
         by_name = offer.by_name
         sequence = 0
         for _ in range(self.max_iterations):
+            ledger.model_since = asyncio.get_running_loop().time()
             try:
                 response = await self.client.chat.completions.create(
                     model=self.model, messages=messages, max_tokens=self.max_tokens, temperature=self.temperature,
@@ -131,7 +137,9 @@ class LLMEngine:
                     **({"tool_choice": "auto", "parallel_tool_calls": False, "extra_body": {"tools": offer.openai}}
                        if offer.tools else {}))
             except Exception as exc:  # noqa: BLE001 - any API failure means: fall back
+                ledger.model_since = None
                 raise LLMUnavailable(f"{type(exc).__name__}: {exc}", writes) from exc
+            ledger.model_since = None  # (left set when the deadline cancels the request)
             if not response.choices:
                 raise LLMUnavailable("no choices", writes)
             message = response.choices[0].message

@@ -141,6 +141,28 @@ async def test_timeouts_count_as_failures(outage_app, fake, db, clock, breaker):
         assert breaker.state == "open"
 
 
+async def test_a_turn_whose_own_work_ate_the_budget_does_not_count_against_openai(outage_app, fake, db, clock,
+                                                                                  breaker, monkeypatch):
+    """A saturated worker (its loop or its database slow, not OpenAI) runs out of budget before the
+    model is even asked: the rules answer, and the breaker stays closed for the turns that follow."""
+    import messaging.conversation.llm as llm
+
+    shop = await don_carlos(db, clock())
+    history = llm._history
+
+    async def slow_history(db, turn):  # noqa: ANN001
+        await asyncio.sleep(1.5)
+        return await history(db, turn)
+
+    monkeypatch.setattr(llm, "_history", slow_history)
+    async with outage_app() as http:
+        http.messaging.config = replace(http.messaging.config, turn_budget=3.5)  # 1 s for the LLM
+        chat = Chat(http, db, "+5215511112222", shop.number)
+        for _ in range(3):
+            assert (await chat.say("hola")).startswith(RULES_GREETING)
+    assert not fake.requests and breaker.state == "closed"
+
+
 async def test_many_turns_at_once_share_one_breaker_and_send_a_single_probe(outage_app, fake, db, clock, breaker,
                                                                            seconds):
     shop = await don_carlos(db, clock())
