@@ -39,13 +39,31 @@ from storage import Database
 log = logging.getLogger("parlo.whatsapp")
 
 
+#: How often the consumer measures how late its event loop runs (seconds).
+LAG_TICK = 0.1
+#: A loop this late is saturated (CPU: ours, or the machine's): start no more conversations and
+#: lower the limit; a turn started now would spend its budget waiting for the loop, not for OpenAI.
+LAG_HIGH = 0.25
+#: Below this the loop has room: the limit grows back by one a tick while it is what holds turns back.
+LAG_LOW = 0.05
+
+
 class ConversationConsumer:
     def __init__(self, messaging: Messaging, *, concurrency: int = 64, retry_delay: float = 5.0,
-                 max_retries: int = 3) -> None:
+                 max_retries: int = 3, floor: int = 8, lag_high: float = LAG_HIGH) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
         self.messaging = messaging
         self.concurrency = concurrency
+        #: Turns allowed in flight now: ``concurrency`` while the loop keeps up, down to ``floor``
+        #: while it is saturated (each turn's CPU, not the model, is then the limit: more in flight
+        #: only makes every turn slower, past its budget, and leaves nothing for other processes).
+        self.limit = concurrency
+        self.floor = min(floor, concurrency)
+        self.lag_high = lag_high
+        self.lag = 0.0
+        self._lowered_at = 0.0
+        self._ticking: asyncio.TimerHandle | None = None
         self._claims_db: Database | None = None
         if not messaging.db.is_sqlite and messaging.claims.lock_engine is None:
             # Each running conversation holds a claim's connection for its whole turn; from the
@@ -77,17 +95,53 @@ class ConversationConsumer:
     def waiting(self) -> int:
         return len(self._backlog)
 
+    @property
+    def room(self) -> int:
+        """Conversations that could start at once (what a puller may take off a shared queue)."""
+        if self._closed or self._backlog:
+            return 0
+        allowed = self.limit if self.lag < self.lag_high else min(self.limit, self.floor)
+        return max(allowed - len(self._active), 0)
+
     def submit(self, conversation_id: uuid.UUID) -> None:
         """The conversation has work waiting: run it now, after its current run, or when there is room."""
         if self._closed:
             return
         if conversation_id in self._active:
             self._active[conversation_id] = True
-        elif len(self._active) < self.concurrency:
+        elif self._has_room():
             self._start(conversation_id)
         else:
             self._backlog[conversation_id] = None
         self._update_events()
+
+    def _has_room(self) -> bool:
+        return len(self._active) < self.limit and (self.lag < self.lag_high or len(self._active) < self.floor)
+
+    def _tick(self, expected: float) -> None:
+        """Every LAG_TICK while there is work: how late the loop runs; adjust the limit; fill room."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        self.lag = max(now - expected, 0.0)
+        self._ticking = None
+        if self.lag > self.lag_high and now - self._lowered_at > 1.0:  # at most once a second: turns take seconds
+            self.limit = max(self.floor, min(self.limit, len(self._active)) * 3 // 4)
+            self._lowered_at = now
+        elif self.lag < LAG_LOW and self.limit < self.concurrency and len(self._active) >= self.limit - 1:
+            self.limit += 1
+        self._fill()
+        self._update_events()
+
+    def _watch(self) -> None:
+        if self._ticking is None and not self._closed and (self._active or self._backlog):
+            loop = asyncio.get_running_loop()
+            self._ticking = loop.call_later(LAG_TICK, self._tick, loop.time() + LAG_TICK)
+
+    def _fill(self) -> None:
+        while self._backlog and self._has_room() and not self._closed:
+            waiting = next(iter(self._backlog))
+            del self._backlog[waiting]
+            self._start(waiting)
 
     async def wait_for_room(self) -> None:
         """Returns when one more conversation could start at once."""
@@ -105,6 +159,9 @@ class ConversationConsumer:
         """
         self._closed = True
         self._backlog.clear()
+        if self._ticking is not None:
+            self._ticking.cancel()
+            self._ticking = None
         for timer in self._timers:
             timer.cancel()
         self._timers.clear()
@@ -146,10 +203,7 @@ class ConversationConsumer:
         finally:
             self.runs += 1
             self._active.pop(conversation_id, None)
-            while self._backlog and len(self._active) < self.concurrency and not self._closed:
-                waiting = next(iter(self._backlog))
-                del self._backlog[waiting]
-                self._start(waiting)
+            self._fill()
             self._update_events()
 
     def _failed(self, conversation_id: uuid.UUID) -> None:
@@ -173,14 +227,16 @@ class ConversationConsumer:
         self._timers.add(timer)
 
     def _update_events(self) -> None:
-        if len(self._active) < self.concurrency and not self._closed:
+        if self._has_room() and not self._backlog and not self._closed:
             self._room.set()
         else:
             self._room.clear()
         if self._active or self._backlog:
             self._idle.clear()
+            self._watch()
         else:
             self._idle.set()
+            self.lag = 0.0  # measured again with the next work
 
 
 class OutboxRunner:

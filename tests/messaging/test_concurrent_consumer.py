@@ -186,3 +186,83 @@ async def test_a_conversation_whose_turn_fails_is_tried_again_without_holding_up
         processing._record_turn = original
     replies = await replies_by_conversation(db)
     assert all(len(replies[c]) == 1 for c in ids)
+
+
+async def test_one_process_keeps_many_turns_waiting_on_a_slow_model_at_once(db, clock):
+    """The real engine (OpenAI client, rule fallback, breaker) on a model that takes a second per call:
+    the model has most of the turns in hand at once, each answered by the model (none left to the
+    rules by a budget the turns spent waiting for each other), in far less than one second a turn."""
+    import time
+
+    import httpx2
+
+    from messaging.conversation.build import build_engine
+    from tests.conversation.kit import don_carlos
+    from tests.fakes.openai_server import ANSWER, make_app
+
+    shop = await don_carlos(db, clock())
+    model = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=make_app(1.0)), base_url="http://fake-openai.test")
+    engine = build_engine("sk-test", "http://fake-openai.test/v1", "gpt-4.1", http_client=model, max_retries=0)
+    m, consumer, outbox = consumer_for(db, clock, engine, concurrency=64)
+    conversations = [await store(db, clock, shop, f"+52556100{i:04d}", "hola, buenas tardes") for i in range(24)]
+    started = time.monotonic()
+    for conversation_id in conversations:
+        await m.queue.conversation_waiting(conversation_id)
+    await settle(consumer, outbox, seconds=60)
+    took = time.monotonic() - started
+    seen = (await model.get("/stats")).json()
+    await model.aclose()
+    assert seen["requests"] == 24 and seen["max_in_flight"] >= 12  # not one turn at a time
+    replies = await replies_by_conversation(db)
+    assert [replies[c] for c in conversations] == [[ANSWER]] * 24  # the model answered every turn
+    assert took < 12  # one at a time would take 24 s
+
+
+class BusyEngine:
+    """Each turn holds the event loop (CPU work, as a turn's own code does) for ``busy`` seconds."""
+
+    def __init__(self, busy: float) -> None:
+        self.busy = busy
+        self.in_flight = 0
+        self.most_in_flight = 0
+
+    async def respond(self, turn: Turn) -> list[Reply]:
+        import time
+
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            for _ in range(3):
+                time.sleep(self.busy / 3)  # noqa: ASYNC251 - the point: a loop with no time to spare
+                await asyncio.sleep(0)
+            await asyncio.sleep(0.2)  # then the "model"
+            return [Reply(f"eco: {turn.text}")]
+        finally:
+            self.in_flight -= 1
+
+
+async def test_a_saturated_loop_takes_no_more_turns_than_it_can_carry(db, clock):
+    """When the turns' own CPU is the limit, more in flight only makes each turn later (past its budget)
+    and takes work other processes could do: the consumer lowers its limit toward ``floor`` and
+    stops reporting room, then answers everything."""
+    shop = await salon(db, clock())
+    engine = BusyEngine(busy=0.3)
+    m = wire(db, clock, engine=engine)
+    consumer = ConversationConsumer(m, concurrency=64, floor=4, lag_high=0.08, retry_delay=0.05)
+    outbox = OutboxRunner(lambda: deliver_due(m))
+    m.queue = LocalWorkQueue(consumer, outbox, asyncio.get_running_loop(), clock)
+    conversations = [await store(db, clock, shop, f"+5255620{i:05d}", "hola") for i in range(20)]
+    for conversation_id in conversations[:8]:
+        await m.queue.conversation_waiting(conversation_id)
+    for _ in range(200):  # the loop falls behind: the limit comes down, no room is offered
+        await asyncio.sleep(0.1)
+        if consumer.limit < 64:
+            break
+    assert consumer.limit < 64 and consumer.room == 0
+    for conversation_id in conversations[8:]:
+        await m.queue.conversation_waiting(conversation_id)
+    assert consumer.waiting > 0  # held back in order, not started
+    await settle(consumer, outbox, seconds=120)
+    assert engine.most_in_flight < 20
+    replies = await replies_by_conversation(db)
+    assert sorted(len(replies[c]) for c in conversations) == [1] * 20
