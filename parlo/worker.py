@@ -43,6 +43,21 @@ from storage import Database
 log = logging.getLogger("parlo.worker")
 
 DEFAULT_CONCURRENCY = 64
+#: A worker's work pool (the turns' statements and transactions, apart from the claims): a turn
+#: holds a work connection only inside a statement or transaction, so a few dozen serve 64 turns.
+WORK_POOL = 20
+#: Connections each Huey thread of a worker has open (its own pool; sweeps and notifications use
+#: one at a time, rarely two).
+HUEY_THREAD_CONNECTIONS = 2
+#: Of PostgreSQL's max_connections, what workers leave to everything else (web processes that have
+#: not connected yet, psql, migrations).
+LEAVE_FREE = 0.1
+#: Exit status of a worker that cannot run as configured: the supervisor stops instead of restarting it.
+EXIT_CONFIG = 78
+
+
+class WorkerConfigError(RuntimeError):
+    """The worker cannot run as configured; the message (Spanish) says what to change."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +74,95 @@ class WorkerOptions:
     #: Listen to the Redis doorbell (a process of its own) or poll the database (no Redis, apart
     #: from the web). The embedded worker is rung directly and polls nothing.
     listen: bool = True
+    #: Worker processes started together (``--workers``): they share PostgreSQL's free connections.
+    processes: int = 1
+
+
+def work_pool(concurrency: int) -> tuple[int, int]:
+    """(pool_size, max_overflow) of a worker's work pool for ``concurrency`` turns in flight."""
+    size = min(concurrency, WORK_POOL)
+    return size, size
+
+
+def connections_needed(concurrency: int, huey_threads: int = 0) -> int:
+    """PostgreSQL connections one worker process may open: a claim per turn in flight (held for the
+    whole turn), its work pool, and its Huey threads' pools."""
+    return concurrency + sum(work_pool(concurrency)) + huey_threads * HUEY_THREAD_CONNECTIONS
+
+
+@dataclass(frozen=True)
+class ConnectionRoom:
+    """What PostgreSQL lets this worker's processes open, read at start."""
+
+    max_connections: int
+    reserved: int
+    in_use: int
+    #: ``ALTER DATABASE … CONNECTION LIMIT``, and connections to that database now (None: no limit).
+    database_limit: int | None = None
+    database_in_use: int = 0
+
+    def per_process(self, processes: int) -> int:
+        free = self.max_connections - self.reserved - self.in_use - int(self.max_connections * LEAVE_FREE)
+        if self.database_limit is not None:
+            free = min(free, self.database_limit - self.database_in_use)
+        return max(free, 0) // max(processes, 1)
+
+
+def fit_concurrency(wanted: int, room: ConnectionRoom, *, processes: int, huey_threads: int) -> int:
+    """The largest concurrency up to ``wanted`` whose connections fit; 0 if not even one turn fits."""
+    share = room.per_process(processes)
+    fits = wanted
+    while fits > 0 and connections_needed(fits, huey_threads) > share:
+        fits -= 1
+    return fits
+
+
+async def connection_room(db: Database) -> ConnectionRoom:
+    """PostgreSQL's connection limits and use, as this worker starts."""
+    from sqlalchemy import text
+
+    async with db.engine.connect() as conn:
+        row = (await conn.execute(text(
+            "SELECT current_setting('max_connections')::int, current_setting('superuser_reserved_connections')::int, "
+            "(SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'), "
+            "(SELECT datconnlimit FROM pg_database WHERE datname = current_database()), "
+            "(SELECT count(*) FROM pg_stat_activity WHERE datname = current_database())"))).one()
+    limit = int(row[3])
+    # This connection is counted in use, though the pool keeps it for the worker: count it once.
+    return ConnectionRoom(max_connections=int(row[0]), reserved=int(row[1]), in_use=max(int(row[2]) - 1, 0),
+                          database_limit=limit if limit >= 0 else None, database_in_use=max(int(row[4]) - 1, 0))
+
+
+async def sized_concurrency(db: Database, options: WorkerOptions, *, name: str = "worker") -> int:
+    """The concurrency this process can carry with the connections PostgreSQL has free.
+
+    Fewer than asked: a warning, and the worker carries fewer turns at once (it answers, more
+    slowly) rather than stalling on "too many clients" halfway through a burst. Not even one
+    turn: :class:`WorkerConfigError`, so ``parlo worker`` stops and says what to change.
+    """
+    try:
+        room = await connection_room(db)
+    except Exception as exc:  # noqa: BLE001 - a database that cannot say (pgbouncer): run as asked
+        log.warning("%s: could not read PostgreSQL's connection limits (%s); running with concurrency %d",
+                    name, exc, options.concurrency)
+        return options.concurrency
+    fits = fit_concurrency(options.concurrency, room, processes=options.processes, huey_threads=options.huey_threads)
+    need = connections_needed(options.concurrency, options.huey_threads)
+    limit = (f"max_connections = {room.max_connections}, {room.in_use} en uso"
+             + (f", límite de la base {room.database_limit}" if room.database_limit is not None else ""))
+    if fits < 1:
+        raise WorkerConfigError(
+            f"PostgreSQL no tiene conexiones libres para el worker ({limit}): cada proceso necesita "
+            f"{connections_needed(1, options.huey_threads)} como mínimo y {need} con --concurrency "
+            f"{options.concurrency}, para {options.processes} proceso(s). Sube max_connections en PostgreSQL, "
+            "pon pgbouncer delante, o baja --workers / --concurrency.")
+    if fits < options.concurrency:
+        log.warning("%s: PostgreSQL has room for %d connections per worker process (max_connections %d, %d in use, "
+                    "%d processes), not the %d that concurrency %d needs: carrying %d conversations at once instead. "
+                    "Raise max_connections, put pgbouncer in front, or lower --workers/--concurrency.",
+                    name, room.per_process(options.processes), room.max_connections, room.in_use, options.processes,
+                    need, options.concurrency, fits)
+    return fits
 
 
 class ConversationWorker:
@@ -91,9 +195,17 @@ class ConversationWorker:
         loop = asyncio.get_running_loop()
         if self._given_db is not None:
             self.db = self._given_db
-        else:  # a turn uses about one connection at a time; some headroom for tool calls run side by side
-            self.db = Database.connect(settings.database_url, pool_size=min(options.concurrency, 20),
-                                       max_overflow=options.concurrency)
+        else:
+            probe = Database.connect(settings.database_url, pool=False)
+            try:
+                if not probe.is_sqlite:  # as many turns at once as PostgreSQL has connections for
+                    options = self.options = replace(options, concurrency=await sized_concurrency(probe, options,
+                                                                                                  name=self.name))
+            finally:
+                await probe.dispose()
+            # a turn uses about one work connection at a time; some headroom for tool calls run side by side
+            size, overflow = work_pool(options.concurrency)
+            self.db = Database.connect(settings.database_url, pool_size=size, max_overflow=overflow)
         messaging = Messaging(db=self.db, clock=self.clock, sender=make_sender(settings),
                               engine=make_engine(settings), queue=None,  # type: ignore[arg-type] - set below
                               config=messaging_config(settings), numbers=make_numbers(settings),
@@ -114,7 +226,7 @@ class ConversationWorker:
             self._doorbell = RedisDoorbell(settings.redis_url)
             self._background.append(loop.create_task(listen(
                 self._doorbell, wait_for_room=self.consumer.wait_for_room,
-                room=lambda: self.consumer.concurrency - self.consumer.in_flight,
+                room=lambda: self.consumer.room,
                 conversation=self.consumer.submit, outbox=self.outbox.ring, stopping=self.stopping)))
         elif options.listen:
             from messaging.processing import waiting_conversations
@@ -180,6 +292,10 @@ def run_worker_process(settings: Settings, clock: Clock, options: WorkerOptions,
     loop = _new_loop()
     try:
         loop.run_until_complete(main())
+    except WorkerConfigError as exc:
+        log.error("%s: %s", name, exc)
+        print(f"parlo worker: {exc}", file=sys.stderr)
+        sys.exit(EXIT_CONFIG)
     finally:
         loop.close()
 
@@ -204,6 +320,8 @@ def run_workers(settings: Settings, *, processes: int, options: WorkerOptions) -
         return
     context = multiprocessing.get_context("spawn")  # a clean interpreter: no loop, thread or pool inherited
 
+    options = replace(options, processes=processes)
+
     def spawn(index: int):
         child = context.Process(target=_child, name=f"parlo-worker-{index}",
                                 args=(replace(options, periodic=options.periodic and index == 0), f"worker {index}"))
@@ -211,7 +329,7 @@ def run_workers(settings: Settings, *, processes: int, options: WorkerOptions) -
         return child
 
     children = {i: spawn(i) for i in range(processes)}
-    stopping = False
+    stopping = failed = False
 
     def forward(signum, _frame) -> None:
         nonlocal stopping
@@ -229,11 +347,18 @@ def run_workers(settings: Settings, *, processes: int, options: WorkerOptions) -
                 continue
             if stopping:
                 children.pop(index)
+            elif child.exitcode == EXIT_CONFIG:  # it cannot run as configured: restarting would not help
+                log.error("worker %d cannot run as configured; stopping the others", index)
+                forward(signal.SIGTERM, None)
+                children.pop(index)
+                failed = True
             else:
                 log.error("worker %d died (exit %s); starting another", index, child.exitcode)
                 time.sleep(1.0)
                 children[index] = spawn(index)
         if stopping and not children:
+            if failed:
+                sys.exit(EXIT_CONFIG)
             return
         if not children:
             sys.exit(1)

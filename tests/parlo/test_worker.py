@@ -164,3 +164,71 @@ async def test_huey_keeps_no_results_after_a_day_of_work(db, clock, settings):
         assert await session.scalar(select(func.count()).select_from(OutboundMessage).where(
             OutboundMessage.status == DeliveryStatus.PENDING)) == 0
     assert huey.storage.result_store_size() == 0  # ...and nothing was kept of it
+
+
+def test_a_worker_fits_its_concurrency_to_the_connections_postgresql_has_free():
+    from parlo.worker import ConnectionRoom, connections_needed, fit_concurrency
+
+    plenty = ConnectionRoom(max_connections=400, reserved=3, in_use=20)
+    assert fit_concurrency(64, plenty, processes=2, huey_threads=2) == 64
+    # PostgreSQL's default 100, two web processes connected: two workers at 64 would need ~230
+    tight = ConnectionRoom(max_connections=100, reserved=3, in_use=20)
+    fits = fit_concurrency(64, tight, processes=2, huey_threads=2)
+    assert 1 <= fits < 64 and 2 * connections_needed(fits, 2) <= 100 - 3 - 20
+    assert fit_concurrency(64, ConnectionRoom(100, 3, 90), processes=2, huey_threads=2) == 0
+    limited = ConnectionRoom(max_connections=400, reserved=3, in_use=20, database_limit=30, database_in_use=5)
+    assert connections_needed(fit_concurrency(64, limited, processes=1, huey_threads=0)) <= 25
+
+
+@pytest.mark.postgres_only
+async def test_a_worker_short_of_connections_carries_fewer_turns_and_answers_them_all(db, clock, settings, caplog):
+    """The database allows 30 more connections: the worker runs fewer turns at once, says so, and
+    answers every message (before, it asked for 64 claims + 84 work connections and stalled)."""
+    from sqlalchemy import text
+
+    shop = await salon(db, clock())
+    async with db.engine.connect() as conn:
+        name = await conn.scalar(text("SELECT current_database()"))
+        here = await conn.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"))
+        await conn.execute(text(f'ALTER DATABASE "{name}" CONNECTION LIMIT {here + 30}'))
+        await conn.commit()
+    worker = ConversationWorker(settings, clock, options=WorkerOptions(concurrency=64, huey_threads=0, listen=False))
+    try:
+        await worker.start()
+        assert 1 <= worker.consumer.concurrency < 64
+        assert "carrying" in caplog.text
+        for i in range(12):
+            worker.consumer.submit(await _store(db, clock, shop, f"+52559100{i:04d}"))
+        for _ in range(600):
+            if await _counts(db) == (0, 12):
+                break
+            await asyncio.sleep(0.05)
+        assert await _counts(db) == (0, 12)
+    finally:
+        await worker.stop()
+        async with db.engine.connect() as conn:
+            await conn.execute(text(f'ALTER DATABASE "{name}" CONNECTION LIMIT -1'))
+            await conn.commit()
+
+
+@pytest.mark.postgres_only
+async def test_parlo_worker_with_no_connections_to_spare_stops_and_says_why(db, database_url, tmp_path):
+    from sqlalchemy import text
+
+    async with db.engine.connect() as conn:
+        name = await conn.scalar(text("SELECT current_database()"))
+        here = await conn.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"))
+        await conn.execute(text(f'ALTER DATABASE "{name}" CONNECTION LIMIT {here + 2}'))
+        await conn.commit()
+    try:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "PARLO_", "REDIS_URL",
+                                                                        "OPENAI"))}
+        env.update(DATABASE_URL=database_url)
+        done = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "parlo.cli", "worker", "--workers", "2"],
+                                       env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    finally:
+        async with db.engine.connect() as conn:
+            await conn.execute(text(f'ALTER DATABASE "{name}" CONNECTION LIMIT -1'))
+            await conn.commit()
+    assert done.returncode == 78, done.stderr[-2000:]
+    assert "PostgreSQL no tiene conexiones libres" in done.stderr and "max_connections" in done.stderr
