@@ -42,10 +42,11 @@ log = logging.getLogger("parlo.whatsapp")
 #: How often the consumer measures how late its event loop runs (seconds).
 LAG_TICK = 0.1
 #: A loop this late is saturated (CPU: ours, or the machine's): start no more conversations and
-#: lower the limit; a turn started now would spend its budget waiting for the loop, not for OpenAI.
-LAG_HIGH = 0.25
+#: lower the limit. A turn waits for the loop at each of its ~50 awaits (statements, HTTP), so
+#: 0.1 s late already adds seconds to every turn, spent from its budget instead of on OpenAI.
+LAG_HIGH = 0.1
 #: Below this the loop has room: the limit grows back by one a tick while it is what holds turns back.
-LAG_LOW = 0.05
+LAG_LOW = 0.03
 
 
 class ConversationConsumer:

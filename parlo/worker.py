@@ -80,7 +80,7 @@ class WorkerOptions:
 
 def work_pool(concurrency: int) -> tuple[int, int]:
     """(pool_size, max_overflow) of a worker's work pool for ``concurrency`` turns in flight."""
-    size = min(concurrency, WORK_POOL)
+    size = max(min(concurrency, WORK_POOL), 4)  # a turn may hold two at once (a tool beside its session)
     return size, size
 
 

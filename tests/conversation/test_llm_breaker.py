@@ -130,15 +130,15 @@ async def test_a_slow_openai_never_makes_a_customer_wait_more_than_12_seconds(ou
 
 async def test_timeouts_count_as_failures(outage_app, fake, db, clock, breaker):
     shop = await don_carlos(db, clock())
-    fake.then(*(slow(5, text("tarde")) for _ in range(3)))
+    fake.then(*(slow(8, text("tarde")) for _ in range(3)))
     async with outage_app() as http:
-        http.messaging.config = replace(http.messaging.config, turn_budget=3.5)
+        http.messaging.config = replace(http.messaging.config, turn_budget=5.5)
         chat = Chat(http, db, "+5215511112222", shop.number)
         for _ in range(3):
             took, reply = await _timed(chat.say("hola"))
-            # a 3.5 s budget (1 s for the LLM, 2.5 s kept for the rules): the turn never waits the model's 5 s
-            assert reply.startswith(RULES_GREETING) and took < 4.8
-        assert breaker.state == "open"
+            # a 5.5 s budget (3 s for the LLM, 2.5 s kept for the rules): the turn never waits the model's 8 s
+            assert reply.startswith(RULES_GREETING) and took < 7.5
+        assert breaker.state == "open"  # OpenAI had most of those 3 s each time: its failure
 
 
 async def test_a_turn_whose_own_work_ate_the_budget_does_not_count_against_openai(outage_app, fake, db, clock,
