@@ -24,6 +24,7 @@ from messaging.notifications.summaries import dispatch_summaries
 from resolvers.context import Actor, Context, ResolverConfig
 from resolvers.rebooking import pass_on_stale_offers
 from storage import Database, Organization, OrganizationStatus, is_unique_violation
+from storage.queries import ALL_SALONS
 
 log = logging.getLogger("parlo.notifications")
 
@@ -53,7 +54,9 @@ class DispatchReport:
 
 
 async def _organizations(session: AsyncSession) -> dict[uuid.UUID, Organization]:
-    rows = (await session.scalars(select(Organization).where(Organization.status.in_(MESSAGING)))).all()
+    # The minute's work is over every salon: this look-up and each dispatcher's are sweeps.
+    rows = (await session.scalars(select(Organization).prefix_with(ALL_SALONS)
+                                  .where(Organization.status.in_(MESSAGING)))).all()
     return {o.id: o for o in rows}
 
 

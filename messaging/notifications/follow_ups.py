@@ -21,6 +21,7 @@ from messaging.notifications.policy import DispatchPolicy
 from messaging.notifications.visits import Visit, visits_of
 from resolvers.notification_settings import NotificationSettings
 from storage import Appointment, AppointmentStatus, Organization
+from storage.queries import ALL_SALONS
 
 REVIEW = "review_request"
 NO_SHOW = "no_show_rebook"
@@ -47,7 +48,7 @@ async def dispatch_review_requests(session: AsyncSession, *, now: datetime,
     asking = {i: organizations[i] for i, c in chosen.items() if c.review_requests}
     if not asking:
         return []
-    found = (await session.scalars(select(Appointment).where(
+    found = (await session.scalars(select(Appointment).prefix_with(ALL_SALONS).where(  # the minute's sweep
         Appointment.organization_id.in_(list(asking)), Appointment.status == AppointmentStatus.COMPLETED,
         Appointment.ends_at > now - policy.follow_up_window, Appointment.ends_at <= now,
     ))).all()
@@ -63,7 +64,7 @@ async def dispatch_no_show_invitations(session: AsyncSession, *, now: datetime,
                 if NotificationSettings.of(o.settings).no_show_rebook}
     if not inviting:
         return []
-    found = (await session.scalars(select(Appointment).where(
+    found = (await session.scalars(select(Appointment).prefix_with(ALL_SALONS).where(  # the minute's sweep
         Appointment.organization_id.in_(list(inviting)), Appointment.status == AppointmentStatus.NO_SHOW,
         Appointment.starts_at > now - policy.follow_up_window, Appointment.starts_at <= now,
         Appointment.updated_at <= now - policy.no_show_grace,

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from resolvers.outbox import whatsapp_address
 from storage import DeliveryStatus, OutboundMessage
 from storage.ids import new_id
+from storage.queries import ALL_SALONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,8 @@ async def already_written(session: AsyncSession, keys: list[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(keys), 500):
         chunk = keys[start:start + 500]
-        found.update((await session.scalars(select(OutboundMessage.dedupe_key)
+        # Keys of many salons at once, for the minute's dispatch: a sweep (one statement per 500).
+        found.update((await session.scalars(select(OutboundMessage.dedupe_key).prefix_with(ALL_SALONS)
                                             .where(OutboundMessage.dedupe_key.in_(chunk)))).all())
     return found
 

@@ -24,6 +24,7 @@ from messaging.notifications.policy import DispatchPolicy
 from messaging.notifications.visits import UPCOMING, visits_of, with_whole_groups
 from resolvers.notification_settings import NotificationSettings
 from storage import Appointment, DeliveryStatus, Organization, OutboundMessage
+from storage.queries import ALL_SALONS
 
 FIRST = "appointment_reminder"
 SECOND = "appointment_reminder_2h"
@@ -49,7 +50,7 @@ async def dispatch_reminders(session: AsyncSession, *, now: datetime, organizati
     written: list[str] = []
     for (template, lead), org_ids in sorted(leads.items(), key=lambda item: (item[0][0], item[0][1])):
         catch_up = policy.catch_up_for(lead)
-        found = (await session.scalars(select(Appointment).where(
+        found = (await session.scalars(select(Appointment).prefix_with(ALL_SALONS).where(
             Appointment.organization_id.in_(org_ids), Appointment.status.in_(UPCOMING),
             Appointment.needs_new_time_at.is_(None), Appointment.starts_at > now + lead - catch_up, Appointment.starts_at <= now + lead,
         ))).all()
@@ -79,7 +80,9 @@ async def dispatch_reminders(session: AsyncSession, *, now: datetime, organizati
         if new:
             sent_to = {n.appointment_id for n in notices if n.dedupe_key in set(new)}
             ids = [a.id for v in due if v.first.id in sent_to for a in v.appointments]
-            await session.execute(update(Appointment).where(Appointment.id.in_(ids))
+            # the minute's reminders over every salon that has one: marked like the sweep that found them
+            await session.execute(update(Appointment).prefix_with(ALL_SALONS)
+                                  .where(Appointment.organization_id.in_(org_ids), Appointment.id.in_(ids))
                                   .values(reminder_sent_at=now, updated_at=Appointment.updated_at).execution_options(synchronize_session=False))
         written.extend(new)
     return written
@@ -93,17 +96,19 @@ async def withdraw_stale_reminders(session: AsyncSession, *, now: datetime) -> l
     new reminder has its own key.
     """
     waiting = (await session.execute(
-        select(OutboundMessage.id, OutboundMessage.dedupe_key, OutboundMessage.template_variables,
-               Appointment.status, Appointment.starts_at, Appointment.needs_new_time_at)
+        select(OutboundMessage.id, OutboundMessage.organization_id, OutboundMessage.dedupe_key,
+               OutboundMessage.template_variables, Appointment.status, Appointment.starts_at,
+               Appointment.needs_new_time_at).prefix_with(ALL_SALONS)
         .join(Appointment, (Appointment.id == OutboundMessage.appointment_id)
               & (Appointment.organization_id == OutboundMessage.organization_id))
         .where(OutboundMessage.template_name.in_((FIRST, SECOND)), OutboundMessage.status == DeliveryStatus.PENDING)
     )).all()
-    stale = [(row_id, key) for row_id, key, facts, status, starts_at, needs_new_time in waiting
+    stale = [(row_id, tenant, key) for row_id, tenant, key, facts, status, starts_at, needs_new_time in waiting
              if status not in UPCOMING or needs_new_time is not None or (facts or {}).get("start") != _iso(starts_at)]
     withdrawn: list[str] = []
-    for row_id, key in stale:
-        gone = await session.execute(delete(OutboundMessage).where(OutboundMessage.id == row_id,
+    for row_id, tenant, key in stale:
+        gone = await session.execute(delete(OutboundMessage).where(OutboundMessage.organization_id == tenant,
+                                                                   OutboundMessage.id == row_id,
                                                                    OutboundMessage.status == DeliveryStatus.PENDING)
                                      .execution_options(synchronize_session=False))
         if gone.rowcount:

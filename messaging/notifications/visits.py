@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.scheduling.notices import has_phone, visit_facts
 from storage import Appointment, AppointmentStatus, Customer, Location, Organization, ServiceType, Staff
+from storage.queries import ALL_SALONS
 
 #: Appointments that are still going to happen.
 UPCOMING = (AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED)
@@ -58,11 +59,17 @@ def visit_key(appointment: Appointment) -> str:
     return str(appointment.booking_group_id or appointment.id)
 
 
-async def _by_id(session: AsyncSession, model: Any, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, Any]:
+async def _by_id(session: AsyncSession, model: Any, ids: Iterable[uuid.UUID | None],
+                 organization_ids: set[uuid.UUID]) -> dict[uuid.UUID, Any]:
+    """Rows by id, within the appointments' salons: one shard on Citus when they are one salon's;
+    a periodic dispatch over many salons reads theirs in one statement (a sweep, marked so)."""
     wanted = list({i for i in ids if i is not None})
     if not wanted:
         return {}
-    return {row.id: row for row in (await session.scalars(select(model).where(model.id.in_(wanted)))).all()}
+    query = select(model).where(model.organization_id.in_(organization_ids), model.id.in_(wanted))
+    if len(organization_ids) > 1:
+        query = query.prefix_with(ALL_SALONS)
+    return {row.id: row for row in (await session.scalars(query)).all()}
 
 
 async def with_whole_groups(session: AsyncSession, found: Sequence[Appointment],
@@ -72,8 +79,10 @@ async def with_whole_groups(session: AsyncSession, found: Sequence[Appointment],
     if not groups:
         return list(found)
     rows = {a.id: a for a in found}
-    for a in (await session.scalars(select(Appointment).where(Appointment.booking_group_id.in_(groups),
-                                                               Appointment.status.in_(statuses)))).all():
+    salons = {a.organization_id for a in found if a.booking_group_id is not None}
+    query = select(Appointment).where(Appointment.organization_id.in_(salons), Appointment.booking_group_id.in_(groups),
+                                      Appointment.status.in_(statuses))
+    for a in (await session.scalars(query.prefix_with(ALL_SALONS) if len(salons) > 1 else query)).all():
         rows.setdefault(a.id, a)
     return list(rows.values())
 
@@ -87,10 +96,11 @@ async def visits_of(session: AsyncSession, appointments: Sequence[Appointment],
             grouped[(visit_key(a), a.customer_id)].append(a)
     if not grouped:
         return []
-    customers = await _by_id(session, Customer, (a.customer_id for a in appointments))
-    services = await _by_id(session, ServiceType, (a.service_type_id for a in appointments))
-    staff = await _by_id(session, Staff, (a.staff_id for a in appointments))
-    locations = await _by_id(session, Location, (a.location_id for a in appointments))
+    salons = {a.organization_id for a in appointments}
+    customers = await _by_id(session, Customer, (a.customer_id for a in appointments), salons)
+    services = await _by_id(session, ServiceType, (a.service_type_id for a in appointments), salons)
+    staff = await _by_id(session, Staff, (a.staff_id for a in appointments), salons)
+    locations = await _by_id(session, Location, (a.location_id for a in appointments), salons)
     visits = []
     for (key, customer_id), rows in grouped.items():
         customer = customers.get(customer_id)

@@ -45,7 +45,7 @@ from storage import (
     WaitlistEntry,
     WaitlistStatus,
 )
-from storage.queries import get_in
+from storage.queries import ALL_SALONS, get_in
 
 
 async def join_waitlist(ctx: Context, service_id: uuid.UUID, day: date, *, customer_phone: str | None = None,
@@ -134,6 +134,8 @@ async def pass_on_stale_offers(ctx: Context, *, older_than: timedelta = OFFER_TI
                                             WaitlistEntry.offered_at <= now - older_than)
         if actor.organization_id is not None:
             query = query.where(WaitlistEntry.organization_id == actor.organization_id)
+        else:
+            query = query.prefix_with(ALL_SALONS)  # the periodic job over every salon: a sweep
         for entry in (await session.scalars(query.order_by(WaitlistEntry.offered_at, WaitlistEntry.id))).all():
             entry.status = WaitlistStatus.EXPIRED
             entry.updated_at = now

@@ -26,6 +26,7 @@ import pytest
 from sqlalchemy import event
 
 from messaging.delivery import deliver_due, recover_abandoned
+from messaging.notifications import dispatch_due
 from resolvers.context import Actor, Context
 from resolvers.magic_links import StaffSession, request_magic_link, verify_magic_link
 from resolvers.outbox import enqueue
@@ -210,3 +211,17 @@ async def test_a_delivery_tick_sweeps_once_and_follows_up_on_one_shard(on_citus,
     assert not _unplanned(seen), _unplanned(seen)
     sweeps = [s for s in seen if ALL_SALONS in s]
     assert len(sweeps) == 4, sweeps  # per tick one sweep for due rows (+ one for abandoned ones); nothing per row
+
+
+async def test_the_minute_dispatch_reads_across_salons_only_in_marked_sweeps(on_citus, rules_app, db, clock):
+    """Reminders, summaries and follow-ups are periodic work over every salon: their look-ups
+    are sweeps (one statement per kind per minute, marked); what follows names the salon."""
+    first = await full_salon(db, clock(), name="Estética Lupita", phone_prefix="+52551234")
+    second = await full_salon(db, clock(), name="Barbería Norte", phone_prefix="+52551299")
+    reminder_due = first.appointment.starts_at - timedelta(hours=24)
+    with multi_shard_statements(rules_app) as seen:
+        for at in (clock(), reminder_due, reminder_due + timedelta(hours=2)):
+            report = await dispatch_due(rules_app.messaging.db, now=at, config=rules_app.messaging.config.resolver)
+        await _settle()
+    assert report is not None and second.appointment.starts_at == first.appointment.starts_at
+    assert not _unplanned(seen), _unplanned(seen)
