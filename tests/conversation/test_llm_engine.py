@@ -77,7 +77,7 @@ async def test_example_1_booking_on_the_llm(llm_app, fake, db, clock):
     assert appointment.starts_at.astimezone(MX) == datetime(2026, 1, 17, 16, tzinfo=MX)
     async with db.session() as s:
         customer = await s.get(Customer, appointment.customer_id)
-        traces = (await s.scalars(select(FunctionTrace).order_by(FunctionTrace.created_at))).all()
+        traces = (await s.scalars(select(FunctionTrace).order_by(FunctionTrace.created_at, FunctionTrace.id))).all()
     assert customer.name == "Juan Pérez"
     assert [t.function_name for t in traces if t.function_name != "get_customer_appointments"] == [
         "check_availability", "book_appointment", "update_my_name"]

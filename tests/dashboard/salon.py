@@ -38,7 +38,7 @@ async def link_sent_by_whatsapp(db: Database, settings, phone: str = OWNER_PHONE
     async with db.session() as session:
         row = await session.scalar(
             select(OutboundMessage).where(OutboundMessage.to_number.contains(phone), OutboundMessage.kind == "magic_link")
-            .order_by(OutboundMessage.created_at.desc()))
+            .order_by(OutboundMessage.created_at.desc(), OutboundMessage.id.desc()))
     assert row is not None, "no magic link was queued"
     return wire_variables(row.template_variables, secret=settings.jwt_secret.get_secret_value(),
                           public_url=settings.public_url, organization_id=row.organization_id)["url"]

@@ -58,7 +58,7 @@ async def test_a_whole_day_block_does_not_stretch_the_day_grid(owner_page, api, 
     # …and an appointment after closing (8:00 PM), put there by hand: the grid must reach it.
     async with db.transaction(write=True) as session:
         model = await session.scalar(select(Appointment).where(Appointment.starts_at >= friday(11))
-                                     .order_by(Appointment.starts_at).limit(1))
+                                     .order_by(Appointment.starts_at, Appointment.id).limit(1))
         late = Appointment(**{c.key: getattr(model, c.key) for c in Appointment.__table__.columns
                               if c.key not in ("id", "starts_at", "ends_at")},
                            id=new_id(), starts_at=friday(20, 15), ends_at=friday(21))

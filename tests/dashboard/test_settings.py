@@ -121,7 +121,7 @@ async def test_owner_adds_a_chair_and_moves_it_first(owner_page, db):
         await expect(spots.nth(position)).to_contain_text("Silla 4")
     await expect(page.get_by_role("button", name="Subir Silla 4")).to_be_disabled()
     async with db.session() as session:
-        spots = (await session.scalars(select(Spot).order_by(Spot.display_order, Spot.name))).all()
+        spots = (await session.scalars(select(Spot).order_by(Spot.display_order, Spot.name, Spot.id))).all()
     assert spots[0].name == "Silla 4"
 
 
@@ -186,5 +186,5 @@ async def test_staff_hours_take_several_ranges_a_day_like_business_hours(owner_p
         staff = await session.scalar(select(Staff).where(Staff.name == "Pedro Ramírez"))
         rows = (await session.scalars(select(Availability).where(
             Availability.staff_id == staff.id, Availability.kind == AvailabilityKind.RECURRING,
-            Availability.day_of_week == 0).order_by(Availability.start_time))).all()
+            Availability.day_of_week == 0).order_by(Availability.start_time, Availability.id))).all()
     assert [(r.start_time.hour, r.end_time.hour) for r in rows] == [(10, 14), (16, 20)]
