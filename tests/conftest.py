@@ -24,6 +24,7 @@ from datetime import datetime, timezone
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, settings as hypothesis_settings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -35,6 +36,16 @@ from storage.database import normalise_url
 from storage.migrations import upgrade
 
 TEST_DATABASE_URL = os.environ.get("PARLO_TEST_DATABASE_URL", "").strip()
+
+# Property tests must not fail for the machine's speed: no per-example deadline, and no
+# "too slow" health check (data generation on 2 busy cores trips it). Under CI (CI=true, as
+# .ci/run is run there) they are also derandomized: the same examples every run, so a gate
+# cannot fail on an example nobody met before; run them locally to explore new ones.
+hypothesis_settings.register_profile("parlo", deadline=None, suppress_health_check=[HealthCheck.too_slow],
+                                     print_blob=True)
+hypothesis_settings.register_profile("ci", parent=hypothesis_settings.get_profile("parlo"), derandomize=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
+                                 or ("ci" if os.environ.get("CI") == "true" else "parlo"))
 
 #: A Friday in January 2026, 10:00 in Mexico City: tests that need "now" start here.
 FRIDAY_MORNING = datetime(2026, 1, 16, 16, 0, tzinfo=timezone.utc)
