@@ -3,7 +3,6 @@ client would use it, and a few rows the demo salon does not have (a conversation
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from datetime import datetime, timedelta
 
@@ -11,7 +10,7 @@ import httpx
 from sqlalchemy import select
 
 from resolvers.auth import issue_staff_token
-from resolvers.magic_links import hash_token, magic_link_url, wire_variables
+from resolvers.magic_links import hash_token, magic_link_url, random_link_token, wire_variables
 from storage import (
     AuthToken, Conversation, ConversationChannel, Database, Message, MessageDirection, OutboundMessage,
     SenderType, Staff, TokenType,
@@ -23,9 +22,9 @@ OWNER_PHONE_AS_TYPED = "55 1234 5001"
 
 async def magic_link(db: Database, public_url: str, *, phone: str = OWNER_PHONE, now: datetime) -> str:
     """A fresh sign-in link for a staff member, exactly as requestMagicLink stores one."""
-    token = secrets.token_urlsafe(32)
     async with db.transaction(write=True) as session:
         staff = await session.scalar(select(Staff).where(Staff.phone_number == phone))
+        token = random_link_token(staff.organization_id)  # a link's token starts with its salon's id
         session.add(AuthToken(organization_id=staff.organization_id, staff_id=staff.id, token_hash=hash_token(token),
                               token_type=TokenType.MAGIC_LINK, expires_at=now + timedelta(minutes=15),
                               created_at=now, updated_at=now))
