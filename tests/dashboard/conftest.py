@@ -194,7 +194,10 @@ async def close_page(page, live_server: LiveServer) -> None:
 
 @pytest.fixture
 async def page(db, browser, live_server) -> AsyncIterator[object]:
-    """A browser page; it asks for ``db`` so it closes before the tables are emptied."""
+    """A browser page; it asks for ``db`` so it closes before the tables are emptied. The server's
+    clock (shared by the whole run) starts at the frozen Friday again: a test that moved it must
+    not move the next one's."""
+    live_server.clock.set(FRIDAY_MORNING)
     page = await open_page(browser, live_server)
     try:
         yield page
@@ -204,6 +207,7 @@ async def page(db, browser, live_server) -> AsyncIterator[object]:
 
 @pytest.fixture
 async def phone(db, browser, live_server) -> AsyncIterator[object]:
+    live_server.clock.set(FRIDAY_MORNING)
     page = await open_page(browser, live_server, width=PHONE[0])
     try:
         yield page
