@@ -18,6 +18,7 @@ PostgreSQL's backends: CPU ms read from /proc, as ``bench/load.py`` does).
     .venv/bin/python bench/booking_cpu.py --show-sql 200        # + the statements of one booking and its delivery
     .venv/bin/python bench/booking_cpu.py --profile worker
     .venv/bin/python bench/booking_cpu.py --compare /tmp/base   # A B B A: this checkout and another
+    .venv/bin/python bench/booking_cpu.py --ring                # delivery rung through OutboxRunner (batches)
 """
 
 from __future__ import annotations
@@ -138,6 +139,30 @@ async def _measure(args) -> None:
                 web_profile = _profiler(args) if args.profile == "web" else None
                 worker_profile = _profiler(args) if args.profile == "worker" else None
                 delivered = 0
+                if args.ring:  # delivery as parlo worker runs it: a ring per booking into its OutboxRunner
+                    from messaging.consumer import OutboxRunner
+
+                    sent = [0]
+
+                    async def deliver() -> None:
+                        report = await deliver_due(worker)
+                        sent[0] += report.sent
+
+                    runner = OutboxRunner(deliver, parallel=2)
+
+                    async def book_and_ring(j: int) -> bool:
+                        done = await book(j)
+                        runner.ring()
+                        return done
+
+                    c0 = time.process_time()
+                    for first in range(k, args.bookings + 3 * args.concurrency, args.concurrency):
+                        ok += sum(await asyncio.gather(*(book_and_ring(first + j) for j in range(args.concurrency))))
+                    await runner.wait_idle()
+                    await runner.close()
+                    web_cpu = time.process_time() - c0  # web and delivery together
+                    delivered = sent[0]
+                    k = args.bookings + 3 * args.concurrency
                 while k < args.bookings + 3 * args.concurrency:
                     c0 = time.process_time()
                     if web_profile:
@@ -310,6 +335,9 @@ def main() -> None:
     parser.add_argument("--sort", default="tottime", help="cProfile's order")
     parser.add_argument("--cprofile", action="store_true", help="cProfile instead of the sampling profiler")
     parser.add_argument("--top", type=int, default=60)
+    parser.add_argument("--ring", action="store_true",
+                        help="deliver through messaging.consumer.OutboxRunner, rung after each booking as the "
+                             "doorbell does; web_ms is then web and delivery together")
     parser.add_argument("--show-sql", type=int, default=0, metavar="CHARS",
                         help="print the statements of one more booking (each cut to CHARS)")
     parser.add_argument("--dump", help="write the cProfile stats here")
@@ -331,7 +359,7 @@ def main() -> None:
         out = subprocess.run([str(python if python.exists() else sys.executable), str(Path(__file__).resolve()),
                               "--child", "--source", str(source), "--url", args.url, "--redis", args.redis,
                               "--orgs", str(args.orgs), "--bookings", str(args.bookings),
-                              "--concurrency", str(args.concurrency)],
+                              "--concurrency", str(args.concurrency), *(["--ring"] if args.ring else [])],
                              capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(source)})
         line = next((ln for ln in out.stdout.splitlines() if ln.startswith("{")), None)
         if line is None:
