@@ -17,15 +17,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import bindparam, case, literal, select, update
+from sqlalchemy import bindparam, case, func, select, update
 
 from messaging.engine import Reply, Turn
-from messaging.inbound import next_sequences
 from messaging.routing import Route, RouteKind, route_message
-from messaging.runtime import Messaging, reading
+from messaging.runtime import Messaging, read_connection, reading, write_connection
 from messaging.voice import CANNOT_LISTEN, NOT_AUDIO, NOT_AUDIO_NOTHING_ELSE, NotHeard, understood
 from messaging.webhook_input import MAX_BODY
 from resolvers import log_context
@@ -37,7 +37,7 @@ from storage import (
     ConversationStatus,
     Message,
     MessageDirection,
-    NamedColumns,
+    Organization,
     OutboundMessage,
     PermissionLevel,
     SenderType,
@@ -54,39 +54,45 @@ VOICE_RESERVE = 3.0
 TROUBLE_NOTICE = "Perdón, tuve un problema para contestarte. ¿Me lo puedes repetir en un momento?"
 
 
-#: What a turn reads of its message and conversation: columns, not ORM objects (a worker
-#: reads these for every turn, and twice more to see whether anything came in meanwhile).
-_MESSAGE = NamedColumns("pending_message", Message.id, Message.organization_id, Message.content_type, Message.body,
-                        Message.created_at, Message.media_url, Message.media_content_type, Message.sequence)
-_CONVERSATION = NamedColumns("pending_conversation", Conversation.id, Conversation.organization_id,
-                             Conversation.business_number, Conversation.phone_number, Conversation.status,
-                             Conversation.handed_off_until, Conversation.profile_name)
+#: What a turn reads of its message and conversation: columns, not ORM objects, with a
+#: statement built once (a worker reads these for every turn, and once more to see whether
+#: anything came in meanwhile).
+_MESSAGES, _CONVERSATIONS = Message.__table__, Conversation.__table__
+_MESSAGE_COLUMNS = ("id", "organization_id", "content_type", "body", "created_at", "media_url", "media_content_type",
+                    "sequence")
+_CONVERSATION_COLUMNS = ("id", "organization_id", "business_number", "phone_number", "status", "handed_off_until",
+                         "profile_name")
+PendingMessage = namedtuple("PendingMessage", _MESSAGE_COLUMNS)
+PendingConversation = namedtuple("PendingConversation", _CONVERSATION_COLUMNS)
+_UNPROCESSED = (_MESSAGES.c.conversation_id == bindparam("conv"),
+                _MESSAGES.c.direction == MessageDirection.INBOUND, _MESSAGES.c.processed_at.is_(None))
+_NEXT_PENDING = (
+    select(*(_MESSAGES.c[name] for name in _MESSAGE_COLUMNS), *(_CONVERSATIONS.c[name] for name in _CONVERSATION_COLUMNS))
+    .select_from(_MESSAGES.join(_CONVERSATIONS, (_MESSAGES.c.conversation_id == _CONVERSATIONS.c.id)
+                                & (_MESSAGES.c.organization_id == _CONVERSATIONS.c.organization_id)))
+    .where(*_UNPROCESSED).order_by(_MESSAGES.c.sequence, _MESSAGES.c.created_at).limit(1)
+)
+_ANY_PENDING = select(_MESSAGES.c.id).where(*_UNPROCESSED).limit(1)
 
 
 @dataclass(frozen=True, slots=True)
 class _Pending:
-    message: tuple  # _MESSAGE's named tuple
-    conversation: tuple  # _CONVERSATION's
-
-
-def _unprocessed(conversation_id: uuid.UUID):
-    return (Message.conversation_id == conversation_id, Message.direction == MessageDirection.INBOUND,
-            Message.processed_at.is_(None))
+    message: tuple  # PendingMessage
+    conversation: tuple  # PendingConversation
 
 
 async def _next_pending(m: Messaging, conversation_id: uuid.UUID) -> _Pending | None:
-    async with reading(m.db) as session:
-        row = (await session.execute(
-            select(_MESSAGE, _CONVERSATION).join(Conversation, (Message.conversation_id == Conversation.id)
-                                                 & (Message.organization_id == Conversation.organization_id))
-            .where(*_unprocessed(conversation_id)).order_by(Message.sequence, Message.created_at).limit(1)
-        )).first()
-    return _Pending(row[0], row[1]) if row else None
+    async with read_connection(m.db) as conn:
+        row = (await conn.execute(_NEXT_PENDING, {"conv": conversation_id})).first()
+    if row is None:
+        return None
+    split = len(_MESSAGE_COLUMNS)
+    return _Pending(PendingMessage._make(row[:split]), PendingConversation._make(row[split:]))
 
 
 async def _anything_pending(m: Messaging, conversation_id: uuid.UUID) -> bool:
-    async with reading(m.db) as session:
-        return await session.scalar(select(Message.id).where(*_unprocessed(conversation_id)).limit(1)) is not None
+    async with read_connection(m.db) as conn:
+        return (await conn.execute(_ANY_PENDING, {"conv": conversation_id})).first() is not None
 
 
 async def process_conversation(m: Messaging, conversation_id: uuid.UUID) -> int:
@@ -146,7 +152,7 @@ async def _take_turn(m: Messaging, pending: _Pending) -> int | None:
     now = m.now()
     route = await route_message(m.db, business_number=conversation.business_number,
                                 phone=conversation.phone_number, central_number=m.config.central_number, now=now,
-                                tenant=conversation.organization_id)
+                                tenant=conversation.organization_id, conversation_id=conversation.id)
     log_context.bind_organization(route.organization_id)  # this turn's log lines name the salon
     level = route.staff_level  # read with the route
 
@@ -230,8 +236,23 @@ class _AlreadyAnswered(Exception):
     """Another worker recorded this turn first: roll back, write nothing."""
 
 
-_CONVERSATIONS, _MESSAGES, _OUTBOX, _STAFF = (Conversation.__table__, Message.__table__, OutboundMessage.__table__,
-                                              Staff.__table__)
+_OUTBOX, _STAFF, _ORGANIZATIONS = OutboundMessage.__table__, Staff.__table__, Organization.__table__
+#: messaging.inbound.next_sequences for a turn, built once: places for the replies, and the
+#: conversation's row brought up to date (the sender, the last inbound instant, kept monotonic).
+_RECEIVED = bindparam("received", type_=_CONVERSATIONS.c.last_inbound_at.type)
+_TAKE_PLACES = (
+    update(_CONVERSATIONS)
+    .where(_CONVERSATIONS.c.organization_id == bindparam("org"), _CONVERSATIONS.c.id == bindparam("conv"))
+    .values(last_sequence=_CONVERSATIONS.c.last_sequence + bindparam("count"),
+            last_message_at=bindparam("now"), updated_at=bindparam("now"),
+            last_inbound_at=case((_CONVERSATIONS.c.last_inbound_at.is_(None)
+                                  | (_CONVERSATIONS.c.last_inbound_at < _RECEIVED), _RECEIVED),
+                                 else_=_CONVERSATIONS.c.last_inbound_at),
+            customer_id=func.coalesce(bindparam("customer", type_=_CONVERSATIONS.c.customer_id.type),
+                                      _CONVERSATIONS.c.customer_id),
+            staff_id=func.coalesce(bindparam("staff", type_=_CONVERSATIONS.c.staff_id.type), _CONVERSATIONS.c.staff_id))
+    .returning(_CONVERSATIONS.c.last_sequence, _CONVERSATIONS.c.reply_to)
+)
 _MARK = (update(_MESSAGES)
          .where(_MESSAGES.c.organization_id == bindparam("org"), _MESSAGES.c.id == bindparam("message"),
                 _MESSAGES.c.processed_at.is_(None))
@@ -249,22 +270,15 @@ async def _record_turn(m: Messaging, message, conversation, route: Route, replie
     # Every row of the turn is in the conversation's tenant (Citus: one shard), including a
     # central-number turn that acts on a salon: that salon is the route's, not the rows'.
     tenant = conversation.organization_id
-    received = literal(message.created_at, _CONVERSATIONS.c.last_inbound_at.type)
-    changes: dict = dict(
-        last_message_at=now, updated_at=now,
-        last_inbound_at=case((_CONVERSATIONS.c.last_inbound_at.is_(None)
-                              | (_CONVERSATIONS.c.last_inbound_at < received), received),
-                             else_=_CONVERSATIONS.c.last_inbound_at))
-    if route.customer_id:
-        changes["customer_id"] = route.customer_id
-    if route.staff_id:
-        changes["staff_id"] = route.staff_id
     try:
-        async with m.db.transaction(write=True) as session:
+        async with write_connection(m.db) as session:
             # The conversation row first (one UPDATE … RETURNING: places for the replies, where to
             # send them), then the message: the webhook locks the same row before it inserts, so a
             # redelivery racing this turn waits here instead of deadlocking on the message row.
-            first, reply_to = await next_sequences(session, conversation.id, tenant, len(replies), **changes)
+            last, reply_to = (await session.execute(_TAKE_PLACES, {
+                "org": tenant, "conv": conversation.id, "count": len(replies), "now": now,
+                "received": message.created_at, "customer": route.customer_id, "staff": route.staff_id})).one()
+            first = last - len(replies) + 1
             marked = await session.execute(_MARK, {
                 "org": tenant, "message": message.id, "now": now,
                 "sender_type": SenderType.STAFF if route.staff_id else SenderType.CUSTOMER})
@@ -288,12 +302,18 @@ async def _record_turn(m: Messaging, message, conversation, route: Route, replie
                 await write(session)
             if (route.staff_id and not route.staff_has_written
                     and conversation.business_number != m.config.central_number):
-                # Staff onboarding starts with the first message to the business's own number
-                # (only then: an ORM update of Staff bumps the salon's catalog version, which
-                # would empty every process's catalog cache after each staff message).
-                await session.execute(update(Staff).where(Staff.organization_id == route.organization_id,
-                                                          Staff.id == route.staff_id, Staff.first_message_at.is_(None))
-                                      .values(first_message_at=message.created_at, updated_at=now))
+                # Staff onboarding starts with the first message to the business's own number. A
+                # write of Staff bumps the salon's catalog version (storage/catalog_version.py: the
+                # ORM does it; on this Core connection, the statement beside it), so only then:
+                # once per person, not after every staff message, which emptied every process's
+                # catalog cache for the salon.
+                written = await session.execute(
+                    update(_STAFF).where(_STAFF.c.organization_id == route.organization_id,
+                                         _STAFF.c.id == route.staff_id, _STAFF.c.first_message_at.is_(None))
+                    .values(first_message_at=message.created_at, updated_at=now))
+                if written.rowcount:
+                    await session.execute(update(_ORGANIZATIONS).where(_ORGANIZATIONS.c.id == route.organization_id)
+                                          .values(catalog_version=_ORGANIZATIONS.c.catalog_version + 1))
     except _AlreadyAnswered:
         return None  # someone else finished this turn first: nothing written
     if replies:

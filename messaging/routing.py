@@ -21,6 +21,7 @@ case   recipient        sender                              route
 from __future__ import annotations
 
 import uuid
+from collections import namedtuple
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
@@ -29,12 +30,13 @@ from sqlalchemy import and_, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from messaging.runtime import reading
+from messaging.runtime import read_connection, reading
 from messaging.spanish.phones import format_phone
 from storage import (
     NO_ORGANIZATION,
     Customer,
     Database,
+    FlowSession,
     OnboardingKind,
     OnboardingSession,
     Organization,
@@ -77,6 +79,14 @@ class Route:
     customer_known: bool = False
     customer_name_verified_at: datetime | None = None
     organization: "OrganizationFacts | None" = None
+    #: The conversation's flow row in the routed organization (:class:`FlowRow`), read with the
+    #: route when routing was given the conversation (``flow_known``); None: there is none.
+    flow: "FlowRow | None" = None
+    flow_known: bool = False
+
+
+#: What a turn needs of its conversation's ``flow_sessions`` row (rules/base.py reads it).
+FlowRow = namedtuple("FlowRow", "flow_type state last_active_state collected_data last_message_at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,20 +113,25 @@ def redirect_notice(businesses: list[tuple[str, str | None]]) -> str:
 
 
 async def route_message(db: Database, *, business_number: str, phone: str, central_number: str,
-                        now: datetime, tenant: uuid.UUID | None = None) -> Route:
+                        now: datetime, tenant: uuid.UUID | None = None,
+                        conversation_id: uuid.UUID | None = None) -> Route:
     """Decide the route; creates the customer on first contact (its own short write).
 
     ``tenant``: the organization the message was stored under (its conversation's), which
     the webhook took from the receiving number when it stored it. Given, the number is not
-    looked up again: the message is answered by the salon it was written to.
+    looked up again: the message is answered by the salon it was written to. ``conversation_id``:
+    the conversation's flow row comes with the route (``Route.flow``), in the same statement.
     """
     if business_number == central_number:
         async with db.session() as session:
             route = await _route_central(session, phone)
+    elif tenant is not None and tenant != NO_ORGANIZATION:
+        async with read_connection(db) as conn:
+            route = await _route_business(conn, business_number=business_number, phone=phone, tenant=tenant,
+                                          conversation_id=conversation_id)
     else:
         async with reading(db) as session:
-            route = await _route_business(session, business_number=business_number, phone=phone,
-                                          tenant=None if tenant == NO_ORGANIZATION else tenant)
+            route = await _route_business(session, business_number=business_number, phone=phone)
     if route.kind is RouteKind.CUSTOMER and route.customer_id is None:
         async with db.transaction(write=True) as session:
             customer = await _customer(session, route.organization_id, phone, now)
@@ -135,26 +150,39 @@ _BUSINESS_SENDER = (
            Organization.business_type, Organization.whatsapp_number, Organization.catalog_version,
            Staff.id.label("staff_id"), Staff.name.label("staff_name"), Staff.first_message_at,
            Staff.permission_level, OnboardingSession.state.label("onboarding"),
-           Customer.id.label("customer_id"), Customer.name.label("customer_name"), Customer.name_verified_at)
+           Customer.id.label("customer_id"), Customer.name.label("customer_name"), Customer.name_verified_at,
+           FlowSession.flow_type, FlowSession.state.label("flow_state"), FlowSession.last_active_state,
+           FlowSession.collected_data, FlowSession.last_message_at.label("flow_last_message_at"))
     .select_from(Organization)
     .outerjoin(Staff, and_(Staff.organization_id == Organization.id, Staff.phone_number == bindparam("phone"),
                            Staff.is_active.is_(True)))
     .outerjoin(OnboardingSession, and_(OnboardingSession.organization_id == Organization.id,
                                        OnboardingSession.staff_id == Staff.id))
     .outerjoin(Customer, and_(Customer.organization_id == Organization.id, Customer.phone_number == bindparam("phone")))
+    .outerjoin(FlowSession, and_(FlowSession.organization_id == Organization.id,
+                                 FlowSession.conversation_id == bindparam("conv", type_=FlowSession.conversation_id.type)))
     .where(Organization.id == _ORG)
     .limit(1)
 )
 
 
-async def _route_business(session: AsyncSession, *, business_number: str, phone: str,
-                          tenant: uuid.UUID | None = None) -> Route:
+async def _route_business(session, *, business_number: str, phone: str, tenant: uuid.UUID | None = None,
+                          conversation_id: uuid.UUID | None = None) -> Route:
+    """``session``: an ORM session or, with ``tenant`` known, a Core connection."""
     org_id = tenant or await organization_of_number(session, business_number)
-    row = (await session.execute(_BUSINESS_SENDER, {"org_id": org_id, "phone": phone})).first() if org_id else None
+    row = (await session.execute(_BUSINESS_SENDER, {"org_id": org_id, "phone": phone, "conv": conversation_id})
+           ).first() if org_id else None
+    return _business_route(row, phone, conversation_id is not None)
+
+
+def _business_route(row, phone: str, flow_known: bool = False) -> Route:
     if row is None:
         return Route(RouteKind.UNKNOWN_NUMBER, phone)
+    flow = None if row.flow_type is None else FlowRow(row.flow_type, row.flow_state, row.last_active_state,
+                                                      row.collected_data, row.flow_last_message_at)
     base = dict(phone=phone, organization_id=row.id, organization_name=row.name, organization_timezone=row.timezone,
-                organization=OrganizationFacts(row.business_type, row.whatsapp_number, row.catalog_version))
+                organization=OrganizationFacts(row.business_type, row.whatsapp_number, row.catalog_version),
+                flow=flow, flow_known=flow_known)
     if row.status in (OrganizationStatus.SUSPENDED, OrganizationStatus.CHURNED):
         return Route(RouteKind.SUSPENDED, fixed_reply=suspended_notice(row.name), **base)
     if row.staff_id is not None:
@@ -193,13 +221,22 @@ async def _route_central(session: AsyncSession, phone: str) -> Route:
                  staff_level=staff.permission_level, staff_has_written=staff.first_message_at is not None, **base)
 
 
+@dataclass(frozen=True, slots=True)
+class _NewCustomer:
+    id: uuid.UUID
+    name: str | None
+    name_verified_at: datetime | None
+
+
 async def _customer(session: AsyncSession, organization_id: uuid.UUID, phone: str, now: datetime) -> Customer:
     """The customer with this phone, created on first contact (race-safe: insert or nothing)."""
     values = dict(id=new_id(), organization_id=organization_id, phone_number=phone, profile_data={},
                   accepts_moves=False, created_at=now, updated_at=now)
     insert = (postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert)(Customer)
-    await session.execute(insert.values(**values).on_conflict_do_nothing(
-        index_elements=[Customer.organization_id, Customer.phone_number]))
+    created = (await session.execute(insert.values(**values).on_conflict_do_nothing(
+        index_elements=[Customer.organization_id, Customer.phone_number]).returning(Customer.id))).first()
+    if created is not None:  # the usual first contact: one statement
+        return _NewCustomer(created.id, None, None)
     return (await session.scalars(
         select(Customer).where(Customer.organization_id == organization_id, Customer.phone_number == phone)
         .execution_options(populate_existing=True)

@@ -27,7 +27,7 @@ from resolvers.context import ResolverConfig
 from storage import Database
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncEngine
+    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
     from messaging.engine import ConversationEngine
     from messaging.numbers import NumberProvider
@@ -89,6 +89,24 @@ async def reading(db: Database) -> AsyncIterator[AsyncSession]:
         auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
         async with AsyncSession(bind=auto, expire_on_commit=False) as session:
             yield session
+
+
+@asynccontextmanager
+async def read_connection(db: Database) -> AsyncIterator["AsyncConnection"]:
+    """:func:`reading` without the ORM session: a Core connection, for the prebuilt Core
+    statements a worker runs on every turn (an ``AsyncSession`` around each cost more CPU
+    than the statement)."""
+    async with db.engine.connect() as conn:
+        yield conn if db.is_sqlite else await conn.execution_options(isolation_level="AUTOCOMMIT")
+
+
+@asynccontextmanager
+async def write_connection(db: Database) -> AsyncIterator["AsyncConnection"]:
+    """A write transaction on a Core connection (SQLite: ``BEGIN IMMEDIATE``, as
+    ``Database.transaction(write=True)``): commit on success, roll back on error."""
+    engine = db.engine.execution_options(parlo_begin="IMMEDIATE") if db.is_sqlite else db.engine
+    async with engine.begin() as conn:
+        yield conn
 
 
 class WorkQueue(Protocol):

@@ -19,7 +19,7 @@ from sqlalchemy import event, select
 from messaging.conversation.rules import RuleEngine, base as rules_base
 from messaging.inbound import InboundMessage, store_inbound
 from messaging.processing import process_conversation
-from storage import FlowSession, FunctionTrace, Message, MessageDirection, Organization, OutboundMessage
+from storage import FlowSession, FunctionTrace, Message, MessageDirection, Organization, OutboundMessage, Staff
 from tests.conversation.kit import don_carlos
 from tests.messaging.whatsapp_kit import CENTRAL, FRIDAY, EchoEngine, wire
 
@@ -107,6 +107,8 @@ async def test_a_turn_s_own_plumbing_is_seven_statements(db):
 
 
 async def test_a_rule_engine_turn_reads_the_flow_once_and_writes_it_with_the_replies(db):
+    """The flow row comes with the route's statement; the flow, the tool traces and the replies
+    are written in one transaction."""
     shop = await don_carlos(db, FRIDAY - timedelta(days=30))
     m = _quiet(db, RuleEngine())
     await _turn(db, m, shop, "+5215511113333", "Hola, quiero una cita para un corte")
@@ -121,7 +123,7 @@ async def test_a_rule_engine_turn_reads_the_flow_once_and_writes_it_with_the_rep
         flow = await s.scalar(select(FlowSession))
         traces = (await s.scalars(select(FunctionTrace))).all()
     assert flow is not None and flow.state and traces
-    assert len(_own(sent)) == 10 + _lock(db), "\n".join(sent)
+    assert len(_own(sent)) == 9 + _lock(db), "\n".join(sent)
 
 
 async def test_a_staff_turn_neither_reads_the_level_again_nor_bumps_the_catalog_version(db):
@@ -143,4 +145,22 @@ async def test_a_staff_turn_neither_reads_the_level_again_nor_bumps_the_catalog_
                                    )).all()
         stored = (await s.scalars(select(Message).where(Message.direction == MessageDirection.OUTBOUND))).all()
     assert len(replies) == 2 and len(stored) == 2
-    assert len(_own(sent)) == 10 + _lock(db), "\n".join(sent)
+    assert len(_own(sent)) == 9 + _lock(db), "\n".join(sent)
+
+
+async def test_a_staff_member_s_first_message_is_recorded_once_and_bumps_the_catalog_once(db):
+    shop = await don_carlos(db, FRIDAY - timedelta(days=30))
+    pedro = shop.staff["pedro"]
+    async with db.transaction(write=True) as s:
+        member = await s.get(Staff, pedro.id)
+        member.first_message_at = None
+    async with db.session() as s:
+        version = await s.scalar(select(Organization.catalog_version).where(Organization.id == shop.org.id))
+    m = _quiet(db, EchoEngine())
+    await _turn(db, m, shop, pedro.phone_number, "hola")
+    await _turn(db, m, shop, pedro.phone_number, "¿qué tengo hoy?")
+    async with db.session() as s:
+        written = await s.scalar(select(Staff.first_message_at).where(Staff.id == pedro.id))
+        assert await s.scalar(select(Organization.catalog_version).where(Organization.id == shop.org.id)) \
+            == version + 1
+    assert written == FRIDAY

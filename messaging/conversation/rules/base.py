@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from messaging.runtime import reading
+from messaging.runtime import read_connection
 from storage import FlowSession, FunctionTrace
 from storage.ids import new_id
 from wording import WEEKDAYS, at_time, day_reference, format_price, format_time, hour_words
@@ -182,9 +182,17 @@ async def read_flow(db, conversation_id: uuid.UUID, organization_id: uuid.UUID, 
                     ) -> tuple[Flow | None, Flow | None, StoredFlow]:
     """:func:`load_flow` for a turn that knows the flow's organization (one shard on Citus):
     one Core read, and what it saw, for :func:`save_flow`."""
-    async with reading(db) as session:
-        row = (await session.execute(_FLOW_ROW, {"org": organization_id, "conv": conversation_id})).first()
+    async with read_connection(db) as conn:
+        row = (await conn.execute(_FLOW_ROW, {"org": organization_id, "conv": conversation_id})).first()
     return (*_flows(row, now), StoredFlow(organization_id, row is not None))
+
+
+def flows_of_route(route, organization_id: uuid.UUID, now: datetime
+                   ) -> tuple[Flow | None, Flow | None, StoredFlow] | None:
+    """:func:`read_flow`'s answer from the row routing read with the route (None: it did not)."""
+    if not route.flow_known or route.organization_id != organization_id:
+        return None
+    return (*_flows(route.flow, now), StoredFlow(organization_id, route.flow is not None))
 
 
 def _flows(row, now: datetime) -> tuple[Flow | None, Flow | None]:
@@ -311,7 +319,8 @@ async def write_flow(session, conversation_id: uuid.UUID, flow: Flow | None, sto
         return
     else:
         state, last = flow.state, (flow.state if flow.state not in TERMINAL else None)
-    await session.execute(_upsert(session.bind.dialect.name), {
+    dialect = session.dialect if hasattr(session, "dialect") else session.bind.dialect  # a connection or a session
+    await session.execute(_upsert(dialect.name), {
         "id": new_id(), "conversation_id": conversation_id, "organization_id": stored.organization_id,
         "customer_id": customer_id, "staff_id": staff_id, "flow_type": str(flow.type), "state": str(state),
         "last_active_state": str(last) if last else None,  # a StrEnum step is stored as its plain value

@@ -16,7 +16,7 @@ from messaging.routing import RouteKind
 from ..profile import customer_of_route, load_customer, profile_of_route
 from ..tools import ToolContext
 from . import customer, onboarding, staff
-from .base import TurnState, flush_traces, read_flow, save_flow, write_flow
+from .base import TurnState, flows_of_route, flush_traces, read_flow, save_flow, write_flow
 
 log = logging.getLogger("parlo.conversation")
 
@@ -59,7 +59,8 @@ class RuleEngine:
                                                                           route.customer_id)
         elif route.kind is not RouteKind.MANAGEMENT:
             return []
-        t.flow, abandoned, t.stored_flow = await read_flow(ctx.db, turn.conversation_id, profile.organization_id, now)
+        t.flow, abandoned, t.stored_flow = flows_of_route(route, profile.organization_id, now) or \
+            await read_flow(ctx.db, turn.conversation_id, profile.organization_id, now)
         if abandoned is not None:
             u = family.understand(t)
             if u.intent not in family.STRONG:
