@@ -29,6 +29,7 @@ from sqlalchemy import select
 
 from messaging.engine import Reply, Turn
 from messaging.routing import RouteKind
+from messaging.runtime import reading
 from storage import FlowSession, Message, MessageDirection
 
 from . import prompts
@@ -219,7 +220,7 @@ def _arguments(call) -> dict[str, Any]:
 
 
 async def _history(db, turn: Turn) -> list[dict[str, Any]]:
-    async with db.session() as session:
+    async with reading(db) as session:  # one statement: no BEGIN/ROLLBACK around it
         rows = (await session.scalars(
             select(Message).where(Message.conversation_id == turn.conversation_id, Message.id != turn.message_id,
                                   Message.processed_at.is_not(None))
@@ -229,7 +230,7 @@ async def _history(db, turn: Turn) -> list[dict[str, Any]]:
 
 
 async def _load_memory(db, conversation_id: uuid.UUID) -> _Memory:
-    async with db.session() as session:
+    async with reading(db) as session:
         row = await session.scalar(select(FlowSession).where(FlowSession.conversation_id == conversation_id))
     if row is None or row.flow_type != MEMORY_FLOW:
         return _Memory()
