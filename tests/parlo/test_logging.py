@@ -6,6 +6,7 @@ import io
 import json
 import logging
 import logging.config
+import threading
 import time
 
 import httpx
@@ -16,6 +17,11 @@ from resolvers import log_context
 from tests.parlo.cli_kit import FROZEN_CLOCK, clean_env, parlo, serving
 
 SECRET = "jwt-secret-for-the-logging-test-0123456789"
+
+
+def _ready_processes(text: str) -> set:
+    return {line["process"] for line in _json_lines(text) if line.get("logger") == "parlo"
+            and "ready" in line.get("message", "")}
 
 
 def _json_lines(text: str) -> list[dict]:
@@ -34,6 +40,11 @@ def test_two_uvicorn_workers_both_write_parlos_lines_with_request_and_organizati
     assert parlo("demo", cwd=tmp_path, env=env).returncode == 0
     token = parlo("token", "--phone", "+525512345001", cwd=tmp_path, env=env).stdout.strip()
     with serving("--workers", "2", "--no-worker", cwd=tmp_path, env=env) as (port, proc):
+        # Read the output as it comes: /health answers as soon as ONE worker is up, and on a busy
+        # machine the other may still be importing when the requests below are done.
+        seen: list[str] = []
+        reader = threading.Thread(target=lambda: seen.extend(proc.stdout), daemon=True)
+        reader.start()
         base = f"http://127.0.0.1:{port}"
         with httpx.Client(base_url=base, timeout=10) as http:
             for n in range(12):
@@ -42,9 +53,14 @@ def test_two_uvicorn_workers_both_write_parlos_lines_with_request_and_organizati
                                  headers={"Authorization": f"Bearer {token}", "X-Request-ID": "who-am-i"})
             assert answered.headers["x-request-id"] == "who-am-i"
             http.get("/entrar?token=a-magic-link-token-that-must-not-be-logged")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(_ready_processes("".join(seen))) < 2:
+            time.sleep(0.2)
         time.sleep(0.5)
         proc.terminate()
-        output = proc.communicate(timeout=40)[0]
+        proc.wait(timeout=40)
+        reader.join(timeout=10)
+        output = "".join(seen)
     lines = _json_lines(output)
     assert lines, output
     ready = [line for line in lines if line["logger"] == "parlo" and "ready" in line["message"]]
