@@ -33,7 +33,7 @@ from messaging.runtime import reading
 from storage import FlowSession, Message, MessageDirection
 
 from . import prompts
-from .profile import load_customer, load_profile
+from .profile import customer_of_route, load_customer, profile_of_route
 from .rules.memory import encode, read
 from .tools import Tool, ToolContext, ToolResult, call_tool, offer_for
 from .truth import check_reply, done_tools
@@ -115,7 +115,7 @@ class LLMEngine:
         route = turn.route
         ctx = turn.context
         now = ctx.now()
-        profile = await load_profile(ctx.db, route.organization_id) if route.organization_id else None
+        profile = await profile_of_route(ctx.db, route)  # no statement when routing read the catalog's version
         if profile is None and route.kind is not RouteKind.BUSINESS_ONBOARDING:
             return []
         tc = ToolContext(ctx, profile, turn.conversation_id, route.phone, profile.whatsapp_number if profile else None)
@@ -205,7 +205,8 @@ class LLMEngine:
         if route.kind is RouteKind.STAFF_ONBOARDING:
             return prompts.staff_onboarding_prompt(profile, member, now)
         if route.kind is RouteKind.CUSTOMER:
-            customer = await load_customer(tc.ctx.db, profile.organization_id, route.customer_id)
+            customer = customer_of_route(route) or await load_customer(tc.ctx.db, profile.organization_id,
+                                                                        route.customer_id)
             upcoming = await call_tool(tc, "get_customer_appointments", {}, route_kind=route.kind.value)
             return prompts.customer_prompt(profile, customer, upcoming.value.appointments if upcoming.ok else (), now)
         return prompts.staff_prompt(profile, member, now)
