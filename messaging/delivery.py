@@ -375,7 +375,7 @@ async def recover_abandoned(m: Messaging) -> int:
         stuck = (await session.scalars(
             select(OutboundMessage).prefix_with(ALL_SALONS).where(OutboundMessage.status == DeliveryStatus.SENDING,
                                           OutboundMessage.claimed_at <= cutoff)
-            .order_by(OutboundMessage.created_at)
+            .order_by(OutboundMessage.created_at, OutboundMessage.id)
         )).all()
     recovered = 0
     for row in stuck:

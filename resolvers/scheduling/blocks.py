@@ -115,7 +115,7 @@ async def block_time(
             overlapping_query = overlapping_query.where(Appointment.staff_id == staff_id)
         else:
             overlapping_query = overlapping_query.where(Appointment.location_id == location.id)
-        overlapping = tuple((await session.scalars(overlapping_query.order_by(Appointment.starts_at))).all())
+        overlapping = tuple((await session.scalars(overlapping_query.order_by(Appointment.starts_at, Appointment.id))).all())
         notices.activity(session, now=now, organization=organization, kind="time_blocked",
                          summary=f"Horario bloqueado: {who}", subject_id=block.id,
                          data={"staff_id": str(staff_id) if staff_id else None, "start": start.isoformat(),

@@ -111,7 +111,7 @@ async def managers(session: AsyncSession, organization_id: uuid.UUID,
             Staff.is_active,
             Staff.permission_level.in_((PermissionLevel.OWNER, PermissionLevel.ADMIN)),
         )
-        .order_by(Staff.permission_level.desc(), Staff.created_at)
+        .order_by(Staff.permission_level.desc(), Staff.created_at, Staff.id)
     )
     return list(rows)
 

@@ -137,7 +137,7 @@ _AVAILABILITY = select(NamedColumns("availability", *_AVAILABILITY_COLUMNS)).whe
         and_(Availability.kind.in_((AvailabilityKind.BLOCK, AvailabilityKind.SPOT_OUT)),
              Availability.starts_at < bindparam("hi"), Availability.ends_at > bindparam("lo")),
     ),
-)
+).order_by(Availability.id)  # a total order: two blocks at one start are listed alike on every backend
 _AVAILABILITY_OF_STAFF = _AVAILABILITY.where(
     or_(Availability.staff_id.is_(None), Availability.staff_id.in_(bindparam("staff_ids", expanding=True))))
 
