@@ -18,10 +18,9 @@ from resolvers.context import Actor, ActorKind
 from resolvers.errors import Problem
 from storage import Staff
 
-from ..profile import load_profile
 from .base import Audience, InvalidArguments, Tool, ToolContext, ToolResult, _schema_of
 from .documents import DOCUMENTS, _problem, _schema, run_operation
-from .results import BusinessCreated, BusinessSummary, NameSaved
+from .results import BusinessCreated, NameSaved
 
 
 def _hours(rows: Any) -> list[dict[str, Any]]:
@@ -94,14 +93,6 @@ async def save_my_profile(tc: ToolContext, args: dict[str, Any]) -> ToolResult[N
             return ToolResult(False, message=value.get("message") or "No pude guardar tu horario.",
                               problem=value.get("__typename") or "InternalError")
     return ToolResult(True, NameSaved(name or None))
-
-
-async def business_profile(tc: ToolContext, args: dict[str, Any]) -> ToolResult[BusinessSummary]:
-    profile = tc.profile or (await load_profile(tc.ctx.db, tc.ctx.actor.organization_id)
-                             if tc.ctx.actor.organization_id else None)
-    if profile is None:
-        return ToolResult(False, message="No encontré el negocio.", problem="NotFound")
-    return ToolResult(True, BusinessSummary(profile.name, tuple(s.name for s in profile.services)))
 
 
 _SERVICE = {"type": "object", "properties": {"name": {"type": "string"}, "duration_minutes": {"type": "integer"},

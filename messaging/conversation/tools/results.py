@@ -399,9 +399,3 @@ class BusinessCreated(Facts):
     services: int
     staff_added: tuple[str, ...]
     staff_skipped: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class BusinessSummary(Facts):
-    name: str
-    services: tuple[str, ...]
