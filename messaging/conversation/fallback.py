@@ -24,7 +24,7 @@ from wording import format_date
 from .llm import LLMEngine, LLMUnavailable, TurnLedger
 from .rules.base import at_hhmm, hhmm, local
 from .tools import ToolResult
-from .tools.results import Appointments, Blocked
+from .tools.results import Appointments, Blocked, WaitlistAnswered
 
 log = logging.getLogger("parlo.conversation")
 
@@ -34,6 +34,11 @@ def _done(name: str, result: ToolResult) -> str:
     if name in ("book_appointment", "book_walk_in", "reschedule_appointment") and isinstance(value, Appointments) \
             and value.appointments:
         a = value.first
+        return f"Listo ✓ Quedó la cita de {a.service} el {format_date(local(a.start).date())} {at_hhmm(a.start)}."
+    if isinstance(value, WaitlistAnswered):
+        if not value.appointments:
+            return "Va, se lo ofrezco a alguien más ✓"
+        a = value.appointments[0]
         return f"Listo ✓ Quedó la cita de {a.service} el {format_date(local(a.start).date())} {at_hhmm(a.start)}."
     if name == "cancel_appointment":
         return "Listo, la cita quedó cancelada ✓"

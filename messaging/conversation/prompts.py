@@ -90,6 +90,8 @@ def customer_prompt(profile: BusinessProfile, customer: CustomerInfo | None, upc
 5. Si el cliente pregunta algo que no puedes resolver (servicios que no tenemos, precios especiales, quejas), usa handoff_to_human y dile que {owner} le escribirá.
 6. Cuando el cliente te diga o confirme su nombre, guárdalo con update_my_name.
 7. Después de agendar, confirma todos los detalles y despídete amablemente.
+8. Si el cliente contesta un lugar que le ofrecimos de la lista de espera ("se liberó un lugar … ¿lo quieres?"),
+   su "sí" o "no" se contesta con answer_waitlist_offer (accept true o false); no uses book_appointment para eso.
 
 ## Cómo leer lo que pide (rangos, varios servicios, cambios)
 - Rangos y límites: "entre las 4 y las 6", "después de las 5", "antes de la comida", "en la tarde", "del lunes al

@@ -42,7 +42,7 @@ class Change(StrEnum):
 #: Which successful tool results back each kind of claim ("cambié" may be an appointment
 #: or, for an owner, the hours or a service; a customer has only the first tool).
 BACKED_BY: dict[Change, frozenset[str]] = {
-    Change.BOOKED: frozenset({"book_appointment", "book_walk_in"}),
+    Change.BOOKED: frozenset({"book_appointment", "book_walk_in", "answer_waitlist_offer:accepted"}),
     Change.REGISTERED: frozenset({"book_walk_in", "book_appointment", "add_staff", "create_business",
                                   "save_my_profile", "update_my_name"}),
     Change.MOVED: frozenset({"reschedule_appointment", "apply_rebooking", "change_business_hours", "update_service",
@@ -102,6 +102,8 @@ def done_tools(results: list[tuple[str, dict[str, Any]]]) -> set[str]:
         done.add(name)
         if name == "mark_appointment_status" and str(args.get("status", "")).lower() == "cancelled":
             done.add(f"{name}:cancelled")
+        if name == "answer_waitlist_offer" and args.get("accept") is True:  # a "no" booked nothing
+            done.add(f"{name}:accepted")
     return done
 
 

@@ -48,7 +48,8 @@ def test_customers_get_only_customer_tools():
     customer = Actor.customer(organization_id=ORG, customer_id=uuid.uuid4(), phone="+525511112222")
     assert _names(customer, "customer") == {
         "check_availability", "book_appointment", "get_customer_appointments", "cancel_appointment",
-        "reschedule_appointment", "update_my_name", "rate_my_visit", "handoff_to_human", "get_my_last_visit"}
+        "reschedule_appointment", "update_my_name", "rate_my_visit", "handoff_to_human", "get_my_last_visit",
+        "answer_waitlist_offer"}
 
 
 def test_staff_tools_follow_the_permission_matrix():
@@ -64,7 +65,7 @@ def test_staff_tools_follow_the_permission_matrix():
     assert {"add_staff", "remove_staff", "get_stats", "suggest_rebooking", "apply_rebooking"} <= admin
     assert not admin & {"change_business_hours", "update_service", "change_permissions"}
     assert {"change_business_hours", "update_service", "change_permissions"} <= owner
-    assert "handoff_to_human" not in owner and "update_my_name" not in owner
+    assert "handoff_to_human" not in owner and "update_my_name" not in owner and "answer_waitlist_offer" not in owner
 
 
 def test_onboarding_senders_get_only_onboarding_tools():

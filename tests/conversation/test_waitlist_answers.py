@@ -3,18 +3,25 @@
 her "sí" books it (the owner gets the new-booking notice) while her "no" passes it to the next
 customer waiting. A bare "sí" with no offer standing is not taken for one.
 
+The same answers through the LLM engine (fake OpenAI): the model calls ``answer_waitlist_offer``.
+
 The clock is Friday 16 January 2026, 10:00 in Mexico City ("mañana" is Saturday 17).
 """
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from messaging.conversation.profile import load_profile
+from messaging.conversation.tools import ToolContext, call_tool
+from resolvers.context import Actor, Context, ResolverConfig
+from resolvers.scheduling.waitlist_offers import iso_utc, offer_to_next_waiting
 from storage.ids import new_id
-from storage import AppointmentStatus, OutboundMessage, WaitlistEntry, WaitlistStatus
-from tests.conversation.kit import Chat, add_appointment, add_customer, appointments_of, don_carlos, outbound_to
+from storage import AppointmentStatus, Customer, Organization, OutboundMessage, WaitlistEntry, WaitlistStatus
+from tests.conversation.fake_openai import call, last_tool_result, system_prompt
+from tests.conversation.kit import MX, Chat, add_appointment, add_customer, appointments_of, don_carlos, outbound_to
 from tests.conversation.test_booking_dialogues import _local
 
 SATURDAY = date(2026, 1, 17)
@@ -121,3 +128,85 @@ async def test_a_si_to_the_offer_hours_after_an_abandoned_booking_still_books_th
 
     assert "Listo, Ana" in done and "12:00 PM" in done, done
     assert await _status(db, entry) is WaitlistStatus.BOOKED
+
+
+# ---------------------------------------------------------------- the same answers through the LLM engine
+
+
+async def _offered(db, shop, clock, customer) -> WaitlistEntry:
+    """Ana waiting for a corte on Saturday, offered 12:00 with Pedro (as a cancellation would offer it)."""
+    entry = await _waiting(db, shop, customer, clock, 60)
+    start = _at(SATURDAY, time(12))
+    async with db.transaction(write=True) as s:
+        organization = await s.get(Organization, shop.org.id)
+        offered = await offer_to_next_waiting(s, now=clock(), organization=organization, skip_customer_id=None, slot={
+            "business_name": organization.name, "location_name": None,
+            "service_id": str(shop.services["corte"].id), "service_name": shop.services["corte"].name,
+            "starts_at": iso_utc(start), "ends_at": iso_utc(start + timedelta(minutes=30)),
+            "timezone": organization.timezone, "staff_id": str(shop.staff["pedro"].id),
+            "staff_name": shop.staff["pedro"].name, "spot_id": None, "spot_name": None, "appointment_id": None})
+    assert offered is not None and offered.id == entry.id
+    return entry
+
+
+def _at(day: date, at: time) -> datetime:
+    return datetime.combine(day, at, MX)
+
+
+async def test_waitlist_offer_answered_si_on_the_llm_books_it(llm_app, fake, db, clock):
+    shop = await don_carlos(db, clock())
+    ana = await add_customer(db, shop, ANA, "Ana Ruiz", verified=clock() - timedelta(days=3))
+    entry = await _offered(db, shop, clock, ana)
+    seen: list[dict] = []
+
+    def reply(request):
+        seen.append(last_tool_result(request))
+        return {"role": "assistant", "content": "¡Listo, Ana! Te aparté tu corte mañana sábado a las 12:00 PM."}
+
+    fake.then(call("answer_waitlist_offer", {"accept": True}), reply)
+    async with llm_app() as http:
+        answer = await Chat(http, db, "+5215533330000", shop.number).say("sí")
+    assert answer == "¡Listo, Ana! Te aparté tu corte mañana sábado a las 12:00 PM."  # backed: the truth check let it pass
+    assert "answer_waitlist_offer" in system_prompt(fake.requests[0])
+    [result] = seen
+    assert result["accepted"] is True and [a["start"] for a in result["appointments"]] == ["2026-01-17T12:00"]
+    assert result["appointments"][0]["service"] == shop.services["corte"].name
+    booked = [a for a in await appointments_of(db, shop) if a.status is not AppointmentStatus.CANCELLED]
+    assert [(a.customer_id, _local(a).date(), _local(a).time(), a.staff_id) for a in booked] == \
+        [(ana.id, SATURDAY, time(12), shop.staff["pedro"].id)]
+    assert await _status(db, entry) is WaitlistStatus.BOOKED
+    assert any(m.template_name == "new_booking" for m in await outbound_to(db, OWNER))
+
+
+async def test_the_waitlist_tool_runner_accepts_declines_and_says_when_nothing_is_offered(db, clock):
+    shop = await don_carlos(db, clock())
+    ana = await add_customer(db, shop, ANA, "Ana Ruiz", verified=clock() - timedelta(days=3))
+    beto = await add_customer(db, shop, BETO, "Beto Luna", verified=clock() - timedelta(days=3))
+    profile = await load_profile(db, shop.org.id)
+
+    def tc(customer: Customer) -> ToolContext:
+        actor = Actor.customer(organization_id=shop.org.id, customer_id=customer.id, phone=customer.phone_number)
+        return ToolContext(Context(db=db, now=clock, actor=actor, config=ResolverConfig(jwt_secret="x" * 40)),
+                           profile)
+
+    async def answer(customer: Customer, accept):
+        return await call_tool(tc(customer), "answer_waitlist_offer", {"accept": accept}, route_kind="customer")
+
+    nothing = await answer(ana, True)
+    assert not nothing.ok and nothing.problem == "NotFound" and "lista de espera" in nothing.message
+
+    first = await _offered(db, shop, clock, ana)
+    second = await _waiting(db, shop, beto, clock, 30)
+    assert (await answer(ana, "sí")).problem == "ValidationError"  # a boolean, not words
+    declined = await answer(ana, False)
+    assert declined.ok and declined.to_json() == {"accepted": False, "appointments": []}
+    assert await _status(db, first) is WaitlistStatus.EXPIRED
+    assert await _status(db, second) is WaitlistStatus.OFFERED and len(await _offers_to(db, BETO)) == 1
+
+    accepted = await answer(beto, True)
+    assert accepted.ok and accepted.value.accepted
+    [visit] = accepted.value.appointments
+    assert (visit.start, visit.customer, visit.staff_id) == ("2026-01-17T12:00", "Beto Luna", str(shop.staff["pedro"].id))
+    assert await _status(db, second) is WaitlistStatus.BOOKED
+    again = await answer(beto, True)
+    assert not again.ok and again.problem == "NotFound"  # the offer is answered: nothing stands any more

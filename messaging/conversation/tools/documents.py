@@ -182,7 +182,7 @@ mutation SetRecurringAvailability($staffId: ID!, $hours: [WeeklyHoursInput!]!) {
 }
 
 #: Tools run as use cases until the schema has an operation for them (report to the schema owner).
-NOT_IN_SCHEMA_YET = ("update_my_name", "rate_my_visit", "handoff_to_human", "hand_back_conversation", "send_message_to_customer",
+NOT_IN_SCHEMA_YET = ("update_my_name", "answer_waitlist_offer", "rate_my_visit", "handoff_to_human", "hand_back_conversation", "send_message_to_customer",
                      "send_staff_welcome", "create_business", "finish_staff_onboarding")
 
 _PROBLEM_NAMES = frozenset({"NotFound", "PermissionDenied", "NotAuthenticated", "ValidationError",

@@ -6,6 +6,9 @@
 - ``send_message_to_customer``: staff write to a customer of *their* business (outbox).
 - ``send_staff_welcome``: the welcome template to a newly added staff member.
 - ``stats``: this month's figures for owners and admins.
+- ``answer_waitlist_offer``: the customer's "sí" or "no" to the offer standing for them
+  ("se liberó un lugar … ¿lo quieres?"), through ``accept_waitlist_offer`` /
+  ``decline_waitlist_offer``, as the rule engine answers it.
 
 Each checks the actor itself (customer → own row; staff → the permission matrix) exactly
 as a resolver would; move them into resolvers/ + schema/ when those operations exist.
@@ -23,6 +26,7 @@ from resolvers.errors import Problem
 from resolvers.outbox import enqueue
 from resolvers.permissions import Permission, check
 from resolvers.phones import InvalidPhone, normalise_phone
+from resolvers.rebooking import accept_waitlist_offer, decline_waitlist_offer, my_waitlist_offer
 from resolvers.reviews import rate_recent_visit
 from storage import (
     Conversation,
@@ -32,8 +36,8 @@ from storage import (
     Staff,
 )
 
-from .base import InvalidArguments, ToolContext, ToolResult
-from .results import HandedBack, HandedOff, MessageSent, NameSaved, Rated
+from .base import InvalidArguments, ToolContext, ToolResult, iso_local
+from .results import Appointment, HandedBack, HandedOff, MessageSent, NameSaved, Rated, WaitlistAnswered
 
 #: How long Parlo stays quiet after a handoff unless staff hand the conversation back.
 HANDOFF_QUIET = timedelta(hours=24)
@@ -64,6 +68,49 @@ async def rate_my_visit(tc: ToolContext, args: dict[str, Any]) -> ToolResult[Rat
     if isinstance(result, Problem):
         return ToolResult(False, message=result.message, problem=result.code)
     return ToolResult(True, Rated(str(result.appointment_id), result.rating, result.feedback))
+
+
+NO_OFFER = "No tienes ningún lugar ofrecido de la lista de espera ahora mismo."
+
+
+async def answer_waitlist_offer(tc: ToolContext, args: dict[str, Any]) -> ToolResult[WaitlistAnswered]:
+    """The customer's answer to the waitlist offer standing for them: accept books the offered time
+    (re-checked: someone may have taken it, then SlotTaken with alternatives), decline passes it on."""
+    actor = tc.ctx.actor
+    if actor.kind is not ActorKind.CUSTOMER:
+        return ToolResult(False, message="Solo el cliente puede contestar su lugar ofrecido.",
+                          problem="PermissionDenied")
+    accept = args.get("accept")
+    if not isinstance(accept, bool):
+        raise InvalidArguments("Dime si el cliente quiere el lugar (accept: true) o no (accept: false).")
+    entry = await my_waitlist_offer(tc.ctx)
+    if entry is None:
+        return ToolResult(False, message=NO_OFFER, problem="NotFound")
+    if not accept:
+        declined = await decline_waitlist_offer(tc.ctx, entry.id)
+        if isinstance(declined, Problem):
+            return ToolResult(False, message=declined.message, problem=declined.code)
+        return ToolResult(True, WaitlistAnswered(False))
+    booked = await accept_waitlist_offer(tc.ctx, entry.id)
+    if isinstance(booked, Problem):
+        alternatives = getattr(booked, "alternatives", None)
+        return ToolResult(False, message=booked.message, problem=booked.code, alternatives=tuple(
+            sorted({iso_local(a.start, tc.zone) for a in alternatives})[:5]) if alternatives is not None else None)
+    customer = booked.customer
+    return ToolResult(True, WaitlistAnswered(True, tuple(_booked_facts(tc, a, customer) for a in booked.appointments)))
+
+
+def _booked_facts(tc: ToolContext, a: Any, customer: Customer | None) -> Appointment:
+    """A booked storage row as the model reads appointments (names from the business profile)."""
+    service = tc.profile.service(a.service_type_id) if tc.profile else None
+    staff = tc.profile.member(a.staff_id) if tc.profile and a.staff_id else None
+    return Appointment(
+        appointment_id=str(a.id), start=iso_local(a.starts_at, tc.zone), end=iso_local(a.ends_at, tc.zone),
+        status=a.status.value.lower(), service=service.name if service else None, service_id=str(a.service_type_id),
+        price_cents=a.price_cents, staff=staff.name if staff else None,
+        staff_id=str(a.staff_id) if a.staff_id else None, customer=customer.name if customer else None,
+        customer_phone=customer.phone_number if customer else None,
+        customer_id=str(customer.id) if customer else None)
 
 
 async def handoff_to_human(tc: ToolContext, args: dict[str, Any]) -> ToolResult[HandedOff]:

@@ -105,6 +105,11 @@ def _registry() -> dict[str, Tool]:
              _schema_of({"appointment_id": _ID, "new_start_time": _LOCAL_TIME, "staff_id": _ID},
                         ("appointment_id", "new_start_time")),
              CS, reschedule_appointment, writes=True, permission=Permission.BOOK, operation="RescheduleAppointment"),
+        Tool("answer_waitlist_offer", "Contesta el lugar que se le ofreció al cliente de la lista de espera "
+             "(«se liberó un lugar … ¿lo quieres?»): accept true lo agenda, false lo pasa al siguiente en la lista. "
+             "Solo cuando el cliente contesta esa oferta; si el lugar ya se ocupó, devuelve alternativas.",
+             _schema_of({"accept": {"type": "boolean"}}, ("accept",)), C, handoff.answer_waitlist_offer,
+             writes=True, permission=Permission.BOOK),
         Tool("update_my_name", "Guarda el nombre que el cliente confirmó.",
              _schema_of({"name": {"type": "string"}}, ("name",)), C, handoff.update_my_name, writes=True),
         Tool("rate_my_visit", "Guarda la calificación (1 a 5) y los comentarios que el cliente da de su visita "

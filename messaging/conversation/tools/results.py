@@ -256,6 +256,15 @@ class MessageSent(Facts):
 
 
 @dataclass(frozen=True, slots=True)
+class WaitlistAnswered(Facts):
+    """A waitlist offer answered: ``accepted`` with the visit booked (its appointments), or declined
+    (the time went on to the next customer waiting; ``appointments`` empty)."""
+
+    accepted: bool
+    appointments: tuple[Appointment, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class HandedBack(Facts):
     customer_phone: str
 
