@@ -9,6 +9,10 @@ appointment's facts inline; optional notes are left out when absent): those over
 Times are ISO-8601 *local* strings to the minute ("2026-01-16T16:00", :data:`LocalTime`),
 the form the model writes back and the flow memories persist; ``rules.base.local`` reads
 them as datetimes.
+
+Over ~400 lines on purpose: it is a catalogue of about 35 small result types with no logic
+between them, and one place to read every shape the model can receive is worth more than
+splitting it by tool family.
 """
 
 from __future__ import annotations
