@@ -130,14 +130,17 @@ async def test_a_slow_openai_never_makes_a_customer_wait_more_than_12_seconds(ou
 
 async def test_timeouts_count_as_failures(outage_app, fake, db, clock, breaker):
     shop = await don_carlos(db, clock())
-    fake.then(*(slow(8, text("tarde")) for _ in range(3)))
+    fake.then(*(slow(20, text("tarde")) for _ in range(3)))
     async with outage_app() as http:
-        http.messaging.config = replace(http.messaging.config, turn_budget=5.5)
+        # a 9.5 s budget (up to 7 s for the LLM, 2.5 s kept for the rules): the turn never waits the
+        # model's 20 s. OpenAI is blamed only if it had the request for half the LLM's time, so the
+        # LLM's share is kept wide: on a loaded machine our own work before the request (history,
+        # prompt) took over 1.5 s of a 3 s share and the breaker rightly did not open.
+        http.messaging.config = replace(http.messaging.config, turn_budget=9.5)
         chat = Chat(http, db, "+5215511112222", shop.number)
         for _ in range(3):
             took, reply = await _timed(chat.say("hola"))
-            # a 5.5 s budget (3 s for the LLM, 2.5 s kept for the rules): the turn never waits the model's 8 s
-            assert reply.startswith(RULES_GREETING) and took < 7.5
+            assert reply.startswith(RULES_GREETING) and took < 12
         assert breaker.state == "open"  # OpenAI had most of those 3 s each time: its failure
 
 
