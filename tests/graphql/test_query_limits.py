@@ -34,32 +34,46 @@ async def salon(db, clock):
     return await full_salon(db, clock(), name="Estética Lupita", phone_prefix="+52551234")
 
 
-async def _timed(client, query: str, token: str) -> tuple[dict, float]:
-    """The answer and the fastest of three round trips (the machine is shared: one run can stall)."""
+async def _statements(client, query: str, token: str) -> tuple[dict, int, int]:
+    """The answer, the SQL statements it cost, and what a trivial request costs (sign-in checks).
+
+    "Refused before it runs" is asserted as "no more statements than ``{ me }``", not as a time:
+    a timed assertion fails on a loaded machine while the behaviour is right.
+    """
+    from sqlalchemy import event
+
+    count = [0]
+
+    def seen(*_args) -> None:
+        count[0] += 1
+
     await gql(client, "{ me { __typename } }", token=token)  # warm: the first request builds lazy things
-    times = []
-    for _ in range(3):
-        started = time.perf_counter()
+    engine = client.app.state.services.db.engine  # the app's own engine, not the test's
+    event.listen(engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        await gql(client, "{ me { __typename } }", token=token)
+        trivial, count[0] = count[0], 0
         body = await gql(client, query, token=token)
-        times.append(time.perf_counter() - started)
-    return body, min(times)
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", seen)
+    return body, count[0], trivial
 
 
-async def test_the_four_level_nested_query_is_refused_in_under_100_ms(client, salon, clock):
-    """The issue's query: any signed-in staff member, four levels of 200."""
+async def test_the_four_level_nested_query_is_refused_before_it_runs(client, salon, clock):
+    """The issue's query: any signed-in staff member, four levels of 200 (it took 9 s to answer)."""
     beto = staff_token(salon.salon, salon.salon.beto, clock())
-    body, elapsed = await _timed(client, _nested(4, 200), beto)
+    body, statements, trivial = await _statements(client, _nested(4, 200), beto)
     assert body["data"] is None
     [error] = body["errors"]
     assert error["extensions"]["code"] == "PAGE_TOO_LARGE"
     assert error["message"] == "En «appointments» puedes pedir hasta 50 elementos dentro de otra lista; pediste 200."
-    assert elapsed < 0.1, f"refused in {elapsed * 1000:.1f} ms"
+    assert statements <= trivial  # priced and refused before a single appointment was read
 
 
 async def test_nested_pages_within_their_cap_are_still_refused_when_the_whole_costs_too_much(client, salon, clock):
     beto = staff_token(salon.salon, salon.salon.beto, clock())
-    body, elapsed = await _timed(client, _nested(4, MAX_NESTED_PAGE), beto)
-    assert elapsed < 0.1, f"refused in {elapsed * 1000:.1f} ms"
+    body, statements, trivial = await _statements(client, _nested(4, MAX_NESTED_PAGE), beto)
+    assert statements <= trivial
     assert body["data"] is None and body["errors"][0]["extensions"]["code"] == "QUERY_TOO_EXPENSIVE"
     assert body["errors"][0]["message"].startswith(f"Esta consulta pediría más de {MAX_COST:,} elementos")
     # the schema's own defaults are priced too: three levels of "all of this customer's visits"
