@@ -191,8 +191,7 @@ async def test_a_conversation_whose_turn_fails_is_tried_again_without_holding_up
 async def test_one_process_keeps_many_turns_waiting_on_a_slow_model_at_once(db, clock):
     """The real engine (OpenAI client, rule fallback, breaker) on a model that takes a second per call:
     the model has most of the turns in hand at once, each answered by the model (none left to the
-    rules by a budget the turns spent waiting for each other), in far less than one second a turn."""
-    import time
+    rules by a budget the turns spent waiting for each other)."""
 
     import httpx2
 
@@ -205,17 +204,16 @@ async def test_one_process_keeps_many_turns_waiting_on_a_slow_model_at_once(db, 
     engine = build_engine("sk-test", "http://fake-openai.test/v1", "gpt-4.1", http_client=model, max_retries=0)
     m, consumer, outbox = consumer_for(db, clock, engine, concurrency=64)
     conversations = [await store(db, clock, shop, f"+52556100{i:04d}", "hola, buenas tardes") for i in range(24)]
-    started = time.monotonic()
     for conversation_id in conversations:
         await m.queue.conversation_waiting(conversation_id)
     await settle(consumer, outbox, seconds=60)
-    took = time.monotonic() - started
     seen = (await model.get("/stats")).json()
     await model.aclose()
     assert seen["requests"] == 24 and seen["max_in_flight"] >= 12  # not one turn at a time
     replies = await replies_by_conversation(db)
     assert [replies[c] for c in conversations] == [[ANSWER]] * 24  # the model answered every turn
-    assert took < 12  # one at a time would take 24 s
+    # (concurrency is asserted by the model's own count of calls at once, not by a wall time,
+    # which a loaded machine stretches while the behaviour is right)
 
 
 class BusyEngine:
