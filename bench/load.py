@@ -432,6 +432,22 @@ async def wait_drained(db: Database, *, timeout: float, since: str) -> tuple[int
     return answered, time.perf_counter() - t0
 
 
+async def wait_outbox_delivered(db: Database, *, timeout: float = 120) -> float:
+    """Poll until no outbox row is pending or sending; the seconds it took.
+
+    Answers are written to the outbox in the turn's transaction and sent just after it, so the
+    last turns' replies are still on their way when the last turn is answered: stopping the
+    worker then would leave them for the next start (not lost, but the check would count
+    them). A row still unsent after ``timeout`` is what the check is there to find.
+    """
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < timeout:
+        if not await scalar(db, "SELECT count(*) FROM outbound_messages WHERE status IN ('pending', 'sending')"):
+            break
+        await asyncio.sleep(0.2)
+    return time.perf_counter() - t0
+
+
 async def answered_span(db: Database, run: str) -> tuple[float, float]:
     """Seconds from the first turn answered to the last, and from the first message stored to the last answer."""
     async with db.session() as session:
@@ -574,6 +590,7 @@ async def _bookings_webhooks_rules(args, stack: Stack, db: Database, cpu: "CpuMe
     show(f"turns, rule engine, backlog of {hooked['ok']} drained", answered / seconds, pct(waits, 0.5),
          pct(waits, 0.99), "   (p50/p99: time in queue, from stored to answered)")
     print(cpu.per_operation(before, after, answered))
+    print(f"      outbox delivered {await wait_outbox_delivered(db):.1f} s after the last turn")
     stack.stop_worker()
     return problems
 
@@ -618,6 +635,7 @@ async def _slow_model(args, stack: Stack, db: Database, cpu: "CpuMeter", salons:
                   "at once")
         except (httpx.HTTPError, ValueError):
             pass
+        print(f"      outbox delivered {await wait_outbox_delivered(db):.1f} s after the last turn")
     finally:
         stack.stop_worker()
         fake.send_signal(signal.SIGTERM)
