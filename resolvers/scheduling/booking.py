@@ -19,8 +19,9 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
-from sqlalchemy import Table, bindparam, delete, insert, inspect as sa_inspect, select
+from sqlalchemy import Select, Table, bindparam, delete, insert, inspect as sa_inspect, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
@@ -67,8 +68,15 @@ from resolvers.scheduling.slots import (
     solver_request,
 )
 from resolvers.scheduling.snapshot import Snapshot, load_snapshot
-from resolvers.scheduling.types import BookedAppointments, BookingRequest, SlotOption, SlotPreferences, WalkInRequest
-from resolvers.scheduling.usage import count_usage
+from resolvers.scheduling.types import (
+    BookedAppointments,
+    BookingRequest,
+    PlanUsage,
+    SlotOption,
+    SlotPreferences,
+    WalkInRequest,
+)
+from resolvers.scheduling.usage import count_usage, other_visits_created, plan_usage
 from resolvers.scheduling.waitlist_offers import offer_freed_slot
 from storage import (
     ACTIVE_STATUSES,
@@ -309,16 +317,50 @@ async def _insert(session: AsyncSession, rows: Sequence[object]) -> None:
         await session.execute(insert(table), values)
 
 
-async def _insert_added(session: AsyncSession, *classes: type) -> None:
-    """Rows of these classes added to the session (outbox rows, activity lines) go in by Core
-    INSERT now, instead of through the unit of work at commit; they leave the session."""
-    added: dict[type, list] = {}
+def _take_added(session: AsyncSession, *classes: type) -> list[list]:
+    """Rows of these classes added to the session (outbox rows, activity lines), taken out of it
+    (by class, in the order given) to go in by Core INSERT instead of the unit of work at commit."""
+    added: dict[type, list] = {cls: [] for cls in classes}
     for row in list(session.new):
         if isinstance(row, classes):
             session.expunge(row)
-            added.setdefault(type(row), []).append(row)
-    for rows in added.values():
-        await _insert(session, rows)
+            added[next(cls for cls in classes if isinstance(row, cls))].append(row)
+    return [rows for rows in added.values() if rows]
+
+
+async def _write_and_count(session: AsyncSession, organization: Organization, now: datetime, free_limit: int,
+                           batches: Sequence[Sequence[object]]) -> PlanUsage:
+    """PostgreSQL: a visit's INSERTs (appointments, occupancy, outbox, activity) and the month's
+    usage in ONE statement: data-modifying CTEs, then the count. Five round trips and their
+    per-statement CPU become one; the rows, their order and the transaction are the same.
+
+    The count leaves the new visit out and adds it (one, whatever its appointments: they share
+    a booking group): PostgreSQL's count does not see its own CTEs' rows, Citus's does. Every
+    row carries the same ``organization_id``: on Citus each part goes to that salon's shard.
+    """
+    first = batches[0][0]  # an appointment of the visit
+    statement, params = other_visits_created(organization, now, first.booking_group_id or first.id)
+    params = dict(params)
+    shape = []
+    for rows in batches:
+        for table, values in _insert_rows(rows):
+            for row in values:
+                n = len(shape)
+                shape.append((table, tuple(row)))
+                params.update({f"w{n}_{column}": value for column, value in row.items()})
+    used = (await session.scalar(_written_and_counted(statement, tuple(shape)), params) or 0) + 1
+    return plan_usage(organization, now, free_limit, used)
+
+
+@lru_cache(maxsize=64)
+def _written_and_counted(count: Select, shape: tuple[tuple[Table, tuple[str, ...]], ...]) -> Select:
+    """``count`` with one single-row INSERT CTE per row, built once per shape (tables and their
+    columns, row by row) with bind parameters ``w<n>_<column>``: SQLAlchemy does not cache a
+    multi-row VALUES, and compiling this statement anew cost more than the round trips it saves."""
+    ctes = [insert(table).values({column: bindparam(f"w{n}_{column}", type_=table.c[column].type)
+                                  for column in columns}).cte(f"written_{n}")
+            for n, (table, columns) in enumerate(shape)]
+    return count.add_cte(*ctes)
 
 
 async def customer_by_phone(session: AsyncSession, org_id: uuid.UUID, phone: str, name: str | None,
@@ -636,11 +678,8 @@ async def _write_visit(session: AsyncSession, ctx: Context, snapshot: Snapshot, 
             created_at=now, updated_at=now,
         )
         placed.append((appointment, booked))
-    # Core INSERTs: the ORM's unit of work cost about a tenth of a booking's CPU for these rows.
-    await _insert(session, [a for a, _ in placed])
-    await _insert(session, _occupancy_rows(snapshot, organization.id, placed))  # the exclusion constraint speaks here
-
     appointments = tuple(a for a, _ in placed)
+    occupancy = _occupancy_rows(snapshot, organization.id, placed)
     facts = _visit_facts(snapshot, customer, appointments)
     await notices.visit_booked(session, now=now, organization=organization, customer=customer, facts=facts,
                                notify_customer=visit.notify_customer, booked_by_staff_id=actor.staff_id,
@@ -648,8 +687,15 @@ async def _write_visit(session: AsyncSession, ctx: Context, snapshot: Snapshot, 
     notices.activity(session, now=now, organization=organization, kind="appointment_booked",
                      summary=_summary(snapshot, customer, appointments, "Nueva cita"),
                      subject_id=appointments[0].id, data={**facts, "actor": actor.kind.value})
-    await _insert_added(session, OutboundMessage, ActivityEvent)
-    usage = await count_usage(session, organization, now, ctx.config.free_monthly_bookings)
+    # Core INSERTs: the ORM's unit of work cost about a tenth of a booking's CPU for these rows.
+    # The occupancy rows' insert is where the exclusion constraint speaks.
+    rows = [appointments, occupancy, *_take_added(session, OutboundMessage, ActivityEvent)]
+    if ctx.db.dialect == "postgresql":
+        usage = await _write_and_count(session, organization, now, ctx.config.free_monthly_bookings, rows)
+    else:
+        for batch in rows:
+            await _insert(session, batch)
+        usage = await count_usage(session, organization, now, ctx.config.free_monthly_bookings)
     if usage.over_limit and usage.limit is not None:
         await notices.plan_limit_reached(session, now=now, organization=organization, month=usage.month,
                                          used=usage.bookings_used, limit=usage.limit)

@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime, time, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, distinct, func, select
+from sqlalchemy import Select, bindparam, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.context import Context
@@ -48,9 +48,29 @@ def limit_message(used: int, limit: int) -> str | None:
     return None
 
 
+#: The same, leaving one visit out (``visit``: its booking group, else its appointment's id).
+_OTHER_VISITS_CREATED = _VISITS_CREATED.where(
+    func.coalesce(Appointment.booking_group_id, Appointment.id) != bindparam("visit"))
+
+
+def other_visits_created(organization: Organization, now: datetime, visit: uuid.UUID) -> tuple[Select, dict]:
+    """This month's visits but ``visit``, as a statement and its parameters: a booking's combined
+    write (resolvers.scheduling.booking) runs it with the INSERTs of that visit and adds one.
+    Whether a statement sees the rows its own CTEs insert differs (PostgreSQL: never; Citus
+    runs such CTEs first, and then does), so the new visit is left out and counted by hand."""
+    _month, start, end = month_bounds(now, ZoneInfo(organization.timezone))
+    return _OTHER_VISITS_CREATED, {"org_id": organization.id, "start": start, "end": end, "visit": visit}
+
+
 async def count_usage(session: AsyncSession, organization: Organization, now: datetime, free_limit: int) -> PlanUsage:
-    month, start, end = month_bounds(now, ZoneInfo(organization.timezone))
+    _month, start, end = month_bounds(now, ZoneInfo(organization.timezone))
     used = await session.scalar(_VISITS_CREATED, {"org_id": organization.id, "start": start, "end": end}) or 0
+    return plan_usage(organization, now, free_limit, used)
+
+
+def plan_usage(organization: Organization, now: datetime, free_limit: int, used: int) -> PlanUsage:
+    """The plan's figures once ``used`` (this month's visits, the new one included) is known."""
+    month, _start, _end = month_bounds(now, ZoneInfo(organization.timezone))
     limit = free_limit if (organization.plan or FREE_PLAN) == FREE_PLAN else None
     return PlanUsage(
         plan=organization.plan or FREE_PLAN,

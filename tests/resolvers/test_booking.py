@@ -193,6 +193,7 @@ async def test_a_visit_of_several_services_books_them_back_to_back(db, clock):
     corte, barba = sorted(result.appointments, key=lambda a: a.starts_at)
     assert corte.ends_at == barba.starts_at == local(17, 11, 45)
     assert corte.booking_group_id == barba.booking_group_id == result.booking_group_id is not None
+    assert result.usage.bookings_used == 1  # one visit, however many services (and on PostgreSQL, in one write)
     assert (await rows(db, OutboundMessage, OutboundMessage.template_name == "appointment_confirmation"))[0] \
         .template_variables["price_cents"] == 25000
 
@@ -205,6 +206,13 @@ async def test_a_group_books_side_by_side_seats(db, clock):
     assert isinstance(result, BookedAppointments), result
     assert len(result.appointments) == 2 and len({a.staff_id for a in result.appointments}) == 2
     assert len({a.spot_id for a in result.appointments}) == 2
+    assert result.usage.bookings_used == 1
+    again = await book_appointment(ctx, BookingRequest((salon.corte.id,), local(17, 13), "+525598765432",
+                                                       group_size=2))
+    assert isinstance(again, BookedAppointments) and again.usage.bookings_used == 2, again
+    async with db.session() as s:  # every row of both visits written: 4 appointments, their occupancy
+        assert await s.scalar(select(func.count()).select_from(Appointment)) == 4
+        assert await s.scalar(select(func.count()).select_from(Occupancy)) >= 8
     too_many = await book_appointment(ctx, BookingRequest((salon.corte.id,), local(17, 15), "+525598765432",
                                                           group_size=3))  # two chairs do cortes
     assert isinstance(too_many, ValidationError) and too_many.field == "groupSize"

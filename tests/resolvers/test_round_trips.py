@@ -36,8 +36,9 @@ DAY_SCHEDULE_STATEMENTS = 5
 #: so the counts below are taken cold: each measured call starts with an empty cache
 SNAPSHOT_STATEMENTS = 6
 #: the snapshot (the customer comes with the place), then appointment, occupancy, activity and
-#: outbox inserts, and the month's usage; a customer seen for the first time adds its insert
-BOOKING_STATEMENTS = SNAPSHOT_STATEMENTS + 4 + 1
+#: outbox inserts, and the month's usage; a customer seen for the first time adds its insert.
+#: On PostgreSQL the four inserts and the usage are one statement (data-modifying CTEs).
+BOOKING_STATEMENTS = {"sqlite": SNAPSHOT_STATEMENTS + 4 + 1, "postgresql": SNAPSHOT_STATEMENTS + 1}
 
 
 def local(hour: int, minute: int = 0) -> datetime:
@@ -111,6 +112,7 @@ async def test_slots_cost_the_snapshot_alone_however_many_days_and_bookings(db, 
 
 
 async def test_a_booking_costs_a_fixed_number_of_statements_however_big_the_salon(db, clock):
+    booking_statements = BOOKING_STATEMENTS[db.dialect]
     salon = await make_salon(db, clock())
     ctx = context(db, clock, as_staff(salon, salon.beto))
     with statements(db) as small:
@@ -120,13 +122,13 @@ async def test_a_booking_costs_a_fixed_number_of_statements_however_big_the_salo
     with statements(db) as big:
         result = await book_appointment(ctx, BookingRequest((salon.corte.id,), local(16), salon.lupe.phone_number))
     assert isinstance(result, BookedAppointments), result
-    assert len(small) == len(big) == BOOKING_STATEMENTS, big
+    assert len(small) == len(big) == booking_statements, big
     with statements(db) as newcomer:
         result = await book_appointment(ctx, BookingRequest((salon.corte.id,), local(17), "+525590001111", "Rosa"))
     assert isinstance(result, BookedAppointments) and result.customer.name == "Rosa", result
-    assert len(newcomer) == BOOKING_STATEMENTS + 1, newcomer
+    assert len(newcomer) == booking_statements + 1, newcomer
     with statements(db) as themselves:
         result = await book_appointment(context(db, clock, as_customer(salon, salon.lupe)),
                                         BookingRequest((salon.corte.id,), local(18)))
     assert isinstance(result, BookedAppointments) and result.customer.id == salon.lupe.id, result
-    assert len(themselves) == BOOKING_STATEMENTS, themselves
+    assert len(themselves) == booking_statements, themselves
