@@ -10,6 +10,8 @@ where the milliseconds go and an A/B of two commits can be read on a busy machin
 3. **rule turn** — a stored customer message answered by the rule engine
    (``process_conversation``: route, engine, outbox rows, message marked), a four-turn booking
    chat per customer;
+   (``--only backlog``: instead, bench/load.py's figure 3 — each customer's six SAYINGS stored
+   first, then each conversation drained by one ``process_conversation``);
 4. **LLM turn** — the same with the OpenAI engine against a fake model answering at once (a
    subprocess: its CPU is not counted).
 
@@ -70,7 +72,7 @@ TICK = os.sysconf("SC_CLK_TCK")
 
 
 class QuietQueue:
-    async def conversation_waiting(self, conversation_id) -> None: ...
+    async def conversation_waiting(self, conversation_id, organization_id=None) -> None: ...
 
     async def outbox_waiting(self, *, at=None) -> None: ...
 
@@ -260,6 +262,28 @@ async def run(url: str, database: str | None, args) -> None:
                 totals = [a + b for a, b in zip(totals, measured)]
             meter.show(name, customers * len(CHAT), *totals)
 
+        async def backlog_turns(name: str, m: Messaging, prefix: int, count: int) -> None:
+            """bench/load.py's figure 3: each customer's messages (its SAYINGS) all stored first, then
+            each conversation drained by one process_conversation, as a worker drains a backlog."""
+            from bench.load import SAYINGS
+
+            customers = max(1, count // len(SAYINGS))
+            conversations = []
+            for step in range(len(SAYINGS)):
+                for customer in range(customers):
+                    stored = await store_inbound(db, InboundMessage(
+                        message_sid=f"SM{uuid.uuid4().hex}", from_address=f"whatsapp:+52155{prefix + customer:08d}",
+                        to_address=f"whatsapp:{shop.number}", body=SAYINGS[step]),
+                        now=NOW, central_number=settings.central_number)
+                    if step == 0:
+                        conversations.append(stored.conversation_id)
+
+            async def drain(i: int) -> None:
+                await process_conversation(m, conversations[i])
+
+            cpu, pg, statements, wall = await meter.run(name, drain, customers, quiet=True)
+            meter.show(name, customers * len(SAYINGS), cpu, pg, statements, wall)
+
         if "webhook" in only:
             for i in range(20):
                 await webhook(10**6 + i)  # warm-up
@@ -272,6 +296,11 @@ async def run(url: str, database: str | None, args) -> None:
             m = messaging(RuleEngine())
             await chat_turns("warm-up", m, 31000000, 4)
             await chat_turns("rule turn", m, 30000000, args.turns)
+        if "backlog" in only:
+            from messaging.conversation.rules import RuleEngine
+
+            await backlog_turns("warm-up", messaging(RuleEngine()), 41000000, 6)
+            await backlog_turns("backlog turn", messaging(RuleEngine()), 40000000, args.turns)
         if "llm" in only:
             from messaging.conversation.build import build_engine
 
@@ -308,7 +337,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default=os.environ.get("PARLO_BENCH_DATABASE_URL",
                                                         "postgresql://postgres@127.0.0.1:5432/postgres"))
-    parser.add_argument("--only", action="append", choices=("webhook", "booking", "rules", "llm"))
+    parser.add_argument("--only", action="append", choices=("webhook", "booking", "rules", "backlog", "llm"))
     parser.add_argument("--webhooks", type=int, default=400)
     parser.add_argument("--senders", type=int, default=100)
     parser.add_argument("--bookings", type=int, default=100)

@@ -525,7 +525,7 @@ async def measure(args, stack: Stack, db: Database) -> list[str]:
     try:
         if not args.model_only:
             problems += await _bookings_webhooks_rules(args, stack, db, cpu, salons, work, acknowledged, run)
-        if not args.bookings_only:
+        if not args.bookings_only and not args.turns_only:
             await _slow_model(args, stack, db, cpu, salons, work, acknowledged)
         stack.start_worker()  # deliver whatever the last runs left in the outbox
         await asyncio.sleep(3)
@@ -542,6 +542,16 @@ async def measure(args, stack: Stack, db: Database) -> list[str]:
 async def _bookings_webhooks_rules(args, stack: Stack, db: Database, cpu: "CpuMeter", salons: list[Salon], work: Path,
                                    acknowledged: dict[str, int], run: str) -> list[str]:
     """Figures 1-3."""
+    problems: list[str] = []
+    if not args.turns_only:
+        problems += await _bookings(args, stack, db, cpu, salons, work)
+        if args.bookings_only:
+            return problems
+    return problems + await _webhooks_rules(args, stack, db, cpu, salons, work, acknowledged, run)
+
+
+async def _bookings(args, stack: Stack, db: Database, cpu: "CpuMeter", salons: list[Salon], work: Path) -> list[str]:
+    """Figure 1."""
     problems: list[str] = []
     # 1. bookings, with the worker delivering confirmations and owner notices meanwhile
     stack.start_worker()
@@ -567,7 +577,13 @@ async def _bookings_webhooks_rules(args, stack: Stack, db: Database, cpu: "CpuMe
         stack.stop_worker()
         return problems
     stack.stop_worker()
+    return problems
 
+
+async def _webhooks_rules(args, stack: Stack, db: Database, cpu: "CpuMeter", salons: list[Salon], work: Path,
+                          acknowledged: dict[str, int], run: str) -> list[str]:
+    """Figures 2 and 3."""
+    problems: list[str] = []
     # 2. webhooks into a stopped worker: acknowledged and stored; the backlog of figure 3
     webhook_lines(stack.base, salons, args.senders, int(args.seconds * 4000), work / "hook.tsv", run)
     before = cpu.sample()
@@ -676,6 +692,8 @@ def main() -> None:
     parser.add_argument("--drain-timeout", type=float, default=600)
     parser.add_argument("--model-only", action="store_true", help="only the slow-model figure (and the checks)")
     parser.add_argument("--bookings-only", action="store_true", help="figure 1 and the checks, nothing else")
+    parser.add_argument("--turns-only", action="store_true",
+                        help="figures 2 and 3 (webhooks build the backlog the rule engine drains) and the checks")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("bench/load.py needs wrk: apt-get install wrk")
