@@ -226,7 +226,7 @@ async def _delivery(settings):
     from storage import Database
 
     class _NoQueue:
-        async def conversation_waiting(self, conversation_id) -> None:
+        async def conversation_waiting(self, conversation_id, organization_id=None) -> None:
             pass
 
         async def outbox_waiting(self, *, at=None) -> None:

@@ -77,6 +77,9 @@ class ConversationConsumer:
         self.max_retries = max_retries
         self._active: dict[uuid.UUID, bool] = {}  # running conversation → rung again meanwhile
         self._backlog: dict[uuid.UUID, None] = {}  # an ordered set: waiting for room
+        #: Each known conversation's organization (what the ring carried): its turns' reads name
+        #: their tenant (one shard on Citus). Kept while the conversation runs or waits.
+        self._tenants: dict[uuid.UUID, uuid.UUID] = {}
         self._tasks: set[asyncio.Task] = set()
         self._failures: dict[uuid.UUID, int] = {}
         self._timers: set[asyncio.TimerHandle] = set()
@@ -104,10 +107,14 @@ class ConversationConsumer:
         allowed = self.limit if self.lag < self.lag_high else min(self.limit, self.floor)
         return max(allowed - len(self._active), 0)
 
-    def submit(self, conversation_id: uuid.UUID) -> None:
-        """The conversation has work waiting: run it now, after its current run, or when there is room."""
+    def submit(self, conversation_id: uuid.UUID, organization_id: uuid.UUID | None = None) -> None:
+        """The conversation has work waiting: run it now, after its current run, or when there is room.
+
+        ``organization_id``: the conversation's, when the ring carried it."""
         if self._closed:
             return
+        if organization_id is not None:
+            self._tenants[conversation_id] = organization_id
         if conversation_id in self._active:
             self._active[conversation_id] = True
         elif self._has_room():
@@ -159,6 +166,8 @@ class ConversationConsumer:
         the next worker's sweep answers them. The backlog is simply dropped, for the same reason.
         """
         self._closed = True
+        for waiting in self._backlog:
+            self._tenants.pop(waiting, None)
         self._backlog.clear()
         if self._ticking is not None:
             self._ticking.cancel()
@@ -193,7 +202,7 @@ class ConversationConsumer:
         try:
             while True:
                 try:
-                    await process_conversation(self.messaging, conversation_id)
+                    await process_conversation(self.messaging, conversation_id, self._tenants.get(conversation_id))
                 except Exception:  # noqa: BLE001 - retried below, then left to the sweep
                     self._failed(conversation_id)
                     return
@@ -204,6 +213,8 @@ class ConversationConsumer:
         finally:
             self.runs += 1
             self._active.pop(conversation_id, None)
+            if conversation_id not in self._failures:  # a retry later still names the tenant
+                self._tenants.pop(conversation_id, None)
             self._fill()
             self._update_events()
 
@@ -211,6 +222,7 @@ class ConversationConsumer:
         attempts = self._failures.get(conversation_id, 0) + 1
         if attempts > self.max_retries or self._closed:
             self._failures.pop(conversation_id, None)
+            self._tenants.pop(conversation_id, None)
             log.exception("conversation %s failed %d times; the periodic sweep will try it again",
                           conversation_id, attempts)
             return
@@ -334,8 +346,8 @@ class LocalWorkQueue:
         elif not self.loop.is_closed():
             self.loop.call_soon_threadsafe(lambda: fn(*args, **kwargs))
 
-    async def conversation_waiting(self, conversation_id: uuid.UUID) -> None:
-        self._call(self.consumer.submit, conversation_id)
+    async def conversation_waiting(self, conversation_id: uuid.UUID, organization_id: uuid.UUID | None = None) -> None:
+        self._call(self.consumer.submit, conversation_id, organization_id)
 
     async def outbox_waiting(self, *, at=None) -> None:
         delay = (at - self.clock()).total_seconds() if at is not None else 0.0

@@ -101,6 +101,8 @@ class Stored:
     conversation_id: uuid.UUID
     message_id: uuid.UUID | None  # None: a redelivery, already stored
     duplicate: bool
+    #: The conversation's tenant as stored (the queue carries it to the turn); None: unknown.
+    organization_id: uuid.UUID | None = None
 
 
 #: Storing a message on PostgreSQL: ONE statement, written by hand and sent straight to the
@@ -154,7 +156,7 @@ async def store_inbound(db: Database, inbound: InboundMessage, *, now: datetime,
                 _STORE_SQL, new_id(), org_id or NO_ORGANIZATION, channel.value, business_number, phone,
                 inbound.from_address, inbound.profile_name, now, new_id(), inbound.content_type.value,
                 inbound.body, inbound.media_url, inbound.media_content_type, inbound.message_sid)
-        return Stored(conversation_id, inserted, inserted is None)
+        return Stored(conversation_id, inserted, inserted is None, org_id or NO_ORGANIZATION)
     async with db.transaction(write=True) as session:  # SQLite: BEGIN IMMEDIATE serialises the two statements
         org_id = None if central else await organization_of_number(session, business_number)
         log_context.bind_organization(org_id)
@@ -174,7 +176,7 @@ async def store_inbound(db: Database, inbound: InboundMessage, *, now: datetime,
             media_content_type=inbound.media_content_type, provider_message_id=inbound.message_sid, created_at=now,
         ).on_conflict_do_nothing(index_elements=[Message.provider_message_id, Message.organization_id])
             .returning(Message.id))
-        return Stored(conversation_id, inserted, inserted is None)
+        return Stored(conversation_id, inserted, inserted is None, org_id)
 
 
 _CONVERSATIONS = Conversation.__table__

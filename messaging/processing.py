@@ -66,13 +66,25 @@ PendingMessage = namedtuple("PendingMessage", _MESSAGE_COLUMNS)
 PendingConversation = namedtuple("PendingConversation", _CONVERSATION_COLUMNS)
 _UNPROCESSED = (_MESSAGES.c.conversation_id == bindparam("conv"),
                 _MESSAGES.c.direction == MessageDirection.INBOUND, _MESSAGES.c.processed_at.is_(None))
-_NEXT_PENDING = (
-    select(*(_MESSAGES.c[name] for name in _MESSAGE_COLUMNS), *(_CONVERSATIONS.c[name] for name in _CONVERSATION_COLUMNS))
-    .select_from(_MESSAGES.join(_CONVERSATIONS, (_MESSAGES.c.conversation_id == _CONVERSATIONS.c.id)
-                                & (_MESSAGES.c.organization_id == _CONVERSATIONS.c.organization_id)))
-    .where(*_UNPROCESSED).order_by(_MESSAGES.c.sequence, _MESSAGES.c.created_at).limit(1)
-)
-_ANY_PENDING = select(_MESSAGES.c.id).where(*_UNPROCESSED).limit(1)
+#: With the conversation's organization known (the queue carries it), every statement names it:
+#: one shard on Citus. Without it (a ring queued before the queue carried it, SQLite's central
+#: number), the conversation's id alone.
+_OF_TENANT = (_MESSAGES.c.organization_id == bindparam("org"),)
+
+
+def _next_pending_statement(*where):
+    return (
+        select(*(_MESSAGES.c[name] for name in _MESSAGE_COLUMNS),
+               *(_CONVERSATIONS.c[name] for name in _CONVERSATION_COLUMNS))
+        .select_from(_MESSAGES.join(_CONVERSATIONS, (_MESSAGES.c.conversation_id == _CONVERSATIONS.c.id)
+                                    & (_MESSAGES.c.organization_id == _CONVERSATIONS.c.organization_id)))
+        .where(*_UNPROCESSED, *where).order_by(_MESSAGES.c.sequence, _MESSAGES.c.created_at).limit(1)
+    )
+
+
+_NEXT_PENDING = {False: _next_pending_statement(), True: _next_pending_statement(*_OF_TENANT)}
+_ANY_PENDING = {False: select(_MESSAGES.c.id).where(*_UNPROCESSED).limit(1),
+                True: select(_MESSAGES.c.id).where(*_UNPROCESSED, *_OF_TENANT).limit(1)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,28 +93,37 @@ class _Pending:
     conversation: tuple  # PendingConversation
 
 
-async def _next_pending(m: Messaging, conversation_id: uuid.UUID) -> _Pending | None:
+async def _next_pending(m: Messaging, conversation_id: uuid.UUID, organization_id: uuid.UUID | None) -> _Pending | None:
     async with read_connection(m.db) as conn:
-        row = (await conn.execute(_NEXT_PENDING, {"conv": conversation_id})).first()
+        row = (await conn.execute(_NEXT_PENDING[organization_id is not None],
+                                  {"conv": conversation_id, "org": organization_id})).first()
     if row is None:
         return None
     split = len(_MESSAGE_COLUMNS)
     return _Pending(PendingMessage._make(row[:split]), PendingConversation._make(row[split:]))
 
 
-async def _anything_pending(m: Messaging, conversation_id: uuid.UUID) -> bool:
+async def _anything_pending(m: Messaging, conversation_id: uuid.UUID, organization_id: uuid.UUID | None) -> bool:
     async with read_connection(m.db) as conn:
-        return (await conn.execute(_ANY_PENDING, {"conv": conversation_id})).first() is not None
+        return (await conn.execute(_ANY_PENDING[organization_id is not None],
+                                   {"conv": conversation_id, "org": organization_id})).first() is not None
 
 
-async def process_conversation(m: Messaging, conversation_id: uuid.UUID) -> int:
-    """Handle every waiting message of the conversation, in order. Returns how many."""
+async def process_conversation(m: Messaging, conversation_id: uuid.UUID,
+                               organization_id: uuid.UUID | None = None) -> int:
+    """Handle every waiting message of the conversation, in order. Returns how many.
+
+    ``organization_id``: the conversation's (what the queue carries with it), so each read
+    names its tenant; None (a ring from before the queue carried it) reads by the id alone,
+    and then by the tenant the first message's row names."""
     handled = 0
     while True:
         async with m.claims.hold(conversation_id) as held:
             if not held:
                 return handled  # another worker has it, and will re-check before letting go
-            while (pending := await _next_pending(m, conversation_id)) is not None:
+            while (pending := await _next_pending(m, conversation_id, organization_id)) is not None:
+                if organization_id is None and pending.conversation.organization_id is not None:
+                    organization_id = pending.conversation.organization_id
                 try:
                     place = await _take_turn(m, pending)
                 except Exception:
@@ -119,19 +140,27 @@ async def process_conversation(m: Messaging, conversation_id: uuid.UUID) -> int:
                         # record took): nothing newer waits. Anything arriving from now on is
                         # seen by the check after letting go of the conversation.
                         break
-        if not await _anything_pending(m, conversation_id):
+        if not await _anything_pending(m, conversation_id, organization_id):
             return handled
 
 
 async def waiting_conversations(m: Messaging, *, older_than: timedelta | None = None) -> list[uuid.UUID]:
     """Conversations with an inbound message nobody processed (crash, lost queue task)."""
+    return [conversation_id for conversation_id, _ in await waiting_turns(m, older_than=older_than)]
+
+
+async def waiting_turns(m: Messaging, *, older_than: timedelta | None = None
+                        ) -> list[tuple[uuid.UUID, uuid.UUID | None]]:
+    """:func:`waiting_conversations` with each one's organization, for the queue to carry (the
+    sweep's own look-up spans every tenant: on Citus, the one multi-shard statement here)."""
     cutoff = m.now() - (older_than if older_than is not None else m.config.stale_inbound)
     async with reading(m.db) as session:
-        return list((await session.scalars(
-            select(Message.conversation_id).where(Message.direction == MessageDirection.INBOUND,
-                                                  Message.processed_at.is_(None), Message.created_at <= cutoff)
-            .group_by(Message.conversation_id)
-        )).all())
+        return [(row[0], row[1]) for row in (await session.execute(
+            select(Message.conversation_id, Message.organization_id)
+            .where(Message.direction == MessageDirection.INBOUND, Message.processed_at.is_(None),
+                   Message.created_at <= cutoff)
+            .group_by(Message.conversation_id, Message.organization_id)
+        )).all()]
 
 
 def _actor(route: Route, level: PermissionLevel | None) -> Actor:

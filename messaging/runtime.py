@@ -112,7 +112,10 @@ async def write_connection(db: Database) -> AsyncIterator["AsyncConnection"]:
 class WorkQueue(Protocol):
     """Where follow-up work goes: Huey in production, asyncio tasks in tests."""
 
-    async def conversation_waiting(self, conversation_id: uuid.UUID) -> None: ...
+    async def conversation_waiting(self, conversation_id: uuid.UUID, organization_id: uuid.UUID | None = None
+                                   ) -> None:
+        """``organization_id``: the conversation's, carried with the work so the turn's reads
+        name their tenant (one shard on Citus)."""
 
     async def outbox_waiting(self, *, at: datetime | None = None) -> None: ...
 
@@ -245,12 +248,13 @@ class InlineWorkQueue:
         if not task.cancelled() and task.exception() is not None:
             log.error("inline work failed", exc_info=task.exception())
 
-    async def conversation_waiting(self, conversation_id: uuid.UUID) -> None:
+    async def conversation_waiting(self, conversation_id: uuid.UUID, organization_id: uuid.UUID | None = None
+                                   ) -> None:
         from messaging.processing import process_conversation
 
         if self.messaging is not None and not self.paused:
             m = self.messaging
-            self._run(conversation_id, lambda: process_conversation(m, conversation_id))
+            self._run(conversation_id, lambda: process_conversation(m, conversation_id, organization_id))
 
     async def outbox_waiting(self, *, at: datetime | None = None) -> None:
         from messaging.delivery import deliver_due

@@ -45,7 +45,9 @@ def queue_file_for(database_url: str) -> str:
 
 log = logging.getLogger("parlo.whatsapp")
 
-#: The Redis list of rings; an item is a conversation id, or OUTBOX.
+#: The Redis list of rings; an item is ``"<conversation id> <organization id>"`` (the tenant rides
+#: along so the turn's reads name it: one shard on Citus), a bare conversation id (rung before
+#: the tenant rode along, or with none known), or OUTBOX.
 DOORBELL_KEY = "parlo:doorbell"
 OUTBOX = "outbox"
 
@@ -81,8 +83,9 @@ class RedisDoorbell:
             client = self._clients[loop] = redis.asyncio.Redis.from_url(self.url, decode_responses=True)
         return client
 
-    async def conversation_waiting(self, conversation_id: uuid.UUID) -> None:
-        await self.client().lpush(self.key, str(conversation_id))
+    async def conversation_waiting(self, conversation_id: uuid.UUID, organization_id: uuid.UUID | None = None
+                                   ) -> None:
+        await self.client().lpush(self.key, ring_of(conversation_id, organization_id))
 
     async def outbox_waiting(self) -> None:
         await self.client().lpush(self.key, OUTBOX)
@@ -97,8 +100,18 @@ class RedisDoorbell:
             await client.aclose()
 
 
+def ring_of(conversation_id: uuid.UUID, organization_id: uuid.UUID | None) -> str:
+    return str(conversation_id) if organization_id is None else f"{conversation_id} {organization_id}"
+
+
+def parse_ring(item: str) -> tuple[uuid.UUID, uuid.UUID | None]:
+    """A doorbell item's conversation and organization (None for a bare id). ValueError: neither."""
+    conversation, _, organization = item.partition(" ")
+    return uuid.UUID(conversation), uuid.UUID(organization) if organization else None
+
+
 async def listen(doorbell: RedisDoorbell, *, wait_for_room: Callable[[], Awaitable[None]], room: Callable[[], int],
-                 conversation: Callable[[uuid.UUID], None], outbox: Callable[[], None],
+                 conversation: Callable[[uuid.UUID, uuid.UUID | None], None], outbox: Callable[[], None],
                  stopping: asyncio.Event, poll_seconds: float = 1.0) -> None:
     """Take rings off Redis while this process has room; stop when ``stopping`` is set.
 
@@ -127,18 +140,19 @@ async def listen(doorbell: RedisDoorbell, *, wait_for_room: Callable[[], Awaitab
                 outbox()
                 continue
             try:
-                conversation(uuid.UUID(item))
+                conversation(*parse_ring(item))
             except ValueError:
                 log.warning("ignoring a doorbell item that is not a conversation id: %r", item)
 
 
-async def poll_database(waiting: Callable[[], Awaitable[list[uuid.UUID]]], *, conversation: Callable[[uuid.UUID], None],
+async def poll_database(waiting: Callable[[], Awaitable[list[tuple[uuid.UUID, uuid.UUID | None]]]], *,
+                        conversation: Callable[[uuid.UUID, uuid.UUID | None], None],
                         outbox: Callable[[], None], stopping: asyncio.Event, every: float = 0.5) -> None:
     """No Redis and a worker apart from the web: look for waiting work in the database."""
     while not stopping.is_set():
         try:
-            for conversation_id in await waiting():
-                conversation(conversation_id)
+            for conversation_id, organization_id in await waiting():
+                conversation(conversation_id, organization_id)
             outbox()
         except asyncio.CancelledError:
             raise

@@ -137,7 +137,8 @@ def messaging_config(settings: Settings):
 class Doorbell(Protocol):
     """Where a ring goes when a consumer of conversations exists (:mod:`parlo.queue`, :mod:`messaging.consumer`)."""
 
-    async def conversation_waiting(self, conversation_id: uuid.UUID) -> None: ...
+    async def conversation_waiting(self, conversation_id: uuid.UUID, organization_id: uuid.UUID | None = None
+                                   ) -> None: ...
 
     async def outbox_waiting(self) -> None: ...
 
@@ -156,11 +157,13 @@ class HueyWorkQueue:
         self.clock = clock
         self.doorbell = doorbell
 
-    async def conversation_waiting(self, conversation_id: uuid.UUID) -> None:
+    async def conversation_waiting(self, conversation_id: uuid.UUID, organization_id: uuid.UUID | None = None
+                                   ) -> None:
         if self.doorbell is not None:
-            await self.doorbell.conversation_waiting(conversation_id)
+            await self.doorbell.conversation_waiting(conversation_id, organization_id)
         else:
-            await asyncio.to_thread(self.tasks.process_conversation, str(conversation_id))
+            await asyncio.to_thread(self.tasks.process_conversation, str(conversation_id),
+                                    str(organization_id) if organization_id is not None else None)
 
     async def outbox_waiting(self, *, at: datetime | None = None) -> None:
         # A delay, not an ETA: the service's clock may be frozen (demos), Huey's is not.
@@ -197,7 +200,7 @@ def register(huey: Huey, settings: Settings, clock: Clock, *, doorbell: Doorbell
     """
     from messaging.delivery import deliver_due, recover_abandoned
     from messaging.numbers import provision_finished_onboardings, sync_pending_senders
-    from messaging.processing import process_conversation, waiting_conversations
+    from messaging.processing import process_conversation, waiting_turns
     from messaging.runtime import Messaging
 
     local = _ThreadRuntime()
@@ -248,9 +251,11 @@ def register(huey: Huey, settings: Settings, clock: Clock, *, doorbell: Doorbell
 
     # Tasks return nothing: Huey runs with results off, and a value would be stored for nobody.
     @huey.task(name="parlo.process_conversation", retries=3, retry_delay=5)
-    def process_conversation_task(conversation_id: str) -> None:
-        """Rings enqueued before the doorbell (a rolling deploy) and queues without a consumer."""
-        run(lambda m: process_conversation(m, uuid.UUID(conversation_id)))
+    def process_conversation_task(conversation_id: str, organization_id: str | None = None) -> None:
+        """Rings enqueued before the doorbell (a rolling deploy) and queues without a consumer
+        (``organization_id``: absent from tasks enqueued before it was carried)."""
+        run(lambda m: process_conversation(m, uuid.UUID(conversation_id),
+                                           uuid.UUID(organization_id) if organization_id else None))
 
     @huey.task(name="parlo.deliver_outbox", retries=3, retry_delay=5)
     def deliver_outbox_task() -> None:
@@ -263,8 +268,8 @@ def register(huey: Huey, settings: Settings, clock: Clock, *, doorbell: Doorbell
         async def work(m: Messaging) -> None:
             await recover_abandoned(m)
             await deliver_due(m)
-            for conversation_id in await waiting_conversations(m):
-                await m.queue.conversation_waiting(conversation_id)
+            for conversation_id, organization_id in await waiting_turns(m):
+                await m.queue.conversation_waiting(conversation_id, organization_id)
             if m.numbers is not None:
                 await provision_finished_onboardings(m.db, m.numbers, now=m.now(),
                                                      central_number=m.config.central_number)

@@ -91,7 +91,8 @@ class WhatsAppRuntime:
 class _Polled:
     """No Redis and no embedded worker: a ``parlo worker`` polls the database, so rings go nowhere."""
 
-    async def conversation_waiting(self, conversation_id: uuid.UUID) -> None:
+    async def conversation_waiting(self, conversation_id: uuid.UUID, organization_id: uuid.UUID | None = None
+                                   ) -> None:
         return None
 
     async def outbox_waiting(self) -> None:
@@ -162,7 +163,7 @@ def whatsapp_component(services: Services) -> Component:
                                      central_number=services.settings.central_number)
         if not stored.duplicate:
             try:
-                await runtime.queue.conversation_waiting(stored.conversation_id)
+                await runtime.queue.conversation_waiting(stored.conversation_id, stored.organization_id)
             except Exception:  # noqa: BLE001 - stored is what matters: the sweep picks it up
                 log.exception("could not queue conversation %s; the sweep will", stored.conversation_id)
         log.info("WhatsApp %s from %s stored%s in %.1f ms", inbound.message_sid, inbound.sender_phone,

@@ -229,11 +229,11 @@ class ConversationWorker:
                 room=lambda: self.consumer.room,
                 conversation=self.consumer.submit, outbox=self.outbox.ring, stopping=self.stopping)))
         elif options.listen:
-            from messaging.processing import waiting_conversations
+            from messaging.processing import waiting_turns
             from parlo.queue import poll_database
 
             self._background.append(loop.create_task(poll_database(
-                lambda: waiting_conversations(messaging, older_than=_NO_AGE), conversation=self.consumer.submit,
+                lambda: waiting_turns(messaging, older_than=_NO_AGE), conversation=self.consumer.submit,
                 outbox=self.outbox.ring, stopping=self.stopping)))
         self.outbox.ring()  # whatever is due since the last worker stopped
         self.heart = Heart(settings, role=self.name, stats=self.stats)

@@ -86,12 +86,8 @@ async def _settle() -> None:
 
 
 #: Multi-shard statements of a turn that live in files this test's authors do not own, reported
-#: to their owners (messaging/processing.py; the rule engine's flow state, rules/base.py): each
-#: names the conversation but not its salon. Remove an entry when its statement names the salon.
+#: to their owners. Remove an entry when its statement names the salon.
 KNOWN_ELSEWHERE = re.compile("|".join((
-    r"SELECT messages\..* FROM messages JOIN conversations ON .* WHERE messages\.conversation_id = ",
-    r"SELECT messages\.id FROM messages WHERE messages\.conversation_id = \S+ AND messages\.direction = ",
-    r"SELECT flow_sessions\..* FROM flow_sessions WHERE flow_sessions\.conversation_id = \S+$",
     # Business onboarding on the central number (rules/onboarding.py, messaging/routing.py): found
     # by phone and kind, saved through the ORM, which knows an optional-tenant row by id alone.
     r"SELECT onboarding_sessions\..* WHERE onboarding_sessions\.kind = \S+ AND onboarding_sessions\.phone_number = ",

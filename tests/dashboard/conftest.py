@@ -66,7 +66,7 @@ def pytest_collection_modifyitems(config, items) -> None:
 class QuietQueue:
     """The WhatsApp work queue, muted: the outbox rows stay in the database for the tests to read."""
 
-    async def conversation_waiting(self, conversation_id) -> None:
+    async def conversation_waiting(self, conversation_id, organization_id=None) -> None:
         return None
 
     async def outbox_waiting(self, *, at=None) -> None:

@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from messaging.engine import Reply, Turn
-from messaging.processing import process_conversation, waiting_conversations
+from messaging.processing import process_conversation, waiting_conversations, waiting_turns
 from storage import Conversation, ConversationStatus, Message, MessageDirection
 from tests.messaging.whatsapp_kit import (
     FRIDAY,
@@ -124,6 +124,29 @@ async def test_the_sweep_finds_messages_a_lost_queue_task_left_behind(whatsapp, 
     assert await process_conversation(m, conversation_id) == 1
     await m.queue.drain()
     assert len(fake_twilio.messages) == 1
+
+
+async def test_the_queue_carries_the_salon_and_a_bare_conversation_id_still_works(whatsapp, db, clock, fake_twilio):
+    """Rings carry the conversation's organization (its turn's reads name it: one shard on
+    Citus); a ring queued before that (the conversation id alone) is answered all the same."""
+    from parlo.queue import parse_ring, ring_of
+
+    shop = await salon(db, clock())
+    m = whatsapp.messaging
+    m.queue.paused = True
+    for sender in ("+525598765432", "+525598765433"):
+        await post_signed(whatsapp, "/webhooks/twilio", twilio_form(sender=sender, to=shop.number))
+    clock.advance(timedelta(minutes=1))
+    waiting = sorted(await waiting_turns(m))
+    assert [organization for _, organization in waiting] == [shop.org.id, shop.org.id]
+    (new, organization), (old, _) = waiting
+    assert parse_ring(ring_of(new, organization)) == (new, organization)
+    assert parse_ring(str(old)) == (old, None)
+    m.queue.paused = False
+    assert await process_conversation(m, *parse_ring(ring_of(new, organization))) == 1
+    assert await process_conversation(m, *parse_ring(str(old))) == 1
+    await m.queue.drain()
+    assert len(fake_twilio.messages) == 2 and await waiting_turns(m) == []
 
 
 async def test_a_conversation_claim_holds_across_processes_on_sqlite(db, dialect, tmp_path):

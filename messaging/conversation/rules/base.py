@@ -251,7 +251,12 @@ async def flush_traces(db, traces: list) -> None:
 async def save_flow(db, conversation_id: uuid.UUID, flow: Flow | None, *, organization_id, customer_id, staff_id,
                     now: datetime, abandoned: Flow | None = None, traces: list | None = None,
                     stored: StoredFlow | None = None) -> None:
-    if stored is not None and stored.organization_id == organization_id:
+    if stored is None or stored.organization_id != organization_id:
+        # Nothing read for this organization: the writes below need no read (an upsert on
+        # (conversation, organization), or an UPDATE that closes whatever row there is), and
+        # naming the organization keeps them on one shard (Citus).
+        stored = StoredFlow(organization_id, True) if organization_id is not None else None
+    if stored is not None:
         async with db.transaction(write=True) as session:
             await write_flow(session, conversation_id, flow, stored, customer_id=customer_id, staff_id=staff_id,
                              now=now, abandoned=abandoned, traces=traces)
