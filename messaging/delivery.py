@@ -30,10 +30,14 @@ itself is the handle, twice over:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
+import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import and_, bindparam, exists, select, update
 from sqlalchemy.orm import aliased
@@ -48,13 +52,16 @@ from resolvers.outbox import whatsapp_address
 from storage import (
     ContentType,
     Conversation,
+    Database,
     DeliveryStatus,
     Message,
     MessageDirection,
     Organization,
     OutboundMessage,
     SenderType,
+    WhatsAppNumber,
 )
+from storage.distribute import has_citus
 from storage.queries import ALL_SALONS, tenant_of_number
 
 log = logging.getLogger("parlo.whatsapp")
@@ -73,9 +80,21 @@ class DeliveryReport:
     sent_ids: list[uuid.UUID] = field(default_factory=list)
 
 
-def _claimable(now):
+def _blocking(now, *, taken=None):
+    """An earlier row to the same person (in the same tenant) that this row must wait for.
+
+    A row being sent, or waiting for its retry, always holds the later ones back. A due row
+    holds them back too, unless it is one of ``taken`` (the ids claimed in the same statement:
+    a person's due rows are claimed together and sent in order by one worker). A row
+    scheduled for later that was never tried (a reminder) holds nothing back.
+    """
     earlier = aliased(OutboundMessage)
-    blocking = exists().where(
+    due_earlier = and_(earlier.status == DeliveryStatus.PENDING,
+                       (earlier.next_attempt_at <= now) | (earlier.attempts > 0))
+    if taken is not None:
+        # a due row claimed alongside is no obstacle; one waiting for its retry still is
+        due_earlier = and_(due_earlier, ~earlier.id.in_(taken) | (earlier.next_attempt_at > now))
+    return exists().where(
         # Order is kept per recipient within a tenant (a salon's thread, or Parlo's central one):
         # the tenant key in the correlation also lets Citus run this on each shard.
         earlier.organization_id == OutboundMessage.organization_id,
@@ -83,25 +102,42 @@ def _claimable(now):
         earlier.id != OutboundMessage.id,
         (earlier.created_at < OutboundMessage.created_at)
         | and_(earlier.created_at == OutboundMessage.created_at, earlier.id < OutboundMessage.id),
-        (earlier.status == DeliveryStatus.SENDING)
-        | and_(earlier.status == DeliveryStatus.PENDING, (earlier.next_attempt_at <= now) | (earlier.attempts > 0)),
+        (earlier.status == DeliveryStatus.SENDING) | due_earlier,
     )
-    return and_(OutboundMessage.status == DeliveryStatus.PENDING, OutboundMessage.next_attempt_at <= now, ~blocking)
+
+
+def _waiting_earlier(now):
+    """The look-up's test: only a row being sent or waiting for its retry hides the later ones
+    (a due earlier row comes first in the same ordered look-up; the claim checks it exactly)."""
+    earlier = aliased(OutboundMessage)
+    return exists().where(
+        earlier.organization_id == OutboundMessage.organization_id,
+        earlier.to_number == OutboundMessage.to_number,
+        earlier.id != OutboundMessage.id,
+        (earlier.created_at < OutboundMessage.created_at)
+        | and_(earlier.created_at == OutboundMessage.created_at, earlier.id < OutboundMessage.id),
+        (earlier.status == DeliveryStatus.SENDING)
+        | and_(earlier.status == DeliveryStatus.PENDING, earlier.attempts > 0, earlier.next_attempt_at > now),
+    )
 
 
 # Built once: an alias and this condition cost ~1 ms of CPU to build, each time, per statement.
 _NOW = bindparam("claim_now", type_=OutboundMessage.next_attempt_at.type)
-_CLAIMABLE = _claimable(_NOW)
-_CANDIDATES = (select(OutboundMessage.id, OutboundMessage.organization_id).where(_CLAIMABLE)
+_TAKEN = bindparam("claim_rows", expanding=True, type_=OutboundMessage.id.type)
+_DUE = and_(OutboundMessage.status == DeliveryStatus.PENDING, OutboundMessage.next_attempt_at <= _NOW)
+_CANDIDATES = (select(OutboundMessage.id, OutboundMessage.organization_id, OutboundMessage.to_number).where(_DUE, ~_waiting_earlier(_NOW))
                .order_by(OutboundMessage.created_at, OutboundMessage.id))
 #: The due rows of every salon: on Citus the one statement of a tick that reads every shard.
 _SWEEP = _CANDIDATES.prefix_with(ALL_SALONS)
-#: The due rows of one salon (one shard).
-_OF_TENANT = _CANDIDATES.where(OutboundMessage.organization_id == bindparam("claim_tenant"))
-#: One row taken, and read back in the same statement.
+#: The due rows of some salons (one shard per salon on Citus: see :func:`tenant_groups`).
+_OF_TENANTS = _CANDIDATES.where(OutboundMessage.organization_id.in_(bindparam("claim_tenants", expanding=True)))
+#: A salon's rows of the look-up taken in one statement, and read back in it. A row is taken
+#: only while still pending and due with nothing before it (the look-up is a snapshot; another
+#: worker may have taken it, or an earlier row, since): of two workers only one takes a row.
 _CLAIM = (update(OutboundMessage)
-          .where(OutboundMessage.organization_id == bindparam("claim_tenant"),
-                 OutboundMessage.id == bindparam("claim_row"), _CLAIMABLE)
+          .where(OutboundMessage.organization_id.in_(bindparam("claim_tenants", expanding=True)),
+                 OutboundMessage.id.in_(_TAKEN),
+                 _DUE, ~_blocking(_NOW, taken=_TAKEN))
           .values(status=DeliveryStatus.SENDING, claimed_at=_NOW, attempts=OutboundMessage.attempts + 1,
                   updated_at=_NOW)
           .returning(OutboundMessage)
@@ -113,40 +149,88 @@ def _this(row: OutboundMessage):
     return and_(OutboundMessage.organization_id == row.organization_id, OutboundMessage.id == row.id)
 
 
+#: Per engine: does each statement have to stay within one salon (Citus)?
+_ONE_SHARD: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+async def tenant_groups(db: Database, tenants: Iterable[uuid.UUID | None]) -> list[list[uuid.UUID | None]]:
+    """How a batch's statements are split: one salon each on Citus, where a statement naming
+    one salon goes to its one shard (tests/conversation/test_single_shard.py); elsewhere all the
+    salons of a batch in one statement (a batch of 50 rows spans some 40 salons under load)."""
+    tenants = list(tenants)
+    engine = db.engine.sync_engine
+    one_shard = _ONE_SHARD.get(engine)
+    if one_shard is None:
+        if db.is_sqlite:
+            one_shard = False
+        else:
+            async with db.engine.connect() as conn:
+                one_shard = await conn.run_sync(has_citus)
+        _ONE_SHARD[engine] = one_shard
+    return [[tenant] for tenant in tenants] if one_shard else [tenants] if tenants else []
+
+
 async def claim_due(m: Messaging, *, limit: int | None = None, only_to: tuple[str, ...] | None = None,
                     tenant: uuid.UUID | None | object = ANY_TENANT) -> list[OutboundMessage]:
     """Take due rows for this worker, oldest first. Each is claimed by exactly one worker.
 
     ``only_to`` limits the worker to some addresses (``parlo chat`` delivers its own messages only).
     ``tenant`` limits it to one salon (``None``: Parlo's own rows); by default the look-up is the
-    sweep across every salon. Each claim, and everything after it, names the row's salon.
+    sweep across every salon. Each claim, and everything after it, names the row's salon: one
+    statement per salon on Citus, one for the batch elsewhere, however many rows are due.
     """
-    return (await _claim(m, limit=limit, only_to=only_to, tenant=tenant))[0]
+    tenants = ANY_TENANT if tenant is ANY_TENANT else [tenant]
+    return (await _claim(m, limit=limit, only_to=only_to, tenants=tenants))[0]
 
 
 async def _claim(m: Messaging, *, limit: int | None, only_to: tuple[str, ...] | None,
-                 tenant: uuid.UUID | None | object) -> tuple[list[OutboundMessage], bool]:
-    """The claimed rows, and whether the look-up came back full (more may be due)."""
+                 tenants: list[uuid.UUID | None] | object) -> tuple[list[OutboundMessage], bool]:
+    """The claimed rows, and whether a look-up came back full (more may be due)."""
     now = m.now()
     limit = limit or m.config.delivery.batch_size
-    params: dict = {"claim_now": now}
-    if tenant is ANY_TENANT:
-        query = _SWEEP
+    if tenants is ANY_TENANT:
+        looks = [(_SWEEP, {"claim_now": now})]
     else:
-        query, params["claim_tenant"] = _OF_TENANT, tenant
-    if only_to is not None:
-        query = query.where(OutboundMessage.to_number.in_(only_to))
+        looks = [(_OF_TENANTS, {"claim_now": now, "claim_tenants": group})
+                 for group in await tenant_groups(m.db, tenants)]
+    candidates = []
+    full = False
     async with m.db.session() as session:
-        candidates = (await session.execute(query.limit(limit), params)).all()
+        for query, params in looks:
+            if only_to is not None:
+                query = query.where(OutboundMessage.to_number.in_(only_to))
+            found = (await session.execute(query.limit(limit), params)).all()
+            full = full or len(found) >= limit
+            candidates += found
     if not candidates:
         return [], False
-    claimed: list[OutboundMessage] = []
+    by_tenant: dict[uuid.UUID | None, list[uuid.UUID]] = {}
+    for row_id, row_tenant, _to in candidates:
+        by_tenant.setdefault(row_tenant, []).append(row_id)
+    claimed: dict[uuid.UUID, OutboundMessage] = {}
     async with m.db.transaction(write=True) as session:
-        for row_id, row_tenant in candidates:
-            taken = await session.scalar(_CLAIM, {"claim_now": now, "claim_tenant": row_tenant, "claim_row": row_id})
-            if taken is not None:
-                claimed.append(taken)
-    return claimed, len(candidates) >= limit
+        for group in await tenant_groups(m.db, by_tenant):
+            for row in (await session.scalars(_CLAIM, {
+                    "claim_now": now, "claim_tenants": group,
+                    "claim_rows": [row_id for tenant in group for row_id in by_tenant[tenant]]})).all():
+                claimed[row.id] = row
+    # A person's rows are sent in order by one worker: a row taken while an earlier one of the
+    # look-up went to another worker (it took that one between our look-up and our claim) is
+    # given back, to be sent after it.
+    missed: set[tuple[uuid.UUID | None, str]] = set()
+    taken: list[OutboundMessage] = []
+    out_of_turn: list[OutboundMessage] = []
+    for row_id, row_tenant, to in candidates:
+        row = claimed.get(row_id)
+        if row is None:
+            missed.add((row_tenant, to))
+        elif (row_tenant, to) in missed:
+            out_of_turn.append(row)
+        else:
+            taken.append(row)
+    if out_of_turn:
+        await _release(m, out_of_turn, None)
+    return taken, full
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +239,12 @@ class _Recipient:
     last_inbound_at: datetime | None
     #: The tenant of the conversation on the sending number (looked up once per row, also for the history).
     tenant: uuid.UUID | None
+    #: That conversation, if there is one (a notification joins its history).
+    conversation_id: uuid.UUID | None = None
+
+
+#: ``phone_of`` parses with phonenumbers (~50 µs); a batch asks it about the same few numbers again and again.
+_phone = lru_cache(maxsize=4096)(phone_of)
 
 
 async def _recipient(m: Messaging, row: OutboundMessage, from_number: str) -> _Recipient:
@@ -165,14 +255,15 @@ async def _recipient(m: Messaging, row: OutboundMessage, from_number: str) -> _R
     message goes to the exact address they write from.
     """
     async with m.db.session() as session:
-        business_number = phone_of(from_number)
+        business_number = _phone(from_number)
         tenant = await tenant_of_number(session, business_number, m.config.central_number)
-        found = (await session.execute(select(Conversation.reply_to, Conversation.last_inbound_at).where(
-            Conversation.organization_id == tenant, Conversation.business_number == business_number,
-            Conversation.phone_number == phone_of(row.to_number)))).first()
+        found = (await session.execute(select(Conversation.reply_to, Conversation.last_inbound_at, Conversation.id)
+                                       .where(Conversation.organization_id == tenant,
+                                              Conversation.business_number == business_number,
+                                              Conversation.phone_number == _phone(row.to_number)))).first()
     if found is None:
         return _Recipient(row.to_number, None, tenant)
-    return _Recipient(found.reply_to or row.to_number, found.last_inbound_at, tenant)
+    return _Recipient(found.reply_to or row.to_number, found.last_inbound_at, tenant, found.id)
 
 
 async def _sender_number(m: Messaging, row: OutboundMessage) -> str:
@@ -189,28 +280,27 @@ async def _sender_number(m: Messaging, row: OutboundMessage) -> str:
 
 async def outgoing_for(m: Messaging, row: OutboundMessage) -> Outgoing:
     """The wire form of a row: session text, or template SID + variables outside the window."""
-    return (await _outgoing(m, row))[0]
-
-
-async def _outgoing(m: Messaging, row: OutboundMessage) -> tuple[Outgoing, uuid.UUID | None]:
-    """:func:`outgoing_for`, and the tenant of the recipient's conversation on the sending number."""
     from_ = await _sender_number(m, row)
-    recipient = await _recipient(m, row, from_)
+    return _wire(m, row, from_, await _recipient(m, row, from_))
+
+
+def _wire(m: Messaging, row: OutboundMessage, from_: str, recipient: _Recipient) -> Outgoing:
+    """:func:`outgoing_for` once the look-ups are done. Raises TemplateError."""
     to, last_inbound_at = recipient.address, recipient.last_inbound_at
     callback = status_callback(m.config.status_callback_url, row)
     if row.template_name is None:
-        return Outgoing(str(row.id), to, from_, row.body or "", status_callback=callback), recipient.tenant
+        return Outgoing(str(row.id), to, from_, row.body or "", status_callback=callback)
     # A sign-in link exists only on the wire: the row names its token row (resolvers/magic_links.py).
     variables = wire_variables(row.template_variables or {}, secret=m.config.resolver.jwt_secret,
                                public_url=m.config.public_url, organization_id=row.organization_id)
     rendered = render(row.template_name, variables, now=m.now())
     if inside_session_window(last_inbound_at, m.now()):
-        return Outgoing(str(row.id), to, from_, rendered.body, status_callback=callback), recipient.tenant
+        return Outgoing(str(row.id), to, from_, rendered.body, status_callback=callback)
     sid = m.config.content_sids.get(row.template_name)
     if sid is None and not _is_development(m):
         raise TemplateError(f"no hay Content SID configurado para {row.template_name} (PARLO_TWILIO_CONTENT_SIDS)")
     return Outgoing(str(row.id), to, from_, rendered.body, content_sid=sid or f"dev:{row.template_name}",
-                    content_variables=rendered.content_variables, status_callback=callback), recipient.tenant
+                    content_variables=rendered.content_variables, status_callback=callback)
 
 
 def _is_development(m: Messaging) -> bool:
@@ -219,65 +309,137 @@ def _is_development(m: Messaging) -> bool:
     return isinstance(m.sender, LogSender)
 
 
-async def _record_sent(m: Messaging, row: OutboundMessage, outgoing: Outgoing, sent: Sent,
-                       tenant: uuid.UUID | None) -> None:
-    """The SID and ``queued`` on the row, the message in the conversation's history; and when
-    the sender's answer already says more (the log sender's ``sent``), that status too, in the
-    same transaction: what :func:`messaging.status.record_provider_status` would then apply."""
+_SENDER_NUMBER = select(Organization.whatsapp_number).where(Organization.id == bindparam("org"))
+_TENANTS_OF = select(WhatsAppNumber.number, WhatsAppNumber.organization_id).where(
+    WhatsAppNumber.number.in_(bindparam("numbers", expanding=True)))
+_CONVERSATIONS_OF = select(Conversation.organization_id, Conversation.business_number, Conversation.phone_number,
+                           Conversation.reply_to, Conversation.last_inbound_at, Conversation.id).where(
+    Conversation.organization_id.in_(bindparam("tenants", expanding=True)),
+    Conversation.business_number.in_(bindparam("businesses", expanding=True)),
+    Conversation.phone_number.in_(bindparam("phones", expanding=True)))
+
+
+async def _recipients(m: Messaging, rows: list[OutboundMessage]) -> dict[uuid.UUID, tuple[str, _Recipient]]:
+    """:func:`_sender_number` and :func:`_recipient` of a whole batch, in one read: a statement per
+    salon without a sender number on its rows, one for the routing of every sending number (a
+    reference table), and one per salon and sending number for the conversations."""
+    central = m.config.central_number
+    async with m.db.session() as session:
+        numbers: dict[uuid.UUID, str | None] = {}
+        for org in {row.organization_id for row in rows if not row.from_number and row.organization_id is not None}:
+            numbers[org] = await session.scalar(_SENDER_NUMBER, {"org": org})
+        senders = {row.id: row.from_number or whatsapp_address(numbers.get(row.organization_id) or central)
+                   for row in rows}
+        business = {address: _phone(address) for address in set(senders.values())}
+        asked = sorted({number for number in business.values() if number != central})
+        routed = dict((await session.execute(_TENANTS_OF, {"numbers": asked})).all()) if asked else {}
+        tenant_of = {number: (None if number == central else routed.get(number)) for number in business.values()}
+        wanted: dict[uuid.UUID | None, tuple[set[str], set[str]]] = {}
+        for row in rows:
+            number = business[senders[row.id]]
+            numbers_, phones = wanted.setdefault(tenant_of[number], (set(), set()))
+            numbers_.add(number)
+            phones.add(_phone(row.to_number))
+        found: dict[tuple[uuid.UUID | None, str, str], tuple] = {}
+        for group in await tenant_groups(m.db, wanted):
+            for tenant, number, phone, reply_to, last_inbound_at, conversation_id in (await session.execute(
+                    _CONVERSATIONS_OF, {"tenants": group,
+                                        "businesses": sorted(set().union(*(wanted[t][0] for t in group))),
+                                        "phones": sorted(set().union(*(wanted[t][1] for t in group)))})).all():
+                found[tenant, number, phone] = (reply_to, last_inbound_at, conversation_id)
+    out: dict[uuid.UUID, tuple[str, _Recipient]] = {}
+    for row in rows:
+        number = business[senders[row.id]]
+        tenant = tenant_of[number]
+        conversation = found.get((tenant, number, _phone(row.to_number)))
+        if conversation is None:
+            recipient = _Recipient(row.to_number, None, tenant)
+        else:
+            recipient = _Recipient(conversation[0] or row.to_number, conversation[1], tenant, conversation[2])
+        out[row.id] = (senders[row.id], recipient)
+    return out
+
+
+@dataclass(slots=True)
+class _Done:
+    """A row Twilio took, waiting to be recorded."""
+
+    row: OutboundMessage
+    outgoing: Outgoing
+    sent: Sent
+    recipient: _Recipient
+
+
+_FRESH = (select(OutboundMessage.id, OutboundMessage.status, OutboundMessage.provider_message_id,
+                 OutboundMessage.sent_at, OutboundMessage.delivered_at, OutboundMessage.body)
+          .where(OutboundMessage.organization_id.in_(bindparam("tenants", expanding=True)),
+                 OutboundMessage.id.in_(bindparam("rows", expanding=True)))
+          .with_for_update())
+_TABLE = OutboundMessage.__table__
+#: Core on the table, executed with one parameter set per row (asyncpg's executemany).
+_RECORD = (update(_TABLE)
+           .where(_TABLE.c.organization_id == bindparam("r_tenant", type_=_TABLE.c.organization_id.type),
+                  _TABLE.c.id == bindparam("r_id"))
+           .values(provider_message_id=bindparam("r_sid"), status=bindparam("r_status"),
+                   delivered_at=bindparam("r_delivered_at"), sent_at=bindparam("r_sent_at"),
+                   last_error=None, updated_at=bindparam("r_now"), body=bindparam("r_body")))
+
+
+async def _record_sent(m: Messaging, done: list[_Done]) -> None:
+    """Record a salon's sent rows in one transaction: the SID and ``queued`` on each row, the
+    message in the conversation's history; and when the sender's answer already says more (the
+    log sender's ``sent``), that status too: what :func:`messaging.status.record_provider_status`
+    would then apply. ``done`` is one of :func:`tenant_groups` (one salon on Citus)."""
     now = m.now()
-    told = TWILIO_STATUSES.get(sent.status.lower())
     async with m.db.transaction(write=True) as session:
-        fresh = (await session.execute(
-            select(OutboundMessage.status, OutboundMessage.provider_message_id, OutboundMessage.sent_at,
-                   OutboundMessage.delivered_at, OutboundMessage.body).where(_this(row)))).first()
-        if fresh is None:
-            return
-        sid = fresh.provider_message_id or sent.provider_message_id
-        status = DeliveryStatus.QUEUED if fresh.status in (DeliveryStatus.SENDING, DeliveryStatus.PENDING) \
-            else fresh.status
-        delivered_at = fresh.delivered_at
-        if told is not None and sid == sent.provider_message_id and moves_forward(status, told):
-            status = told
-            if told is DeliveryStatus.DELIVERED or (told is DeliveryStatus.READ and delivered_at is None):
-                delivered_at = now
-        # Core, naming the salon: the ORM locates a row that may belong to no salon by id alone.
-        await session.execute(
-            update(OutboundMessage).where(_this(row))
-            .values(provider_message_id=sid, status=status, delivered_at=delivered_at, sent_at=fresh.sent_at or now,
-                    last_error=None, updated_at=now,
-                    # what the customer read (no sign-in token), for the history
-                    body=fresh.body if fresh.body is not None else redacted(outgoing.body))
-            .execution_options(synchronize_session=False))
-        if row.kind != "reply" or row.conversation_id is None:
-            await _into_history(m, session, row, outgoing, sent, now, tenant)
+        fresh = {found.id: found for found in (await session.execute(
+            _FRESH, {"tenants": list({d.row.organization_id for d in done}),
+                     "rows": [d.row.id for d in done]})).all()}
+        changes = []
+        for d in done:
+            row = fresh.get(d.row.id)
+            if row is None:
+                continue
+            told = TWILIO_STATUSES.get(d.sent.status.lower())
+            sid = row.provider_message_id or d.sent.provider_message_id
+            status = DeliveryStatus.QUEUED if row.status in (DeliveryStatus.SENDING, DeliveryStatus.PENDING) \
+                else row.status
+            delivered_at = row.delivered_at
+            if told is not None and sid == d.sent.provider_message_id and moves_forward(status, told):
+                status = told
+                if told is DeliveryStatus.DELIVERED or (told is DeliveryStatus.READ and delivered_at is None):
+                    delivered_at = now
+            changes.append({"r_tenant": d.row.organization_id, "r_id": d.row.id, "r_sid": sid, "r_status": status,
+                            "r_delivered_at": delivered_at, "r_sent_at": row.sent_at or now, "r_now": now,
+                            # what the customer read (no sign-in token), for the history
+                            "r_body": row.body if row.body is not None else redacted(d.outgoing.body)})
+        if changes:
+            await session.execute(_RECORD, changes)
+        for d in done:
+            if d.row.id in fresh and (d.row.kind != "reply" or d.row.conversation_id is None) \
+                    and d.recipient.conversation_id is not None:
+                await _into_history(session, d, now)
 
 
-async def _into_history(m: Messaging, session, row: OutboundMessage, outgoing: Outgoing, sent: Sent,
-                        now: datetime, tenant: uuid.UUID | None) -> None:
+async def _into_history(session, d: _Done, now: datetime) -> None:
     """A notification becomes part of the conversation, so an engine reading the history knows
     what a "sí" answers (a reminder, a waitlist offer, a proposed move). Replies are already there.
-    ``tenant``: of the sending number, as :func:`_recipient` found it."""
-    business_number = phone_of(outgoing.from_)
-    conversation = await session.scalar(select(Conversation).where(
-        Conversation.organization_id == tenant, Conversation.business_number == business_number,
-        Conversation.phone_number == phone_of(outgoing.to)))
-    if conversation is None:
-        return
+    The conversation is the one on the sending number, as :func:`_recipients` found it."""
+    tenant = d.recipient.tenant
     # Its place in the conversation's order, the conversation row locked first like every writer's
     # (messaging.inbound.next_sequences); a known message leaves a gap, never a clash.
-    sequence, _ = await next_sequences(session, conversation.id, tenant, 1)
+    reserved = await next_sequences(session, d.recipient.conversation_id, tenant, 1, last_message_at=now)
+    if reserved is None:
+        return
     known = await session.scalar(select(Message.id).where(Message.organization_id == tenant,
-                                                          Message.provider_message_id == sent.provider_message_id))
+                                                          Message.provider_message_id == d.sent.provider_message_id))
     if known is not None:
         return
-    session.add(Message(conversation_id=conversation.id, organization_id=tenant,
-                        sequence=sequence, direction=MessageDirection.OUTBOUND, sender_type=SenderType.SYSTEM,
-                        content_type=ContentType.TEMPLATE if row.template_name else ContentType.TEXT,
-                        body=redacted(outgoing.body), provider_message_id=sent.provider_message_id, processed_at=now,
-                        created_at=now))
-    await session.execute(update(Conversation).where(Conversation.organization_id == tenant,
-                                                     Conversation.id == conversation.id)
-                          .values(last_message_at=now).execution_options(synchronize_session=False))
+    session.add(Message(conversation_id=d.recipient.conversation_id, organization_id=tenant,
+                        sequence=reserved[0], direction=MessageDirection.OUTBOUND, sender_type=SenderType.SYSTEM,
+                        content_type=ContentType.TEMPLATE if d.row.template_name else ContentType.TEXT,
+                        body=redacted(d.outgoing.body), provider_message_id=d.sent.provider_message_id,
+                        processed_at=now, created_at=now))
 
 
 async def _record_failure(m: Messaging, row: OutboundMessage, error: str, *, permanent: bool,
@@ -318,50 +480,82 @@ async def _release(m: Messaging, rows: list[OutboundMessage], until: datetime | 
             )
 
 
+#: Messages on their way to Twilio at once, per batch (each person's still one after another).
+SENDS_AT_ONCE = 16
+
+
 async def send_claimed(m: Messaging, rows: list[OutboundMessage], report: DeliveryReport) -> None:
-    held_back: dict[str, datetime | None] = {}
-    released: list[tuple[OutboundMessage, datetime | None]] = []
+    """Send claimed rows and record them. Each person's rows go one after another, in order (a
+    failure holds the rest back until its retry); different people's go side by side. The
+    look-ups are made once for the batch, and each salon's rows are recorded in one transaction."""
+    looked_up = await _recipients(m, rows)
+    chains: dict[tuple[uuid.UUID | None, str], list[OutboundMessage]] = {}
     for row in rows:
-        if row.to_number in held_back:
-            released.append((row, held_back[row.to_number]))
-            continue
-        try:
-            outgoing, tenant = await _outgoing(m, row)
-        except TemplateError as exc:
-            await _record_failure(m, row, str(exc), permanent=True, report=report)
-            continue
-        try:
-            sent = await m.sender.send(outgoing)
-        except SendFailed as exc:
-            retry_at = await _record_failure(m, row, exc.detail, permanent=exc.permanent, report=report)
-            if retry_at is not None:
-                held_back[row.to_number] = retry_at  # this person's later messages wait behind it
-            continue
-        await _record_sent(m, row, outgoing, sent, tenant)
+        chains.setdefault((row.organization_id, row.to_number), []).append(row)
+    done: list[_Done] = []
+    released: list[tuple[OutboundMessage, datetime | None]] = []
+    room = asyncio.Semaphore(SENDS_AT_ONCE)
+
+    async def send_chain(chain: list[OutboundMessage]) -> None:
+        for i, row in enumerate(chain):
+            from_, recipient = looked_up[row.id]
+            try:
+                outgoing = _wire(m, row, from_, recipient)
+            except TemplateError as exc:
+                await _record_failure(m, row, str(exc), permanent=True, report=report)
+                continue
+            try:
+                async with room:
+                    sent = await m.sender.send(outgoing)
+            except SendFailed as exc:
+                retry_at = await _record_failure(m, row, exc.detail, permanent=exc.permanent, report=report)
+                if retry_at is not None:  # this person's later messages wait behind it
+                    released.extend((later, retry_at) for later in chain[i + 1:])
+                    return
+                continue
+            done.append(_Done(row, outgoing, sent, recipient))
+
+    if len(chains) == 1:
+        await send_chain(rows)
+    else:
+        await asyncio.gather(*(send_chain(chain) for chain in chains.values()))
+    by_tenant: dict[uuid.UUID | None, list[_Done]] = {}
+    for d in done:
+        by_tenant.setdefault(d.row.organization_id, []).append(d)
+    for group in await tenant_groups(m.db, by_tenant):
+        await _record_sent(m, [d for tenant in group for d in by_tenant[tenant]])
+    for d in done:
         report.sent += 1
-        report.sent_ids.append(row.id)
-    for row, until in released:
-        await _release(m, [row], until)
+        report.sent_ids.append(d.row.id)
+    if released:
+        async with m.db.transaction(write=True) as session:
+            for row, until in released:
+                await session.execute(
+                    update(OutboundMessage).where(_this(row), OutboundMessage.status == DeliveryStatus.SENDING)
+                    .values(status=DeliveryStatus.PENDING, attempts=OutboundMessage.attempts - 1,
+                            next_attempt_at=until or row.next_attempt_at, updated_at=m.now())
+                    .execution_options(synchronize_session=False))
 
 
 async def deliver_due(m: Messaging, *, only_to: tuple[str, ...] | None = None) -> DeliveryReport:
     """Send everything due now; returns what happened. Safe to run in many workers at once.
 
-    One sweep across every salon finds the due rows (again only while it comes back full).
-    Sending a row can make the next row to the same person due; that row is in the same
-    salon, so each salon that had rows is then swept alone (one shard) until nothing is left
-    there. Rows another salon writes meanwhile wait for the next tick, which their write asks for.
+    One sweep across every salon finds the due rows (again only while it comes back full); a
+    person's due rows are taken together and sent in order. Then the salons that had rows are
+    looked at again (one shard each on Citus, one statement elsewhere) until nothing is left
+    there: that finds a person's next row that waited behind one this worker was sending. Rows
+    other salons write meanwhile wait for the next tick, which their write asks for. Each
+    round's claim, look-ups and records are a statement per salon on Citus, one elsewhere.
     """
     report = DeliveryReport()
     tenants: dict[uuid.UUID | None, None] = {}
-    rows, full = await _claim(m, limit=None, only_to=only_to, tenant=ANY_TENANT)
+    rows, full = await _claim(m, limit=None, only_to=only_to, tenants=ANY_TENANT)
     while rows:
         tenants.update(dict.fromkeys(row.organization_id for row in rows))
         await send_claimed(m, rows, report)  # every row ends sent, failed, or pending later: the loops end
-        rows, full = await _claim(m, limit=None, only_to=only_to, tenant=ANY_TENANT) if full else ([], False)
-    for tenant in tenants:
-        while rows := await claim_due(m, only_to=only_to, tenant=tenant):
-            await send_claimed(m, rows, report)
+        rows, full = await _claim(m, limit=None, only_to=only_to, tenants=ANY_TENANT) if full else ([], False)
+    while tenants and (rows := (await _claim(m, limit=None, only_to=only_to, tenants=list(tenants)))[0]):
+        await send_claimed(m, rows, report)
     if report.next_retry_at is not None:
         await m.queue.outbox_waiting(at=report.next_retry_at)
     return report

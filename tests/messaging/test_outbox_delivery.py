@@ -108,11 +108,11 @@ async def test_a_worker_killed_between_claim_and_send_still_delivers_once(db, cl
     m = wire(db, clock, twilio=fake_twilio)
     await queue_rows(db, clock(), shop.org.id, 2)
     claimed = await claim_due(m)  # ...and the worker dies here
-    # one row per person at a time; the other waits behind it, and other workers leave both alone
-    assert [r.body for r in claimed] == ["mensaje 0"] and (await deliver_due(m)).sent == 0
+    # a person's due rows are taken together, to be sent in order; other workers leave both alone
+    assert [r.body for r in claimed] == ["mensaje 0", "mensaje 1"] and (await deliver_due(m)).sent == 0
     clock.advance(m.config.delivery.lease + timedelta(seconds=1))
     m.queue.paused = True  # this test plays the next worker itself
-    assert await recover_abandoned(m) == 1
+    assert await recover_abandoned(m) == 2
     assert (await deliver_due(m)).sent == 2
     assert [msg.body for msg in fake_twilio.messages] == ["mensaje 0", "mensaje 1"]
 
@@ -330,12 +330,12 @@ async def test_a_delivered_notification_joins_the_conversation_history(db, clock
     assert history.provider_message_id == fake_twilio.sent_to("whatsapp:+525512345678")[0].sid
 
 
-#: Delivering one notification: the due rows, the claim (the row read back by the same UPDATE),
-#: the sending number's tenant, the recipient's conversation (address and 24-hour window),
-#: then recording it: the row, the conversation for the history, the row's UPDATE; and the
-#: next look for due rows, which finds none. Twilio's immediate answer ("sent" from the log
-#: sender) is recorded in that same transaction, not in a second one.
-DELIVERY_STATEMENTS = 8
+#: Delivering one notification, or a batch of them across salons (but on Citus): the due rows,
+#: the claim (the rows read back by the same UPDATE), the sending numbers' tenants, the
+#: recipients' conversations (address and 24-hour window), then recording them: the rows, their
+#: UPDATE (one executemany); and the salons' next look for due rows, which finds none. Twilio's
+#: immediate answer ("sent" from the log sender) is recorded in that same transaction.
+DELIVERY_STATEMENTS = 7
 
 
 async def test_delivering_one_notification_costs_a_fixed_handful_of_statements(db, clock):
@@ -358,4 +358,89 @@ async def test_delivering_one_notification_costs_a_fixed_handful_of_statements(d
         event.remove(db.engine.sync_engine, "before_cursor_execute", seen)
     [row] = await outbox(db)
     assert row.status is DeliveryStatus.SENT and row.provider_message_id.startswith("DEV")
+    assert len(sent) <= DELIVERY_STATEMENTS, "\n".join(sent)
+
+
+async def test_a_persons_rows_due_together_go_in_order_in_one_batch(db, clock, fake_twilio):
+    """A person's due rows are claimed together and sent one after another, oldest first,
+    while other people's rows go alongside; a failure holds that person's later rows back."""
+    shop = await salon(db, clock())
+    m = wire(db, clock, twilio=fake_twilio)
+    await queue_rows(db, clock(), shop.org.id, 3, to="+525512345678", body="a")
+    await queue_rows(db, clock(), shop.org.id, 3, to="+525598765432", body="b")
+    claimed = await claim_due(m)
+    assert len(claimed) == 6 and (await deliver_due(wire(db, clock, twilio=fake_twilio))).sent == 0
+    await _reset_claims(db)
+    fake_twilio.fail_next(500)  # the first send of the batch: one person's first row
+    report = await deliver_due(m)
+    assert report.sent == 3 and report.retrying == 1
+    # one person's three went out; nothing after the other's failed first row did
+    assert len({msg.to for msg in fake_twilio.messages}) == 1 and len(fake_twilio.messages) == 3
+    clock.advance(timedelta(minutes=1))
+    assert (await deliver_due(m)).sent == 3
+    sent_order = {to: [msg.sid for msg in fake_twilio.sent_to(to)] for to in {m_.to for m_ in fake_twilio.messages}}
+    rows = await outbox(db)
+    for to, sids in sent_order.items():
+        assert sids == [r.provider_message_id for r in rows if r.to_number == to]  # sent in the rows' order
+
+
+async def _reset_claims(db) -> None:
+    from sqlalchemy import update
+
+    from storage import OutboundMessage
+
+    async with db.transaction(write=True) as session:
+        await session.execute(update(OutboundMessage).values(status=DeliveryStatus.PENDING, attempts=0)
+                              .execution_options(synchronize_session=False))
+
+
+async def test_a_row_whose_earlier_row_another_worker_took_meanwhile_waits_for_it(db, clock, fake_twilio,
+                                                                                  monkeypatch):
+    import messaging.delivery as delivery
+
+    shop = await salon(db, clock())
+    a, b = wire(db, clock, twilio=fake_twilio), wire(db, clock, twilio=fake_twilio)
+    await queue_rows(db, clock(), shop.org.id, 2)
+    real = delivery.tenant_groups
+    taken = []
+
+    async def meanwhile(db_, tenants):  # between a's look-up and a's claim, b takes the first row
+        monkeypatch.setattr(delivery, "tenant_groups", real)
+        taken.extend(await claim_due(b, limit=1))
+        return await real(db_, tenants)
+
+    monkeypatch.setattr(delivery, "tenant_groups", meanwhile)
+    assert await claim_due(a) == []
+    assert [r.body for r in taken] == ["mensaje 0"]
+    assert [(r.status, r.attempts) for r in await outbox(db)] == [(DeliveryStatus.SENDING, 1),
+                                                                  (DeliveryStatus.PENDING, 0)]
+    await delivery.send_claimed(b, taken, delivery.DeliveryReport())
+    assert (await deliver_due(a)).sent == 1
+    assert [msg.body for msg in fake_twilio.messages] == ["mensaje 0", "mensaje 1"]
+
+
+async def test_a_batch_across_salons_costs_the_same_handful_of_statements(db, clock, citus):
+    """Not a statement per row, nor per salon (but on Citus, where each names one salon)."""
+    from sqlalchemy import event
+
+    if citus:
+        pytest.skip("on Citus each statement names one salon: test_single_shard.py counts those")
+    shops = [await salon(db, clock(), number=f"+5255876543{i:02d}", owner_phone=f"+5255123450{i:02d}",
+                         name=f"Salón {i}") for i in range(5)]
+    m = wire(db, clock)
+    for i, shop in enumerate(shops):
+        for person in range(4):
+            await queue_rows(db, clock(), shop.org.id, 2, to=f"+5255{i:02d}0000{person:02d}", kind="notification",
+                             from_number=shop.number)
+    sent: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        if statement.lstrip().split(None, 1)[0].upper() in ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH"):
+            sent.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        assert (await deliver_due(m)).sent == 40
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", seen)
     assert len(sent) <= DELIVERY_STATEMENTS, "\n".join(sent)
