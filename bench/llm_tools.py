@@ -13,9 +13,16 @@ that answers a canned completion at once (parsing included): the client-side CPU
 
 - **before** — definitions built per round, ``tools=``;
 - **cached, tools=** — the cached definitions, still through ``tools=``;
-- **now** — the cached definitions in ``extra_body`` (what ``LLMEngine`` does).
+- **extra_body** — the cached definitions in ``extra_body`` through ``chat.completions.create``
+  (the engine until the third session: the library still walks every *message* against its
+  TypedDicts and builds pydantic models of the answer);
+- **now** — what ``LLMEngine._complete`` does: the body serialised with orjson (the
+  definitions spliced in, serialised once per process), the client's low-level ``post``, the
+  answer read from the bytes.
 
-    .venv/bin/python bench/llm_tools.py [--rounds 200] [--blocks 9] [--sender owner|customer]
+The conversation sent has a system prompt and ``--history`` earlier messages, as a real turn.
+
+    .venv/bin/python bench/llm_tools.py [--rounds 200] [--blocks 9] [--sender owner|customer] [--history 16]
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import httpx2  # noqa: E402
 
 from messaging.conversation.build import openai_client  # noqa: E402
+from messaging.conversation.llm import LLMEngine  # noqa: E402
 from messaging.conversation.tools import Audience, offer_for, registry  # noqa: E402
 from messaging.conversation.tools.registry import audience_of  # noqa: E402
 from resolvers.context import Actor, Context, ResolverConfig  # noqa: E402
@@ -64,6 +72,7 @@ async def main() -> None:
     parser.add_argument("--rounds", type=int, default=200, help="rounds per block")
     parser.add_argument("--blocks", type=int, default=9, help="A/B blocks, interleaved")
     parser.add_argument("--sender", choices=("owner", "customer"), default="owner")
+    parser.add_argument("--history", type=int, default=16, help="earlier messages in the conversation")
     args = parser.parse_args()
     org = uuid.uuid4()
     actor = Actor.staff(organization_id=org, staff_id=uuid.uuid4(), level=PermissionLevel.OWNER) \
@@ -73,13 +82,20 @@ async def main() -> None:
     client = openai_client("sk-bench", "http://fake-openai.test/v1", http_client=httpx2.AsyncClient(
         transport=httpx2.MockTransport(lambda request: httpx2.Response(
             200, content=ANSWER, headers={"content-type": "application/json"}))))
-    messages = [{"role": "system", "content": "Eres Parlo. " * 200}, {"role": "user", "content": "¿qué tengo hoy?"}]
+    engine = LLMEngine(client, "gpt-4.1")
+    history = [{"role": ("user", "assistant")[i % 2], "content": f"Mensaje {i}: ¿tienes lugar mañana a las 5?"}
+               for i in range(args.history)]
+    messages = [{"role": "system", "content": "Eres Parlo. " * 200}, *history,
+                {"role": "user", "content": "¿qué tengo hoy?"}]
     assert before(ctx, route) == now_(ctx, route)
     print(f"{args.sender} gets {len(now_(ctx, route))} tools, {len(json.dumps(now_(ctx, route)))} bytes of JSON")
 
     async def rounds(variant: str) -> float:
         started = time.process_time()
         for _ in range(args.rounds):
+            if variant == "now":
+                await engine._complete(messages, offer_for(ctx, route))
+                continue
             if variant == "before":
                 extra = {"tools": before(ctx, route)}
             elif variant == "cached, tools=":
@@ -90,12 +106,12 @@ async def main() -> None:
                                                  parallel_tool_calls=False, **extra)
         return (time.process_time() - started) * 1e6 / args.rounds  # µs per round
 
-    variants = ("before", "cached, tools=", "now")
+    variants = ("before", "cached, tools=", "extra_body", "now")
     for variant in variants:
         await rounds(variant)  # warm-up
     spent: dict[str, list[float]] = {v: [] for v in variants}
     for block in range(args.blocks):
-        for variant in variants[block % 3:] + variants[:block % 3]:  # rotate the order
+        for variant in variants[block % len(variants):] + variants[:block % len(variants)]:  # rotate the order
             spent[variant].append(await rounds(variant))
     base = statistics.median(spent["before"])
     for variant in variants:

@@ -25,6 +25,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from sqlalchemy import select
 
 from messaging.engine import Reply, Turn
@@ -93,10 +94,11 @@ class _Stored:
 class LLMEngine:
     """One turn of the model with the sender's tools.
 
-    The tool definitions go in ``extra_body``: they are built once per process
-    (:func:`.tools.offer_for`) and are plain JSON already, while ``tools=`` makes the
-    ``openai`` library walk every schema against its TypedDicts on every request (~2 ms of CPU
-    per round for an owner's 28 tools; ``bench/llm_tools.py``).
+    ``client`` is an ``openai.AsyncOpenAI``; requests go through its ``post`` with a body
+    serialised here (:meth:`_complete`). The tool definitions are built and serialised once
+    per process (:func:`.tools.offer_for`): through ``tools=`` the library walked every schema
+    against its TypedDicts on every request (~2 ms of CPU per round for an owner's 28 tools),
+    and through ``create`` it did the same with every message (``bench/llm_tools.py``).
     """
 
     def __init__(self, client: Any, model: str, *, max_iterations: int = 6, request_timeout: float = 20.0,
@@ -132,19 +134,14 @@ class LLMEngine:
         for _ in range(self.max_iterations):
             ledger.model_since = asyncio.get_running_loop().time()
             try:
-                response = await self.client.chat.completions.create(
-                    model=self.model, messages=messages, max_tokens=self.max_tokens, temperature=self.temperature,
-                    timeout=self.request_timeout,
-                    **({"tool_choice": "auto", "parallel_tool_calls": False, "extra_body": {"tools": offer.openai}}
-                       if offer.tools else {}))
+                message = await self._complete(messages, offer)
             except Exception as exc:  # noqa: BLE001 - any API failure means: fall back
                 ledger.model_since = None
                 raise LLMUnavailable(f"{type(exc).__name__}: {exc}", writes) from exc
             ledger.model_since = None  # (left set when the deadline cancels the request)
-            if not response.choices:
+            if message is None:
                 raise LLMUnavailable("no choices", writes)
-            message = response.choices[0].message
-            calls = list(message.tool_calls or [])
+            calls = message.calls
             if not calls:
                 text = (message.content or "").strip()
                 if not text:
@@ -157,13 +154,12 @@ class LLMEngine:
                 await _save_memory(ctx.db, turn, memory, now)
                 return [text]
             messages.append({"role": "assistant", "content": message.content or None, "tool_calls": [
-                {"id": c.id, "type": "function", "function": {"name": c.function.name,
-                                                              "arguments": c.function.arguments or "{}"}}
+                {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
                 for c in calls]})
             wrote = False
             for call in calls:
                 sequence += 1
-                tool = by_name.get(call.function.name)
+                tool = by_name.get(call.name)
                 result = await self._run(tc, tool, call, route_kind, sequence, memory, wrote)
                 if tool is not None and result.ok:
                     ledger.succeeded.append((tool.name, _arguments(call)))
@@ -173,11 +169,27 @@ class LLMEngine:
                 messages.append({"role": "tool", "tool_call_id": call.id, "content": result.for_model()})
         raise LLMUnavailable("too many tool rounds", writes, outage=False)
 
-    async def _run(self, tc: ToolContext, tool: Tool | None, call, route_kind: str, sequence: int,
+    async def _complete(self, messages: list[dict[str, Any]], offer) -> _Answer | None:
+        """One chat completion: the body serialised here (orjson, the tool definitions spliced in
+        as serialised once per process) and sent with the client's low-level ``post``, the
+        answer read from the bytes. ``chat.completions.create`` walks every message against
+        the library's TypedDicts and builds pydantic models of the answer: ~3-4 ms of CPU a
+        round that buys nothing here (``bench/llm_tools.py``). Retries, timeouts, headers and
+        API errors stay the client's.
+        """
+        body: dict[str, Any] = {"model": self.model, "messages": messages, "max_tokens": self.max_tokens,
+                                "temperature": self.temperature}
+        if offer.tools:
+            body.update(tools=orjson.Fragment(offer.openai_json), tool_choice="auto", parallel_tool_calls=False)
+        raw = await self.client.post("/chat/completions", cast_to=bytes, content=orjson.dumps(body),
+                                     options={"timeout": self.request_timeout})
+        return _answer(orjson.loads(raw))
+
+    async def _run(self, tc: ToolContext, tool: Tool | None, call: _Call, route_kind: str, sequence: int,
                    memory: _Memory, wrote: bool) -> ToolResult:
-        name = call.function.name
+        name = call.name
         try:
-            args = json.loads(call.function.arguments or "{}")
+            args = json.loads(call.arguments)
             if not isinstance(args, dict):
                 raise ValueError("arguments must be an object")
         except ValueError:
@@ -212,9 +224,37 @@ class LLMEngine:
         return prompts.staff_prompt(profile, member, now)
 
 
-def _arguments(call) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """A tool call the model asked for (``arguments``: the JSON text it wrote, ``{}`` when none)."""
+
+    id: str
+    name: str
+    arguments: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    content: str | None
+    calls: list[_Call]
+
+
+def _answer(data: Any) -> _Answer | None:
+    """The first choice's message of a chat completion; None without one. Anything malformed
+    raises (ValueError, KeyError, TypeError…): the turn then falls back like on an API error."""
+    choices = data.get("choices") if isinstance(data, dict) else None
+    if not choices:
+        return None
+    message = choices[0]["message"]
+    calls = [_Call(str(c["id"]), str(c["function"]["name"]), c["function"].get("arguments") or "{}")
+             for c in message.get("tool_calls") or ()]
+    content = message.get("content")
+    return _Answer(content if isinstance(content, str) else None, calls)
+
+
+def _arguments(call: _Call) -> dict[str, Any]:
     try:
-        args = json.loads(call.function.arguments or "{}")
+        args = json.loads(call.arguments)
     except ValueError:
         return {}
     return args if isinstance(args, dict) else {}

@@ -264,6 +264,35 @@ async def test_an_api_error_is_answered_by_the_rule_engine(llm_app, fake, db, cl
             "¡Claro! ¿Para qué día te gustaría agendar tu corte de cabello?"
 
 
+async def test_a_malformed_answer_is_answered_by_the_rule_engine(llm_app, fake, db, clock):
+    """The engine reads OpenAI's answer itself (no pydantic models): a choice without a message is
+    an unusable answer, never a crash."""
+    shop = await don_carlos(db, clock())
+    fake.then(lambda request: (200, {"id": "chatcmpl-x", "object": "chat.completion", "choices": [{"index": 0}]}))
+    async with llm_app() as http:
+        chat = Chat(http, db, "+5215511112222", shop.number)
+        assert await chat.say("Quiero una cita para un corte") == \
+            "¡Claro! ¿Para qué día te gustaría agendar tu corte de cabello?"
+
+
+async def test_the_request_body_is_the_chat_completion_openai_expects(llm_app, fake, db, clock):
+    """The body is serialised by the engine, not by ``chat.completions.create``: the same fields,
+    the tool definitions as the registry builds them."""
+    from messaging.conversation.tools import registry
+
+    shop = await don_carlos(db, clock())
+    fake.then(text("¡Hola! ¿En qué te ayudo?"))
+    async with llm_app() as http:
+        chat = Chat(http, db, "+5215511112222", shop.number)
+        assert await chat.say("hola") == "¡Hola! ¿En qué te ayudo?"
+    body = fake.requests[0]
+    assert body["model"] == "gpt-4.1" and body["tool_choice"] == "auto" and body["parallel_tool_calls"] is False
+    assert isinstance(body["max_tokens"], int) and isinstance(body["temperature"], float)
+    assert [m["role"] for m in body["messages"]] == ["system", "user"] and body["messages"][1]["content"] == "hola"
+    check = next(t for t in body["tools"] if t["function"]["name"] == "check_availability")
+    assert check == registry()["check_availability"].openai_schema()
+
+
 async def test_a_slow_api_times_out_into_the_rule_engine(llm_app, fake, db, clock):
     shop = await don_carlos(db, clock())
     fake.then(slow(3, text("demasiado tarde")))

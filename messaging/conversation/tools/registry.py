@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import orjson
+
 from resolvers.context import Actor, ActorKind, Context
 from resolvers.permissions import Permission, allows, check
 from storage import FunctionTrace, PermissionLevel, TraceType
@@ -240,6 +242,8 @@ class Offer:
     by_name: dict[str, Tool]
     #: ``tools=`` of a chat completion: shared by every turn, never to be mutated.
     openai: list[dict[str, Any]]
+    #: The same, serialised once: the engine splices it into each request body (``orjson.Fragment``).
+    openai_json: bytes = b"[]"
 
 
 @lru_cache(maxsize=64)
@@ -249,7 +253,8 @@ def _offer(audience: Audience | None, kind: ActorKind, level: PermissionLevel | 
     actor = Actor(kind=kind, permission_level=level)  # what allows() reads: the kind and the level
     tools = tuple(t for t in registry().values() if audience in t.audiences
                   and (t.permission is None or audience is not Audience.STAFF or allows(actor, t.permission)))
-    return Offer(tools, {t.name: t for t in tools}, [t.openai_schema() for t in tools])
+    definitions = [t.openai_schema() for t in tools]
+    return Offer(tools, {t.name: t for t in tools}, definitions, orjson.dumps(definitions))
 
 
 def offer_for(ctx: Context, route_kind: str) -> Offer:
