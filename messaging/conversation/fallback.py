@@ -21,7 +21,7 @@ from messaging.engine import ConversationEngine, Reply, Turn
 from messaging.routing import RouteKind
 from wording import format_date
 
-from .llm import LLMEngine, LLMUnavailable, TurnLedger
+from .llm import LLMEngine, LLMUnavailable, TurnLedger, keep
 from .rules.base import at_hhmm, hhmm, local
 from .tools import ToolResult
 from .tools.results import Appointments, Blocked, WaitlistAnswered
@@ -107,6 +107,10 @@ class FallbackEngine:
         finally:
             if permit is not None:
                 {"ok": permit.succeeded, "failed": permit.failed}.get(verdict, permit.release)()
+        try:  # what the tools did before the answer was lost is traced all the same
+            await keep(turn, ledger.traces)
+        except Exception:  # noqa: BLE001 - a trace never breaks a turn
+            log.exception("could not store the LLM's tool traces of message %s", turn.message_id)
         if ledger.writes:
             return [Reply(_done(name, result)) for name, result in ledger.writes[-1:]] + \
                 [Reply("¿Te ayudo con algo más?")]

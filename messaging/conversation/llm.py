@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +34,7 @@ from storage import FlowSession, Message, MessageDirection
 
 from . import prompts
 from .profile import customer_of_route, load_customer, profile_of_route
+from .rules.base import Flow, StoredFlow, insert_traces, write_flow
 from .rules.memory import encode, read
 from .tools import Tool, ToolContext, ToolResult, call_tool, offer_for
 from .truth import check_reply, done_tools
@@ -72,6 +72,9 @@ class TurnLedger:
     #: cut by its deadline blames OpenAI only if OpenAI had it (:mod:`.fallback`), not when
     #: our own work (a busy loop, the database) ate the time.
     model_since: float | None = None
+    #: The tools' traces (FunctionTrace rows) not stored yet: they go with the turn's write
+    #: (:meth:`LLMEngine.keep`), or with the fallback's when the model's answer is not used.
+    traces: list = field(default_factory=list)
 
 
 @dataclass
@@ -79,6 +82,19 @@ class _Memory:
     """Times check_availability returned in this conversation (the only ones that may be booked)."""
 
     available: set[str] = field(default_factory=set)
+    #: What routing saw of the flow row (None: it was read here, and is written through the ORM).
+    stored: StoredFlow | None = None
+    #: The times the row holds now; None: the row is not the LLM's (none, or a rule flow's).
+    kept: frozenset[str] | None = None
+
+    @property
+    def changed(self) -> bool:
+        """Must the row be written? Yes when it holds other times, or is a rule flow's (the
+        model took the conversation over: the rule flow ends); not when nothing is to be kept
+        and there is no row."""
+        if self.kept is None:
+            return bool(self.available) or (self.stored is None or self.stored.exists)
+        return self.kept != self.available
 
 
 MEMORY_VERSION = 1
@@ -120,14 +136,15 @@ class LLMEngine:
         profile = await profile_of_route(ctx.db, route)  # no statement when routing read the catalog's version
         if profile is None and route.kind is not RouteKind.BUSINESS_ONBOARDING:
             return []
-        tc = ToolContext(ctx, profile, turn.conversation_id, route.phone, profile.whatsapp_number if profile else None)
+        ledger = ledger if ledger is not None else TurnLedger()
+        tc = ToolContext(ctx, profile, turn.conversation_id, route.phone, profile.whatsapp_number if profile else None,
+                         traces=ledger.traces)
         route_kind = route.kind.value
         offer = offer_for(ctx, route_kind)
         system = await self._system_prompt(turn, tc, profile, now)
         messages: list[dict[str, Any]] = [{"role": "system", "content": system},
                                           *await _history(ctx.db, turn), {"role": "user", "content": turn.text}]
-        memory = await _load_memory(ctx.db, turn.conversation_id)
-        ledger = ledger if ledger is not None else TurnLedger()
+        memory = await _load_memory(ctx.db, turn, profile)
         writes = ledger.writes
         by_name = offer.by_name
         sequence = 0
@@ -151,7 +168,7 @@ class LLMEngine:
                     log.warning("LLM reply not sent on message %s (%s): %r", turn.message_id, untrue.reason,
                                 text[:200])
                     raise LLMUnavailable(f"reply not sent: {untrue.reason}", writes, outage=False)
-                await _save_memory(ctx.db, turn, memory, now)
+                await keep(turn, ledger.traces, memory, now)
                 return [text]
             messages.append({"role": "assistant", "content": message.content or None, "tool_calls": [
                 {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
@@ -270,25 +287,68 @@ async def _history(db, turn: Turn) -> list[dict[str, Any]]:
             for m in reversed(rows) if m.body]
 
 
-async def _load_memory(db, conversation_id: uuid.UUID) -> _Memory:
-    async with reading(db) as session:
-        row = await session.scalar(select(FlowSession).where(FlowSession.conversation_id == conversation_id))
-    if row is None or row.flow_type != MEMORY_FLOW:
-        return _Memory()
-    # an older row is read as it is; an unreadable one is forgotten (times are offered again), never a crash
-    stored = read(_Stored, row.collected_data, MEMORY_VERSION, upgrade=dict, what="LLM") or _Stored()
-    return _Memory(set(stored.available))
-
-
-async def _save_memory(db, turn: Turn, memory: _Memory, now) -> None:
+async def _load_memory(db, turn: Turn, profile) -> _Memory:
+    """The offered times, from the flow row routing read with the route (no statement), or read."""
     route = turn.route
-    async with db.transaction(write=True) as session:
+    if route.flow_known and profile is not None and route.organization_id == profile.organization_id:
+        return _remembered(route.flow, StoredFlow(route.organization_id, route.flow is not None))
+    async with reading(db) as session:
         row = await session.scalar(select(FlowSession).where(FlowSession.conversation_id == turn.conversation_id))
-        if row is None:
-            row = FlowSession(conversation_id=turn.conversation_id, organization_id=route.organization_id,
-                              customer_id=route.customer_id, staff_id=route.staff_id, created_at=now,
-                              flow_type=MEMORY_FLOW, state="talking")
-            session.add(row)
-        row.flow_type, row.state = MEMORY_FLOW, "talking"
-        row.collected_data = {"version": MEMORY_VERSION, **encode(_Stored(sorted(memory.available)[-200:]))}
-        row.last_message_at, row.updated_at = now, now
+    return _remembered(row, None)
+
+
+def _remembered(row, stored: StoredFlow | None) -> _Memory:
+    if row is None or row.flow_type != MEMORY_FLOW:
+        return _Memory(stored=stored)
+    # an older row is read as it is; an unreadable one is forgotten (times are offered again), never a crash
+    data = read(_Stored, row.collected_data, MEMORY_VERSION, upgrade=dict, what="LLM") or _Stored()
+    return _Memory(set(data.available), stored=stored, kept=frozenset(data.available))
+
+
+async def keep(turn: Turn, traces: list, memory: _Memory | None = None, now=None) -> None:
+    """The turn's tool traces and (when it changed) the offered-times memory, written in the
+    transaction that records the replies (``turn.writes``): nothing of their own to commit.
+    Without ``turn.writes`` (an engine used on its own) in one transaction of their own.
+
+    The memory row is written only when it says something new: a conversation the model keeps
+    talking in without offering times sends no flow statement. ``memory=None``: traces only (a
+    turn whose answer is not used: the fallback calls this).
+    """
+    pending = list(traces)
+    traces.clear()
+    route = turn.route
+    flow = None
+    if memory is not None and memory.changed:
+        flow = Flow(MEMORY_FLOW, "talking", {"version": MEMORY_VERSION,
+                                              **encode(_Stored(sorted(memory.available)[-200:]))})
+    if not pending and flow is None:
+        return
+    stored = memory.stored if memory is not None else None
+
+    async def write(session) -> None:
+        await insert_traces(session, pending)
+        if flow is not None and stored is not None:
+            await write_flow(session, turn.conversation_id, flow, stored, customer_id=route.customer_id,
+                             staff_id=route.staff_id, now=now)
+        elif flow is not None:
+            await _save_memory(session, turn, flow.data, now)
+
+    if turn.writes is not None:
+        turn.writes.append(write)
+        return
+    async with turn.context.db.transaction(write=True) as session:
+        await write(session)
+
+
+async def _save_memory(session, turn: Turn, data: dict[str, Any], now) -> None:
+    """The memory row through the ORM, for a turn routing did not read the flow with."""
+    route = turn.route
+    row = await session.scalar(select(FlowSession).where(FlowSession.conversation_id == turn.conversation_id))
+    if row is None:
+        row = FlowSession(conversation_id=turn.conversation_id, organization_id=route.organization_id,
+                          customer_id=route.customer_id, staff_id=route.staff_id, created_at=now,
+                          flow_type=MEMORY_FLOW, state="talking")
+        session.add(row)
+    row.flow_type, row.state = MEMORY_FLOW, "talking"
+    row.collected_data = data
+    row.last_message_at, row.updated_at = now, now

@@ -1,0 +1,85 @@
+"""What an LLM turn sends to the database besides the turn's plumbing (issue 21 §1).
+
+The offered-times memory comes with the route's statement (no flow read of its own); the
+tools' traces and the memory are written in the transaction that records the replies (no
+transaction of their own), the memory only when it says something new; a turn whose answer
+is not used still leaves its traces.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from messaging.conversation.build import build_engine
+from storage import FlowSession, FunctionTrace
+from tests.conversation.fake_openai import BASE_URL, FakeOpenAI, call, fail, text
+from tests.conversation.kit import don_carlos
+from tests.messaging.test_turn_statements import _quiet, _turn
+from tests.messaging.whatsapp_kit import FRIDAY
+
+SENDER = "+5215511114444"
+
+
+def _engine(fake: FakeOpenAI):
+    return build_engine("sk-test", BASE_URL, "gpt-4.1", http_client=fake.http_client(), max_retries=0)
+
+
+async def _count(db, model) -> int:
+    async with db.session() as s:
+        return await s.scalar(select(func.count()).select_from(model))
+
+
+def _flow(sent: list[str]) -> list[str]:
+    """Statements of the engine's own on flow_sessions (routing's joined read is not one)."""
+    return [s for s in sent if s.startswith(("SELECT flow_sessions", "INSERT INTO flow_sessions", "UPDATE flow_sessions"))]
+
+
+def _after_record(sent: list[str], table: str) -> bool:
+    """Are the table's writes made after the turn's record began (its conversation UPDATE)?"""
+    record = next(i for i, s in enumerate(sent) if s.startswith("UPDATE conversations"))
+    writes = [i for i, s in enumerate(sent) if s.startswith(("INSERT", "UPDATE")) and f" {table} " in f" {s} "]
+    return bool(writes) and min(writes) > record
+
+
+async def test_a_talking_turn_reads_no_flow_and_writes_its_trace_with_the_replies(db):
+    shop = await don_carlos(db, FRIDAY - timedelta(days=30))
+    fake = FakeOpenAI().then(text("¡Hola! ¿En qué te ayudo?"), text("¡Claro! ¿Qué día te gustaría?"))
+    m = _quiet(db, _engine(fake))
+    await _turn(db, m, shop, SENDER, "hola")
+    sent = await _turn(db, m, shop, SENDER, "quiero un corte")
+    assert not _flow(sent), "\n".join(sent)  # nothing offered: no memory to keep, none read
+    assert _after_record(sent, "function_traces"), "\n".join(sent)  # get_customer_appointments, for the prompt
+    assert await _count(db, FunctionTrace) == 2
+
+
+async def test_offered_times_are_kept_with_the_replies_and_read_back_with_the_route(db):
+    shop = await don_carlos(db, FRIDAY - timedelta(days=30))
+    corte = str(shop.services["corte"].id)
+    fake = FakeOpenAI().then(
+        call("check_availability", {"service_id": corte, "date_from": "2026-01-17"}),
+        text("Mañana tengo a las 4:00 PM."),
+        call("book_appointment", {"service_id": corte, "start_time": "2026-01-17T16:00"}),
+        text("Listo ✓ Quedó tu cita mañana a las 4:00 PM."))
+    m = _quiet(db, _engine(fake))
+    sent = await _turn(db, m, shop, SENDER, "un corte mañana")
+    assert _after_record(sent, "flow_sessions") and _after_record(sent, "function_traces"), "\n".join(sent)
+    async with db.session() as s:
+        flow = await s.scalar(select(FlowSession))
+    assert flow.flow_type == "llm" and "2026-01-17T16:00" in flow.collected_data["available"]
+    sent = await _turn(db, m, shop, SENDER, "a las 4")  # the memory came with the route: the booking is allowed
+    assert not _flow(sent), "\n".join(sent)  # read with the route; the booking offered nothing new
+    assert "Ese horario no salió" not in str(fake.requests[-1]["messages"][-1])
+    assert fake.requests[-1]["messages"][-1]["role"] == "tool"
+
+
+async def test_a_turn_the_model_failed_still_stores_its_traces(db):
+    shop = await don_carlos(db, FRIDAY - timedelta(days=30))
+    fake = FakeOpenAI().then(fail(500))
+    m = _quiet(db, _engine(fake))
+    sent = await _turn(db, m, shop, SENDER, "hola")
+    assert _after_record(sent, "function_traces"), "\n".join(sent)
+    async with db.session() as s:
+        names = (await s.scalars(select(FunctionTrace.function_name))).all()
+    assert "get_customer_appointments" in names
