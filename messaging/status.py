@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from storage import Database, DeliveryStatus, OutboundMessage
 from storage.base import NO_ORGANIZATION
@@ -74,6 +74,8 @@ async def record_provider_status(db: Database, *, provider_message_id: str, stat
     columns = (OutboundMessage.id, OutboundMessage.organization_id, OutboundMessage.provider_message_id,
                OutboundMessage.status, OutboundMessage.sent_at, OutboundMessage.delivered_at)
     async with db.transaction(write=True) as session:
+        if known and await _forward_by_sid(session, provider_message_id, new, now, organization_id, error):
+            return True
         by_sid = select(*columns).where(OutboundMessage.provider_message_id == provider_message_id)
         row = (await session.execute(by_sid.where(OutboundMessage.organization_id == organization_id) if known
                                      else by_sid.prefix_with(ALL_SALONS))).first()
@@ -102,3 +104,29 @@ async def record_provider_status(db: Database, *, provider_message_id: str, stat
                                           OutboundMessage.id == row.id)
             .values(updated_at=now, **values).execution_options(synchronize_session=False))
         return True
+
+
+#: For each new status, the statuses a row may move to it from (:func:`moves_forward`).
+_MOVES_FROM: dict[DeliveryStatus, list[DeliveryStatus]] = {
+    new: [current for current in DeliveryStatus if moves_forward(current, new)] for new in set(TWILIO_STATUSES.values())
+}
+
+
+async def _forward_by_sid(session, sid: str, new: DeliveryStatus, now: datetime,
+                          organization_id: uuid.UUID | None, error: str | None) -> bool:
+    """The common callback in one statement: a row of this salon already knows its SID, and the
+    status moves it forward. Whether a row changed; if not, the look-up below sorts out why
+    (another salon's SID, a row still waiting for its SID, a late or repeated callback)."""
+    values: dict = {"status": new, "updated_at": now}
+    if new is DeliveryStatus.DELIVERED:
+        values["delivered_at"] = now
+    elif new is DeliveryStatus.READ:
+        values["delivered_at"] = func.coalesce(OutboundMessage.delivered_at, now)
+    elif new is DeliveryStatus.FAILED and error:
+        values["last_error"] = error
+    result = await session.execute(
+        update(OutboundMessage).where(OutboundMessage.organization_id == organization_id,
+                                      OutboundMessage.provider_message_id == sid,
+                                      OutboundMessage.status.in_(_MOVES_FROM[new]))
+        .values(**values).execution_options(synchronize_session=False))
+    return result.rowcount > 0

@@ -126,3 +126,38 @@ async def test_the_message_keeps_its_place_in_the_conversation(whatsapp, db, clo
     assert [(m.sequence, m.body) for m in messages] == [(1, "uno"), (2, "dos"), (3, "tres")]
     async with db.session() as session:
         assert await session.scalar(select(func.count()).select_from(Message).where(Message.processed_at.is_(None))) == 3
+
+
+async def test_a_status_callback_that_moves_a_message_forward_is_one_statement(whatsapp, db, clock, fake_twilio):
+    """Twilio calls back two or three times per message (sent, delivered, read): the usual one,
+    for a row that knows its SID, is a single UPDATE; a late or repeated one is looked at."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    shop = await salon(db, clock())
+    await post_signed(whatsapp, "/webhooks/twilio", twilio_form(sender="+525512345678", to=shop.number))
+    await whatsapp.messaging.queue.drain()
+    [row] = await outbox(db)
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        if statement.lstrip().split(None, 1)[0].upper() in ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH"):
+            statements.append(statement)
+
+    async def callback(status: str) -> list[str]:
+        statements.clear()
+        form = {"MessageSid": row.provider_message_id, "MessageStatus": status, "AccountSid": "AC",
+                "To": row.to_number, "From": f"whatsapp:{shop.number}"}
+        event.listen(Engine, "before_cursor_execute", seen)
+        try:
+            assert (await post_signed(whatsapp, f"/webhooks/twilio/status?outbox={row.id}&tenant={row.organization_id}",
+                                      form)).status_code == 204
+        finally:
+            event.remove(Engine, "before_cursor_execute", seen)
+        return list(statements)
+
+    assert len(await callback("delivered")) == 1
+    late = await callback("sent")
+    assert len(late) == 2  # tried, then looked at: nothing moves back
+    [row] = await outbox(db)
+    assert row.status is DeliveryStatus.DELIVERED and row.delivered_at is not None
