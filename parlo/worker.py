@@ -69,6 +69,10 @@ class WorkerOptions:
     periodic: bool = True
     #: Outbox delivery runs at once on the loop.
     delivery_runs: int = 2
+    #: Seconds a delivery run waits after a ring before it looks for due rows, so the rings of
+    #: a busy moment share one batch (a round's statements are the same for 1 row or 50): under
+    #: load a row each ~3 ms would otherwise be a round each. WhatsApp does not notice 25 ms.
+    delivery_gather: float = 0.025
     shutdown_timeout: float = 30.0
     heartbeat_every: float = HEARTBEAT_INTERVAL
     #: Listen to the Redis doorbell (a process of its own) or poll the database (no Redis, apart
@@ -211,7 +215,12 @@ class ConversationWorker:
                               config=messaging_config(settings), numbers=make_numbers(settings),
                               voice=make_voice(settings))
         self.consumer = ConversationConsumer(messaging, concurrency=options.concurrency)
-        self.outbox = OutboxRunner(lambda: deliver_due(messaging), parallel=options.delivery_runs)
+        async def deliver() -> None:
+            if options.delivery_gather > 0:
+                await asyncio.sleep(options.delivery_gather)
+            await deliver_due(messaging)
+
+        self.outbox = OutboxRunner(deliver, parallel=options.delivery_runs)
         self.queue = messaging.queue = LocalWorkQueue(self.consumer, self.outbox, loop, self.clock)
         self.messaging = messaging
 
