@@ -41,6 +41,7 @@ from parlo.components import Component, Services
 from parlo.graphiql_app import GraphiQL, graphiql_component
 from parlo.rate_limits import sign_in_limits
 from parlo.request_body import BodyTooLarge, kilobytes, read_body, replay
+from parlo.rings import CoalescedRing
 from parlo.whatsapp_app import outbox_notifier
 from resolvers import log_context
 from resolvers.actors import actor_from_token
@@ -84,7 +85,8 @@ class ParloGraphQL(GraphQL):
         self.services = services
         self.hide_suggestions = services.settings.is_production
         self.config = services.resolver_config()
-        self.notify_outbox = outbox_notifier(services)  # delivery starts right after a commit, not at the next sweep
+        # Delivery starts right after a commit, not at the next sweep; one ring in flight at a time (parlo.rings).
+        self.notify_outbox = CoalescedRing(outbox_notifier(services))
         self.sign_in_limits = sign_in_limits(services.settings, services.db, services.clock)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

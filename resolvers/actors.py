@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, select
 from resolvers.auth import InvalidToken, read_token
 from resolvers.context import Actor, ActorKind, Context
 from resolvers.errors import NotAuthenticated, Problem, Suspended
-from resolvers.reads import read_session
+from resolvers.reads import read_connection
 from storage import Database, Organization, OrganizationStatus, Staff
 
 SESSION_EXPIRED = NotAuthenticated("Tu sesión expiró o no es válida. Vuelve a entrar con tu liga de WhatsApp.")
@@ -42,8 +42,8 @@ async def actor_from_token(db: Database, token: str, *, secret: str, now: dateti
         return SESSION_EXPIRED
     if claims.kind == "admin":
         return Actor.admin()
-    async with read_session(db) as session:
-        row = (await session.execute(
+    async with read_connection(db) as connection:
+        row = (await connection.execute(
             _STAFF_STANDING, {"staff_id": claims.staff_id, "organization_id": claims.organization_id})).first()
     if row is None:
         return SESSION_EXPIRED

@@ -348,7 +348,8 @@ async def _write_and_count(session: AsyncSession, organization: Organization, no
                 n = len(shape)
                 shape.append((table, tuple(row)))
                 params.update({f"w{n}_{column}": value for column, value in row.items()})
-    used = (await session.scalar(_written_and_counted(statement, tuple(shape)), params) or 0) + 1
+    connection = await session.connection()  # Core: the statement returns one number, no ORM rows
+    used = (await connection.scalar(_written_and_counted(statement, tuple(shape)), params) or 0) + 1
     return plan_usage(organization, now, free_limit, used)
 
 
@@ -382,7 +383,8 @@ async def _customer_as_told(session: AsyncSession, customer: Customer | None, or
         values = {"id": new_id(), "organization_id": org_id, "phone_number": phone, "name": name,
                   "name_verified_at": now if name else None, "accepts_moves": False, "profile_data": {},
                   "created_at": now, "updated_at": now}
-        if await session.scalar(_NEW_CUSTOMER[dialect], values) is None:  # someone else created it a moment ago
+        connection = await session.connection()  # Core: a Core INSERT, its id back
+        if await connection.scalar(_NEW_CUSTOMER[dialect], values) is None:  # someone else created it a moment ago
             return await session.scalar(_CUSTOMER_BY_PHONE, params)
         return Customer(**values)  # as inserted (transient: read, never changed, in this transaction)
     if name and name != customer.name:

@@ -238,7 +238,8 @@ async def load_occupancy(
     staff_kind, spot_kind = solver.ResourceKind.STAFF, solver.ResourceKind.SPOT
     make = solver.Occupancy
     occupancy: list[solver.Occupancy] = []
-    rows = await session.execute(query, params)
+    # Core, on the session's connection: columns only, nothing for the ORM to do but cost ~0.03 ms.
+    rows = await (await session.connection()).execute(query, params)
     if dialect == "sqlite":
         names: dict[uuid.UUID, str] = {}  # str(uuid) once per resource, not once per row
         for staff_id, spot_id, starts_at, ends_at in rows:
