@@ -42,6 +42,7 @@ from messaging.senders import SendFailed, classify
 from messaging.spanish.phones import format_phone
 from resolvers.outbox import enqueue
 from storage import Database, OnboardingKind, OnboardingSession, Organization, WhatsAppStatus
+from storage.queries import ALL_SALONS, organization_of_number
 
 log = logging.getLogger("parlo.whatsapp")
 
@@ -207,7 +208,7 @@ async def provision_finished_onboardings(db: Database, numbers: NumberProvider, 
     """
     async with db.session() as session:
         rows = (await session.execute(
-            select(Organization.id, OnboardingSession.phone_number)
+            select(Organization.id, OnboardingSession.phone_number).prefix_with(ALL_SALONS)  # the periodic sweep
             .join(OnboardingSession, OnboardingSession.organization_id == Organization.id)
             .where(OnboardingSession.kind == OnboardingKind.BUSINESS, OnboardingSession.state == "completed",
                    Organization.whatsapp_number.is_(None),
@@ -227,7 +228,7 @@ async def provision_finished_onboardings(db: Database, numbers: NumberProvider, 
 async def _free_development_number(db: Database, assignment: NumberAssignment) -> NumberAssignment:
     number = assignment.number
     async with db.session() as session:
-        while await session.scalar(select(Organization.id).where(Organization.whatsapp_number == number)):
+        while await organization_of_number(session, number) is not None:  # the routing table: one node
             number = f"+52559{(int(number[-7:]) + 1) % 10_000_000:07d}"
     return NumberAssignment(number, assignment.sender_id, assignment.status)
 
@@ -237,8 +238,8 @@ async def connect_number(db: Database, numbers: NumberProvider, *, organization_
     """Connect a number the owner already has: register it as a sender and keep its id."""
     async with db.session() as session:
         org = await session.get(Organization, organization_id)
-        taken = await session.scalar(select(Organization.id).where(Organization.whatsapp_number == number,
-                                                                   Organization.id != organization_id))
+        owner = await organization_of_number(session, number)  # the routing table: one node
+    taken = owner if owner not in (None, organization_id) else None
     if org is None:
         raise LookupError(f"no organization {organization_id}")
     if taken is not None:
@@ -250,7 +251,7 @@ async def connect_number(db: Database, numbers: NumberProvider, *, organization_
 async def sync_pending_senders(db: Database, numbers: NumberProvider, *, now: datetime) -> int:
     """Register numbers marked pending without a sender, and follow pending senders until online."""
     async with db.session() as session:
-        pending = (await session.scalars(select(Organization).where(
+        pending = (await session.scalars(select(Organization).prefix_with(ALL_SALONS).where(  # the periodic sweep
             Organization.whatsapp_status == WhatsAppStatus.PENDING, Organization.whatsapp_number.is_not(None)))).all()
     changed = 0
     for org in pending:

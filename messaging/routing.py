@@ -45,7 +45,7 @@ from storage import (
     Staff,
 )
 from storage.ids import new_id
-from storage.queries import organization_of_number
+from storage.queries import organization_of_number, salons_of_staff_phone
 
 
 class RouteKind(str, Enum):
@@ -196,18 +196,27 @@ def _business_route(row, phone: str, flow_known: bool = False) -> Route:
 
 
 async def _route_central(session: AsyncSession, phone: str) -> Route:
+    """Each look-up on one node (Citus): an unfinished business onboarding belongs to no salon
+    yet (a finished one moved to the salon it created); staff are found by phone in the
+    ``staff_phones`` reference table, then on each salon's own shard."""
     onboarding = await session.scalar(
-        select(OnboardingSession).where(OnboardingSession.kind == OnboardingKind.BUSINESS,
+        select(OnboardingSession).where(OnboardingSession.organization_id == None,  # noqa: E711 (no salon yet)
+                                        OnboardingSession.kind == OnboardingKind.BUSINESS,
                                         OnboardingSession.phone_number == phone)
     )
     if onboarding is not None and onboarding.state not in _FINISHED_ONBOARDING:
         return Route(RouteKind.BUSINESS_ONBOARDING, phone, organization_id=onboarding.organization_id)
-    rows = (await session.execute(
-        select(Staff, Organization).join(Organization, Staff.organization_id == Organization.id)
-        .where(Staff.phone_number == phone, Staff.is_active.is_(True),
-               Organization.status != OrganizationStatus.CHURNED)
-        .order_by(Organization.name)
-    )).all()
+    rows = []
+    for organization_id, staff_id in await salons_of_staff_phone(session, phone):
+        found = (await session.execute(
+            select(Staff, Organization).join(Organization, Staff.organization_id == Organization.id)
+            .where(Organization.id == organization_id, Staff.organization_id == organization_id,
+                   Staff.id == staff_id, Staff.phone_number == phone, Staff.is_active.is_(True),
+                   Organization.status != OrganizationStatus.CHURNED)
+        )).first()
+        if found is not None:
+            rows.append(found)
+    rows.sort(key=lambda row: row[1].name)
     if not rows:
         return Route(RouteKind.BUSINESS_ONBOARDING, phone)
     if len(rows) > 1:

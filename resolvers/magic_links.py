@@ -36,7 +36,7 @@ from resolvers.errors import NotAuthenticated, PermissionDenied, Problem, Suspen
 from resolvers.phones import InvalidPhone, display_phone, normalise_phone
 from resolvers.sign_in_limits import ADMIN_LOGIN, REQUEST_MAGIC_LINK, VERIFY_MAGIC_LINK
 from storage import AuthToken, Organization, OrganizationStatus, Staff, TokenType
-from storage.queries import ALL_SALONS
+from storage.queries import salons_of_staff_phone
 
 MAGIC_LINK_TTL = timedelta(minutes=15)
 #: Links sent to one person per 15 minutes; more requests get the same answer and no message,
@@ -166,14 +166,18 @@ async def request_magic_link(ctx: Context, phone: str) -> MagicLinkRequested | V
         return invalid
     now = ctx.now()
     async with ctx.db.transaction(write=True) as session:
-        # Who has this phone, in every salon: the one look-up of signing in that cannot name the
-        # salon (rare, and counted above per phone and per address).
-        rows = (await session.execute(
-            select(Staff, Organization).prefix_with(ALL_SALONS)
-            .join(Organization, Organization.id == Staff.organization_id)
-            .where(Staff.phone_number == e164, Staff.is_active.is_(True),
-                   Organization.status.in_((OrganizationStatus.ACTIVE, OrganizationStatus.ONBOARDING)))
-        )).all()
+        # Who has this phone: the salons from the look-up table (one node), then each salon's
+        # own shard for the person and the salon (usually one salon).
+        rows = []
+        for organization_id, staff_id in await salons_of_staff_phone(session, e164):
+            found = (await session.execute(
+                select(Staff, Organization).join(Organization, Organization.id == Staff.organization_id)
+                .where(Organization.id == organization_id, Staff.organization_id == organization_id,
+                       Staff.id == staff_id, Staff.phone_number == e164, Staff.is_active.is_(True),
+                       Organization.status.in_((OrganizationStatus.ACTIVE, OrganizationStatus.ONBOARDING)))
+            )).first()
+            if found is not None:
+                rows.append(found)
         sent = 0
         for staff, organization in rows:
             recent = await session.scalar(select(func.count()).select_from(AuthToken).where(

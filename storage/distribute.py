@@ -3,9 +3,11 @@
 On a PostgreSQL database with the ``citus`` extension, ``parlo migrate`` (after Alembic)
 calls :func:`distribute`: ``organizations`` is distributed by its id, every tenant table by
 ``organization_id`` co-located with it (so a salon's rows, and joins between them, live on
-one shard), and the small global look-up tables become reference tables (a copy on every
-node). It is idempotent: tables already distributed are left alone, so it runs after every
-migration and picks up tables that later migrations add. It works on a populated database:
+one shard), the small global look-up tables become reference tables (a copy on every
+node), and the sign-in counters are distributed by their own key (:data:`KEYED_TABLES`). It
+is idempotent: tables already distributed are left alone (a table whose layout changed is
+moved to its new one), so it runs after every migration and picks up tables that later
+migrations add. It works on a populated database:
 Citus copies the rows into the shards, and the coordinator's local copy is then emptied.
 
 Tables that stay on the coordinator only: Alembic's bookkeeping.
@@ -22,9 +24,14 @@ from storage.base import Base
 
 log = logging.getLogger(__name__)
 
-#: Small global tables read before the organization is known: a copy on every node
-#: (routing from a WhatsApp number to its salon; sign-in rate-limit counters).
-REFERENCE_TABLES = ("whatsapp_numbers", "sign_in_counters")
+#: Small global tables read before the organization is known, and written rarely: a copy on
+#: every node (routing from a WhatsApp number to its salon; who has a staff phone).
+REFERENCE_TABLES = ("whatsapp_numbers", "staff_phones")
+#: Global tables written often and always by a key the writer knows: distributed by that key,
+#: in a co-location group of their own. ``sign_in_counters``: every sign-in attempt counts in
+#: it, and as a reference table each count was written on every node; by ``key`` (the `limits`
+#: key: action, window and a hash of the address or phone) each count goes to one node.
+KEYED_TABLES = {"sign_in_counters": "key"}
 #: The table every tenant table is co-located with, and its distribution column.
 ANCHOR, ANCHOR_COLUMN = "organizations", "id"
 TENANT_COLUMN = "organization_id"
@@ -39,12 +46,14 @@ def has_citus(connection: Connection) -> bool:
 def tenant_tables() -> list[str]:
     """Every model table that carries the tenant key, in foreign-key order."""
     return [t.name for t in Base.metadata.sorted_tables
-            if t.name != ANCHOR and t.name not in REFERENCE_TABLES and TENANT_COLUMN in t.c]
+            if t.name != ANCHOR and t.name not in REFERENCE_TABLES and t.name not in KEYED_TABLES
+            and TENANT_COLUMN in t.c]
 
 
-def _already(connection: Connection) -> set[str]:
-    rows = connection.execute(text("SELECT logicalrelid::regclass::text FROM pg_dist_partition"))
-    return {name.split(".")[-1].strip('"') for (name,) in rows}
+def _already(connection: Connection) -> dict[str, str]:
+    """Distributed tables → Citus' partition method ('h' hash, 'n' reference)."""
+    rows = connection.execute(text("SELECT logicalrelid::regclass::text, partmethod::text FROM pg_dist_partition"))
+    return {name.split(".")[-1].strip('"'): method for name, method in rows}
 
 
 def distribute(connection: Connection) -> list[str]:
@@ -53,7 +62,7 @@ def distribute(connection: Connection) -> list[str]:
         return []
     done = _already(connection)
     missing = [t for t in Base.metadata.tables if t not in done and t != ANCHOR
-               and t not in REFERENCE_TABLES and t not in tenant_tables()]
+               and t not in REFERENCE_TABLES and t not in KEYED_TABLES and t not in tenant_tables()]
     if missing:
         raise RuntimeError(f"tables with no tenant key and not declared reference tables: {missing}")
     now: list[str] = []
@@ -68,6 +77,12 @@ def distribute(connection: Connection) -> list[str]:
     for table in REFERENCE_TABLES:
         if table not in done:
             run("SELECT create_reference_table(:table)", table)
+    for table, column in KEYED_TABLES.items():
+        if done.get(table) == "n":  # a reference table before 0008's layout: back to one local table first
+            connection.execute(text("SELECT undistribute_table(:table)"), {"table": table})
+            del done[table]
+        if table not in done:
+            run(f"SELECT create_distributed_table(:table, '{column}', colocate_with => 'none')", table)
     if ANCHOR not in done:
         run(f"SELECT create_distributed_table(:table, '{ANCHOR_COLUMN}')", ANCHOR)
     for table in tenant_tables():

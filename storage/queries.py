@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.util import identity_key
 
 from storage.models.organization import WhatsAppNumber
+from storage.models.staff import StaffPhone
 
 T = TypeVar("T", bound=Any)
 
@@ -25,9 +26,17 @@ async def tenant_of_number(session: AsyncSession, business_number: str, central_
     return None if business_number == central_number else await organization_of_number(session, business_number)
 
 
+async def salons_of_staff_phone(session: AsyncSession, phone: str) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """``(organization_id, staff_id)`` of every salon where someone on staff has this phone
+    (active or not: ask the salon's own shard next), from the ``staff_phones`` reference table."""
+    rows = await session.execute(select(StaffPhone.organization_id, StaffPhone.staff_id)
+                                 .where(StaffPhone.phone_number == phone).order_by(StaffPhone.organization_id))
+    return [(organization_id, staff_id) for organization_id, staff_id in rows.all()]
+
+
 #: Marks a statement that reads across every salon on purpose: a periodic sweep (due outbox
-#: rows, abandoned sends) or a look-up that cannot know the salon yet (who has this phone, to
-#: send a sign-in link). On Citus these are the only statements that touch more than one
+#: rows, abandoned sends, ended sign-in windows) or an admin's look-up across salons. Who has
+#: a phone is not one: :func:`salons_of_staff_phone` answers it on one node. On Citus these are the only statements that touch more than one
 #: shard; tests/conversation/test_single_shard.py lets them through and nothing else.
 #: Put it in with ``select(...).prefix_with(ALL_SALONS)``.
 ALL_SALONS = "/* parlo:all-salons */"

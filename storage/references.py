@@ -8,10 +8,13 @@
 * ``whatsapp_numbers``, the routing reference table, follows ``Organization.whatsapp_number``:
   every flush that sets, changes or clears a number writes the route in the same transaction,
   and the route's primary key refuses a number another organization already has.
+* ``staff_phones``, the reference table that answers "who has this phone" (storage.queries),
+  follows ``Staff.phone_number``: a staff member added, given another phone or deleted, and a
+  salon deleted (its staff go by cascade), write the look-up in the same transaction.
 
-Both hooks see ORM writes (``session.add``/``delete``, attribute changes); a bulk Core
-``update(Organization)`` of the number, or a Core ``delete`` of a referenced row, must do the
-same by hand.
+These hooks see ORM writes (``session.add``/``delete``, attribute changes); a bulk Core
+``update(Organization)`` of the number, ``update(Staff)`` of a phone, or a Core ``delete`` of a
+referenced row or a staff member, must do the same by hand.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from storage.base import SET_NULL_ON_DELETE, Base
 from storage.ids import new_id
 from storage.models.conversations import Conversation
 from storage.models.organization import Organization, WhatsAppNumber
+from storage.models.staff import Staff, StaffPhone
 
 #: Columns that name a row of another table without a foreign key, cleared when it goes:
 #: (referenced table, referencing table, column).
@@ -53,6 +57,7 @@ _SET_NULL = _set_null_references()
 def _before_flush(session: Session, _flush_context, _instances) -> None:
     _clear_references(session)
     _route_numbers(session)
+    _staff_phones(session)
 
 
 def _clear_references(session: Session) -> None:
@@ -91,3 +96,47 @@ def _route_numbers(session: Session) -> None:
             connection.execute(delete(table).where(table.c.number.in_(removed), table.c.organization_id == obj.id))
         for number in added:
             connection.execute(insert(table).values(number=number, organization_id=obj.id))
+
+
+def _was(obj, name: str):
+    """An attribute's value as the database has it (before this flush's change), or None."""
+    history = attributes.get_history(obj, name)
+    old = [v for v in (*history.deleted, *history.unchanged) if v is not None]
+    return old[0] if old else None
+
+
+def _staff_phones(session: Session) -> None:
+    """Deletes first, then inserts: a phone that moves between two people in one flush works."""
+    table = StaffPhone.__table__
+    gone: list[tuple[str, object, object]] = []
+    came: list[tuple[str, object, object]] = []
+    salons_gone = [obj.id for obj in session.deleted if isinstance(obj, Organization) and obj.id is not None]
+    for obj in session.deleted:
+        if isinstance(obj, Staff) and obj.organization_id not in salons_gone:
+            gone.append((_was(obj, "phone_number"), _was(obj, "organization_id"), obj.id))
+    for obj in [*session.new, *session.dirty]:
+        if not isinstance(obj, Staff):
+            continue
+        if obj in session.new:
+            if obj.id is None:
+                obj.id = new_id()  # the look-up needs it before the INSERT gives it
+            came.append((obj.phone_number, obj.organization_id, obj.id))
+            continue
+        phone, salon = attributes.get_history(obj, "phone_number"), attributes.get_history(obj, "organization_id")
+        if not (phone.has_changes() or salon.has_changes()):
+            continue
+        gone.append((_was(obj, "phone_number"), _was(obj, "organization_id"), obj.id))
+        came.append((obj.phone_number, obj.organization_id, obj.id))
+    if not (salons_gone or gone or came):
+        return
+    connection = session.connection()
+    if salons_gone:
+        connection.execute(delete(table).where(table.c.organization_id.in_(salons_gone)))
+    for phone, salon, staff_id in gone:
+        where = [table.c.staff_id == staff_id] if phone is None or salon is None else \
+            [table.c.phone_number == phone, table.c.organization_id == salon, table.c.staff_id == staff_id]
+        connection.execute(delete(table).where(*where))
+    rows = [dict(phone_number=phone, organization_id=salon, staff_id=staff_id)
+            for phone, salon, staff_id in came if phone and salon is not None]
+    if rows:
+        connection.execute(insert(table), rows)

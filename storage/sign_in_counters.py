@@ -8,7 +8,8 @@ process of every deployment shares. This implements the fixed-window part of the
 interface (``incr``, ``get``, ``get_expiry``, ``clear``, ``reset``, ``check``) on the
 ``sign_in_counters`` table.
 
-``incr`` is one ``INSERT … ON CONFLICT DO UPDATE … RETURNING``: atomic on PostgreSQL, and
+``incr`` is one ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` by the counter's key (on Citus,
+the table is distributed by that key: one node per count): atomic on PostgreSQL, and
 inside a ``BEGIN IMMEDIATE`` write transaction on SQLite, so 200 attempts at once get
 exactly the allowed number through. :meth:`DatabaseCounters.incr_in_order` and
 :meth:`DatabaseCounters.give_back` do an attempt's windows in one transaction. Time is the injected clock (Redis counts with its own
@@ -28,6 +29,7 @@ from sqlalchemy.exc import DBAPIError
 
 from storage.database import Database
 from storage.models.sign_in import SignInCounter
+from storage.queries import ALL_SALONS
 
 #: Every this many hits, windows that ended are deleted (one indexed DELETE).
 SWEEP_EVERY = 200
@@ -91,10 +93,14 @@ class DatabaseCounters(Storage):
         if not keys:
             return
         floor = func.max if self._db.is_sqlite else func.greatest
+        now = self._now()
         async with self._db.transaction(write=True) as session:
             await self._no_flush_wait(session)
-            await session.execute(update(_table).where(_table.c.key.in_(list(keys)), _table.c.expires_at > self._now())
-                                  .values(count=floor(_table.c.count - amount, 0)))
+            # One statement per key, in one transaction: on Citus each names its own shard
+            # (``key IN (…)`` would ask every shard holding one of them).
+            for key in dict.fromkeys(keys):
+                await session.execute(update(_table).where(_table.c.key == key, _table.c.expires_at > now)
+                                      .values(count=floor(_table.c.count - amount, 0)))
 
     async def _no_flush_wait(self, session) -> None:
         if self._db.dialect == "postgresql":
@@ -129,6 +135,8 @@ class DatabaseCounters(Storage):
             await session.execute(delete(_table).where(_table.c.key == key))
 
     async def sweep(self) -> int:
-        """Delete the windows that have ended: a key seen once (one IP's visit) would stay forever."""
+        """Delete the windows that have ended: a key seen once (one IP's visit) would stay forever.
+        On Citus the one statement here that visits every shard (every 200th hit), marked as a sweep."""
         async with self._db.transaction(write=True) as session:
-            return (await session.execute(delete(_table).where(_table.c.expires_at <= self._now()))).rowcount
+            return (await session.execute(delete(_table).prefix_with(ALL_SALONS)
+                                          .where(_table.c.expires_at <= self._now()))).rowcount

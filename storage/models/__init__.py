@@ -37,7 +37,7 @@ from storage.models.enums import (
 from storage.models.organization import Location, Organization, WhatsAppNumber
 from storage.models.outbox import OutboundMessage
 from storage.models.sign_in import SignInCounter
-from storage.models.staff import Availability, Staff, staff_services
+from storage.models.staff import Availability, Staff, StaffPhone, staff_services
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -77,6 +77,7 @@ __all__ = [
     "SignInCounter",
     "Spot",
     "Staff",
+    "StaffPhone",
     "StaffRole",
     "TokenType",
     "TraceType",

@@ -2,8 +2,9 @@
 
 Global, not a tenant table: a counter is keyed by what an attacker varies (an IP address,
 a phone number typed on the sign-in page, "the admin"), none of which belongs to one
-organization. On Citus it is a reference table (distributed with the others), so every node
-can answer it. Rows are tiny and short-lived: :mod:`storage.sign_in_counters` resets an
+organization. On Citus it is distributed by ``key`` in a group of its own
+(storage.distribute.KEYED_TABLES): every count names its key, so it goes to one node, where a
+reference table would write it on every node. Rows are tiny and short-lived: :mod:`storage.sign_in_counters` resets an
 expired one on its next hit and sweeps old ones now and then.
 """
 

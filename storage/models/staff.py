@@ -60,6 +60,25 @@ class Staff(TenantMixin, TimestampsMixin, Base):
     )
 
 
+class StaffPhone(Base):
+    """Who has this phone: each salon where a staff member has it (a Citus reference table).
+
+    Signing in by phone and the central number (is this sender staff somewhere?) start from a
+    phone and no salon; ``staff`` is distributed by salon, so asking it by phone alone goes to
+    every shard. This small global table answers on any node, and the salon's own shard is
+    asked next. Kept in step with ``Staff`` (insert, phone or salon change, delete; the salon's
+    deletion) by :mod:`storage.references` on every ORM flush, in the same transaction. Every
+    staff member is here, active or not: the salon's shard decides who may sign in. No foreign
+    key: a reference table cannot point into a distributed one.
+    """
+
+    __tablename__ = "staff_phones"
+
+    phone_number: Mapped[str] = mapped_column(String(20), primary_key=True)
+    organization_id: Mapped[uuid.UUID] = mapped_column(primary_key=True, index=True)
+    staff_id: Mapped[uuid.UUID] = mapped_column()
+
+
 class Availability(TenantMixin, TimestampsMixin, Base):
     """When someone (or the whole location, ``staff_id`` NULL) can or cannot work.
 

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from storage import Appointment, Database, Message, Organization, WhatsAppNumber
-from storage.distribute import ANCHOR, REFERENCE_TABLES, tenant_tables
+from storage.distribute import ANCHOR, KEYED_TABLES, REFERENCE_TABLES, tenant_tables
 from storage.migrations import CitusMissing, distribute_tables, upgrade
 from tests.conftest import TEST_DATABASE_URL, _create_pg_database, _drop_pg_database
 from tests.storage.factories import appointment, salon
@@ -38,9 +38,12 @@ async def _partitions(db: Database) -> dict[str, tuple[str, int]]:
 async def test_every_tenant_table_is_distributed_by_organization_and_colocated(on_citus, shared_db):
     partitions = await _partitions(shared_db)
     hashed = {name for name, (method, _) in partitions.items() if method == "h"}
-    assert hashed == {ANCHOR, *tenant_tables()}
+    assert hashed == {ANCHOR, *tenant_tables(), *KEYED_TABLES}
     assert {name for name, (method, _) in partitions.items() if method == "n"} == set(REFERENCE_TABLES)
-    assert len({partitions[name][1] for name in hashed}) == 1  # one co-location group: joins stay on a node
+    tenants = hashed - set(KEYED_TABLES)
+    assert len({partitions[name][1] for name in tenants}) == 1  # one co-location group: joins stay on a node
+    # the sign-in counters go by their own key, in a group of their own
+    assert not {partitions[name][1] for name in KEYED_TABLES} & {partitions[name][1] for name in tenants}
 
 
 async def test_every_distributed_table_has_shards_on_both_workers(on_citus, shared_db):
@@ -52,7 +55,7 @@ async def test_every_distributed_table_has_shards_on_both_workers(on_citus, shar
             "JOIN pg_dist_placement p USING (shardid) JOIN pg_dist_partition d USING (logicalrelid) "
             "WHERE d.partmethod::text = 'h' GROUP BY 1"))).all())
     assert workers >= 2
-    assert spread == {name: workers for name in (ANCHOR, *tenant_tables())}
+    assert spread == {name: workers for name in (ANCHOR, *tenant_tables(), *KEYED_TABLES)}
 
 
 async def test_migrate_distributes_a_populated_database_and_keeps_its_rows(on_citus):
@@ -74,7 +77,7 @@ async def test_migrate_distributes_a_populated_database_and_keeps_its_rows(on_ci
 
         db = Database.connect(url)
         try:
-            assert set(await _partitions(db)) == {ANCHOR, *tenant_tables(), *REFERENCE_TABLES}
+            assert set(await _partitions(db)) == {ANCHOR, *tenant_tables(), *REFERENCE_TABLES, *KEYED_TABLES}
             async with db.session() as s:
                 assert await s.scalar(select(func.count()).select_from(Appointment)
                                       .where(Appointment.organization_id == org.id)) == 1
