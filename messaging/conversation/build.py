@@ -25,6 +25,7 @@ def build_engine(openai_api_key: str | None, openai_base_url: str | None = None,
     ``turn_deadline`` caps the LLM even for a turn without a budget of its own.
     """
     rules = RuleEngine()
+    warm_tools()
     if not openai_api_key:
         return rules
     llm = LLMEngine(openai_client(openai_api_key, openai_base_url, request_timeout=request_timeout,
@@ -32,6 +33,16 @@ def build_engine(openai_api_key: str | None, openai_base_url: str | None = None,
                     openai_model, max_iterations=max_iterations, request_timeout=request_timeout)
     return FallbackEngine(llm, rules, deadline=turn_deadline,
                           breaker=breaker if breaker is not None else CircuitBreaker(BreakerPolicy()))
+
+
+def warm_tools() -> None:
+    """Build what every tool call needs once per process, now rather than in the first turn:
+    the in-process GraphQL schema (importing and building it took ~1.5 s of CPU, during which a
+    worker's event loop, with up to 64 turns in flight, stood still) and the tool registry."""
+    from .tools import _schema, registry
+
+    _schema()
+    registry()
 
 
 def openai_client(api_key: str, base_url: str | None = None, *, request_timeout: float = 10.0, max_retries: int = 1,

@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from messaging.engine import Reply, Turn
 from messaging.routing import RouteKind
-from messaging.runtime import reading
+from messaging.runtime import read_connection, reading
 from storage import FlowSession, Message, MessageDirection
 
 from . import prompts
@@ -277,14 +277,28 @@ def _arguments(call: _Call) -> dict[str, Any]:
     return args if isinstance(args, dict) else {}
 
 
+def _history_statement(by_tenant: bool):
+    conditions = [Message.conversation_id == bindparam("conv"), Message.id != bindparam("message"),
+                  Message.processed_at.is_not(None)]
+    if by_tenant:
+        conditions.insert(0, Message.organization_id == bindparam("org"))
+    return (select(Message.direction, Message.body).where(*conditions)
+            .order_by(Message.sequence.desc(), Message.created_at.desc()).limit(HISTORY_MESSAGES))
+
+
+#: Built once (a Core statement, two columns): ORM entities of 16 messages cost more CPU than the read.
+#: With the tenant when routing knows the conversation is the routed salon's: one shard on Citus.
+_HISTORY = {True: _history_statement(True), False: _history_statement(False)}
+
+
 async def _history(db, turn: Turn) -> list[dict[str, Any]]:
-    async with reading(db) as session:  # one statement: no BEGIN/ROLLBACK around it
-        rows = (await session.scalars(
-            select(Message).where(Message.conversation_id == turn.conversation_id, Message.id != turn.message_id,
-                                  Message.processed_at.is_not(None))
-            .order_by(Message.sequence.desc(), Message.created_at.desc()).limit(HISTORY_MESSAGES))).all()
-    return [{"role": "user" if m.direction is MessageDirection.INBOUND else "assistant", "content": m.body}
-            for m in reversed(rows) if m.body]
+    route = turn.route
+    by_tenant = route.flow_known and route.organization_id is not None  # the conversation is the salon's
+    async with read_connection(db) as conn:  # one statement: no BEGIN/ROLLBACK around it
+        rows = (await conn.execute(_HISTORY[by_tenant], {"org": route.organization_id, "conv": turn.conversation_id,
+                                                        "message": turn.message_id})).all()
+    return [{"role": "user" if direction is MessageDirection.INBOUND else "assistant", "content": body}
+            for direction, body in reversed(rows) if body]
 
 
 async def _load_memory(db, turn: Turn, profile) -> _Memory:

@@ -52,6 +52,10 @@ async def test_a_talking_turn_reads_no_flow_and_writes_its_trace_with_the_replie
     assert not _flow(sent), "\n".join(sent)  # nothing offered: no memory to keep, none read
     assert _after_record(sent, "function_traces"), "\n".join(sent)  # get_customer_appointments, for the prompt
     assert await _count(db, FunctionTrace) == 2
+    # the history (read as two columns, by the salon's tenant) is the conversation so far, in order
+    assert [(m["role"], m["content"]) for m in fake.requests[-1]["messages"][1:]] == [
+        ("user", "hola"), ("assistant", "¡Hola! ¿En qué te ayudo?"), ("user", "quiero un corte")]
+    assert [s for s in sent if s.startswith("SELECT messages.direction, messages.body")][0].count("organization_id")
 
 
 async def test_offered_times_are_kept_with_the_replies_and_read_back_with_the_route(db):
@@ -83,3 +87,16 @@ async def test_a_turn_the_model_failed_still_stores_its_traces(db):
     async with db.session() as s:
         names = (await s.scalars(select(FunctionTrace.function_name))).all()
     assert "get_customer_appointments" in names
+
+
+def test_building_an_engine_builds_the_tools_schema_so_no_turn_pays_for_it():
+    """A worker builds its engine before it says it is ready: the first turn must not import
+    and build the GraphQL schema (seconds of CPU with the event loop standing still)."""
+    from messaging.conversation.tools import _schema
+
+    _schema.cache_clear()
+    build_engine(None)  # the rules alone use the same tools
+    assert _schema.cache_info().currsize == 1
+    _schema.cache_clear()
+    build_engine("sk-test", BASE_URL)
+    assert _schema.cache_info().currsize == 1
