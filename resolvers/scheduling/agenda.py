@@ -281,7 +281,10 @@ async def list_appointments(
         rows = (await session.scalars(
             select(Appointment).where(*page_conditions).order_by(Appointment.starts_at, Appointment.id).limit(first + 1)
         )).all()
-        total = await session.scalar(select(func.count()).select_from(Appointment).where(*conditions)) or 0
+        # The first page holds every match when it is not full: that is the total, without a count
+        # (the LLM's prompt lists a customer's few appointments on every turn).
+        total = len(rows) if after is None and len(rows) <= first else \
+            await session.scalar(select(func.count()).select_from(Appointment).where(*conditions)) or 0
     items = tuple(rows[:first])
     return AppointmentPage(items=items, end_cursor=encode_cursor(items[-1]) if items else None,
                            has_next_page=len(rows) > first, total_count=total)

@@ -73,7 +73,8 @@ async def test_reading_a_busy_day_costs_a_small_constant_number_of_statements(cl
         assert body["appointments"]["totalCount"] == 51 and len(body["appointments"]["nodes"]) == 50
     else:
         assert sum(len(s["entries"]) for s in body["schedule"]["staff"]) >= 50
-    assert many == few, f"{few} statements with 6 appointments, {many} with 50"
+    # the listing counts its matches only when its first page is full (6 fit in one page, 51 do not)
+    assert many == few + (query is APPOINTMENTS), f"{few} statements with 6 appointments, {many} with 50"
     assert many <= 20, many
 
 

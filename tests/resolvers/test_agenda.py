@@ -178,3 +178,38 @@ async def test_appointments_are_listed_a_page_at_a_time_with_filters(db, clock):
     assert isinstance(too_long, ValidationError) and "90 días" in too_long.message
     backwards = await list_appointments(ctx, start=local(17, 0), end=local(16, 0))
     assert isinstance(backwards, ValidationError) and "después del inicio" in backwards.message
+
+
+async def test_the_listing_s_total_is_exact_with_or_without_its_count(db, clock):
+    """A first page that is not full is every match (no count is run for it); a full page and a
+    page after a cursor still count."""
+    from sqlalchemy import event
+
+    salon = await make_salon(db, clock())
+    owner = context(db, clock, as_staff(salon, salon.ana))
+    async with db.transaction(write=True) as session:
+        for hour in (10, 11, 12):
+            start, end = local(17, hour), local(17, hour, 45)
+            session.add(Appointment(
+                id=new_id(), organization_id=salon.org.id, location_id=salon.location.id, customer_id=salon.lupe.id,
+                service_type_id=salon.corte.id, staff_id=salon.beto.id, spot_id=salon.sillon.id, starts_at=start,
+                ends_at=end, status=AppointmentStatus.CONFIRMED, source=AppointmentSource.MANUAL, price_cents=0,
+                created_at=clock(), updated_at=clock()))
+    counts: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        if "count(" in statement.lower():
+            counts.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        whole = await list_appointments(owner, start=local(17, 9), end=local(17, 19), first=5)
+        assert whole.total_count == 3 and len(whole.items) == 3 and not whole.has_next_page and not counts
+        exact = await list_appointments(owner, start=local(17, 9), end=local(17, 19), first=3)
+        assert exact.total_count == 3 and not exact.has_next_page and not counts
+        page = await list_appointments(owner, start=local(17, 9), end=local(17, 19), first=2)
+        assert page.total_count == 3 and page.has_next_page and len(counts) == 1
+        rest = await list_appointments(owner, start=local(17, 9), end=local(17, 19), first=2, after=page.end_cursor)
+        assert rest.total_count == 3 and len(rest.items) == 1 and len(counts) == 2
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", seen)
