@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import and_, bindparam, exists, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, case, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from messaging.inbound import next_sequences, phone_of
@@ -370,54 +370,69 @@ class _Done:
     recipient: _Recipient
 
 
-_FRESH = (select(OutboundMessage.id, OutboundMessage.status, OutboundMessage.provider_message_id,
-                 OutboundMessage.sent_at, OutboundMessage.delivered_at, OutboundMessage.body)
-          .where(OutboundMessage.organization_id.in_(bindparam("tenants", expanding=True)),
-                 OutboundMessage.id.in_(bindparam("rows", expanding=True)))
-          .with_for_update())
 _TABLE = OutboundMessage.__table__
-#: Core on the table, executed with one parameter set per row (asyncpg's executemany).
-_RECORD = (update(_TABLE)
-           .where(_TABLE.c.organization_id == bindparam("r_tenant", type_=_TABLE.c.organization_id.type),
-                  _TABLE.c.id == bindparam("r_id"))
-           .values(provider_message_id=bindparam("r_sid"), status=bindparam("r_status"),
-                   delivered_at=bindparam("r_delivered_at"), sent_at=bindparam("r_sent_at"),
-                   last_error=None, updated_at=bindparam("r_now"), body=bindparam("r_body")))
+_STATUS = _TABLE.c.status
+
+
+def _status_in(statuses) -> ColumnElement[bool]:
+    """``status IN (...)`` as equalities: an IN list is an expanding parameter, which executemany refuses."""
+    return or_(*(_STATUS == status for status in statuses))
+
+
+_UNSENT = _status_in([DeliveryStatus.SENDING, DeliveryStatus.PENDING])
+
+
+@lru_cache(maxsize=None)
+def _record_statement(told: DeliveryStatus | None):
+    """The recording UPDATE for rows whose sender answered ``told``, one parameter set per row
+    (asyncpg's executemany), deciding from the row as it is now, without reading it first: a
+    status callback may have come in between the send and this (:mod:`messaging.status`).
+
+    A row still ``sending`` becomes ``queued``, or ``told`` when that says more; a row a
+    callback already moved keeps its status unless ``told`` moves it further (and the SID is
+    this send's). The SID, ``sent_at`` and the body a callback or an earlier write set are kept.
+    """
+    first = told if told is not None and moves_forward(DeliveryStatus.QUEUED, told) else DeliveryStatus.QUEUED
+    sid = bindparam("r_sid", type_=_TABLE.c.provider_message_id.type)
+    now = bindparam("r_now", type_=_TABLE.c.updated_at.type)
+    whens = [(_UNSENT, first)]
+    moves_on = None
+    if told is not None:
+        moves_on = and_(_status_in([s for s in DeliveryStatus if moves_forward(s, told)]),
+                        func.coalesce(_TABLE.c.provider_message_id, sid) == sid)
+        whens.append((moves_on, told))
+    values = dict(status=case(*whens, else_=_STATUS), provider_message_id=func.coalesce(_TABLE.c.provider_message_id, sid),
+                  sent_at=func.coalesce(_TABLE.c.sent_at, now), last_error=None, updated_at=now,
+                  # what the customer read (no sign-in token), for the history
+                  body=func.coalesce(_TABLE.c.body, bindparam("r_body", type_=_TABLE.c.body.type)))
+    delivered = {DeliveryStatus.DELIVERED: now, DeliveryStatus.READ: func.coalesce(_TABLE.c.delivered_at, now)}
+    becomes = [(_UNSENT, delivered[first])] if first in delivered else []
+    if moves_on is not None and told in delivered:
+        becomes.append((moves_on, delivered[told]))
+    if becomes:
+        values["delivered_at"] = case(*becomes, else_=_TABLE.c.delivered_at)
+    return (update(_TABLE)
+            .where(_TABLE.c.organization_id == bindparam("r_tenant", type_=_TABLE.c.organization_id.type),
+                   _TABLE.c.id == bindparam("r_id"))
+            .values(**values))
 
 
 async def _record_sent(m: Messaging, done: list[_Done]) -> None:
-    """Record a salon's sent rows in one transaction: the SID and ``queued`` on each row, the
-    message in the conversation's history; and when the sender's answer already says more (the
-    log sender's ``sent``), that status too: what :func:`messaging.status.record_provider_status`
+    """Record sent rows in one transaction: the SID and ``queued`` on each row, the message in
+    the conversation's history; and when the sender's answer already says more (the log
+    sender's ``sent``), that status too: what :func:`messaging.status.record_provider_status`
     would then apply. ``done`` is one of :func:`tenant_groups` (one salon on Citus)."""
     now = m.now()
+    by_answer: dict[DeliveryStatus | None, list[dict]] = {}
+    for d in done:
+        by_answer.setdefault(TWILIO_STATUSES.get(d.sent.status.lower()), []).append({
+            "r_tenant": d.row.organization_id, "r_id": d.row.id, "r_sid": d.sent.provider_message_id,
+            "r_now": now, "r_body": redacted(d.outgoing.body)})
     async with m.db.transaction(write=True) as session:
-        fresh = {found.id: found for found in (await session.execute(
-            _FRESH, {"tenants": list({d.row.organization_id for d in done}),
-                     "rows": [d.row.id for d in done]})).all()}
-        changes = []
+        for told, changes in by_answer.items():
+            await session.execute(_record_statement(told), changes)
         for d in done:
-            row = fresh.get(d.row.id)
-            if row is None:
-                continue
-            told = TWILIO_STATUSES.get(d.sent.status.lower())
-            sid = row.provider_message_id or d.sent.provider_message_id
-            status = DeliveryStatus.QUEUED if row.status in (DeliveryStatus.SENDING, DeliveryStatus.PENDING) \
-                else row.status
-            delivered_at = row.delivered_at
-            if told is not None and sid == d.sent.provider_message_id and moves_forward(status, told):
-                status = told
-                if told is DeliveryStatus.DELIVERED or (told is DeliveryStatus.READ and delivered_at is None):
-                    delivered_at = now
-            changes.append({"r_tenant": d.row.organization_id, "r_id": d.row.id, "r_sid": sid, "r_status": status,
-                            "r_delivered_at": delivered_at, "r_sent_at": row.sent_at or now, "r_now": now,
-                            # what the customer read (no sign-in token), for the history
-                            "r_body": row.body if row.body is not None else redacted(d.outgoing.body)})
-        if changes:
-            await session.execute(_RECORD, changes)
-        for d in done:
-            if d.row.id in fresh and (d.row.kind != "reply" or d.row.conversation_id is None) \
-                    and d.recipient.conversation_id is not None:
+            if (d.row.kind != "reply" or d.row.conversation_id is None) and d.recipient.conversation_id is not None:
                 await _into_history(session, d, now)
 
 
