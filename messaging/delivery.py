@@ -131,6 +131,12 @@ _CANDIDATES = (select(OutboundMessage.id, OutboundMessage.organization_id, Outbo
 _SWEEP = _CANDIDATES.prefix_with(ALL_SALONS)
 #: The due rows of some salons (one shard per salon on Citus: see :func:`tenant_groups`).
 _OF_TENANTS = _CANDIDATES.where(OutboundMessage.organization_id.in_(bindparam("claim_tenants", expanding=True)))
+@lru_cache(maxsize=16)
+def _look_up(sweep: bool, limit: int):
+    """The look-up statement, built once per batch size (building one costs more than running it)."""
+    return (_SWEEP if sweep else _OF_TENANTS).limit(limit)
+
+
 #: A salon's rows of the look-up taken in one statement, and read back in it. A row is taken
 #: only while still pending and due with nothing before it (the look-up is a snapshot; another
 #: worker may have taken it, or an earlier row, since): of two workers only one takes a row.
@@ -188,18 +194,21 @@ async def _claim(m: Messaging, *, limit: int | None, only_to: tuple[str, ...] | 
     """The claimed rows, and whether a look-up came back full (more may be due)."""
     now = m.now()
     limit = limit or m.config.delivery.batch_size
-    if tenants is ANY_TENANT:
-        looks = [(_SWEEP, {"claim_now": now})]
+    sweep = tenants is ANY_TENANT
+    if sweep:
+        looks = [{"claim_now": now}]
     else:
-        looks = [(_OF_TENANTS, {"claim_now": now, "claim_tenants": group})
-                 for group in await tenant_groups(m.db, tenants)]
+        looks = [{"claim_now": now, "claim_tenants": group} for group in await tenant_groups(m.db, tenants)]
+    if only_to is None:
+        query = _look_up(sweep, limit)
+    else:
+        query = (_SWEEP if sweep else _OF_TENANTS).where(OutboundMessage.to_number.in_(only_to)).limit(limit)
     candidates = []
     full = False
-    async with m.db.session() as session:
-        for query, params in looks:
-            if only_to is not None:
-                query = query.where(OutboundMessage.to_number.in_(only_to))
-            found = (await session.execute(query.limit(limit), params)).all()
+    # A connection, not an ORM session: most looks find nothing (every ring ends with one).
+    async with m.db.engine.connect() as conn:
+        for params in looks:
+            found = (await conn.execute(query, params)).all()
             full = full or len(found) >= limit
             candidates += found
     if not candidates:
