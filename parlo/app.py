@@ -29,6 +29,13 @@ from storage.migrations import current_revision, head_revision, upgrade
 
 log = logging.getLogger("parlo")
 
+#: PostgreSQL connections one web process keeps (SQLite ignores it). A request holds at most one
+#: at a time (the token's staff read, then its transaction). The same ceiling as the former pool
+#: of 10 plus 20 overflow, but none is closed on return: past 10 requests at once, every request
+#: used to open a connection (TLS attempt, a new backend) and close it again, ~5 % of a booking's
+#: web CPU at 16 at once (bench/booking_cpu.py) and a backend start on PostgreSQL each time.
+WEB_POOL = 30
+
 
 async def ensure_schema(settings: Settings) -> None:
     """Migrate the embedded SQLite database by itself; PostgreSQL is migrated by ``parlo migrate``.
@@ -82,7 +89,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     worker is not embedded (parlo.worker_watch)."""
     settings = settings or Settings()
     services = Services(settings=settings, clock=clock or clock_from(settings.clock),
-                        db=Database.connect(settings.database_url))
+                        db=Database.connect(settings.database_url, pool_size=WEB_POOL, max_overflow=0))
     components = build_components(services)
     if watch_workers:
         watch = WorkerWatch(settings)
