@@ -277,7 +277,7 @@ async def list_appointments(
             return ValidationError("El cursor de la página no es válido.", field="after")
         at, ident = position
         page_conditions.append(or_(Appointment.starts_at > at, and_(Appointment.starts_at == at, Appointment.id > ident)))
-    async with ctx.db.session() as session:
+    async with read_session(ctx.db) as session:  # no BEGIN/ROLLBACK: usually one statement (see below)
         rows = (await session.scalars(
             select(Appointment).where(*page_conditions).order_by(Appointment.starts_at, Appointment.id).limit(first + 1)
         )).all()
