@@ -24,6 +24,7 @@ from wording import WEEKDAYS, at_time, day_reference, format_price, format_time,
 
 from ..profile import BusinessProfile, CustomerInfo
 from ..tools import ToolContext, ToolResult, call_tool
+from ..tools.registry import offer_for
 
 ABANDON_AFTER = timedelta(minutes=30)
 #: A follow-up question ("¿te gustaría agendar?") is not worth resuming hours later.
@@ -87,9 +88,14 @@ class TurnState:
             self.flow.state = state
 
     async def call(self, tool: str, /, **args: Any) -> ToolResult:
+        from . import availability
+
         self._calls += 1
-        return await call_tool(self.tc, tool, {k: v for k, v in args.items() if v is not None},
-                               route_kind=self.route_kind, sequence=self._calls)
+        args = {k: v for k, v in args.items() if v is not None}
+        if (tool in availability.DIRECT and self.tc.traces is not None
+                and tool in offer_for(self.tc.ctx, self.route_kind).by_name):
+            return await availability.run(self.tc, tool, args, sequence=self._calls)  # the use case, no GraphQL
+        return await call_tool(self.tc, tool, args, route_kind=self.route_kind, sequence=self._calls)
 
     # ---- wording helpers
     def day_words(self, day: date) -> str:
