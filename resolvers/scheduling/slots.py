@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import solver
 from resolvers.context import Actor, Context
@@ -91,11 +92,16 @@ def check_visit_shape(service_ids: Sequence[uuid.UUID], group_size: int) -> Vali
     return None
 
 
+#: The solver names resources by text; a listing repeats the same few ids hundreds of times
+#: (every slot of a week), and parsing each again was a sixth of a rule turn's CPU.
+_uuid = lru_cache(maxsize=4096)(uuid.UUID)
+
+
 def slot_option(slot: solver.Slot) -> SlotOption:
     services = tuple(
         SlotService(
-            service_id=uuid.UUID(b.service_id), staff_id=uuid.UUID(b.staff_id),
-            spot_id=uuid.UUID(b.spot_id) if b.spot_id else None, start=b.start, end=b.end, seat=b.seat,
+            service_id=_uuid(b.service_id), staff_id=_uuid(b.staff_id),
+            spot_id=_uuid(b.spot_id) if b.spot_id else None, start=b.start, end=b.end, seat=b.seat,
         )
         for b in slot.assignment.services
     )
