@@ -38,7 +38,8 @@ def _flow(sent: list[str]) -> list[str]:
 
 def _after_record(sent: list[str], table: str) -> bool:
     """Are the table's writes made after the turn's record began (its conversation UPDATE)?"""
-    record = next(i for i, s in enumerate(sent) if s.startswith("UPDATE conversations"))
+    record = next(i for i, s in enumerate(sent)  # on PostgreSQL the record is one statement of CTEs
+                  if s.startswith(("UPDATE conversations", "WITH conversation AS ( UPDATE conversations")))
     writes = [i for i, s in enumerate(sent) if s.startswith(("INSERT", "UPDATE")) and f" {table} " in f" {s} "]
     return bool(writes) and min(writes) > record
 
