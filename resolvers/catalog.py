@@ -187,7 +187,7 @@ async def delete_service(ctx: Context, service_id: uuid.UUID) -> uuid.UUID | Pro
             ServiceType.id == service_id, ServiceType.organization_id == organization_id))
         if service is None:
             return SERVICE_NOT_FOUND
-        if await is_referenced(session, Appointment.service_type_id, service.id):
+        if await is_referenced(session, Appointment.service_type_id, service.id, organization_id=service.organization_id):
             return Conflict("Este servicio tiene citas registradas: desactívalo en lugar de borrarlo.")
         await session.delete(service)
     return service_id
@@ -286,9 +286,9 @@ async def delete_spot(ctx: Context, spot_id: uuid.UUID) -> uuid.UUID | Problem:
         spot = await session.scalar(select(Spot).where(Spot.id == spot_id, Spot.organization_id == organization_id))
         if spot is None:
             return SPOT_NOT_FOUND
-        if await is_referenced(session, Appointment.spot_id, spot.id):
+        if await is_referenced(session, Appointment.spot_id, spot.id, organization_id=spot.organization_id):
             return Conflict("Este lugar tiene citas registradas: desactívalo en lugar de borrarlo.")
-        if await is_referenced(session, Staff.default_spot_id, spot.id):
+        if await is_referenced(session, Staff.default_spot_id, spot.id, organization_id=spot.organization_id):
             return Conflict("Este lugar es el lugar fijo de alguien del equipo: cámbialo primero.")
         await session.delete(spot)
     return spot_id

@@ -145,7 +145,7 @@ async def delete_customer(ctx: Context, customer_id: uuid.UUID) -> uuid.UUID | P
             Customer.id == customer_id, Customer.organization_id == organization_id))
         if customer is None:
             return CUSTOMER_NOT_FOUND
-        if await is_referenced(session, Appointment.customer_id, customer.id):
+        if await is_referenced(session, Appointment.customer_id, customer.id, organization_id=customer.organization_id):
             return Conflict("Este cliente tiene citas registradas: no se puede borrar.")
         await session.delete(customer)
     return customer_id

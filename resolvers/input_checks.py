@@ -74,5 +74,8 @@ async def rows_of_organization(session: AsyncSession, model, ids: Iterable[uuid.
     return [by_id[i] for i in wanted]
 
 
-async def is_referenced(session: AsyncSession, column, value: uuid.UUID) -> bool:
-    return await session.scalar(select(column).where(column == value).limit(1)) is not None
+async def is_referenced(session: AsyncSession, column, value: uuid.UUID, *, organization_id: uuid.UUID) -> bool:
+    """Does any row of the salon name ``value`` in ``column`` (an ORM attribute of a tenant model)?
+    Within the salon: on Citus that is one shard, not every shard."""
+    owner = column.class_.organization_id
+    return await session.scalar(select(column).where(owner == organization_id, column == value).limit(1)) is not None

@@ -109,8 +109,8 @@ async def delete_location(ctx: Context, location_id: uuid.UUID) -> uuid.UUID | P
             return Conflict("No puedes borrar la única sucursal del negocio.")
         if location.is_primary:
             return Conflict("No puedes borrar la sucursal principal.")
-        if await is_referenced(session, Appointment.location_id, location.id) or \
-                await is_referenced(session, Spot.location_id, location.id):
+        if await is_referenced(session, Appointment.location_id, location.id, organization_id=location.organization_id) or \
+                await is_referenced(session, Spot.location_id, location.id, organization_id=location.organization_id):
             return Conflict("Esta sucursal tiene citas o lugares registrados: desactívala en lugar de borrarla.")
         await session.delete(location)
     return location_id

@@ -9,15 +9,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from resolvers.context import Context
 from resolvers.errors import Conflict, NotFound, Problem
 from resolvers.input_checks import clean_name, clean_phone, is_referenced, rows_of_organization
 from resolvers.permissions import Permission, check
 from resolvers.scope import authorize, catalogue_reader
-from storage import Appointment, Location, PermissionLevel, ServiceType, Spot, Staff, StaffRole
+from storage import Appointment, Location, PermissionLevel, ServiceType, Spot, Staff, StaffRole, staff_services
 
 STAFF_NOT_FOUND = NotFound("No encontré a esa persona del equipo.")
 LAST_OWNER = Conflict("El negocio necesita al menos un dueño activo.")
@@ -141,10 +141,10 @@ async def update_staff(ctx: Context, staff_id: uuid.UUID, changes: StaffChanges)
     if isinstance(phone, Problem):
         return phone
     async with ctx.db.transaction(write=True) as session:
-        member = await session.scalar(select(Staff).options(selectinload(Staff.services))
-                                      .where(Staff.id == staff_id, Staff.organization_id == organization_id))
+        member = await session.scalar(select(Staff).where(Staff.id == staff_id, Staff.organization_id == organization_id))
         if member is None:
             return STAFF_NOT_FOUND
+        await _load_services(session, member)
         if member.permission_level is PermissionLevel.OWNER and \
                 (denied := check(ctx.actor, Permission.CHANGE_PERMISSIONS)):
             return denied  # an admin cannot edit or deactivate the owner
@@ -185,6 +185,17 @@ async def update_staff(ctx: Context, staff_id: uuid.UUID, changes: StaffChanges)
     return member
 
 
+async def _load_services(session, member: Staff) -> None:
+    """``member.services`` read within the salon (``selectinload`` names the staff member by id
+    alone, which on Citus asks every shard), set as loaded so a new list is diffed against it."""
+    services = (await session.scalars(
+        select(ServiceType).join(staff_services, and_(staff_services.c.service_type_id == ServiceType.id,
+                                                      staff_services.c.organization_id == ServiceType.organization_id))
+        .where(staff_services.c.organization_id == member.organization_id, staff_services.c.staff_id == member.id)
+        .order_by(ServiceType.id))).all()
+    set_committed_value(member, "services", list(services))
+
+
 def ends_their_sessions(member: Staff, changes: StaffChanges, phone: str | None) -> bool:
     """A change that should sign the person out everywhere: what they may do, whether they still
     work here, or the phone their sign-in links go to (a lost phone is why one changes it)."""
@@ -204,7 +215,7 @@ async def delete_staff(ctx: Context, staff_id: uuid.UUID) -> uuid.UUID | Problem
             return STAFF_NOT_FOUND
         if member.permission_level is PermissionLevel.OWNER:
             return Conflict("No puedes borrar al dueño del negocio.")
-        if await is_referenced(session, Appointment.staff_id, member.id):
+        if await is_referenced(session, Appointment.staff_id, member.id, organization_id=member.organization_id):
             return Conflict("Esta persona tiene citas registradas: desactívala en lugar de borrarla.")
         await session.delete(member)
     return staff_id

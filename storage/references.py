@@ -4,7 +4,8 @@
   tenant key too (NOT NULL, and Citus refuses it), so those keys say NO ACTION and the ORM
   flush clears the referencing column first, in the same transaction. Conversations name
   their customer and staff member without a key (a central-number conversation names a
-  person of another tenant); they are cleared the same way.
+  person of another tenant); they are cleared the same way, in the person's salon and in
+  the no-salon tenant (the two places such a conversation can be).
 * ``whatsapp_numbers``, the routing reference table, follows ``Organization.whatsapp_number``:
   every flush that sets, changes or clears a number writes the route in the same transaction,
   and the route's primary key refuses a number another organization already has.
@@ -68,10 +69,11 @@ def _clear_references(session: Session) -> None:
             continue
         org = getattr(obj, "organization_id", None)
         for child, column, same_tenant in refs:
-            where = [child.c[column] == obj.id]
-            if same_tenant:
-                where.append(child.c.organization_id == org)
-            session.connection().execute(update(child).where(*where).values({column: None}))
+            # A loose reference lives in the row's salon or in no salon (the central number):
+            # one statement for each, each on one shard (Citus), never a search of every shard.
+            for tenant in (org,) if same_tenant else dict.fromkeys((org, None)):
+                session.connection().execute(update(child).where(child.c.organization_id == tenant,
+                                                                 child.c[column] == obj.id).values({column: None}))
 
 
 def _route_numbers(session: Session) -> None:

@@ -215,3 +215,38 @@ async def test_the_minute_dispatch_reads_across_salons_only_in_marked_sweeps(on_
         await _settle()
     assert report is not None and second.appointment.starts_at == first.appointment.starts_at
     assert not _unplanned(seen), _unplanned(seen)
+
+
+TEAM = """mutation($s: [ID!]!) { createStaffMember(input: {name: "Nico", phone: "55 1234 7777", serviceIds: $s}) {
+  __typename ... on Problem { message } ... on StaffMember { id } } }"""
+RETEAM = """mutation($id: ID!, $s: [ID!]!) { updateStaffMember(id: $id, input: {phone: "55 1234 7788", serviceIds: $s}) {
+  __typename ... on Problem { message } } }"""
+UNTEAM = """mutation($id: ID!) { deleteStaffMember(id: $id) { __typename ... on Problem { message } } }"""
+UNSPOT = """mutation($id: ID!) { deleteSpot(id: $id) { __typename ... on Problem { message } } }"""
+
+
+async def test_managing_the_team_routes_every_statement_to_one_shard(on_citus, rules_app, db, clock):
+    """A staff member added, re-phoned with other services and deleted (the who-has-this-phone
+    look-up written with each), and a spot in use refused: every statement names the salon."""
+    from sqlalchemy import select
+
+    from storage import StaffPhone
+
+    full = await full_salon(db, clock(), name="Estética Lupita", phone_prefix="+52551234")
+    token = staff_token(full.salon, full.salon.ana, clock())
+    with multi_shard_statements(rules_app) as seen:
+        added = await gql(rules_app, TEAM, {"s": [str(full.salon.corte.id)]}, token=token)
+        nico = added["data"]["createStaffMember"]["id"]
+        changed = await gql(rules_app, RETEAM, {"id": nico, "s": [str(full.salon.barba.id)]}, token=token)
+        async with db.session() as s:
+            phones = set((await s.scalars(select(StaffPhone.phone_number)
+                                          .where(StaffPhone.organization_id == full.salon.org.id))).all())
+        gone = await gql(rules_app, UNTEAM, {"id": nico}, token=token)
+        in_use = await gql(rules_app, UNSPOT, {"id": str(full.salon.silla1.id)}, token=token)
+        await rules_app.messaging.queue.drain()
+        await _settle()
+    assert changed["data"]["updateStaffMember"]["__typename"] == "StaffMember", changed
+    assert "+525512347788" in phones and "+525512347777" not in phones
+    assert gone["data"]["deleteStaffMember"]["__typename"] == "Deleted", gone
+    assert in_use["data"]["deleteSpot"]["__typename"] == "Conflict", in_use
+    assert not _unplanned(seen), _unplanned(seen)
