@@ -48,7 +48,7 @@ from messaging.senders import Outgoing, SendFailed, Sent
 from messaging.status import TWILIO_STATUSES, moves_forward, status_callback
 from messaging.templates import TemplateError, inside_session_window, render
 from resolvers.magic_links import redacted, spend_undelivered, wire_variables
-from resolvers.outbox import whatsapp_address
+from resolvers.outbox import WHATSAPP_PREFIX, whatsapp_address
 from storage import (
     ContentType,
     Conversation,
@@ -328,10 +328,24 @@ _CONVERSATIONS_OF = select(Conversation.organization_id, Conversation.business_n
     Conversation.phone_number.in_(bindparam("phones", expanding=True)))
 
 
+def _answers_as_written(row: OutboundMessage) -> bool:
+    """A turn's text reply: the turn addressed it to the conversation's ``reply_to`` and from its
+    number, a text needs no 24-hour window, and the reply is in the history already, so there
+    is nothing to look up (turn replies are most of the outbox)."""
+    return (row.kind == "reply" and row.conversation_id is not None and row.template_name is None
+            and bool(row.from_number) and row.to_number.startswith(WHATSAPP_PREFIX))
+
+
 async def _recipients(m: Messaging, rows: list[OutboundMessage]) -> dict[uuid.UUID, tuple[str, _Recipient]]:
     """:func:`_sender_number` and :func:`_recipient` of a whole batch, in one read: a statement per
     salon without a sender number on its rows, one for the routing of every sending number (a
-    reference table), and one per salon and sending number for the conversations."""
+    reference table), and one per salon on Citus (one in all elsewhere) for the conversations.
+    A turn's text replies need none of it (:func:`_answers_as_written`)."""
+    out: dict[uuid.UUID, tuple[str, _Recipient]] = {
+        row.id: (row.from_number, _Recipient(row.to_number, None, None)) for row in rows if _answers_as_written(row)}
+    rows = [row for row in rows if row.id not in out]
+    if not rows:
+        return out
     central = m.config.central_number
     async with m.db.session() as session:
         numbers: dict[uuid.UUID, str | None] = {}
@@ -356,7 +370,6 @@ async def _recipients(m: Messaging, rows: list[OutboundMessage]) -> dict[uuid.UU
                                         "businesses": sorted(set().union(*(wanted[t][0] for t in group))),
                                         "phones": sorted(set().union(*(wanted[t][1] for t in group)))})).all():
                 found[tenant, number, phone] = (reply_to, last_inbound_at, conversation_id)
-    out: dict[uuid.UUID, tuple[str, _Recipient]] = {}
     for row in rows:
         number = business[senders[row.id]]
         tenant = tenant_of[number]

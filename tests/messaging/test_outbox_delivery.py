@@ -476,3 +476,32 @@ async def test_a_callback_before_the_record_is_kept(db, clock, fake_twilio):
     assert [r.status for r in rows] == [DeliveryStatus.DELIVERED] * 2  # not back to "queued"
     assert [r.provider_message_id for r in rows] == [msg.sid for msg in fake_twilio.messages]
     assert all(r.delivered_at is not None and r.sent_at is not None for r in rows)
+
+
+async def test_a_turns_replies_go_out_with_no_look_ups(db, clock):
+    """A turn addressed its text replies to the conversation's reply_to from its number, and
+    stored them in the history: delivering them is the look for due rows, the claim, the
+    record and the salon's next look; nothing about the recipient is read again."""
+    from sqlalchemy import event, select
+
+    shop = await salon(db, clock())
+    await open_window(db, shop, "+525512345678", clock())
+    async with db.session() as session:
+        conversation = await session.scalar(select(Conversation))
+    m = wire(db, clock)
+    await queue_rows(db, clock(), shop.org.id, 3, to="whatsapp:+5215512345678", from_number=shop.number,
+                     conversation_id=conversation.id)
+    sent: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        if statement.lstrip().split(None, 1)[0].upper() in ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH"):
+            sent.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        assert (await deliver_due(m)).sent == 3
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", seen)
+    assert len(sent) <= 4, "\n".join(sent)
+    assert [msg.to for msg in m.sender.sent] == ["whatsapp:+5215512345678"] * 3
+    assert [msg.body for msg in m.sender.sent] == ["mensaje 0", "mensaje 1", "mensaje 2"]
