@@ -1,11 +1,14 @@
 """Outbox delivery: every OutboundMessage row reaches WhatsApp once, in order, or fails loudly.
 
-Claiming. A row is taken with one conditional UPDATE (``status='pending' AND
-next_attempt_at <= now`` → ``sending``, ``claimed_at``, ``attempts + 1``): of two workers
-only one gets rowcount 1, on SQLite and PostgreSQL alike. A row is not claimable while an
-earlier row to the same recipient is due, being sent, or waiting for a retry, so one
-person's messages leave in the order they were written (a row scheduled for later, such
-as a reminder, holds nothing back).
+Claiming. Due rows are taken in batches with one conditional UPDATE ... RETURNING per batch
+(per salon on Citus): ``status='pending' AND next_attempt_at <= now`` → ``sending``,
+``claimed_at``, ``attempts + 1``; of two workers only one takes a row, on SQLite and
+PostgreSQL alike. A person's due rows are taken together by one worker and sent one after
+another, oldest first; a row is not taken while an earlier row to the same recipient is being
+sent, waiting for a retry, or due but not in the same claim, so one person's messages leave in
+the order they were written (a row scheduled for later, such as a reminder, holds nothing
+back). Different people's rows of a batch are sent side by side; each salon's sends are
+recorded in one transaction.
 
 Retrying. 429, 5xx, timeouts and connection errors put the row back to ``pending`` with
 exponential backoff (:class:`messaging.runtime.DeliveryPolicy`); after ``max_attempts``,
@@ -21,8 +24,9 @@ itself is the handle, twice over:
 * a row left in ``sending`` past the lease (the worker died between claim and record) is
   not re-sent blindly: :func:`recover_abandoned` first asks Twilio for a message to the
   same recipient, from the same number, created since the claim, with the same text (for
-  a template, whose text is Meta's, the per-person order is the proof: no later row to
-  that person can have been sent meanwhile), and not already recorded on another row.
+  a template, whose text is Meta's, the per-person order is the proof: a person's rows went
+  out oldest first, and the oldest stuck row takes the oldest message not yet recorded on
+  another row), and not already recorded on another row.
   Found: the SID is recorded, nothing is sent. Not found: the row goes back to
   ``pending``. Twilio unreachable: the row waits for the next sweep. So a crash between
   send and record never sends twice.

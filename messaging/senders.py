@@ -109,9 +109,9 @@ class TwilioSender:
         Candidates are messages to the same recipient, from the same sender, created after
         our claim (less a minute of clock skew) and, for session messages, with the same
         text; oldest first. A template's text is Meta's, not ours, so it cannot be compared;
-        it is safe without: while a row is being sent, no later row to the same person may
-        be (delivery keeps each person's order), so an unrecorded message to them since the
-        claim can only be this row's.
+        it is safe without: a person's rows go out one after another, oldest first, and only
+        rows claimed together with this one can have been sent since its claim; recovery
+        takes the stuck rows oldest first, each the oldest message no other row has recorded.
         """
         after = since - timedelta(minutes=1)
         recent = self.client.messages.list(to=m.to, from_=m.from_, date_sent_after=after, limit=100)
