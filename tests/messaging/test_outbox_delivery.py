@@ -181,6 +181,9 @@ async def test_concurrent_workers_never_send_a_row_twice(db, clock, fake_twilio)
     await asyncio.gather(*(deliver_due(w) for w in workers))
     assert len(fake_twilio.messages) == 30
     assert len({(msg.to, msg.body) for msg in fake_twilio.messages}) == 30
+    for i in range(10):  # each person's in the order written, whichever workers took them
+        assert [msg.body for msg in fake_twilio.sent_to(f"whatsapp:+5255123450{i:02d}")] == [
+            "mensaje 0", "mensaje 1", "mensaje 2"]
 
 
 async def test_a_notification_inside_the_window_goes_as_text(db, clock, fake_twilio):
