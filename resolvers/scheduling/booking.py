@@ -24,7 +24,7 @@ from functools import lru_cache
 from sqlalchemy import Select, Table, bindparam, delete, insert, inspect as sa_inspect, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import solver
@@ -329,7 +329,7 @@ def _take_added(session: AsyncSession, *classes: type) -> list[list]:
 
 
 async def _write_and_count(session: AsyncSession, organization: Organization, now: datetime, free_limit: int,
-                           batches: Sequence[Sequence[object]]) -> PlanUsage:
+                           batches: Sequence[Sequence[object]], *, customer: Customer | None = None) -> PlanUsage:
     """PostgreSQL: a visit's INSERTs (appointments, occupancy, outbox, activity) and the month's
     usage in ONE statement: data-modifying CTEs, then the count. Five round trips and their
     per-statement CPU become one; the rows, their order and the transaction are the same.
@@ -337,12 +337,15 @@ async def _write_and_count(session: AsyncSession, organization: Organization, no
     The count leaves the new visit out and adds it (one, whatever its appointments: they share
     a booking group): PostgreSQL's count does not see its own CTEs' rows, Citus's does. Every
     row carries the same ``organization_id``: on Citus each part goes to that salon's shard.
+
+    ``customer``: a first-time customer, inserted first, doing nothing if their phone is taken
+    by then; the appointments' foreign key then fails the statement (see _lost_new_customer).
     """
     first = batches[0][0]  # an appointment of the visit
     statement, params = other_visits_created(organization, now, first.booking_group_id or first.id)
     params = dict(params)
     shape = []
-    for rows in batches:
+    for rows in ([customer], *batches) if customer is not None else batches:
         for table, values in _insert_rows(rows):
             for row in values:
                 n = len(shape)
@@ -358,10 +361,27 @@ def _written_and_counted(count: Select, shape: tuple[tuple[Table, tuple[str, ...
     """``count`` with one single-row INSERT CTE per row, built once per shape (tables and their
     columns, row by row) with bind parameters ``w<n>_<column>``: SQLAlchemy does not cache a
     multi-row VALUES, and compiling this statement anew cost more than the round trips it saves."""
-    ctes = [insert(table).values({column: bindparam(f"w{n}_{column}", type_=table.c[column].type)
-                                  for column in columns}).cte(f"written_{n}")
-            for n, (table, columns) in enumerate(shape)]
+    ctes = []
+    for n, (table, columns) in enumerate(shape):
+        values = {column: bindparam(f"w{n}_{column}", type_=table.c[column].type) for column in columns}
+        if table is _CUSTOMERS:
+            written = postgresql_insert(table).values(values).on_conflict_do_nothing(
+                index_elements=["organization_id", "phone_number"])
+        else:
+            written = insert(table).values(values)
+        ctes.append(written.cte(f"written_{n}"))
     return count.add_cte(*ctes)
+
+
+_CUSTOMERS = Customer.__table__
+#: The appointments' foreign key to their customer (on Citus, the shard's copy has a suffix).
+_CUSTOMER_KEY = "fk_appointments_customer_id_customers"
+
+
+def _lost_new_customer(exc: BaseException) -> bool:
+    """A first-time customer's booking lost the race to create them (see _write_and_count):
+    run it again, and it finds them."""
+    return isinstance(exc, IntegrityError) and _CUSTOMER_KEY in str(exc.orig)
 
 
 async def customer_by_phone(session: AsyncSession, org_id: uuid.UUID, phone: str, name: str | None,
@@ -375,14 +395,18 @@ async def customer_by_phone(session: AsyncSession, org_id: uuid.UUID, phone: str
     return await _customer_as_told(session, customer, org_id, phone, name, now, dialect=dialect)
 
 
+def _new_customer_values(org_id: uuid.UUID, phone: str, name: str | None, now: datetime) -> dict:
+    return {"id": new_id(), "organization_id": org_id, "phone_number": phone, "name": name,
+            "name_verified_at": now if name else None, "accepts_moves": False, "profile_data": {},
+            "created_at": now, "updated_at": now}
+
+
 async def _customer_as_told(session: AsyncSession, customer: Customer | None, org_id: uuid.UUID, phone: str,
                             name: str | None, now: datetime, *, dialect: str) -> Customer:
     """The customer already looked up by phone (None: create it, race-safe), with the name given."""
     params = {"org_id": org_id, "phone": phone}
     if customer is None:
-        values = {"id": new_id(), "organization_id": org_id, "phone_number": phone, "name": name,
-                  "name_verified_at": now if name else None, "accepts_moves": False, "profile_data": {},
-                  "created_at": now, "updated_at": now}
+        values = _new_customer_values(org_id, phone, name, now)
         connection = await session.connection()  # Core: a Core INSERT, its id back
         if await connection.scalar(_NEW_CUSTOMER[dialect], values) is None:  # someone else created it a moment ago
             return await session.scalar(_CUSTOMER_BY_PHONE, params)
@@ -507,7 +531,7 @@ async def _settle(
         try:
             outcome = await attempt()
         except DBAPIError as exc:
-            if is_retryable_race(exc) and round_number < RACE_RETRIES:
+            if (is_retryable_race(exc) or _lost_new_customer(exc)) and round_number < RACE_RETRIES:
                 continue
             if not (is_exclusion_violation(exc) or is_retryable_race(exc)):
                 raise
@@ -655,6 +679,12 @@ async def _book_once(ctx: Context, visit: _Visit) -> BookedAppointments | Proble
                 return NotFound("No encontré tu registro de cliente.")
             if visit.customer_name and visit.customer_name != customer.name:
                 customer.name, customer.name_verified_at, customer.updated_at = visit.customer_name, now, now
+        elif customer is None and ctx.db.dialect == "postgresql":
+            # A first-time customer goes in with the visit's own write (one statement fewer); if
+            # someone else creates them meanwhile, that write fails on the customer's foreign key
+            # and the booking is run again, finding them (_settle, _lost_new_customer).
+            customer = Customer(**_new_customer_values(visit.org_id, phone, visit.customer_name, now))
+            return await _write_visit(session, ctx, snapshot, visit, customer, chosen, new_customer=True)
         else:
             customer = await _customer_as_told(session, customer, visit.org_id, phone, visit.customer_name, now,
                                                dialect=ctx.db.dialect)
@@ -662,7 +692,8 @@ async def _book_once(ctx: Context, visit: _Visit) -> BookedAppointments | Proble
 
 
 async def _write_visit(session: AsyncSession, ctx: Context, snapshot: Snapshot, visit: _Visit, customer: Customer,
-                       chosen: solver.Assignment) -> BookedAppointments:
+                       chosen: solver.Assignment, *, new_customer: bool = False) -> BookedAppointments:
+    """``new_customer`` (PostgreSQL): ``customer`` is not stored yet; it goes in with the visit."""
     now = ctx.now()
     actor = ctx.actor
     organization = snapshot.organization
@@ -693,7 +724,8 @@ async def _write_visit(session: AsyncSession, ctx: Context, snapshot: Snapshot, 
     # The occupancy rows' insert is where the exclusion constraint speaks.
     rows = [appointments, occupancy, *_take_added(session, OutboundMessage, ActivityEvent)]
     if ctx.db.dialect == "postgresql":
-        usage = await _write_and_count(session, organization, now, ctx.config.free_monthly_bookings, rows)
+        usage = await _write_and_count(session, organization, now, ctx.config.free_monthly_bookings, rows,
+                                       customer=customer if new_customer else None)
     else:
         for batch in rows:
             await _insert(session, batch)

@@ -23,9 +23,11 @@ async def test_a_query_nested_too_deep_is_refused_in_spanish(client, salon, cloc
     for _ in range(MAX_DEPTH):
         inner = f"appointments {{ customer {{ {inner} }} }}"
     deep = f"{{ customers {{ nodes {{ {inner} }} }} }}"
-    body = await gql(client, deep, token=staff_token(salon.salon, salon.salon.ana, clock()))
-    assert body["errors"][0]["message"] == f"La consulta «anonymous» tiene demasiados niveles: el máximo es {MAX_DEPTH}."
-    assert body["errors"][0]["extensions"] == {"code": "QUERY_TOO_DEEP"}
+    for _ in range(2):  # the second time from the validation cache: the same Spanish answer
+        body = await gql(client, deep, token=staff_token(salon.salon, salon.salon.ana, clock()))
+        assert body["errors"][0]["message"] == \
+            f"La consulta «anonymous» tiene demasiados niveles: el máximo es {MAX_DEPTH}."
+        assert body["errors"][0]["extensions"] == {"code": "QUERY_TOO_DEEP"}
 
 
 async def test_too_many_aliases_are_refused_in_spanish(client):

@@ -198,6 +198,34 @@ async def test_a_visit_of_several_services_books_them_back_to_back(db, clock):
         .template_variables["price_cents"] == 25000
 
 
+async def test_a_first_time_customer_created_meanwhile_by_someone_else_is_booked_as_that_customer(db, clock,
+                                                                                                 monkeypatch):
+    """The booking read "no such customer" just before another request created them: it must
+    not fail, nor make a second customer with the same phone (on PostgreSQL the new customer
+    goes in with the visit's write, whose foreign key then fails and the booking runs again)."""
+    import resolvers.scheduling.booking as booking
+
+    salon = await make_salon(db, clock())
+    ctx = context(db, clock, as_staff(salon, salon.beto))
+    first = await book_appointment(ctx, BookingRequest((salon.corte.id,), local(17, 10), "+525590002222", "Rosa"))
+    assert isinstance(first, BookedAppointments), first
+    real, reads = booking.load_place_and_customer, []
+
+    async def read_before_the_other_committed(session, *args, **kwargs):
+        place = await real(session, *args, **kwargs)
+        reads.append(place)
+        return (*place[:2], None) if len(reads) == 1 and isinstance(place, tuple) else place
+
+    monkeypatch.setattr(booking, "load_place_and_customer", read_before_the_other_committed)
+    second = await book_appointment(ctx, BookingRequest((salon.corte.id,), local(17, 12), "+525590002222", "Rosa"))
+    assert isinstance(second, BookedAppointments), second
+    assert second.customer.id == first.customer.id
+    assert [a.customer_id for a in second.appointments] == [first.customer.id]
+    assert len(await rows(db, Customer, Customer.phone_number == "+525590002222")) == 1
+    assert len(await rows(db, Appointment)) == 2
+    assert len(reads) == (2 if db.dialect == "postgresql" else 1)  # PostgreSQL: once more, after the key failed
+
+
 async def test_a_group_books_side_by_side_seats(db, clock):
     salon = await make_salon(db, clock())
     ctx = context(db, clock, as_staff(salon, salon.ana))
