@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import bindparam, case, func, select, update
@@ -321,19 +322,55 @@ async def write_flow(session, conversation_id: uuid.UUID, flow: Flow | None, sto
     """:func:`save_flow`'s writes in the caller's transaction, without reading the row again:
     one upsert on (conversation, organization), the key every writer of flows uses, or one
     UPDATE closing it; plus one INSERT of the turn's tool traces."""
-    await insert_traces(session, traces or [])
+    dialect = session.dialect if hasattr(session, "dialect") else session.bind.dialect  # a connection or a session
+    traces = traces or []
     if flow is None and abandoned is not None:
         flow, state, last = abandoned, "abandoned", abandoned.state
     elif flow is None:
+        await insert_traces(session, traces)
         if stored.exists:
             await session.execute(_CLOSE, {"org": stored.organization_id, "conv": conversation_id, "now": now})
         return
     else:
         state, last = flow.state, (flow.state if flow.state not in TERMINAL else None)
-    dialect = session.dialect if hasattr(session, "dialect") else session.bind.dialect  # a connection or a session
-    await session.execute(_upsert(dialect.name), {
+    values = {
         "id": new_id(), "conversation_id": conversation_id, "organization_id": stored.organization_id,
         "customer_id": customer_id, "staff_id": staff_id, "flow_type": str(flow.type), "state": str(state),
         "last_active_state": str(last) if last else None,  # a StrEnum step is stored as its plain value
         "collected_data": flow.memory.dump() if flow.memory is not None else dict(flow.data),
-        "last_message_at": now, "created_at": now, "updated_at": now})
+        "last_message_at": now, "created_at": now, "updated_at": now}
+    rows = trace_rows(traces)
+    if dialect.name == "postgresql" and rows and all(row["organization_id"] == stored.organization_id for row in rows):
+        # One statement: the traces' INSERT as a CTE of the flow's upsert (one salon: one shard on Citus).
+        traces[:] = []
+        params = {f"f_{key}": value for key, value in values.items()}
+        for n, row in enumerate(rows):
+            params.update({f"t{n}_{key}": value for key, value in row.items()})
+        await session.execute(_flow_with_traces(tuple(tuple(row) for row in rows)), params)
+        return
+    await insert_traces(session, traces)
+    await session.execute(_upsert(dialect.name), values)
+
+
+@lru_cache(maxsize=32)
+def _flow_with_traces(shape: tuple[tuple[str, ...], ...]):
+    """The flow's upsert with one INSERT CTE per trace row, built once per shape with bind
+    parameters (``f_<column>``, ``t<n>_<column>``): compiling it anew would cost more than the
+    round trip it saves."""
+    insert = postgresql.insert(_FLOWS).values({column.name: bindparam(f"f_{column.name}", type_=column.type)
+                                               for column in _FLOWS.c if column.name in _FLOW_VALUES})
+    excluded = insert.excluded
+    upsert = insert.on_conflict_do_update(
+        index_elements=[_FLOWS.c.conversation_id, _FLOWS.c.organization_id],
+        set_={"flow_type": excluded.flow_type, "state": excluded.state,
+              "last_active_state": func.coalesce(excluded.last_active_state, _FLOWS.c.last_active_state),
+              "collected_data": excluded.collected_data, "last_message_at": excluded.last_message_at,
+              "updated_at": excluded.updated_at})
+    ctes = [postgresql.insert(_TRACES).values({name: bindparam(f"t{n}_{name}", type_=_TRACES.c[name].type)
+                                               for name in columns}).cte(f"trace_{n}")
+            for n, columns in enumerate(shape)]
+    return upsert.add_cte(*ctes)
+
+
+_FLOW_VALUES = frozenset({"id", "conversation_id", "organization_id", "customer_id", "staff_id", "flow_type", "state",
+                          "last_active_state", "collected_data", "last_message_at", "created_at", "updated_at"})
