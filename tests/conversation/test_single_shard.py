@@ -137,8 +137,9 @@ async def test_the_owner_and_the_central_number_route_every_statement_to_one_sha
         await _settle()
     assert not _unplanned(seen), _unplanned(seen)
     # The central number's own look-ups (an unfinished business onboarding, staff by phone) and
-    # the onboarding's writes each name their shard; what is left is the turn plumbing's.
+    # the onboarding's writes each name their shard: what is left is the delivery sweep.
     assert not [s for s in seen if "onboarding_sessions" in s or "FROM staff" in s], seen
+    assert all("outbound_messages" in s for s in seen), seen
 
 
 async def test_a_whatsapp_turn_routes_every_statement_to_one_shard(on_citus, rules_app, db, clock):
@@ -249,4 +250,18 @@ async def test_managing_the_team_routes_every_statement_to_one_shard(on_citus, r
     assert "+525512347788" in phones and "+525512347777" not in phones
     assert gone["data"]["deleteStaffMember"]["__typename"] == "Deleted", gone
     assert in_use["data"]["deleteSpot"]["__typename"] == "Conflict", in_use
+    assert seen == [], seen  # not even a sweep
+
+
+async def test_an_owner_on_the_central_number_is_found_by_phone_on_one_node(on_citus, rules_app, db, clock):
+    """The central number finds the sender's salon from staff_phones (a reference table) and
+    asks that salon's shard: no search of every shard's staff."""
+    shop = await don_carlos(db, clock())
+    owner = Chat(rules_app, db, shop.staff["carlos"].phone_number, CENTRAL)
+    await owner.say("Hola")
+    with multi_shard_statements(rules_app) as seen:
+        answer = await owner.say("¿Qué tengo hoy?")
+        await _settle()
+    assert "Carlos" in answer, answer
     assert not _unplanned(seen), _unplanned(seen)
+    assert all("outbound_messages" in s for s in seen), seen  # the delivery sweep at most
