@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from sqlalchemy import Select, Table, bindparam, delete, insert, inspect as sa_inspect, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -306,10 +306,16 @@ def _insert_rows(rows: Sequence[object]) -> list[tuple[Table, list[dict]]]:
     their columns; anything related is loaded by id)."""
     if not rows:
         return []
-    mapper = sa_inspect(type(rows[0]))
-    columns = [(prop.key, prop.columns[0].key) for prop in mapper.column_attrs]
+    table, columns = _columns_of(type(rows[0]))
     values = [{column: row.__dict__[key] for key, column in columns if key in row.__dict__} for row in rows]
-    return [(mapper.local_table, values)]
+    return [(table, values)]
+
+
+@cache
+def _columns_of(model: type) -> tuple[Table, tuple[tuple[str, str], ...]]:
+    """A model's table and (attribute, column) pairs, read from its mapper once."""
+    mapper = sa_inspect(model)
+    return mapper.local_table, tuple((prop.key, prop.columns[0].key) for prop in mapper.column_attrs)
 
 
 async def _insert(session: AsyncSession, rows: Sequence[object]) -> None:

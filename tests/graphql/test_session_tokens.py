@@ -74,3 +74,15 @@ async def test_a_token_issued_after_the_service_s_now_or_without_iat_is_refused(
     other_secret = issue_admin_token(secret="another-secret-with-enough-entropy-000", now=clock())
     with pytest.raises(InvalidToken):
         read_token(other_secret, secret=SECRET, now=clock())
+
+
+def test_a_token_verified_once_is_still_checked_against_the_secret_and_the_clock_every_time(clock):
+    """The verified signature is remembered per token and secret (resolvers.auth._signed_payload);
+    a rotated secret and the passing of time still refuse it."""
+    token = issue_admin_token(secret=SECRET, now=clock())
+    assert read_token(token, secret=SECRET, now=clock())
+    with pytest.raises(InvalidToken):
+        read_token(token, secret="another-secret-" + "x" * 30, now=clock())
+    assert read_token(token, secret=SECRET, now=clock())
+    with pytest.raises(InvalidToken):
+        read_token(token, secret=SECRET, now=clock() + ADMIN_SESSION_TTL + timedelta(seconds=1))
