@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import select, text
 
 from storage import Database, Organization, SignInCounter, Staff, StaffPhone
+from storage.distribute import tenant_tables
 from storage.migrations import distribute_tables, upgrade
 from storage.queries import salons_of_staff_phone
 from tests.storage.factories import salon
@@ -31,11 +32,26 @@ async def _phones(db: Database) -> set[tuple[str, uuid.UUID, uuid.UUID]]:
         return set(rows.all())
 
 
-async def test_migration_0008_fills_the_look_up_from_a_populated_database(fresh_url):  # noqa: F811
+async def _distribute_as_0007(db: Database) -> None:
+    """A cluster as ``parlo migrate`` left it at 0007: counters and routes as reference tables."""
+    async with db.engine.begin() as conn:
+        for table in ("whatsapp_numbers", "sign_in_counters"):
+            await conn.execute(text("SELECT create_reference_table(:t)"), {"t": table})
+        await conn.execute(text("SELECT create_distributed_table('organizations', 'id')"))
+        for table in tenant_tables():
+            await conn.execute(text("SELECT create_distributed_table(:t, 'organization_id', "
+                                    "colocate_with => 'organizations')"), {"t": table})
+
+
+async def test_migration_0008_fills_the_look_up_from_a_populated_database(citus, fresh_url):  # noqa: F811
+    """On Citus the database at 0007 is already distributed, as a running cluster is: 0008 fills
+    the new table on the coordinator from the distributed ``staff``, then it becomes a reference table."""
     await asyncio.to_thread(upgrade, fresh_url, "0007")
     db = Database.connect(fresh_url)
     first, second, pedro, ana, lupita = (uuid.uuid4() for _ in range(5))
     try:
+        if citus:
+            await _distribute_as_0007(db)
         async with db.engine.begin() as conn:
             for org, name in ((first, "Estética Lupita"), (second, "Barbería Norte")):
                 await conn.execute(text(
@@ -55,6 +71,12 @@ async def test_migration_0008_fills_the_look_up_from_a_populated_database(fresh_
         await asyncio.to_thread(upgrade, fresh_url)  # 0008, and on Citus the distribution
         db = Database.connect(fresh_url)
         assert await _phones(db) == {(SHARED, first, pedro), ("+525512340002", first, ana), (SHARED, second, lupita)}
+        if citus:
+            async with db.engine.connect() as conn:
+                methods = dict((await conn.execute(text(
+                    "SELECT logicalrelid::regclass::text, partmethod::text FROM pg_dist_partition "
+                    "WHERE logicalrelid::regclass::text IN ('staff_phones', 'sign_in_counters')"))).all())
+            assert methods == {"staff_phones": "n", "sign_in_counters": "h"}
         async with db.session() as s:
             assert await salons_of_staff_phone(s, SHARED) == sorted([(first, pedro), (second, lupita)])
             assert await salons_of_staff_phone(s, "+525599999999") == []
