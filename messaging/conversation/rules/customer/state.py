@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import enum
 import logging
-from dataclasses import asdict, dataclass, field, fields
+from copy import deepcopy
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time
 from typing import Any
 
@@ -70,8 +71,16 @@ class Memory:
 
     # ---- persistence
     def dump(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["when"] = constraint_to_json(self.when)
+        """The row's JSON: ``asdict``'s, without its deep copy of ``when`` (replaced by its own
+        JSON at once) — about 4% of a rule turn's CPU (py-spy) went to copying what was thrown away."""
+        data: dict[str, Any] = {}
+        for name in _FIELDS:
+            value = getattr(self, name)
+            if name == "when":
+                value = constraint_to_json(value)
+            elif isinstance(value, list):  # lists of text, or of plain dicts (options)
+                value = [deepcopy(item) if isinstance(item, (dict, list)) else item for item in value]
+            data[name] = value
         data["version"] = VERSION
         return data
 
@@ -167,3 +176,7 @@ def constraint_from_json(data: dict[str, Any] | None) -> TimeConstraint:
         before=bound(data.get("before")),
         lean=Lean(data["lean"]) if data.get("lean") else None,
     )
+
+
+#: Memory's fields in declaration order (``dump`` keeps asdict's key order).
+_FIELDS = tuple(f.name for f in fields(Memory))
