@@ -55,7 +55,9 @@ async def check_availability(tc: ToolContext, args: dict[str, Any]) -> ToolResul
     staff_id = uuid.UUID(_uuid(args["staff_id"], "El empleado")) if args.get("staff_id") else None
     found = await available_slots(tc.ctx, service_ids, start, end, staff_id=staff_id, limit=LIMIT, moving=moving)
     if isinstance(found, Problem):
-        return ToolResult(False, message=found.message, problem=found.code)
+        # As the tool answers it: availableSlots raises a use case's problem as a GraphQL error,
+        # which the tool reports as a failure (its message never reaches the person).
+        raise _Failed(f"AvailableSlots: [{found.message!r}]")
     hours = PART_OF_DAY_HOURS.get(str(args.get("part_of_day") or "").lower().replace("ñ", "n").replace("í", "i"))
     names = {str(m.id): m.name for m in tc.profile.team} if tc.profile else {}
     seen: dict[str, Slot] = {}
@@ -68,6 +70,10 @@ async def check_availability(tc: ToolContext, args: dict[str, Any]) -> ToolResul
             staff = str(option.staff_id)
             seen[key] = Slot(key, staff, names.get(staff))
     return ToolResult(True, Slots(tuple(seen[k] for k in sorted(seen))))
+
+
+class _Failed(RuntimeError):
+    """The use case refused the search: what the tool's OperationFailed is for its document."""
 
 
 #: The tools the rule engine runs here instead of through the registry's GraphQL runners.
@@ -85,7 +91,7 @@ async def run(tc: ToolContext, name: str, args: dict[str, Any], *, sequence: int
         result = ToolResult(False, message=str(exc), problem="ValidationError")
     except Exception as exc:  # noqa: BLE001 - traced, then the engine answers without it
         log.exception("tool %s failed", name)
-        error = f"{type(exc).__name__}: {exc}"
+        error = f"{'OperationFailed' if isinstance(exc, _Failed) else type(exc).__name__}: {exc}"
         result = ToolResult(False, message="No pude completar eso en este momento.", problem="InternalError")
     _trace(tc, name, args, result, (perf.perf_counter() - started) * 1000, error, sequence)
     return result
