@@ -335,17 +335,21 @@ async def keep(turn: Turn, traces: list, memory: _Memory | None = None, now=None
     if memory is not None and memory.changed:
         flow = Flow(MEMORY_FLOW, "talking", {"version": MEMORY_VERSION,
                                               **encode(_Stored(sorted(memory.available)[-200:]))})
+    stored = memory.stored if memory is not None else None
+    if flow is not None and stored is None:
+        # Routing did not read the flow (a central-number turn): the ORM finds the row by the
+        # conversation alone, in a transaction of its own (``turn.writes`` run on a Core connection).
+        async with turn.context.db.transaction(write=True) as session:
+            await _save_memory(session, turn, flow.data, now)
+        flow = None
     if not pending and flow is None:
         return
-    stored = memory.stored if memory is not None else None
 
     async def write(session) -> None:
         await insert_traces(session, pending)
-        if flow is not None and stored is not None:
+        if flow is not None:
             await write_flow(session, turn.conversation_id, flow, stored, customer_id=route.customer_id,
                              staff_id=route.staff_id, now=now)
-        elif flow is not None:
-            await _save_memory(session, turn, flow.data, now)
 
     if turn.writes is not None:
         turn.writes.append(write)

@@ -13,7 +13,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from messaging.conversation.build import build_engine
-from storage import FlowSession, FunctionTrace
+from storage import FlowSession, FunctionTrace, Message, MessageDirection
 from tests.conversation.fake_openai import BASE_URL, FakeOpenAI, call, fail, text
 from tests.conversation.kit import don_carlos
 from tests.messaging.test_turn_statements import _quiet, _turn
@@ -101,3 +101,30 @@ def test_building_an_engine_builds_the_tools_schema_so_no_turn_pays_for_it():
     _schema.cache_clear()
     build_engine("sk-test", BASE_URL)
     assert _schema.cache_info().currsize == 1
+
+
+async def test_a_central_number_turn_keeps_its_memory_on_its_own_and_records_the_reply(db):
+    """Routing reads no flow for the central number: the memory is found and written through
+    the ORM in a transaction of its own, and the turn's record (a Core connection) still holds
+    the traces."""
+    from messaging.inbound import InboundMessage, store_inbound
+    from messaging.processing import process_conversation
+    from tests.messaging.whatsapp_kit import CENTRAL
+
+    shop = await don_carlos(db, FRIDAY - timedelta(days=30))
+    owner = shop.staff["carlos"]
+    fake = FakeOpenAI().then(
+        call("check_availability", {"service_id": str(shop.services["corte"].id), "date_from": "2026-01-17"}),
+        text("Mañana hay lugar a las 4:00 PM."))
+    m = _quiet(db, _engine(fake))
+    stored = await store_inbound(db, InboundMessage(message_sid="SMcentral1", from_address=f"whatsapp:{owner.phone_number}",
+                                                    to_address=f"whatsapp:{CENTRAL}", body="¿hay lugar mañana?"),
+                                 now=m.now(), central_number=CENTRAL)
+    assert await process_conversation(m, stored.conversation_id) == 1
+    async with db.session() as s:
+        flow = await s.scalar(select(FlowSession).where(FlowSession.conversation_id == stored.conversation_id))
+        replies = (await s.scalars(select(Message.body).where(Message.conversation_id == stored.conversation_id,
+                                                              Message.direction == MessageDirection.OUTBOUND))).all()
+    assert replies == ["Mañana hay lugar a las 4:00 PM."]
+    assert flow is not None and flow.flow_type == "llm" and flow.collected_data["available"]
+    assert await _count(db, FunctionTrace) == 1  # check_availability, with the reply
