@@ -557,9 +557,12 @@ async def send_claimed(m: Messaging, rows: list[OutboundMessage], report: Delive
             done.append(_Done(row, outgoing, sent, recipient))
 
     if len(chains) == 1:
-        await send_chain(rows)
-    else:
-        await asyncio.gather(*(send_chain(chain) for chain in chains.values()))
+        try:
+            outcomes: list = [await send_chain(rows)]
+        except Exception as exc:  # noqa: BLE001 - raised again once what went out is recorded
+            outcomes = [exc]
+    else:  # every chain runs to its end, so what went out is recorded even if one chain broke
+        outcomes = await asyncio.gather(*(send_chain(chain) for chain in chains.values()), return_exceptions=True)
     by_tenant: dict[uuid.UUID | None, list[_Done]] = {}
     for d in done:
         by_tenant.setdefault(d.row.organization_id, []).append(d)
@@ -576,6 +579,9 @@ async def send_claimed(m: Messaging, rows: list[OutboundMessage], report: Delive
                     .values(status=DeliveryStatus.PENDING, attempts=OutboundMessage.attempts - 1,
                             next_attempt_at=until or row.next_attempt_at, updated_at=m.now())
                     .execution_options(synchronize_session=False))
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):  # its rows stay "sending": recover_abandoned settles them
+            raise outcome
 
 
 async def deliver_due(m: Messaging, *, only_to: tuple[str, ...] | None = None) -> DeliveryReport:

@@ -508,3 +508,32 @@ async def test_a_turns_replies_go_out_with_no_look_ups(db, clock):
     assert len(sent) <= 4, "\n".join(sent)
     assert [msg.to for msg in m.sender.sent] == ["whatsapp:+5215512345678"] * 3
     assert [msg.body for msg in m.sender.sent] == ["mensaje 0", "mensaje 1", "mensaje 2"]
+
+
+class BreaksOnOnePerson:
+    """A sender that fails in an unexpected way (not a SendFailed) for one recipient."""
+
+    def __init__(self, inner, to: str) -> None:
+        self.inner, self.to = inner, to
+
+    async def send(self, message: Outgoing) -> Sent:
+        if message.to == self.to:
+            raise RuntimeError("algo inesperado")
+        return await self.inner.send(message)
+
+    async def find_sent(self, message, *, since):
+        return await self.inner.find_sent(message, since=since)
+
+
+async def test_an_unexpected_error_on_one_person_still_records_what_went_out(db, clock, fake_twilio):
+    shop = await salon(db, clock())
+    m = wire(db, clock, twilio=fake_twilio)
+    await queue_rows(db, clock(), shop.org.id, 2, to="+525512345678")
+    await queue_rows(db, clock(), shop.org.id, 2, to="+525598765432")
+    m.sender = BreaksOnOnePerson(m.sender, "whatsapp:+525512345678")
+    with pytest.raises(RuntimeError):
+        await deliver_due(m)
+    rows = await outbox(db)
+    assert [r.status for r in rows if r.to_number == "whatsapp:+525598765432"] == [DeliveryStatus.QUEUED] * 2
+    assert [r.status for r in rows if r.to_number == "whatsapp:+525512345678"] == [DeliveryStatus.SENDING] * 2
+    assert len(fake_twilio.messages) == 2  # the broken person's rows wait for recover_abandoned
