@@ -720,9 +720,13 @@ async def _write_visit(session: AsyncSession, ctx: Context, snapshot: Snapshot, 
     appointments = tuple(a for a, _ in placed)
     occupancy = _occupancy_rows(snapshot, organization.id, placed)
     facts = _visit_facts(snapshot, customer, appointments)
-    await notices.visit_booked(session, now=now, organization=organization, customer=customer, facts=facts,
-                               notify_customer=visit.notify_customer, booked_by_staff_id=actor.staff_id,
-                               known_staff=snapshot.staff.values())
+    # The notices' rows are added to the session but go in below with the visit's own INSERTs;
+    # a query they make (the salon's managers, when no owner is in the snapshot) must not flush
+    # them first, before the appointments they point at exist.
+    with session.no_autoflush:
+        await notices.visit_booked(session, now=now, organization=organization, customer=customer, facts=facts,
+                                   notify_customer=visit.notify_customer, booked_by_staff_id=actor.staff_id,
+                                   known_staff=snapshot.staff.values())
     notices.activity(session, now=now, organization=organization, kind="appointment_booked",
                      summary=_summary(snapshot, customer, appointments, "Nueva cita"),
                      subject_id=appointments[0].id, data={**facts, "actor": actor.kind.value})
