@@ -25,8 +25,8 @@ from resolvers.scheduling import available_slots
 from storage import FunctionTrace, TraceType
 
 from ..tools import ToolContext, ToolResult
-from ..tools.base import InvalidArguments, _uuid, day_bounds, iso_local, local_day
-from ..tools.customer import PART_OF_DAY_HOURS
+from ..tools.base import InvalidArguments, iso_local
+from ..tools.customer import PART_OF_DAY_HOURS, PASSED, availability_query
 from ..tools.results import Slot, Slots
 
 log = logging.getLogger("parlo.conversation")
@@ -38,22 +38,12 @@ LIMIT = 200
 async def check_availability(tc: ToolContext, args: dict[str, Any]) -> ToolResult[Slots]:
     """tools/customer.py's ``check_availability``, argument for argument, on the use case."""
     zone = tc.zone
-    moving = uuid.UUID(_uuid(args["appointment_id"], "La cita")) if args.get("appointment_id") else None
-    named = args.get("service_ids") or ([args["service_id"]] if args.get("service_id") else [])
-    if not named and moving is None:
-        raise InvalidArguments("Falta el servicio.")
-    service_ids = [uuid.UUID(_uuid(s, "El servicio")) for s in named]
-    first = local_day(args.get("date_from"))
-    last = local_day(args["date_to"]) if args.get("date_to") else first
-    if last < first or (last - first).days > 31:
-        raise InvalidArguments("El rango de fechas no es válido (máximo un mes).")
-    start, _ = day_bounds(first, zone)
-    _, end = day_bounds(last, zone)
-    start = max(start, tc.local_now())
-    if end <= start:
-        return ToolResult(True, Slots((), note="Ese día ya pasó."))
-    staff_id = uuid.UUID(_uuid(args["staff_id"], "El empleado")) if args.get("staff_id") else None
-    found = await available_slots(tc.ctx, service_ids, start, end, staff_id=staff_id, limit=LIMIT, moving=moving)
+    query = availability_query(tc, args)
+    if query is None:
+        return ToolResult(True, Slots((), note=PASSED))
+    found = await available_slots(tc.ctx, [uuid.UUID(s) for s in query.service_ids], query.start, query.end,
+                                  staff_id=uuid.UUID(query.staff_id) if query.staff_id else None, limit=LIMIT,
+                                  moving=uuid.UUID(query.moving) if query.moving else None)
     if isinstance(found, Problem):
         # As the tool answers it: availableSlots raises a use case's problem as a GraphQL error,
         # which the tool reports as a failure (its message never reaches the person).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -11,7 +12,43 @@ from .base import InvalidArguments, ToolContext, ToolResult, _uuid, day_bounds, 
 from .documents import _problem, appointment_facts, appointments, run_operation
 from .results import AppointmentChanged, Appointments, LastVisit, Slot, Slots
 
+#: The note when the whole window asked for is already over.
+PASSED = "Ese día ya pasó."
+
 PART_OF_DAY_HOURS = {"manana": (0, 12), "mediodia": (12, 15), "tarde": (12, 19), "noche": (19, 24)}
+
+
+@dataclass(frozen=True, slots=True)
+class AvailabilityQuery:
+    """``check_availability``'s arguments read once, for the tool and for the rule engine's
+    direct call (rules/availability.py), so both refuse the same arguments with the same words."""
+
+    service_ids: tuple[str, ...]
+    start: datetime
+    end: datetime
+    staff_id: str | None
+    moving: str | None
+
+
+def availability_query(tc: ToolContext, args: dict[str, Any]) -> AvailabilityQuery | None:
+    """The search window in the salon's zone; ``None`` when it has already passed."""
+    zone = tc.zone
+    moving = _uuid(args["appointment_id"], "La cita") if args.get("appointment_id") else None
+    named = args.get("service_ids") or ([args["service_id"]] if args.get("service_id") else [])
+    if not named and moving is None:
+        raise InvalidArguments("Falta el servicio.")
+    service_ids = tuple(_uuid(s, "El servicio") for s in named)
+    first = local_day(args.get("date_from"))
+    last = local_day(args["date_to"]) if args.get("date_to") else first
+    if last < first or (last - first).days > 31:
+        raise InvalidArguments("El rango de fechas no es válido (máximo un mes).")
+    start, _ = day_bounds(first, zone)
+    _, end = day_bounds(last, zone)
+    start = max(start, tc.local_now())
+    if end <= start:
+        return None
+    staff_id = _uuid(args["staff_id"], "El empleado") if args.get("staff_id") else None
+    return AvailabilityQuery(service_ids, start, end, staff_id, moving)
 
 
 async def check_availability(tc: ToolContext, args: dict[str, Any]) -> ToolResult[Slots]:
@@ -21,23 +58,11 @@ async def check_availability(tc: ToolContext, args: dict[str, Any]) -> ToolResul
     without services its services are searched (the use case decides, so both engines obey it).
     """
     zone = tc.zone
-    moving = _uuid(args["appointment_id"], "La cita") if args.get("appointment_id") else None
-    named = args.get("service_ids") or ([args["service_id"]] if args.get("service_id") else [])
-    if not named and moving is None:
-        raise InvalidArguments("Falta el servicio.")
-    service_ids = [_uuid(s, "El servicio") for s in named]
-    first = local_day(args.get("date_from"))
-    last = local_day(args["date_to"]) if args.get("date_to") else first
-    if last < first or (last - first).days > 31:
-        raise InvalidArguments("El rango de fechas no es válido (máximo un mes).")
-    start, _ = day_bounds(first, zone)
-    _, end = day_bounds(last, zone)
-    start = max(start, tc.local_now())
-    if end <= start:
-        return ToolResult(True, Slots((), note="Ese día ya pasó."))
-    variables = {"serviceIds": service_ids, "from": start.isoformat(), "to": end.isoformat(), "limit": 200,
-                 "staffId": _uuid(args["staff_id"], "El empleado") if args.get("staff_id") else None,
-                 "moving": moving}
+    query = availability_query(tc, args)
+    if query is None:
+        return ToolResult(True, Slots((), note=PASSED))
+    variables = {"serviceIds": list(query.service_ids), "from": query.start.isoformat(), "to": query.end.isoformat(),
+                 "limit": 200, "staffId": query.staff_id, "moving": query.moving}
     found = await run_operation(tc, "AvailableSlots", variables)
     if (problem := _problem(found, zone)) is not None:
         return problem
