@@ -64,6 +64,7 @@ from storage import (
     OutboundMessage,
     SenderType,
     WhatsAppNumber,
+    is_retryable_conflict,
 )
 from storage.distribute import has_citus
 from storage.queries import ALL_SALONS, tenant_of_number
@@ -72,6 +73,25 @@ log = logging.getLogger("parlo.whatsapp")
 
 #: ``claim_due(tenant=...)`` default: the sweep across every salon.
 ANY_TENANT = object()
+
+#: Times a claim or a record is run when PostgreSQL aborts it for a deadlock with another worker's.
+CONFLICT_TRIES = 4
+
+
+async def _again_on_conflict(write):
+    """Run ``write()`` again when PostgreSQL aborted it for a deadlock (40P01) or a
+    serialization failure with another worker's claim or record. Both are conditional
+    statements on the rows' state, so running one again is safe; giving up instead left a
+    batch that had gone out in ``sending`` until the abandoned-send sweep (seen under
+    bench/load.py: two workers' claim and record locking rows in different orders)."""
+    for attempt in range(1, CONFLICT_TRIES + 1):
+        try:
+            return await write()
+        except Exception as exc:
+            if attempt == CONFLICT_TRIES or not is_retryable_conflict(exc):
+                raise
+            log.info("outbox: write aborted by a deadlock with another worker; running it again (%d)", attempt)
+            await asyncio.sleep(0.005 * attempt)
 
 
 @dataclass
@@ -220,13 +240,19 @@ async def _claim(m: Messaging, *, limit: int | None, only_to: tuple[str, ...] | 
     by_tenant: dict[uuid.UUID | None, list[uuid.UUID]] = {}
     for row_id, row_tenant, _to in candidates:
         by_tenant.setdefault(row_tenant, []).append(row_id)
-    claimed: dict[uuid.UUID, OutboundMessage] = {}
-    async with m.db.transaction(write=True) as session:
-        for group in await tenant_groups(m.db, by_tenant):
-            for row in (await session.scalars(_CLAIM, {
-                    "claim_now": now, "claim_tenants": group,
-                    "claim_rows": [row_id for tenant in group for row_id in by_tenant[tenant]]})).all():
-                claimed[row.id] = row
+    groups = await tenant_groups(m.db, by_tenant)
+
+    async def claim() -> dict[uuid.UUID, OutboundMessage]:
+        claimed: dict[uuid.UUID, OutboundMessage] = {}
+        async with m.db.transaction(write=True) as session:
+            for group in groups:
+                for row in (await session.scalars(_CLAIM, {
+                        "claim_now": now, "claim_tenants": group,
+                        "claim_rows": sorted(row_id for tenant in group for row_id in by_tenant[tenant])})).all():
+                    claimed[row.id] = row
+        return claimed
+
+    claimed = await _again_on_conflict(claim)
     # A person's rows are sent in order by one worker: a row taken while an earlier one of the
     # look-up went to another worker (it took that one between our look-up and our claim) is
     # given back, to be sent after it.
@@ -454,12 +480,18 @@ async def _record_sent(m: Messaging, done: list[_Done]) -> None:
         by_answer.setdefault(TWILIO_STATUSES.get(d.sent.status.lower()), []).append({
             "r_tenant": d.row.organization_id, "r_id": d.row.id, "r_sid": d.sent.provider_message_id,
             "r_now": now, "r_body": redacted(d.outgoing.body)})
-    async with m.db.transaction(write=True) as session:
-        for told, changes in by_answer.items():
-            await session.execute(_record_statement(told), changes)
-        for d in done:
-            if (d.row.kind != "reply" or d.row.conversation_id is None) and d.recipient.conversation_id is not None:
-                await _into_history(session, d, now)
+    for changes in by_answer.values():  # every recorder locks rows in one order
+        changes.sort(key=lambda c: (str(c["r_tenant"]), str(c["r_id"])))
+
+    async def record() -> None:
+        async with m.db.transaction(write=True) as session:
+            for told, changes in by_answer.items():
+                await session.execute(_record_statement(told), changes)
+            for d in done:
+                if (d.row.kind != "reply" or d.row.conversation_id is None) and d.recipient.conversation_id is not None:
+                    await _into_history(session, d, now)
+
+    await _again_on_conflict(record)
 
 
 async def _into_history(session, d: _Done, now: datetime) -> None:

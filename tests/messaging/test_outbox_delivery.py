@@ -537,3 +537,60 @@ async def test_an_unexpected_error_on_one_person_still_records_what_went_out(db,
     assert [r.status for r in rows if r.to_number == "whatsapp:+525598765432"] == [DeliveryStatus.QUEUED] * 2
     assert [r.status for r in rows if r.to_number == "whatsapp:+525512345678"] == [DeliveryStatus.SENDING] * 2
     assert len(fake_twilio.messages) == 2  # the broken person's rows wait for recover_abandoned
+
+
+class _Deadlock(Exception):
+    """What asyncpg raises when PostgreSQL picks this transaction as a deadlock's victim."""
+
+    sqlstate = "40P01"
+
+
+@pytest.mark.parametrize("marker", ["provider_message_id=coalesce", "claimed_at="], ids=["record", "claim"])
+async def test_a_claim_or_record_aborted_by_a_deadlock_is_run_again(db, clock, fake_twilio, marker):
+    """Under load two workers' claim and record can lock rows in different orders, and
+    PostgreSQL aborts one. The record is conditional on the rows' state, so it runs again;
+    giving up left the batch, already sent, in ``sending`` until the abandoned-send sweep."""
+    from sqlalchemy import event
+    from sqlalchemy.exc import DBAPIError
+
+    shop = await salon(db, clock())
+    m = wire(db, clock, twilio=fake_twilio)
+    await queue_rows(db, clock(), shop.org.id, 2, to="+525512345678")
+    await queue_rows(db, clock(), shop.org.id, 1, to="+525598765432")
+    aborted: list[str] = []
+
+    def deadlock_once(conn, cursor, statement, parameters, context, executemany):
+        if not aborted and statement.lstrip().upper().startswith("UPDATE OUTBOUND_MESSAGES") and marker in statement:
+            aborted.append(statement)
+            raise DBAPIError(statement, parameters, _Deadlock("deadlock detected"))
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", deadlock_once)
+    try:
+        report = await deliver_due(m)
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", deadlock_once)
+    assert aborted, "the statement was not reached"
+    assert report.sent == 3
+    assert {r.status for r in await outbox(db)} == {DeliveryStatus.QUEUED}
+    assert len(fake_twilio.messages) == 3  # sent once: only the record ran again
+
+
+async def test_another_database_error_in_the_record_is_not_hidden(db, clock, fake_twilio):
+    from sqlalchemy import event
+    from sqlalchemy.exc import DBAPIError
+
+    shop = await salon(db, clock())
+    m = wire(db, clock, twilio=fake_twilio)
+    await queue_rows(db, clock(), shop.org.id, 1)
+
+    def broken(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("UPDATE OUTBOUND_MESSAGES") and "provider_message_id=coalesce" in statement:
+            raise DBAPIError(statement, parameters, RuntimeError("disk full"))
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", broken)
+    try:
+        with pytest.raises(DBAPIError):
+            await deliver_due(m)
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", broken)
+    assert [r.status for r in await outbox(db)] == [DeliveryStatus.SENDING]  # recover_abandoned settles it
