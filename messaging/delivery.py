@@ -118,16 +118,7 @@ def _blocking(now, *, taken=None):
     if taken is not None:
         # a due row claimed alongside is no obstacle; one waiting for its retry still is
         due_earlier = and_(due_earlier, ~earlier.id.in_(taken) | (earlier.next_attempt_at > now))
-    return exists().where(
-        # Order is kept per recipient within a tenant (a salon's thread, or Parlo's central one):
-        # the tenant key in the correlation also lets Citus run this on each shard.
-        earlier.organization_id == OutboundMessage.organization_id,
-        earlier.to_number == OutboundMessage.to_number,
-        earlier.id != OutboundMessage.id,
-        (earlier.created_at < OutboundMessage.created_at)
-        | and_(earlier.created_at == OutboundMessage.created_at, earlier.id < OutboundMessage.id),
-        (earlier.status == DeliveryStatus.SENDING) | due_earlier,
-    )
+    return exists().where(_written_before(earlier), (earlier.status == DeliveryStatus.SENDING) | due_earlier)
 
 
 def _waiting_earlier(now):
@@ -135,13 +126,22 @@ def _waiting_earlier(now):
     (a due earlier row comes first in the same ordered look-up; the claim checks it exactly)."""
     earlier = aliased(OutboundMessage)
     return exists().where(
+        _written_before(earlier),
+        (earlier.status == DeliveryStatus.SENDING)
+        | and_(earlier.status == DeliveryStatus.PENDING, earlier.attempts > 0, earlier.next_attempt_at > now),
+    )
+
+
+def _written_before(earlier) -> ColumnElement[bool]:
+    """``earlier`` is a row to the same person written before this one. Order is kept per
+    recipient within a tenant (a salon's thread, or Parlo's central one): the tenant key in the
+    correlation also lets Citus run it on each shard."""
+    return and_(
         earlier.organization_id == OutboundMessage.organization_id,
         earlier.to_number == OutboundMessage.to_number,
         earlier.id != OutboundMessage.id,
         (earlier.created_at < OutboundMessage.created_at)
         | and_(earlier.created_at == OutboundMessage.created_at, earlier.id < OutboundMessage.id),
-        (earlier.status == DeliveryStatus.SENDING)
-        | and_(earlier.status == DeliveryStatus.PENDING, earlier.attempts > 0, earlier.next_attempt_at > now),
     )
 
 
