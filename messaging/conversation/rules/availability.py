@@ -24,9 +24,10 @@ from resolvers.errors import Problem
 from resolvers.scheduling import available_slots
 from storage import FunctionTrace, TraceType
 
-from ..tools import ToolContext, ToolResult
-from ..tools.base import InvalidArguments, iso_local
+from ..tools import OperationFailed, ToolContext, ToolResult
+from ..tools.base import iso_local
 from ..tools.customer import PART_OF_DAY_HOURS, PASSED, availability_query
+from ..tools.registry import failed_call
 from ..tools.results import Slot, Slots
 
 log = logging.getLogger("parlo.conversation")
@@ -47,7 +48,7 @@ async def check_availability(tc: ToolContext, args: dict[str, Any]) -> ToolResul
     if isinstance(found, Problem):
         # As the tool answers it: availableSlots raises a use case's problem as a GraphQL error,
         # which the tool reports as a failure (its message never reaches the person).
-        raise _Failed(f"AvailableSlots: [{found.message!r}]")
+        raise OperationFailed(f"AvailableSlots: [{found.message!r}]")
     hours = PART_OF_DAY_HOURS.get(str(args.get("part_of_day") or "").lower().replace("ñ", "n").replace("í", "i"))
     names = {str(m.id): m.name for m in tc.profile.team} if tc.profile else {}
     seen: dict[str, Slot] = {}
@@ -62,10 +63,6 @@ async def check_availability(tc: ToolContext, args: dict[str, Any]) -> ToolResul
     return ToolResult(True, Slots(tuple(seen[k] for k in sorted(seen))))
 
 
-class _Failed(RuntimeError):
-    """The use case refused the search: what the tool's OperationFailed is for its document."""
-
-
 #: The tools the rule engine runs here instead of through the registry's GraphQL runners.
 DIRECT = {"check_availability": check_availability}
 
@@ -77,12 +74,8 @@ async def run(tc: ToolContext, name: str, args: dict[str, Any], *, sequence: int
     error: str | None = None
     try:
         result = await DIRECT[name](tc, args)
-    except InvalidArguments as exc:
-        result = ToolResult(False, message=str(exc), problem="ValidationError")
     except Exception as exc:  # noqa: BLE001 - traced, then the engine answers without it
-        log.exception("tool %s failed", name)
-        error = f"{'OperationFailed' if isinstance(exc, _Failed) else type(exc).__name__}: {exc}"
-        result = ToolResult(False, message="No pude completar eso en este momento.", problem="InternalError")
+        result, error = failed_call(name, exc)
     _trace(tc, name, args, result, (perf.perf_counter() - started) * 1000, error, sequence)
     return result
 

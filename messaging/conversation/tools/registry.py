@@ -283,14 +283,21 @@ async def call_tool(tc: ToolContext, name: str, args: dict[str, Any], *, route_k
                                 problem="PermissionDenied")
         else:
             result = await tool.run(tc, args or {})
-    except InvalidArguments as exc:
-        result = ToolResult(False, message=str(exc), problem="ValidationError")
     except Exception as exc:  # noqa: BLE001 - traced, then the engine answers without it
-        log.exception("tool %s failed", name)
-        error = f"{type(exc).__name__}: {exc}"
-        result = ToolResult(False, message="No pude completar eso en este momento.", problem="InternalError")
+        result, error = failed_call(name, exc)
     await _trace(tc, name, args, result, (perf.perf_counter() - started) * 1000, error, sequence)
     return result
+
+
+def failed_call(name: str, exc: Exception) -> tuple[ToolResult, str | None]:
+    """What a tool that raised answers, and the error its trace keeps: refused arguments are a
+    ValidationError the model can correct (no error traced); anything else is logged and an
+    InternalError. Call it inside the ``except`` block (it logs the exception being handled)."""
+    if isinstance(exc, InvalidArguments):
+        return ToolResult(False, message=str(exc), problem="ValidationError"), None
+    log.exception("tool %s failed", name)
+    return (ToolResult(False, message="No pude completar eso en este momento.", problem="InternalError"),
+            f"{type(exc).__name__}: {exc}")
 
 
 async def _trace(tc: ToolContext, name: str, args: dict[str, Any], result: ToolResult, ms: float,
