@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 import requests
 
-from messaging.delivery import claim_due, deliver_due, recover_abandoned
+from messaging.delivery import deliver_due, recover_abandoned
+from messaging.outbox_claims import claim_due
 from messaging.runtime import DeliveryPolicy
 from messaging.senders import Outgoing, Sent
 from resolvers.outbox import enqueue
@@ -401,19 +402,20 @@ async def _reset_claims(db) -> None:
 async def test_a_row_whose_earlier_row_another_worker_took_meanwhile_waits_for_it(db, clock, fake_twilio,
                                                                                   monkeypatch):
     import messaging.delivery as delivery
+    import messaging.outbox_claims as claims
 
     shop = await salon(db, clock())
     a, b = wire(db, clock, twilio=fake_twilio), wire(db, clock, twilio=fake_twilio)
     await queue_rows(db, clock(), shop.org.id, 2)
-    real = delivery.tenant_groups
+    real = claims.tenant_groups
     taken = []
 
     async def meanwhile(db_, tenants):  # between a's look-up and a's claim, b takes the first row
-        monkeypatch.setattr(delivery, "tenant_groups", real)
+        monkeypatch.setattr(claims, "tenant_groups", real)
         taken.extend(await claim_due(b, limit=1))
         return await real(db_, tenants)
 
-    monkeypatch.setattr(delivery, "tenant_groups", meanwhile)
+    monkeypatch.setattr(claims, "tenant_groups", meanwhile)
     assert await claim_due(a) == []
     assert [r.body for r in taken] == ["mensaje 0"]
     assert [(r.status, r.attempts) for r in await outbox(db)] == [(DeliveryStatus.SENDING, 1),

@@ -9,7 +9,8 @@ from datetime import timedelta
 import pytest
 
 import messaging.notifications.dispatch as dispatch_module
-from messaging.delivery import claim_due, deliver_due, recover_abandoned
+from messaging.delivery import deliver_due, recover_abandoned
+from messaging.outbox_claims import claim_due
 from messaging.notifications import dispatch_due
 from parlo.clock import FrozenClock
 from sqlalchemy import update
