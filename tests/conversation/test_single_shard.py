@@ -6,7 +6,7 @@ tenant table, a look-up by phone or token across salons) becomes one task per sh
 round trips on a production cluster for what should be one. Citus says so itself: with
 ``citus.multi_task_query_log_level`` set, its planner reports "multi-task query about to be
 executed" for each such statement, and asyncpg hands the report to a log listener with the
-statement that caused it. These tests turn that on for every connection the app checks out,
+statement that caused it. These tests turn that on for every connection the app opens,
 drive a booking, a WhatsApp turn (webhook, rule engine, reply delivered), a magic-link
 sign-in and a delivery tick, and fail on any multi-shard statement that is not one of the
 periodic sweeps across all salons (marked ``/* parlo:all-salons */``, storage.queries.ALL_SALONS).
@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -47,10 +47,18 @@ def on_citus(citus):
         pytest.skip("needs a Citus coordinator in PARLO_TEST_DATABASE_URL: no shards to count elsewhere")
 
 
-@contextmanager
-def multi_shard_statements(http) -> Iterator[list[str]]:
-    """Every statement Citus planned as more than one task, on the app's connections checked out
-    meanwhile (the test's own reads go through another pool)."""
+@asynccontextmanager
+async def multi_shard_statements(http) -> AsyncIterator[list[str]]:
+    """Every statement Citus planned as more than one task, on the app's connections (the
+    test's own reads go through another pool). Work rung meanwhile must end inside the block
+    (``queue.drain()``): what runs after it is not seen.
+
+    Each connection the app opens in the block asks for the report at its start (server
+    settings) and hands it to a log listener that only appends: nothing here awaits inside
+    SQLAlchemy's loop over a pool's listeners, where a suspended listener let a concurrent
+    checkout, or this block's own ``event.remove``, fail with "deque mutated during iteration".
+    """
+    engine = http.app.state.services.db.engine.sync_engine
     seen: list[str] = []
     watching = [True]
 
@@ -58,26 +66,27 @@ def multi_shard_statements(http) -> Iterator[list[str]]:
         if watching[0] and "multi-task query" in message.message:
             seen.append(" ".join((message.query or "?").split()))
 
-    def on_checkout(dbapi_connection, record, _proxy) -> None:
-        if record.info.get("parlo_multi_task") is listener:
-            return
-        raw = dbapi_connection.driver_connection
-        raw.add_log_listener(listener)
+    def reporting(_dialect, _record, _cargs, cparams) -> None:
         # Custom plans only: from a prepared statement's sixth run PostgreSQL also plans it
         # generically, to compare costs, and Citus then reports the generic plan of a claim
         # (a parameter for the salon) as multi-task, though it prices that plan out of use
         # (DissuadePlannerFromUsingPlan) and every run executes on the one shard.
-        dbapi_connection.run_async(lambda c: c.execute(
-            "SET citus.multi_task_query_log_level = 'warning'; SET plan_cache_mode = force_custom_plan"))
-        record.info["parlo_multi_task"] = listener
+        cparams["server_settings"] = {**cparams.get("server_settings", {}),
+                                      "citus.multi_task_query_log_level": "warning",
+                                      "plan_cache_mode": "force_custom_plan"}
 
-    pool = http.app.state.services.db.engine.sync_engine.pool
-    event.listen(pool, "checkout", on_checkout)
+    def listening(dbapi_connection, _record) -> None:
+        dbapi_connection.driver_connection.add_log_listener(listener)
+
+    event.listen(engine, "do_connect", reporting)
+    event.listen(engine, "connect", listening)
+    await http.app.state.services.db.engine.dispose()  # connections opened before the block do not report
     try:
         yield seen
     finally:
         watching[0] = False
-        event.remove(pool, "checkout", on_checkout)
+        event.remove(engine, "connect", listening)
+        event.remove(engine, "do_connect", reporting)
 
 
 async def _settle() -> None:
@@ -94,7 +103,7 @@ async def test_a_booking_routes_every_statement_to_one_shard(on_citus, rules_app
     full = await full_salon(db, clock(), name="Estética Lupita", phone_prefix="+52551234")
     token = staff_token(full.salon, full.salon.ana, clock())
     monday_noon = datetime(2026, 1, 19, 18, 0, tzinfo=timezone.utc)
-    with multi_shard_statements(rules_app) as seen:
+    async with multi_shard_statements(rules_app) as seen:
         body = await gql(rules_app, BOOK, {"i": {
             "serviceIds": [str(full.salon.corte.id)], "staffId": str(full.salon.beto.id),
             "start": monday_noon.isoformat(), "customerPhone": "5598700001", "customerName": "Cliente Uno"}},
@@ -115,7 +124,7 @@ async def test_moving_and_cancelling_route_every_statement_to_one_shard(on_citus
     token = staff_token(full.salon, full.salon.ana, clock())
     appointment = str(full.appointment.id)
     monday_noon = datetime(2026, 1, 19, 18, 0, tzinfo=timezone.utc)
-    with multi_shard_statements(rules_app) as seen:
+    async with multi_shard_statements(rules_app) as seen:
         moved = await gql(rules_app, MOVE, {"id": appointment, "start": monday_noon.isoformat()}, token=token)
         cancelled = await gql(rules_app, CANCEL, {"id": appointment}, token=token)
         await rules_app.messaging.queue.drain()
@@ -131,7 +140,7 @@ async def test_the_owner_and_the_central_number_route_every_statement_to_one_sha
     newcomer = Chat(rules_app, db, "+5215599998888", CENTRAL)  # a salon that does not exist yet
     await owner.say("Hola")
     await newcomer.say("Hola")
-    with multi_shard_statements(rules_app) as seen:
+    async with multi_shard_statements(rules_app) as seen:
         assert await owner.say("¿Qué tengo hoy?")
         assert await newcomer.say("Quiero registrar mi negocio")
         await _settle()
@@ -146,7 +155,7 @@ async def test_a_whatsapp_turn_routes_every_statement_to_one_shard(on_citus, rul
     shop = await don_carlos(db, clock())
     chat = Chat(rules_app, db, "+5215511112222", shop.number)
     await chat.say("Hola")  # the customer's first turn (creates the conversation and customer)
-    with multi_shard_statements(rules_app) as seen:
+    async with multi_shard_statements(rules_app) as seen:
         answer = await chat.say("Quiero un corte el lunes a las 11")
         await _settle()
     assert answer
@@ -163,7 +172,7 @@ async def test_a_magic_link_sign_in_routes_every_statement_to_one_shard(on_citus
     m = rules_app.messaging
     # The resolvers with the wired messaging's secret (the one the sender renders links with).
     ctx = Context(db=m.db, now=m.clock, actor=Actor.anonymous(), config=m.config.resolver)
-    with multi_shard_statements(rules_app) as seen:
+    async with multi_shard_statements(rules_app) as seen:
         await request_magic_link(ctx, owner.phone_number)
         await deliver_due(m)
         [link] = [sent for sent in fake_twilio.messages if LINK.search(sent.body or "")]
@@ -192,16 +201,20 @@ async def test_a_delivery_tick_sweeps_once_and_follows_up_on_one_shard(on_citus,
         stuck = enqueue(session, now=now - timedelta(hours=1), to="+525511116666", organization_id=carlos.org.id,
                         body="Atorado", kind="notice")
         stuck.status, stuck.claimed_at, stuck.attempts = DeliveryStatus.SENDING, now - timedelta(hours=1), 1
-    with multi_shard_statements(rules_app) as seen:
+    async with multi_shard_statements(rules_app) as seen:
         report = await deliver_due(m)
-        recovered = await recover_abandoned(m)
-        await deliver_due(m)
+        recovered = await recover_abandoned(m)  # the row goes back to the queue, which rings a delivery run
+        await m.queue.drain()  # that run ends inside the block: its sweep is counted, not left to timing
+        empty = await deliver_due(m)  # nothing left: an empty tick
         await _settle()
-    assert report.sent == 5 and recovered == 1
+    assert report.sent == 5 and recovered == 1 and empty.sent == 0
     assert sorted(x.body for x in fake_twilio.messages) == ["Atorado", "De Parlo", "Dos", "Dos", "Uno", "Uno"]
     assert not _unplanned(seen), _unplanned(seen)
     sweeps = [s for s in seen if ALL_SALONS in s]
-    assert len(sweeps) == 4, sweeps  # per tick one sweep for due rows (+ one for abandoned ones); nothing per row
+    # Per tick one sweep for due rows (+ one for abandoned ones); nothing per row. In order: the
+    # tick, the abandoned-send sweep, the run it rang, the empty tick.
+    assert len(sweeps) == 4, sweeps
+    assert ["abandoned" if "claimed_at <=" in s else "due" for s in sweeps] == ["due", "abandoned", "due", "due"], sweeps
 
 
 async def test_the_minute_dispatch_reads_across_salons_only_in_marked_sweeps(on_citus, rules_app, db, clock):
@@ -210,7 +223,7 @@ async def test_the_minute_dispatch_reads_across_salons_only_in_marked_sweeps(on_
     first = await full_salon(db, clock(), name="Estética Lupita", phone_prefix="+52551234")
     second = await full_salon(db, clock(), name="Barbería Norte", phone_prefix="+52551299")
     reminder_due = first.appointment.starts_at - timedelta(hours=24)
-    with multi_shard_statements(rules_app) as seen:
+    async with multi_shard_statements(rules_app) as seen:
         for at in (clock(), reminder_due, reminder_due + timedelta(hours=2)):
             report = await dispatch_due(rules_app.messaging.db, now=at, config=rules_app.messaging.config.resolver)
         await _settle()
@@ -235,7 +248,7 @@ async def test_managing_the_team_routes_every_statement_to_one_shard(on_citus, r
 
     full = await full_salon(db, clock(), name="Estética Lupita", phone_prefix="+52551234")
     token = staff_token(full.salon, full.salon.ana, clock())
-    with multi_shard_statements(rules_app) as seen:
+    async with multi_shard_statements(rules_app) as seen:
         added = await gql(rules_app, TEAM, {"s": [str(full.salon.corte.id)]}, token=token)
         nico = added["data"]["createStaffMember"]["id"]
         changed = await gql(rules_app, RETEAM, {"id": nico, "s": [str(full.salon.barba.id)]}, token=token)
@@ -259,7 +272,7 @@ async def test_an_owner_on_the_central_number_is_found_by_phone_on_one_node(on_c
     shop = await don_carlos(db, clock())
     owner = Chat(rules_app, db, shop.staff["carlos"].phone_number, CENTRAL)
     await owner.say("Hola")
-    with multi_shard_statements(rules_app) as seen:
+    async with multi_shard_statements(rules_app) as seen:
         answer = await owner.say("¿Qué tengo hoy?")
         await _settle()
     assert "Carlos" in answer, answer
