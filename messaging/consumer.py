@@ -34,7 +34,6 @@ from collections.abc import Awaitable, Callable
 
 from messaging.runtime import Messaging
 from resolvers import log_context
-from storage import Database
 
 log = logging.getLogger("parlo.whatsapp")
 
@@ -65,14 +64,6 @@ class ConversationConsumer:
         self.lag = 0.0
         self._lowered_at = 0.0
         self._ticking: asyncio.TimerHandle | None = None
-        self._claims_db: Database | None = None
-        if not messaging.db.is_sqlite and messaging.claims.lock_engine is None:
-            # Each running conversation holds a claim's connection for its whole turn; from the
-            # shared pool, ``concurrency`` claims could take every connection and wait forever
-            # for one more. So claims get a pool of their own, exactly as large as the bound.
-            self._claims_db = Database.connect(messaging.db.engine.url.render_as_string(hide_password=False),
-                                               pool_size=concurrency, max_overflow=0)
-            messaging.claims.lock_engine = self._claims_db.engine
         self.retry_delay = retry_delay
         self.max_retries = max_retries
         self._active: dict[uuid.UUID, bool] = {}  # running conversation → rung again meanwhile
@@ -184,8 +175,6 @@ class ConversationConsumer:
                 await asyncio.gather(*pending, return_exceptions=True)
                 log.warning("%d conversations were still running at shutdown; the sweep will answer them",
                             len(pending))
-        if self._claims_db is not None:
-            await self._claims_db.dispose()
         return not pending
 
     def _start(self, conversation_id: uuid.UUID) -> None:

@@ -118,10 +118,14 @@ async def process_conversation(m: Messaging, conversation_id: uuid.UUID,
     and then by the tenant the first message's row names."""
     handled = 0
     while True:
-        async with m.claims.hold(conversation_id) as held:
+        async with m.claims.hold(conversation_id, organization_id) as held:
             if not held:
                 return handled  # another worker has it, and will re-check before letting go
+            if organization_id is None:  # the claim read the row: its tenant, when a salon's
+                organization_id = m.claims.tenant_of(conversation_id)
             while (pending := await _next_pending(m, conversation_id, organization_id)) is not None:
+                if not await m.claims.keep(conversation_id):  # a long run: the lease renewed half-way
+                    return handled  # it ran out and another worker took over: that one answers the rest
                 if organization_id is None and pending.conversation.organization_id is not None:
                     organization_id = pending.conversation.organization_id
                 try:

@@ -8,26 +8,22 @@ here reads the environment or the wall clock.
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import logging
-import os
-import threading
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from messaging.claims import ConversationClaims
 from resolvers.context import ResolverConfig
 from storage import Database
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+    from sqlalchemy.ext.asyncio import AsyncConnection
 
     from messaging.engine import ConversationEngine
     from messaging.numbers import NumberProvider
@@ -120,65 +116,6 @@ class WorkQueue(Protocol):
     async def outbox_waiting(self, *, at: datetime | None = None) -> None: ...
 
 
-class ConversationClaims:
-    """One worker per conversation at a time, so its messages are handled in order.
-
-    PostgreSQL: a transaction-scoped advisory lock held on a dedicated connection for the
-    whole turn; if the worker dies the connection closes and the lock goes with it.
-    SQLite: an exclusive ``flock`` on a small file per conversation beside the database
-    (``parlo.locks/``), which holds between threads and between processes (``parlo serve``
-    with its embedded worker next to a ``parlo worker``) and is released by the kernel if
-    the process dies. An in-memory database falls back to locks inside the process.
-    """
-
-    _local: dict[uuid.UUID, threading.Lock] = {}
-    _local_guard = threading.Lock()
-
-    def __init__(self, db: Database, *, lock_engine: "AsyncEngine | None" = None) -> None:
-        self.db = db
-        #: PostgreSQL: where the claims' connections come from. A claim holds its connection for
-        #: the whole turn while the turn opens others; drawn from one pool, N claims could take
-        #: every connection and wait forever for one more. The concurrent consumer gives claims
-        #: an engine of their own, sized to its bound; by default they share ``db``'s.
-        self.lock_engine = lock_engine
-        self.lock_dir: Path | None = None
-        if db.is_sqlite and db.engine.url.database and db.engine.url.database != ":memory:":
-            database = Path(db.engine.url.database)
-            self.lock_dir = database.with_name(database.stem + ".locks")
-
-    @asynccontextmanager
-    async def hold(self, conversation_id: uuid.UUID) -> AsyncIterator[bool]:
-        if not self.db.is_sqlite:
-            async with (self.lock_engine or self.db.engine).connect() as conn:
-                async with conn.begin():
-                    key = conversation_id.int & 0x7FFF_FFFF_FFFF_FFFF
-                    held = bool(await conn.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": key}))
-                    yield held
-            return
-        if self.lock_dir is not None:
-            self.lock_dir.mkdir(exist_ok=True)
-            fd = os.open(self.lock_dir / conversation_id.hex, os.O_RDWR | os.O_CREAT, 0o600)
-            try:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
-                    yield False
-                    return
-                yield True
-            finally:
-                os.close(fd)  # closing the descriptor releases the lock
-            return
-        with self._local_guard:
-            lock = self._local.setdefault(conversation_id, threading.Lock())
-        if not lock.acquire(blocking=False):
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            lock.release()
-
-
 @dataclass
 class Messaging:
     """Everything messaging needs; one per process or worker thread."""
@@ -195,7 +132,8 @@ class Messaging:
     voice: "VoiceNotes | None" = None
 
     def __post_init__(self) -> None:
-        self.claims = ConversationClaims(self.db)
+        # a lease outlives any one turn (its budget) several times over: renewed between turns
+        self.claims = ConversationClaims(self.db, lease=timedelta(seconds=3 * self.config.turn_budget))
 
     def now(self) -> datetime:
         return self.clock()

@@ -43,9 +43,10 @@ from storage import Database
 log = logging.getLogger("parlo.worker")
 
 DEFAULT_CONCURRENCY = 64
-#: A worker's work pool (the turns' statements and transactions, apart from the claims): a turn
-#: holds a work connection only inside a statement or transaction, so a few dozen serve 64 turns.
-WORK_POOL = 20
+#: A worker's work pool: every statement and transaction of its turns (a claim is a statement
+#: too, a lease, not a connection held). A turn holds a work connection only inside a statement
+#: or transaction, so a few dozen serve 64 turns and more.
+WORK_POOL = 40
 #: Connections each Huey thread of a worker has open (its own pool; sweeps and notifications use
 #: one at a time, rarely two).
 HUEY_THREAD_CONNECTIONS = 2
@@ -85,15 +86,17 @@ class WorkerOptions:
 
 
 def work_pool(concurrency: int) -> tuple[int, int]:
-    """(pool_size, max_overflow) of a worker's work pool for ``concurrency`` turns in flight."""
-    size = max(min(concurrency, WORK_POOL), 4)  # a turn may hold two at once (a tool beside its session)
-    return size, size
+    """(pool_size, max_overflow) of a worker's work pool for ``concurrency`` turns in flight.
+
+    All of it kept open, no overflow: an overflow connection is opened for one statement and
+    closed after it, and under a burst that churn (a PostgreSQL backend started and torn
+    down, asyncpg's prepared statements lost) cost more worker CPU than the statements."""
+    return max(min(concurrency, WORK_POOL), 8), 0  # a turn may hold two at once (a tool beside its session)
 
 
 def connections_needed(concurrency: int, huey_threads: int = 0) -> int:
-    """PostgreSQL connections one worker process may open: a claim per turn in flight (held for the
-    whole turn), its work pool, and its Huey threads' pools."""
-    return concurrency + sum(work_pool(concurrency)) + huey_threads * HUEY_THREAD_CONNECTIONS
+    """PostgreSQL connections one worker process may open: its work pool and its Huey threads' pools."""
+    return sum(work_pool(concurrency)) + huey_threads * HUEY_THREAD_CONNECTIONS
 
 
 @dataclass(frozen=True)

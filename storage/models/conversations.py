@@ -58,6 +58,10 @@ class Conversation(OptionalTenantMixin, TimestampsMixin, Base):
     #: The last place handed out in the conversation's message order (``Message.sequence``): each
     #: writer bumps it with an UPDATE … RETURNING, the row lock serialising them (messaging.inbound).
     last_sequence: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    #: A worker's lease on the conversation while it answers it (messaging.runtime.ConversationClaims,
+    #: PostgreSQL): held until this instant of the database's clock, by whoever wrote ``claim_token``.
+    claimed_until: Mapped[datetime | None]
+    claim_token: Mapped[uuid.UUID | None]
 
 
 class Message(OptionalTenantMixin, Base):

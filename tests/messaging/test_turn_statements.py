@@ -101,7 +101,9 @@ def _touching(sent: list[str], table: str) -> list[str]:
 
 
 def _lock(db) -> int:
-    return 0 if db.is_sqlite else 1  # PostgreSQL claims the conversation with an advisory lock
+    # PostgreSQL leases the conversation: one UPDATE takes it, one gives it back (no transaction
+    # held open across the turn, as the advisory lock needed: its BEGIN and COMMIT are gone)
+    return 0 if db.is_sqlite else 2
 
 
 def _record(db) -> int:

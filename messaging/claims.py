@@ -1,0 +1,185 @@
+"""One worker per conversation at a time, so its messages are answered in order.
+
+PostgreSQL: a **lease** on the conversation's row. One conditional ``UPDATE`` takes it when
+nobody holds it or the holder's lease ran out (``claimed_until`` in the past, on the
+database's clock, the one clock every worker shares); another gives it back. Nothing is held
+in between: a turn spends a second or more waiting on the model, and the advisory lock this
+replaces kept a transaction, hence a PostgreSQL connection, open for all of it (a connection
+per turn in flight: 64 turns needed 64 more connections per worker process, and no pgbouncer
+in transaction mode). Each statement names the tenant when it is known: one shard on Citus.
+
+A worker that dies holding a lease leaves it until it runs out (``lease``, at least three
+turn budgets); the periodic sweep then answers what was waiting. A holder renews its lease
+before each further message of a long run (:meth:`ConversationClaims.keep`), so a busy
+conversation is never taken from under it. Should a holder still overrun (a stalled process),
+the next holder answers the same message and the turn's record refuses the second answer
+(``processed_at`` is set once): order may suffer in that pathological case, exactly-once not.
+
+SQLite: an exclusive ``flock`` on a small file per conversation beside the database
+(``parlo.locks/``), which holds between threads and between processes (``parlo serve`` with
+its embedded worker next to a ``parlo worker``) and is released by the kernel if the process
+dies. An in-memory database falls back to locks inside the process.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import threading
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from time import monotonic
+
+from sqlalchemy import Interval, bindparam, func, or_, update
+
+from storage import Conversation, Database
+
+log = logging.getLogger("parlo.whatsapp")
+
+#: The shortest lease: a turn (its budget), its record and the next message's start fit in it many times.
+MIN_LEASE = timedelta(seconds=60)
+
+_CONVERSATIONS = Conversation.__table__
+_C = _CONVERSATIONS.c
+_LEASE_END = func.now() + bindparam("lease", type_=Interval())
+
+
+def _of(tenant: bool, *where):
+    """The conversation by id, and by its tenant when known (one shard on Citus)."""
+    return (_C.id == bindparam("conv"), *((_C.organization_id == bindparam("org"),) if tenant else ()), *where)
+
+
+def _take(tenant: bool):
+    # updated_at is named so that its on-update default does not fire: a claim is not a change
+    # of the conversation anyone reads.
+    return (update(_CONVERSATIONS)
+            .where(*_of(tenant, or_(_C.claimed_until.is_(None), _C.claimed_until < func.now())))
+            .values(claimed_until=_LEASE_END, claim_token=bindparam("token"), updated_at=_C.updated_at)
+            .returning(_C.organization_id))
+
+
+def _renew(tenant: bool):
+    return (update(_CONVERSATIONS).where(*_of(tenant, _C.claim_token == bindparam("token")))
+            .values(claimed_until=_LEASE_END, updated_at=_C.updated_at).returning(_C.id))
+
+
+def _give_back(tenant: bool):
+    return (update(_CONVERSATIONS).where(*_of(tenant, _C.claim_token == bindparam("token")))
+            .values(claimed_until=None, claim_token=None, updated_at=_C.updated_at))
+
+
+_TAKE = {tenant: _take(tenant) for tenant in (False, True)}
+_RENEW = {tenant: _renew(tenant) for tenant in (False, True)}
+_GIVE_BACK = {tenant: _give_back(tenant) for tenant in (False, True)}
+
+
+@dataclass(slots=True)
+class _Lease:
+    token: uuid.UUID
+    organization_id: uuid.UUID | None
+    #: When to renew (this process's monotonic clock): half-way through the lease.
+    renew_at: float
+
+
+class ConversationClaims:
+    _local: dict[uuid.UUID, threading.Lock] = {}
+    _local_guard = threading.Lock()
+
+    def __init__(self, db: Database, *, lease: timedelta = MIN_LEASE) -> None:
+        self.db = db
+        self.lease = max(lease, MIN_LEASE)
+        self._leases: dict[uuid.UUID, _Lease] = {}
+        self.lock_dir: Path | None = None
+        if db.is_sqlite and db.engine.url.database and db.engine.url.database != ":memory:":
+            database = Path(db.engine.url.database)
+            self.lock_dir = database.with_name(database.stem + ".locks")
+
+    @asynccontextmanager
+    async def hold(self, conversation_id: uuid.UUID, organization_id: uuid.UUID | None = None
+                   ) -> AsyncIterator[bool]:
+        """Whether this caller now holds the conversation (False: someone else does).
+
+        ``organization_id``: the conversation's when known (the queue carries it)."""
+        if not self.db.is_sqlite:
+            async with self._lease(conversation_id, organization_id) as held:
+                yield held
+            return
+        if self.lock_dir is not None:
+            self.lock_dir.mkdir(exist_ok=True)
+            fd = os.open(self.lock_dir / conversation_id.hex, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    yield False
+                    return
+                yield True
+            finally:
+                os.close(fd)  # closing the descriptor releases the lock
+            return
+        with self._local_guard:
+            lock = self._local.setdefault(conversation_id, threading.Lock())
+        if not lock.acquire(blocking=False):
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            lock.release()
+
+    def tenant_of(self, conversation_id: uuid.UUID) -> uuid.UUID | None:
+        """The organization the lease's row named (None: not leased here, or the central tenant)."""
+        lease = self._leases.get(conversation_id)
+        return lease.organization_id if lease is not None else None
+
+    async def keep(self, conversation_id: uuid.UUID) -> bool:
+        """Before another message of a long run: renew the lease when half of it has passed.
+        False: the lease was lost (it ran out and another worker took the conversation)."""
+        lease = self._leases.get(conversation_id)
+        if lease is None or monotonic() < lease.renew_at:
+            return True
+        async with self._autocommit() as conn:
+            renewed = (await conn.execute(_RENEW[lease.organization_id is not None], {
+                "conv": conversation_id, "org": lease.organization_id, "token": lease.token,
+                "lease": self.lease})).first()
+        if renewed is None:
+            log.warning("lost the claim on conversation %s (its lease ran out); another worker has it",
+                        conversation_id)
+            self._leases.pop(conversation_id, None)
+            return False
+        lease.renew_at = monotonic() + self.lease.total_seconds() / 2
+        return True
+
+    @asynccontextmanager
+    async def _lease(self, conversation_id: uuid.UUID, organization_id: uuid.UUID | None) -> AsyncIterator[bool]:
+        token = uuid.uuid4()
+        taken_at = monotonic()
+        async with self._autocommit() as conn:
+            row = (await conn.execute(_TAKE[organization_id is not None], {
+                "conv": conversation_id, "org": organization_id, "token": token, "lease": self.lease})).first()
+        if row is None:  # held by someone else (or no such conversation: nothing to answer either)
+            yield False
+            return
+        tenant = organization_id if organization_id is not None else row[0]
+        self._leases[conversation_id] = _Lease(token, tenant, taken_at + self.lease.total_seconds() / 2)
+        try:
+            yield True
+        finally:
+            self._leases.pop(conversation_id, None)
+            try:
+                async with self._autocommit() as conn:
+                    await conn.execute(_GIVE_BACK[tenant is not None],
+                                       {"conv": conversation_id, "org": tenant, "token": token})
+            except Exception:  # noqa: BLE001 - the lease runs out by itself; the sweep answers what waits
+                log.exception("could not give back the claim on conversation %s; it frees itself in %s",
+                              conversation_id, self.lease)
+
+    @asynccontextmanager
+    async def _autocommit(self):
+        async with self.db.engine.connect() as conn:
+            yield await conn.execution_options(isolation_level="AUTOCOMMIT")
