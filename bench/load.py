@@ -88,6 +88,8 @@ class Stack:
     port: int
     server_workers: int
     worker_processes: int
+    #: ``parlo worker --concurrency`` (0: the worker's default)
+    worker_concurrency: int = 0
     server: subprocess.Popen | None = None
     worker: subprocess.Popen | None = None
     extra_worker_env: dict[str, str] = field(default_factory=dict)
@@ -127,8 +129,9 @@ class Stack:
         raise RuntimeError(f"parlo serve did not start; see {LOG_DIR / 'server.log'}")
 
     def start_worker(self, *, log: str = "worker.log", **extra: str) -> None:
-        self.worker = self._parlo("worker", "--workers", str(self.worker_processes), env=self.env(**extra),
-                                  log=log)
+        concurrency = ("--concurrency", str(self.worker_concurrency)) if self.worker_concurrency else ()
+        self.worker = self._parlo("worker", "--workers", str(self.worker_processes), *concurrency,
+                                  env=self.env(**extra), log=log)
 
     def wait_for_workers(self, timeout: float = 120) -> None:
         """Until every worker process has beaten once (parlo/heartbeat.py): it is then taking work.
@@ -641,7 +644,12 @@ async def _slow_model(args, stack: Stack, db: Database, cpu: "CpuMeter", salons:
         await asyncio.to_thread(stack.wait_for_workers)
         await asyncio.sleep(args.worker_warmup)
         burst = args.model_burst
-        webhook_lines(stack.base, salons, args.senders, burst, work / "slow.tsv", slow_run)
+        # One message from each sender: what this figure measures is how many conversations a
+        # process carries at once. With fewer senders than messages, each conversation's turns
+        # queue behind one another (its order), and 400 senders over 2 × 64 turns in flight end
+        # in a fourth, mostly empty wave: the figure then measured the burst's shape.
+        senders = args.model_senders or burst
+        webhook_lines(stack.base, salons, senders, burst, work / "slow.tsv", slow_run)
         async with httpx.AsyncClient(base_url=stack.base, timeout=60,
                                      limits=httpx.Limits(max_connections=args.connections)) as http:
             lines = (work / "slow.tsv").read_text().splitlines()
@@ -701,8 +709,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10, help="each wrk run (at least 5 on a loaded machine)")
     parser.add_argument("--server-workers", type=int, default=2)
     parser.add_argument("--worker-processes", type=int, default=2)
+    parser.add_argument("--worker-concurrency", type=int, default=0, help="turns in flight per worker process "
+                                                                         "(default: parlo worker's)")
     parser.add_argument("--model-delay", type=float, default=1.0)
     parser.add_argument("--model-burst", type=int, default=800, help="messages sent at once for the slow-model figure")
+    parser.add_argument("--model-senders", type=int, default=0,
+                        help="senders of that burst (default: one message from each; fewer: each writes several)")
     parser.add_argument("--worker-warmup", type=float, default=1.0, help="seconds after the workers' first beat")
     parser.add_argument("--drain-timeout", type=float, default=600)
     parser.add_argument("--model-only", action="store_true", help="only the slow-model figure (and the checks)")
@@ -748,6 +760,7 @@ def run_once(args, source: Path) -> list[str]:
         url = make_url(normalise_url(args.url)).set(database=name).render_as_string(hide_password=False)
     clear_redis(args.redis)
     stack = Stack(source=source, database_url=url, redis_url=args.redis, port=free_port(),
+                  worker_concurrency=args.worker_concurrency,
                   server_workers=args.server_workers, worker_processes=args.worker_processes)
     try:
         subprocess.run([sys.executable, "-m", "parlo.cli", "migrate"], cwd=stack.source, env=stack.env(), check=True,

@@ -49,7 +49,7 @@ LAG_LOW = 0.03
 
 
 class ConversationConsumer:
-    def __init__(self, messaging: Messaging, *, concurrency: int = 64, retry_delay: float = 5.0,
+    def __init__(self, messaging: Messaging, *, concurrency: int = 128, retry_delay: float = 5.0,
                  max_retries: int = 3, floor: int = 8, lag_high: float = LAG_HIGH) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")

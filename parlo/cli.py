@@ -264,7 +264,8 @@ def build_parser() -> argparse.ArgumentParser:
                      cmd_worker)
     worker.add_argument("--workers", type=int, default=1, help="procesos de trabajo, cada uno con su event loop "
                                                                 "(default 1)")
-    worker.add_argument("--concurrency", type=int, default=64, help="conversaciones a la vez por proceso (default 64)")
+    worker.add_argument("--concurrency", type=int, default=128,  # parlo.worker.DEFAULT_CONCURRENCY, not imported here
+                        help="conversaciones a la vez por proceso (default 128)")
     worker.add_argument("--shutdown-timeout", type=float, default=30.0, metavar="SEGUNDOS",
                         help="al recibir SIGTERM, cuánto esperar a que terminen las conversaciones en curso "
                              "(default 30)")

@@ -42,10 +42,15 @@ from storage import Database
 
 log = logging.getLogger("parlo.worker")
 
-DEFAULT_CONCURRENCY = 64
+#: Turns in flight per worker process. A turn in flight costs no connection (its claim is a lease)
+#: and a few kB; with a model that takes 1 s, a process's turns/s is bounded by this over the
+#: turn's door-to-door time, which grows with the loop's CPU per turn times the turns sharing
+#: it (bench/load.py --worker-concurrency: docs/capacity.md M8). The consumer lowers it by
+#: itself while its loop falls behind.
+DEFAULT_CONCURRENCY = 128
 #: A worker's work pool: every statement and transaction of its turns (a claim is a statement
 #: too, a lease, not a connection held). A turn holds a work connection only inside a statement
-#: or transaction, so a few dozen serve 64 turns and more.
+#: or transaction, so a few dozen serve a hundred turns and more.
 WORK_POOL = 40
 #: Connections each Huey thread of a worker has open (its own pool; sweeps and notifications use
 #: one at a time, rarely two).
