@@ -55,6 +55,14 @@ class ConversationEngine(Protocol):
     async def respond(self, turn: Turn) -> list[Reply]: ...
 
 
+async def close_engine(engine: ConversationEngine) -> None:
+    """Let go of what an engine holds open (the LLM's HTTP connection pool), on the loop
+    that used it; engines that hold nothing have no ``aclose``."""
+    aclose = getattr(engine, "aclose", None)
+    if aclose is not None:
+        await aclose()
+
+
 class AcknowledgementEngine:
     """A friendly receipt while the real engines are being built: one reply per turn."""
 

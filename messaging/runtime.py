@@ -138,6 +138,13 @@ class Messaging:
     def now(self) -> datetime:
         return self.clock()
 
+    async def close(self) -> None:
+        """Close the engine's connections (OpenAI's aiohttp session) on this, the loop that used
+        them; the database is its owner's to dispose."""
+        from .engine import close_engine
+
+        await close_engine(self.engine)
+
 
 class InlineWorkQueue:
     """Runs the follow-up work as asyncio tasks on the current loop (tests, in-process chat).

@@ -176,9 +176,12 @@ async def in_process(settings: Settings, sender_address: str) -> AsyncIterator[t
                           config=messaging_config(settings), numbers=make_numbers(settings), voice=make_voice(settings))
     queue.bind(messaging)
     runtime_of(services).use_queue(queue)
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://parlo.local") as http:
-            yield http, services.db, queue.drain
+    try:
+        async with app.router.lifespan_context(app):
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://parlo.local") as http:
+                yield http, services.db, queue.drain
+    finally:
+        await messaging.close()  # the OpenAI client's aiohttp session
 
 
 @asynccontextmanager

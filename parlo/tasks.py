@@ -244,6 +244,8 @@ def register(huey: Huey, settings: Settings, clock: Clock, *, doorbell: Doorbell
 
     def close_thread_runtime() -> None:
         if local.loop is not None and not local.loop.is_closed():
+            if local.messaging is not None:  # the engine's HTTP session belongs to this loop
+                local.loop.run_until_complete(local.messaging.close())
             if local.db is not None:
                 local.loop.run_until_complete(local.db.dispose())
             local.loop.close()

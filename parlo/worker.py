@@ -277,6 +277,8 @@ class ConversationWorker:
             await self._doorbell.close()
         if self.heart is not None:
             await self.heart.forget()
+        if getattr(self, "messaging", None) is not None:
+            await self.messaging.close()  # OpenAI's aiohttp session: closed on the loop it was made on
         if self._given_db is None and self.db is not None:
             await self.db.dispose()
         log.info("%s stopped%s", self.name, "" if finished else " (some turns were cut; the sweep answers them)")

@@ -19,17 +19,20 @@ def build_engine(openai_api_key: str | None, openai_base_url: str | None = None,
                  breaker: CircuitBreaker | None = None) -> ConversationEngine:
     """``RuleEngine()`` without a key; otherwise ``FallbackEngine(LLMEngine(AsyncOpenAI…), RuleEngine())``.
 
-    ``http_client`` (an ``httpx2.AsyncClient``, the transport openai ≥ 3 uses) is for tests
-    that serve a fake OpenAI in-process. ``breaker``: the process's OpenAI circuit breaker
+    ``http_client`` (an ``httpx2.AsyncClient``, the interface openai ≥ 3 speaks) is for tests
+    that serve a fake OpenAI in-process; without one the requests go over aiohttp
+    (:func:`chat_http_client`). ``breaker``: the process's OpenAI circuit breaker
     (:mod:`messaging.breaker`); None, a breaker of this engine's own with the defaults.
-    ``turn_deadline`` caps the LLM even for a turn without a budget of its own.
+    ``turn_deadline`` caps the LLM even for a turn without a budget of its own. The engine
+    holds a connection pool: ``await engine.aclose()`` on the loop that used it.
     """
     rules = RuleEngine()
     warm_tools()
     if not openai_api_key:
         return rules
     llm = LLMEngine(openai_client(openai_api_key, openai_base_url, request_timeout=request_timeout,
-                                  max_retries=max_retries, http_client=http_client),
+                                  max_retries=max_retries,
+                                  http_client=http_client if http_client is not None else chat_http_client()),
                     openai_model, max_iterations=max_iterations, request_timeout=request_timeout)
     return FallbackEngine(llm, rules, deadline=turn_deadline,
                           breaker=breaker if breaker is not None else CircuitBreaker(BreakerPolicy()))
@@ -43,6 +46,20 @@ def warm_tools() -> None:
 
     _schema()
     registry()
+
+
+def chat_http_client() -> Any:
+    """The chat engine's HTTP client: openai's ``DefaultAioHttpClient`` (its httpx2 interface,
+    aiohttp underneath; the ``openai[aiohttp]`` extra). A worker has ~100+ requests in flight;
+    through httpx2's own transport (httpcore on anyio: a cancel scope per socket write, h11)
+    each cost ~0.8 ms of the worker's CPU, through aiohttp ~0.4 ms (``bench/llm_transport.py``).
+    Retries, timeouts and the API's error types stay the library's: the adapter maps aiohttp's
+    failures to httpx2's (a read timeout to ``ReadTimeout``, a refused connection to
+    ``ConnectError``), which openai turns into its own. Its aiohttp session is made on the
+    first request, on that request's loop, and must be closed there (``LLMEngine.aclose``)."""
+    from openai import DefaultAioHttpClient
+
+    return DefaultAioHttpClient()
 
 
 def openai_client(api_key: str, base_url: str | None = None, *, request_timeout: float = 10.0, max_retries: int = 1,

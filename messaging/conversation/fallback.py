@@ -68,6 +68,9 @@ class FallbackEngine:
         self.llm_onboarding = llm_onboarding
         self.breaker = breaker
 
+    async def aclose(self) -> None:
+        await self.primary.aclose()
+
     def _time_left(self, turn: Turn) -> float:
         if turn.deadline is None:
             return self.deadline

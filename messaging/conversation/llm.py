@@ -126,6 +126,10 @@ class LLMEngine:
         self.max_tokens = max_tokens
         self.temperature = temperature
 
+    async def aclose(self) -> None:
+        """Close the client's connection pool (an aiohttp session: on the loop that used it)."""
+        await self.client.close()
+
     async def respond(self, turn: Turn, ledger: TurnLedger | None = None) -> list[Reply]:
         return [Reply(text) for text in await self.answer(turn, ledger)]
 
@@ -154,7 +158,7 @@ class LLMEngine:
                 message = await self._complete(messages, offer)
             except Exception as exc:  # noqa: BLE001 - any API failure means: fall back
                 ledger.model_since = None
-                raise LLMUnavailable(f"{type(exc).__name__}: {exc}", writes) from exc
+                raise LLMUnavailable(_failure(exc), writes) from exc
             ledger.model_since = None  # (left set when the deadline cancels the request)
             if message is None:
                 raise LLMUnavailable("no choices", writes)
@@ -239,6 +243,17 @@ class LLMEngine:
             upcoming = await call_tool(tc, "get_customer_appointments", {}, route_kind=route.kind.value)
             return prompts.customer_prompt(profile, customer, upcoming.value.appointments if upcoming.ok else (), now)
         return prompts.staff_prompt(profile, member, now)
+
+
+def _failure(exc: BaseException) -> str:
+    """What failed, for the log: the library's error and, under it, the transport's. Over
+    aiohttp a refused connection reaches openai as a connect timeout (``APITimeoutError``);
+    the cause tells the two apart."""
+    root = exc
+    while root.__cause__ is not None:
+        root = root.__cause__
+    told = f"{type(exc).__name__}: {exc}"
+    return told if root is exc else f"{told} ({type(root).__name__}: {root})"
 
 
 @dataclass(frozen=True, slots=True)

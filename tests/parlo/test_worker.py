@@ -90,6 +90,8 @@ async def test_sigterm_during_a_turn_lets_the_turn_finish_and_loses_nothing(db, 
         worker.send_signal(signal.SIGTERM)
         output, _ = await asyncio.to_thread(worker.communicate, timeout=60)
         assert worker.returncode == 0, output.decode(errors="replace")
+        assert b"Unclosed" not in output  # the OpenAI client's aiohttp session closed on the worker's loop
+        assert b"HTTP Request: POST" not in output  # no log line per OpenAI request at INFO
     finally:
         for proc in (worker, fake):
             if proc is not None and proc.poll() is None:
