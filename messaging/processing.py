@@ -97,6 +97,10 @@ async def _next_pending(m: Messaging, conversation_id: uuid.UUID, organization_i
     async with read_connection(m.db) as conn:
         row = (await conn.execute(_NEXT_PENDING[organization_id is not None],
                                   {"conv": conversation_id, "org": organization_id})).first()
+    return _pending(row)
+
+
+def _pending(row) -> _Pending | None:
     if row is None:
         return None
     split = len(_MESSAGE_COLUMNS)
@@ -118,12 +122,15 @@ async def process_conversation(m: Messaging, conversation_id: uuid.UUID,
     and then by the tenant the first message's row names."""
     handled = 0
     while True:
-        async with m.claims.hold(conversation_id, organization_id) as held:
-            if not held:
+        # On PostgreSQL with the salon known, the first message is read in the claim's statement.
+        async with m.claims.hold(conversation_id, organization_id, read=_NEXT_PENDING[True]) as claim:
+            if not claim:
                 return handled  # another worker has it, and will re-check before letting go
             if organization_id is None:  # the claim read the row: its tenant, when a salon's
                 organization_id = m.claims.tenant_of(conversation_id)
-            while (pending := await _next_pending(m, conversation_id, organization_id)) is not None:
+            pending = _pending(claim.row) if claim.read_with_it else await _next_pending(
+                m, conversation_id, organization_id)
+            while pending is not None:
                 if not await m.claims.keep(conversation_id):  # a long run: the lease renewed half-way
                     return handled  # it ran out and another worker took over: that one answers the rest
                 if organization_id is None and pending.conversation.organization_id is not None:
@@ -144,6 +151,7 @@ async def process_conversation(m: Messaging, conversation_id: uuid.UUID,
                         # record took): nothing newer waits. Anything arriving from now on is
                         # seen by the check after letting go of the conversation.
                         break
+                pending = await _next_pending(m, conversation_id, organization_id)
         if not await _anything_pending(m, conversation_id, organization_id):
             return handled
 

@@ -41,16 +41,16 @@ async def test_one_holder_at_a_time_and_the_claim_is_free_again_when_let_go(db, 
     shop, stored = await _conversation(db, clock)
     first, second = ConversationClaims(db), ConversationClaims(db)  # two worker processes
     async with first.hold(stored.conversation_id, shop.org.id) as held:
-        assert held is True
+        assert held
         async with second.hold(stored.conversation_id, shop.org.id) as other:
-            assert other is False
+            assert not other
         async with first.hold(stored.conversation_id) as again:  # the same process, no tenant: still refused
-            assert again is False
+            assert not again
         until, token = await _lease_of(db, stored.conversation_id)
         assert token is not None and until is not None
     assert await _lease_of(db, stored.conversation_id) == (None, None)
     async with second.hold(stored.conversation_id, shop.org.id) as held:
-        assert held is True
+        assert held
 
 
 async def test_a_claim_holds_no_connection_while_the_turn_waits(db, clock):
@@ -142,3 +142,20 @@ async def test_a_long_run_renews_its_lease_and_answers_everything(db, clock, mon
 async def test_a_lease_lasts_at_least_three_turn_budgets(db, clock):
     m = wire(db, clock, engine=EchoEngine())
     assert m.claims.lease >= timedelta(seconds=3 * m.config.turn_budget) and m.claims.lease >= MIN_LEASE
+
+
+async def test_the_claim_reads_the_first_waiting_message_in_its_own_statement(db, clock):
+    from messaging.processing import _NEXT_PENDING
+
+    shop, stored = await _conversation(db, clock, "primero")
+    await store_inbound(db, InboundMessage(message_sid="SMsegundo", from_address="whatsapp:+5215512340000",
+                                           to_address=f"whatsapp:{shop.number}", body="segundo"),
+                        now=clock(), central_number="+525500000000")
+    claims, other = ConversationClaims(db), ConversationClaims(db)
+    async with claims.hold(stored.conversation_id, shop.org.id, read=_NEXT_PENDING[True]) as claim:
+        assert claim and claim.read_with_it
+        assert claim.row[0] == stored.message_id and claim.row[3] == "primero"  # the oldest, not the newest
+        async with other.hold(stored.conversation_id, shop.org.id, read=_NEXT_PENDING[True]) as refused:
+            assert not refused and refused.row is None  # refused: nothing read either
+    async with claims.hold(stored.conversation_id, read=_NEXT_PENDING[True]) as claim:  # tenant unknown
+        assert claim and not claim.read_with_it  # the caller reads for itself (by id alone)

@@ -169,14 +169,14 @@ async def test_a_conversation_claim_holds_across_processes_on_sqlite(db, dialect
     try:
         assert other.stdout.readline().strip() == "held"
         async with claims.hold(conversation) as held:
-            assert held is False
+            assert not held
     finally:
         other.kill()
         other.wait()
     async with claims.hold(conversation) as held:  # the dead process's lock went with it
-        assert held is True
+        assert held
         async with claims.hold(conversation) as again:  # and a second worker in this process is refused
-            assert again is False
+            assert not again
 
 
 async def test_a_message_that_keeps_failing_is_skipped_with_an_apology_after_a_while(db, clock, monkeypatch):

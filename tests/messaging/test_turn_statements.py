@@ -101,9 +101,10 @@ def _touching(sent: list[str], table: str) -> list[str]:
 
 
 def _lock(db) -> int:
-    # PostgreSQL leases the conversation: one UPDATE takes it, one gives it back (no transaction
-    # held open across the turn, as the advisory lock needed: its BEGIN and COMMIT are gone)
-    return 0 if db.is_sqlite else 2
+    # PostgreSQL leases the conversation: one UPDATE takes it, and reads the first message in the
+    # same statement (so that read is not one more), one gives it back. No transaction is held
+    # open across the turn, as the advisory lock needed: its BEGIN and COMMIT are gone.
+    return 0 if db.is_sqlite else 1
 
 
 def _record(db) -> int:
