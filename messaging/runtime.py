@@ -139,11 +139,16 @@ class Messaging:
         return self.clock()
 
     async def close(self) -> None:
-        """Close the engine's connections (OpenAI's aiohttp session) on this, the loop that used
-        them; the database is its owner's to dispose."""
+        """Close the engine's and the sender's connections (OpenAI's and Twilio's aiohttp
+        sessions) on this, the loop that used them; the database is its owner's to dispose."""
         from .engine import close_engine
 
-        await close_engine(self.engine)
+        try:
+            await close_engine(self.engine)
+        finally:
+            aclose = getattr(self.sender, "aclose", None)  # the log sender holds nothing
+            if aclose is not None:
+                await aclose()
 
 
 class InlineWorkQueue:

@@ -6,8 +6,8 @@ event loop (:mod:`parlo.worker`, :mod:`messaging.consumer`), rung through the do
 sweep and notifications, and deliveries due later.
 
 Huey has no asyncio and messaging is async, so each Huey worker thread keeps its own
-event loop, its own database engine and its own conversation engine (a pooled database
-engine or an async HTTP client never crosses event loops), made
+event loop, its own database engine, its own conversation engine and its own Twilio sender
+(a pooled database engine or an aiohttp session never crosses event loops), made
 on first use and disposed by Huey's shutdown hook in that same thread. When a task runs
 in immediate mode from inside a running loop (``asyncio.run`` would fail there), it runs
 on a helper thread instead.
@@ -38,7 +38,7 @@ from typing import Any, Protocol
 
 from huey import Huey, crontab
 from huey.api import TaskWrapper
-from twilio.http import HttpClient
+from twilio.http import AsyncHttpClient, HttpClient
 
 from parlo.clock import Clock
 from parlo.settings import Settings
@@ -46,16 +46,20 @@ from storage import Database
 
 log = logging.getLogger("parlo.whatsapp")
 
-#: Tests replace Twilio's HTTP layer here (a fake Twilio), so the real client code runs.
+#: Tests replace Twilio's HTTP layer here (a fake Twilio), so the real client code runs:
+#: the synchronous client (numbers, doctor) and what makes each sender's asynchronous one.
 TWILIO_HTTP_CLIENT: HttpClient | None = None
+TWILIO_ASYNC_HTTP_CLIENT: Callable[[], AsyncHttpClient] | None = None
 
 
 def make_sender(settings: Settings):
+    """Twilio when configured, else the log. A Twilio sender's aiohttp session belongs to the
+    loop that first sends through it: make one per event loop, ``Messaging.close()`` it there."""
     from messaging.senders import LogSender, TwilioSender
 
     if settings.twilio_configured:
         return TwilioSender(settings.twilio_account_sid, settings.twilio_auth_token.get_secret_value(),
-                            http_client=TWILIO_HTTP_CLIENT)
+                            http_client=TWILIO_ASYNC_HTTP_CLIENT() if TWILIO_ASYNC_HTTP_CLIENT is not None else None)
     return LogSender()
 
 
@@ -205,14 +209,14 @@ def register(huey: Huey, settings: Settings, clock: Clock, *, doorbell: Doorbell
 
     local = _ThreadRuntime()
     config = messaging_config(settings)
-    sender = make_sender(settings)  # synchronous clients: safe to share between threads
-    numbers = make_numbers(settings)
+    numbers = make_numbers(settings)  # a synchronous client: safe to share between threads
 
     def messaging_here() -> Messaging:
         if local.messaging is None:
             local.db = Database.connect(settings.database_url, pool=True)
-            # The engine may hold an async HTTP client (OpenAI): like the engine's pool, one per loop.
-            local.messaging = Messaging(db=local.db, clock=clock, sender=sender, engine=make_engine(settings),
+            # The engine (OpenAI) and the sender (Twilio) hold aiohttp sessions: like the pool, one per loop.
+            local.messaging = Messaging(db=local.db, clock=clock, sender=make_sender(settings),
+                                        engine=make_engine(settings),
                                         queue=tasks.queue, config=config, numbers=numbers, voice=make_voice(settings))
         return local.messaging
 
@@ -244,7 +248,7 @@ def register(huey: Huey, settings: Settings, clock: Clock, *, doorbell: Doorbell
 
     def close_thread_runtime() -> None:
         if local.loop is not None and not local.loop.is_closed():
-            if local.messaging is not None:  # the engine's HTTP session belongs to this loop
+            if local.messaging is not None:  # the engine's and the sender's HTTP sessions belong to this loop
                 local.loop.run_until_complete(local.messaging.close())
             if local.db is not None:
                 local.loop.run_until_complete(local.db.dispose())

@@ -278,7 +278,7 @@ class ConversationWorker:
         if self.heart is not None:
             await self.heart.forget()
         if getattr(self, "messaging", None) is not None:
-            await self.messaging.close()  # OpenAI's aiohttp session: closed on the loop it was made on
+            await self.messaging.close()  # OpenAI's and Twilio's aiohttp sessions: closed on the loop they were made on
         if self._given_db is None and self.db is not None:
             await self.db.dispose()
         log.info("%s stopped%s", self.name, "" if finished else " (some turns were cut; the sweep answers them)")

@@ -27,6 +27,7 @@ def app_with_engine(settings, db, fake_twilio, monkeypatch):
     from tests.messaging.whatsapp_kit import wire
 
     monkeypatch.setattr(parlo.tasks, "TWILIO_HTTP_CLIENT", fake_twilio)
+    monkeypatch.setattr(parlo.tasks, "TWILIO_ASYNC_HTTP_CLIENT", fake_twilio.async_client)
     configured = settings.model_copy(update={"twilio_account_sid": ACCOUNT_SID,
                                              "twilio_auth_token": pydantic.SecretStr(AUTH_TOKEN)})
 

@@ -1,6 +1,9 @@
 """A fake Twilio at the HTTP boundary: twilio's real client builds and parses every request.
 
-Pass ``FakeTwilio()`` as ``Client(http_client=...)`` (or ``parlo.tasks.TWILIO_HTTP_CLIENT``).
+Pass ``FakeTwilio()`` as ``Client(http_client=...)`` (or ``parlo.tasks.TWILIO_HTTP_CLIENT``) for
+the synchronous calls (numbers, doctor), and ``fake.async_client()`` as the sender's
+``http_client`` (or ``fake.async_client`` as ``parlo.tasks.TWILIO_ASYNC_HTTP_CLIENT``): the
+same fake account behind twilio's ``*_async`` calls.
 It keeps the messages it accepted and answers what Parlo uses of the REST API: Messages
 (create, list), AvailablePhoneNumbers, IncomingPhoneNumbers, the Account (fetch) and
 Messaging v2 Channels Senders (create, fetch, list); with ``credentials`` set, other
@@ -9,6 +12,7 @@ credentials get 401 like Twilio's. ``fail_next(503, 503)`` makes the next calls 
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import threading
@@ -18,7 +22,7 @@ from email.utils import format_datetime
 from typing import Any
 from urllib.parse import urlparse
 
-from twilio.http import HttpClient
+from twilio.http import AsyncHttpClient, HttpClient
 from twilio.http.response import Response
 
 ACCOUNT_SID = "AC" + "0" * 32
@@ -66,6 +70,10 @@ class FakeTwilio(HttpClient):
 
     def sent_to(self, to: str) -> list[FakeMessage]:
         return [m for m in self.messages if m.to == to]
+
+    def async_client(self, *, delay: float = 0.0) -> "FakeAsyncTwilio":
+        """This account behind twilio's asynchronous client (``*_async`` calls); each answer after ``delay`` s."""
+        return FakeAsyncTwilio(self, delay)
 
     # --- HttpClient -------------------------------------------------------------------
     def request(self, method, url, params=None, data=None, headers=None, auth=None, timeout=None,
@@ -156,3 +164,27 @@ class FakeTwilio(HttpClient):
 
     def _error(self, status: int, message: str, code: int | None = None) -> Response:
         return self._json(status, {"code": code or status * 100, "message": message, "more_info": "", "status": status})
+
+
+class FakeAsyncTwilio(AsyncHttpClient):
+    """A :class:`FakeTwilio`'s asynchronous face: twilio's ``*_async`` calls reach the same account."""
+
+    def __init__(self, account: FakeTwilio, delay: float = 0.0) -> None:
+        super().__init__(logger=None, is_async=True)  # type: ignore[arg-type]
+        self.account = account
+        self.delay = delay
+        self.closed = False
+
+    @property
+    def messages(self) -> list[FakeMessage]:
+        return self.account.messages
+
+    async def request(self, method, url, params=None, data=None, headers=None, auth=None, timeout=None,
+                      allow_redirects=False) -> Response:
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        return self.account.request(method, url, params=params, data=data, headers=headers, auth=auth,
+                                    timeout=timeout, allow_redirects=allow_redirects)
+
+    async def close(self) -> None:
+        self.closed = True

@@ -32,6 +32,7 @@ def whatsapp_app(twilio_settings, db, fake_twilio, monkeypatch):
     from tests.messaging.whatsapp_kit import wire
 
     monkeypatch.setattr(parlo.tasks, "TWILIO_HTTP_CLIENT", fake_twilio)
+    monkeypatch.setattr(parlo.tasks, "TWILIO_ASYNC_HTTP_CLIENT", fake_twilio.async_client)
 
     @asynccontextmanager
     async def build(clock, engine=None) -> AsyncIterator[httpx.AsyncClient]:

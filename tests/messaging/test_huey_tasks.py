@@ -29,6 +29,7 @@ async def test_parlo_serve_answers_with_its_embedded_worker(twilio_settings, clo
     from parlo.app import create_app
 
     monkeypatch.setattr(parlo.tasks, "TWILIO_HTTP_CLIENT", fake_twilio)
+    monkeypatch.setattr(parlo.tasks, "TWILIO_ASYNC_HTTP_CLIENT", fake_twilio.async_client)
     monkeypatch.setattr(parlo.queue, "make_huey", lambda settings, **kw: make_huey(settings, memory=True))
     settings = twilio_settings.model_copy(update={"embedded_worker": True})
     shop = await salon(db, clock())
@@ -53,7 +54,14 @@ async def test_tasks_in_immediate_mode_run_from_inside_an_event_loop(twilio_sett
     """``asyncio.run`` fails inside a running loop; the task hops to a thread with its own loop."""
     from messaging.inbound import InboundMessage, store_inbound
 
+    made = []
+
+    def async_client():
+        made.append(fake_twilio.async_client())
+        return made[-1]
+
     monkeypatch.setattr(parlo.tasks, "TWILIO_HTTP_CLIENT", fake_twilio)
+    monkeypatch.setattr(parlo.tasks, "TWILIO_ASYNC_HTTP_CLIENT", async_client)
     shop = await salon(db, clock())
     tasks = register(make_huey(twilio_settings, immediate=True, memory=True), twilio_settings, clock)
     stored = await store_inbound(db, InboundMessage(message_sid="SMimmediate", from_address="whatsapp:+525598765432",
@@ -64,6 +72,8 @@ async def test_tasks_in_immediate_mode_run_from_inside_an_event_loop(twilio_sett
     assert message.processed_at is not None
     assert [r.status for r in await outbox(db)] == [DeliveryStatus.QUEUED]
     assert len(fake_twilio.messages) == 1
+    # the turn's thread and the delivery's each made a sender of their own, for their own loop
+    assert len(made) == 2 and made[0] is not made[1]
 
 
 async def test_the_worker_registers_every_whatsapp_task(settings, clock):

@@ -6,7 +6,6 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-import requests
 
 from messaging.delivery import deliver_due, recover_abandoned
 from messaging.outbox_claims import claim_due
@@ -52,7 +51,7 @@ async def test_when_twilio_is_down_rows_wait_and_each_is_delivered_exactly_once(
     m = wire(db, clock, twilio=fake_twilio)
     await queue_rows(db, clock(), shop.org.id, 3, to="+525512345678")
     await queue_rows(db, clock(), shop.org.id, 3, to="+525598765432")
-    fake_twilio.fail_next(503, 503, 429, requests.exceptions.ReadTimeout("lento"), 503)
+    fake_twilio.fail_next(503, 503, 429, asyncio.TimeoutError(), 503)
 
     for _ in range(10):  # workers keep trying as the backoff comes due
         await deliver_due(m)

@@ -36,6 +36,7 @@ async def main(url):
     from parlo.whatsapp_app import runtime_of
     fake = FakeTwilio()
     parlo.tasks.TWILIO_HTTP_CLIENT = fake
+    parlo.tasks.TWILIO_ASYNC_HTTP_CLIENT = fake.async_client
     settings = Settings(_env_file=None, database_url=url, public_url="https://parlo.test", twilio_account_sid=ACCOUNT_SID,
                         twilio_auth_token=SecretStr(AUTH_TOKEN))
     clock = TickingClock(FRIDAY)

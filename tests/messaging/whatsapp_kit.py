@@ -83,7 +83,7 @@ class EchoEngine:
 def wire(db: Database, clock, *, twilio: FakeTwilio | None = None, engine=None,
          policy: DeliveryPolicy | None = None, content_sids: dict[str, str] | None = None, voice=None) -> Messaging:
     queue = InlineWorkQueue()
-    sender = TwilioSender(ACCOUNT_SID, AUTH_TOKEN, http_client=twilio) if twilio is not None else LogSender()
+    sender = TwilioSender(ACCOUNT_SID, AUTH_TOKEN, http_client=twilio.async_client()) if twilio is not None else LogSender()
     m = Messaging(db=db, clock=clock, sender=sender, engine=engine or AcknowledgementEngine(), queue=queue,
                   config=MessagingConfig(central_number=CENTRAL, public_url=PUBLIC_URL, content_sids=content_sids or {},
                                          resolver=ResolverConfig(jwt_secret="x" * 40, public_url=PUBLIC_URL,

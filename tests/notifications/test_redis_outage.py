@@ -84,6 +84,7 @@ def _drain(huey) -> int:
 async def test_a_redis_restart_loses_no_notification(db, settings, private_redis, monkeypatch):
     twilio = FakeTwilio()
     monkeypatch.setattr(parlo.tasks, "TWILIO_HTTP_CLIENT", twilio)
+    monkeypatch.setattr(parlo.tasks, "TWILIO_ASYNC_HTTP_CLIENT", twilio.async_client)
     clock = FrozenClock(at(ZONE, 2026, 3, 2, 12))
     salon = await make_salon(db, clock(), staff_hours=True)
     await book(db, clock, salon, at(ZONE, 2026, 3, 5, 10))
