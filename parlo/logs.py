@@ -152,6 +152,8 @@ def logging_config(level: str = "INFO", fmt: str = "text") -> dict[str, Any]:
             # openai ≥ 3's HTTP stack: an INFO line per OpenAI request (~18 µs of a worker's CPU each).
             "httpx2": {"level": quiet},
             "httpcore2": {"level": quiet},
+            # twilio's HTTP clients: eleven INFO lines per request (headers and all), so per WhatsApp message sent.
+            "twilio": {"level": quiet},
             "sqlalchemy": {"level": "WARNING"},
         },
     }

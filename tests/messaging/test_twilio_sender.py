@@ -7,6 +7,7 @@ HTTP client runs too: its session on the running loop, its time limit, Basic aut
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from datetime import datetime, timezone
@@ -158,3 +159,20 @@ async def test_a_sender_used_from_a_second_loop_says_so(twilio):
     finally:
         await sender.aclose()
     assert len(twilio.account.messages) == 1
+
+
+async def test_a_send_writes_no_line_of_twilios_at_info(twilio, caplog):
+    """twilio's client logs each request at INFO, headers and all: Parlo's logging quiets it."""
+    from parlo.logs import logging_config
+
+    twilio_log = logging.getLogger("twilio")
+    before = twilio_log.level
+    twilio_log.setLevel(logging_config("INFO")["loggers"]["twilio"]["level"])
+    caplog.set_level(logging.INFO)
+    sender = sender_for(twilio)
+    try:
+        await sender.send(outgoing())
+    finally:
+        await sender.aclose()
+        twilio_log.setLevel(before)
+    assert [r for r in caplog.records if r.name.startswith("twilio")] == []
