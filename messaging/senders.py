@@ -13,6 +13,7 @@ twilio's request building, auth and error mapping run for real.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import logging
 from collections import deque
@@ -113,7 +114,8 @@ class LoopBoundTwilioHttpClient(AsyncTwilioHttpClient):
         elif self._loop is not loop:
             raise WrongLoop("a Twilio sender's HTTP session belongs to the event loop that opened it")
         if auth is not None:  # as a header: aiohttp warns on every request given ``auth`` (gone in aiohttp 4)
-            headers = {**(headers or {}), "Authorization": aiohttp.encode_basic_auth(*auth)}
+            basic = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
+            headers = {**(headers or {}), "Authorization": f"Basic {basic}"}
         return await super().request(method, url, params=params, data=data, headers=headers, auth=None,
                                      timeout=timeout if timeout is not None else self.timeout,
                                      allow_redirects=allow_redirects)
