@@ -48,7 +48,7 @@ from resolvers.scheduling.access import (
     lock_appointments,
     organization_id,
 )
-from resolvers.scheduling.booking import _occupancy_rows, is_retryable_race
+from resolvers.scheduling.booking import _occupancy_rows, hold_occupied, is_retryable_race
 from resolvers.scheduling.snapshot import load_snapshot
 from storage import (
     ACTIVE_STATUSES,
@@ -300,7 +300,9 @@ async def _write(session, organization: Organization, snapshot, appointments: di
     await session.execute(delete(Occupancy).where(Occupancy.organization_id == organization.id,
                                                  Occupancy.appointment_id.in_([a.id for a, _ in placed])))
     await session.flush()
-    session.add_all(_occupancy_rows(snapshot, organization.id, placed))
+    occupancy = _occupancy_rows(snapshot, organization.id, placed)
+    await hold_occupied(session, organization.id, occupancy)
+    session.add_all(occupancy)
     await session.flush()  # PostgreSQL's exclusion constraint speaks here
 
     customers = {c.id: c for c in await session.scalars(

@@ -95,6 +95,7 @@ from storage import (
     is_retryable_conflict,
 )
 from storage.ids import new_id
+from storage.locks import lock_resources
 from storage.queries import get_in
 from wording import duration_words, format_time, join_words, time_span, weekday_name
 
@@ -442,6 +443,15 @@ def _occupancy_rows(snapshot: Snapshot, org_id: uuid.UUID,
     return rows
 
 
+async def hold_occupied(session: AsyncSession, org_id: uuid.UUID, rows: Sequence[Occupancy]) -> None:
+    """Before inserting ``rows``: hold every stylist and spot they occupy until the transaction
+    ends (PostgreSQL; storage.locks). Racing writers of one stylist or spot then queue, and the
+    later one's exclusion check answers at once, instead of the two waiting on each other's
+    rows until PostgreSQL aborts one as a deadlock a second later. Writers of different
+    stylists and spots do not wait for each other."""
+    await lock_resources(session, org_id, {row.staff_id or row.spot_id for row in rows})
+
+
 def _visit_facts(snapshot: Snapshot, customer: Customer, appointments: Sequence[Appointment]) -> dict:
     return notices.visit_facts(organization=snapshot.organization, location=snapshot.location, customer=customer,
                                appointments=appointments, services=snapshot.services, staff=snapshot.staff)
@@ -733,6 +743,7 @@ async def _write_visit(session: AsyncSession, ctx: Context, snapshot: Snapshot, 
     # Core INSERTs: the ORM's unit of work cost about a tenth of a booking's CPU for these rows.
     # The occupancy rows' insert is where the exclusion constraint speaks.
     rows = [appointments, occupancy, *_take_added(session, OutboundMessage, ActivityEvent)]
+    await hold_occupied(session, organization.id, occupancy)
     if ctx.db.dialect == "postgresql":
         usage = await _write_and_count(session, organization, now, ctx.config.free_monthly_bookings, rows,
                                        customer=customer if new_customer else None)
@@ -865,7 +876,9 @@ async def _reschedule_once(
                 moved.staff_requested = booked.seat == 0
         await session.execute(delete(Occupancy).where(Occupancy.organization_id == org_id,
                                                      Occupancy.appointment_id.in_([a.id for a in visit])))
-        session.add_all(_occupancy_rows(snapshot, org_id, placed))
+        occupancy = _occupancy_rows(snapshot, org_id, placed)
+        await hold_occupied(session, org_id, occupancy)
+        session.add_all(occupancy)
         await session.flush()
         customer = await get_in(session, Customer, appointment.organization_id, appointment.customer_id)
         facts = _visit_facts(snapshot, customer, visit)
