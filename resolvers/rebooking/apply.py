@@ -203,7 +203,8 @@ async def _apply_once(ctx: Context, org_id: uuid.UUID, plan_id: uuid.UUID, wante
             end = max(max(m.after.starts_at for m in candidates), max(m.before.starts_at for m in candidates)) + REACH
             snapshot = await load_snapshot(session, organization, location, start, end, without_appointments=moving)
             current: dict[uuid.UUID, list[solver.Occupancy]] = {}
-            for occupancy in await session.scalars(select(Occupancy).where(Occupancy.appointment_id.in_(moving))):
+            for occupancy in await session.scalars(select(Occupancy).where(
+                    Occupancy.organization_id == org_id, Occupancy.appointment_id.in_(moving))):
                 is_staff = occupancy.staff_id is not None
                 current.setdefault(occupancy.appointment_id, []).append(solver.Occupancy(
                     solver.ResourceKind.STAFF if is_staff else solver.ResourceKind.SPOT,

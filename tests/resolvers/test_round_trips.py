@@ -38,8 +38,9 @@ SNAPSHOT_STATEMENTS = 6
 #: the snapshot (the customer comes with the place), then appointment, occupancy, activity and
 #: outbox inserts, and the month's usage; a customer seen for the first time adds its insert.
 #: On PostgreSQL the four inserts and the usage are one statement (data-modifying CTEs), and a
-#: new customer's insert goes in it too.
-BOOKING_STATEMENTS = {"sqlite": SNAPSHOT_STATEMENTS + 4 + 1, "postgresql": SNAPSHOT_STATEMENTS + 1}
+#: new customer's insert goes in it too; before it, one statement locks the stylist and the spot
+#: (storage.locks: racing writers of one stylist queue there instead of deadlocking).
+BOOKING_STATEMENTS = {"sqlite": SNAPSHOT_STATEMENTS + 4 + 1, "postgresql": SNAPSHOT_STATEMENTS + 1 + 1}
 NEW_CUSTOMER_STATEMENTS = {"sqlite": 1, "postgresql": 0}
 
 
