@@ -9,8 +9,12 @@ resource first, in one order, makes them queue instead: the second inserts once 
 has committed, and its exclusion check then fails at once (23P01, "slot taken") or passes.
 
 SQLite needs none: a schedule write holds the whole database (``BEGIN IMMEDIATE``).
-Citus: a statement that names no table runs on the coordinator, so the lock is taken in
-the coordinator's transaction and held until the salon's shard has committed.
+
+Citus: the statement names the salon's ``organizations`` row, so it runs on the salon's
+shard, in the transaction that inserts the rows (one more statement on the connection the
+booking already holds), and the lock lives on the node whose constraint it stands in front
+of. Naming no table it would run on the coordinator, among the many locks every distributed
+statement takes there.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterable
+from functools import lru_cache
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 _SIGNED_63 = 0x7FFF_FFFF_FFFF_FFFF
@@ -38,8 +43,16 @@ def resource_keys(organization_id: uuid.UUID, resource_ids: Iterable[uuid.UUID])
     return sorted({advisory_key(organization_id, resource) for resource in resource_ids})
 
 
-#: Waits for each key in turn (the array's order), holding them until the transaction ends.
-_LOCK_KEYS = text("SELECT count(pg_advisory_xact_lock(key)) FROM unnest(CAST(:keys AS bigint[])) AS key")
+@lru_cache(maxsize=16)
+def _lock_keys(count: int) -> TextClause:
+    """Waits for each key in turn (the VALUES' order), holding them until the transaction ends.
+
+    One bigint parameter per key, not one ``bigint[]``: asyncpg has no built-in codec for that
+    array and looks the type up on every new connection (a catalog query that, on a Citus
+    coordinator busy with 30 bookings, took seconds)."""
+    keys = ", ".join(f"(CAST(:key_{n} AS bigint))" for n in range(count))
+    return text(f"SELECT count(pg_advisory_xact_lock(key)) FROM organizations, (VALUES {keys}) AS keys (key) "
+                "WHERE organizations.id = :organization_id")
 
 
 async def lock_resources(session: AsyncSession, organization_id: uuid.UUID,
@@ -50,4 +63,5 @@ async def lock_resources(session: AsyncSession, organization_id: uuid.UUID,
         return
     keys = resource_keys(organization_id, resource_ids)
     if keys:  # Core on the session's connection: rows added to the session are not flushed first
-        await (await session.connection()).execute(_LOCK_KEYS, {"keys": keys})
+        params = {f"key_{n}": key for n, key in enumerate(keys)}
+        await (await session.connection()).execute(_lock_keys(len(keys)), {**params, "organization_id": organization_id})
