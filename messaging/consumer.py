@@ -32,12 +32,17 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 
+from messaging.claims import LEASE_SETTINGS
 from messaging.runtime import Messaging
 from resolvers import log_context
+from storage import Database
 
 log = logging.getLogger("parlo.whatsapp")
 
 
+#: Connections for the conversations' leases (a take and a give-back per turn, each one short
+#: statement: a handful serve hundreds of turns a second).
+LEASE_POOL = 4
 #: How often the consumer measures how late its event loop runs (seconds).
 LAG_TICK = 0.1
 #: A loop this late is saturated (CPU: ours, or the machine's): start no more conversations and
@@ -64,6 +69,13 @@ class ConversationConsumer:
         self.lag = 0.0
         self._lowered_at = 0.0
         self._ticking: asyncio.TimerHandle | None = None
+        self._leases_db: Database | None = None
+        if not messaging.db.is_sqlite and messaging.claims.engine is None:
+            # The leases' statements on connections of their own that do not wait for the WAL
+            # flush (messaging.claims.LEASE_SETTINGS); each holds one only for its statement.
+            self._leases_db = Database.connect(messaging.db.engine.url.render_as_string(hide_password=False),
+                                               pool_size=LEASE_POOL, max_overflow=0, server_settings=LEASE_SETTINGS)
+            messaging.claims.engine = self._leases_db.engine
         self.retry_delay = retry_delay
         self.max_retries = max_retries
         self._active: dict[uuid.UUID, bool] = {}  # running conversation → rung again meanwhile
@@ -175,6 +187,8 @@ class ConversationConsumer:
                 await asyncio.gather(*pending, return_exceptions=True)
                 log.warning("%d conversations were still running at shutdown; the sweep will answer them",
                             len(pending))
+        if self._leases_db is not None:
+            await self._leases_db.dispose()
         return not pending
 
     def _start(self, conversation_id: uuid.UUID) -> None:

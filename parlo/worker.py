@@ -35,6 +35,7 @@ import time
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
+from messaging.consumer import LEASE_POOL
 from parlo.clock import Clock
 from parlo.heartbeat import HEARTBEAT_INTERVAL
 from parlo.settings import Settings
@@ -100,8 +101,9 @@ def work_pool(concurrency: int) -> tuple[int, int]:
 
 
 def connections_needed(concurrency: int, huey_threads: int = 0) -> int:
-    """PostgreSQL connections one worker process may open: its work pool and its Huey threads' pools."""
-    return sum(work_pool(concurrency)) + huey_threads * HUEY_THREAD_CONNECTIONS
+    """PostgreSQL connections one worker process may open: its work pool, its leases' and its Huey
+    threads' pools."""
+    return sum(work_pool(concurrency)) + LEASE_POOL + huey_threads * HUEY_THREAD_CONNECTIONS
 
 
 @dataclass(frozen=True)

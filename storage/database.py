@@ -62,12 +62,15 @@ class Database:
 
     @classmethod
     def connect(cls, url: str, *, pool: bool = True, echo: bool = False, pool_size: int = 10,
-                max_overflow: int = 20) -> "Database":
+                max_overflow: int = 20, server_settings: dict[str, str] | None = None) -> "Database":
         """Create the engine. ``pool=False`` (NullPool) is for code that runs on several event
         loops, such as Huey tasks: a pooled asyncpg connection cannot move between loops.
-        ``pool_size``/``max_overflow`` size a PostgreSQL pool (a worker sizes it to its concurrency)."""
+        ``pool_size``/``max_overflow`` size a PostgreSQL pool (a worker sizes it to its concurrency).
+        ``server_settings``: PostgreSQL settings for every connection of this engine."""
         url = normalise_url(url)
         kwargs: dict = {"echo": echo}
+        if server_settings and not url.startswith("sqlite"):
+            kwargs["connect_args"] = {"server_settings": dict(server_settings)}
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
             if not pool:

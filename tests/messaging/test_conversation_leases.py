@@ -159,3 +159,25 @@ async def test_the_claim_reads_the_first_waiting_message_in_its_own_statement(db
             assert not refused and refused.row is None  # refused: nothing read either
     async with claims.hold(stored.conversation_id, read=_NEXT_PENDING[True]) as claim:  # tenant unknown
         assert claim and not claim.read_with_it  # the caller reads for itself (by id alone)
+
+
+async def test_a_worker_s_leases_commit_without_waiting_for_the_wal_flush(db, clock):
+    """Only the leases: a turn's record still waits for its commit to be durable."""
+    from sqlalchemy import text as sql
+
+    from messaging.consumer import ConversationConsumer
+
+    m = wire(db, clock, engine=EchoEngine())
+    consumer = ConversationConsumer(m, concurrency=4)
+    try:
+        async with m.claims.engine.connect() as conn:
+            assert await conn.scalar(sql("SHOW synchronous_commit")) == "off"
+        async with m.db.engine.connect() as conn:
+            assert await conn.scalar(sql("SHOW synchronous_commit")) == "on"
+        shop, stored = await _conversation(db, clock)
+        async with m.claims.hold(stored.conversation_id, shop.org.id) as held:
+            assert held
+            async with ConversationClaims(db).hold(stored.conversation_id, shop.org.id) as other:
+                assert not other  # seen by others at once
+    finally:
+        await consumer.close()
