@@ -43,7 +43,7 @@ def refusal(message: str, code: str) -> GraphQLExecutionResult:
     return GraphQLExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": code})])
 
 
-def _operation(document, name: str | None) -> OperationDefinitionNode | None:
+def operation_of(document, name: str | None) -> OperationDefinitionNode | None:
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if name is None:
         return operations[0] if len(operations) == 1 else None
@@ -65,7 +65,7 @@ class OperationGuard(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         ec = self.execution_context
         document = ec.graphql_document
-        operation = _operation(document, ec.operation_name) if document is not None else None
+        operation = operation_of(document, ec.operation_name) if document is not None else None
         if operation is not None:
             refused = self._refusal(document, operation)
             if refused is not None:

@@ -42,9 +42,11 @@ from graphql import (
     OperationDefinitionNode,
     SelectionSetNode,
     VariableNode,
+    Visitor,
     get_named_type,
     get_nullable_type,
     is_list_type,
+    visit,
 )
 
 MAX_PAGE = 200
@@ -166,3 +168,17 @@ def price_operation(schema: GraphQLSchema, document, operation: OperationDefinit
     pricer = _Pricer(schema, fragments, variables or {})
     problem = pricer.walk(root, operation.selection_set, 1, None, 0)
     return pricer.cost, problem
+
+
+def page_variables(document) -> tuple[str, ...]:
+    """The variables any page argument (``first``, ``last``, ``limit``) of the document reads:
+    with the document, all :func:`price_operation` depends on."""
+    names: set[str] = set()
+
+    class Pages(Visitor):
+        def enter_argument(self, node, *_args) -> None:
+            if node.name.value in PAGE_ARGUMENTS and isinstance(node.value, VariableNode):
+                names.add(node.value.name.value)
+
+    visit(document, Pages())
+    return tuple(sorted(names))

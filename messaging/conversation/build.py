@@ -41,10 +41,12 @@ def build_engine(openai_api_key: str | None, openai_base_url: str | None = None,
 def warm_tools() -> None:
     """Build what every tool call needs once per process, now rather than in the first turn:
     the in-process GraphQL schema (importing and building it took ~1.5 s of CPU, during which a
-    worker's event loop, with up to 64 turns in flight, stood still) and the tool registry."""
-    from .tools import _schema, registry
+    worker's event loop, with up to 64 turns in flight, stood still), the tools' operations
+    parsed and validated, and the tool registry."""
+    from .tools import registry
+    from .tools.documents import prepare_all
 
-    _schema()
+    prepare_all()
     registry()
 
 

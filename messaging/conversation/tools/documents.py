@@ -1,8 +1,8 @@
 """The GraphQL operations the tools run in-process, and how their answers become results.
 
-Runners execute a named operation (:data:`DOCUMENTS`, through :func:`schema.schema.execute_as`)
-with the sender's :class:`~resolvers.context.Context`, so the resolvers' permission checks are
-the only ones that count. Where the schema has no operation yet the runner calls the use case
+Runners execute a named operation (:data:`DOCUMENTS`, parsed and validated once per process,
+through :func:`schema.schema.execute_prepared`) with the sender's
+:class:`~resolvers.context.Context`, so the resolvers' permission checks are the only ones that count. Where the schema has no operation yet the runner calls the use case
 directly behind the same interface; those are listed in :data:`NOT_IN_SCHEMA_YET`.
 """
 
@@ -193,10 +193,27 @@ class OperationFailed(RuntimeError):
     """The operation itself broke (a bug or a malformed document): never shown to a person."""
 
 
-async def run_operation(tc: ToolContext, name: str, variables: dict[str, Any]) -> Any:
-    from schema.schema import execute_as
+def prepared(name: str):
+    """The operation ``name`` of :data:`DOCUMENTS`, parsed and validated for :func:`_schema`."""
+    return _prepared(_schema(), name)
 
-    result = await execute_as(_schema(), tc.ctx, DOCUMENTS[name], variables, operation_name=name)
+
+@lru_cache(maxsize=64)
+def _prepared(schema, name: str):
+    from schema.schema import prepare_operation
+
+    return prepare_operation(schema, DOCUMENTS[name], name)
+
+
+def prepare_all() -> None:
+    for name in DOCUMENTS:
+        prepared(name)
+
+
+async def run_operation(tc: ToolContext, name: str, variables: dict[str, Any]) -> Any:
+    from schema.schema import execute_prepared
+
+    result = await execute_prepared(prepared(name), tc.ctx, variables)
     if result.errors:
         raise OperationFailed(f"{name}: {[e.message for e in result.errors]}")
     data = result.data or {}
