@@ -15,9 +15,10 @@ import binascii
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import Integer, Select, and_, bindparam, func, or_, select
 
 from resolvers.context import Context
 from resolvers.errors import Problem, ValidationError
@@ -228,6 +229,34 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID] | None:
         return None
 
 
+@lru_cache(maxsize=128)
+def _listing(start: bool, end: bool, staff: bool, service: bool, customer: bool, status: bool,
+             after: bool) -> tuple[Select, Select]:
+    """The page and count statements of a listing with these filters, built once per process
+    with bound parameters: building the expression (and its cache key) on every call cost
+    more CPU than running it (the LLM's prompt lists a customer's appointments every turn)."""
+    conditions = [Appointment.organization_id == bindparam("org")]
+    if start:
+        conditions += [Appointment.ends_at > bindparam("start"), Appointment.starts_at > bindparam("earliest")]
+    if end:
+        conditions.append(Appointment.starts_at < bindparam("end"))
+    if staff:
+        conditions.append(Appointment.staff_id == bindparam("staff"))
+    if service:
+        conditions.append(Appointment.service_type_id == bindparam("service"))
+    if customer:
+        conditions.append(Appointment.customer_id == bindparam("customer"))
+    if status:
+        conditions.append(Appointment.status.in_(bindparam("statuses", expanding=True)))
+    page_conditions = list(conditions)
+    if after:
+        at, ident = bindparam("at"), bindparam("ident")
+        page_conditions.append(or_(Appointment.starts_at > at, and_(Appointment.starts_at == at, Appointment.id > ident)))
+    page = (select(Appointment).where(*page_conditions).order_by(Appointment.starts_at, Appointment.id)
+            .limit(bindparam("limit", type_=Integer)))
+    return page, select(func.count()).select_from(Appointment).where(*conditions)
+
+
 async def list_appointments(
     ctx: Context,
     *,
@@ -256,35 +285,25 @@ async def list_appointments(
         return problem
     if not 1 <= first <= MAX_PAGE:
         return ValidationError(f"Puedo mostrar de 1 a {MAX_PAGE} citas por página.", field="first")
-    conditions = [Appointment.organization_id == org_id]
-    if start is not None:
-        conditions += [Appointment.ends_at > start, Appointment.starts_at > start - LONGEST_VISIT]
-    if end is not None:
-        conditions.append(Appointment.starts_at < end)
-    if staff_id is not None:
-        conditions.append(Appointment.staff_id == staff_id)
-    if service_id is not None:
-        conditions.append(Appointment.service_type_id == service_id)
-    if customer_id is not None:
-        conditions.append(Appointment.customer_id == customer_id)
-    if status is not None:
-        statuses = [status] if isinstance(status, AppointmentStatus) else list(status)
-        conditions.append(Appointment.status.in_(statuses))
-    page_conditions = list(conditions)
+    position = None
     if after:
         position = decode_cursor(after)
         if position is None:
             return ValidationError("El cursor de la página no es válido.", field="after")
-        at, ident = position
-        page_conditions.append(or_(Appointment.starts_at > at, and_(Appointment.starts_at == at, Appointment.id > ident)))
+    statuses = None if status is None else [status] if isinstance(status, AppointmentStatus) else list(status)
+    page, count = _listing(start is not None, end is not None, staff_id is not None, service_id is not None,
+                           customer_id is not None, statuses is not None, position is not None)
+    params = {"org": org_id, "start": start, "earliest": start - LONGEST_VISIT if start is not None else None,
+              "end": end, "staff": staff_id, "service": service_id, "customer": customer_id, "statuses": statuses,
+              "limit": first + 1}
+    if position is not None:
+        params["at"], params["ident"] = position
     async with read_session(ctx.db) as session:  # no BEGIN/ROLLBACK: usually one statement (see below)
-        rows = (await session.scalars(
-            select(Appointment).where(*page_conditions).order_by(Appointment.starts_at, Appointment.id).limit(first + 1)
-        )).all()
+        rows = (await session.scalars(page, params)).all()
         # The first page holds every match when it is not full: that is the total, without a count
         # (the LLM's prompt lists a customer's few appointments on every turn).
         total = len(rows) if after is None and len(rows) <= first else \
-            await session.scalar(select(func.count()).select_from(Appointment).where(*conditions)) or 0
+            await session.scalar(count, params) or 0
     items = tuple(rows[:first])
     return AppointmentPage(items=items, end_cursor=encode_cursor(items[-1]) if items else None,
                            has_next_page=len(rows) > first, total_count=total)

@@ -213,3 +213,29 @@ async def test_the_listing_s_total_is_exact_with_or_without_its_count(db, clock)
         assert rest.total_count == 3 and len(rest.items) == 1 and len(counts) == 2
     finally:
         event.remove(db.engine.sync_engine, "before_cursor_execute", seen)
+
+
+async def test_a_listing_is_built_once_per_kind_of_filter_and_each_call_reads_its_own_values(db, clock):
+    """The LLM prompt lists the customer's upcoming appointments on every turn: the statement is
+    built (and its cache key computed) once per combination of filters, the values are bound."""
+    from resolvers.scheduling.agenda import _listing
+
+    salon = await make_salon(db, clock())
+    owner = context(db, clock, as_staff(salon, salon.ana))
+    lupe = await book_appointment(owner, BookingRequest((salon.barba.id,), local(17, 10), salon.lupe.phone_number))
+    other = await book_appointment(owner, BookingRequest((salon.barba.id,), local(17, 11), "+525598765432"))
+    _listing.cache_clear()
+    mine = context(db, clock, as_customer(salon, salon.lupe))
+    for _ in range(3):
+        page = await list_appointments(mine, start=clock(), status=[AppointmentStatus.CONFIRMED,
+                                                                   AppointmentStatus.PENDING], first=20)
+        assert [a.id for a in page.items] == [lupe.appointments[0].id] and page.total_count == 1
+    later = await list_appointments(mine, start=local(17, 10, 30), status=[AppointmentStatus.CONFIRMED], first=20)
+    assert later.items == ()  # the same statement, other values: the visit ended-after bound moved
+    assert _listing.cache_info().currsize == 1 and _listing.cache_info().hits == 3
+    everyone = await list_appointments(owner, start=clock(), status=AppointmentStatus.CONFIRMED, first=1)
+    assert [a.id for a in everyone.items] == [lupe.appointments[0].id] and everyone.total_count == 2
+    rest = await list_appointments(owner, start=clock(), status=AppointmentStatus.CONFIRMED, first=1,
+                                   after=everyone.end_cursor)
+    assert [a.id for a in rest.items] == [other.appointments[0].id] and not rest.has_next_page
+    assert _listing.cache_info().currsize == 3  # no customer; and after a cursor
