@@ -68,6 +68,7 @@ class ConversationConsumer:
         self.lag_high = lag_high
         self.lag = 0.0
         self._lowered_at = 0.0
+        self._late_ticks = 0
         self._ticking: asyncio.TimerHandle | None = None
         self._leases_db: Database | None = None
         if not messaging.db.is_sqlite and messaging.claims.engine is None:
@@ -135,7 +136,14 @@ class ConversationConsumer:
         now = loop.time()
         self.lag = max(now - expected, 0.0)
         self._ticking = None
-        if self.lag > self.lag_high and now - self._lowered_at > 1.0:  # at most once a second: turns take seconds
+        # The last four ticks, a bit each: late or not.
+        self._late_ticks = (self._late_ticks << 1 | (self.lag > self.lag_high)) & 0b1111
+        # Two late ticks of the last four: a loop that stays behind (turns' CPU in chunks late
+        # every other tick, too). One is a moment (a hundred turns whose model answered together,
+        # each recording its turn): it offers no room meanwhile (``room``), but cutting the limit
+        # for it left a quarter of the turns unstarted for the seconds the limit takes to grow
+        # back (bench/load.py --model-only: 128 → 96, back in ~3 s).
+        if self._late_ticks.bit_count() >= 2 and now - self._lowered_at > 1.0:  # at most once a second
             self.limit = max(self.floor, min(self.limit, len(self._active)) * 3 // 4)
             self._lowered_at = now
         elif self.lag < LAG_LOW and self.limit < self.concurrency and len(self._active) >= self.limit - 1:
@@ -253,6 +261,7 @@ class ConversationConsumer:
         else:
             self._idle.set()
             self.lag = 0.0  # measured again with the next work
+            self._late_ticks = 0
 
 
 class OutboxRunner:

@@ -13,7 +13,7 @@ from messaging.delivery import deliver_due
 from messaging.engine import Reply, Turn
 from messaging.inbound import InboundMessage, store_inbound
 from storage import Message, MessageDirection, OutboundMessage
-from tests.messaging.whatsapp_kit import CENTRAL, salon, wire
+from tests.messaging.whatsapp_kit import CENTRAL, EchoEngine, salon, wire
 
 
 class SlowEngine:
@@ -264,3 +264,22 @@ async def test_a_saturated_loop_takes_no_more_turns_than_it_can_carry(db, clock)
     assert engine.most_in_flight < 20
     replies = await replies_by_conversation(db)
     assert sorted(len(replies[c]) for c in conversations) == [1] * 20
+
+
+async def test_one_late_tick_is_a_moment_two_of_the_last_four_lower_the_limit(db, clock):
+    """A hundred turns whose model answered at once keep the loop busy for a moment: no room is
+    offered meanwhile, but the limit stays; a loop late again soon after is saturated, and comes down."""
+    m = wire(db, clock, engine=EchoEngine())
+    consumer = ConversationConsumer(m, concurrency=64, floor=8, lag_high=0.1)
+    try:
+        loop = asyncio.get_running_loop()
+        consumer._active.update({uuid.uuid4(): False for _ in range(64)})  # 64 turns running
+        consumer._tick(loop.time() - 0.4)  # one tick 0.4 s late
+        assert consumer.limit == 64 and consumer.room == 0
+        consumer._tick(loop.time())  # on time again
+        assert consumer.limit == 64
+        consumer._tick(loop.time() - 0.4)  # late again, two ticks after the first
+        assert consumer.limit == 48
+    finally:
+        consumer._active.clear()
+        await consumer.close()
