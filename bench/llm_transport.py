@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,18 +37,13 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
+from bench.api import free_port  # noqa: E402
 from bench.machine import machine_speed  # noqa: E402
 from messaging.conversation.build import openai_client  # noqa: E402
 from messaging.conversation.llm import LLMEngine  # noqa: E402
 from messaging.conversation.tools import offer_for  # noqa: E402
 from resolvers.context import Actor, Context, ResolverConfig  # noqa: E402
 from storage import PermissionLevel  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def clients(base_url: str, in_flight: int) -> dict:

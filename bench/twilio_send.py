@@ -41,17 +41,12 @@ sys.path.insert(0, str(ROOT))
 from twilio.http.http_client import TwilioHttpClient  # noqa: E402
 from twilio.rest import Client  # noqa: E402
 
+from bench.api import free_port  # noqa: E402
 from bench.machine import machine_speed  # noqa: E402
 from messaging.delivery import SENDS_AT_ONCE  # noqa: E402
 from messaging.senders import TWILIO_TIMEOUT_SECONDS, Outgoing, Sent, TwilioSender, classify  # noqa: E402
 from tests.fakes.twilio import ACCOUNT_SID, AUTH_TOKEN  # noqa: E402
 from tests.fakes.twilio_server import to_server  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class ThreadSender:

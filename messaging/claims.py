@@ -32,6 +32,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 from pathlib import Path
 from time import monotonic
 from typing import TYPE_CHECKING
@@ -88,6 +89,7 @@ _RENEW = {tenant: _renew(tenant) for tenant in (False, True)}
 _GIVE_BACK = {tenant: _give_back(tenant) for tenant in (False, True)}
 
 
+@cache  # ``read`` is a module-level statement: built once each
 def _taking_and_reading(read: Select) -> Select:
     """The claim and ``read`` in one statement (a data-modifying CTE): ``read``'s row, if any,
     beside the taken row's tenant. One round trip, and one shard on Citus (both name the tenant)."""
@@ -129,7 +131,6 @@ class ConversationClaims:
         #: them one of their own whose commits do not wait for the WAL flush (:data:`LEASE_SETTINGS`).
         self.engine: AsyncEngine | None = None
         self._leases: dict[uuid.UUID, _Lease] = {}
-        self._statements: dict[tuple, tuple[Select, Select]] = {}
         self.lock_dir: Path | None = None
         if db.is_sqlite and db.engine.url.database and db.engine.url.database != ":memory:":
             database = Path(db.engine.url.database)
@@ -214,7 +215,7 @@ class ConversationClaims:
         taken_at = monotonic()
         params = {"conv": conversation_id, "org": organization_id, "token": token, "lease": self.lease}
         reading = read is not None and organization_id is not None
-        statement = self._combined(_taking_and_reading, read) if reading else _TAKE[organization_id is not None]
+        statement = _taking_and_reading(read) if reading else _TAKE[organization_id is not None]
         async with self._autocommit() as conn:
             row = (await conn.execute(statement, params)).first()
         if row is None:  # held by someone else (or no such conversation: nothing to answer either)
@@ -234,14 +235,6 @@ class ConversationClaims:
             except Exception:  # noqa: BLE001 - the lease runs out by itself; the sweep answers what waits
                 log.exception("could not give back the claim on conversation %s; it frees itself in %s",
                               conversation_id, self.lease)
-
-    def _combined(self, build, statement: Select) -> Select:
-        """``build(statement)``, built once per statement (they are module-level constants)."""
-        key = (build, id(statement))
-        combined = self._statements.get(key)
-        if combined is None:
-            combined = self._statements[key] = (build(statement), statement)  # keeps ``statement`` alive
-        return combined[0]
 
     @asynccontextmanager
     async def _autocommit(self):
